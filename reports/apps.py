@@ -1,0 +1,7 @@
+from django.utils.translation import gettext_lazy as _
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    default_auto_field = 'django.db.models.BigAutoField'
+    name = 'reports'

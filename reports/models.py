@@ -1,0 +1,156 @@
+"""Reported quarterly figures and the bookkeeping of quarters."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from reports.choices import QuarterAction
+from targets.choices import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS
+
+
+class Figure(models.Model):
+    """The amount newly achieved in one quarter (本季度新增) for a region and
+    indicator; ``region`` empty means the county itself (county-only indicators)."""
+
+    indicator = models.ForeignKey(
+        "targets.Indicator",
+        on_delete=models.CASCADE,
+        related_name="figures",
+        verbose_name=_("指标"),
+    )
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="figures",
+        verbose_name=_("区域"),
+        help_text=_("留空表示全县(仅全县指标)。"),
+    )
+    year = models.PositiveSmallIntegerField(_("年份"))
+    quarter = models.PositiveSmallIntegerField(
+        _("季度"), validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    value = models.DecimalField(
+        _("本季度新增"), max_digits=VALUE_MAX_DIGITS, decimal_places=VALUE_DECIMAL_PLACES
+    )
+    note = models.CharField(_("备注"), max_length=500, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("填报人"),
+    )
+    entered_at = models.DateTimeField(_("填报时间"), auto_now=True)
+    # Bumped on every change: a save that read an older version is a conflict,
+    # so two people editing one quarter cannot silently overwrite each other.
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    history = HistoricalRecords(verbose_name=_("数据修改记录"))
+
+    class Meta:
+        verbose_name = _("季度数据")
+        verbose_name_plural = _("季度数据")
+        ordering = ["year", "quarter", "indicator__order", "region__order"]
+        permissions = [
+            ("enter_figures", _("可填报、修改、导入和导出数据")),
+            ("manage_quarters", _("可关闭和重新开放季度")),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gte=0), name="figure_value_non_negative"),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4), name="figure_quarter_1_to_4"
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "region", "year", "quarter"],
+                condition=Q(region__isnull=False),
+                name="figure_unique_region_quarter",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "year", "quarter"],
+                condition=Q(region__isnull=True),
+                name="figure_unique_county_quarter",
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "quarter"], name="figure_period_idx")]
+
+    def __str__(self) -> str:
+        where = self.region.name if self.region_id else _("全县")
+        return f"{self.indicator} · {where} · {self.year}Q{self.quarter}: {self.value}"
+
+
+class ClosedQuarter(models.Model):
+    """A quarter whose figures are final: no path may change them until reopened."""
+
+    plan = models.ForeignKey(
+        "targets.Plan",
+        on_delete=models.CASCADE,
+        related_name="closed_quarters",
+        verbose_name=_("计划"),
+    )
+    year = models.PositiveSmallIntegerField(_("年份"))
+    quarter = models.PositiveSmallIntegerField(
+        _("季度"), validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("关闭人"),
+    )
+    closed_at = models.DateTimeField(_("关闭时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("已关闭季度")
+        verbose_name_plural = _("已关闭季度")
+        ordering = ["plan", "year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "year", "quarter"], name="closed_quarter_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4), name="closed_quarter_1_to_4"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}Q{self.quarter}"
+
+
+class QuarterEvent(models.Model):
+    """The record of every close and reopen, with its reason."""
+
+    plan = models.ForeignKey(
+        "targets.Plan",
+        on_delete=models.CASCADE,
+        related_name="quarter_events",
+        verbose_name=_("计划"),
+    )
+    year = models.PositiveSmallIntegerField(_("年份"))
+    quarter = models.PositiveSmallIntegerField(_("季度"))
+    action = models.CharField(_("操作"), max_length=10, choices=QuarterAction.choices)
+    reason = models.TextField(_("原因"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("季度关闭记录")
+        verbose_name_plural = _("季度关闭记录")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.year}Q{self.quarter} {self.get_action_display()}"

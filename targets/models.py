@@ -1,0 +1,201 @@
+"""The plan as data: a plan, its indicators and their yearly targets.
+
+Nothing here knows about Pingyang: a county loads its own plan (``import_plan``).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from targets.choices import MAX_DECIMAL_PLACES, VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS
+
+
+class PlanQuerySet(models.QuerySet):
+    def current(self) -> Plan | None:
+        """The plan the dashboard shows: the active one, else the newest."""
+        return self.order_by("-is_active", "-first_year", "-pk").first()
+
+
+class Plan(models.Model):
+    name = models.CharField(_("计划名称"), max_length=200)
+    document_number = models.CharField(_("文号"), max_length=100, blank=True)
+    county_name = models.CharField(
+        _("全县名称"),
+        max_length=50,
+        default=_("全县"),
+        help_text=_("汇总行的名称,例如“全县”。"),
+    )
+    first_year = models.PositiveSmallIntegerField(
+        _("起始年份"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    last_year = models.PositiveSmallIntegerField(
+        _("结束年份"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    is_active = models.BooleanField(_("当前计划"), default=True)
+    is_demo = models.BooleanField(
+        _("含演示数据"),
+        default=False,
+        help_text=_("载入演示数据后置为真,页面会醒目提示。"),
+    )
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("计划")
+        verbose_name_plural = _("计划")
+        ordering = ["-first_year", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_year__gte=models.F("first_year")),
+                name="plan_years_ordered",
+            ),
+            models.UniqueConstraint(
+                fields=["is_active"], condition=Q(is_active=True), name="plan_one_active"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.first_year, self.last_year + 1))
+
+    def contains(self, year: int, quarter: int | None = None) -> bool:
+        in_years = self.first_year <= year <= self.last_year
+        return in_years and (quarter is None or 1 <= quarter <= 4)
+
+
+class Indicator(models.Model):
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("计划")
+    )
+    code = models.SlugField(_("代码"), max_length=40)
+    name = models.CharField(_("指标名称"), max_length=200)
+    alt_name = models.CharField(
+        _("别名"),
+        max_length=200,
+        blank=True,
+        help_text=_("分解表中的不同叫法,例如附件2的“新增温州“20”孵化器”。"),
+    )
+    unit = models.CharField(_("单位"), max_length=20, blank=True)
+    decimal_places = models.PositiveSmallIntegerField(
+        _("小数位数"), default=0, validators=[MaxValueValidator(MAX_DECIMAL_PLACES)]
+    )
+    by_region = models.BooleanField(
+        _("按区域分解"),
+        default=True,
+        help_text=_("否:仅全县指标,只在全县一级填报。"),
+    )
+    order = models.PositiveSmallIntegerField(_("序号"), default=0)
+
+    class Meta:
+        verbose_name = _("指标")
+        verbose_name_plural = _("指标")
+        ordering = ["plan", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="indicator_code_unique"),
+            models.UniqueConstraint(fields=["plan", "name"], name="indicator_name_unique"),
+            models.CheckConstraint(
+                condition=Q(decimal_places__lte=MAX_DECIMAL_PLACES),
+                name="indicator_decimal_places_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        """Name with unit, as the annexes print it: 新增孵化空间面积(万平方米)."""
+        return f"{self.name}({self.unit})" if self.unit else self.name
+
+    @property
+    def quantum(self) -> Decimal:
+        return Decimal(1).scaleb(-self.decimal_places)
+
+
+class TargetQuerySet(models.QuerySet):
+    def county(self):
+        return self.filter(region__isnull=True)
+
+    def yearly(self):
+        return self.filter(year__isnull=False)
+
+
+class Target(models.Model):
+    """A target value: county-wide (``region`` empty) or for one region; for one
+    year, or for the whole plan (``year`` empty, annex 1's 总计 column)."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="targets", verbose_name=_("指标")
+    )
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="targets",
+        verbose_name=_("区域"),
+        help_text=_("留空表示全县。"),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("年份"), null=True, blank=True, help_text=_("留空表示整个计划期(总计)。")
+    )
+    value = models.DecimalField(
+        _("目标值"), max_digits=VALUE_MAX_DIGITS, decimal_places=VALUE_DECIMAL_PLACES
+    )
+    stretch_value = models.DecimalField(
+        _("高线"),
+        max_digits=VALUE_MAX_DIGITS,
+        decimal_places=VALUE_DECIMAL_PLACES,
+        null=True,
+        blank=True,
+    )
+
+    objects = TargetQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name=_("目标修改记录"))
+
+    class Meta:
+        verbose_name = _("目标")
+        verbose_name_plural = _("目标")
+        ordering = ["indicator__order", "region__order", "year"]
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gte=0), name="target_value_non_negative"),
+            models.CheckConstraint(
+                condition=Q(stretch_value__isnull=True)
+                | Q(stretch_value__gte=models.F("value")),
+                name="target_stretch_not_below_value",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "region", "year"],
+                condition=Q(region__isnull=False, year__isnull=False),
+                name="target_unique_region_year",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "year"],
+                condition=Q(region__isnull=True, year__isnull=False),
+                name="target_unique_county_year",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "region"],
+                condition=Q(region__isnull=False, year__isnull=True),
+                name="target_unique_region_total",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator"],
+                condition=Q(region__isnull=True, year__isnull=True),
+                name="target_unique_county_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.region.name if self.region_id else _("全县")
+        when = self.year or _("总计")
+        return f"{self.indicator} · {where} · {when}: {self.value}"
