@@ -1,7 +1,8 @@
-from django.utils.translation import gettext_lazy as _
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TargetsConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'targets'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "targets"
+    verbose_name = _("计划与目标")

@@ -1,0 +1,120 @@
+"""Demo accounts and made-up quarterly figures, so the dashboard shows something
+on a fresh clone. Everything here is marked as demo (``Plan.is_demo``) and the
+pages say so in a banner."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from regions.models import Membership, Region
+from regions.roles import GROUP_NAMES, Role
+from regions.services import ensure_role_groups
+from reports.choices import Source
+from reports.models import Figure
+from targets.models import Plan, Target
+
+DEMO_PASSWORD = "incubator-demo-2025"
+
+# How fast each region moves relative to its target, by position in the plan's
+# region order: some ahead, most around pace, some behind, the last but one far
+# behind. Positions, not names, so any plan gets the same spread.
+PACE_PROFILE = (1.25, 1.1, 1.0, 0.95, 0.9, 0.85, 0.7, 0.4, 1.05)
+# Share of a year's work reported in each quarter (slow start, strong finish).
+QUARTER_SHARES = (Decimal("0.18"), Decimal("0.24"), Decimal("0.26"), Decimal("0.32"))
+
+
+@dataclass
+class DemoAccount:
+    username: str
+    role: str
+    region: str | None
+
+
+def demo_periods(plan: Plan, quarters: int) -> list[tuple[int, int]]:
+    """The first ``quarters`` quarters of the plan."""
+    periods = [(year, quarter) for year in plan.years for quarter in (1, 2, 3, 4)]
+    return periods[:quarters]
+
+
+@transaction.atomic
+def seed_demo(plan: Plan, *, quarters: int = 7, seed: int = 2025) -> list[DemoAccount]:
+    """Create one account per role and demo figures for the first ``quarters``
+    quarters (7 = 2025 Q1–Q4 and 2026 Q1–Q3 for a plan starting in 2025).
+    Idempotent: existing demo figures of those quarters are replaced."""
+    accounts = _create_accounts(plan)
+    _create_figures(plan, demo_periods(plan, quarters), random.Random(seed))
+    plan.is_demo = True
+    plan.save(update_fields=["is_demo"])
+    return accounts
+
+
+def _create_accounts(plan: Plan) -> list[DemoAccount]:
+    ensure_role_groups()
+    groups = {role: Group.objects.get(name=GROUP_NAMES[role]) for role in GROUP_NAMES}
+    accounts = [
+        DemoAccount("admin", str(Role.ADMIN.label), None),
+        DemoAccount("staff", str(Role.COUNTY_STAFF.label), None),
+        DemoAccount("leader", str(Role.LEADER.label), None),
+    ]
+    accounts += [
+        DemoAccount(f"town-{region.code}", str(Role.TOWNSHIP.label), region.name)
+        for region in plan.regions.all()
+    ]
+    role_of = {"admin": Role.ADMIN, "staff": Role.COUNTY_STAFF, "leader": Role.LEADER}
+    regions = {region.name: region for region in plan.regions.all()}
+    User = get_user_model()
+    for account in accounts:
+        user, _ = User.objects.get_or_create(username=account.username)
+        user.set_password(DEMO_PASSWORD)
+        user.is_staff = user.is_superuser = account.username == "admin"
+        user.first_name = f"演示-{account.region or account.role}"
+        user.save()
+        role = role_of.get(account.username, Role.TOWNSHIP)
+        user.groups.set([groups[role]])
+        if account.region:
+            Membership.objects.update_or_create(
+                user=user, defaults={"region": regions[account.region]}
+            )
+    return accounts
+
+
+def _create_figures(plan: Plan, periods: list[tuple[int, int]], rng: random.Random) -> None:
+    indicators = list(plan.indicators.all())
+    regions: list[Region | None] = list(plan.regions.all())
+    targets = {
+        (t.indicator_id, t.region_id, t.year): t.value
+        for t in Target.objects.filter(indicator__plan=plan, year__isnull=False)
+    }
+    Figure.objects.filter(
+        indicator__plan=plan,
+        year__in={year for year, _ in periods},
+    ).delete()
+    figures = []
+    for indicator in indicators:
+        subjects = regions if indicator.by_region else [None]
+        for position, region in enumerate(subjects):
+            pace = Decimal(str(PACE_PROFILE[position % len(PACE_PROFILE)]))
+            region_id = region.pk if region else None
+            for year, quarter in periods:
+                target = targets.get((indicator.pk, region_id, year), Decimal(0))
+                jitter = Decimal(str(round(rng.uniform(0.85, 1.15), 2)))
+                raw = target * pace * QUARTER_SHARES[quarter - 1] * jitter
+                value = raw.quantize(indicator.quantum, rounding=ROUND_HALF_UP)
+                figures.append(
+                    Figure(
+                        indicator=indicator,
+                        region=region,
+                        year=year,
+                        quarter=quarter,
+                        value=value,
+                        note="演示数据",
+                    )
+                )
+    bulk_create_with_history(figures, Figure, default_change_reason=Source.DEMO)

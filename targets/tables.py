@@ -1,0 +1,93 @@
+"""django-tables2 tables for the plan's annexes, and the project's base table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+import django_tables2 as tables
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from targets.models import Indicator
+
+
+def format_value(value: Decimal | None, decimal_places: int) -> str:
+    """A target or figure as the annexes print it: no trailing zeros beyond
+    the indicator's precision (16, 0.35), '—' when there is none."""
+    if value is None:
+        return "—"
+    quantized = value.quantize(Decimal(1).scaleb(-decimal_places))
+    text = number_format(quantized, decimal_pos=decimal_places)
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+class BaseTable(tables.Table):
+    """Every table of the project: bootstrap styling, numbers right-aligned."""
+
+    class Meta:
+        attrs = {"class": "table table-sm table-striped table-hover align-middle"}
+        orderable = False
+
+
+class ValueColumn(tables.Column):
+    """A number cell formatted with its indicator's decimal places: the column's
+    own (one indicator per column) or, when None, the row's ``decimal_places``
+    (one indicator per row)."""
+
+    def __init__(self, *args, decimal_places: int | None = None, **kwargs):
+        self.decimal_places = decimal_places
+        kwargs.setdefault("attrs", {"td": {"class": "num"}, "th": {"class": "num"}})
+        kwargs.setdefault("default", None)
+        super().__init__(*args, **kwargs)
+
+    def render(self, value, record):
+        places = self.decimal_places
+        if places is None:
+            places = record["decimal_places"]
+        return format_value(value, places)
+
+    def value(self, value):
+        # Exports get the number itself, not its display string.
+        return value
+
+
+class Annex1Table(BaseTable):
+    """Annex 1: county targets, one row per indicator, one column per year."""
+
+    order = tables.Column(verbose_name=gettext_lazy("序号"), attrs={"td": {"class": "num"}})
+    label = tables.Column(verbose_name=gettext_lazy("指标名称"))
+
+    @classmethod
+    def for_plan(cls, years: Sequence[int], rows: list[dict], has_stretch: bool) -> Annex1Table:
+        extra = [
+            (f"y{year}", ValueColumn(verbose_name=_("%(year)s年建设任务") % {"year": year}))
+            for year in years
+        ]
+        extra.append(("total", ValueColumn(verbose_name=_("总计"))))
+        if has_stretch:
+            extra.append(("stretch", ValueColumn(verbose_name=_("总计高线"))))
+        return cls(rows, extra_columns=extra)
+
+
+class Annex2Table(BaseTable):
+    """Annex 2 for one year: one row per region plus the county total."""
+
+    region = tables.Column(verbose_name=gettext_lazy("区域"))
+
+    @classmethod
+    def for_year(cls, indicators: Sequence[Indicator], rows: list[dict]) -> Annex2Table:
+        extra = [
+            (
+                f"i{indicator.pk}",
+                ValueColumn(
+                    verbose_name=indicator.alt_name or indicator.label,
+                    decimal_places=indicator.decimal_places,
+                ),
+            )
+            for indicator in indicators
+        ]
+        return cls(rows, extra_columns=extra)

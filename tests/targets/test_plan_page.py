@@ -1,0 +1,52 @@
+import pytest
+from django.urls import reverse
+
+PLAN_URL = reverse("targets:plan")
+
+
+def test_anonymous_is_sent_to_login(client, plan):
+    response = client.get(PLAN_URL)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("persona", ["staff", "leader"])
+def test_county_users_see_both_annexes_in_chinese(client_for, persona, request):
+    response = client_for(request.getfixturevalue(persona)).get(PLAN_URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "附件1 任务指标" in html
+    assert "新增孵化空间面积(万平方米)" in html
+    assert "2025年建设任务" in html
+    assert "新增温州“20”孵化器" in html
+    # Annex 2 lists every township and the county total row.
+    for name in ["昆阳", "鳌江", "经开区", "全县"]:
+        assert name in html
+    annex1 = response.context["annex1"]
+    space = next(row for row in annex1.data.data if row["label"].startswith("新增孵化空间面积"))
+    assert (space["y2025"], space["y2026"], space["y2027"], space["total"]) == (16, 22, 32, 70)
+    assert space["stretch"] == 80
+
+
+def test_township_official_sees_only_their_own_row(client_for, official):
+    response = client_for(official).get(PLAN_URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "昆阳" in html
+    for other in ["鳌江", "水头", "萧江", "万全", "腾蛟", "麻步", "海西", "经开区"]:
+        assert other not in html
+    assert response.context["annex1"] is None
+    rows_2025 = dict(response.context["annex2"])[2025].data.data
+    assert [row["region"] for row in rows_2025] == ["昆阳"]
+
+
+def test_township_official_without_region_gets_a_clear_message(client_for, unbound):
+    response = client_for(unbound).get(PLAN_URL)
+    assert response.status_code == 403
+    assert "尚未绑定乡镇" in response.content.decode()
+
+
+def test_plan_page_query_count_is_constant(client_for, staff, django_assert_max_num_queries):
+    client = client_for(staff)
+    with django_assert_max_num_queries(12):
+        client.get(PLAN_URL)
