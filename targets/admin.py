@@ -1,3 +1,35 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-# Register your models here.
+from targets.models import Indicator, Plan, Target
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+    fields = ["order", "code", "name", "alt_name", "unit", "decimal_places", "by_region"]
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["name", "document_number", "first_year", "last_year", "is_active", "is_demo"]
+    list_filter = ["is_active", "is_demo"]
+    search_fields = ["name", "document_number"]
+    inlines = [IndicatorInline]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["order", "name", "alt_name", "unit", "decimal_places", "by_region", "plan"]
+    list_display_links = ["name"]
+    list_filter = ["plan", "by_region"]
+    search_fields = ["name", "alt_name", "code"]
+
+
+@admin.register(Target)
+class TargetAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "region", "year", "value", "stretch_value"]
+    list_filter = ["indicator__plan", "indicator", "region", "year"]
+    search_fields = ["indicator__name", "region__name"]
+    list_select_related = ["indicator", "region"]
+    autocomplete_fields = ["indicator", "region"]
