@@ -169,8 +169,7 @@ class Target(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(value__gte=0), name="target_value_non_negative"),
             models.CheckConstraint(
-                condition=Q(stretch_value__isnull=True)
-                | Q(stretch_value__gte=models.F("value")),
+                condition=Q(stretch_value__isnull=True) | Q(stretch_value__gte=models.F("value")),
                 name="target_stretch_not_below_value",
             ),
             models.UniqueConstraint(
