@@ -1,0 +1,497 @@
+"""The progress engine: pure functions over plain data, no database.
+
+Pages, charts, Excel exports and the API all take their numbers from here, so a
+rate or status is computed once and reads the same everywhere. Figures are each
+quarter's new amount (本季度新增) as ``Decimal``; nothing is rounded here —
+quantize only for display, with the indicator's ``decimal_places``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext
+
+from reports.choices import Status
+
+ZERO = Decimal(0)
+QUARTERS_PER_YEAR = 4
+
+# One subject × indicator's figures by (year, quarter); the table's inputs by
+# (indicator, region or None, year or None) and (indicator, region or None, year, quarter).
+Quarterly = Mapping[tuple[int, int], Decimal]
+TargetKey = tuple[int, int | None, int | None]
+FigureKey = tuple[int, int | None, int, int]
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """One quarter of one year; ordered in time so periods compare and sort."""
+
+    year: int
+    quarter: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.quarter <= QUARTERS_PER_YEAR:
+            raise ValueError(f"quarter must be 1..4, not {self.quarter}")
+
+    @property
+    def label(self) -> str:
+        return gettext("%(year)s年第%(quarter)s季度") % {"year": self.year, "quarter": self.quarter}
+
+    @property
+    def code(self) -> str:
+        """Stable text form for URLs and exports: ``2025Q3``."""
+        return f"{self.year}Q{self.quarter}"
+
+    @property
+    def quarters_elapsed(self) -> int:
+        """Quarters of its year done by the end of this period (序时 numerator)."""
+        return self.quarter
+
+    def quarters_since(self, first_year: int) -> int:
+        """Quarters done since ``first_year`` Q1, this one included."""
+        return (self.year - first_year) * QUARTERS_PER_YEAR + self.quarter
+
+    def previous(self) -> Period:
+        return self._shift(-1)
+
+    def next(self) -> Period:
+        return self._shift(1)
+
+    def _shift(self, quarters: int) -> Period:
+        year, index = divmod(
+            self.year * QUARTERS_PER_YEAR + self.quarter - 1 + quarters, QUARTERS_PER_YEAR
+        )
+        return Period(year, index + 1)
+
+    @classmethod
+    def from_code(cls, code: str) -> Period:
+        """Parse ``2025Q3`` (case-insensitive); ValueError on anything else."""
+        year, sep, quarter = code.strip().upper().partition("Q")
+        if not sep or not year.isdigit() or not quarter.isdigit():
+            raise ValueError(f"not a period code: {code!r}")
+        return cls(int(year), int(quarter))
+
+
+@dataclass(frozen=True)
+class Bands:
+    """Status thresholds as shares of the expected value (settings, not code)."""
+
+    behind_below: Decimal = Decimal("1.0")
+    seriously_behind_below: Decimal = Decimal("0.8")
+
+    def __post_init__(self) -> None:
+        if self.seriously_behind_below > self.behind_below:
+            raise ValueError("seriously_behind_below must not exceed behind_below")
+
+    @classmethod
+    def from_settings(cls) -> Bands:
+        from django.conf import settings
+
+        return cls(settings.PROGRESS_BEHIND_BELOW, settings.PROGRESS_SERIOUSLY_BEHIND_BELOW)
+
+
+DEFAULT_BANDS = Bands()
+
+
+def expected_share(quarter: int) -> Decimal:
+    """Share of a year's target due after ``quarter`` quarters (序时进度): n/4."""
+    if not 1 <= quarter <= QUARTERS_PER_YEAR:
+        raise ValueError(f"quarter must be 1..4, not {quarter}")
+    return Decimal(quarter) / QUARTERS_PER_YEAR
+
+
+def ratio(numerator: Decimal, denominator: Decimal | None) -> Decimal | None:
+    """``numerator / denominator``, or None when there is nothing to divide by."""
+    if denominator is None or denominator == 0:
+        return None
+    return numerator / denominator
+
+
+def classify(
+    actual: Decimal, target: Decimal | None, expected: Decimal | None, bands: Bands
+) -> Status:
+    """Status of an actual against its target and time-elapsed expected value.
+
+    A zero target is DONE: nothing is required, and calling it behind would flag
+    a region the plan gave no work. When nothing is expected yet (a plan whose
+    early years carry no target) an unfinished subject is ON_PACE, not behind.
+    Bands are inclusive at their floor: exactly 100% of expected is on pace.
+    """
+    if target is None:
+        return Status.NO_TARGET
+    if target == 0 or actual >= target:
+        return Status.DONE
+    pace = ratio(actual, expected)
+    if pace is None or pace >= bands.behind_below:
+        return Status.ON_PACE
+    if pace >= bands.seriously_behind_below:
+        return Status.BEHIND
+    return Status.SERIOUSLY_BEHIND
+
+
+def year_to_date(figures: Quarterly, as_of: Period) -> Decimal:
+    """Sum of ``as_of``'s year, quarters 1..n (累计); missing quarters count 0."""
+    return sum((figures.get((as_of.year, q), ZERO) for q in range(1, as_of.quarter + 1)), ZERO)
+
+
+def plan_to_date(figures: Quarterly, first_year: int, as_of: Period) -> Decimal:
+    """Sum since ``first_year`` Q1 through ``as_of``; later figures are ignored."""
+    start = Period(first_year, 1)
+    return sum((v for (y, q), v in figures.items() if start <= Period(y, q) <= as_of), ZERO)
+
+
+def county_quarterly(region_figures: Iterable[Quarterly]) -> dict[tuple[int, int], Decimal]:
+    """County figures of a broken-down indicator: the per-quarter sum of its regions."""
+    total: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
+    for figures in region_figures:
+        for key, value in figures.items():
+            total[key] += value
+    return dict(total)
+
+
+def plan_periods(plan_years: Sequence[int], through: Period | None = None) -> list[Period]:
+    """Every quarter of the plan in order, stopping at ``through`` when given."""
+    periods = [Period(y, q) for y in sorted(plan_years) for q in range(1, QUARTERS_PER_YEAR + 1)]
+    return [p for p in periods if through is None or p <= through]
+
+
+def latest_period_with_figures(
+    figure_keys: Iterable[tuple], plan_years: Sequence[int]
+) -> Period | None:
+    """Latest quarter inside the plan with any figure recorded (a recorded 0
+    counts: it is a report). Keys are any tuples ending in (year, quarter), so
+    both a table's 4-part figure keys and a subject's (year, quarter) work."""
+    years = set(plan_years)
+    periods = [Period(*key[-2:]) for key in figure_keys if key[-2] in years]
+    return max(periods, default=None)
+
+
+def default_period(figure_keys: Iterable[tuple], plan_years: Sequence[int]) -> Period:
+    """The quarter a dashboard opens on: the latest reported one, else the plan's first."""
+    if not plan_years:
+        raise ValueError("a plan needs at least one year")
+    return latest_period_with_figures(figure_keys, plan_years) or Period(min(plan_years), 1)
+
+
+@dataclass(frozen=True)
+class SubjectData:
+    """Everything known about one subject (a region or the county) × indicator.
+
+    ``yearly_targets`` may miss a year (no target that year). ``plan_total`` is
+    annex 1's 总计; when absent the plan target is the sum of the yearly targets.
+    ``stretch_total`` is the plan-wide high line (高线), e.g. 80 万㎡ of space.
+    """
+
+    plan_years: tuple[int, ...]
+    yearly_targets: Mapping[int, Decimal]
+    figures: Quarterly
+    plan_total: Decimal | None = None
+    stretch_total: Decimal | None = None
+
+    def __post_init__(self) -> None:
+        if not self.plan_years:
+            raise ValueError("a plan needs at least one year")
+
+    @property
+    def first_year(self) -> int:
+        return min(self.plan_years)
+
+    @property
+    def plan_target(self) -> Decimal | None:
+        if self.plan_total is not None:
+            return self.plan_total
+        if not self.yearly_targets:
+            return None
+        return sum(self.yearly_targets.values(), ZERO)
+
+    def plan_expected(self, as_of: Period) -> Decimal | None:
+        """Earlier years' targets plus n/4 of this year's (a missing year counts 0).
+
+        With only a plan total and no yearly split, the total is spread evenly
+        over the plan's quarters: the only time-elapsed reading the data allows.
+        """
+        if self.yearly_targets:
+            earlier = sum((v for y, v in self.yearly_targets.items() if y < as_of.year), ZERO)
+            this_year = self.yearly_targets.get(as_of.year, ZERO)
+            return earlier + this_year * expected_share(as_of.quarter)
+        if self.plan_total is None:
+            return None
+        quarters = len(self.plan_years) * QUARTERS_PER_YEAR
+        return self.plan_total * as_of.quarters_since(self.first_year) / quarters
+
+    def check(self, period: Period) -> None:
+        if period.year not in self.plan_years:
+            raise ValueError(f"{period.code} is outside the plan years {self.plan_years}")
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Progress of one subject × indicator as of a period.
+
+    Year fields compare year-to-date against the year's target; ``plan_*``
+    fields compare everything since the plan began against the plan total.
+    Rates are fractions (0.775), never percents. ``gap_to_expected`` is signed
+    (negative = ahead of 序时); ``shortfall_to_expected`` is the same clipped at 0.
+    """
+
+    period: Period
+    quarter_actual: Decimal
+    ytd_actual: Decimal
+    annual_target: Decimal | None
+    expected_share: Decimal
+    expected_value: Decimal | None
+    completion: Decimal | None
+    progress_vs_expected: Decimal | None
+    gap_to_target: Decimal | None
+    gap_to_expected: Decimal | None
+    shortfall_to_expected: Decimal | None
+    status: Status
+    projection: Decimal
+    needed_per_quarter: Decimal | None
+    plan_actual: Decimal
+    plan_target: Decimal | None
+    plan_expected: Decimal | None
+    plan_completion: Decimal | None
+    plan_progress_vs_expected: Decimal | None
+    plan_gap_to_target: Decimal | None
+    plan_status: Status
+    stretch_target: Decimal | None
+    stretch_completion: Decimal | None
+
+
+def compute_progress(data: SubjectData, as_of: Period, bands: Bands = DEFAULT_BANDS) -> Progress:
+    """The whole progress record of one subject × indicator as of ``as_of``.
+
+    ``projection`` is the year-end total at the pace so far (ytd × 4/n).
+    ``needed_per_quarter`` spreads the remaining gap over the quarters left;
+    None in the last quarter (none are left) or without a target, 0 once done.
+    """
+    data.check(as_of)
+    share = expected_share(as_of.quarter)
+    ytd = year_to_date(data.figures, as_of)
+    target = data.yearly_targets.get(as_of.year)
+    expected = None if target is None else target * share
+    gap = None if target is None else max(target - ytd, ZERO)
+    gap_expected = None if expected is None else expected - ytd
+    quarters_left = QUARTERS_PER_YEAR - as_of.quarter
+    plan_actual = plan_to_date(data.figures, data.first_year, as_of)
+    plan_target = data.plan_target
+    plan_expected = data.plan_expected(as_of)
+    stretch = data.stretch_total
+    return Progress(
+        period=as_of,
+        quarter_actual=data.figures.get((as_of.year, as_of.quarter), ZERO),
+        ytd_actual=ytd,
+        annual_target=target,
+        expected_share=share,
+        expected_value=expected,
+        completion=ratio(ytd, target),
+        progress_vs_expected=ratio(ytd, expected),
+        gap_to_target=gap,
+        gap_to_expected=gap_expected,
+        shortfall_to_expected=None if gap_expected is None else max(gap_expected, ZERO),
+        status=classify(ytd, target, expected, bands),
+        projection=ytd * QUARTERS_PER_YEAR / as_of.quarter,
+        needed_per_quarter=None if gap is None or not quarters_left else gap / quarters_left,
+        plan_actual=plan_actual,
+        plan_target=plan_target,
+        plan_expected=plan_expected,
+        plan_completion=ratio(plan_actual, plan_target),
+        plan_progress_vs_expected=ratio(plan_actual, plan_expected),
+        plan_gap_to_target=None if plan_target is None else max(plan_target - plan_actual, ZERO),
+        plan_status=classify(plan_actual, plan_target, plan_expected, bands),
+        stretch_target=stretch,
+        stretch_completion=ratio(plan_actual, stretch),
+    )
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    """One point of a cumulative chart line; ``expected`` is None without a target."""
+
+    period: Period
+    actual: Decimal
+    expected: Decimal | None
+
+
+def cumulative_series(data: SubjectData, through: Period) -> list[SeriesPoint]:
+    """Year-to-date actual and 序时 expected for each quarter; resets every year."""
+    data.check(through)
+    points = []
+    for period in plan_periods(data.plan_years, through):
+        target = data.yearly_targets.get(period.year)
+        expected = None if target is None else target * expected_share(period.quarter)
+        points.append(SeriesPoint(period, year_to_date(data.figures, period), expected))
+    return points
+
+
+def plan_cumulative_series(data: SubjectData, through: Period) -> list[SeriesPoint]:
+    """Plan-to-date actual and plan expected for each quarter since the plan began."""
+    data.check(through)
+    return [
+        SeriesPoint(p, plan_to_date(data.figures, data.first_year, p), data.plan_expected(p))
+        for p in plan_periods(data.plan_years, through)
+    ]
+
+
+@dataclass(frozen=True)
+class IndicatorInfo:
+    id: int
+    code: str
+    name: str
+    unit: str = ""
+    decimal_places: int = 0
+    by_region: bool = True
+
+
+@dataclass(frozen=True)
+class RegionInfo:
+    id: int
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row of the progress table; ``region`` None is the county row.
+
+    ``cells`` line up with ``ProgressTable.indicators``; a region's cell is None
+    for a county-only indicator (there is no township figure to show).
+    """
+
+    region: RegionInfo | None
+    cells: tuple[Progress | None, ...]
+
+
+@dataclass(frozen=True)
+class LagScore:
+    """How far a region is behind 序时: ``score`` 1 = on pace everywhere."""
+
+    region: RegionInfo
+    score: Decimal
+    behind: int
+
+
+@dataclass(frozen=True)
+class ProgressTable:
+    """Every region × broken-down indicator plus the county row, as of one period."""
+
+    as_of: Period
+    indicators: tuple[IndicatorInfo, ...]
+    regions: tuple[RegionInfo, ...]
+    subjects: Mapping[tuple[int | None, int], SubjectData]
+    cells: Mapping[tuple[int | None, int], Progress]
+
+    def cell(self, region_id: int | None, indicator_id: int) -> Progress:
+        """A region's (None = county) progress; KeyError for region × county-only."""
+        return self.cells[(region_id, indicator_id)]
+
+    def get(self, region_id: int | None, indicator_id: int) -> Progress | None:
+        return self.cells.get((region_id, indicator_id))
+
+    @property
+    def broken_down(self) -> tuple[IndicatorInfo, ...]:
+        return tuple(i for i in self.indicators if i.by_region)
+
+    def _row(self, region: RegionInfo | None) -> TableRow:
+        region_id = None if region is None else region.id
+        return TableRow(region, tuple(self.get(region_id, i.id) for i in self.indicators))
+
+    def rows(self) -> list[TableRow]:
+        """Region rows in the order the regions were given (annex 2 order)."""
+        return [self._row(region) for region in self.regions]
+
+    def county_row(self) -> TableRow:
+        return self._row(None)
+
+    def column(self, indicator_id: int) -> list[tuple[RegionInfo, Progress]]:
+        """One indicator across regions, in region order: the per-township chart."""
+        return [(r, p) for r in self.regions if (p := self.get(r.id, indicator_id))]
+
+    def lagging(self, n: int | None = None) -> list[LagScore]:
+        """Regions ranked by how far behind 序时 they are, the most behind first.
+
+        Score = mean over indicators with a positive target this year of
+        min(progress_vs_expected, 1). Capping at 1 stops a surplus on one
+        indicator from hiding a shortfall on another; a mean (not a min) still
+        separates a region behind on one indicator from one behind on all.
+        Regions with no scorable indicator are left out; ties keep region order.
+        """
+        scores = []
+        for region in self.regions:
+            paces = [
+                (p.progress_vs_expected, p.status)
+                for i in self.broken_down
+                if (p := self.get(region.id, i.id)) and p.progress_vs_expected is not None
+            ]
+            if not paces:
+                continue
+            score = sum((min(pace, Decimal(1)) for pace, _ in paces), ZERO) / len(paces)
+            behind = sum(s in (Status.BEHIND, Status.SERIOUSLY_BEHIND) for _, s in paces)
+            scores.append(LagScore(region, score, behind))
+        scores.sort(key=lambda s: s.score)
+        return scores if n is None else scores[:n]
+
+    def cumulative_series(
+        self, region_id: int | None, indicator_id: int, through: Period | None = None
+    ) -> list[SeriesPoint]:
+        """Chart line of year-to-date vs 序时, through the table's period by default."""
+        return cumulative_series(self.subjects[(region_id, indicator_id)], through or self.as_of)
+
+    def plan_cumulative_series(
+        self, region_id: int | None, indicator_id: int, through: Period | None = None
+    ) -> list[SeriesPoint]:
+        subject = self.subjects[(region_id, indicator_id)]
+        return plan_cumulative_series(subject, through or self.as_of)
+
+
+def build_table(
+    *,
+    indicators: Sequence[IndicatorInfo],
+    regions: Sequence[RegionInfo],
+    targets: Mapping[TargetKey, tuple[Decimal, Decimal | None]],
+    figures: Mapping[FigureKey, Decimal],
+    plan_years: Sequence[int],
+    as_of: Period,
+    bands: Bands = DEFAULT_BANDS,
+) -> ProgressTable:
+    """The progress of every region × broken-down indicator and the county row.
+
+    ``targets`` map (indicator, region or None, year or None for the plan total)
+    to (value, stretch or None); ``figures`` map (indicator, region or None,
+    year, quarter) to the quarter's new amount. A broken-down indicator's county
+    figures are the sum of *every* region present in ``figures`` — not only
+    ``regions`` — so a table scoped to one township still shows the true county
+    total; county-level figures entered for it are ignored (the county is never
+    entered by hand). A county-only indicator uses its own county figures.
+    """
+    years = tuple(sorted(plan_years))
+    by_subject: dict[tuple[int | None, int], dict[tuple[int, int], Decimal]] = defaultdict(dict)
+    for (indicator_id, region_id, year, quarter), value in figures.items():
+        by_subject[(region_id, indicator_id)][(year, quarter)] = value
+
+    def subject(region_id: int | None, indicator_id: int, quarterly: Quarterly) -> SubjectData:
+        yearly = {y: t[0] for y in years if (t := targets.get((indicator_id, region_id, y)))}
+        total, stretch = targets.get((indicator_id, region_id, None), (None, None))
+        return SubjectData(years, yearly, quarterly, total, stretch)
+
+    subjects: dict[tuple[int | None, int], SubjectData] = {}
+    for indicator in indicators:
+        if indicator.by_region:
+            for region in regions:
+                key = (region.id, indicator.id)
+                subjects[key] = subject(region.id, indicator.id, by_subject.get(key, {}))
+            county = county_quarterly(
+                q for (r, i), q in by_subject.items() if i == indicator.id and r is not None
+            )
+        else:
+            county = by_subject.get((None, indicator.id), {})
+        subjects[(None, indicator.id)] = subject(None, indicator.id, county)
+
+    cells = {key: compute_progress(data, as_of, bands) for key, data in subjects.items()}
+    return ProgressTable(as_of, tuple(indicators), tuple(regions), subjects, cells)
