@@ -15,25 +15,9 @@ from django.db.models import QuerySet
 
 from regions.models import Region
 from reports.models import Figure
+from reports.progress import Bands, Period, default_period
+from reports.progress_table import IndicatorInfo, ProgressTable, RegionInfo, build_table
 from targets.models import Indicator, Plan, Target
-
-
-@dataclass(frozen=True)
-class IndicatorInfo:
-    id: int
-    code: str
-    name: str
-    label: str
-    unit: str
-    decimal_places: int
-    by_region: bool
-
-
-@dataclass(frozen=True)
-class RegionInfo:
-    id: int
-    code: str
-    name: str
 
 
 @dataclass
@@ -53,7 +37,6 @@ def indicator_info(indicator: Indicator) -> IndicatorInfo:
         id=indicator.pk,
         code=indicator.code,
         name=indicator.name,
-        label=indicator.label,
         unit=indicator.unit,
         decimal_places=indicator.decimal_places,
         by_region=indicator.by_region,
@@ -103,3 +86,20 @@ def load_plan_data(
     }
     return PlanData(plan, indicators, region_rows, targets, figures, whole_county)
 
+
+def default_as_of(data: PlanData) -> Period:
+    """The latest quarter with figures (what users want to see first), else the
+    plan's first quarter."""
+    return default_period(data.figures.keys(), data.plan.years)
+
+
+def progress_table(data: PlanData, as_of: Period, bands: Bands | None = None) -> ProgressTable:
+    return build_table(
+        indicators=data.indicators,
+        regions=data.regions,
+        targets=data.targets,
+        figures=data.figures,
+        plan_years=data.plan.years,
+        as_of=as_of,
+        bands=bands or Bands.from_settings(),
+    )

@@ -10,12 +10,9 @@ from django.utils import translation
 from reports.choices import Status
 from reports.progress import (
     Bands,
-    IndicatorInfo,
     Period,
-    RegionInfo,
     SeriesPoint,
     SubjectData,
-    build_table,
     classify,
     compute_progress,
     county_quarterly,
@@ -28,6 +25,7 @@ from reports.progress import (
     plan_to_date,
     year_to_date,
 )
+from reports.progress_table import IndicatorInfo, RegionInfo, build_table
 
 D = Decimal
 YEARS = (2025, 2026, 2027)

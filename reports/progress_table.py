@@ -1,0 +1,194 @@
+"""The progress table: every region × indicator of a plan as of one quarter.
+
+Built from plain data (``reports.queries.load_plan_data`` reads it) on top of
+the single-subject engine in ``reports.progress``; pages, charts, exports and
+the API all read their numbers from a ``ProgressTable``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from reports.choices import Status
+from reports.progress import (
+    DEFAULT_BANDS,
+    ZERO,
+    Bands,
+    FigureKey,
+    Period,
+    Progress,
+    Quarterly,
+    SeriesPoint,
+    SubjectData,
+    TargetKey,
+    compute_progress,
+    county_quarterly,
+    cumulative_series,
+    plan_cumulative_series,
+)
+
+
+@dataclass(frozen=True)
+class IndicatorInfo:
+    id: int
+    code: str
+    name: str
+    unit: str = ""
+    decimal_places: int = 0
+    by_region: bool = True
+
+    @property
+    def label(self) -> str:
+        """Name with unit, as the annexes print it: 新增孵化空间面积(万平方米)."""
+        return f"{self.name}({self.unit})" if self.unit else self.name
+
+
+@dataclass(frozen=True)
+class RegionInfo:
+    id: int
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row of the progress table; ``region`` None is the county row.
+
+    ``cells`` line up with ``ProgressTable.indicators``; a region's cell is None
+    for a county-only indicator (there is no township figure to show).
+    """
+
+    region: RegionInfo | None
+    cells: tuple[Progress | None, ...]
+
+
+@dataclass(frozen=True)
+class LagScore:
+    """How far a region is behind 序时: ``score`` 1 = on pace everywhere."""
+
+    region: RegionInfo
+    score: Decimal
+    behind: int
+
+
+@dataclass(frozen=True)
+class ProgressTable:
+    """Every region × broken-down indicator plus the county row, as of one period."""
+
+    as_of: Period
+    indicators: tuple[IndicatorInfo, ...]
+    regions: tuple[RegionInfo, ...]
+    subjects: Mapping[tuple[int | None, int], SubjectData]
+    cells: Mapping[tuple[int | None, int], Progress]
+
+    def cell(self, region_id: int | None, indicator_id: int) -> Progress:
+        """A region's (None = county) progress; KeyError for region × county-only."""
+        return self.cells[(region_id, indicator_id)]
+
+    def get(self, region_id: int | None, indicator_id: int) -> Progress | None:
+        return self.cells.get((region_id, indicator_id))
+
+    @property
+    def broken_down(self) -> tuple[IndicatorInfo, ...]:
+        return tuple(i for i in self.indicators if i.by_region)
+
+    def _row(self, region: RegionInfo | None) -> TableRow:
+        region_id = None if region is None else region.id
+        return TableRow(region, tuple(self.get(region_id, i.id) for i in self.indicators))
+
+    def rows(self) -> list[TableRow]:
+        """Region rows in the order the regions were given (annex 2 order)."""
+        return [self._row(region) for region in self.regions]
+
+    def county_row(self) -> TableRow:
+        return self._row(None)
+
+    def column(self, indicator_id: int) -> list[tuple[RegionInfo, Progress]]:
+        """One indicator across regions, in region order: the per-township chart."""
+        return [(r, p) for r in self.regions if (p := self.get(r.id, indicator_id))]
+
+    def lagging(self, n: int | None = None) -> list[LagScore]:
+        """Regions ranked by how far behind 序时 they are, the most behind first.
+
+        Score = mean over indicators with a positive target this year of
+        min(progress_vs_expected, 1). Capping at 1 stops a surplus on one
+        indicator from hiding a shortfall on another; a mean (not a min) still
+        separates a region behind on one indicator from one behind on all.
+        Regions with no scorable indicator are left out; ties keep region order.
+        """
+        scores = []
+        for region in self.regions:
+            paces = [
+                (p.progress_vs_expected, p.status)
+                for i in self.broken_down
+                if (p := self.get(region.id, i.id)) and p.progress_vs_expected is not None
+            ]
+            if not paces:
+                continue
+            score = sum((min(pace, Decimal(1)) for pace, _ in paces), ZERO) / len(paces)
+            behind = sum(s in (Status.BEHIND, Status.SERIOUSLY_BEHIND) for _, s in paces)
+            scores.append(LagScore(region, score, behind))
+        scores.sort(key=lambda s: s.score)
+        return scores if n is None else scores[:n]
+
+    def cumulative_series(
+        self, region_id: int | None, indicator_id: int, through: Period | None = None
+    ) -> list[SeriesPoint]:
+        """Chart line of year-to-date vs 序时, through the table's period by default."""
+        return cumulative_series(self.subjects[(region_id, indicator_id)], through or self.as_of)
+
+    def plan_cumulative_series(
+        self, region_id: int | None, indicator_id: int, through: Period | None = None
+    ) -> list[SeriesPoint]:
+        subject = self.subjects[(region_id, indicator_id)]
+        return plan_cumulative_series(subject, through or self.as_of)
+
+
+def build_table(
+    *,
+    indicators: Sequence[IndicatorInfo],
+    regions: Sequence[RegionInfo],
+    targets: Mapping[TargetKey, tuple[Decimal, Decimal | None]],
+    figures: Mapping[FigureKey, Decimal],
+    plan_years: Sequence[int],
+    as_of: Period,
+    bands: Bands = DEFAULT_BANDS,
+) -> ProgressTable:
+    """The progress of every region × broken-down indicator and the county row.
+
+    ``targets`` map (indicator, region or None, year or None for the plan total)
+    to (value, stretch or None); ``figures`` map (indicator, region or None,
+    year, quarter) to the quarter's new amount. A broken-down indicator's county
+    figures are the sum of *every* region present in ``figures`` — not only
+    ``regions`` — so a table scoped to one township still shows the true county
+    total; county-level figures entered for it are ignored (the county is never
+    entered by hand). A county-only indicator uses its own county figures.
+    """
+    years = tuple(sorted(plan_years))
+    by_subject: dict[tuple[int | None, int], dict[tuple[int, int], Decimal]] = defaultdict(dict)
+    for (indicator_id, region_id, year, quarter), value in figures.items():
+        by_subject[(region_id, indicator_id)][(year, quarter)] = value
+
+    def subject(region_id: int | None, indicator_id: int, quarterly: Quarterly) -> SubjectData:
+        yearly = {y: t[0] for y in years if (t := targets.get((indicator_id, region_id, y)))}
+        total, stretch = targets.get((indicator_id, region_id, None), (None, None))
+        return SubjectData(years, yearly, quarterly, total, stretch)
+
+    subjects: dict[tuple[int | None, int], SubjectData] = {}
+    for indicator in indicators:
+        if indicator.by_region:
+            for region in regions:
+                key = (region.id, indicator.id)
+                subjects[key] = subject(region.id, indicator.id, by_subject.get(key, {}))
+            county = county_quarterly(
+                q for (r, i), q in by_subject.items() if i == indicator.id and r is not None
+            )
+        else:
+            county = by_subject.get((None, indicator.id), {})
+        subjects[(None, indicator.id)] = subject(None, indicator.id, county)
+
+    cells = {key: compute_progress(data, as_of, bands) for key, data in subjects.items()}
+    return ProgressTable(as_of, tuple(indicators), tuple(regions), subjects, cells)
