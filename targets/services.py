@@ -1,0 +1,166 @@
+"""Writes for the plan: import a plan workbook; its counterpart, the export.
+
+``import_plan`` is all or nothing: it parses the whole workbook first (nothing is
+written if any cell is wrong), then creates the plan, its regions, indicators and
+targets in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import BinaryIO
+
+from django.db import IntegrityError, router, transaction
+from django.db.models.deletion import Collector
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from regions.models import Region
+from targets.models import Indicator, Plan, Target
+from targets.workbook import (
+    IndicatorData,
+    PlanData,
+    PlanWorkbookError,
+    RegionData,
+    TargetData,
+    read_plan_workbook,
+    write_plan_workbook,
+)
+
+# What a plan consists of; anything else hanging off it (reported figures, closed
+# quarters, township officials' memberships…) is work that --replace must not delete.
+PLAN_MODELS = (Plan, Region, Indicator, Target)
+
+
+class PlanConflictError(PlanWorkbookError):
+    """The workbook is sound, but the database already holds a plan of that name."""
+
+
+def import_plan(
+    source: str | Path | BinaryIO, *, replace: bool = False, activate: bool = False
+) -> Plan:
+    """Create the plan a workbook describes; raise PlanWorkbookError, writing nothing,
+    if the workbook is wrong or a plan of the same name exists (unless ``replace``).
+
+    The new plan becomes the active one when ``activate``, when it replaces the
+    active plan, or when no plan is active yet.
+    """
+    data = read_plan_workbook(source)
+    try:
+        return save_plan(data, replace=replace, activate=activate)
+    except IntegrityError as exc:  # the parser should have caught it; say so plainly
+        raise PlanWorkbookError([_("数据库拒绝写入:%(error)s") % {"error": exc}]) from exc
+
+
+@transaction.atomic
+def save_plan(data: PlanData, *, replace: bool = False, activate: bool = False) -> Plan:
+    same_name = list(Plan.objects.select_for_update().filter(name=data.name))
+    if same_name and not replace:
+        message = _(
+            "数据库中已有同名计划“%(name)s”(编号 %(ids)s);如要用此工作簿替换它,请选择替换。"
+        )
+        ids = "、".join(str(p.pk) for p in same_name)
+        raise PlanConflictError([message % {"name": data.name, "ids": ids}])
+    was_active = any(p.is_active for p in same_name)
+    for old in same_name:
+        if blockers := _work_hanging_off(old):
+            message = _(
+                "计划“%(name)s”(编号 %(id)d)已有%(what)s,替换会把它们一并删除,已拒绝。"
+                "请在管理后台逐项修改该计划。"
+            )
+            raise PlanConflictError([message % {"name": old.name, "id": old.pk, "what": blockers}])
+        old.delete()
+    if activate:
+        Plan.objects.filter(is_active=True).update(is_active=False)
+    plan = Plan.objects.create(
+        name=data.name,
+        document_number=data.document_number,
+        county_name=data.county_name,
+        first_year=data.first_year,
+        last_year=data.last_year,
+        is_active=activate or was_active or not Plan.objects.filter(is_active=True).exists(),
+    )
+    Region.objects.bulk_create(
+        Region(plan=plan, code=r.code, name=r.name, order=r.order) for r in data.regions
+    )
+    Indicator.objects.bulk_create(
+        Indicator(
+            plan=plan,
+            code=i.code,
+            name=i.name,
+            alt_name=i.alt_name,
+            unit=i.unit,
+            decimal_places=i.decimal_places,
+            by_region=i.by_region,
+            order=i.order,
+        )
+        for i in data.indicators
+    )
+    regions = {r.code: r for r in plan.regions.all()}
+    indicators = {i.code: i for i in plan.indicators.all()}
+    targets = [
+        Target(
+            indicator=indicators[t.indicator_code],
+            region=regions[t.region_code] if t.region_code else None,
+            year=t.year,
+            value=t.value,
+            stretch_value=t.stretch_value,
+        )
+        for t in data.targets
+    ]
+    bulk_create_with_history(targets, Target, default_change_reason=_("导入计划工作簿"))
+    return plan
+
+
+def _work_hanging_off(plan: Plan) -> str:
+    """What deleting ``plan`` would delete beyond the plan itself, e.g. "季度数据 12 条"."""
+    # Django's own deletion collector, so a model added later is counted too.
+    collector = Collector(using=router.db_for_write(Plan), origin=plan)
+    collector.collect([plan])
+    counts: Counter[str] = Counter()
+    for model, instances in collector.data.items():
+        if model not in PLAN_MODELS:
+            counts[str(model._meta.verbose_name)] += len(instances)
+    for queryset in collector.fast_deletes:
+        if queryset.model not in PLAN_MODELS and (count := queryset.count()):
+            counts[str(queryset.model._meta.verbose_name)] += count
+    return "、".join(
+        _("%(what)s %(count)d 条") % {"what": w, "count": n} for w, n in counts.items()
+    )
+
+
+def plan_as_data(plan: Plan) -> PlanData:
+    """The plan as the plain data the workbook and the consistency check work on."""
+    rows = Target.objects.filter(indicator__plan=plan).values_list(
+        "indicator__code", "region__code", "year", "value", "stretch_value"
+    )
+    return PlanData(
+        name=plan.name,
+        first_year=plan.first_year,
+        last_year=plan.last_year,
+        document_number=plan.document_number,
+        county_name=plan.county_name,
+        indicators=tuple(
+            IndicatorData(
+                code=i.code,
+                name=i.name,
+                alt_name=i.alt_name,
+                unit=i.unit,
+                decimal_places=i.decimal_places,
+                by_region=i.by_region,
+                order=i.order,
+            )
+            for i in plan.indicators.order_by("order", "pk")
+        ),
+        regions=tuple(
+            RegionData(code=r.code, name=r.name, order=r.order)
+            for r in plan.regions.order_by("order", "pk")
+        ),
+        targets=tuple(TargetData(*row) for row in rows.order_by("pk")),
+    )
+
+
+def export_plan(plan: Plan, destination: str | Path | BinaryIO) -> None:
+    """Write ``plan`` as a workbook that ``import_plan`` reads back unchanged."""
+    write_plan_workbook(plan_as_data(plan), destination)

@@ -1,0 +1,505 @@
+"""The plan as an Excel workbook: export, import, round trip, and refusing bad files."""
+
+from __future__ import annotations
+
+import zipfile
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+
+from regions.models import Region
+from reports.models import Figure
+from targets.models import Indicator, Plan, Target
+from targets.services import PlanConflictError, export_plan, import_plan
+from targets.workbook import PlanWorkbookError, read_plan_workbook
+
+PINGYANG = "平阳县大孵化器集群建设三年行动计划(2025—2027年)"
+
+
+def target_rows(plan: Plan) -> set[tuple]:
+    """Every target of ``plan`` as (indicator, region or None, year or None, value, stretch)."""
+    return set(
+        Target.objects.filter(indicator__plan=plan).values_list(
+            "indicator__code", "region__code", "year", "value", "stretch_value"
+        )
+    )
+
+
+def counts() -> tuple[int, int, int, int]:
+    return (
+        Plan.objects.count(),
+        Region.objects.count(),
+        Indicator.objects.count(),
+        Target.objects.count(),
+    )
+
+
+@pytest.fixture
+def exported(plan, tmp_path):
+    path = tmp_path / "pingyang.xlsx"
+    export_plan(plan, path)
+    return path
+
+
+# ---------------------------------------------------------------- export
+
+
+def test_export_lays_out_annex1_like_the_plan(exported):
+    sheet = openpyxl.load_workbook(exported)["附件1"]
+    assert [c.value for c in sheet[2]] == [
+        "序号",
+        "指标名称",
+        "2025年",
+        "2026年",
+        "2027年",
+        "总计",
+        "总计高线",
+    ]
+    assert [c.value for c in sheet[3]] == [1, "新增孵化空间面积(万平方米)", 16, 22, 32, 70, 80]
+    assert [c.value for c in sheet[4]][:6] == [2, "新增市级及以上孵化载体(个)", 5, 7, 9, 21]
+    assert sheet.cell(4, 7).value is None  # no stretch for carriers
+
+
+def test_export_lays_out_annex2_with_merged_year_headers_and_county_row(exported):
+    sheet = openpyxl.load_workbook(exported)["附件2"]
+    assert sheet["B2"].value == "2025年建设任务"
+    assert sheet["G2"].value == "2026年建设任务"
+    assert "B2:F2" in {str(r) for r in sheet.merged_cells.ranges}
+    assert sheet["A2"].value == "区域"
+    assert [c.value for c in sheet[3]][:6] == [
+        None,
+        "新增孵化空间面积(万平方米)",
+        "新增在孵企业(项目)(个)",
+        "新增创新创业人才数(个)",
+        "新增省级及以上科技企业数(家)",
+        "新增温州“20”孵化器(个)",
+    ]
+    assert [c.value for c in sheet[4]][:6] == ["昆阳", 2, 40, 400, 5, 1]
+    assert sheet["A13"].value == "全县"
+    assert [c.value for c in sheet[13]][1:6] == [16, 200, 2000, 30, 2]
+
+
+def test_export_plan_command_defaults_to_the_current_plan(plan, tmp_path):
+    path = tmp_path / "out.xlsx"
+    call_command("export_plan", str(path), verbosity=0)
+    assert read_plan_workbook(path).name == PINGYANG
+
+
+def test_export_plan_command_rejects_an_unknown_plan(plan, tmp_path):
+    with pytest.raises(CommandError, match="999"):
+        call_command("export_plan", str(tmp_path / "x.xlsx"), "--plan", "999")
+
+
+def test_export_writes_text_starting_with_equals_as_text(plan, tmp_path):
+    plan.regions.filter(code="kunyang").update(name="=1+1")
+    path = tmp_path / "formula.xlsx"
+    export_plan(plan, path)
+    cell = openpyxl.load_workbook(path)["区域"]["C2"]
+    assert (cell.value, cell.data_type) == ("=1+1", "s")
+    assert read_plan_workbook(path).regions[0].name == "=1+1"
+
+
+# ---------------------------------------------------------------- round trip
+
+
+def test_export_then_import_into_empty_database_gives_identical_targets(plan, exported):
+    before = target_rows(plan)
+    assert len(before) == 159
+    plan.delete()
+    assert counts() == (0, 0, 0, 0)
+
+    imported = import_plan(exported)
+
+    assert target_rows(imported) == before
+    assert (imported.name, imported.document_number) == (PINGYANG, "平政办〔2025〕49号")
+    assert (imported.first_year, imported.last_year, imported.is_active) == (2025, 2027, True)
+    assert list(imported.regions.values_list("name", flat=True))[-1] == "经开区"
+    space = imported.indicators.get(code="space")
+    assert (space.decimal_places, space.unit) == (2, "万平方米")
+    assert imported.indicators.get(code="incubators-20").alt_name == "新增温州“20”孵化器"
+    assert not imported.indicators.get(code="carriers").by_region
+    assert Target.objects.get(indicator=space, region=None, year=None).stretch_value == 80
+
+
+def test_round_trip_keeps_yearly_stretch_and_region_totals(plan, tmp_path):
+    space = plan.indicators.get(code="space")
+    kunyang = plan.regions.get(code="kunyang")
+    Target.objects.filter(indicator=space, region=None, year=2026).update(stretch_value=25)
+    Target.objects.filter(indicator=space, region=kunyang, year=2025).update(stretch_value=3)
+    Target.objects.create(indicator=space, region=kunyang, year=None, value=10, stretch_value=12)
+    before = target_rows(plan)
+    path = tmp_path / "stretch.xlsx"
+    export_plan(plan, path)
+    book = openpyxl.load_workbook(path)
+    assert "2026年高线" in [c.value for c in book["附件1"][2]]
+    assert {"2025年高线", "总计", "总计高线"} <= {c.value for c in book["附件2"][2]}
+    plan.delete()
+
+    assert target_rows(import_plan(path)) == before
+
+
+def test_import_plan_command_reports_what_it_created(plan, exported, capsys):
+    plan.delete()
+    call_command("import_plan", str(exported))
+    out = capsys.readouterr().out
+    assert "9 个区域、6 个指标、159 个目标" in out
+
+
+def test_import_keeps_decimals_of_space_targets(plan, exported):
+    book = openpyxl.load_workbook(exported)
+    book["附件2"]["B4"] = 1.65  # 昆阳 2025 space
+    book["附件2"]["B5"] = 3.35  # 鳌江 2025 space, still sums to 16
+    book.save(exported)
+    plan.delete()
+    imported = import_plan(exported)
+    kunyang = Target.objects.get(
+        indicator__plan=imported, region__code="kunyang", year=2025, indicator__code="space"
+    )
+    assert kunyang.value == Decimal("1.65")
+
+
+def test_import_records_target_history(plan, exported):
+    plan.delete()
+    imported = import_plan(exported)
+    target = Target.objects.filter(indicator__plan=imported).first()
+    assert target.history.count() == 1
+
+
+# ---------------------------------------------------------------- same name
+
+
+def test_import_refuses_a_plan_whose_name_already_exists(plan, exported):
+    before = counts()
+    with pytest.raises(PlanConflictError, match="已有同名计划"):
+        import_plan(exported)
+    assert counts() == before
+
+
+def test_import_command_suggests_replace_for_an_existing_plan(plan, exported):
+    with pytest.raises(CommandError, match="--replace"):
+        call_command("import_plan", str(exported))
+
+
+def test_import_with_replace_swaps_the_plan_and_keeps_it_active(plan, exported):
+    before = target_rows(plan)
+    imported = import_plan(exported, replace=True)
+    assert Plan.objects.get() == imported
+    assert imported.pk != plan.pk and imported.is_active
+    assert target_rows(imported) == before
+
+
+def test_replace_is_refused_when_figures_were_reported(plan, exported):
+    Figure.objects.create(
+        indicator=plan.indicators.get(code="space"),
+        region=plan.regions.get(code="kunyang"),
+        year=2025,
+        quarter=1,
+        value=Decimal("1.5"),
+    )
+    before = counts()
+    with pytest.raises(PlanConflictError, match="季度数据 1 条"):
+        import_plan(exported, replace=True)
+    assert counts() == before
+    assert Figure.objects.count() == 1
+
+
+def test_replace_is_refused_when_township_officials_are_bound_to_its_regions(
+    official, plan, exported
+):
+    with pytest.raises(PlanConflictError, match="区域归属 1 条"):
+        import_plan(exported, replace=True)
+    assert Plan.objects.get() == plan
+
+
+def test_import_beside_an_active_plan_leaves_the_active_one(plan, tmp_path):
+    path = tmp_path / "other.xlsx"
+    build_other_county(path)
+    other = import_plan(path)
+    assert not other.is_active
+    assert Plan.objects.current() == plan
+
+
+def test_import_with_activate_makes_the_new_plan_current(plan, tmp_path):
+    path = tmp_path / "other.xlsx"
+    build_other_county(path)
+    other = import_plan(path, activate=True)
+    assert Plan.objects.current() == other
+    plan.refresh_from_db()
+    assert not plan.is_active
+
+
+# ---------------------------------------------------------------- another county
+
+OTHER_REGIONS = [
+    ("dongcheng", "东城街道"),
+    ("xicheng", "西 城 镇"),
+    ("nanshan", "南山乡"),
+    ("beihu", "北湖镇"),
+]
+
+
+def build_other_county(path) -> None:
+    """A 2028–2030 plan of four regions and three indicators, one county-only,
+    built the way a county clerk would type it (no title rows, numbers as text)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "计划"
+    for row in [
+        ("项目", "内容"),
+        ("计划名称", "东湖县科创三年计划(2028—2030年)"),
+        ("文号", "东政发〔2027〕12号"),
+        ("全县名称", "全县合计"),
+        ("起始年份", 2028),
+        ("结束年份", "2030"),
+    ]:
+        sheet.append(row)
+    indicators = book.create_sheet("指标")
+    indicators.append(["代码", "指标名称", "单位", "小数位数", "按区域分解"])
+    indicators.append(["labs", "新建实验室", "个", 0, "是"])
+    indicators.append(["area", "新增科创用地", "公顷", 1, "是"])
+    indicators.append(["funds", "设立引导基金", "只", None, "否"])
+    regions = book.create_sheet("区域")
+    regions.append(["序号", "代码", "名称"])
+    for n, (code, name) in enumerate(OTHER_REGIONS, start=1):
+        regions.append([n, code, name])
+    annex1 = book.create_sheet("附件1")
+    annex1.append(["序号", "指标名称", "2028年", "2029年", "2030年", "合计", "2030年高线"])
+    annex1.append([1, "新建实验室(个)", 4, 4, 8, 16, 10])
+    annex1.append([2, "新增科创用地(公顷)", 2.2, "1.8", 2, 6])
+    annex1.append([3, "设立引导基金(只)", 1, 0, 1, 2])
+    annex2 = book.create_sheet("附件2")
+    annex2.append(["区域", "2028年", None, "2029年", None, "2030年", None])
+    annex2.append(
+        [
+            None,
+            "新建实验室",
+            "新增科创用地",
+            "新建实验室",
+            "新增科创用地",
+            "新建实验室",
+            "新增科创用地",
+        ]
+    )
+    annex2.append(["东城街道", 1, 0.5, 1, 0.5, 2, 0.5])
+    annex2.append(["西城镇", 1, 0.5, 1, 0.5, 2, 0.5])
+    annex2.append(["南山乡", 1, 0.6, 1, 0.4, 2, 0.5])
+    annex2.append(["北湖镇", 1, 0.6, 1, 0.4, 2, 0.5])
+    book.save(path)
+
+
+OTHER_TARGETS = {
+    ("labs", None, 2028, Decimal(4), None),
+    ("labs", None, 2029, Decimal(4), None),
+    ("labs", None, 2030, Decimal(8), Decimal(10)),
+    ("labs", None, None, Decimal(16), None),
+    ("area", None, 2028, Decimal("2.2"), None),
+    ("area", None, 2029, Decimal("1.8"), None),
+    ("area", None, 2030, Decimal(2), None),
+    ("area", None, None, Decimal(6), None),
+    ("funds", None, 2028, Decimal(1), None),
+    ("funds", None, 2029, Decimal(0), None),
+    ("funds", None, 2030, Decimal(1), None),
+    ("funds", None, None, Decimal(2), None),
+}
+
+
+def test_another_countys_plan_imports_exports_and_reimports(db, tmp_path):
+    path = tmp_path / "donghu.xlsx"
+    build_other_county(path)
+
+    imported = import_plan(path)
+
+    assert (imported.first_year, imported.last_year, imported.county_name) == (
+        2028,
+        2030,
+        "全县合计",
+    )
+    assert list(imported.regions.values_list("code", "name")) == [
+        ("dongcheng", "东城街道"),
+        ("xicheng", "西 城 镇"),
+        ("nanshan", "南山乡"),
+        ("beihu", "北湖镇"),
+    ]
+    assert list(imported.indicators.values_list("code", "by_region", "decimal_places")) == [
+        ("labs", True, 0),
+        ("area", True, 1),
+        ("funds", False, 0),
+    ]
+    rows = target_rows(imported)
+    assert {r for r in rows if r[1] is None} == OTHER_TARGETS
+    assert ("area", "nanshan", 2028, Decimal("0.6"), None) in rows
+    assert len(rows) == 12 + 4 * 3 * 2
+
+    again = tmp_path / "again.xlsx"
+    export_plan(imported, again)
+    imported.delete()
+    reimported = import_plan(again)
+    assert target_rows(reimported) == rows
+    sheet = openpyxl.load_workbook(again)["附件2"]
+    assert sheet["B2"].value == "2028年建设任务"
+    assert sheet["A8"].value == "全县合计"
+
+
+# ---------------------------------------------------------------- malformed workbooks
+
+
+def mutate(path, change) -> None:
+    book = openpyxl.load_workbook(path)
+    change(book)
+    book.save(path)
+
+
+def set_cell(sheet: str, ref: str, value):
+    def change(book):
+        book[sheet][ref] = value
+
+    return change
+
+
+MALFORMED = {
+    "missing sheet": (lambda b: b.remove(b["附件2"]), ["工作表“附件2”", "工作表不存在"]),
+    "non-number": (set_cell("附件1", "C3", "十六"), ["工作表“附件1”第3行C列(2025年)", "不是数字"]),
+    "negative": (set_cell("附件2", "C4", -40), ["工作表“附件2”第4行C列", "不能为负数"]),
+    "unknown region": (
+        set_cell("附件2", "A5", "龙港"),
+        ["工作表“附件2”第5行A列", "未知区域“龙港”"],
+    ),
+    "unknown indicator": (
+        set_cell("附件1", "B4", "新增独角兽企业"),
+        ["工作表“附件1”第4行B列", "未知指标“新增独角兽企业”"],
+    ),
+    "duplicated region in annex 2": (
+        set_cell("附件2", "A5", "昆阳"),
+        ["工作表“附件2”第5行A列", "区域“昆阳”重复(已在第4行)"],
+    ),
+    "duplicated region in region sheet": (
+        set_cell("区域", "C3", "昆阳"),
+        ["工作表“区域”第3行C列(名称)", "区域“昆阳”重复"],
+    ),
+    "year out of range": (
+        set_cell("附件1", "E2", "2029年"),
+        ["工作表“附件1”第2行E列(2029年)", "不在计划期 2025—2027 年内"],
+    ),
+    "year out of range in annex 2": (
+        set_cell("附件2", "G2", "2024年建设任务"),
+        ["工作表“附件2”第2行G列", "年份 2024 不在计划期"],
+    ),
+    "too many decimals": (
+        set_cell("附件1", "C3", 16.125),
+        ["工作表“附件1”第3行C列(2025年)", "小数位数超过该指标允许的 2 位"],
+    ),
+    "decimals on a whole-number indicator": (
+        set_cell("附件2", "C4", 40.5),
+        ["工作表“附件2”第4行C列", "允许的 0 位"],
+    ),
+    "stretch below value": (
+        set_cell("附件1", "G3", 60),
+        ["工作表“附件1”第3行G列(总计高线)", "高线 60 低于目标值 70"],
+    ),
+    "formula without cached value": (
+        set_cell("附件1", "C3", "=8+8"),
+        ["工作表“附件1”第3行C列", "公式没有计算结果"],
+    ),
+    "county row disagrees with annex 1": (
+        set_cell("附件2", "B13", 17),
+        ["工作表“附件2”第13行B列", "与工作表“附件1”的 16 不一致"],
+    ),
+    "county-only indicator in annex 2": (
+        set_cell("附件2", "C3", "新增市级及以上孵化载体"),
+        ["工作表“附件2”第3行C列", "仅全县指标"],
+    ),
+    "missing plan year": (
+        set_cell("计划", "B6", None),
+        ["工作表“计划”第6行B列(结束年份)", "应为 2000 到 2100 之间的整数"],
+    ),
+    "bad indicator code": (
+        set_cell("指标", "B3", "tech enterprises!"),
+        ["工作表“指标”第3行B列(代码)", "只能含字母、数字"],
+    ),
+}
+
+
+@pytest.mark.parametrize("mistake", MALFORMED)
+def test_malformed_workbook_is_refused_naming_the_cell_and_nothing_is_written(
+    plan, exported, mistake
+):
+    change, expected = MALFORMED[mistake]
+    mutate(exported, change)
+    plan.delete()
+
+    with pytest.raises(PlanWorkbookError) as caught:
+        import_plan(exported)
+
+    text = "\n".join(caught.value.messages)
+    for fragment in expected:
+        assert fragment in text
+    assert counts() == (0, 0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"garbage bytes, not a workbook", b"PK\x03\x04broken zip", "序号,名称\n".encode()],
+)
+def test_a_file_that_is_not_xlsx_is_refused(db, tmp_path, content):
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(PlanWorkbookError, match=r"不是有效的 Excel 工作簿\(\.xlsx\)"):
+        import_plan(path)
+    assert counts() == (0, 0, 0, 0)
+
+
+def test_a_zip_that_is_not_a_workbook_is_refused(db, tmp_path):
+    path = tmp_path / "plan.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("hello.txt", "hi")
+    with pytest.raises(PlanWorkbookError, match="不是有效的 Excel 工作簿"):
+        import_plan(path)
+
+
+def test_every_problem_is_reported_at_once(plan, exported):
+    mutate(exported, set_cell("附件1", "C3", "十六"))
+    mutate(exported, set_cell("附件2", "C4", -1))
+    mutate(exported, set_cell("附件2", "D5", "很多"))
+    with pytest.raises(PlanWorkbookError) as caught:
+        read_plan_workbook(exported)
+    assert len(caught.value.messages) == 3
+
+
+def test_formula_with_a_cached_value_is_read_as_its_cached_value(plan, exported, tmp_path):
+    """Excel keeps a formula's last result beside it: that result is used, the formula
+    itself never evaluated."""
+    mutate(exported, set_cell("附件2", "B4", "=1+2"))
+    # openpyxl writes no cached result; add one to the sheet XML as Excel would.
+    patched = tmp_path / "cached.xlsx"
+    with zipfile.ZipFile(exported) as src, zipfile.ZipFile(patched, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet5.xml":
+                assert b"<f>1+2</f><v />" in data
+                data = data.replace(b"<f>1+2</f><v />", b"<f>1+2</f><v>3</v>")
+            dst.writestr(item, data)
+
+    targets = read_plan_workbook(patched).targets
+
+    [kunyang] = [
+        t
+        for t in targets
+        if (t.indicator_code, t.region_code, t.year) == ("space", "kunyang", 2025)
+    ]
+    assert kunyang.value == 3
+
+
+def test_import_command_prints_the_messages_and_fails(plan, exported):
+    mutate(exported, set_cell("附件1", "C3", "十六"))
+    with pytest.raises(CommandError) as caught:
+        call_command("import_plan", str(exported), "--replace")
+    assert "未写入任何数据" in str(caught.value)
+    assert "工作表“附件1”第3行C列(2025年)" in str(caught.value)
+    assert Plan.objects.get() == plan
+
+
+def test_import_command_fails_on_a_missing_file(db, tmp_path):
+    with pytest.raises(CommandError, match="找不到文件"):
+        call_command("import_plan", str(tmp_path / "nope.xlsx"))
