@@ -44,15 +44,17 @@ def demo_periods(plan: Plan, quarters: int) -> list[tuple[int, int]]:
 
 
 @transaction.atomic
-def seed_demo(plan: Plan, *, quarters: int = 7, seed: int = 2025) -> list[DemoAccount]:
+def seed_demo(
+    plan: Plan, *, quarters: int = 7, seed: int = 2025, accounts: bool = True
+) -> list[DemoAccount]:
     """Create one account per role and demo figures for the first ``quarters``
     quarters (7 = 2025 Q1–Q4 and 2026 Q1–Q3 for a plan starting in 2025).
     Idempotent: existing demo figures of those quarters are replaced."""
-    accounts = _create_accounts(plan)
+    created = _create_accounts(plan) if accounts else []
     _create_figures(plan, demo_periods(plan, quarters), random.Random(seed))
     plan.is_demo = True
     plan.save(update_fields=["is_demo"])
-    return accounts
+    return created
 
 
 def _create_accounts(plan: Plan) -> list[DemoAccount]:

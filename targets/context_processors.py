@@ -2,14 +2,10 @@
 
 from django.http import HttpRequest
 
-from targets.models import Plan
+from targets.models import current_plan
 
 
 def plan(request: HttpRequest) -> dict:
-    # Lazily evaluated: pages that never touch it cost no query.
-    def current():
-        if not hasattr(request, "_current_plan"):
-            request._current_plan = Plan.objects.current()
-        return request._current_plan
-
-    return {"current_plan": current}
+    # Lazily evaluated and cached on the request: no extra query for pages
+    # that already resolved the plan, none at all for pages that never use it.
+    return {"current_plan": lambda: current_plan(request)}

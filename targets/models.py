@@ -72,6 +72,13 @@ class Plan(models.Model):
         return in_years and (quarter is None or 1 <= quarter <= 4)
 
 
+def current_plan(request) -> Plan | None:
+    """The plan the dashboard shows, read once per request."""
+    if not hasattr(request, "_current_plan"):
+        request._current_plan = Plan.objects.current()
+    return request._current_plan
+
+
 class Indicator(models.Model):
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("计划")

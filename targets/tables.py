@@ -6,23 +6,11 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 import django_tables2 as tables
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from reports.formatting import format_value
 from targets.models import Indicator
-
-
-def format_value(value: Decimal | None, decimal_places: int) -> str:
-    """A target or figure as the annexes print it: no trailing zeros beyond
-    the indicator's precision (16, 0.35), '—' when there is none."""
-    if value is None:
-        return "—"
-    quantized = value.quantize(Decimal(1).scaleb(-decimal_places))
-    text = number_format(quantized, decimal_pos=decimal_places)
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
 
 
 class BaseTable(tables.Table):
@@ -36,23 +24,33 @@ class BaseTable(tables.Table):
 class ValueColumn(tables.Column):
     """A number cell formatted with its indicator's decimal places: the column's
     own (one indicator per column) or, when None, the row's ``decimal_places``
-    (one indicator per row)."""
+    (one indicator per row).
 
-    def __init__(self, *args, decimal_places: int | None = None, **kwargs):
+    ``derived``: a computed value (序时 expected, projection) may be fractional
+    even for a count indicator (5 × 3/4 = 3.75), so it keeps two more places.
+    """
+
+    def __init__(self, *args, decimal_places: int | None = None, derived: bool = False, **kwargs):
         self.decimal_places = decimal_places
+        self.derived = derived
         kwargs.setdefault("attrs", {"td": {"class": "num"}, "th": {"class": "num"}})
         kwargs.setdefault("default", None)
         super().__init__(*args, **kwargs)
 
-    def render(self, value, record):
+    def places(self, record) -> int:
         places = self.decimal_places
         if places is None:
             places = record["decimal_places"]
-        return format_value(value, places)
+        return places + 2 if self.derived else places
 
-    def value(self, value):
-        # Exports get the number itself, not its display string.
-        return value
+    def render(self, value, record):
+        return format_value(value, self.places(record))
+
+    def value(self, value, record):
+        # Exports get the number itself (at display precision), not a string.
+        if value is None:
+            return None
+        return value.quantize(Decimal(1).scaleb(-self.places(record))).normalize() + 0
 
 
 class Annex1Table(BaseTable):

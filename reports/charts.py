@@ -1,0 +1,356 @@
+"""Plotly figures built from the progress table.
+
+Views pass ``figure_json(fig)`` to the template inside
+``<script type="application/json" data-chart-for="ID">``; static/js/charts.js
+draws it. Labels are translated here, hover text carries exact values and units.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import plotly.graph_objects as go
+from django.utils.translation import gettext as _
+
+from reports.choices import Status
+from reports.formatting import (
+    STATUS_COLOURS,
+    format_percent,
+    format_value,
+    percent_number,
+    status_label,
+)
+from reports.progress import Period, Progress
+from reports.progress_table import IndicatorInfo, ProgressTable
+
+FONT = "'WenQuanYi Micro Hei', 'Microsoft YaHei', 'PingFang SC', 'Noto Sans CJK SC', sans-serif"
+EXPECTED_COLOUR = "#212529"
+TARGET_COLOUR = "#ced4da"
+
+
+def figure_json(fig: go.Figure) -> str:
+    """JSON safe to embed in a <script type="application/json"> element
+    (plotly escapes '<' and '/')."""
+    return fig.to_json()
+
+
+def _layout(fig: go.Figure, *, title: str, height: int = 360, **extra) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
+        font={"family": FONT, "size": 12},
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        height=height,
+        legend={"orientation": "h", "y": -0.15},
+        hoverlabel={"font": {"family": FONT}},
+        **extra,
+    )
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
+    return fig
+
+
+def _hover(label: str, unit: str = "", field: str = "%{customdata}") -> str:
+    """'昆阳<br>年度目标 16 万平方米' for a bar's hover box."""
+    return f"%{{x}}<br>{label} {field} {unit}<extra></extra>"
+
+
+def _num(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def progress_heatmap(table: ProgressTable) -> go.Figure:
+    """Townships × indicators coloured by progress against 序时 (100% = on pace)."""
+    indicators = table.broken_down
+    rows = table.rows()
+    z, text = [], []
+    for row in rows:
+        z_row, text_row = [], []
+        for indicator in indicators:
+            progress = table.get(row.region.id, indicator.id)
+            share = None if progress is None else progress.progress_vs_expected
+            # Cap the colour at 150% so one township far ahead does not wash out the rest.
+            z_row.append(None if share is None else min(percent_number(share), 150.0))
+            text_row.append(_cell_hover(indicator, progress))
+        z.append(z_row)
+        text.append(text_row)
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[indicator.name for indicator in indicators],
+            y=[row.region.name for row in rows],
+            text=text,
+            hovertemplate="%{y} · %{x}<br>%{text}<extra></extra>",
+            zmin=0,
+            zmax=150,
+            colorscale=[
+                [0.0, STATUS_COLOURS[Status.SERIOUSLY_BEHIND]],
+                [0.8 / 1.5, STATUS_COLOURS[Status.BEHIND]],
+                [1.0 / 1.5, "#7fc97f"],
+                [1.0, STATUS_COLOURS[Status.DONE]],
+            ],
+            colorbar={"title": {"text": _("相对序时")}, "ticksuffix": "%"},
+            xgap=2,
+            ygap=2,
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    return _layout(
+        fig,
+        title=_("各乡镇进度热力图(实际 ÷ 序时进度)"),
+        height=max(320, 60 + 34 * len(rows)),
+    )
+
+
+def _cell_hover(indicator: IndicatorInfo, progress: Progress | None) -> str:
+    if progress is None:
+        return _("无数据")
+    places = indicator.decimal_places
+    return _(
+        "累计 %(actual)s / 目标 %(target)s %(unit)s<br>完成率 %(completion)s · 序时 %(expected)s"
+        "<br>%(status)s"
+    ) % {
+        "actual": format_value(progress.ytd_actual, places),
+        "target": format_value(progress.annual_target, places),
+        "unit": indicator.unit,
+        "completion": format_percent(progress.completion),
+        "expected": format_percent(progress.expected_share),
+        "status": status_label(progress.status),
+    }
+
+
+def completion_bars(
+    labels: list[str], progresses: list[Progress | None], *, title: str, period: Period
+) -> go.Figure:
+    """Completion per bar (indicator or township), coloured by status, with the
+    序时 marker: the share that should be done by ``period``."""
+    completion = [percent_number(p.completion) if p else None for p in progresses]
+    colours = [STATUS_COLOURS[Status(p.status)] if p else TARGET_COLOUR for p in progresses]
+    hover = [
+        _("完成率 %(completion)s<br>序时 %(expected)s<br>%(status)s")
+        % {
+            "completion": format_percent(p.completion),
+            "expected": format_percent(p.expected_share),
+            "status": status_label(p.status),
+        }
+        if p
+        else _("无数据")
+        for p in progresses
+    ]
+    fig = go.Figure(
+        [
+            go.Bar(
+                x=completion,
+                y=labels,
+                orientation="h",
+                marker_color=colours,
+                name=_("完成率"),
+                hovertext=hover,
+                hovertemplate="%{y}<br>%{hovertext}<extra></extra>",
+                texttemplate="%{x:.1f}%",
+                textposition="auto",
+            ),
+        ]
+    )
+    share = next((p.expected_share for p in progresses if p is not None), None)
+    if share is not None:
+        fig.add_vline(
+            x=percent_number(share),
+            line_dash="dash",
+            line_color=EXPECTED_COLOUR,
+            annotation_text=_("序时 %(share)s") % {"share": format_percent(share)},
+            annotation_position="top",
+        )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(ticksuffix="%", rangemode="tozero")
+    return _layout(
+        fig,
+        title=f"{title}({period.label})",
+        height=max(300, 80 + 30 * len(labels)),
+        showlegend=False,
+    )
+
+
+def actual_vs_target(
+    indicator: IndicatorInfo, column: list[tuple[str, Progress]], period: Period
+) -> go.Figure:
+    """Year-to-date actual against the year's target per township, with the
+    序时 expected value as a marker."""
+    names = [name for name, _p in column]
+    unit = indicator.unit
+    places = indicator.decimal_places
+    fig = go.Figure(
+        [
+            go.Bar(
+                x=names,
+                y=[_num(p.annual_target) for _n, p in column],
+                name=_("年度目标"),
+                marker_color=TARGET_COLOUR,
+                customdata=[format_value(p.annual_target, places) for _n, p in column],
+                hovertemplate=_hover(_("年度目标"), unit),
+            ),
+            go.Bar(
+                x=names,
+                y=[_num(p.ytd_actual) for _n, p in column],
+                name=_("累计完成"),
+                marker_color=[STATUS_COLOURS[Status(p.status)] for _n, p in column],
+                customdata=[
+                    [format_value(p.ytd_actual, places), format_percent(p.completion)]
+                    for _n, p in column
+                ],
+                hovertemplate="%{x}<br>"
+                + _("累计完成")
+                + " %{customdata[0]} "
+                + unit
+                + " (%{customdata[1]})<extra></extra>",
+            ),
+            go.Scatter(
+                x=names,
+                y=[_num(p.expected_value) for _n, p in column],
+                name=_("序时进度"),
+                mode="markers",
+                marker={"symbol": "line-ew-open", "size": 28, "line": {"width": 3}},
+                marker_color=EXPECTED_COLOUR,
+                customdata=[format_value(p.expected_value, places) for _n, p in column],
+                hovertemplate=_hover(_("序时进度"), unit),
+            ),
+        ]
+    )
+    fig.update_layout(barmode="overlay")
+    fig.update_yaxes(title_text=unit)
+    return _layout(fig, title=_("%(year)s年累计完成与目标") % {"year": period.year})
+
+
+def gap_ranking(
+    indicator: IndicatorInfo, column: list[tuple[str, Progress]], period: Period
+) -> go.Figure:
+    """What each township still owes this year, largest first."""
+    owing = sorted(
+        ((name, p) for name, p in column if p.gap_to_target is not None),
+        key=lambda item: item[1].gap_to_target,
+        reverse=True,
+    )
+    places = indicator.decimal_places
+    fig = go.Figure(
+        go.Bar(
+            x=[_num(p.gap_to_target) for _n, p in owing],
+            y=[name for name, _p in owing],
+            orientation="h",
+            marker_color=[STATUS_COLOURS[Status(p.status)] for _n, p in owing],
+            customdata=[
+                [format_value(p.gap_to_target, places), format_value(p.needed_per_quarter, places)]
+                for _n, p in owing
+            ],
+            hovertemplate="%{y}<br>"
+            + _("距年度目标还差")
+            + " %{customdata[0]} "
+            + indicator.unit
+            + "<br>"
+            + _("剩余每季度需完成")
+            + " %{customdata[1]}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title_text=indicator.unit, rangemode="tozero")
+    return _layout(
+        fig,
+        title=_("%(year)s年距目标缺口排名") % {"year": period.year},
+        height=max(300, 80 + 30 * len(owing)),
+        showlegend=False,
+    )
+
+
+def cumulative_lines(
+    indicator: IndicatorInfo,
+    series: list[tuple[str, list]],
+    *,
+    title: str,
+    expected_name: str | None = None,
+) -> go.Figure:
+    """Cumulative actual by quarter, one line per subject; the first subject's
+    expected values drawn as a dashed line when ``expected_name`` is given."""
+    places = indicator.decimal_places
+    traces = []
+    for name, points in series:
+        traces.append(
+            go.Scatter(
+                x=[point.period.code for point in points],
+                y=[_num(point.actual) for point in points],
+                mode="lines+markers",
+                name=name,
+                customdata=[format_value(point.actual, places) for point in points],
+                hovertemplate=f"{name} · %{{x}}<br>%{{customdata}} {indicator.unit}<extra></extra>",
+            )
+        )
+    if expected_name and series:
+        points = series[0][1]
+        traces.append(
+            go.Scatter(
+                x=[point.period.code for point in points],
+                y=[_num(point.expected) for point in points],
+                mode="lines",
+                name=expected_name,
+                line={"dash": "dash", "color": EXPECTED_COLOUR},
+                customdata=[format_value(point.expected, places) for point in points],
+                hovertemplate=f"{expected_name} · %{{x}}<br>%{{customdata}} {indicator.unit}"
+                "<extra></extra>",
+            )
+        )
+    fig = go.Figure(traces)
+    fig.update_yaxes(title_text=indicator.unit, rangemode="tozero")
+    return _layout(fig, title=title)
+
+
+def plan_to_date_bars(
+    indicator: IndicatorInfo, rows: list[tuple[str, Progress]], period: Period
+) -> go.Figure:
+    """Plan-to-date actual against the whole plan's target, with the plan's
+    expected value as a marker and the high line (高线) where the plan has one."""
+    places = indicator.decimal_places
+    names = [name for name, _p in rows]
+    fig = go.Figure(
+        [
+            go.Bar(
+                x=names,
+                y=[_num(p.plan_target) for _n, p in rows],
+                name=_("计划期目标"),
+                marker_color=TARGET_COLOUR,
+                customdata=[format_value(p.plan_target, places) for _n, p in rows],
+                hovertemplate="%{x}<br>" + _("计划期目标") + " %{customdata}<extra></extra>",
+            ),
+            go.Bar(
+                x=names,
+                y=[_num(p.plan_actual) for _n, p in rows],
+                name=_("计划期累计完成"),
+                marker_color=[STATUS_COLOURS[Status(p.plan_status)] for _n, p in rows],
+                customdata=[
+                    [format_value(p.plan_actual, places), format_percent(p.plan_completion)]
+                    for _n, p in rows
+                ],
+                hovertemplate="%{x}<br>"
+                + _("计划期累计完成")
+                + " %{customdata[0]} (%{customdata[1]})<extra></extra>",
+            ),
+            go.Scatter(
+                x=names,
+                y=[_num(p.plan_expected) for _n, p in rows],
+                name=_("计划期序时进度"),
+                mode="markers",
+                marker={"symbol": "line-ew-open", "size": 28, "line": {"width": 3}},
+                marker_color=EXPECTED_COLOUR,
+                customdata=[format_value(p.plan_expected, places) for _n, p in rows],
+                hovertemplate="%{x}<br>" + _("计划期序时进度") + " %{customdata}<extra></extra>",
+            ),
+        ]
+    )
+    stretch = next((p.stretch_target for _n, p in rows if p.stretch_target is not None), None)
+    if stretch is not None:
+        fig.add_hline(
+            y=float(stretch),
+            line_dash="dot",
+            line_color=STATUS_COLOURS[Status.DONE],
+            annotation_text=_("高线 %(value)s") % {"value": format_value(stretch, places)},
+            annotation_position="top left",
+        )
+    fig.update_layout(barmode="overlay")
+    fig.update_yaxes(title_text=indicator.unit)
+    return _layout(fig, title=_("计划期(截至%(period)s)累计完成") % {"period": period.label})

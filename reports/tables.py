@@ -1,0 +1,311 @@
+"""django-tables2 tables of progress. Rows are dicts holding ``Progress``
+objects from the engine; columns only format, never compute."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from reports.formatting import (
+    format_percent,
+    format_value,
+    percent_number,
+    status_badge_html,
+    status_label,
+)
+from reports.progress import Period, plan_periods
+from reports.progress_table import IndicatorInfo, ProgressTable
+from targets.tables import BaseTable, ValueColumn
+
+NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
+
+
+class PercentColumn(tables.Column):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", NUM)
+        kwargs.setdefault("default", None)
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return format_percent(value)
+
+    def value(self, value):
+        return percent_number(value)
+
+
+class StatusColumn(tables.Column):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", None)
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return status_badge_html(value)
+
+    def value(self, value):
+        return status_label(value)
+
+
+class PinnedLastData(tables.data.TableListData):
+    """Sorting a table never moves its total row (``pinned``) from the bottom."""
+
+    def order_by(self, aliases):
+        super().order_by(aliases)
+        self.data.sort(key=lambda row: bool(row.get("pinned")))
+
+
+class ProgressColumnsTable(BaseTable):
+    """The engine's numbers for one subject × indicator per row."""
+
+    annual_target = ValueColumn(
+        accessor="progress__annual_target", verbose_name=gettext_lazy("年度目标")
+    )
+    ytd_actual = ValueColumn(
+        accessor="progress__ytd_actual", verbose_name=gettext_lazy("年度累计完成")
+    )
+    completion = PercentColumn(accessor="progress__completion", verbose_name=gettext_lazy("完成率"))
+    expected_value = ValueColumn(
+        accessor="progress__expected_value",
+        derived=True,
+        verbose_name=gettext_lazy("序时进度应完成"),
+    )
+    gap_to_target = ValueColumn(
+        accessor="progress__gap_to_target", verbose_name=gettext_lazy("距年度目标")
+    )
+    status = StatusColumn(accessor="progress__status", verbose_name=gettext_lazy("状态"))
+    projection = ValueColumn(
+        accessor="progress__projection",
+        derived=True,
+        verbose_name=gettext_lazy("按当前进度年末预计"),
+    )
+    needed_per_quarter = ValueColumn(
+        accessor="progress__needed_per_quarter",
+        derived=True,
+        verbose_name=gettext_lazy("剩余每季度需完成"),
+    )
+    plan_actual = ValueColumn(
+        accessor="progress__plan_actual", verbose_name=gettext_lazy("计划期累计")
+    )
+    plan_target = ValueColumn(
+        accessor="progress__plan_target", verbose_name=gettext_lazy("计划期目标")
+    )
+    plan_completion = PercentColumn(
+        accessor="progress__plan_completion", verbose_name=gettext_lazy("计划期完成率")
+    )
+    plan_status = StatusColumn(
+        accessor="progress__plan_status", verbose_name=gettext_lazy("计划期状态")
+    )
+    stretch_target = ValueColumn(
+        accessor="progress__stretch_target", verbose_name=gettext_lazy("高线")
+    )
+
+    @staticmethod
+    def stretch_exclusion(rows: list[dict]) -> tuple[str, ...]:
+        has_stretch = any(row["progress"].stretch_target is not None for row in rows)
+        return () if has_stretch else ("stretch_target",)
+
+
+def _linked(value, record):
+    if record.get("url"):
+        return format_html('<a href="{}">{}</a>', record["url"], value)
+    return value
+
+
+class IndicatorProgressTable(ProgressColumnsTable):
+    """One row per indicator for one subject (the county or a township)."""
+
+    label = tables.Column(verbose_name=gettext_lazy("指标"))
+
+    class Meta(ProgressColumnsTable.Meta):
+        sequence = ("label", "...")
+
+    def render_label(self, value, record):
+        return _linked(value, record)
+
+    # The leaders' overview keeps to what a phone can show.
+    SUMMARY_EXCLUDE = ("gap_to_target", "projection", "needed_per_quarter", "plan_status")
+
+    @classmethod
+    def for_subject(
+        cls, table: ProgressTable, region_id: int | None, urls=None, summary: bool = False
+    ):
+        rows = [
+            {
+                "label": indicator.label,
+                "decimal_places": indicator.decimal_places,
+                "progress": progress,
+                "url": (urls or {}).get(indicator.code),
+            }
+            for indicator in table.indicators
+            if (progress := table.get(region_id, indicator.id)) is not None
+        ]
+        exclude = cls.stretch_exclusion(rows) + (cls.SUMMARY_EXCLUDE if summary else ())
+        return cls(rows, exclude=exclude)
+
+
+class RegionProgressTable(ProgressColumnsTable):
+    """One row per township for one indicator, with the county row last."""
+
+    region = tables.Column(verbose_name=gettext_lazy("区域"))
+
+    class Meta(ProgressColumnsTable.Meta):
+        sequence = ("region", "...")
+
+    def render_region(self, value, record):
+        return _linked(value, record)
+
+    @classmethod
+    def for_indicator(
+        cls, table: ProgressTable, indicator: IndicatorInfo, county_name: str, region_urls: dict
+    ):
+        rows = [
+            {
+                "region": region.name,
+                "decimal_places": indicator.decimal_places,
+                "progress": progress,
+                "url": region_urls.get(region.code),
+            }
+            for region, progress in table.column(indicator.id)
+        ]
+        rows.append(
+            {
+                "region": county_name,
+                "decimal_places": indicator.decimal_places,
+                "progress": table.cell(None, indicator.id),
+            }
+        )
+        return cls(rows, exclude=cls.stretch_exclusion(rows))
+
+
+class QuarterlyFiguresTable(BaseTable):
+    """The figures reported each quarter (本季度新增) for one subject."""
+
+    label = tables.Column(verbose_name=gettext_lazy("指标"))
+
+    @classmethod
+    def build(cls, data, region_id: int | None, *, through: Period):
+        periods = plan_periods(data.plan.years, through)
+        indicators = [i for i in data.indicators if i.by_region == (region_id is not None)]
+        rows = []
+        for indicator in indicators:
+            row = {"label": indicator.label, "decimal_places": indicator.decimal_places}
+            for period in periods:
+                row[period.code] = data.figures.get(
+                    (indicator.id, region_id, period.year, period.quarter)
+                )
+            rows.append(row)
+        extra = [(period.code, ValueColumn(verbose_name=period.label)) for period in periods]
+        return cls(rows, extra_columns=extra)
+
+
+class MatrixTable(BaseTable):
+    """The annex-2 layout for one year: regions × indicators, each cell
+    actual / target with completion and status colour; a pinned county row.
+
+    On screen one column per indicator; in exports each indicator spreads into
+    actual, target, completion, expected and status columns of plain values.
+    """
+
+    region = tables.Column(verbose_name=gettext_lazy("区域"), order_by=("order",))
+
+    class Meta(BaseTable.Meta):
+        orderable = True
+
+    def render_region(self, value, record):
+        return _linked(value, record)
+
+    def value_region(self, value):
+        return value
+
+    @classmethod
+    def build(cls, table: ProgressTable, *, county_name: str, region_urls: dict, **kwargs):
+        indicators = table.broken_down
+        rows = []
+        for order, row in enumerate([*table.rows(), table.county_row()]):
+            pinned = row.region is None
+            record = {
+                "region": county_name if pinned else row.region.name,
+                "order": order,
+                "pinned": pinned,
+                "url": None if pinned else region_urls.get(row.region.code),
+            }
+            for indicator in indicators:
+                record[f"i{indicator.id}"] = table.get(
+                    None if pinned else row.region.id, indicator.id
+                )
+            rows.append(record)
+        extra = []
+        for indicator in indicators:
+            extra.append((f"i{indicator.id}", MatrixCellColumn(indicator)))
+            extra += _export_columns(indicator)
+        return cls(PinnedLastData(rows), extra_columns=extra, **kwargs)
+
+
+def _export_columns(indicator: IndicatorInfo) -> list[tuple[str, tables.Column]]:
+    key = f"i{indicator.id}"
+    places = indicator.decimal_places
+
+    def value_column(attr: str, title: str) -> tables.Column:
+        return ValueColumn(
+            accessor=f"{key}__{attr}",
+            verbose_name=f"{indicator.label} {title}",
+            decimal_places=places,
+            derived=attr == "expected_value",
+            visible=False,
+        )
+
+    return [
+        (f"{key}_actual", value_column("ytd_actual", _("累计完成"))),
+        (f"{key}_target", value_column("annual_target", _("年度目标"))),
+        (
+            f"{key}_completion",
+            PercentColumn(
+                accessor=f"{key}__completion",
+                verbose_name=f"{indicator.label} {_('完成率')}(%)",
+                visible=False,
+            ),
+        ),
+        (f"{key}_expected", value_column("expected_value", _("序时进度应完成"))),
+        (
+            f"{key}_status",
+            StatusColumn(
+                accessor=f"{key}__status",
+                verbose_name=f"{indicator.label} {_('状态')}",
+                visible=False,
+            ),
+        ),
+    ]
+
+
+class MatrixCellColumn(tables.Column):
+    """actual / target, completion underneath, cell coloured by status."""
+
+    def __init__(self, indicator: IndicatorInfo):
+        self.indicator = indicator
+        super().__init__(
+            verbose_name=indicator.label,
+            accessor=f"i{indicator.id}",
+            order_by=(f"i{indicator.id}__completion",),
+            exclude_from_export=True,
+            attrs={
+                "td": {"class": lambda record: _cell_class(record, self.indicator)},
+                "th": {"class": "num"},
+            },
+            default=None,
+        )
+
+    def render(self, value):
+        places = self.indicator.decimal_places
+        return format_html(
+            '<span class="cell-actual">{}</span> / <span class="cell-target">{}</span>'
+            "<br><small>{}</small>",
+            format_value(value.ytd_actual, places),
+            format_value(value.annual_target, places),
+            format_percent(value.completion),
+        )
+
+
+def _cell_class(record, indicator: IndicatorInfo) -> str:
+    progress = record.get(f"i{indicator.id}")
+    return f"num status-{progress.status}" if progress else "num"

@@ -1,0 +1,22 @@
+from django import template
+
+from reports.formatting import format_percent, format_value, status_badge_html
+
+register = template.Library()
+
+
+@register.filter
+def value(number, decimal_places=0):
+    """{{ progress.ytd_actual|value:indicator.decimal_places }}"""
+    return format_value(number, int(decimal_places))
+
+
+@register.filter
+def percent(fraction):
+    """{{ progress.completion|percent }} → 77.5%"""
+    return format_percent(fraction)
+
+
+@register.simple_tag
+def status_badge(status):
+    return status_badge_html(status)

@@ -1,0 +1,290 @@
+"""Dashboards: county overview, township matrix, township page, indicator page.
+
+Every view goes through ``ProgressMixin`` (and so ``PlanAccessMixin``): the plan,
+the user's regions, the "as of" period and the progress table come from one
+place, in a constant number of queries.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views.generic import RedirectView, TemplateView
+from django_tables2 import RequestConfig
+
+from regions.access import CountyWideMixin, PlanAccessMixin
+from reports import charts
+from reports.exporting import EXPORT_FORMATS, export_response
+from reports.forms import PeriodForm
+from reports.progress import Period
+from reports.queries import default_as_of, load_plan_data, progress_table
+from reports.tables import (
+    IndicatorProgressTable,
+    MatrixTable,
+    QuarterlyFiguresTable,
+    RegionProgressTable,
+)
+from targets.tables import Annex1Table
+
+
+class HomeView(RedirectView):
+    """Leaders and staff land on the county overview, a township official on
+    their own township (the overview redirects them there)."""
+
+    pattern_name = "reports:overview"
+
+
+class ProgressMixin(PlanAccessMixin):
+    """Loads the scoped plan data, resolves ``?period=`` and builds the table."""
+
+    @cached_property
+    def data(self):
+        return load_plan_data(self.plan, self.regions, whole_county=self.whole_county)
+
+    @cached_property
+    def period_form(self) -> PeriodForm:
+        return PeriodForm(self.request.GET or None, plan_years=self.plan.years)
+
+    @cached_property
+    def period(self) -> Period:
+        chosen = self.period_form.chosen()
+        if chosen is None:
+            if self.request.GET.get("period"):
+                messages.warning(self.request, _("所选季度无效,已显示最新有数据的季度。"))
+            return default_as_of(self.data)
+        return chosen
+
+    @cached_property
+    def table(self):
+        return progress_table(self.data, self.period)
+
+    def region_urls(self) -> dict[str, str]:
+        query = f"?period={self.period.code}"
+        return {
+            region.code: reverse("reports:township", kwargs={"region": region.code}) + query
+            for region in self.data.regions
+        }
+
+    def indicator_urls(self) -> dict[str, str]:
+        query = f"?period={self.period.code}"
+        return {
+            indicator.code: reverse("reports:indicator", kwargs={"indicator": indicator.code})
+            + query
+            for indicator in self.data.indicators
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        self.period_form.initial = {"period": self.period.code}
+        context.update(
+            period=self.period,
+            period_form=PeriodForm(
+                initial={"period": self.period.code}, plan_years=self.plan.years
+            ),
+            progress=self.table,
+        )
+        return context
+
+
+class OverviewView(CountyWideMixin, ProgressMixin, TemplateView):
+    """Leaders' home: every annex-1 indicator for the county, the townships
+    lagging most, and the township × indicator heatmap."""
+
+    template_name = "reports/overview.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        table = self.table
+        indicator_rows = IndicatorProgressTable.for_subject(table, None, urls=self.indicator_urls())
+        region_urls = self.region_urls()
+        county = [table.get(None, indicator.id) for indicator in table.indicators]
+        context.update(
+            indicator_table=indicator_rows,
+            lagging=[(score, region_urls[score.region.code]) for score in table.lagging(5)],
+            charts=[
+                (
+                    "chart-completion",
+                    charts.figure_json(
+                        charts.completion_bars(
+                            [indicator.name for indicator in table.indicators],
+                            county,
+                            title=_("全县各指标年度完成率"),
+                            period=self.period,
+                        )
+                    ),
+                ),
+                ("chart-heatmap", charts.figure_json(charts.progress_heatmap(table))),
+            ],
+        )
+        return context
+
+
+class MatrixView(CountyWideMixin, ProgressMixin, TemplateView):
+    """Annex-2 layout for the chosen year: regions × indicators, sortable and
+    exportable (``?_export=xlsx`` or ``csv``)."""
+
+    template_name = "reports/matrix.html"
+
+    def build_table(self) -> MatrixTable:
+        table = MatrixTable.build(
+            self.table, county_name=self.plan.county_name, region_urls=self.region_urls()
+        )
+        RequestConfig(self.request, paginate=False).configure(table)
+        return table
+
+    def get(self, request, *args, **kwargs):
+        export_format = request.GET.get("_export")
+        if export_format is None:
+            return super().get(request, *args, **kwargs)
+        if export_format not in EXPORT_FORMATS:
+            raise Http404(_("不支持的导出格式。"))
+        filename = _("乡镇任务完成情况_%(period)s") % {"period": self.period.code}
+        return export_response(self.build_table(), export_format, filename)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["matrix"] = self.build_table()
+        return context
+
+
+class TownshipView(ProgressMixin, TemplateView):
+    """A township official's home: its targets for every year, quarterly
+    figures, progress against 序时, and its charts."""
+
+    template_name = "reports/township.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        region = self.get_region_or_404(self.kwargs["region"])
+        table = self.table
+        indicators = table.broken_down
+        progresses = [table.get(region.pk, indicator.id) for indicator in indicators]
+        cumulative = [
+            (
+                f"chart-cumulative-{indicator.code}",
+                charts.figure_json(
+                    charts.cumulative_lines(
+                        indicator,
+                        [(region.name, table.plan_cumulative_series(region.pk, indicator.id))],
+                        title=indicator.label,
+                        expected_name=_("序时进度"),
+                    )
+                ),
+            )
+            for indicator in indicators
+        ]
+        context.update(
+            region=region,
+            indicator_table=IndicatorProgressTable.for_subject(table, region.pk),
+            targets_table=self.targets_table(region),
+            figures_table=self.figures_table(region),
+            charts=[
+                (
+                    "chart-completion",
+                    charts.figure_json(
+                        charts.completion_bars(
+                            [indicator.name for indicator in indicators],
+                            progresses,
+                            title=_("各指标年度完成率"),
+                            period=self.period,
+                        )
+                    ),
+                ),
+                *cumulative,
+            ],
+        )
+        return context
+
+    def targets_table(self, region):
+        rows = []
+        for indicator in self.table.broken_down:
+            row = {
+                "order": indicator_order(self.data, indicator),
+                "label": indicator.label,
+                "decimal_places": indicator.decimal_places,
+            }
+            total = 0
+            for year in self.plan.years:
+                value = self.data.targets.get((indicator.id, region.pk, year), (None, None))[0]
+                row[f"y{year}"] = value
+                total += value or 0
+            row["total"] = total
+            row["stretch"] = None
+            rows.append(row)
+        return Annex1Table.for_plan(self.plan.years, rows, has_stretch=False)
+
+    def figures_table(self, region):
+        return QuarterlyFiguresTable.build(self.data, region.pk, through=self.period)
+
+
+def indicator_order(data, indicator) -> int:
+    return [i.id for i in data.indicators].index(indicator.id) + 1
+
+
+class IndicatorView(CountyWideMixin, ProgressMixin, TemplateView):
+    """All townships for one indicator: actual vs target with 序时 markers, the
+    ranked gap, cumulative lines and the plan-to-date picture."""
+
+    template_name = "reports/indicator.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        indicator = next(
+            (i for i in self.data.indicators if i.code == self.kwargs["indicator"]), None
+        )
+        if indicator is None:
+            raise Http404(_("没有找到该指标。"))
+        table = self.table
+        county = table.get(None, indicator.id)
+        county_label = self.plan.county_name
+        if indicator.by_region:
+            column = [(region.name, progress) for region, progress in table.column(indicator.id)]
+            series = [
+                (region.name, table.plan_cumulative_series(region.id, indicator.id))
+                for region in table.regions
+            ]
+            chart_list = [
+                ("chart-actual", charts.actual_vs_target(indicator, column, self.period)),
+                ("chart-gap", charts.gap_ranking(indicator, column, self.period)),
+                (
+                    "chart-cumulative",
+                    charts.cumulative_lines(
+                        indicator, series, title=_("各乡镇计划期累计完成(按季度)")
+                    ),
+                ),
+                ("chart-plan", charts.plan_to_date_bars(indicator, column, self.period)),
+                (
+                    "chart-plan-county",
+                    charts.plan_to_date_bars(indicator, [(county_label, county)], self.period),
+                ),
+            ]
+            region_table = RegionProgressTable.for_indicator(
+                table, indicator, county_label, self.region_urls()
+            )
+        else:
+            chart_list = [
+                (
+                    "chart-cumulative",
+                    charts.cumulative_lines(
+                        indicator,
+                        [(county_label, table.plan_cumulative_series(None, indicator.id))],
+                        title=_("全县计划期累计完成(按季度)"),
+                        expected_name=_("计划期序时进度"),
+                    ),
+                ),
+                (
+                    "chart-plan",
+                    charts.plan_to_date_bars(indicator, [(county_label, county)], self.period),
+                ),
+            ]
+            region_table = None
+        context.update(
+            indicator=indicator,
+            county=county,
+            region_table=region_table,
+            charts=[(key, charts.figure_json(fig)) for key, fig in chart_list],
+        )
+        return context

@@ -1,0 +1,237 @@
+"""The dashboards show the engine's numbers for the user's scope, and they agree
+with the database and the seed targets."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.db.models import Sum
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from reports.models import Figure
+from reports.progress import Period
+
+AS_OF = Period(2026, 3)  # the demo data's latest quarter
+
+
+def ytd_from_db(indicator, region=None, *, county=False, year=2026, quarter=3) -> Decimal:
+    figures = Figure.objects.filter(indicator=indicator, year=year, quarter__lte=quarter)
+    if region is not None:
+        figures = figures.filter(region=region)
+    elif not county:
+        raise ValueError("say region= or county=True")
+    return figures.aggregate(total=Sum("value"))["total"] or Decimal(0)
+
+
+def rows_by_label(table):
+    return {row["label"]: row["progress"] for row in table.data.data}
+
+
+def test_overview_defaults_to_the_latest_reported_quarter(client_for, leader, demo):
+    response = client_for(leader).get(reverse("reports:overview"))
+    assert response.status_code == 200
+    assert response.context["period"] == AS_OF
+    assert "2026年第3季度" in response.content.decode()
+
+
+def test_overview_county_numbers_match_the_database_and_annex1(client_for, leader, demo):
+    response = client_for(leader).get(reverse("reports:overview"))
+    rows = rows_by_label(response.context["indicator_table"])
+    space = demo.indicators.get(code="space")
+    progress = rows["新增孵化空间面积(万平方米)"]
+    assert progress.annual_target == 22  # annex 1, 2026
+    assert progress.ytd_actual == ytd_from_db(space, county=True)
+    assert progress.completion == progress.ytd_actual / 22
+    assert progress.expected_value == Decimal("16.5")  # 22 × 3/4
+    assert progress.plan_target == 70
+    assert progress.stretch_target == 80
+    assert progress.plan_expected == Decimal("32.5")  # 16 + 22 × 3/4
+    carriers = rows["新增市级及以上孵化载体(个)"]
+    assert carriers.annual_target == 7
+    assert carriers.ytd_actual == ytd_from_db(demo.indicators.get(code="carriers"), county=True)
+
+
+def test_overview_ranks_the_far_behind_township_first(client_for, leader, demo):
+    response = client_for(leader).get(reverse("reports:overview"))
+    lagging = [score.region.name for score, _url in response.context["lagging"]]
+    # The demo profile makes 海西 (pace 0.4) the furthest behind.
+    assert lagging[0] == "海西"
+
+
+def test_overview_charts_are_json_for_the_static_script(client_for, leader, demo):
+    response = client_for(leader).get(reverse("reports:overview"))
+    html = response.content.decode()
+    assert 'data-chart-for="chart-heatmap"' in html
+    assert "<script>" not in html  # no inline scripts (CSP)
+    charts = dict(response.context["charts"])
+    heatmap = json.loads(charts["chart-heatmap"])
+    assert heatmap["data"][0]["type"] == "heatmap"
+    assert heatmap["data"][0]["y"] == [
+        "昆阳",
+        "鳌江",
+        "水头",
+        "萧江",
+        "万全",
+        "腾蛟",
+        "麻步",
+        "海西",
+        "经开区",
+    ]
+
+
+def test_period_can_be_chosen_and_a_bad_one_falls_back(client_for, leader, demo):
+    client = client_for(leader)
+    response = client.get(reverse("reports:overview"), {"period": "2025Q2"})
+    assert response.context["period"] == Period(2025, 2)
+    for bad in ["2024Q1", "2025Q5", "x", "2025Q2'--", "9" * 40]:
+        response = client.get(reverse("reports:overview"), {"period": bad})
+        assert response.status_code == 200
+        assert response.context["period"] == AS_OF
+        assert "所选季度无效" in response.content.decode()
+
+
+def test_matrix_cells_match_the_database_with_a_county_total_row(client_for, staff, demo):
+    response = client_for(staff).get(reverse("reports:matrix"))
+    assert response.status_code == 200
+    rows = response.context["matrix"].data.data
+    assert [row["region"] for row in rows][-1] == "全县"
+    enterprises = demo.indicators.get(code="enterprises")
+    key = f"i{enterprises.pk}"
+    for row in rows[:-1]:
+        region = demo.regions.get(name=row["region"])
+        assert row[key].ytd_actual == ytd_from_db(enterprises, region)
+        assert row[key].annual_target == (40 if row["region"] == "昆阳" else row[key].annual_target)
+    assert rows[-1][key].ytd_actual == sum(row[key].ytd_actual for row in rows[:-1])
+    assert rows[-1][key].annual_target == 200
+
+
+def test_matrix_sorting_keeps_the_county_row_last(client_for, staff, demo):
+    space = demo.indicators.get(code="space")
+    response = client_for(staff).get(reverse("reports:matrix"), {"sort": f"-i{space.pk}"})
+    rows = list(response.context["matrix"].data)
+    assert rows[-1]["region"] == "全县"
+    completions = [row[f"i{space.pk}"].completion for row in rows[:-1]]
+    assert completions == sorted(completions, reverse=True)
+
+
+def test_matrix_xlsx_export_has_the_same_numbers(client_for, staff, demo):
+    response = client_for(staff).get(reverse("reports:matrix"), {"_export": "xlsx"})
+    assert response.status_code == 200
+    assert "filename*=utf-8''" in response["Content-Disposition"]
+    sheet = load_workbook(BytesIO(response.content)).active
+    header = [cell.value for cell in sheet[1]]
+    talents = demo.indicators.get(code="talents")
+    actual_col = header.index("新增创新创业人才数(个) 累计完成")
+    target_col = header.index("新增创新创业人才数(个) 年度目标")
+    by_region = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    kunyang = demo.regions.get(name="昆阳")
+    assert Decimal(str(by_region["昆阳"][actual_col].value)) == ytd_from_db(talents, kunyang)
+    assert by_region["昆阳"][target_col].value == 400
+    assert by_region["全县"][target_col].value == 2000
+
+
+def test_matrix_csv_export_neutralises_formula_text(client_for, staff, demo):
+    demo.regions.filter(name="昆阳").update(name="=HYPERLINK(1)")
+    response = client_for(staff).get(reverse("reports:matrix"), {"_export": "csv"})
+    text = response.content.decode("utf-8-sig")
+    assert "'=HYPERLINK(1)" in text
+
+
+def test_matrix_xlsx_export_keeps_formula_text_as_text(client_for, staff, demo):
+    demo.regions.filter(name="昆阳").update(name="=1+1")
+    response = client_for(staff).get(reverse("reports:matrix"), {"_export": "xlsx"})
+    sheet = load_workbook(BytesIO(response.content)).active
+    cell = next(row[0] for row in sheet.iter_rows(min_row=2) if row[0].value == "=1+1")
+    assert cell.data_type == "s"
+
+
+def test_matrix_rejects_an_unknown_export_format(client_for, staff, demo):
+    response = client_for(staff).get(reverse("reports:matrix"), {"_export": "pdf"})
+    assert response.status_code == 404
+
+
+def test_township_page_shows_its_targets_figures_and_charts(client_for, official, demo):
+    region = demo.regions.get(name="昆阳")
+    response = client_for(official).get(reverse("reports:township", args=[region.code]))
+    assert response.status_code == 200
+    rows = rows_by_label(response.context["indicator_table"])
+    space = rows["新增孵化空间面积(万平方米)"]
+    assert space.annual_target == 3  # annex 2: 昆阳 2026
+    assert space.ytd_actual == ytd_from_db(demo.indicators.get(code="space"), region)
+    targets = {row["label"]: row for row in response.context["targets_table"].data.data}
+    assert [targets["新增在孵企业(项目)(个)"][f"y{y}"] for y in (2025, 2026, 2027)] == [40, 40, 40]
+    figures = response.context["figures_table"].data.data
+    assert len(figures) == 5 and "2026Q3" in figures[0] and "2026Q4" not in figures[0]
+    charts = dict(response.context["charts"])
+    assert "chart-completion" in charts and "chart-cumulative-space" in charts
+
+
+def test_township_official_is_sent_from_county_pages_to_their_own(client_for, official, demo):
+    client = client_for(official)
+    for name in ["reports:overview", "reports:matrix"]:
+        response = client.get(reverse(name))
+        assert response.status_code == 302
+        assert response.url == reverse("reports:township", args=["kunyang"])
+    response = client.get(reverse("reports:indicator", args=["space"]))
+    assert response.url == reverse("reports:township", args=["kunyang"])
+    final = client.get(reverse("home"), follow=True).redirect_chain[-1][0]
+    assert final == reverse("reports:township", args=["kunyang"])
+
+
+def test_township_official_gets_404_for_another_township(client_for, official, demo):
+    response = client_for(official).get(reverse("reports:township", args=["aojiang"]))
+    assert response.status_code == 404
+
+
+def test_township_official_cannot_export_the_matrix(client_for, official, demo):
+    response = client_for(official).get(reverse("reports:matrix"), {"_export": "xlsx"})
+    assert response.status_code == 302
+    assert response.url == reverse("reports:township", args=["kunyang"])
+
+
+def test_indicator_page_for_a_broken_down_indicator(client_for, leader, demo):
+    response = client_for(leader).get(reverse("reports:indicator", args=["talents"]))
+    assert response.status_code == 200
+    rows = response.context["region_table"].data.data
+    assert [row["region"] for row in rows][-1] == "全县"
+    assert rows[-1]["progress"].annual_target == 2000
+    charts = dict(response.context["charts"])
+    assert set(charts) == {
+        "chart-actual",
+        "chart-gap",
+        "chart-cumulative",
+        "chart-plan",
+        "chart-plan-county",
+    }
+    gap = json.loads(charts["chart-gap"])["data"][0]["x"]
+    assert gap == sorted(gap, reverse=True)
+
+
+def test_indicator_page_shows_the_high_line_for_space(client_for, leader, demo):
+    response = client_for(leader).get(reverse("reports:indicator", args=["space"]))
+    county_chart = json.loads(dict(response.context["charts"])["chart-plan-county"])
+    assert any(shape.get("y0") == 80 for shape in county_chart["layout"]["shapes"])
+    assert "高线 80" in response.content.decode()
+
+
+def test_indicator_page_for_a_county_only_indicator(client_for, leader, demo):
+    response = client_for(leader).get(reverse("reports:indicator", args=["carriers"]))
+    assert response.status_code == 200
+    assert response.context["region_table"] is None
+    assert response.context["county"].annual_target == 7
+
+
+def test_unknown_indicator_and_region_are_404(client_for, leader, demo):
+    client = client_for(leader)
+    assert client.get(reverse("reports:indicator", args=["nope"])).status_code == 404
+    assert client.get(reverse("reports:township", args=["nope"])).status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["staff", "leader"])
+def test_home_sends_county_users_to_the_overview(client_for, persona, request, demo):
+    response = client_for(request.getfixturevalue(persona)).get(reverse("home"))
+    assert response.url == reverse("reports:overview")

@@ -1,0 +1,45 @@
+"""Every page reads a constant number of SQL queries, whatever the plan's size:
+the Pingyang plan (9 regions) and a generated plan with ten times the regions
+must cost exactly the same, pinned here so an N+1 query fails a test."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from reports.scale import generate_plan
+
+# page → (url name, args for the seed plan, args for the generated plan, pinned count).
+# Every request costs 5 for the session and the user (read session, user,
+# permissions ×2, session save for the idle timeout) and 1 for the plan; the
+# dashboards then read indicators, regions, targets and figures once each.
+PAGES = {
+    "overview": ("reports:overview", [], [], 12),
+    "matrix": ("reports:matrix", [], [], 12),
+    "matrix_xlsx": ("reports:matrix", [], [], 12),
+    "township": ("reports:township", ["kunyang"], ["r00001"], 13),
+    "indicator": ("reports:indicator", ["space"], ["i001"], 12),
+    "plan": ("targets:plan", [], [], 11),
+}
+
+
+def count_queries(client, url, params) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_page_query_count_does_not_grow_with_the_plan(client_for, staff, demo, page):
+    name, seed_args, big_args, pinned = PAGES[page]
+    params = {"_export": "xlsx"} if page.endswith("_xlsx") else {}
+    client = client_for(staff)
+    seed_count = count_queries(client, reverse(name, args=seed_args), params)
+
+    generate_plan(regions=90, indicators=6, years=3, seed=7)  # becomes the current plan
+    big_count = count_queries(client, reverse(name, args=big_args), params)
+
+    assert seed_count == big_count == pinned, (seed_count, big_count)
