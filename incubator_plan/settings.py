@@ -2,14 +2,18 @@
 
 One module, read from the environment. Local use needs nothing set: SQLite in the
 checkout, DEBUG on, a throwaway secret. Production (``DEBUG=0``) refuses to start
-without a real ``SECRET_KEY`` and ``ALLOWED_HOSTS``.
+without a real ``SECRET_KEY`` and ``ALLOWED_HOSTS``, and serves over HTTPS only
+(HSTS, secure cookies, redirect) unless ``INTRANET_HTTP=1`` says the site is
+plain HTTP on a closed network. docs/deployment.md lists every variable.
 """
 
 import os
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +29,16 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
 
 
 DEBUG = env_bool("DEBUG", True)
@@ -48,6 +62,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tables2",
     "simple_history",
+    # Login throttling (see "Accounts and login" below).
+    "axes",
+    # The Content-Security-Policy header (see "Security headers" below).
+    "csp",
     "regions",
     "targets",
     "reports",
@@ -55,6 +73,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -66,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "incubator_plan.urls"
@@ -100,6 +121,19 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# --- Accounts and login -------------------------------------------------------
+# Roles are groups with permissions (regions/roles.py); what a user sees is
+# scoped by regions.access / Region.objects.visible_to.
+
+# django-axes must come first: it refuses a locked-out login before Django even
+# checks the password, so a correct password does not help while locked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -110,11 +144,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-FIXTURE_DIRS = [BASE_DIR / "fixtures"]
-
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Idle timeout: the session lives SESSION_IDLE_MINUTES from its last save and
+# every request saves it, so a dashboard left open on a shared office PC logs
+# itself out. The price is one session UPDATE per request (pinned in the query
+# count tests), negligible for a county bureau's few dozen users.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Login throttling: after LOGIN_FAILURE_LIMIT failed logins for one username
+# from one address, that pair is refused (HTTP 429, templates/axes/lockout.html)
+# for LOGIN_COOLOFF_MINUTES. Username *and* address, so a mistyping colleague
+# behind the same NAT does not lock everybody out. An administrator unlocks
+# early in the admin (Axes → access attempts) or with `manage.py axes_reset`.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+# axes has no Chinese translation of its messages; our template says it all.
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -155,3 +210,63 @@ LOGGING = {
 
 # Shown in the page header so nobody mistakes demo figures for reported ones.
 SITE_TITLE = _("大孵化器集群建设目标看板")
+
+# --- HTTPS --------------------------------------------------------------------
+# Production (DEBUG=0) is HTTPS-only by default: `manage.py check --deploy`
+# passes without warnings. INTRANET_HTTP=1 is the deliberate exception for a
+# server reachable only on a closed network over plain HTTP: no redirect, no
+# HSTS, cookies allowed over HTTP, and the four checks that assume HTTPS are
+# silenced (docs/deployment.md explains the trade-off). Every value can still be
+# overridden one by one from the environment.
+INTRANET_HTTP = env_bool("INTRANET_HTTP", False)
+SERVED_OVER_HTTPS = not DEBUG and not INTRANET_HTTP
+
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SERVED_OVER_HTTPS)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", SERVED_OVER_HTTPS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", SERVED_OVER_HTTPS)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if SERVED_OVER_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", SERVED_OVER_HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SERVED_OVER_HTTPS)
+# Behind a reverse proxy that terminates TLS, Django sees plain HTTP; trust the
+# proxy's X-Forwarded-Proto only when told the proxy sets it (else anyone could).
+if env_bool("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+SILENCED_SYSTEM_CHECKS: list[str] = []
+if INTRANET_HTTP:
+    SILENCED_SYSTEM_CHECKS += [
+        "security.W004",  # SECURE_HSTS_SECONDS: HSTS means nothing without HTTPS
+        "security.W008",  # SECURE_SSL_REDIRECT: there is no HTTPS to redirect to
+        "security.W012",  # SESSION_COOKIE_SECURE: a secure cookie is never sent over HTTP
+        "security.W016",  # CSRF_COOKIE_SECURE: likewise
+    ]
+
+# --- Security headers ---------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# No JavaScript reads the CSRF cookie: every form carries {% csrf_token %}.
+CSRF_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy through django-csp. Everything comes from our own
+# static files: no inline script, no inline style, no CDN. plotly.js would
+# inject <style> elements, which 'self' blocks; it does not when the page links
+# its stylesheet as <link id="plotly.js-style-global" class="no-inline-styles"
+# rel="stylesheet" href="{% static 'vendor/plotly/plotly.css' %}"> (checked in
+# headless chromium: charts draw, no violation). img-src data: is for the SVG
+# icons inside Bootstrap's CSS and plotly's PNG download.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}

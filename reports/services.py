@@ -1,0 +1,339 @@
+"""Writes of reported figures and of quarter bookkeeping.
+
+Every path that changes a figure — the entry grid, an Excel upload, the
+``import_figures`` command, the admin, the API — goes through
+``record_figures``: one transaction, permission checked, closed quarters
+refused, concurrent edits detected by version, every change kept in the
+figure's history with who, when, old and new value and how.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from regions.models import Region
+from regions.roles import ENTER_FIGURES, MANAGE_QUARTERS
+from reports.choices import QuarterAction, Source
+from reports.models import ClosedQuarter, Figure, QuarterEvent
+from targets.models import Indicator, Plan
+
+
+class FigureError(Exception):
+    """A write that was refused as a whole; ``messages`` say why, in Chinese."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+class QuarterClosedError(FigureError):
+    pass
+
+
+@dataclass(frozen=True)
+class FigureChange:
+    """One cell to write. ``value`` None clears the cell (deletes the figure).
+
+    ``seen_version``: the figure's version when the editor loaded it (0: there
+    was none). When given and no longer current, the write is a conflict.
+    """
+
+    indicator_id: int
+    region_id: int | None
+    year: int
+    quarter: int
+    value: Decimal | None
+    note: str | None = None
+    seen_version: int | None = None
+
+    @property
+    def key(self) -> tuple[int, int | None, int, int]:
+        return (self.indicator_id, self.region_id, self.year, self.quarter)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Someone else saved this cell after the editor loaded it."""
+
+    change: FigureChange
+    current_value: Decimal | None
+    current_version: int
+    changed_by: str
+
+
+class FigureConflictError(FigureError):
+    def __init__(self, conflicts: list[Conflict]):
+        super().__init__(
+            [_("有 %(n)s 个单元格在您打开后已被他人修改,未保存任何数据。") % {"n": len(conflicts)}]
+        )
+        self.conflicts = conflicts
+
+
+@dataclass(frozen=True)
+class AppliedChange:
+    key: tuple[int, int | None, int, int]
+    old: Decimal | None
+    new: Decimal | None
+
+
+@dataclass
+class RecordResult:
+    changes: list[AppliedChange] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def created(self) -> int:
+        return sum(1 for c in self.changes if c.old is None and c.new is not None)
+
+    @property
+    def updated(self) -> int:
+        return sum(1 for c in self.changes if c.old is not None and c.new is not None)
+
+    @property
+    def deleted(self) -> int:
+        return sum(1 for c in self.changes if c.new is None)
+
+
+def closed_periods(plan: Plan) -> set[tuple[int, int]]:
+    return set(ClosedQuarter.objects.filter(plan=plan).values_list("year", "quarter"))
+
+
+def validate_changes(plan: Plan, changes: Iterable[FigureChange]) -> list[str]:
+    """Everything about the cells themselves that makes a write impossible:
+    period inside the plan, region and indicator of this plan and matching
+    (county-only indicators have no region), value ≥ 0 with the indicator's
+    decimal places. Returns messages; empty when all is well."""
+    indicators = {i.pk: i for i in plan.indicators.all()}
+    region_names = dict(Region.objects.filter(plan=plan).values_list("pk", "name"))
+    messages, seen = [], set()
+    for change in changes:
+        indicator = indicators.get(change.indicator_id)
+        where = region_names.get(change.region_id, plan.county_name)
+        label = _("%(where)s · %(indicator)s · %(year)s年第%(quarter)s季度") % {
+            "where": where,
+            "indicator": indicator.name if indicator else change.indicator_id,
+            "year": change.year,
+            "quarter": change.quarter,
+        }
+        if indicator is None:
+            messages.append(_("%(label)s:指标不属于本计划。") % {"label": label})
+            continue
+        if change.region_id is not None and change.region_id not in region_names:
+            messages.append(_("%(label)s:区域不属于本计划。") % {"label": label})
+            continue
+        if indicator.by_region and change.region_id is None:
+            messages.append(_("%(label)s:该指标按乡镇填报,全县数为各乡镇之和。") % {"label": label})
+        if not indicator.by_region and change.region_id is not None:
+            messages.append(_("%(label)s:该指标仅在全县一级填报。") % {"label": label})
+        if not plan.contains(change.year, change.quarter):
+            messages.append(_("%(label)s:不在计划期内。") % {"label": label})
+        if change.key in seen:
+            messages.append(_("%(label)s:同一单元格出现了两次。") % {"label": label})
+        seen.add(change.key)
+        if change.value is not None:
+            messages += [
+                f"{label}:{problem}" for problem in value_problems(change.value, indicator)
+            ]
+    return messages
+
+
+def value_problems(value: Decimal, indicator: Indicator) -> list[str]:
+    """Why ``value`` cannot be stored for ``indicator`` (empty list: it can)."""
+    if not value.is_finite():
+        return [_("不是有效的数字。")]
+    problems = []
+    if value < 0:
+        problems.append(_("不能为负数。"))
+    if value.adjusted() >= 10:  # the column holds up to 9,999,999,999.9999
+        return [*problems, _("数值过大。")]
+    if value != value.quantize(indicator.quantum):
+        if indicator.decimal_places == 0:
+            problems.append(_("该指标只能填整数。"))
+        else:
+            problems.append(_("最多 %(places)s 位小数。") % {"places": indicator.decimal_places})
+    return problems
+
+
+@transaction.atomic
+def record_figures(
+    plan: Plan,
+    user,
+    changes: list[FigureChange],
+    *,
+    source: Source,
+    reason: str = "",
+) -> RecordResult:
+    """Write ``changes`` all or nothing.
+
+    Raises ``PermissionDenied`` without the right, ``QuarterClosedError`` when a
+    cell is in a closed quarter, ``FigureError`` for invalid cells and
+    ``FigureConflictError`` when a cell changed since the editor saw it.
+    """
+    if not user.has_perm(ENTER_FIGURES):
+        raise PermissionDenied(_("您的账号没有填报数据的权限。"))
+    problems = validate_changes(plan, changes)
+    if problems:
+        raise FigureError(problems)
+    periods = {(c.year, c.quarter) for c in changes}
+    closed = periods & locked_closed_periods(plan, periods)
+    if closed:
+        raise QuarterClosedError(
+            [
+                _("%(year)s年第%(quarter)s季度已关闭,需先重新开放才能修改。")
+                % {"year": year, "quarter": quarter}
+                for year, quarter in sorted(closed)
+            ]
+        )
+
+    existing = _lock_existing(plan, changes)
+    conflicts = []
+    for change in changes:
+        figure = existing.get(change.key)
+        current_version = figure.version if figure else 0
+        if change.seen_version is not None and change.seen_version != current_version:
+            current_value = figure.value if figure else None
+            conflicts.append(Conflict(change, current_value, current_version, _changed_by(figure)))
+    if conflicts:
+        raise FigureConflictError(conflicts)
+
+    result = RecordResult()
+    for change in changes:
+        figure = existing.get(change.key)
+        result_change = _apply(figure, change, user, source, reason)
+        if result_change is None:
+            result.unchanged += 1
+        else:
+            result.changes.append(result_change)
+    return result
+
+
+def locked_closed_periods(plan: Plan, periods: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Closed quarters among ``periods``, read under a row lock so a quarter
+    being closed concurrently either waits for this write or refuses it."""
+    query = Q()
+    for year, quarter in periods:
+        query |= Q(year=year, quarter=quarter)
+    if not periods:
+        return set()
+    rows = ClosedQuarter.objects.select_for_update().filter(query, plan=plan)
+    return set(rows.values_list("year", "quarter"))
+
+
+def _lock_existing(plan: Plan, changes: list[FigureChange]) -> dict:
+    query = Q()
+    for change in changes:
+        query |= Q(
+            indicator_id=change.indicator_id,
+            region_id=change.region_id,
+            year=change.year,
+            quarter=change.quarter,
+        )
+    if not changes:
+        return {}
+    figures = (
+        Figure.objects.select_for_update()
+        .filter(query, indicator__plan=plan)
+        .select_related("entered_by")
+    )
+    return {(f.indicator_id, f.region_id, f.year, f.quarter): f for f in figures}
+
+
+def _changed_by(figure: Figure | None) -> str:
+    if figure is None or figure.entered_by is None:
+        return ""
+    return figure.entered_by.get_full_name() or figure.entered_by.username
+
+
+def _apply(figure, change: FigureChange, user, source: Source, reason: str):
+    note = change.note
+    if figure is None:
+        if change.value is None:
+            return None
+        figure = Figure(
+            indicator_id=change.indicator_id,
+            region_id=change.region_id,
+            year=change.year,
+            quarter=change.quarter,
+            value=change.value,
+            note=note or "",
+            entered_by=user,
+        )
+        _mark(figure, user, source, reason)
+        try:
+            with transaction.atomic():
+                figure.save()
+        except IntegrityError:
+            # Another transaction inserted the same cell since we looked.
+            raise FigureConflictError([Conflict(change, None, 1, "")]) from None
+        return AppliedChange(change.key, None, figure.value)
+    old = figure.value
+    if change.value is None:
+        _mark(figure, user, source, reason)
+        figure.delete()
+        return AppliedChange(change.key, old, None)
+    same_note = note is None or note == figure.note
+    if old == change.value and same_note:
+        return None
+    figure.value = change.value
+    if note is not None:
+        figure.note = note
+    figure.entered_by = user
+    figure.version += 1
+    _mark(figure, user, source, reason)
+    figure.save()
+    return AppliedChange(change.key, old, change.value)
+
+
+def _mark(figure: Figure, user, source: Source, reason: str) -> None:
+    """What the history row records beside the values: who (also outside a
+    request, e.g. the import command) and how (form, upload, command…) and,
+    if given, why."""
+    figure._history_user = user
+    figure._change_reason = f"{source.value}: {reason}" if reason else source.value
+
+
+@transaction.atomic
+def close_quarter(plan: Plan, user, year: int, quarter: int, reason: str = "") -> ClosedQuarter:
+    if not user.has_perm(MANAGE_QUARTERS):
+        raise PermissionDenied(_("您的账号没有关闭季度的权限。"))
+    if not plan.contains(year, quarter):
+        raise FigureError([_("该季度不在计划期内。")])
+    closed, created = ClosedQuarter.objects.get_or_create(
+        plan=plan, year=year, quarter=quarter, defaults={"closed_by": user}
+    )
+    if not created:
+        raise FigureError([_("该季度已经关闭。")])
+    QuarterEvent.objects.create(
+        plan=plan, year=year, quarter=quarter, action=QuarterAction.CLOSE, reason=reason, user=user
+    )
+    return closed
+
+
+@transaction.atomic
+def reopen_quarter(plan: Plan, user, year: int, quarter: int, reason: str) -> None:
+    if not user.has_perm(MANAGE_QUARTERS):
+        raise PermissionDenied(_("您的账号没有重新开放季度的权限。"))
+    if not reason.strip():
+        raise FigureError([_("重新开放季度必须说明原因。")])
+    deleted, _details = (
+        ClosedQuarter.objects.select_for_update()
+        .filter(plan=plan, year=year, quarter=quarter)
+        .delete()
+    )
+    if not deleted:
+        raise FigureError([_("该季度没有关闭。")])
+    QuarterEvent.objects.create(
+        plan=plan,
+        year=year,
+        quarter=quarter,
+        action=QuarterAction.REOPEN,
+        reason=reason.strip(),
+        user=user,
+    )
