@@ -1,6 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from regions.models import Membership, Region
+from regions.roles import GROUP_NAMES, Role
 
 
 class MembershipInline(admin.TabularInline):
@@ -25,3 +30,73 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__first_name", "region__name"]
     list_select_related = ["user", "region"]
     autocomplete_fields = ["user", "region"]
+
+
+class AccountRegionInline(admin.StackedInline):
+    """The region of a township official, edited on the user's own page so that
+    creating an official is one form: account, group 乡镇干部, region."""
+
+    model = Membership
+    fk_name = "user"
+    max_num = 1
+    extra = 0
+    can_delete = True
+    autocomplete_fields = ["region"]
+    verbose_name = _("所属区域(仅乡镇干部)")
+    verbose_name_plural = _("所属区域(仅乡镇干部)")
+
+
+User = get_user_model()
+
+
+class AccountAdmin(UserAdmin):
+    """Django's user admin plus the role (groups) and region at a glance, and
+    the region inline. Roles are the groups of regions/roles.py."""
+
+    inlines = [*UserAdmin.inlines, AccountRegionInline]
+    list_display = [
+        "username",
+        "first_name",
+        "role_names",
+        "region_name",
+        "is_active",
+        "is_staff",
+        "last_login",
+    ]
+    list_filter = [*UserAdmin.list_filter, "membership__region"]
+    search_fields = [*UserAdmin.search_fields, "membership__region__name"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("membership__region")
+            .prefetch_related("groups")
+        )
+
+    @admin.display(description=_("角色"))
+    def role_names(self, user) -> str:
+        return "、".join(group.name for group in user.groups.all())
+
+    @admin.display(description=_("所属区域"), ordering="membership__region__order")
+    def region_name(self, user) -> str:
+        membership = getattr(user, "membership", None)
+        return membership.region.name if membership else ""
+
+    def save_related(self, request, form, formsets, change):
+        """Warn (not refuse) about a township official left without a region:
+        they would only see the "not bound" page until one is set."""
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        is_township = user.groups.filter(name=GROUP_NAMES[Role.TOWNSHIP]).exists()
+        if is_township and not Membership.objects.filter(user=user).exists():
+            self.message_user(
+                request,
+                gettext("%(user)s 属于乡镇干部组,但尚未绑定区域:登录后将看不到任何数据。")
+                % {"user": user.get_username()},
+                level=messages.WARNING,
+            )
+
+
+admin.site.unregister(User)
+admin.site.register(User, AccountAdmin)

@@ -6,7 +6,12 @@ group names, so an administrator can compose roles in the admin.
 | county staff      | 县科技局工作人员     | view_all_regions, enter_figures, manage_quarters |
 | leader            | 县领导               | view_all_regions                              |
 | township official | 乡镇干部             | (none; sees the region of their Membership)   |
-| administrator     | 管理员 / superuser   | everything, Django admin                      |
+| administrator     | 管理员 / superuser   | county staff's + ADMIN_MODEL_PERMISSIONS      |
+
+ADMIN_MODEL_PERMISSIONS are the admin's permissions on accounts, the plan and
+login lockouts. An administrator also needs "staff status" (``is_staff``) ticked to enter the
+Django admin; the group gives what they may do there. A superuser has every
+permission anyway.
 """
 
 from __future__ import annotations
@@ -35,11 +40,39 @@ GROUP_NAMES: dict[str, str] = {
     Role.ADMIN: "管理员",
 }
 
+
+def model_permissions(app_label: str, model: str, actions: tuple[str, ...]) -> list[str]:
+    """The admin permissions of one model, e.g. ``auth.change_user``."""
+    return [f"{app_label}.{action}_{model}" for action in actions]
+
+
+EDIT = ("view", "add", "change", "delete")
+READ = ("view",)
+
+# What the administrator manages in the Django admin: accounts and their region
+# (accounts), the plan itself, and login lockouts (deleting an access attempt
+# unlocks an account). Reported figures are only viewed there: they are entered
+# and corrected through the pages, which keep the history.
+ADMIN_MODEL_PERMISSIONS: list[str] = [
+    *model_permissions("auth", "user", EDIT),
+    *model_permissions("auth", "group", EDIT),
+    *model_permissions("regions", "membership", EDIT),
+    *model_permissions("regions", "region", EDIT),
+    *model_permissions("targets", "plan", EDIT),
+    *model_permissions("targets", "indicator", EDIT),
+    *model_permissions("targets", "target", EDIT),
+    *model_permissions("reports", "figure", READ),
+    *model_permissions("reports", "closedquarter", READ),
+    *model_permissions("reports", "quarterevent", READ),
+    *model_permissions("axes", "accessattempt", ("view", "delete")),
+    *model_permissions("axes", "accesslog", READ),
+]
+
 # Role → permissions ("app_label.codename"); ``ensure_role_groups`` (run after
 # every migrate) creates the groups with exactly these.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.COUNTY_STAFF: [VIEW_ALL_REGIONS, ENTER_FIGURES, MANAGE_QUARTERS],
     Role.LEADER: [VIEW_ALL_REGIONS],
     Role.TOWNSHIP: [],
-    Role.ADMIN: [VIEW_ALL_REGIONS, ENTER_FIGURES, MANAGE_QUARTERS],
+    Role.ADMIN: [VIEW_ALL_REGIONS, ENTER_FIGURES, MANAGE_QUARTERS, *ADMIN_MODEL_PERMISSIONS],
 }

@@ -1,0 +1,99 @@
+"""Accounts, their roles (groups) and region are managed on the user admin page."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from regions.models import Membership
+from regions.roles import GROUP_NAMES, ROLE_PERMISSIONS, Role
+from regions.services import ensure_role_groups
+
+User = get_user_model()
+
+
+def user_change_form(user, **changes) -> dict:
+    """The POST data of the user change page, with the region inline."""
+    membership = Membership.objects.filter(user=user).first()
+    data = {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": "",
+        "email": "",
+        "is_active": "on",
+        "groups": [group.pk for group in user.groups.all()],
+        "last_login_0": "",
+        "last_login_1": "",
+        "date_joined_0": "2025-01-01",
+        "date_joined_1": "08:00:00",
+        "membership-TOTAL_FORMS": "1",
+        "membership-INITIAL_FORMS": "1" if membership else "0",
+        "membership-MIN_NUM_FORMS": "0",
+        "membership-MAX_NUM_FORMS": "1",
+        "membership-0-id": membership.pk if membership else "",
+        "membership-0-user": user.pk,
+        "membership-0-region": membership.region_id if membership else "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_user_list_shows_role_and_region(client_for, admin_user, official):
+    response = client_for(admin_user).get(reverse("admin:auth_user_changelist"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "乡镇干部" in html
+    assert "昆阳" in html
+
+
+def test_user_list_filters_by_region(client_for, admin_user, official, other_official, region_a):
+    response = client_for(admin_user).get(
+        reverse("admin:auth_user_changelist"), {"membership__region__id__exact": region_a.pk}
+    )
+    assert list(response.context["cl"].queryset) == [official]
+
+
+def test_admin_binds_an_unbound_official_to_a_region_on_the_user_page(
+    client_for, admin_user, unbound, region_b
+):
+    url = reverse("admin:auth_user_change", args=[unbound.pk])
+    page = client_for(admin_user).get(url)
+    assert "所属区域(仅乡镇干部)" in page.content.decode()
+
+    response = client_for(admin_user).post(
+        url, user_change_form(unbound, **{"membership-0-region": region_b.pk})
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Membership.objects.get(user=unbound).region == region_b
+
+
+def test_admin_is_warned_about_an_official_left_without_region(client_for, admin_user, unbound):
+    url = reverse("admin:auth_user_change", args=[unbound.pk])
+    response = client_for(admin_user).post(url, user_change_form(unbound), follow=True)
+    assert "尚未绑定区域" in response.content.decode()
+
+
+def test_admin_role_can_manage_accounts_and_the_plan_in_the_admin(client_for, groups, plan):
+    administrator = User.objects.create_user("it-admin", password="x", is_staff=True)
+    administrator.groups.add(Group.objects.get(name=GROUP_NAMES[Role.ADMIN]))
+    client = client_for(administrator)
+    for name in ["auth_user", "auth_group", "regions_membership", "targets_target"]:
+        assert client.get(reverse(f"admin:{name}_changelist")).status_code == 200, name
+    assert client.get(reverse("admin:auth_user_add")).status_code == 200
+
+
+def test_role_groups_hold_exactly_their_permissions(db):
+    groups = ensure_role_groups()
+    for role, expected in ROLE_PERMISSIONS.items():
+        held = {
+            f"{p.content_type.app_label}.{p.codename}" for p in groups[role].permissions.all()
+        }
+        assert held == set(expected), role
+
+
+def test_leader_and_official_cannot_enter_the_admin(client_for, leader, official):
+    for user in (leader, official):
+        response = client_for(user).get(reverse("admin:index"))
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("admin:login"))
