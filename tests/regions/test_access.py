@@ -143,8 +143,6 @@ def test_county_page_shows_unbound_official_the_clear_message(unbound):
     assert "尚未绑定乡镇" in response.content.decode()
 
 
-def test_township_page_url_falls_back_to_plan_page_without_township_page(
-    monkeypatch, region_a
-):
+def test_township_page_url_falls_back_to_plan_page_without_township_page(monkeypatch, region_a):
     monkeypatch.setattr(access, "TOWNSHIP_PAGE", "reports:no-such-page")
     assert township_page_url(region_a) == reverse("targets:plan")

@@ -86,9 +86,7 @@ def test_admin_role_can_manage_accounts_and_the_plan_in_the_admin(client_for, gr
 def test_role_groups_hold_exactly_their_permissions(db):
     groups = ensure_role_groups()
     for role, expected in ROLE_PERMISSIONS.items():
-        held = {
-            f"{p.content_type.app_label}.{p.codename}" for p in groups[role].permissions.all()
-        }
+        held = {f"{p.content_type.app_label}.{p.codename}" for p in groups[role].permissions.all()}
         assert held == set(expected), role
 
 

@@ -93,7 +93,7 @@ def test_writes_passwords_to_a_csv_excel_reads_in_chinese(plan, tmp_path):
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
     assert rows[0] == ["区域", "用户名", "初始密码"]
     assert [row[0] for row in rows[1:]] == list(plan.regions.values_list("name", flat=True))
-    region, username, password = rows[1]
+    _region, username, password = rows[1]
     assert can_log_in(username, password)
     assert password not in output  # the screen shows the path, not the passwords
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
