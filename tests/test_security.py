@@ -1,0 +1,318 @@
+"""Hardening: account pages, login throttling, sessions, CSRF, security headers
+and the production settings (``check --deploy``)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.conftest import PASSWORD
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+LOGIN_URL = reverse("login")
+PLAN_URL = reverse("targets:plan")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Logins check passwords; the production hasher would make each cost ~0.5 s."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def log_in(client: Client, username: str, password: str, address: str = "10.0.0.7"):
+    return client.post(LOGIN_URL, {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+# --- Login, logout, password change -----------------------------------------
+
+
+def test_login_page_is_in_chinese_and_needs_no_login(client, plan):
+    response = client.get(LOGIN_URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "登录" in html
+    assert "用户名" in html  # Django's own form label, translated
+
+
+def test_language_switch_works_before_login(client, plan):
+    response = client.post(reverse("set_language"), {"language": "en", "next": LOGIN_URL})
+    assert response.status_code == 302
+    assert response.url == LOGIN_URL
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert "Username" in client.get(LOGIN_URL).content.decode()
+
+
+def test_anonymous_is_sent_to_login_with_next(client, plan):
+    response = client.get(PLAN_URL)
+    assert response.status_code == 302
+    assert response.url == f"{LOGIN_URL}?next={PLAN_URL}"
+
+
+def test_correct_login_lands_on_home(client, staff):
+    response = log_in(client, "staff", PASSWORD)
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+
+
+def test_wrong_password_shows_a_chinese_error(client, staff):
+    response = log_in(client, "staff", "wrong-password")
+    assert response.status_code == 200
+    assert "请输入一个正确的" in response.content.decode()
+
+
+def test_logout_needs_post_and_ends_the_session(client_for, staff):
+    client = client_for(staff)
+    assert client.get(reverse("logout")).status_code == 405
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert response.url == LOGIN_URL
+    assert client.get(PLAN_URL).status_code == 302
+
+
+def test_password_change_rejects_a_short_password_in_chinese(client_for, official):
+    response = client_for(official).post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "Ab3$xyz9", "new_password2": "Ab3$xyz9"},
+    )
+    assert response.status_code == 200
+    assert "密码长度太短。密码必须包含至少 10 个字符。" in response.content.decode()
+    assert "至少 10 位" in response.content.decode()
+
+
+def test_password_change_accepts_a_strong_password(client_for, official):
+    new = "Kunyang-incubator-2026"
+    response = client_for(official).post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+        follow=True,
+    )
+    assert "密码已修改" in response.content.decode()
+    official.refresh_from_db()
+    assert official.check_password(new)
+
+
+def test_password_validators_require_ten_characters():
+    minimum = next(
+        validator
+        for validator in settings.AUTH_PASSWORD_VALIDATORS
+        if validator["NAME"].endswith(".MinimumLengthValidator")
+    )
+    assert minimum["OPTIONS"]["min_length"] == 10
+
+
+# --- Login throttling (django-axes) ----------------------------------------
+
+
+def test_fifth_failed_login_locks_out_with_a_chinese_429(client, staff):
+    for _ in range(4):
+        assert log_in(client, "staff", "wrong-password").status_code == 200
+    response = log_in(client, "staff", "wrong-password")
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "登录已被暂时锁定" in html
+    assert "连续 5 次" in html
+    assert "请在 15 分钟后再试" in html
+
+
+def test_correct_password_is_refused_while_locked_out(client, staff):
+    for _ in range(5):
+        log_in(client, "staff", "wrong-password")
+    response = log_in(client, "staff", PASSWORD)
+    assert response.status_code == 429
+    assert "登录已被暂时锁定" in response.content.decode()
+    assert client.get(PLAN_URL).status_code == 302  # still anonymous
+
+
+def test_lockout_is_per_username_and_address(client, staff, leader):
+    for _ in range(5):
+        log_in(client, "staff", "wrong-password", address="10.0.0.7")
+    # Another user at the same address, and the same user elsewhere, still get in.
+    assert log_in(Client(), "leader", PASSWORD, address="10.0.0.7").status_code == 302
+    assert log_in(Client(), "staff", PASSWORD, address="10.0.0.8").status_code == 302
+
+
+def test_lockout_ends_after_the_cool_off(client, staff):
+    for _ in range(5):
+        log_in(client, "staff", "wrong-password")
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    assert log_in(client, "staff", PASSWORD).status_code == 302
+
+
+def test_admin_login_is_throttled_too(client, admin_user):
+    url = reverse("admin:login")
+    for _ in range(5):
+        response = client.post(
+            url, {"username": "admin", "password": "wrong-password"}, REMOTE_ADDR="10.0.0.9"
+        )
+    assert response.status_code == 429
+
+
+# --- Sessions -------------------------------------------------------------------
+
+
+def test_session_expires_after_the_idle_time(client, staff):
+    log_in(client, "staff", PASSWORD)
+    assert client.session.get_expiry_age() == settings.SESSION_IDLE_MINUTES * 60 == 30 * 60
+    assert client.get(PLAN_URL).status_code == 200
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get(PLAN_URL)
+    assert response.status_code == 302
+    assert response.url.startswith(LOGIN_URL)
+
+
+def test_activity_renews_the_session(client, staff):
+    log_in(client, "staff", PASSWORD)
+    soon = timezone.now() + timedelta(minutes=5)
+    Session.objects.update(expire_date=soon)
+    client.get(PLAN_URL)
+    assert Session.objects.get().expire_date > soon + timedelta(minutes=20)
+
+
+# --- CSRF -------------------------------------------------------------------------
+
+
+def test_login_without_csrf_token_is_refused(staff):
+    client = Client(enforce_csrf_checks=True)
+    response = log_in(client, "staff", PASSWORD)
+    assert response.status_code == 403
+
+
+def test_login_with_the_forms_csrf_token_works(staff):
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(LOGIN_URL)
+    token = page.context["csrf_token"]
+    response = client.post(
+        LOGIN_URL, {"username": "staff", "password": PASSWORD, "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
+
+
+# --- Security headers ---------------------------------------------------------
+
+EXPECTED_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+
+
+def parse_csp(header: str) -> dict[str, list[str]]:
+    directives = {}
+    for part in header.split(";"):
+        name, *sources = part.split()
+        directives[name] = sources
+    return directives
+
+
+@pytest.mark.parametrize("page", ["login", "plan"])
+def test_pages_carry_the_security_headers(client_for, staff, page):
+    client = client_for(staff) if page == "plan" else Client()
+    response = client.get(PLAN_URL if page == "plan" else LOGIN_URL)
+    assert response.status_code == 200
+    assert parse_csp(response["Content-Security-Policy"]) == EXPECTED_CSP
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_csp_never_allows_inline_or_eval(client, plan):
+    header = client.get(LOGIN_URL)["Content-Security-Policy"]
+    assert "unsafe-inline" not in header
+    assert "unsafe-eval" not in header
+
+
+def test_session_and_csrf_cookies_are_http_only(client, staff):
+    log_in(client, "staff", PASSWORD)
+    assert client.cookies[settings.SESSION_COOKIE_NAME]["httponly"]
+    assert client.cookies[settings.SESSION_COOKIE_NAME]["samesite"] == "Lax"
+    assert settings.CSRF_COOKIE_HTTPONLY
+
+
+# --- Production settings ----------------------------------------------------
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """``manage.py`` in a fresh process with the given environment on top of a
+    clean one (no DEBUG/SECURE_* leaking in from the developer's shell)."""
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "SECURE_", "DEBUG", "INTRANET", "SESSION_"))
+    }
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def production_env(tmp_path, **extra: str) -> dict[str, str]:
+    return {
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(64),  # 86 random characters
+        "ALLOWED_HOSTS": "example.org",
+        "STATIC_ROOT": str(tmp_path),  # as after collectstatic
+        **extra,
+    }
+
+
+def test_check_deploy_is_clean_in_production_over_https(tmp_path):
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **production_env(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+    assert "WARNING" not in result.stdout + result.stderr
+
+
+def test_check_deploy_is_clean_on_an_intranet_over_http_with_four_checks_silenced(tmp_path):
+    env = production_env(tmp_path, INTRANET_HTTP="1")
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (4 silenced)." in result.stdout
+
+
+def test_intranet_http_turns_off_exactly_the_https_settings(tmp_path):
+    script = (
+        "from django.conf import settings as s; print(s.SECURE_SSL_REDIRECT,"
+        " s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS,"
+        " sorted(s.SILENCED_SYSTEM_CHECKS), s.X_FRAME_OPTIONS)"
+    )
+    https = run_manage("shell", "-c", script, **production_env(tmp_path))
+    assert https.stdout.splitlines()[-1] == "True True True 31536000 [] DENY", https.stderr
+    intranet = run_manage("shell", "-c", script, **production_env(tmp_path, INTRANET_HTTP="1"))
+    assert intranet.stdout.splitlines()[-1] == (
+        "False False False 0 "
+        "['security.W004', 'security.W008', 'security.W012', 'security.W016'] DENY"
+    ), intranet.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    env = production_env(tmp_path)
+    env["SECRET_KEY"] = ""
+    result = run_manage("check", **env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
