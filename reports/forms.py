@@ -23,3 +23,27 @@ class PeriodForm(forms.Form):
         if not self.is_valid() or not self.cleaned_data["period"]:
             return None
         return Period.from_code(self.cleaned_data["period"])
+
+
+class QuarterActionForm(forms.Form):
+    """Close or reopen a quarter; a reopen must say why (it is recorded)."""
+
+    period = forms.CharField(max_length=10)
+    reason = forms.CharField(
+        label=_("原因"), required=False, max_length=500, widget=forms.TextInput
+    )
+
+    def __init__(self, *args, plan_years, require_reason: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan_years = list(plan_years)
+        self.fields["reason"].required = require_reason
+
+    def clean_period(self):
+        try:
+            period = Period.from_code(self.cleaned_data["period"])
+        except ValueError:
+            raise forms.ValidationError(_("无效的季度。")) from None
+        if period.year not in self.plan_years:
+            raise forms.ValidationError(_("该季度不在计划期内。"))
+        self.cleaned_data["period_value"] = period
+        return self.cleaned_data["period"]

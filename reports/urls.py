@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import entry_views, views
 
 app_name = "reports"
 
@@ -9,4 +9,18 @@ urlpatterns = [
     path("matrix/", views.MatrixView.as_view(), name="matrix"),
     path("townships/<slug:region>/", views.TownshipView.as_view(), name="township"),
     path("indicators/<slug:indicator>/", views.IndicatorView.as_view(), name="indicator"),
+    path("entry/", entry_views.EntryView.as_view(), name="entry"),
+    path("quarters/", entry_views.QuartersView.as_view(), name="quarters"),
+    path(
+        "quarters/close/",
+        entry_views.QuarterActionView.as_view(action="close"),
+        name="quarter_close",
+    ),
+    path(
+        "quarters/reopen/",
+        entry_views.QuarterActionView.as_view(action="reopen"),
+        name="quarter_reopen",
+    ),
+    path("history/", entry_views.HistoryView.as_view(), name="history_county"),
+    path("history/<slug:region>/", entry_views.HistoryView.as_view(), name="history"),
 ]

@@ -1,0 +1,242 @@
+"""The quarterly entry grid: regions × indicators for one quarter, prefilled,
+with the year's target and year-to-date beside each cell.
+
+``EntryGrid`` reads what the grid shows in a constant number of queries;
+``EntryForm`` parses and checks what staff typed and turns the changed cells
+into ``FigureChange``s for ``record_figures``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from regions.models import Region
+from reports.models import Figure
+from reports.progress import Period
+from reports.services import FigureChange, value_problems
+from targets.models import Indicator, Plan, Target
+
+# A quarter more than this many times the region's best earlier quarter is
+# worth a second look (typing 2000 for 200 is the usual slip).
+OUTLIER_FACTOR = Decimal(3)
+
+
+@dataclass
+class EntryCell:
+    indicator: Indicator
+    region: Region | None
+    value: Decimal | None = None
+    version: int = 0
+    note: str = ""
+    target: Decimal | None = None
+    ytd_before: Decimal = Decimal(0)  # earlier quarters of the same year
+    earlier_best: Decimal | None = None  # best single earlier quarter in the plan
+
+    @property
+    def name(self) -> str:
+        where = self.region.pk if self.region else "county"
+        return f"c{self.indicator.pk}_{where}"
+
+    @property
+    def region_id(self) -> int | None:
+        return self.region.pk if self.region else None
+
+
+@dataclass
+class EntryRow:
+    label: str
+    region: Region | None
+    cells: list[EntryCell | None] = field(default_factory=list)
+
+
+@dataclass
+class EntryGrid:
+    plan: Plan
+    period: Period
+    indicators: list[Indicator]
+    rows: list[EntryRow]
+
+    @property
+    def cells(self) -> list[EntryCell]:
+        return [cell for row in self.rows for cell in row.cells if cell is not None]
+
+    @property
+    def has_county_row(self) -> bool:
+        return any(not i.by_region for i in self.indicators)
+
+    @classmethod
+    def load(cls, plan: Plan, period: Period) -> EntryGrid:
+        indicators = list(plan.indicators.all())
+        regions = list(plan.regions.all())
+        targets = {
+            (t.indicator_id, t.region_id): t.value
+            for t in Target.objects.filter(indicator__plan=plan, year=period.year)
+        }
+        figures = Figure.objects.filter(indicator__plan=plan, year__lte=period.year).only(
+            "indicator_id", "region_id", "year", "quarter", "value", "version", "note"
+        )
+        current: dict[tuple[int, int | None], Figure] = {}
+        ytd_before: dict[tuple[int, int | None], Decimal] = defaultdict(Decimal)
+        earlier_best: dict[tuple[int, int | None], Decimal] = {}
+        for figure in figures:
+            key = (figure.indicator_id, figure.region_id)
+            at = Period(figure.year, figure.quarter)
+            if at == period:
+                current[key] = figure
+            elif at < period:
+                if figure.year == period.year:
+                    ytd_before[key] += figure.value
+                earlier_best[key] = max(earlier_best.get(key, figure.value), figure.value)
+
+        def cell(indicator: Indicator, region: Region | None) -> EntryCell:
+            key = (indicator.pk, region.pk if region else None)
+            figure = current.get(key)
+            return EntryCell(
+                indicator=indicator,
+                region=region,
+                value=figure.value if figure else None,
+                version=figure.version if figure else 0,
+                note=figure.note if figure else "",
+                target=targets.get(key),
+                ytd_before=ytd_before[key],
+                earlier_best=earlier_best.get(key),
+            )
+
+        rows = [
+            EntryRow(
+                region.name,
+                region,
+                [cell(i, region) if i.by_region else None for i in indicators],
+            )
+            for region in regions
+        ]
+        if any(not i.by_region for i in indicators):
+            rows.append(
+                EntryRow(
+                    plan.county_name,
+                    None,
+                    [None if i.by_region else cell(i, None) for i in indicators],
+                )
+            )
+        return cls(plan, period, indicators, rows)
+
+
+def parse_number(text: str) -> Decimal | None:
+    """What staff type, read leniently: full-width digits (１２．５), spaces and
+    thousands separators are fine. None for an empty cell; ValueError for
+    anything that is not a number."""
+    text = unicodedata.normalize("NFKC", text or "").strip().replace(",", "").replace(" ", "")
+    if not text:
+        return None
+    if len(text) > 30:
+        raise ValueError(text)
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(text) from None
+    if not value.is_finite():
+        raise ValueError(text)
+    return value
+
+
+class EntryForm(forms.Form):
+    """One field per cell (``c<indicator>_<region|county>``) and its version
+    (``v…``): the version the editor saw, so a save after someone else's is a
+    conflict rather than a silent overwrite."""
+
+    confirm_warnings = forms.BooleanField(
+        required=False, label=gettext_lazy("我已核对上述提示,仍然保存")
+    )
+
+    def __init__(self, *args, grid: EntryGrid, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.grid = grid
+        for cell in grid.cells:
+            self.fields[cell.name] = forms.CharField(
+                required=False,
+                max_length=40,
+                initial="" if cell.value is None else _plain(cell.value),
+                label=f"{cell.region.name if cell.region else grid.plan.county_name}"
+                f" · {cell.indicator.name}",
+                widget=forms.TextInput(
+                    attrs={
+                        "inputmode": "decimal",
+                        "class": "form-control form-control-sm num",
+                        "autocomplete": "off",
+                    }
+                ),
+            )
+            self.fields[f"v{cell.name[1:]}"] = forms.IntegerField(
+                min_value=0, initial=cell.version, widget=forms.HiddenInput
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        self.values: dict[str, Decimal | None] = {}
+        for cell in self.grid.cells:
+            raw = self.data.get(self.add_prefix(cell.name), "")
+            try:
+                value = parse_number(raw)
+            except ValueError:
+                self.add_error(cell.name, _("“%(text)s”不是数字。") % {"text": raw[:30]})
+                continue
+            if value is not None:
+                for problem in value_problems(value, cell.indicator):
+                    self.add_error(cell.name, problem)
+            self.values[cell.name] = value
+        if any(name.startswith("v") for name in self.errors):
+            raise forms.ValidationError(_("表单已过期或被篡改,请重新打开本页。"))
+        return cleaned
+
+    def changed_cells(self) -> list[tuple[EntryCell, Decimal | None]]:
+        return [
+            (cell, self.values[cell.name])
+            for cell in self.grid.cells
+            if self.values.get(cell.name) != cell.value
+        ]
+
+    def warnings(self) -> list[str]:
+        """Plausible but suspicious values, saved only after confirmation."""
+        found = []
+        for cell, value in self.changed_cells():
+            if value is None:
+                continue
+            where = cell.region.name if cell.region else self.grid.plan.county_name
+            label = f"{where} · {cell.indicator.name}"
+            if cell.target and value > cell.target:
+                found.append(
+                    _("%(label)s:本季度 %(value)s 超过全年目标 %(target)s。")
+                    % {"label": label, "value": _plain(value), "target": _plain(cell.target)}
+                )
+            elif cell.earlier_best and value > cell.earlier_best * OUTLIER_FACTOR:
+                found.append(
+                    _("%(label)s:本季度 %(value)s 远高于以往单季最高 %(best)s。")
+                    % {"label": label, "value": _plain(value), "best": _plain(cell.earlier_best)}
+                )
+        return found
+
+    def changes(self) -> list[FigureChange]:
+        period = self.grid.period
+        return [
+            FigureChange(
+                indicator_id=cell.indicator.pk,
+                region_id=cell.region_id,
+                year=period.year,
+                quarter=period.quarter,
+                value=value,
+                seen_version=self.cleaned_data[f"v{cell.name[1:]}"],
+            )
+            for cell, value in self.changed_cells()
+        ]
+
+
+def _plain(value: Decimal) -> str:
+    """16.0000 → '16', 0.3500 → '0.35': what a person would type."""
+    return format(value.normalize(), "f")

@@ -1,0 +1,239 @@
+"""County staff's quarterly work: the entry grid, closing and reopening
+quarters, completeness, and the change history."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from regions.access import CountyWideMixin, PlanAccessMixin
+from regions.roles import ENTER_FIGURES, MANAGE_QUARTERS
+from reports.choices import Source
+from reports.completeness import Completeness, MissingTable, QuartersTable
+from reports.entry import EntryForm, EntryGrid
+from reports.forms import PeriodForm, QuarterActionForm
+from reports.history import ChangeTable, figure_changes, target_changes
+from reports.models import ClosedQuarter, Figure, QuarterEvent
+from reports.progress import Period, default_period
+from reports.services import (
+    FigureConflictError,
+    FigureError,
+    close_quarter,
+    record_figures,
+    reopen_quarter,
+)
+
+
+class PeriodChoiceMixin:
+    """``?period=2025Q3`` (or a posted ``period``) for staff pages; defaults to
+    the quarter to work on: the latest with figures, or the next one when that
+    is already closed."""
+
+    @cached_property
+    def period(self) -> Period:
+        source = self.request.POST if self.request.method == "POST" else self.request.GET
+        form = PeriodForm(source or None, plan_years=self.plan.years)
+        chosen = form.chosen()
+        if chosen is not None:
+            return chosen
+        if source.get("period"):
+            messages.warning(self.request, _("所选季度无效,已显示默认季度。"))
+        keys = Figure.objects.filter(indicator__plan=self.plan).values_list("year", "quarter")
+        latest = default_period(keys.order_by("-year", "-quarter")[:1], self.plan.years)
+        if self.is_closed(latest) and self.plan.contains(latest.next().year):
+            return latest.next()
+        return latest
+
+    def is_closed(self, period: Period) -> bool:
+        return ClosedQuarter.objects.filter(
+            plan=self.plan, year=period.year, quarter=period.quarter
+        ).exists()
+
+    def period_context(self) -> dict:
+        return {
+            "period": self.period,
+            "period_form": PeriodForm(
+                initial={"period": self.period.code}, plan_years=self.plan.years
+            ),
+        }
+
+
+class EntryView(CountyWideMixin, PeriodChoiceMixin, TemplateView):
+    """One form for a whole quarter: regions × indicators plus the county-only
+    indicators, saved all or nothing."""
+
+    template_name = "reports/entry.html"
+    required_permission = ENTER_FIGURES
+
+    @cached_property
+    def grid(self) -> EntryGrid:
+        return EntryGrid.load(self.plan, self.period)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = kwargs.get("form") or EntryForm(grid=self.grid)
+        closed = self.is_closed(self.period)
+        context.update(
+            self.period_context(),
+            form=form,
+            grid=self.grid,
+            rows=[
+                (row, [(cell, form[cell.name] if cell else None) for cell in row.cells])
+                for row in self.grid.rows
+            ],
+            closed=closed,
+            can_manage_quarters=self.request.user.has_perm(MANAGE_QUARTERS),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = EntryForm(request.POST, grid=self.grid)
+        if self.is_closed(self.period):
+            messages.error(request, _("本季度已关闭,需先重新开放才能修改。"))
+            return self.render_to_response(self.get_context_data(form=form), status=409)
+        if not form.is_valid():
+            messages.error(request, _("有单元格填写有误,未保存任何数据,请按提示修改。"))
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        warnings = form.warnings()
+        if warnings and not form.cleaned_data["confirm_warnings"]:
+            return self.render_to_response(
+                self.get_context_data(form=form, warnings=warnings, ask_confirm=True)
+            )
+        changes = form.changes()
+        if not changes:
+            messages.info(request, _("没有修改,未保存。"))
+            return redirect(self.success_url())
+        try:
+            result = record_figures(self.plan, request.user, changes, source=Source.FORM)
+        except FigureConflictError as error:
+            return self.render_conflicts(form, error)
+        except FigureError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return self.render_to_response(self.get_context_data(form=form), status=409)
+        messages.success(
+            request,
+            _("已保存 %(period)s:新增 %(created)s 项,修改 %(updated)s 项,清除 %(deleted)s 项。")
+            % {
+                "period": self.period.label,
+                "created": result.created,
+                "updated": result.updated,
+                "deleted": result.deleted,
+            },
+        )
+        return redirect(self.success_url())
+
+    def render_conflicts(self, form: EntryForm, error: FigureConflictError):
+        """Nothing was saved. Show each conflicting cell with both values and
+        keep what this user typed; the hidden versions move to the current
+        ones, so saving again is a deliberate overwrite."""
+        data = form.data.copy()
+        by_name = {cell.name: cell for cell in self.grid.cells}
+        conflicts = []
+        for conflict in error.conflicts:
+            change = conflict.change
+            name = f"c{change.indicator_id}_{change.region_id or 'county'}"
+            data[f"v{name[1:]}"] = str(conflict.current_version)
+            cell = by_name[name]
+            conflicts.append((cell, conflict))
+        form = EntryForm(data, grid=self.grid)
+        form.is_valid()
+        messages.error(self.request, error.messages[0])
+        context = self.get_context_data(form=form, conflicts=conflicts)
+        return self.render_to_response(context, status=409)
+
+    def success_url(self) -> str:
+        return f"{reverse('reports:entry')}?period={self.period.code}"
+
+
+class QuartersView(CountyWideMixin, PeriodChoiceMixin, TemplateView):
+    """Per quarter: how complete the reporting is, whether it is closed, and
+    the record of every close and reopen. Staff close and reopen here."""
+
+    template_name = "reports/quarters.html"
+    required_permission = ENTER_FIGURES
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        completeness = Completeness.load(self.plan)
+        closed = {
+            (c.year, c.quarter): c
+            for c in ClosedQuarter.objects.filter(plan=self.plan).select_related("closed_by")
+        }
+        events = QuarterEvent.objects.filter(plan=self.plan).select_related("user")[:50]
+        context.update(
+            self.period_context(),
+            quarters_table=QuartersTable.build(completeness, closed, self.plan),
+            missing_table=MissingTable.build(completeness, self.period),
+            events=events,
+            period_closed=(self.period.year, self.period.quarter) in closed,
+            can_manage_quarters=self.request.user.has_perm(MANAGE_QUARTERS),
+        )
+        return context
+
+
+class QuarterActionView(CountyWideMixin, View):
+    """POST only: close or reopen the posted quarter (reopening needs a reason)."""
+
+    required_permission = MANAGE_QUARTERS
+    action = "close"
+
+    def post(self, request, *args, **kwargs):
+        form = QuarterActionForm(
+            request.POST, plan_years=self.plan.years, require_reason=self.action == "reopen"
+        )
+        if not form.is_valid():
+            messages.error(request, _("请选择季度;重新开放必须填写原因。"))
+            return redirect("reports:quarters")
+        period = form.cleaned_data["period_value"]
+        reason = form.cleaned_data["reason"]
+        try:
+            if self.action == "close":
+                close_quarter(self.plan, request.user, period.year, period.quarter, reason)
+                messages.success(request, _("%(period)s 已关闭。") % {"period": period.label})
+            else:
+                reopen_quarter(self.plan, request.user, period.year, period.quarter, reason)
+                messages.success(request, _("%(period)s 已重新开放。") % {"period": period.label})
+        except FigureError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        return redirect(f"{reverse('reports:quarters')}?period={period.code}")
+
+
+class HistoryView(PlanAccessMixin, PeriodChoiceMixin, TemplateView):
+    """Every change to one region's figures in one quarter, and to its
+    targets. A township official sees their own region's; the county's
+    (county-only indicators) is for those who see the whole county."""
+
+    template_name = "reports/history.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        code = self.kwargs.get("region")
+        if code is None:
+            if not self.whole_county:
+                raise Http404(_("没有找到该页面。"))
+            region, region_id, name = None, None, self.plan.county_name
+        else:
+            region = self.get_region_or_404(code)
+            region_id, name = region.pk, region.name
+        period = self.period
+        context.update(
+            self.period_context(),
+            region=region,
+            subject_name=name,
+            figure_table=ChangeTable.build(
+                figure_changes(self.plan, region_id, period.year, period.quarter),
+                empty_text=_("本季度没有修改记录。"),
+            ),
+            target_table=ChangeTable.build(
+                target_changes(self.plan, region_id), empty_text=_("目标没有修改记录。")
+            ),
+        )
+        return context

@@ -1,0 +1,261 @@
+"""The quarterly entry grid, closing quarters, completeness and history, as
+county staff use them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from reports.choices import Source
+from reports.models import ClosedQuarter, Figure, QuarterEvent
+from reports.services import FigureChange, close_quarter, record_figures
+
+ENTRY = reverse("reports:entry")
+
+
+def snapshot():
+    return sorted(
+        Figure.objects.values_list("indicator_id", "region_id", "year", "quarter", "value")
+    )
+
+
+def grid_data(client, period: str) -> dict:
+    """What the browser would post back untouched: every field's initial value."""
+    response = client.get(ENTRY, {"period": period})
+    assert response.status_code == 200
+    form = response.context["form"]
+    data = {"period": period}
+    for name, field in form.fields.items():
+        initial = form.initial.get(name, field.initial)
+        if initial is not None and initial is not False:
+            data[name] = initial
+    return data
+
+
+def cell(plan, code: str, region_name: str | None) -> str:
+    indicator = plan.indicators.get(code=code)
+    region = plan.regions.get(name=region_name).pk if region_name else "county"
+    return f"c{indicator.pk}_{region}"
+
+
+def test_grid_is_prefilled_with_targets_and_year_to_date(client_for, staff, demo):
+    response = client_for(staff).get(ENTRY, {"period": "2026Q3"})
+    form = response.context["form"]
+    kunyang = demo.regions.get(name="昆阳")
+    space = demo.indicators.get(code="space")
+    figure = Figure.objects.get(indicator=space, region=kunyang, year=2026, quarter=3)
+    name = cell(demo, "space", "昆阳")
+    assert Decimal(form[name].initial) == figure.value
+    grid_cell = next(c for c in response.context["grid"].cells if c.name == name)
+    assert grid_cell.target == 3  # annex 2, 昆阳 2026
+    earlier = Figure.objects.filter(indicator=space, region=kunyang, year=2026, quarter__lt=3)
+    assert grid_cell.ytd_before == sum(f.value for f in earlier)
+    html = response.content.decode()
+    assert "目标 3 · 此前累计" in html
+    # The county-only indicator is entered once, on the county row.
+    assert cell(demo, "carriers", None) in form.fields
+    assert cell(demo, "carriers", "昆阳") not in form.fields
+
+
+def test_staff_enters_a_whole_quarter_in_one_save(client_for, staff, demo):
+    client = client_for(staff)
+    data = grid_data(client, "2026Q4")
+    values = {name: "1" for name in data if name.startswith("c")}
+    data.update(values, confirm_warnings="on")  # 1 万㎡ is far above 海西's usual
+    response = client.post(ENTRY, data)
+    assert response.status_code == 302
+    saved = Figure.objects.filter(year=2026, quarter=4)
+    assert saved.count() == len(values) == 9 * 5 + 1
+    message = [str(m) for m in response.wsgi_request._messages]
+    assert any(f"新增 {len(values)} 项" in m for m in message)
+    assert all(f.entered_by == staff for f in saved)
+
+
+def test_untouched_grid_saves_nothing(client_for, staff, demo):
+    client = client_for(staff)
+    before = snapshot()
+    response = client.post(ENTRY, grid_data(client, "2026Q3"))
+    assert response.status_code == 302
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "message"),
+    [
+        ("space", "abc", "不是数字"),
+        ("space", "-1", "不能为负数"),
+        ("space", "0.123", "最多 2 位小数"),
+        ("enterprises", "2.5", "只能填整数"),
+        ("talents", "1e12", "数值过大"),
+        ("talents", "Infinity", "不是数字"),
+        ("talents", "１２３４５６７８９０１２３", "数值过大"),
+    ],
+)
+def test_bad_cells_are_listed_and_nothing_is_saved(client_for, staff, demo, code, text, message):
+    client = client_for(staff)
+    data = grid_data(client, "2026Q3")
+    data[cell(demo, "enterprises", "鳌江")] = "7"  # a good change beside the bad one
+    data[cell(demo, code, "昆阳")] = text
+    before = snapshot()
+    response = client.post(ENTRY, data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert snapshot() == before
+
+
+def test_tampered_version_is_refused(client_for, staff, demo):
+    client = client_for(staff)
+    data = grid_data(client, "2026Q3")
+    name = cell(demo, "space", "昆阳")
+    data[name] = "2"
+    data["v" + name[1:]] = "x"
+    before = snapshot()
+    response = client.post(ENTRY, data)
+    assert response.status_code == 400 and snapshot() == before
+
+
+def test_full_width_digits_are_understood(client_for, staff, demo):
+    client = client_for(staff)
+    data = grid_data(client, "2026Q4")
+    data[cell(demo, "space", "昆阳")] = "１．２５"
+    assert client.post(ENTRY, data).status_code == 302
+    assert Figure.objects.get(year=2026, quarter=4).value == Decimal("1.25")
+
+
+def test_outlier_needs_confirmation_before_saving(client_for, staff, demo):
+    client = client_for(staff)
+    data = grid_data(client, "2026Q4")
+    data[cell(demo, "talents", "昆阳")] = "4000"  # more than 昆阳's 2026 target of 400
+    response = client.post(ENTRY, data)
+    assert response.status_code == 200
+    assert "超过全年目标 400" in response.content.decode()
+    assert not Figure.objects.filter(year=2026, quarter=4).exists()
+    data["confirm_warnings"] = "on"
+    assert client.post(ENTRY, data).status_code == 302
+    assert Figure.objects.get(year=2026, quarter=4).value == 4000
+
+
+def test_second_editor_sees_both_values_and_nothing_is_lost(client_for, staff, demo):
+    client = client_for(staff)
+    stale = grid_data(client, "2026Q3")
+    name = cell(demo, "space", "昆阳")
+    space = demo.indicators.get(code="space")
+    kunyang = demo.regions.get(name="昆阳")
+    # Meanwhile a colleague saves the same cell.
+    record_figures(
+        demo,
+        staff,
+        [FigureChange(space.pk, kunyang.pk, 2026, 3, Decimal("0.8"), seen_version=1)],
+        source=Source.FORM,
+    )
+    stale[name] = "0.9"
+    response = client.post(ENTRY, stale)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "已被他人修改" in html and "0.8" in html and "0.9" in html
+    assert Figure.objects.get(
+        indicator=space, region=kunyang, year=2026, quarter=3
+    ).value == Decimal("0.8")
+    # The re-rendered form keeps 0.9 and carries the new version: saving again
+    # is a deliberate overwrite.
+    form = response.context["form"]
+    resubmit = dict(stale, **{"v" + name[1:]: form.data["v" + name[1:]]})
+    assert client.post(ENTRY, resubmit).status_code == 302
+    assert Figure.objects.get(
+        indicator=space, region=kunyang, year=2026, quarter=3
+    ).value == Decimal("0.9")
+
+
+def test_closed_quarter_grid_is_read_only(client_for, staff, demo):
+    client = client_for(staff)
+    data = grid_data(client, "2026Q2")
+    close_quarter(demo, staff, 2026, 2)
+    data[cell(demo, "space", "昆阳")] = "9"
+    before = snapshot()
+    response = client.post(ENTRY, data)
+    assert response.status_code == 409
+    assert "已关闭" in response.content.decode()
+    assert snapshot() == before
+    html = client.get(ENTRY, {"period": "2026Q2"}).content.decode()
+    assert "本季度已关闭" in html and "disabled" in html
+
+
+@pytest.mark.parametrize("persona", ["leader", "official"])
+def test_only_staff_may_open_or_post_the_grid(client_for, demo, persona, request):
+    client = client_for(request.getfixturevalue(persona))
+    before = snapshot()
+    assert client.get(ENTRY).status_code == 403
+    assert client.post(ENTRY, {"period": "2026Q3"}).status_code == 403
+    assert snapshot() == before
+
+
+def test_quarters_page_lists_what_is_missing(client_for, staff, demo):
+    Figure.objects.filter(region__name="海西", year=2026, quarter=3).delete()
+    response = client_for(staff).get(reverse("reports:quarters"), {"period": "2026Q3"})
+    missing = {row["region"]: row["missing"] for row in response.context["missing_table"].data.data}
+    assert list(missing) == ["海西"]
+    assert "新增孵化空间面积" in missing["海西"]
+    rows = {row["code"]: row for row in response.context["quarters_table"].data.data}
+    assert rows["2026Q3"]["reported"] == "41/46"
+    assert rows["2026Q4"]["reported"] == "0/46"
+
+
+def test_staff_close_and_reopen_with_a_reason_on_record(client_for, staff, demo):
+    client = client_for(staff)
+    response = client.post(reverse("reports:quarter_close"), {"period": "2026Q3"})
+    assert response.status_code == 302
+    assert ClosedQuarter.objects.filter(year=2026, quarter=3).exists()
+    # No reason, no reopening.
+    client.post(reverse("reports:quarter_reopen"), {"period": "2026Q3", "reason": ""})
+    assert ClosedQuarter.objects.filter(year=2026, quarter=3).exists()
+    client.post(reverse("reports:quarter_reopen"), {"period": "2026Q3", "reason": "萧江更正"})
+    assert not ClosedQuarter.objects.exists()
+    events = QuarterEvent.objects.order_by("at", "pk")
+    assert [(e.action, e.reason, e.user) for e in events] == [
+        ("close", "", staff),
+        ("reopen", "萧江更正", staff),
+    ]
+    html = client.get(reverse("reports:quarters")).content.decode()
+    assert "萧江更正" in html
+
+
+@pytest.mark.parametrize("bad", [{}, {"period": "2031Q1"}, {"period": "x"}, {"period": "2026Q9"}])
+def test_bad_quarter_actions_change_nothing(client_for, staff, demo, bad):
+    response = client_for(staff).post(reverse("reports:quarter_close"), bad)
+    assert response.status_code == 302
+    assert not ClosedQuarter.objects.exists() and not QuarterEvent.objects.exists()
+
+
+def test_leader_cannot_close_a_quarter(client_for, leader, demo):
+    response = client_for(leader).post(reverse("reports:quarter_close"), {"period": "2026Q3"})
+    assert response.status_code == 403
+    assert not ClosedQuarter.objects.exists()
+
+
+def test_history_shows_who_when_old_new_and_how(client_for, staff, demo):
+    client = client_for(staff)
+    data = grid_data(client, "2026Q3")
+    name = cell(demo, "space", "昆阳")
+    old = Decimal(data[name])
+    data[name] = "2.5"
+    client.post(ENTRY, data)
+    response = client.get(reverse("reports:history", args=["kunyang"]), {"period": "2026Q3"})
+    rows = response.context["figure_table"].data.data
+    newest = rows[0]
+    assert (newest["user"], newest["old"], newest["new"], newest["how"]) == (
+        "staff",
+        old,
+        Decimal("2.5"),
+        "表单",
+    )
+    assert newest["subject"] == "新增孵化空间面积"
+    assert rows[-1]["how"] == "演示数据" and rows[-1]["old"] is None
+
+
+def test_township_official_sees_only_their_own_history(client_for, official, demo):
+    client = client_for(official)
+    assert client.get(reverse("reports:history", args=["kunyang"])).status_code == 200
+    assert client.get(reverse("reports:history", args=["aojiang"])).status_code == 404
+    assert client.get(reverse("reports:history_county")).status_code == 404
