@@ -2,12 +2,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
+from reports.views import HomeView
+
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="targets:plan"), name="home"),
+    path("", HomeView.as_view(), name="home"),
     path("", include("targets.urls")),
+    path("", include("reports.urls")),
     path("accounts/", include("regions.account_urls")),
     # The language switch is on the login page too, so it must work before login.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
