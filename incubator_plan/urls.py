@@ -10,6 +10,7 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("", include("targets.urls")),
     path("", include("reports.urls")),
+    path("api/v1/", include("reports.api_urls")),
     path("accounts/", include("regions.account_urls")),
     # The language switch is on the login page too, so it must work before login.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -1,0 +1,66 @@
+"""Shapes of the read-only API, documented in the OpenAPI schema. Decimals
+are strings (exact, as stored); rates are fractions (0.775 = 77.5%)."""
+
+from rest_framework import serializers
+
+from reports.choices import Status
+
+
+class IndicatorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    unit = serializers.CharField()
+    decimal_places = serializers.IntegerField()
+    by_region = serializers.BooleanField(help_text="False: county-only indicator")
+
+
+class RegionSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class TargetSerializer(serializers.Serializer):
+    indicator = serializers.CharField(help_text="indicator code")
+    region = serializers.CharField(allow_null=True, help_text="region code; null = county")
+    year = serializers.IntegerField(allow_null=True, help_text="null = whole plan (总计)")
+    value = serializers.DecimalField(max_digits=14, decimal_places=4)
+    stretch_value = serializers.DecimalField(max_digits=14, decimal_places=4, allow_null=True)
+
+
+class PlanSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    document_number = serializers.CharField()
+    county_name = serializers.CharField()
+    first_year = serializers.IntegerField()
+    last_year = serializers.IntegerField()
+    is_demo = serializers.BooleanField()
+    indicators = IndicatorSerializer(many=True)
+    regions = RegionSerializer(many=True)
+    targets = TargetSerializer(many=True)
+
+
+class ProgressRowSerializer(serializers.Serializer):
+    region = serializers.CharField(allow_null=True, help_text="region code; null = county")
+    region_name = serializers.CharField()
+    indicator = serializers.CharField(help_text="indicator code")
+    target = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True)
+    actual = serializers.DecimalField(
+        max_digits=20, decimal_places=4, help_text="year to date (累计)"
+    )
+    quarter_actual = serializers.DecimalField(max_digits=20, decimal_places=4)
+    completion = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
+    expected = serializers.DecimalField(
+        max_digits=20, decimal_places=6, allow_null=True, help_text="序时进度: target × n/4"
+    )
+    expected_share = serializers.DecimalField(max_digits=5, decimal_places=4)
+    status = serializers.ChoiceField(choices=Status.choices)
+    plan_actual = serializers.DecimalField(max_digits=20, decimal_places=4)
+    plan_target = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True)
+    plan_expected = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
+    plan_completion = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
+    stretch_target = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True)
+
+
+class ProgressSerializer(serializers.Serializer):
+    period = serializers.CharField(help_text="e.g. 2026Q3")
+    rows = ProgressRowSerializer(many=True)

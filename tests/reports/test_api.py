@@ -1,0 +1,129 @@
+"""The read-only API: same numbers as the pages, same scope, session or token."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from reports.scale import generate_plan
+
+PROGRESS = reverse("api:progress")
+PLAN = reverse("api:plan")
+OTHER_REGIONS = ["鳌江", "水头", "萧江", "万全", "腾蛟", "麻步", "海西", "经开区"]
+
+
+def rows_by_key(payload):
+    return {(row["region"], row["indicator"]): row for row in payload["rows"]}
+
+
+def test_anonymous_gets_401_not_a_login_page(client, demo):
+    for url in [PROGRESS, PLAN]:
+        response = client.get(url)
+        assert response.status_code == 401
+        assert response["Content-Type"] == "application/json"
+
+
+def test_script_gets_a_token_and_reads_progress_with_it(client, staff, demo):
+    response = client.post(
+        reverse("api:token"), {"username": "staff", "password": "correct-horse-battery-9"}
+    )
+    assert response.status_code == 200
+    token = response.json()["token"]
+    response = client.get(PROGRESS, headers={"Authorization": f"Token {token}"})
+    assert response.status_code == 200
+    assert response.json()["period"] == "2026Q3"
+
+
+def test_wrong_token_is_refused(client, demo):
+    response = client.get(PROGRESS, headers={"Authorization": "Token nope"})
+    assert response.status_code == 401
+
+
+def test_api_numbers_agree_with_overview_matrix_and_seed(client_for, leader, demo):
+    client = client_for(leader)
+    api = rows_by_key(client.get(PROGRESS).json())
+    overview = client.get(reverse("reports:overview")).context
+    county = {row["label"]: row["progress"] for row in overview["indicator_table"].data.data}
+    space = api[(None, "space")]
+    assert Decimal(space["target"]) == 22 == county["新增孵化空间面积(万平方米)"].annual_target
+    assert Decimal(space["actual"]) == county["新增孵化空间面积(万平方米)"].ytd_actual
+    assert Decimal(space["completion"]) == county["新增孵化空间面积(万平方米)"].completion.quantize(
+        Decimal("0.000001")
+    )
+    assert Decimal(space["stretch_target"]) == 80
+    assert Decimal(api[(None, "carriers")]["target"]) == 7
+    matrix = client.get(reverse("reports:matrix")).context["matrix"].data.data
+    talents = demo.indicators.get(code="talents")
+    for row in matrix[:-1]:
+        region = demo.regions.get(name=row["region"])
+        assert Decimal(api[(region.code, "talents")]["actual"]) == row[f"i{talents.pk}"].ytd_actual
+        assert api[(region.code, "talents")]["status"] == row[f"i{talents.pk}"].status
+    assert Decimal(api[("kunyang", "talents")]["target"]) == 400  # annex 2, 2026
+
+
+def test_plan_endpoint_lists_the_seed_targets(client_for, staff, demo):
+    payload = client_for(staff).get(PLAN).json()
+    assert payload["document_number"] == "平政办〔2025〕49号"
+    targets = {(t["indicator"], t["region"], t["year"]): t for t in payload["targets"]}
+    assert Decimal(targets[("space", None, None)]["value"]) == 70
+    assert Decimal(targets[("space", None, None)]["stretch_value"]) == 80
+    assert Decimal(targets[("tech-enterprises", "xiaojiang", 2027)]["value"]) == 5
+    assert len(payload["targets"]) == 159
+
+
+def test_township_official_gets_only_their_own_rows(client_for, official, demo):
+    client = client_for(official)
+    for url in [PROGRESS, PLAN]:
+        response = client.get(url)
+        assert response.status_code == 200
+        body = response.content.decode()
+        for name in OTHER_REGIONS:
+            assert name not in body
+    rows = client.get(PROGRESS).json()["rows"]
+    assert {row["region"] for row in rows} == {"kunyang"}
+    targets = client.get(PLAN).json()["targets"]
+    assert {t["region"] for t in targets} == {"kunyang"}
+
+
+def test_unbound_official_is_refused(client_for, unbound, demo):
+    assert client_for(unbound).get(PROGRESS).status_code == 403
+
+
+@pytest.mark.parametrize("period", ["x", "2026Q5", "2040Q1", "'; drop table"])
+def test_bad_period_gets_400_with_a_message(client_for, staff, demo, period):
+    response = client_for(staff).get(PROGRESS, {"period": period})
+    assert response.status_code == 400
+    assert "period" in response.json()
+
+
+def test_chosen_period(client_for, staff, demo):
+    payload = client_for(staff).get(PROGRESS, {"period": "2025Q4"}).json()
+    assert payload["period"] == "2025Q4"
+    assert Decimal(rows_by_key(payload)[(None, "space")]["expected"]) == 16
+
+
+def test_writes_are_not_allowed(client_for, staff, demo):
+    assert client_for(staff).post(PROGRESS, {}).status_code == 405
+
+
+@pytest.mark.parametrize("url", [PROGRESS, PLAN])
+def test_api_query_count_does_not_grow_with_the_plan(client_for, staff, demo, url):
+    client = client_for(staff)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    generate_plan(regions=90, indicators=6, years=3, seed=3)
+    with CaptureQueriesContext(connection) as big:
+        assert client.get(url).status_code == 200
+    assert len(small) == len(big) == 12
+
+
+def test_openapi_schema_is_valid(client_for, staff, tmp_path):
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yml"))
+    response = client_for(staff).get(reverse("api:schema"))
+    assert response.status_code == 200
+    assert b"/api/v1/progress/" in response.content
