@@ -58,13 +58,14 @@ class PinnedLastData(tables.data.TableListData):
 class ProgressColumnsTable(BaseTable):
     """The engine's numbers for one subject × indicator per row."""
 
+    status = StatusColumn(accessor="progress__status", verbose_name=gettext_lazy("状态"))
+    completion = PercentColumn(accessor="progress__completion", verbose_name=gettext_lazy("完成率"))
     annual_target = ValueColumn(
         accessor="progress__annual_target", verbose_name=gettext_lazy("年度目标")
     )
     ytd_actual = ValueColumn(
         accessor="progress__ytd_actual", verbose_name=gettext_lazy("年度累计完成")
     )
-    completion = PercentColumn(accessor="progress__completion", verbose_name=gettext_lazy("完成率"))
     expected_value = ValueColumn(
         accessor="progress__expected_value",
         derived=True,
@@ -73,7 +74,6 @@ class ProgressColumnsTable(BaseTable):
     gap_to_target = ValueColumn(
         accessor="progress__gap_to_target", verbose_name=gettext_lazy("距年度目标")
     )
-    status = StatusColumn(accessor="progress__status", verbose_name=gettext_lazy("状态"))
     projection = ValueColumn(
         accessor="progress__projection",
         derived=True,
