@@ -1,0 +1,509 @@
+"""The access matrix: every URL of the project × every persona × GET and POST.
+
+The URL patterns are discovered from the URLconf (``get_resolver()``, walked
+recursively), so a new page cannot escape: a URL name missing from ``EXPECTED``
+fails ``test_every_url_has_a_row_in_the_table`` and its own matrix test.
+
+Adding a page: add a row to ``EXPECTED`` under its URL name, one outcome per
+persona column for GET and for POST (see "Outcomes"). If the URL takes a
+keyword argument the test does not know yet, teach ``kwarg_value`` to fill it.
+
+Besides the status, every response is checked for:
+- **no other township**: a township official's response (and an anonymous one)
+  must not contain the name of any region that is not theirs (all 8 others of
+  the Pingyang plan; "全县" is fine). xlsx exports are unzipped first.
+- **CSP and CSRF hygiene** on every HTML page: no inline script, event handler
+  or style attribute (the CSP is ``script-src 'self'; style-src 'self'``), and
+  a CSRF token in every POST form.
+
+Excluded, with reasons:
+- ``admin:*`` — Django's admin has its own permission system (``is_staff`` and
+  model permissions); ``test_only_the_administrator_gets_into_the_admin`` below
+  checks who gets in.
+- static files — served by WhiteNoise before URL routing (``STATIC_URL``); they
+  are no URL pattern, and a ``static()`` pattern, being unnamed, would fail the
+  "every URL has a name" check and have to be listed here on purpose.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from io import BytesIO
+from typing import NamedTuple
+from urllib.parse import urlsplit
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+
+from regions.models import Region
+from reports.demo import seed_demo
+from reports.models import Figure
+
+# --- Outcomes ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A 302 to ``to``: a URL name, or one of the two special targets below."""
+
+    to: str
+
+    def __str__(self) -> str:
+        return f"→{self.to}"
+
+
+LOGIN = Redirect("login")  # anonymous: to the login page (?next=…)
+OWN = Redirect("own township")  # official on a county-wide page: to their own township
+NA = "n/a"  # the "other region" column of a URL with no region in it
+
+# The Pingyang plan's regions; region A is the official's, region B the other.
+REGION_A, REGION_B = "昆阳", "鳌江"
+PINGYANG_REGIONS = ["昆阳", "鳌江", "水头", "萧江", "万全", "腾蛟", "麻步", "海西", "经开区"]
+# Keyword arguments that pick one region's data: the "other region" probe
+# substitutes region B's (or an object of region B) for them.
+REGION_SCOPED_KWARGS = {"region", "pk", "id"}
+
+
+class Row(NamedTuple):
+    """Expected outcome per persona.
+
+    anonymous: not logged in. official: township official of region A, asking
+    for region A. other_region: the same official, with region B (or an object
+    of region B) in the URL; ``NA`` for URLs without a region. leader, staff:
+    county roles. unbound: a township official bound to no region.
+    """
+
+    anonymous: object
+    official: object
+    other_region: object
+    leader: object
+    staff: object
+    unbound: object
+
+
+class Expect(NamedTuple):
+    get: Row
+    post: Row
+
+
+def everyone(outcome) -> Row:
+    return Row(outcome, outcome, NA, outcome, outcome, outcome)
+
+
+# Common shapes, named for what the page is. Not a rule: a page whose outcome
+# differs writes its own Row.
+GET_ONLY = Row(LOGIN, 405, NA, 405, 405, 403)  # a page that only answers GET
+REGION_GET_ONLY = Row(LOGIN, 405, 405, 405, 405, 403)
+# Whole-county pages: an official is sent to their own township, whatever the method.
+COUNTY_WIDE = Row(LOGIN, OWN, NA, 200, 200, 403)
+COUNTY_WIDE_GET_ONLY = Row(LOGIN, OWN, NA, 405, 405, 403)
+# County staff's pages (ENTER_FIGURES / MANAGE_QUARTERS): 403 for everyone else.
+STAFF_ONLY = Row(LOGIN, 403, NA, 403, 200, 403)
+STAFF_ONLY_GET_ONLY = Row(LOGIN, 403, NA, 403, 405, 403)
+# Any signed-in user, whatever their role or region (account pages).
+SIGNED_IN = Row(LOGIN, 200, NA, 200, 200, 200)
+SIGNED_IN_GET_ONLY = Row(LOGIN, 405, NA, 405, 405, 405)
+# The JSON API: 401 for anonymous, no redirect to a login page.
+API_READ = Row(401, 200, NA, 200, 200, 403)
+API_GET_ONLY = Row(401, 405, NA, 405, 405, 405)
+TO_OVERVIEW = Redirect("reports:overview")
+TO_HOME = Redirect("home")
+
+# --- The table ----------------------------------------------------------------------
+#                                  anonymous official other_region leader staff unbound
+EXPECTED: dict[str, Expect] = {
+    # Home redirects to the overview, which sends an official on to their township.
+    "home": Expect(
+        get=Row(LOGIN, TO_OVERVIEW, NA, TO_OVERVIEW, TO_OVERVIEW, TO_OVERVIEW),
+        post=Row(LOGIN, TO_OVERVIEW, NA, TO_OVERVIEW, TO_OVERVIEW, TO_OVERVIEW),
+    ),
+    # The plan's targets: an official sees only their own row.
+    "targets:plan": Expect(get=Row(LOGIN, 200, NA, 200, 200, 403), post=GET_ONLY),
+    # Dashboards: county-wide pages and their exports; one township's page.
+    "reports:overview": Expect(get=COUNTY_WIDE, post=COUNTY_WIDE_GET_ONLY),
+    "reports:matrix": Expect(get=COUNTY_WIDE, post=COUNTY_WIDE_GET_ONLY),
+    "reports:matrix?_export=xlsx": Expect(get=COUNTY_WIDE, post=COUNTY_WIDE_GET_ONLY),
+    "reports:matrix?_export=csv": Expect(get=COUNTY_WIDE, post=COUNTY_WIDE_GET_ONLY),
+    "reports:indicator": Expect(get=COUNTY_WIDE, post=COUNTY_WIDE_GET_ONLY),
+    "reports:township": Expect(get=Row(LOGIN, 200, 404, 200, 200, 403), post=REGION_GET_ONLY),
+    # County staff's work. An empty POST is a malformed grid (400), or a
+    # quarter action without a quarter (back to the quarters page).
+    "reports:entry": Expect(get=STAFF_ONLY, post=Row(LOGIN, 403, NA, 403, 400, 403)),
+    "reports:quarters": Expect(get=STAFF_ONLY, post=STAFF_ONLY_GET_ONLY),
+    "reports:quarter_close": Expect(
+        get=STAFF_ONLY_GET_ONLY,
+        post=Row(LOGIN, 403, NA, 403, Redirect("reports:quarters"), 403),
+    ),
+    "reports:quarter_reopen": Expect(
+        get=STAFF_ONLY_GET_ONLY,
+        post=Row(LOGIN, 403, NA, 403, Redirect("reports:quarters"), 403),
+    ),
+    "reports:report": Expect(get=COUNTY_WIDE, post=COUNTY_WIDE_GET_ONLY),
+    # Change history: read access, scoped like the township page. The county's
+    # own history (county-only indicators) is out of an official's scope: 404.
+    "reports:history_county": Expect(get=Row(LOGIN, 404, NA, 200, 200, 403), post=GET_ONLY),
+    "reports:history": Expect(get=Row(LOGIN, 200, 404, 200, 200, 403), post=REGION_GET_ONLY),
+    # Accounts. The login page and the language switch work before login; a
+    # signed-in user asking for the login page goes home.
+    "login": Expect(
+        get=Row(200, TO_HOME, NA, TO_HOME, TO_HOME, TO_HOME),
+        post=Row(200, TO_HOME, NA, TO_HOME, TO_HOME, TO_HOME),  # anonymous: form errors
+    ),
+    "logout": Expect(get=Row(LOGIN, 405, NA, 405, 405, 405), post=everyone(LOGIN)),
+    "password_change": Expect(get=SIGNED_IN, post=SIGNED_IN),  # empty POST: form errors
+    "password_change_done": Expect(get=SIGNED_IN, post=SIGNED_IN_GET_ONLY),
+    "set_language": Expect(get=everyone(TO_HOME), post=everyone(TO_HOME)),
+    # Read-only JSON API: DRF answers anonymous calls with 401 (no login page for
+    # a script), scopes like the pages, and refuses the unbound official.
+    "api:plan": Expect(get=API_READ, post=API_GET_ONLY),
+    "api:progress": Expect(get=API_READ, post=API_GET_ONLY),
+    "api:schema": Expect(get=everyone(200), post=everyone(405)),  # structure only, no data
+    "api:token": Expect(get=everyone(405), post=everyone(400)),  # empty credentials
+}
+
+# URL namespaces left out of the matrix, with the reason (see module docstring).
+EXCLUDED_NAMESPACES = {"admin": "Django admin: own permissions, tested below"}
+
+# --- Discovering every URL ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # "namespace:name"; the route string when the pattern has no name
+    kwargs: tuple[str, ...]
+    query: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.name}?{self.query}" if self.query else self.name
+
+    @property
+    def region_scoped(self) -> bool:
+        return bool(REGION_SCOPED_KWARGS & set(self.kwargs))
+
+
+def pattern_kwargs(pattern) -> tuple[str, ...]:
+    if hasattr(pattern, "converters"):  # path()
+        return tuple(pattern.converters)
+    return tuple(pattern.regex.groupindex)  # re_path()
+
+
+def walk(patterns, namespace: str = "", prefix: str = "", kwargs=()) -> Iterator[Route]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            if entry.namespace in EXCLUDED_NAMESPACES and not namespace:
+                continue
+            yield from walk(
+                entry.url_patterns,
+                inner,
+                prefix + str(entry.pattern),
+                kwargs + pattern_kwargs(entry.pattern),
+            )
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}{entry.name}" if entry.name else prefix + str(entry.pattern)
+            yield Route(name, kwargs + pattern_kwargs(entry.pattern))
+
+
+def discover_routes() -> list[Route]:
+    """Every URL pattern of the project (outside EXCLUDED_NAMESPACES), plus the
+    query-string variants the table lists (exports)."""
+    routes = {route.name: route for route in walk(get_resolver().url_patterns)}
+    variants = [
+        Route(routes[name].name, routes[name].kwargs, query)
+        for name, _, query in (key.partition("?") for key in EXPECTED if "?" in key)
+        if name in routes
+    ]
+    return sorted([*routes.values(), *variants], key=lambda route: route.key)
+
+
+ROUTES = discover_routes()
+
+
+def test_every_url_has_a_row_in_the_table():
+    discovered = {route.key for route in ROUTES}
+    missing = sorted(discovered - EXPECTED.keys())
+    stale = sorted(EXPECTED.keys() - discovered)
+    assert not missing, f"URLs without a row in EXPECTED (add one): {missing}"
+    assert not stale, f"rows in EXPECTED for URLs that no longer exist: {stale}"
+
+
+def test_the_table_says_na_exactly_for_urls_without_a_region():
+    for route in ROUTES:
+        expect = EXPECTED.get(route.key)
+        if expect is None:
+            continue
+        for method, row in expect._asdict().items():
+            assert (row.other_region == NA) != route.region_scoped, (route.key, method)
+
+
+# --- Requesting ---------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    """The data the matrix runs against: the plan with demo figures, and one
+    user per persona."""
+
+    plan: object
+    region_a: Region
+    region_b: Region
+    users: dict[str, object]
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Personas are created for every route; the production hasher (1M PBKDF2
+    rounds) is not under test here and would triple the matrix's run time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(plan, official, leader, staff, unbound) -> World:
+    seed_demo(plan, accounts=False)
+    return World(
+        plan=plan,
+        region_a=plan.regions.get(name=REGION_A),
+        region_b=plan.regions.get(name=REGION_B),
+        users={
+            "anonymous": None,
+            "official": official,
+            "other_region": official,
+            "leader": leader,
+            "staff": staff,
+            "unbound": unbound,
+        },
+    )
+
+
+def kwarg_value(name: str, region: Region):
+    """A value for a URL keyword argument, taken from ``region`` where the
+    argument picks a region's data."""
+    if name == "region":
+        return region.code
+    if name in {"pk", "id"}:
+        return Figure.objects.filter(region=region).values_list("pk", flat=True).first()
+    if name == "indicator":
+        return region.plan.indicators.filter(by_region=True).first().code
+    if name == "year":
+        return region.plan.first_year
+    if name == "quarter":
+        return 1
+    raise AssertionError(f"tests/test_access_matrix.py: teach kwarg_value to fill {name!r}")
+
+
+def url_for(route: Route, region: Region) -> str:
+    url = reverse(route.name, kwargs={name: kwarg_value(name, region) for name in route.kwargs})
+    return f"{url}?{route.query}" if route.query else url
+
+
+JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+
+
+def body_text(response) -> str:
+    """What a user could read: the page, the cells of an xlsx export, and the
+    text inside JSON, which chart data and APIs may escape (``\\u9ccc``)."""
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    if raw.startswith(b"PK"):
+        with zipfile.ZipFile(BytesIO(raw)) as archive:
+            raw = b"".join(archive.read(name) for name in archive.namelist())
+    text = raw.decode("utf-8", errors="replace")
+    return html.unescape(JSON_ESCAPE.sub(lambda match: chr(int(match[1], 16)), text))
+
+
+def outcome_of(response, world: World) -> object:
+    if response.status_code != 302:
+        return response.status_code
+    path = urlsplit(response.url).path
+    if path == reverse("login"):
+        return LOGIN
+    own = reverse("reports:township", kwargs={"region": world.region_a.code})
+    if path == own:
+        return OWN
+    return Redirect(resolve(path).view_name)
+
+
+class PageHygiene(HTMLParser):
+    """Collects what a strict CSP would block and POST forms without a CSRF token."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.problems: list[str] = []
+        self._form_depth = 0
+        self._form_has_token = False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.problems.append(f"inline event handler <{tag} {name}>")
+            if name == "style":
+                self.problems.append(f"inline style attribute <{tag} style={value!r}>")
+            if name in {"href", "src", "action"} and (value or "").lower().startswith(
+                "javascript:"
+            ):
+                self.problems.append(f"javascript: URL in <{tag}>")
+        inline_script = tag == "script" and "src" not in attributes
+        if inline_script and attributes.get("type") != "application/json":
+            self.problems.append("inline <script>")
+        if tag == "style":
+            self.problems.append("inline <style>")
+        if tag == "form" and (attributes.get("method") or "get").lower() == "post":
+            self._form_depth += 1
+            self._form_has_token = False
+        if tag == "input" and attributes.get("name") == "csrfmiddlewaretoken":
+            self._form_has_token = True
+
+    def handle_endtag(self, tag):
+        if tag == "form" and self._form_depth:
+            self._form_depth -= 1
+            if not self._form_has_token:
+                self.problems.append("POST form without csrf token")
+
+
+def hygiene_problems(response) -> list[str]:
+    if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+        return []
+    parser = PageHygiene()
+    parser.feed(response.content.decode())
+    return parser.problems
+
+
+def forbidden_names(persona: str) -> list[str]:
+    if persona in {"official", "other_region"}:
+        return [name for name in PINGYANG_REGIONS if name != REGION_A]
+    if persona == "anonymous":
+        return PINGYANG_REGIONS
+    return []
+
+
+def check_route(route: Route, world: World) -> list[str]:
+    """Request ``route`` as every persona with GET and POST; return every
+    difference from EXPECTED and every leak or hygiene problem found."""
+    expect = EXPECTED.get(route.key)
+    if expect is None:
+        return [f"{route.key}: no row in EXPECTED; add one"]
+    problems = []
+    for method in ("get", "post"):
+        row: Row = getattr(expect, method)
+        for persona, expected in row._asdict().items():
+            if expected == NA:
+                continue
+            region = world.region_b if persona == "other_region" else world.region_a
+            url = url_for(route, region)
+            client = Client()
+            user = world.users[persona]
+            if user is not None:
+                client.force_login(user)
+            response = getattr(client, method)(url)
+            actual = outcome_of(response, world)
+            where = f"{method.upper()} {url} as {persona}"
+            if actual != expected:
+                problems.append(f"{where}: expected {expected}, got {actual}")
+            text = body_text(response)
+            leaked = [name for name in forbidden_names(persona) if name in text]
+            if leaked:
+                problems.append(f"{where}: shows other regions {leaked}")
+            problems += [f"{where}: {problem}" for problem in hygiene_problems(response)]
+    return problems
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda route: route.key)
+def test_access_matrix(route, world):
+    problems = check_route(route, world)
+    assert not problems, "\n".join(problems)
+
+
+# --- The matrix catches a view that forgets the choke point ------------------------
+
+
+def test_matrix_catches_a_view_that_skips_the_scoping(world, monkeypatch):
+    """A view that reads regions without ``Region.objects.visible_to`` (here:
+    every page's ``self.regions`` replaced by all the plan's regions) lets the
+    official open region B and shows other townships: the matrix must say so."""
+    from regions.access import PlanAccessMixin
+
+    monkeypatch.setattr(
+        PlanAccessMixin,
+        "regions",
+        property(lambda self: Region.objects.filter(plan=self.plan)),
+    )
+    routes = {route.key: route for route in ROUTES}
+    township = "\n".join(check_route(routes["reports:township"], world))
+    assert "GET /townships/aojiang/ as other_region: expected 404, got 200" in township
+    assert "GET /townships/aojiang/ as other_region: shows other regions ['鳌江']" in township
+    plan_page = "\n".join(check_route(routes["targets:plan"], world))
+    assert re.search(r"GET /plan/ as official: shows other regions \['鳌江', '水头'", plan_page)
+
+
+def test_matrix_catches_a_write_page_that_forgets_its_permission(world, monkeypatch):
+    from reports.entry_views import EntryView
+
+    monkeypatch.setattr(EntryView, "required_permission", None)
+    entry = next(route for route in ROUTES if route.name == "reports:entry")
+    problems = "\n".join(check_route(entry, world))
+    assert "GET /entry/ as leader: expected 403, got 200" in problems
+    assert "POST /entry/ as leader: expected 403" in problems
+
+
+# --- The admin ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("admin_user", 200),
+        ("staff", 302),
+        ("leader", 302),
+        ("official", 302),
+        ("unbound", 302),
+        (None, 302),
+    ],
+)
+def test_only_the_administrator_gets_into_the_admin(request, client, plan, persona, status):
+    if persona is not None:
+        client.force_login(request.getfixturevalue(persona))
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == status
+    if status == 302:
+        assert urlsplit(response.url).path == reverse("admin:login")
+
+
+# --- The checks themselves ---------------------------------------------------------
+
+
+def test_hygiene_check_finds_what_the_csp_would_block():
+    parser = PageHygiene()
+    parser.feed(
+        '<div style="color:red" onclick="go()"><script>alert(1)</script>'
+        '<script type="application/json">{}</script><script src="/static/a.js"></script>'
+        '<a href="javascript:go()">x</a><form method="post"><input name="q"></form>'
+        '<form method="post"><input type="hidden" name="csrfmiddlewaretoken" value="t"></form>'
+        '<form method="get"></form>'
+    )
+    assert sorted(parser.problems) == sorted(
+        [
+            "inline style attribute <div style='color:red'>",
+            "inline event handler <div onclick>",
+            "inline <script>",
+            "javascript: URL in <a>",
+            "POST form without csrf token",
+        ]
+    )
+
+
+def test_leak_check_reads_escaped_json_and_xlsx_cells(world, client_for):
+    class Escaped:
+        streaming = False
+        content = b'{"name": "\\u9ccc\\u6c5f"} &#26118;&#38451;'
+
+    assert "鳌江" in body_text(Escaped()) and "昆阳" in body_text(Escaped())
+    export = client_for(world.users["staff"]).get(reverse("reports:matrix"), {"_export": "xlsx"})
+    assert export.content.startswith(b"PK")
+    assert all(name in body_text(export) for name in PINGYANG_REGIONS)
