@@ -238,7 +238,9 @@ def _lock_existing(plan: Plan, changes: list[FigureChange]) -> dict:
     if not changes:
         return {}
     figures = (
-        Figure.objects.select_for_update()
+        # of=("self",): PostgreSQL cannot lock the nullable side of the
+        # outer join to entered_by, and only the figure rows need locking.
+        Figure.objects.select_for_update(of=("self",))
         .filter(query, indicator__plan=plan)
         .select_related("entered_by")
     )

@@ -1,0 +1,87 @@
+"""Two editors saving the same cell at the same moment: one wins, the other
+gets a conflict; nothing is silently overwritten. Real concurrent transactions
+need a server database, so this runs on PostgreSQL (CI's second pass)."""
+
+from __future__ import annotations
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection, connections
+
+from reports.choices import Source
+from reports.models import Figure
+from reports.services import FigureChange, FigureConflictError, record_figures
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs concurrent transactions (PostgreSQL)"
+)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_saves_of_one_cell_give_one_conflict(staff, region_a):
+    space = region_a.plan.indicators.get(code="space")
+    plan = region_a.plan
+    record_figures(
+        plan, staff, [FigureChange(space.pk, region_a.pk, 2025, 1, Decimal(1))], source=Source.FORM
+    )
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def save(value: str) -> None:
+        try:
+            barrier.wait(timeout=10)
+            record_figures(
+                plan,
+                staff,
+                [FigureChange(space.pk, region_a.pk, 2025, 1, Decimal(value), seen_version=1)],
+                source=Source.FORM,
+            )
+            outcomes.append("saved " + value)
+        except FigureConflictError:
+            outcomes.append("conflict")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save, args=(v,)) for v in ("2", "3")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(o.split()[0] for o in outcomes) == ["conflict", "saved"]
+    winner = next(o for o in outcomes if o.startswith("saved")).split()[1]
+    figure = Figure.objects.get()
+    assert figure.value == Decimal(winner) and figure.version == 2
+    assert figure.history.count() == 2  # the first save and the winner, nothing else
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_first_saves_of_a_new_cell_give_one_conflict(staff, region_a):
+    space = region_a.plan.indicators.get(code="space")
+    plan = region_a.plan
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def save(value: str) -> None:
+        try:
+            barrier.wait(timeout=10)
+            record_figures(
+                plan,
+                staff,
+                [FigureChange(space.pk, region_a.pk, 2025, 2, Decimal(value), seen_version=0)],
+                source=Source.FORM,
+            )
+            outcomes.append("saved")
+        except FigureConflictError:
+            outcomes.append("conflict")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save, args=(v,)) for v in ("2", "3")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["conflict", "saved"]
+    assert Figure.objects.count() == 1
