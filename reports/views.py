@@ -7,6 +7,8 @@ place, in a constant number of queries.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.http import Http404
 from django.urls import reverse
@@ -206,12 +208,15 @@ class TownshipView(ProgressMixin, TemplateView):
                 "label": indicator.label,
                 "decimal_places": indicator.decimal_places,
             }
-            total = 0
-            for year in self.plan.years:
-                value = self.data.targets.get((indicator.id, region.pk, year), (None, None))[0]
-                row[f"y{year}"] = value
-                total += value or 0
-            row["total"] = total
+            yearly = [
+                self.data.targets.get((indicator.id, region.pk, year), (None, None))[0]
+                for year in self.plan.years
+            ]
+            row.update(
+                {f"y{year}": value for year, value in zip(self.plan.years, yearly, strict=True)}
+            )
+            # Decimal start: a row of zero targets must stay a Decimal, not int 0.
+            row["total"] = sum((v for v in yearly if v is not None), Decimal(0))
             row["stretch"] = None
             rows.append(row)
         return Annex1Table.for_plan(self.plan.years, rows, has_stretch=False)

@@ -1,0 +1,96 @@
+"""With the demo data, every place that shows a number shows the same one:
+the overview, the matrix, each township page, the matrix's xlsx export and
+the API — and they equal the database's sums and the seed's targets."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from io import BytesIO
+
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from regions.roles import Role
+from reports.models import Figure
+from tests.conftest import make_user
+from tests.targets.test_plan_fixture import ANNEX1, ANNEX2, ANNEX2_INDICATORS
+
+YEAR, QUARTER = 2026, 3
+YEAR_INDEX = 1  # 2026 in the annexes
+
+
+def by_label(response) -> dict:
+    return {row["label"]: row["progress"] for row in response.context["indicator_table"].data.data}
+
+
+def test_every_surface_shows_the_same_numbers(client_for, leader, staff, groups, demo):
+
+    indicators = {i.name: i for i in demo.indicators.all()}
+    regions = list(demo.regions.all())
+
+    # The database: year-to-date sums per (indicator, region).
+    ytd = defaultdict(Decimal)
+    for figure in Figure.objects.filter(year=YEAR, quarter__lte=QUARTER):
+        ytd[(figure.indicator_id, figure.region_id)] += figure.value
+
+    client = client_for(leader)
+    api = {
+        (row["region"], row["indicator"]): row
+        for row in client.get(reverse("api:progress")).json()["rows"]
+    }
+    overview = {
+        row["label"]: row["progress"]
+        for row in client.get(reverse("reports:overview")).context["indicator_table"].data.data
+    }
+    matrix = {
+        row["region"]: row
+        for row in client.get(reverse("reports:matrix")).context["matrix"].data.data
+    }
+    sheet = load_workbook(
+        BytesIO(client_for(staff).get(reverse("reports:matrix"), {"_export": "xlsx"}).content)
+    ).active
+    header = [cell.value for cell in sheet[1]]
+    exported = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+
+    # County row: overview, API and matrix against the DB and annex 1.
+    for name, indicator in indicators.items():
+        county_ytd = sum(
+            v
+            for (i, r), v in ytd.items()
+            if i == indicator.pk and (r is None) != indicator.by_region
+        )
+        target = Decimal(ANNEX1[name][YEAR_INDEX])
+        shown = overview[indicator.label]
+        assert (shown.ytd_actual, shown.annual_target) == (county_ytd, target), name
+        assert Decimal(api[(None, indicator.code)]["actual"]) == county_ytd
+        assert Decimal(api[(None, indicator.code)]["target"]) == target
+        if indicator.by_region:
+            assert matrix["全县"][f"i{indicator.pk}"].ytd_actual == county_ytd
+
+    # Each township: matrix, export, API and its own page.
+    for region in regions:
+        official = make_user(f"check-{region.code}", Role.TOWNSHIP, region)
+        page = client_for(official).get(reverse("reports:township", args=[region.code]))
+        township = {
+            row["label"]: row["progress"] for row in page.context["indicator_table"].data.data
+        }
+        for index, name in enumerate(ANNEX2_INDICATORS):
+            indicator = indicators[name]
+            actual = ytd[(indicator.pk, region.pk)]
+            target = Decimal(ANNEX2[region.name][YEAR_INDEX][index])
+            cell = matrix[region.name][f"i{indicator.pk}"]
+            assert (cell.ytd_actual, cell.annual_target) == (actual, target), (region.name, name)
+            assert (
+                township[indicator.label].ytd_actual,
+                township[indicator.label].annual_target,
+            ) == (
+                actual,
+                target,
+            )
+            row = api[(region.code, indicator.code)]
+            assert (Decimal(row["actual"]), Decimal(row["target"])) == (actual, target)
+            assert row["status"] == cell.status == township[indicator.label].status
+            column = header.index(f"{indicator.label} 累计完成")
+            assert Decimal(str(exported[region.name][column])) == actual
+            assert exported[region.name][header.index(f"{indicator.label} 年度目标")] == target
