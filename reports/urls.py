@@ -1,12 +1,13 @@
 from django.urls import path
 
-from reports import entry_views, views
+from reports import entry_views, report_views, views
 
 app_name = "reports"
 
 urlpatterns = [
     path("overview/", views.OverviewView.as_view(), name="overview"),
     path("matrix/", views.MatrixView.as_view(), name="matrix"),
+    path("report/", report_views.ReportView.as_view(), name="report"),
     path("townships/<slug:region>/", views.TownshipView.as_view(), name="township"),
     path("indicators/<slug:indicator>/", views.IndicatorView.as_view(), name="indicator"),
     path("entry/", entry_views.EntryView.as_view(), name="entry"),

@@ -1,0 +1,53 @@
+"""The official report download (issue 5 item 8): annex 1, annex 2 and the
+completion charts as one xlsx workbook for a chosen quarter.
+
+A report covers the whole county, so it goes through ``CountyWideMixin``: a
+township official is sent to their own township's page and never receives the
+workbook. Staff and leaders both download it — it only reads.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.functional import cached_property
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views import View
+
+from regions.access import CountyWideMixin
+from reports.progress import Period
+from reports.queries import default_as_of
+from reports.report_workbook import XLSX_CONTENT_TYPE, build_report_workbook
+from reports.views import ProgressMixin
+
+# Characters Windows refuses in a file name; a plan's name is free text.
+UNSAFE_FILENAME_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def report_filename(plan_name: str, period: Period) -> str:
+    """``<plan name>完成情况_2026Q3.xlsx``: the plan's own name, so every county
+    gets its own, and the period code, so downloads of two quarters differ."""
+    name = _("%(plan)s完成情况_%(period)s") % {"plan": plan_name, "period": period.code}
+    return UNSAFE_FILENAME_CHARS.sub("_", name).strip() + ".xlsx"
+
+
+class ReportView(CountyWideMixin, ProgressMixin, View):
+    """``GET /report/?period=2026Q3`` → the report workbook as an attachment."""
+
+    @cached_property
+    def period(self) -> Period:
+        # A bad or missing period falls back to the default quarter without the
+        # dashboards' flash message: a download shows no page, and the message
+        # would surface later on an unrelated one. The file name says which
+        # quarter was used.
+        return self.period_form.chosen() or default_as_of(self.data)
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        content = build_report_workbook(self.table, self.plan, self.period)
+        response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=report_filename(self.plan.name, self.period)
+        )
+        return response

@@ -1,0 +1,260 @@
+"""The official report workbook: annex layout, the engine's numbers, status
+colours, a native chart over annex 2's cells, text that never becomes a
+formula, and the same access rules as the county-wide pages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from io import BytesIO
+from urllib.parse import unquote
+
+import pytest
+from django.db import connection
+from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from regions.access import township_page_url
+from reports.choices import Status
+from reports.formatting import STATUS_COLOURS, format_percent, status_label
+from reports.models import Figure
+from reports.scale import generate_plan
+
+ANNEX1_SHEET, ANNEX2_SHEET, CHART_SHEET = "附件1 任务指标", "附件2 任务分解", "图表"
+AS_OF = "2026Q3"  # the demo data's latest quarter
+FIRST_DATA_ROW = 4  # annex 1: title, period, header
+FIRST_REGION_ROW = 5  # annex 2: title, period, indicator header, sub-header
+
+# Annex 1, 2026 (transcribed from 平政办〔2025〕49号, not read from the fixture).
+ANNEX1_2026 = {
+    "新增孵化空间面积(万平方米)": 22,
+    "新增市级及以上孵化载体(个)": 7,
+    "新增在孵企业(项目)(个)": 200,
+    "新增创新创业人才数(个)": 2000,
+    "新培育省级及以上科技企业(家)": 30,
+    "新建成新质孵化器(个)": 1,
+}
+# Annex 2, 2026: region → space, enterprises, talents, tech enterprises, "20" incubators.
+ANNEX2_2026 = {
+    "昆阳": (3, 40, 400, 5, 0),
+    "鳌江": (5, 20, 200, 2, 0),
+    "水头": (2, 20, 200, 5, 0),
+    "萧江": (2, 15, 150, 1, 0),
+    "万全": (4, 30, 300, 5, 0),
+    "腾蛟": (2, 25, 250, 5, 0),
+    "麻步": (1, 10, 100, 1, 0),
+    "海西": (1, 10, 100, 1, 0),
+    "经开区": (2, 30, 300, 5, 1),
+}
+ANNEX1_COLUMNS = {"target": 3, "actual": 4, "completion": 5, "status": 8}
+
+
+def download(client, period: str | None = AS_OF):
+    params = {} if period is None else {"period": period}
+    return client.get(reverse("reports:report"), params)
+
+
+def workbook_of(response):
+    return load_workbook(BytesIO(response.content))
+
+
+def county_ytd(indicator, year: int = 2026, quarter: int = 3) -> Decimal:
+    """Independent of the engine: a broken-down indicator's county figure is
+    the sum of its regions, a county-only one its own county rows."""
+    figures = Figure.objects.filter(indicator=indicator, year=year, quarter__lte=quarter)
+    figures = figures.filter(region__isnull=not indicator.by_region)
+    return figures.aggregate(total=Sum("value"))["total"] or Decimal(0)
+
+
+def annex1_rows(workbook) -> dict[str, tuple]:
+    sheet = workbook[ANNEX1_SHEET]
+    rows = {}
+    for row in sheet.iter_rows(min_row=FIRST_DATA_ROW):
+        if isinstance(row[0].value, int):
+            rows[row[1].value] = row
+    return rows
+
+
+def annex2_rows(workbook) -> list[tuple]:
+    sheet = workbook[ANNEX2_SHEET]
+    return [row for row in sheet.iter_rows(min_row=FIRST_REGION_ROW) if row[1].value]
+
+
+def fill_colour(cell) -> str:
+    return cell.fill.fgColor.rgb[-6:].upper()
+
+
+@pytest.mark.parametrize("persona", ["staff", "leader"])
+def test_county_roles_download_the_report_with_a_chinese_file_name(
+    client_for, demo, persona, request
+):
+    response = download(client_for(request.getfixturevalue(persona)))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert "filename*=utf-8''" in disposition
+    filename = unquote(disposition.split("filename*=utf-8''")[1])
+    assert filename == f"{demo.name}完成情况_{AS_OF}.xlsx"
+    assert set(workbook_of(response).sheetnames) == {ANNEX1_SHEET, ANNEX2_SHEET, CHART_SHEET}
+
+
+def test_title_names_the_plan_and_the_period(client_for, leader, demo):
+    sheet = workbook_of(download(client_for(leader)))[ANNEX1_SHEET]
+    assert demo.name in sheet["A1"].value
+    assert "截至2026年第3季度" in sheet["A2"].value
+    assert "A1:L1" in {str(merged) for merged in sheet.merged_cells.ranges}  # 高线 included
+    assert [cell.value for cell in sheet[3]] == [
+        "序号",
+        "指标名称(单位)",
+        "年度目标",
+        "年度累计完成",
+        "完成率",
+        "序时进度应完成",
+        "序时进度(%)",
+        "状态",
+        "计划期累计",
+        "计划期目标",
+        "计划期完成率",
+        "高线",
+    ]
+
+
+def test_overview_links_to_the_report_for_its_period(client_for, leader, demo):
+    response = client_for(leader).get(reverse("reports:overview"), {"period": "2025Q4"})
+    assert f'href="{reverse("reports:report")}?period=2025Q4"' in response.content.decode()
+
+
+def test_annex1_targets_actuals_and_completion(client_for, staff, demo):
+    rows = annex1_rows(workbook_of(download(client_for(staff))))
+    assert list(rows) == list(ANNEX1_2026)
+    for indicator in demo.indicators.all():
+        row = rows[indicator.label]
+        target = row[ANNEX1_COLUMNS["target"] - 1]
+        actual = row[ANNEX1_COLUMNS["actual"] - 1]
+        completion = row[ANNEX1_COLUMNS["completion"] - 1]
+        assert target.value == ANNEX1_2026[indicator.label]
+        ytd = county_ytd(indicator)
+        assert Decimal(str(actual.value)) == ytd
+        # ytd ÷ target, at the 0.1% the pages display (format_percent rounds alike).
+        assert Decimal(str(completion.value)) == (ytd / target.value).quantize(Decimal("0.001"))
+        assert completion.number_format == "0.0%"
+        expected_format = "0.00" if indicator.decimal_places == 2 else "0"
+        assert target.number_format == actual.number_format == expected_format
+
+
+def test_status_cells_carry_the_status_colour_and_name(client_for, staff, demo):
+    response = client_for(staff).get(reverse("reports:overview"), {"period": AS_OF})
+    table = response.context["progress"]
+    rows = annex1_rows(workbook_of(download(client_for(staff))))
+    for indicator in table.indicators:
+        status = table.cell(None, indicator.id).status
+        cell = rows[indicator.label][ANNEX1_COLUMNS["status"] - 1]
+        assert cell.value == status_label(status)
+        assert fill_colour(cell) == STATUS_COLOURS[Status(status)].lstrip("#").upper()
+
+
+def test_annex2_lists_every_region_and_the_county_with_annex2_targets(client_for, staff, demo):
+    workbook = workbook_of(download(client_for(staff)))
+    rows = annex2_rows(workbook)
+    assert [row[1].value for row in rows] == [*ANNEX2_2026, demo.county_name]
+    for row in rows[:-1]:
+        targets = tuple(row[2 + 4 * index].value for index in range(5))
+        assert targets == ANNEX2_2026[row[1].value]
+    county = rows[-1]
+    assert county[1].font.b
+    assert county[2].value == 22  # space: the regions' targets sum to annex 1
+    sheet = workbook[ANNEX2_SHEET]
+    assert sheet.freeze_panes == "C5"
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert "C3:F3" in {str(merged) for merged in sheet.merged_cells.ranges}
+
+
+def test_chart_bars_read_annex2_completion_cells(client_for, leader, demo):
+    workbook = workbook_of(download(client_for(leader)))
+    charts = workbook[CHART_SHEET]._charts
+    assert len(charts) == 5  # one per broken-down indicator
+    bars = charts[0]
+    reference = bars.series[0].val.numRef.f
+    assert reference == "'附件2 任务分解'!$E$5:$E$13"  # space's 完成率, 昆阳..经开区
+    sheet = workbook[ANNEX2_SHEET]
+    assert sheet["E4"].value == "完成率"
+    assert all(sheet[f"E{row}"].number_format == "0.0%" for row in range(5, 14))
+
+
+def test_a_formula_like_region_name_stays_text(client_for, staff, demo):
+    name = '=HYPERLINK("http://x")'
+    demo.regions.filter(name="昆阳").update(name=name)
+    workbook = workbook_of(download(client_for(staff)))
+    cell = annex2_rows(workbook)[0][1]
+    assert cell.value == name
+    assert cell.data_type == "s"
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            assert all(cell.data_type != "f" for cell in row)
+
+
+def test_township_official_is_sent_to_their_township_without_a_workbook(
+    client_for, official, region_a, demo
+):
+    response = download(client_for(official))
+    assert response.status_code == 302
+    assert response["Location"] == township_page_url(region_a)
+    assert "Content-Disposition" not in response
+
+
+def test_anonymous_is_sent_to_login(client, demo):
+    response = download(client)
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+@pytest.mark.parametrize("period", ["2031Q9", "nonsense", None])
+def test_a_bad_or_missing_period_falls_back_to_the_latest_quarter(client_for, staff, demo, period):
+    response = download(client_for(staff), period)
+    assert response.status_code == 200
+    assert AS_OF in unquote(response["Content-Disposition"])
+    assert "2026年第3季度" in workbook_of(response)[ANNEX1_SHEET]["A2"].value
+
+
+def test_an_earlier_quarter_reports_that_quarter(client_for, staff, demo):
+    response = download(client_for(staff), "2025Q4")
+    rows = annex1_rows(workbook_of(response))
+    space = demo.indicators.get(code="space")
+    assert rows[space.label][2].value == 16  # annex 1, 2025
+    assert Decimal(str(rows[space.label][3].value)) == county_ytd(space, 2025, 4)
+
+
+def test_report_shows_the_overview_numbers(client_for, leader, demo):
+    """Same engine, same numbers: every county figure on the overview page
+    reads the same in the workbook, down to the displayed percent."""
+    client = client_for(leader)
+    table = client.get(reverse("reports:overview"), {"period": AS_OF}).context["progress"]
+    rows = annex1_rows(workbook_of(download(client)))
+    for indicator in table.indicators:
+        progress = table.cell(None, indicator.id)
+        row = rows[indicator.label]
+        assert Decimal(str(row[2].value)) == progress.annual_target
+        assert Decimal(str(row[3].value)) == progress.ytd_actual
+        assert f"{row[4].value * 100:.1f}%" == format_percent(progress.completion)
+        assert f"{row[6].value * 100:.1f}%" == format_percent(progress.expected_share)
+        assert Decimal(str(row[8].value)) == progress.plan_actual
+        assert Decimal(str(row[9].value)) == progress.plan_target
+
+
+def test_report_query_count_does_not_grow_with_the_plan(client_for, staff, demo):
+    """Pinned like the dashboards (tests/reports/test_query_counts.py), at the
+    same 12: session and user (read, user, permissions ×2, session save with
+    its savepoint), the plan, then indicators, regions, targets, figures once."""
+    client = client_for(staff)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("reports:report")).status_code == 200
+        return len(queries)
+
+    seed_count = count()
+    generate_plan(regions=90, indicators=6, years=3, seed=7)  # becomes the current plan
+    assert seed_count == count() == 12
