@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -24,6 +22,14 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from targets.choices import MAX_DECIMAL_PLACES, VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS
+from targets.xlsx_safety import (
+    UNCACHED_FORMULA,
+    Loc,
+    UnsafeWorkbookError,
+    XlsxLimits,
+    check_archive,
+    normalize,
+)
 
 SHEET_PLAN, SHEET_INDICATORS, SHEET_REGIONS = "计划", "指标", "区域"
 SHEET_ANNEX1, SHEET_ANNEX2 = "附件1", "附件2"
@@ -36,10 +42,15 @@ REGION_COLUMNS = ("序号", "代码", "名称")
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_ROWS, MAX_COLUMNS = 2000, 1000
+LIMITS = XlsxLimits(
+    max_bytes=MAX_FILE_BYTES,
+    max_unpacked_bytes=MAX_UNPACKED_BYTES,
+    max_rows=MAX_ROWS,
+    max_columns=MAX_COLUMNS,
+)
 HEADER_SEARCH_ROWS = 10  # the header may sit below a title row, as in the annexes
 MAX_MESSAGES = 50
 MAX_VALUE = Decimal(10) ** (VALUE_MAX_DIGITS - VALUE_DECIMAL_PLACES)
-UNCACHED_FORMULA = object()  # a formula cell that Excel never calculated
 
 YEAR_RE = re.compile(r"(\d{4})年?(?:建设任务|任务|目标)?")
 STRETCH_RE = re.compile(r"(\d{4})年?高线")
@@ -115,26 +126,6 @@ class BadCell(Exception):
     pass
 
 
-@dataclass(frozen=True)
-class Loc:
-    sheet: str
-    row: int | None = None
-    column: int | None = None
-    header: str = ""
-
-    def __str__(self) -> str:
-        where = _("工作表“%(sheet)s”") % {"sheet": self.sheet}
-        if self.row is not None:
-            where += _("第%(row)d行") % {"row": self.row}
-        if self.column is not None:
-            where += _("%(column)s列") % {"column": get_column_letter(self.column)}
-            where += f"({self.header})" if self.header else ""
-        return where
-
-    def says(self, message: str) -> str:
-        return f"{self}:{message}"
-
-
 @dataclass
 class Problems:
     messages: list[str] = field(default_factory=list)
@@ -145,17 +136,6 @@ class Problems:
     def raise_if_any(self) -> None:
         if self.messages:
             raise PlanWorkbookError(self.messages)
-
-
-def normalize(value: object) -> str:
-    """The form names and headers are matched in: NFKC (full-width → half-width),
-    no whitespace at all (Chinese tables pad names: 昆 阳), straight quotes."""
-    if value is None or value is UNCACHED_FORMULA:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    folded = unicodedata.normalize("NFKC", str(value)).translate(str.maketrans("“”‘’", "\"\"''"))
-    return "".join(folded.split())
 
 
 def label_of(name: str, unit: str) -> str:
@@ -300,13 +280,10 @@ def _read_bytes(source: str | Path | BinaryIO) -> bytes:
 
 def _load_grids(data: bytes) -> dict[str, SheetGrid]:
     not_xlsx = _("文件不是有效的 Excel 工作簿(.xlsx);请用 Excel 另存为 .xlsx 后再导入")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        raise PlanWorkbookError([not_xlsx]) from None
-    if unpacked > MAX_UNPACKED_BYTES:  # a zip bomb; openpyxl would unpack it all
-        raise PlanWorkbookError([_("文件解压后过大,已拒绝")])
+    try:  # size, zip bombs, DTDs: before openpyxl sees a byte (targets/xlsx_safety.py)
+        check_archive(data, LIMITS)
+    except UnsafeWorkbookError as exc:
+        raise PlanWorkbookError(exc.messages) from None
     try:
         # Read twice: with formulas to spot them, with cached values to use them.
         # Nothing is ever evaluated.
