@@ -154,3 +154,43 @@ class QuarterEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}Q{self.quarter} {self.get_action_display()}"
+
+
+class PendingImport(models.Model):
+    """An uploaded figures file, read and shown as a preview, not yet confirmed.
+
+    Kept in the database, not in a server's memory or disk: the confirming
+    request may reach another gunicorn worker or server. ``payload`` holds the
+    changes exactly as they will be written, each with the version of the
+    figure seen at preview time, so an edit made in between becomes a conflict
+    instead of being overwritten. Only its uploader may confirm it; it expires
+    (``reports.imports.PENDING_LIFETIME``) and is deleted once applied.
+    """
+
+    plan = models.ForeignKey(
+        "targets.Plan", on_delete=models.CASCADE, related_name="+", verbose_name=_("计划")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("上传人"),
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    file_name = models.CharField(_("文件名"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    # The file's own period (a template is one quarter); empty for a long sheet
+    # that spans several.
+    year = models.PositiveSmallIntegerField(_("年份"), null=True, blank=True)
+    quarter = models.PositiveSmallIntegerField(_("季度"), null=True, blank=True)
+    mode = models.CharField(_("填报口径"), max_length=10)
+    unchanged = models.PositiveIntegerField(_("不变的单元格数"), default=0)
+    payload = models.JSONField(_("待写入的修改"), default=dict)
+
+    class Meta:
+        verbose_name = _("待确认的导入")
+        verbose_name_plural = _("待确认的导入")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
