@@ -7,13 +7,15 @@ without a real ``SECRET_KEY`` and ``ALLOWED_HOSTS``, and serves over HTTPS only
 plain HTTP on a closed network. docs/deployment.md lists every variable.
 """
 
+import base64
+import hashlib
 import os
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONE, SELF
+from csp.constants import NONE, SELF, UNSAFE_HASHES
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -251,17 +253,40 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = True
 
 # Content-Security-Policy through django-csp. Everything comes from our own
-# static files: no inline script, no inline style, no CDN. plotly.js would
-# inject <style> elements, which 'self' blocks; it does not when the page links
-# its stylesheet as <link id="plotly.js-style-global" class="no-inline-styles"
-# rel="stylesheet" href="{% static 'vendor/plotly/plotly.css' %}"> (checked in
-# headless chromium: charts draw, no violation). img-src data: is for the SVG
-# icons inside Bootstrap's CSS and plotly's PNG download.
+# static files: no inline script, no <style> element, no CDN. Checked in
+# headless chromium on every dashboard page:
+# - plotly.js would inject <style> elements, which 'self' blocks; it does not
+#   when the page links its stylesheet as <link id="plotly.js-style-global"
+#   class="no-inline-styles" rel="stylesheet" href=".../plotly.css">
+#   (templates/reports/_chart_js.html).
+# - plotly.js still sets two fixed style *attributes* from script: an empty one
+#   on a colour bar's fills, and its image-rendering probe for heatmaps.
+#   'unsafe-hashes' with their hashes allows exactly these two values and no
+#   other style attribute; our own templates use none at all
+#   (tests/test_access_matrix.py checks every page).
+# img-src data: is for the SVG icons inside Bootstrap's CSS and plotly's PNG
+# download.
+
+
+def csp_hash(text: str) -> str:
+    digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+    return f"'sha256-{digest}'"
+
+
+PLOTLY_STYLE_ATTRIBUTES = [
+    "",  # colour bar fills: .attr("style", "")
+    # plotly.js 4.1.1 Kg.STYLE, the probe for CSS pixelated images
+    "image-rendering: optimizeSpeed; image-rendering: -moz-crisp-edges; "
+    "image-rendering: -o-crisp-edges; image-rendering: -webkit-optimize-contrast; "
+    "image-rendering: optimize-contrast; image-rendering: crisp-edges; "
+    "image-rendering: pixelated; ",
+]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
+        "style-src-attr": [UNSAFE_HASHES, *map(csp_hash, PLOTLY_STYLE_ATTRIBUTES)],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
