@@ -54,6 +54,16 @@ def test_language_switch_works_before_login(client, plan):
     assert "Username" in client.get(LOGIN_URL).content.decode()
 
 
+def test_account_pages_are_available_in_english(client_for, official):
+    client = client_for(official)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("password_change")).content.decode()
+    assert '<h1 class="h4 mb-3">Change password</h1>' in html
+    assert "at least 10 characters" in html
+    client.post(reverse("logout"))
+    assert '<h1 class="h4 mb-3">Log in</h1>' in client.get(LOGIN_URL).content.decode()
+
+
 def test_anonymous_is_sent_to_login_with_next(client, plan):
     response = client.get(PLAN_URL)
     assert response.status_code == 302
@@ -124,6 +134,15 @@ def test_fifth_failed_login_locks_out_with_a_chinese_429(client, staff):
     assert "登录已被暂时锁定" in html
     assert "连续 5 次" in html
     assert "请在 15 分钟后再试" in html
+
+
+def test_lockout_page_is_available_in_english(client, staff):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    for _ in range(5):
+        response = log_in(client, "staff", "wrong-password")
+    assert response.status_code == 429
+    assert "Too many failed logins (5 in a row)" in response.content.decode()
+    assert "try again in 15 minutes" in response.content.decode()
 
 
 def test_correct_password_is_refused_while_locked_out(client, staff):
