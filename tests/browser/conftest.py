@@ -1,0 +1,195 @@
+"""Browser journeys: headless Debian chromium (never a downloaded browser)
+against Django's live server.
+
+Every page a journey opens is watched by ``guard``: a console error, an
+uncaught exception or a request to any host but the live server fails the test.
+Screenshots of the main pages go to ``artifacts/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings as django_settings
+
+from reports.demo import seed_demo
+from tests.conftest import PASSWORD
+
+# Playwright's sync API runs an event loop in the test's thread; Django would
+# refuse the test's own ORM calls (fixtures, assertions) without this.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(django_settings.BASE_DIR) / "artifacts" / "screenshots"
+
+# The journeys run only where Debian's chromium is installed (scripts/test
+# installs it when it can); elsewhere they show up as skipped in the summary.
+# SKIP_BROWSER=1 skips them on purpose.
+if os.environ.get("SKIP_BROWSER"):
+    SKIP_REASON = "SKIP_BROWSER is set"
+elif not os.access(CHROMIUM, os.X_OK):
+    SKIP_REASON = f"no {CHROMIUM}: apt-get install chromium fonts-wqy-microhei"
+else:
+    SKIP_REASON = ""
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's chromium; no background calls home (updates, sync, safe browsing)."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """A Chinese desktop browser: Accept-Language zh-CN picks the zh-hans UI.
+    A test changes this with @pytest.mark.browser_context_args(...)."""
+    return {
+        **browser_context_args,
+        "locale": "zh-CN",
+        "timezone_id": "Asia/Shanghai",
+        "viewport": {"width": 1280, "height": 900},
+        "accept_downloads": True,
+    }
+
+
+@pytest.fixture
+def static_files(settings):
+    """Plain static files served by the live server (a manifest storage would
+    404 hashed names that were never collected)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def demo(plan):
+    """The Pingyang plan with demo figures for 2025 Q1 – 2026 Q3."""
+    seed_demo(plan, accounts=False)
+    plan.refresh_from_db()
+    return plan
+
+
+@dataclass
+class Guard:
+    """Collects what must never happen on a page: console errors, uncaught
+    exceptions, requests leaving the live server (those are aborted)."""
+
+    origin: str
+    errors: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
+    expected: list[re.Pattern] = field(default_factory=list)
+
+    def watch(self, page) -> None:
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
+        page.route("**/*", self._on_route)
+
+    def _on_console(self, message) -> None:
+        if message.type != "error":
+            return
+        text = f"console.error: {message.text} ({message.location.get('url', '')})"
+        if any(pattern.search(text) for pattern in self.expected):
+            return
+        self.errors.append(text)
+
+    def _on_route(self, route) -> None:
+        url = route.request.url
+        parts = urlsplit(url)
+        if f"{parts.scheme}://{parts.netloc}" == self.origin:
+            route.continue_()
+        else:
+            self.foreign.append(url)
+            route.abort("blockedbyclient")
+
+    @contextmanager
+    def expecting_error(self, pattern: str) -> Iterator[None]:
+        """Within the block a console error matching ``pattern`` is expected
+        (e.g. the browser's own 'status of 404' line for a refused page)."""
+        compiled = re.compile(pattern)
+        self.expected.append(compiled)
+        try:
+            yield
+        finally:
+            self.expected.remove(compiled)
+
+    def check(self) -> None:
+        assert not self.errors, "browser console errors:\n" + "\n".join(self.errors)
+        assert not self.foreign, "requests to other hosts:\n" + "\n".join(self.foreign)
+
+
+@pytest.fixture
+def guard(live_server, static_files) -> Iterator[Guard]:
+    watcher = Guard(origin=live_server.url)
+    yield watcher
+    watcher.check()
+
+
+@pytest.fixture
+def app(page, guard, live_server):
+    """The page, watched by ``guard``, with helpers for the journeys."""
+    guard.watch(page)
+    return App(page, guard, live_server.url)
+
+
+class App:
+    def __init__(self, page, guard: Guard, base_url: str):
+        self.page = page
+        self.guard = guard
+        self.base_url = base_url
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def visit(self, path: str, status: int = 200):
+        response = self.page.goto(self.url(path))
+        assert response is not None
+        assert response.status == status, f"{path}: HTTP {response.status}"
+        self.guard.check()
+        return response
+
+    def log_in(self, username: str, password: str = PASSWORD) -> None:
+        """Through the real login form, as a person would."""
+        self.page.goto(self.url("/accounts/login/"))
+        self.page.fill("input[name=username]", username)
+        self.page.fill("input[name=password]", password)
+        with self.page.expect_navigation():
+            self.page.click("button[type=submit]")
+        assert "/accounts/login/" not in self.page.url, f"login as {username} failed"
+        self.guard.check()
+
+    def wait_for_charts(self) -> int:
+        """Every chart on the page drawn by plotly (an SVG inside its
+        container); returns how many there are."""
+        ids = self.page.eval_on_selector_all(
+            "script[data-chart-for]", "els => els.map(e => e.dataset.chartFor)"
+        )
+        for chart_id in ids:
+            self.page.wait_for_selector(f"#{chart_id} .main-svg", state="attached")
+        assert self.page.locator(".chart-error").count() == 0
+        self.guard.check()
+        return len(ids)
+
+    def screenshot(self, name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        self.page.screenshot(path=path, full_page=True, scale="css")
+        return path

@@ -1,0 +1,49 @@
+"""The journeys' guard can fail: a missing static file, an uncaught exception
+and a request to another host each make ``Guard.check`` fail."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+
+from tests.browser.conftest import SKIP_REASON
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(bool(SKIP_REASON), reason=SKIP_REASON or "-"),
+]
+
+
+def provoked(app, script: str) -> str:
+    """Runs ``script`` on the login page and returns what the guard reports."""
+    app.visit("/accounts/login/")
+    app.page.evaluate(script)
+    app.page.wait_for_timeout(300)
+    with pytest.raises(AssertionError) as failure:
+        app.guard.check()
+    app.guard.errors.clear()
+    app.guard.foreign.clear()
+    return str(failure.value)
+
+
+def test_guard_fails_on_a_missing_static_file(app, db):
+    report = provoked(
+        app,
+        "() => { const s = document.createElement('script');"
+        " s.src = '/static/js/missing.js'; document.head.append(s); }",
+    )
+    assert "404" in report
+    assert "missing.js" in report
+
+
+def test_guard_fails_on_an_uncaught_exception(app, db):
+    report = provoked(app, "() => setTimeout(() => { throw new Error('provoked'); })")
+    assert "provoked" in report
+
+
+def test_guard_blocks_and_fails_on_another_host(app, db):
+    with pytest.raises(PlaywrightError):
+        app.page.goto("http://example.invalid/")
+    with pytest.raises(AssertionError, match=r"example\.invalid"):
+        app.guard.check()
+    app.guard.foreign.clear()

@@ -1,0 +1,143 @@
+"""The three users' main journeys in headless chromium (issue 6).
+
+Each fails on a browser console error or a request to another host (see
+``Guard`` in conftest.py) and saves full-page screenshots of the pages it
+visits to ``artifacts/screenshots/``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from tests.browser.conftest import SKIP_REASON
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(bool(SKIP_REASON), reason=SKIP_REASON or "-"),
+]
+
+# The other townships of the Pingyang plan: an official of 昆阳 never sees them.
+OTHER_TOWNSHIPS = ("鳌江", "水头", "萧江", "万全", "腾蛟", "麻步", "海西", "经开区")
+PHONE = {"width": 390, "height": 844}
+
+# Reads one cell of a progress table: the row whose first cell mentions
+# ``row``, the column headed exactly ``column``.
+READ_CELL = """([row, column]) => {
+  for (const table of document.querySelectorAll("table")) {
+    const heads = [...table.querySelectorAll("thead th")].map(th => th.innerText.trim());
+    const index = heads.indexOf(column);
+    if (index < 0) continue;
+    for (const tr of table.querySelectorAll("tbody tr")) {
+      if (tr.cells[0] && tr.cells[0].innerText.includes(row)) return tr.cells[index].innerText;
+    }
+  }
+  return null;
+}"""
+
+
+def read_number(app, row: str, column: str) -> Decimal:
+    text = app.page.evaluate(READ_CELL, [row, column])
+    assert text is not None, f"no cell {row} × {column}"
+    return Decimal(text.replace(",", "").strip() or "0")
+
+
+def test_county_staff_enters_a_quarter_uploads_and_sees_the_overview_change(app, demo, staff):
+    app.log_in(staff.username)
+    assert app.page.url.endswith("/overview/")
+    app.wait_for_charts()
+    app.screenshot("overview")
+
+    app.visit("/overview/?period=2026Q4")
+    space_before = read_number(app, "新增孵化空间面积", "年度累计完成")
+
+    app.visit("/matrix/")
+    app.screenshot("matrix")
+
+    # The entry grid for an empty quarter: three cells, saved all at once.
+    app.visit("/entry/?period=2026Q4")
+    page = app.page
+    page.get_by_label("昆阳 · 新增孵化空间面积", exact=True).fill("1.5")
+    page.get_by_label("鳌江 · 新增在孵企业(项目)", exact=True).fill("12")
+    page.get_by_label(f"{demo.county_name} · 新增市级及以上孵化载体", exact=True).fill("1")
+    app.screenshot("entry")
+    page.get_by_role("button", name="保存本季度数据").click()
+    page.wait_for_load_state()
+    # Values far above a region's earlier quarters ask for a confirmation.
+    confirm = page.locator("input[name=confirm_warnings]")
+    if confirm.count():
+        confirm.check()
+        page.get_by_role("button", name="确认并保存").click()
+        page.wait_for_load_state()
+    success = page.locator(".alert-success")
+    success.wait_for()
+    assert "已保存" in success.inner_text()
+    assert "新增 3 项" in success.inner_text()
+    app.guard.check()
+
+    app.visit("/overview/?period=2026Q4")
+    app.wait_for_charts()
+    assert read_number(app, "新增孵化空间面积", "年度累计完成") == space_before + Decimal("1.5")
+
+
+def test_township_official_lands_on_own_township_and_is_refused_elsewhere(app, demo, official):
+    page = app.page
+    app.log_in(official.username)
+    assert page.url.endswith("/townships/kunyang/")
+    assert app.wait_for_charts() > 0
+    app.screenshot("township")
+    assert_no_other_township(page)
+
+    # Another township's page is a plain 404, with nothing of that township.
+    with app.guard.expecting_error("status of 404"):
+        app.visit("/townships/aojiang/", status=404)
+    assert_no_other_township(page)
+
+    # A county page or export sends the official home, with no workbook.
+    downloads = []
+    page.on("download", lambda download: downloads.append(download))
+    app.visit("/matrix/?_export=xlsx")
+    assert page.url.endswith("/townships/kunyang/")
+    app.visit("/overview/")
+    assert page.url.endswith("/townships/kunyang/")
+    assert downloads == []
+    assert_no_other_township(page)
+
+
+def assert_no_other_township(page) -> None:
+    html = page.content()
+    shown = [name for name in OTHER_TOWNSHIPS if name in html]
+    assert not shown, f"{page.url} shows {shown}"
+
+
+@pytest.mark.browser_context_args(
+    viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2
+)
+def test_leader_on_a_phone_sees_every_chart(app, demo, leader):
+    app.log_in(leader.username)
+    assert app.page.url.endswith("/overview/")
+    assert app.wait_for_charts() == 2
+    assert_fits_the_phone(app.page)
+    app.screenshot("overview-phone")
+
+    app.visit("/indicators/space/")
+    assert app.wait_for_charts() >= 4
+    assert_fits_the_phone(app.page)
+    app.screenshot("indicator-phone")
+
+
+def assert_fits_the_phone(page) -> None:
+    """No sideways scrolling of the page; wide tables scroll inside their box."""
+    overflowing = page.evaluate(
+        """(width) => [...document.body.querySelectorAll("*")]
+          .filter(el => el.getBoundingClientRect().right > width + 1)
+          .filter(el => !el.closest(".table-responsive, .table-container"))
+          .map(el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+                     + (el.className && el.className.baseVal === undefined
+                        ? "." + el.className.trim().split(/\\s+/).join(".") : ""))
+          .slice(0, 10)""",
+        PHONE["width"],
+    )
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= PHONE["width"] + 1, f"page is {scroll_width}px wide: {overflowing}"
