@@ -204,6 +204,10 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 PROGRESS_BEHIND_BELOW = Decimal(os.environ.get("PROGRESS_BEHIND_BELOW", "1.0"))
 PROGRESS_SERIOUSLY_BEHIND_BELOW = Decimal(os.environ.get("PROGRESS_SERIOUSLY_BEHIND_BELOW", "0.8"))
 
+# The overview's heatmap shows every township up to this many, else the ones
+# lagging most.
+HEATMAP_MAX_REGIONS = int(os.environ.get("HEATMAP_MAX_REGIONS", "30"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

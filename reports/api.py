@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from regions.models import Region, sees_whole_county
 from reports.progress import Period
-from reports.queries import default_as_of, load_plan_data, progress_table
+from reports.queries import latest_period, load_plan_data, progress_table
 from reports.serializers import PlanSerializer, ProgressSerializer
 from targets.models import Plan
 
@@ -80,8 +80,8 @@ class ProgressAPIView(ScopedAPIView):
     )
     def get(self, request):
         plan, regions, whole_county = self.scope(request)
-        data = load_plan_data(plan, regions, whole_county=whole_county)
-        period = self.period(request, plan, data)
+        period = self.period(request, plan, regions, whole_county)
+        data = load_plan_data(plan, regions, whole_county=whole_county, summarise_for=period)
         table = progress_table(data, period)
         subjects = [(region.id, region.code, region.name) for region in data.regions]
         if whole_county:
@@ -114,10 +114,10 @@ class ProgressAPIView(ScopedAPIView):
         return Response(ProgressSerializer({"period": period.code, "rows": rows}).data)
 
     @staticmethod
-    def period(request, plan, data) -> Period:
+    def period(request, plan, regions, whole_county) -> Period:
         code = request.query_params.get("period")
         if not code:
-            return default_as_of(data)
+            return latest_period(plan, regions, whole_county=whole_county)
         try:
             period = Period.from_code(code)
         except ValueError:

@@ -58,15 +58,18 @@ def _num(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def progress_heatmap(table: ProgressTable) -> go.Figure:
-    """Townships × indicators coloured by progress against 序时 (100% = on pace)."""
+def progress_heatmap(
+    table: ProgressTable, regions: list | None = None, title: str = ""
+) -> go.Figure:
+    """Townships × indicators coloured by progress against 序时 (100% = on pace);
+    ``regions`` limits the rows (a thousand rows help nobody on a phone)."""
     indicators = table.broken_down
-    rows = table.rows()
+    rows = regions if regions is not None else [row.region for row in table.rows()]
     z, text = [], []
-    for row in rows:
+    for region in rows:
         z_row, text_row = [], []
         for indicator in indicators:
-            progress = table.get(row.region.id, indicator.id)
+            progress = table.get(region.id, indicator.id)
             share = None if progress is None else progress.progress_vs_expected
             # Cap the colour at 150% so one township far ahead does not wash out the rest.
             z_row.append(None if share is None else min(percent_number(share), 150.0))
@@ -77,7 +80,7 @@ def progress_heatmap(table: ProgressTable) -> go.Figure:
         go.Heatmap(
             z=z,
             x=[indicator.name for indicator in indicators],
-            y=[row.region.name for row in rows],
+            y=[region.name for region in rows],
             text=text,
             hovertemplate="%{y} · %{x}<br>%{text}<extra></extra>",
             zmin=0,
@@ -96,7 +99,7 @@ def progress_heatmap(table: ProgressTable) -> go.Figure:
     fig.update_yaxes(autorange="reversed")
     return _layout(
         fig,
-        title=_("各乡镇进度热力图(实际 ÷ 序时进度)"),
+        title=title or _("各乡镇进度热力图(实际 ÷ 序时进度)"),
         height=max(320, 60 + 34 * len(rows)),
     )
 

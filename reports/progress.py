@@ -264,6 +264,18 @@ class Progress:
     stretch_completion: Decimal | None
 
 
+def pace(
+    data: SubjectData, as_of: Period, bands: Bands = DEFAULT_BANDS
+) -> tuple[Decimal | None, Status]:
+    """Just the year's progress against 序时 and the status: what ranking all
+    regions needs, without the rest of ``Progress`` (the same numbers
+    ``compute_progress`` reports, from the same functions)."""
+    ytd = year_to_date(data.figures, as_of)
+    target = data.yearly_targets.get(as_of.year)
+    expected = None if target is None else target * expected_share(as_of.quarter)
+    return ratio(ytd, expected), classify(ytd, target, expected, bands)
+
+
 def compute_progress(data: SubjectData, as_of: Period, bands: Bands = DEFAULT_BANDS) -> Progress:
     """The whole progress record of one subject × indicator as of ``as_of``.
 

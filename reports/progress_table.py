@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from reports.choices import Status
 from reports.progress import (
@@ -27,6 +28,7 @@ from reports.progress import (
     compute_progress,
     county_quarterly,
     cumulative_series,
+    pace,
     plan_cumulative_series,
 )
 
@@ -74,6 +76,39 @@ class LagScore:
     behind: int
 
 
+class LazyCells(Mapping):
+    """Cells computed on first use: a page about one indicator or the county
+    row of a thousand-region plan should not pay for all twenty thousand."""
+
+    def __init__(self, subjects: Mapping, as_of: Period, bands: Bands):
+        self._subjects = subjects
+        self._as_of = as_of
+        self._bands = bands
+        self._done: dict = {}
+
+    def __getitem__(self, key):
+        try:
+            return self._done[key]
+        except KeyError:
+            cell = compute_progress(self._subjects[key], self._as_of, self._bands)
+            self._done[key] = cell
+            return cell
+
+    def __iter__(self):
+        return iter(self._subjects)
+
+    def __len__(self):
+        return len(self._subjects)
+
+    def pace(self, key) -> tuple[Decimal | None, Status] | None:
+        if key not in self._subjects:
+            return None
+        if key in self._done:
+            cell = self._done[key]
+            return cell.progress_vs_expected, cell.status
+        return pace(self._subjects[key], self._as_of, self._bands)
+
+
 @dataclass(frozen=True)
 class ProgressTable:
     """Every region × broken-down indicator plus the county row, as of one period."""
@@ -82,7 +117,7 @@ class ProgressTable:
     indicators: tuple[IndicatorInfo, ...]
     regions: tuple[RegionInfo, ...]
     subjects: Mapping[tuple[int | None, int], SubjectData]
-    cells: Mapping[tuple[int | None, int], Progress]
+    cells: LazyCells
 
     def cell(self, region_id: int | None, indicator_id: int) -> Progress:
         """A region's (None = county) progress; KeyError for region × county-only."""
@@ -111,6 +146,12 @@ class ProgressTable:
         return [(r, p) for r in self.regions if (p := self.get(r.id, indicator_id))]
 
     def lagging(self, n: int | None = None) -> list[LagScore]:
+        """The ``n`` regions furthest behind 序时 (all when ``n`` is None); see
+        ``ranking``."""
+        return self.ranking if n is None else self.ranking[:n]
+
+    @cached_property
+    def ranking(self) -> list[LagScore]:
         """Regions ranked by how far behind 序时 they are, the most behind first.
 
         Score = mean over indicators with a positive target this year of
@@ -120,11 +161,12 @@ class ProgressTable:
         Regions with no scorable indicator are left out; ties keep region order.
         """
         scores = []
+        indicators = self.broken_down
         for region in self.regions:
             paces = [
-                (p.progress_vs_expected, p.status)
-                for i in self.broken_down
-                if (p := self.get(region.id, i.id)) and p.progress_vs_expected is not None
+                found
+                for i in indicators
+                if (found := self.cells.pace((region.id, i.id))) and found[0] is not None
             ]
             if not paces:
                 continue
@@ -132,7 +174,7 @@ class ProgressTable:
             behind = sum(s in (Status.BEHIND, Status.SERIOUSLY_BEHIND) for _, s in paces)
             scores.append(LagScore(region, score, behind))
         scores.sort(key=lambda s: s.score)
-        return scores if n is None else scores[:n]
+        return scores
 
     def cumulative_series(
         self, region_id: int | None, indicator_id: int, through: Period | None = None
@@ -177,18 +219,24 @@ def build_table(
         total, stretch = targets.get((indicator_id, region_id, None), (None, None))
         return SubjectData(years, yearly, quarterly, total, stretch)
 
+    regional_by_indicator: dict[int, list[Quarterly]] = defaultdict(list)
+    for (region_id, indicator_id), quarterly in by_subject.items():
+        if region_id is not None:
+            regional_by_indicator[indicator_id].append(quarterly)
+
     subjects: dict[tuple[int | None, int], SubjectData] = {}
     for indicator in indicators:
         if indicator.by_region:
             for region in regions:
                 key = (region.id, indicator.id)
                 subjects[key] = subject(region.id, indicator.id, by_subject.get(key, {}))
-            county = county_quarterly(
-                q for (r, i), q in by_subject.items() if i == indicator.id and r is not None
-            )
+            county = county_quarterly(regional_by_indicator[indicator.id])
         else:
             county = by_subject.get((None, indicator.id), {})
         subjects[(None, indicator.id)] = subject(None, indicator.id, county)
 
-    cells = {key: compute_progress(data, as_of, bands) for key, data in subjects.items()}
-    return ProgressTable(as_of, tuple(indicators), tuple(regions), subjects, cells)
+    if as_of.year not in years:
+        raise ValueError(f"{as_of.code} is outside the plan years {years}")
+    return ProgressTable(
+        as_of, tuple(indicators), tuple(regions), subjects, LazyCells(subjects, as_of, bands)
+    )

@@ -18,7 +18,6 @@ from django.views import View
 
 from regions.access import CountyWideMixin
 from reports.progress import Period
-from reports.queries import default_as_of
 from reports.report_workbook import XLSX_CONTENT_TYPE, build_report_workbook
 from reports.views import ProgressMixin
 
@@ -42,7 +41,7 @@ class ReportView(CountyWideMixin, ProgressMixin, View):
         # dashboards' flash message: a download shows no page, and the message
         # would surface later on an unrelated one. The file name says which
         # quarter was used.
-        return self.period_form.chosen() or default_as_of(self.data)
+        return self.period_form.chosen() or self.default_period
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         content = build_report_workbook(self.table, self.plan, self.period)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.urls import reverse
@@ -22,7 +23,7 @@ from reports import charts
 from reports.exporting import EXPORT_FORMATS, export_response
 from reports.forms import PeriodForm
 from reports.progress import Period
-from reports.queries import default_as_of, load_plan_data, progress_table
+from reports.queries import latest_period, load_plan_data, progress_table
 from reports.tables import (
     IndicatorProgressTable,
     MatrixTable,
@@ -40,11 +41,36 @@ class HomeView(RedirectView):
 
 
 class ProgressMixin(PlanAccessMixin):
-    """Loads the scoped plan data, resolves ``?period=`` and builds the table."""
+    """Loads the scoped plan data, resolves ``?period=`` and builds the table.
+
+    ``needs_series``: the page draws quarter-by-quarter series, so it reads
+    every figure; other pages read the database's sums for the chosen quarter.
+    ``data_regions()`` / ``data_indicator_code()`` narrow what is read.
+    """
+
+    needs_series = False
+    # False: the page shows its regions only, so county rows are not read.
+    reads_county_rows = True
+
+    def data_regions(self):
+        return self.regions
+
+    def data_indicator_code(self) -> str | None:
+        return None
 
     @cached_property
     def data(self):
-        return load_plan_data(self.plan, self.regions, whole_county=self.whole_county)
+        return load_plan_data(
+            self.plan,
+            self.data_regions(),
+            whole_county=self.whole_county and self.reads_county_rows,
+            indicator_code=self.data_indicator_code(),
+            summarise_for=None if self.needs_series else self.period,
+        )
+
+    @cached_property
+    def default_period(self) -> Period:
+        return latest_period(self.plan, self.regions, whole_county=self.whole_county)
 
     @cached_property
     def period_form(self) -> PeriodForm:
@@ -56,7 +82,7 @@ class ProgressMixin(PlanAccessMixin):
         if chosen is None:
             if self.request.GET.get("period"):
                 messages.warning(self.request, _("所选季度无效,已显示最新有数据的季度。"))
-            return default_as_of(self.data)
+            return self.default_period
         return chosen
 
     @cached_property
@@ -118,10 +144,23 @@ class OverviewView(CountyWideMixin, ProgressMixin, TemplateView):
                         )
                     ),
                 ),
-                ("chart-heatmap", charts.figure_json(charts.progress_heatmap(table))),
+                ("chart-heatmap", charts.figure_json(self.heatmap(table))),
             ],
         )
         return context
+
+    def heatmap(self, table):
+        """Every township while they fit on a screen; beyond that the ones
+        lagging most, most behind first."""
+        limit = settings.HEATMAP_MAX_REGIONS
+        if len(table.regions) <= limit:
+            return charts.progress_heatmap(table)
+        lagging = [score.region for score in table.lagging(limit)]
+        title = _("滞后最多的 %(shown)s 个乡镇(共 %(total)s 个):实际 ÷ 序时进度") % {
+            "shown": len(lagging),
+            "total": len(table.regions),
+        }
+        return charts.progress_heatmap(table, lagging, title)
 
 
 class MatrixView(CountyWideMixin, ProgressMixin, TemplateView):
@@ -157,10 +196,20 @@ class TownshipView(ProgressMixin, TemplateView):
     figures, progress against 序时, and its charts."""
 
     template_name = "reports/township.html"
+    needs_series = True
+    reads_county_rows = False
+
+    @cached_property
+    def region(self):
+        return self.get_region_or_404(self.kwargs["region"])
+
+    def data_regions(self):
+        # Only this township's figures, whoever is looking.
+        return self.regions.filter(pk=self.region.pk)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        region = self.get_region_or_404(self.kwargs["region"])
+        region = self.region
         table = self.table
         indicators = table.broken_down
         progresses = [table.get(region.pk, indicator.id) for indicator in indicators]
@@ -234,6 +283,10 @@ class IndicatorView(CountyWideMixin, ProgressMixin, TemplateView):
     ranked gap, cumulative lines and the plan-to-date picture."""
 
     template_name = "reports/indicator.html"
+    needs_series = True
+
+    def data_indicator_code(self) -> str | None:
+        return self.kwargs["indicator"]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -257,4 +257,4 @@ def test_report_query_count_does_not_grow_with_the_plan(client_for, staff, demo)
 
     seed_count = count()
     generate_plan(regions=90, indicators=6, years=3, seed=7)  # becomes the current plan
-    assert seed_count == count() == 12
+    assert seed_count == count() == 13
