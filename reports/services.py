@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from regions.models import Region
@@ -113,34 +114,40 @@ def validate_changes(plan: Plan, changes: Iterable[FigureChange]) -> list[str]:
     indicators = {i.pk: i for i in plan.indicators.all()}
     region_names = dict(Region.objects.filter(plan=plan).values_list("pk", "name"))
     messages, seen = [], set()
-    for change in changes:
-        indicator = indicators.get(change.indicator_id)
-        where = region_names.get(change.region_id, plan.county_name)
-        label = _("%(where)s · %(indicator)s · %(year)s年第%(quarter)s季度") % {
-            "where": where,
+
+    def label(change: FigureChange, indicator: Indicator | None) -> str:
+        # Built only for a message: formatting it for every cell of a
+        # 100,000-row import would cost more than checking the cells.
+        return _("%(where)s · %(indicator)s · %(year)s年第%(quarter)s季度") % {
+            "where": region_names.get(change.region_id, plan.county_name),
             "indicator": indicator.name if indicator else change.indicator_id,
             "year": change.year,
             "quarter": change.quarter,
         }
+
+    def say(change: FigureChange, indicator: Indicator | None, message: str) -> None:
+        messages.append(message % {"label": label(change, indicator)})
+
+    for change in changes:
+        indicator = indicators.get(change.indicator_id)
         if indicator is None:
-            messages.append(_("%(label)s:指标不属于本计划。") % {"label": label})
+            say(change, indicator, _("%(label)s:指标不属于本计划。"))
             continue
         if change.region_id is not None and change.region_id not in region_names:
-            messages.append(_("%(label)s:区域不属于本计划。") % {"label": label})
+            say(change, indicator, _("%(label)s:区域不属于本计划。"))
             continue
         if indicator.by_region and change.region_id is None:
-            messages.append(_("%(label)s:该指标按乡镇填报,全县数为各乡镇之和。") % {"label": label})
+            say(change, indicator, _("%(label)s:该指标按乡镇填报,全县数为各乡镇之和。"))
         if not indicator.by_region and change.region_id is not None:
-            messages.append(_("%(label)s:该指标仅在全县一级填报。") % {"label": label})
+            say(change, indicator, _("%(label)s:该指标仅在全县一级填报。"))
         if not plan.contains(change.year, change.quarter):
-            messages.append(_("%(label)s:不在计划期内。") % {"label": label})
+            say(change, indicator, _("%(label)s:不在计划期内。"))
         if change.key in seen:
-            messages.append(_("%(label)s:同一单元格出现了两次。") % {"label": label})
+            say(change, indicator, _("%(label)s:同一单元格出现了两次。"))
         seen.add(change.key)
         if change.value is not None:
-            messages += [
-                f"{label}:{problem}" for problem in value_problems(change.value, indicator)
-            ]
+            for problem in value_problems(change.value, indicator):
+                messages.append(f"{label(change, indicator)}:{problem}")
     return messages
 
 
@@ -204,14 +211,90 @@ def record_figures(
         raise FigureConflictError(conflicts)
 
     result = RecordResult()
+    created: list[tuple[FigureChange, Figure]] = []
+    updated: list[Figure] = []
     for change in changes:
         figure = existing.get(change.key)
-        result_change = _apply(figure, change, user, source, reason)
+        if figure is not None and change.value is None:
+            result_change = _delete(figure, change, user, source, reason)  # rare: one by one
+        elif figure is None:
+            result_change = _prepare_create(change, user, source, reason, created)
+        else:
+            result_change = _prepare_update(figure, change, user, source, reason, updated)
         if result_change is None:
             result.unchanged += 1
         else:
             result.changes.append(result_change)
+    _bulk_create(plan, created)
+    _bulk_update(updated)
     return result
+
+
+# Creates and updates are written in batches with their history rows (an
+# import writes up to 100,000 cells); the history rows carry the same user,
+# source and reason a single save would record (``_mark``).
+BULK_BATCH = 2000
+UPDATED_FIELDS = ["value", "note", "entered_by", "entered_at", "version"]
+
+
+def _prepare_create(change, user, source, reason, created) -> AppliedChange | None:
+    if change.value is None:
+        return None
+    figure = Figure(
+        indicator_id=change.indicator_id,
+        region_id=change.region_id,
+        year=change.year,
+        quarter=change.quarter,
+        value=change.value,
+        note=change.note or "",
+        entered_by=user,
+    )
+    _mark(figure, user, source, reason)
+    created.append((change, figure))
+    return AppliedChange(change.key, None, change.value)
+
+
+def _prepare_update(figure, change, user, source, reason, updated) -> AppliedChange | None:
+    old, note = figure.value, change.note
+    if old == change.value and (note is None or note == figure.note):
+        return None
+    figure.value = change.value
+    if note is not None:
+        figure.note = note
+    figure.entered_by = user
+    figure.entered_at = timezone.now()  # auto_now is not applied by bulk_update
+    figure.version += 1
+    _mark(figure, user, source, reason)
+    updated.append(figure)
+    return AppliedChange(change.key, old, change.value)
+
+
+def _bulk_create(plan: Plan, created: list[tuple[FigureChange, Figure]]) -> None:
+    if not created:
+        return
+    figures = [figure for _change, figure in created]
+    try:
+        with transaction.atomic():
+            Figure.objects.bulk_create(figures, batch_size=BULK_BATCH)
+    except IntegrityError:
+        # Another transaction inserted some of these cells since we looked.
+        raise FigureConflictError(_inserted_meanwhile(plan, created)) from None
+    # PostgreSQL and SQLite ≥ 3.35 return the new ids the history rows need.
+    Figure.history.bulk_history_create(figures, batch_size=BULK_BATCH)
+
+
+def _inserted_meanwhile(plan: Plan, created: list[tuple[FigureChange, Figure]]) -> list[Conflict]:
+    changes = [change for change, _figure in created]
+    now_there = set(_lock_existing(plan, changes))
+    conflicts = [Conflict(c, None, 1, "") for c in changes if c.key in now_there]
+    return conflicts or [Conflict(c, None, 1, "") for c in changes]
+
+
+def _bulk_update(updated: list[Figure]) -> None:
+    if not updated:
+        return
+    Figure.objects.bulk_update(updated, UPDATED_FIELDS, batch_size=BULK_BATCH)
+    Figure.history.bulk_history_create(updated, batch_size=BULK_BATCH, update=True)
 
 
 def locked_closed_periods(plan: Plan, periods: set[tuple[int, int]]) -> set[tuple[int, int]]:
@@ -226,17 +309,27 @@ def locked_closed_periods(plan: Plan, periods: set[tuple[int, int]]) -> set[tupl
     return set(rows.values_list("year", "quarter"))
 
 
+# Up to this many cells are looked up one by one (an OR of their keys); more
+# and the whole quarters are read and filtered here: SQLite refuses an OR
+# deeper than 1000 terms, and a huge OR is slow to plan anywhere.
+EXACT_LOCK_LIMIT = 500
+
+
 def _lock_existing(plan: Plan, changes: list[FigureChange]) -> dict:
-    query = Q()
-    for change in changes:
-        query |= Q(
-            indicator_id=change.indicator_id,
-            region_id=change.region_id,
-            year=change.year,
-            quarter=change.quarter,
-        )
     if not changes:
         return {}
+    query = Q()
+    if len(changes) <= EXACT_LOCK_LIMIT:
+        for change in changes:
+            query |= Q(
+                indicator_id=change.indicator_id,
+                region_id=change.region_id,
+                year=change.year,
+                quarter=change.quarter,
+            )
+    else:
+        for year, quarter in {(c.year, c.quarter) for c in changes}:
+            query |= Q(year=year, quarter=quarter)
     figures = (
         # of=("self",): PostgreSQL cannot lock the nullable side of the
         # outer join to entered_by, and only the figure rows need locking.
@@ -244,7 +337,13 @@ def _lock_existing(plan: Plan, changes: list[FigureChange]) -> dict:
         .filter(query, indicator__plan=plan)
         .select_related("entered_by")
     )
-    return {(f.indicator_id, f.region_id, f.year, f.quarter): f for f in figures}
+    keys = {change.key for change in changes}
+    existing = {}
+    for figure in figures:
+        key = (figure.indicator_id, figure.region_id, figure.year, figure.quarter)
+        if key in keys:
+            existing[key] = figure
+    return existing
 
 
 def _changed_by(figure: Figure | None) -> str:
@@ -253,44 +352,11 @@ def _changed_by(figure: Figure | None) -> str:
     return figure.entered_by.get_full_name() or figure.entered_by.username
 
 
-def _apply(figure, change: FigureChange, user, source: Source, reason: str):
-    note = change.note
-    if figure is None:
-        if change.value is None:
-            return None
-        figure = Figure(
-            indicator_id=change.indicator_id,
-            region_id=change.region_id,
-            year=change.year,
-            quarter=change.quarter,
-            value=change.value,
-            note=note or "",
-            entered_by=user,
-        )
-        _mark(figure, user, source, reason)
-        try:
-            with transaction.atomic():
-                figure.save()
-        except IntegrityError:
-            # Another transaction inserted the same cell since we looked.
-            raise FigureConflictError([Conflict(change, None, 1, "")]) from None
-        return AppliedChange(change.key, None, figure.value)
-    old = figure.value
-    if change.value is None:
-        _mark(figure, user, source, reason)
-        figure.delete()
-        return AppliedChange(change.key, old, None)
-    same_note = note is None or note == figure.note
-    if old == change.value and same_note:
-        return None
-    figure.value = change.value
-    if note is not None:
-        figure.note = note
-    figure.entered_by = user
-    figure.version += 1
+def _delete(figure: Figure, change: FigureChange, user, source: Source, reason: str):
+    """Clearing a cell deletes its figure; the history keeps the last value."""
     _mark(figure, user, source, reason)
-    figure.save()
-    return AppliedChange(change.key, old, change.value)
+    figure.delete()
+    return AppliedChange(change.key, figure.value, None)
 
 
 def _mark(figure: Figure, user, source: Source, reason: str) -> None:
