@@ -204,9 +204,11 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 PROGRESS_BEHIND_BELOW = Decimal(os.environ.get("PROGRESS_BEHIND_BELOW", "1.0"))
 PROGRESS_SERIOUSLY_BEHIND_BELOW = Decimal(os.environ.get("PROGRESS_SERIOUSLY_BEHIND_BELOW", "0.8"))
 
-# The overview's heatmap shows every township up to this many, else the ones
-# lagging most.
+# Charts (the overview's heatmap, an indicator's bars and lines) show every
+# township up to this many, else the ones lagging most.
 HEATMAP_MAX_REGIONS = int(os.environ.get("HEATMAP_MAX_REGIONS", "30"))
+# The township matrix is split into pages of this many rows beyond that size.
+MATRIX_PAGE_SIZE = int(os.environ.get("MATRIX_PAGE_SIZE", "100"))
 
 LOGGING = {
     "version": 1,

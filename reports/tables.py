@@ -173,9 +173,10 @@ class RegionProgressTable(ProgressColumnsTable):
                 "region": county_name,
                 "decimal_places": indicator.decimal_places,
                 "progress": table.cell(None, indicator.id),
+                "pinned": True,
             }
         )
-        return cls(rows, exclude=cls.stretch_exclusion(rows))
+        return cls(PinnedLastData(rows), exclude=cls.stretch_exclusion(rows))
 
 
 class QuarterlyFiguresTable(BaseTable):

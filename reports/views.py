@@ -169,11 +169,17 @@ class MatrixView(CountyWideMixin, ProgressMixin, TemplateView):
 
     template_name = "reports/matrix.html"
 
-    def build_table(self) -> MatrixTable:
+    def build_table(self, *, paginate: bool = True) -> MatrixTable:
         table = MatrixTable.build(
             self.table, county_name=self.plan.county_name, region_urls=self.region_urls()
         )
-        RequestConfig(self.request, paginate=False).configure(table)
+        # Pingyang's nine townships fit one screen; a province's thousand do
+        # not, so past MATRIX_PAGE_SIZE rows the page is split (exports never are).
+        per_page = settings.MATRIX_PAGE_SIZE
+        split = paginate and len(self.table.regions) > per_page
+        RequestConfig(self.request, paginate={"per_page": per_page} if split else False).configure(
+            table
+        )
         return table
 
     def get(self, request, *args, **kwargs):
@@ -183,7 +189,7 @@ class MatrixView(CountyWideMixin, ProgressMixin, TemplateView):
         if export_format not in EXPORT_FORMATS:
             raise Http404(_("不支持的导出格式。"))
         filename = _("乡镇任务完成情况_%(period)s") % {"period": self.period.code}
-        return export_response(self.build_table(), export_format, filename)
+        return export_response(self.build_table(paginate=False), export_format, filename)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -278,6 +284,20 @@ def indicator_order(data, indicator) -> int:
     return [i.id for i in data.indicators].index(indicator.id) + 1
 
 
+def lagging_first(table, indicator, limit: int) -> list:
+    """Every township while they fit a chart; beyond ``limit`` the ones
+    furthest behind 序时 on this indicator (no-target ones last)."""
+    regions = list(table.regions)
+    if len(regions) <= limit:
+        return regions
+
+    def behind(region):
+        pace, _status = table.cells.pace((region.id, indicator.id)) or (None, None)
+        return (pace is None, pace)
+
+    return sorted(regions, key=behind)[:limit]
+
+
 class IndicatorView(CountyWideMixin, ProgressMixin, TemplateView):
     """All townships for one indicator: actual vs target with 序时 markers, the
     ranked gap, cumulative lines and the plan-to-date picture."""
@@ -287,6 +307,10 @@ class IndicatorView(CountyWideMixin, ProgressMixin, TemplateView):
 
     def data_indicator_code(self) -> str | None:
         return self.kwargs["indicator"]
+
+    @staticmethod
+    def charted_regions(table, indicator) -> list:
+        return lagging_first(table, indicator, settings.HEATMAP_MAX_REGIONS)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -299,10 +323,11 @@ class IndicatorView(CountyWideMixin, ProgressMixin, TemplateView):
         county = table.get(None, indicator.id)
         county_label = self.plan.county_name
         if indicator.by_region:
-            column = [(region.name, progress) for region, progress in table.column(indicator.id)]
+            charted = self.charted_regions(table, indicator)
+            column = [(region.name, table.cell(region.id, indicator.id)) for region in charted]
             series = [
                 (region.name, table.plan_cumulative_series(region.id, indicator.id))
-                for region in table.regions
+                for region in charted
             ]
             chart_list = [
                 ("chart-actual", charts.actual_vs_target(indicator, column, self.period)),
@@ -322,6 +347,15 @@ class IndicatorView(CountyWideMixin, ProgressMixin, TemplateView):
             region_table = RegionProgressTable.for_indicator(
                 table, indicator, county_label, self.region_urls()
             )
+            per_page = settings.MATRIX_PAGE_SIZE
+            split = len(table.regions) > per_page
+            RequestConfig(
+                self.request, paginate={"per_page": per_page} if split else False
+            ).configure(region_table)
+            if len(charted) < len(table.regions):
+                context["charted_note"] = _(
+                    "图表显示本指标滞后最多的 %(shown)s 个乡镇(共 %(total)s 个)。"
+                ) % {"shown": len(charted), "total": len(table.regions)}
         else:
             chart_list = [
                 (
