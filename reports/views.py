@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import RedirectView, TemplateView
 from django_tables2 import RequestConfig
 
-from regions.access import CountyWideMixin, PlanAccessMixin
+from regions.access import CountyWideMixin, PlanAccessMixin, bound_region, township_page_url
+from regions.models import sees_whole_county
 from reports import charts
 from reports.exporting import EXPORT_FORMATS, export_response
 from reports.forms import PeriodForm
@@ -30,14 +31,22 @@ from reports.tables import (
     QuarterlyFiguresTable,
     RegionProgressTable,
 )
+from targets.models import current_plan
 from targets.tables import Annex1Table
 
 
 class HomeView(RedirectView):
     """Leaders and staff land on the county overview, a township official on
-    their own township (the overview redirects them there)."""
+    their own township (one redirect, not two)."""
 
-    pattern_name = "reports:overview"
+    def get_redirect_url(self, *args, **kwargs):
+        user = self.request.user
+        if not sees_whole_county(user):
+            plan = current_plan(self.request)
+            region = bound_region(user, plan) if plan else None
+            if region is not None:
+                return township_page_url(region)
+        return reverse("reports:overview")
 
 
 class ProgressMixin(PlanAccessMixin):

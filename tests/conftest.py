@@ -19,6 +19,13 @@ from targets.models import Plan
 PASSWORD = "correct-horse-battery-9"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests create and log in many users; the production hasher's deliberate
+    slowness buys nothing here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def plan(db) -> Plan:
     """The Pingyang 2025–2027 plan, loaded from the project's fixture."""

@@ -118,10 +118,11 @@ TO_HOME = Redirect("home")
 # --- The table ----------------------------------------------------------------------
 #                                  anonymous official other_region leader staff unbound
 EXPECTED: dict[str, Expect] = {
-    # Home redirects to the overview, which sends an official on to their township.
+    # Home: county users to the overview, an official straight to their township
+    # (an unbound official to the overview, which explains the missing region).
     "home": Expect(
-        get=Row(LOGIN, TO_OVERVIEW, NA, TO_OVERVIEW, TO_OVERVIEW, TO_OVERVIEW),
-        post=Row(LOGIN, TO_OVERVIEW, NA, TO_OVERVIEW, TO_OVERVIEW, TO_OVERVIEW),
+        get=Row(LOGIN, OWN, NA, TO_OVERVIEW, TO_OVERVIEW, TO_OVERVIEW),
+        post=Row(LOGIN, OWN, NA, TO_OVERVIEW, TO_OVERVIEW, TO_OVERVIEW),
     ),
     # The plan's targets: an official sees only their own row.
     "targets:plan": Expect(get=Row(LOGIN, 200, NA, 200, 200, 403), post=GET_ONLY),
