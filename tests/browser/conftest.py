@@ -166,6 +166,12 @@ class App:
         self.guard.check()
         return response
 
+    def submit(self, button) -> None:
+        """Clicks a button that submits a form and waits for the next page."""
+        with self.page.expect_navigation():
+            button.click()
+        self.guard.check()
+
     def log_in(self, username: str, password: str = PASSWORD) -> None:
         """Through the real login form, as a person would."""
         self.page.goto(self.url("/accounts/login/"))
