@@ -98,36 +98,31 @@ def _cell(figure: Figure) -> tuple:
     return (figure.indicator_id, figure.region_id, figure.year, figure.quarter)
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record to read, never to edit by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ClosedQuarter)
-class ClosedQuarterAdmin(admin.ModelAdmin):
-    """Read-only: quarters are closed and reopened (with a reason) on the
-    quarters page, so that both are recorded."""
+class ClosedQuarterAdmin(ReadOnlyAdmin):
+    """Quarters are closed and reopened (with a reason) on the quarters page,
+    so that both are recorded."""
 
     list_display = ["plan", "year", "quarter", "closed_by", "closed_at"]
     list_filter = ["plan", "year"]
     search_fields = ["plan__name"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(QuarterEvent)
-class QuarterEventAdmin(admin.ModelAdmin):
+class QuarterEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "plan", "year", "quarter", "action", "user", "reason"]
     list_filter = ["action", "year", "quarter"]
     search_fields = ["reason", "user__username"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

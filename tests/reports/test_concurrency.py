@@ -19,36 +19,45 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.mark.django_db(transaction=True)
-def test_simultaneous_saves_of_one_cell_give_one_conflict(staff, region_a):
-    space = region_a.plan.indicators.get(code="space")
-    plan = region_a.plan
-    record_figures(
-        plan, staff, [FigureChange(space.pk, region_a.pk, 2025, 1, Decimal(1))], source=Source.FORM
-    )
-    barrier = threading.Barrier(2)
+def race(plan, user, changes: list[FigureChange]) -> list[str]:
+    """Run one record_figures per change at the same moment; "saved" or
+    "conflict" for each, in finishing order."""
+    barrier = threading.Barrier(len(changes))
     outcomes: list[str] = []
 
-    def save(value: str) -> None:
+    def save(change: FigureChange) -> None:
         try:
             barrier.wait(timeout=10)
-            record_figures(
-                plan,
-                staff,
-                [FigureChange(space.pk, region_a.pk, 2025, 1, Decimal(value), seen_version=1)],
-                source=Source.FORM,
-            )
-            outcomes.append("saved " + value)
+            record_figures(plan, user, [change], source=Source.FORM)
+            outcomes.append(f"saved {change.value}")
         except FigureConflictError:
             outcomes.append("conflict")
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=save, args=(v,)) for v in ("2", "3")]
+    threads = [threading.Thread(target=save, args=(change,)) for change in changes]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
+    return outcomes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_saves_of_one_cell_give_one_conflict(staff, region_a):
+    plan = region_a.plan
+    space = plan.indicators.get(code="space")
+    record_figures(
+        plan, staff, [FigureChange(space.pk, region_a.pk, 2025, 1, Decimal(1))], source=Source.FORM
+    )
+    outcomes = race(
+        plan,
+        staff,
+        [
+            FigureChange(space.pk, region_a.pk, 2025, 1, Decimal(v), seen_version=1)
+            for v in ("2", "3")
+        ],
+    )
     assert sorted(o.split()[0] for o in outcomes) == ["conflict", "saved"]
     winner = next(o for o in outcomes if o.startswith("saved")).split()[1]
     figure = Figure.objects.get()
@@ -58,30 +67,15 @@ def test_simultaneous_saves_of_one_cell_give_one_conflict(staff, region_a):
 
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_first_saves_of_a_new_cell_give_one_conflict(staff, region_a):
-    space = region_a.plan.indicators.get(code="space")
     plan = region_a.plan
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
-
-    def save(value: str) -> None:
-        try:
-            barrier.wait(timeout=10)
-            record_figures(
-                plan,
-                staff,
-                [FigureChange(space.pk, region_a.pk, 2025, 2, Decimal(value), seen_version=0)],
-                source=Source.FORM,
-            )
-            outcomes.append("saved")
-        except FigureConflictError:
-            outcomes.append("conflict")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=save, args=(v,)) for v in ("2", "3")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert sorted(outcomes) == ["conflict", "saved"]
+    space = plan.indicators.get(code="space")
+    outcomes = race(
+        plan,
+        staff,
+        [
+            FigureChange(space.pk, region_a.pk, 2025, 2, Decimal(v), seen_version=0)
+            for v in ("2", "3")
+        ],
+    )
+    assert sorted(o.split()[0] for o in outcomes) == ["conflict", "saved"]
     assert Figure.objects.count() == 1
