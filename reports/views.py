@@ -283,7 +283,7 @@ class TownshipView(ProgressMixin, TemplateView):
             row["total"] = sum((v for v in yearly if v is not None), Decimal(0))
             row["stretch"] = None
             rows.append(row)
-        return Annex1Table.for_plan(self.plan.years, rows, has_stretch=False)
+        return Annex1Table.for_plan(self.plan.years, rows, has_stretch=False, numbered=False)
 
     def figures_table(self, region):
         return QuarterlyFiguresTable.build(self.data, region.pk, through=self.period)

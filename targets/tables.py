@@ -60,7 +60,11 @@ class Annex1Table(BaseTable):
     label = tables.Column(verbose_name=gettext_lazy("指标名称"))
 
     @classmethod
-    def for_plan(cls, years: Sequence[int], rows: list[dict], has_stretch: bool) -> Annex1Table:
+    def for_plan(
+        cls, years: Sequence[int], rows: list[dict], has_stretch: bool, numbered: bool = True
+    ) -> Annex1Table:
+        """``numbered``: show annex 1's 序号 (a township's table skips the
+        county-only indicators, so its numbers would have gaps)."""
         extra = [
             (f"y{year}", ValueColumn(verbose_name=_("%(year)s年建设任务") % {"year": year}))
             for year in years
@@ -68,7 +72,7 @@ class Annex1Table(BaseTable):
         extra.append(("total", ValueColumn(verbose_name=_("总计"))))
         if has_stretch:
             extra.append(("stretch", ValueColumn(verbose_name=_("总计高线"))))
-        return cls(rows, extra_columns=extra)
+        return cls(rows, extra_columns=extra, exclude=() if numbered else ("order",))
 
 
 class Annex2Table(BaseTable):
