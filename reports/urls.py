@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import entry_views, report_views, views
+from reports import entry_views, report_views, upload_views, views
 
 app_name = "reports"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("townships/<slug:region>/", views.TownshipView.as_view(), name="township"),
     path("indicators/<slug:indicator>/", views.IndicatorView.as_view(), name="indicator"),
     path("entry/", entry_views.EntryView.as_view(), name="entry"),
+    path("entry/template/", upload_views.TemplateDownloadView.as_view(), name="entry_template"),
+    path("entry/upload/", upload_views.UploadView.as_view(), name="upload"),
+    path("entry/upload/<int:pk>/", upload_views.UploadPreviewView.as_view(), name="upload_preview"),
     path("quarters/", entry_views.QuartersView.as_view(), name="quarters"),
     path(
         "quarters/close/",

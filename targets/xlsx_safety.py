@@ -46,6 +46,7 @@ except ImportError:  # pragma: no cover - exercised by forcing the openpyxl read
 
 UNCACHED_FORMULA = object()  # a formula cell that Excel never calculated
 CHUNK_BYTES = 1 << 20
+BLANK_ROWS_PAST_LIMIT = 1000
 # A member must inflate to this much before its ratio counts: small XML parts
 # (styles, themes) legitimately compress very well.
 RATIO_FLOOR_BYTES = 1 << 20
@@ -175,9 +176,12 @@ def read_capped(source: str | Path | BinaryIO | bytes, max_bytes: int) -> bytes:
         except OSError as exc:
             raise UnsafeWorkbookError([_("无法打开文件:%(error)s") % {"error": exc}]) from exc
     if len(data) > max_bytes:
-        message = _("文件过大:超过 %(size)s 的上限")
-        raise UnsafeWorkbookError([message % {"size": human_size(max_bytes)}])
+        raise UnsafeWorkbookError([too_big_message(max_bytes)])
     return data
+
+
+def too_big_message(max_bytes: int) -> str:
+    return _("文件过大:超过 %(size)s 的上限") % {"size": human_size(max_bytes)}
 
 
 def human_size(size: int) -> str:
@@ -374,13 +378,21 @@ class CheckedWorkbook:
         else:
             source = (list(values) for values in values_sheet.iter_rows(values_only=True))
         rows: list[list[object]] = []
+        blank_rows_past_limit = 0
         for row in source:
-            if len(rows) >= limits.max_rows:
-                if any(value is not None for value in row):
-                    rows.append(row)  # one too many: read_sheet says so
-                    break
+            if len(rows) < limits.max_rows:
+                rows.append(self._within_columns(name, row, limits))
                 continue
-            rows.append(self._within_columns(name, row, limits))
+            # Past the limit only blank (e.g. formatted) rows are tolerated, and
+            # not many: one <row r="99999999"> would otherwise mean millions
+            # of empty rows to step through.
+            blank_rows_past_limit += 1
+            if (
+                any(value is not None for value in row)
+                or blank_rows_past_limit > BLANK_ROWS_PAST_LIMIT
+            ):
+                message = _("工作表“%(sheet)s”超过 %(rows)d 行的上限")
+                raise UnsafeWorkbookError([message % {"sheet": name, "rows": limits.max_rows}])
         return rows
 
 
@@ -388,8 +400,7 @@ def open_workbook(data: bytes, limits: XlsxLimits, *, fast: bool = True) -> Chec
     """Check ``data`` (see the module docstring) and open it for reading.
     ``fast=False`` forces openpyxl (tests use it to check both readers agree)."""
     if len(data) > limits.max_bytes:
-        message = _("文件过大:超过 %(size)s 的上限")
-        raise UnsafeWorkbookError([message % {"size": human_size(limits.max_bytes)}])
+        raise UnsafeWorkbookError([too_big_message(limits.max_bytes)])
     scan = check_archive(data, limits)
     return CheckedWorkbook(data, fast=fast and scan.fast_readable, cell_markers=scan.cell_markers)
 

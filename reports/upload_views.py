@@ -1,0 +1,239 @@
+"""Excel for county staff: download the quarter's template, upload it filled
+in, check every change, confirm.
+
+Upload → preview → confirm is three requests that may reach three different
+servers, so the previewed changes live in the database (``PendingImport``),
+never in memory or on local disk. Only staff with ``ENTER_FIGURES`` get here;
+the write itself is ``record_figures`` (through ``reports.imports``).
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from regions.access import CountyWideMixin
+from regions.roles import ENTER_FIGURES
+from reports.choices import Source
+from reports.entry_views import PeriodChoiceMixin
+from reports.figures_workbook import ValueMode
+from reports.imports import (
+    apply_import,
+    pending_changes,
+    pending_for,
+    pending_loc,
+    plan_shape,
+    preview_import,
+    store_pending,
+    template_file_name,
+    template_for,
+    upload_limits,
+)
+from reports.models import PendingImport
+from reports.progress import Period, plan_periods
+from reports.services import FigureConflictError, FigureError
+from targets.xlsx_safety import UnsafeWorkbookError, human_size, read_capped, too_big_message
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PREVIEW_ROWS_SHOWN = 2000
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("填好的 Excel 文件(.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx", "class": "form-control"}),
+        # An empty file is read like any other and gets the reader's message.
+        allow_empty_file=True,
+        error_messages={"required": gettext_lazy("请选择要上传的文件。")},
+    )
+    # The quarter the user was working on, only to warn when the file is for
+    # another; anything that is not a quarter code is ignored.
+    period = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_period(self) -> str:
+        try:
+            return Period.from_code(self.cleaned_data["period"]).code
+        except ValueError:
+            return ""
+
+
+class TemplateDownloadView(CountyWideMixin, PeriodChoiceMixin, View):
+    """GET ``?period=2026Q3&mode=quarter|ytd``: the prefilled template."""
+
+    required_permission = ENTER_FIGURES
+
+    def get(self, request, *args, **kwargs):
+        mode = request.GET.get("mode", ValueMode.QUARTER)
+        if mode not in ValueMode.values:
+            raise Http404(_("不支持的填报口径。"))
+        mode = ValueMode(mode)
+        response = HttpResponse(template_for(self.plan, self.period, mode), content_type=XLSX_TYPE)
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=template_file_name(self.period, mode)
+        )
+        return response
+
+
+class UploadView(CountyWideMixin, PeriodChoiceMixin, TemplateView):
+    """The template download choices and the upload form; a POSTed file is
+    read and compared at once, then shown on the preview page, or its
+    problems listed here (nothing is stored for a bad file)."""
+
+    template_name = "reports/upload.html"
+    required_permission = ENTER_FIGURES
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        limits = upload_limits()
+        context.update(
+            period=self.period,
+            period_choices=[(p.code, p.label) for p in reversed(plan_periods(self.plan.years))],
+            form=kwargs.get("form") or UploadForm(initial={"period": self.period.code}),
+            modes=ValueMode.choices,
+            max_size=human_size(limits.max_bytes),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = UploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        upload = form.cleaned_data["file"]
+        limits = upload_limits()
+        if upload.size > limits.max_bytes:  # refused before reading a byte
+            return self.refuse(form, [too_big_message(limits.max_bytes)])
+        try:
+            data = read_capped(upload, limits.max_bytes)
+        except UnsafeWorkbookError as error:
+            return self.refuse(form, error.messages)
+        preview = preview_import(self.plan, request.user, data, limits=limits)
+        if not preview.ok:
+            return self.refuse(form, preview.problems)
+        if not preview.changes:
+            message = _("文件中的 %(count)s 个单元格与系统中的数据完全一致,无需导入。")
+            messages.info(request, message % {"count": preview.unchanged})
+            return self.render_to_response(self.get_context_data(form=form))
+        pending = store_pending(self.plan, request.user, preview, file_name=upload.name, data=data)
+        url = reverse("reports:upload_preview", kwargs={"pk": pending.pk})
+        expected = form.cleaned_data["period"]
+        return redirect(f"{url}?expected={expected}" if expected else url)
+
+    def refuse(self, form: UploadForm, problems: list[str]):
+        messages.error(
+            self.request, _("文件未导入,系统中的数据没有任何改动。请按下列提示修改后重新上传。")
+        )
+        context = self.get_context_data(form=form, problems=problems)
+        return self.render_to_response(context, status=400)
+
+
+class UploadPreviewView(CountyWideMixin, TemplateView):
+    """Every change of a pending upload, old → new; POST confirms or cancels.
+    Someone else's pending upload, or an expired one, is a 404."""
+
+    template_name = "reports/upload_preview.html"
+    required_permission = ENTER_FIGURES
+
+    @cached_property
+    def pending(self) -> PendingImport:
+        pending = pending_for(self.plan, self.request.user, self.kwargs["pk"])
+        if pending is None:
+            raise Http404(_("没有找到该导入,或已过期(上传后 1 天内有效)。"))
+        return pending
+
+    @cached_property
+    def period(self) -> Period | None:
+        pending = self.pending
+        return Period(pending.year, pending.quarter) if pending.year else None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        shape = plan_shape(self.plan)
+        indicators = {i.pk: i for i in shape.indicators}
+        regions = {r.pk: r.name for r in shape.regions}
+        planned = pending_changes(self.pending)
+        rows = [
+            {
+                "where": pending_loc(self.pending, item),
+                "region": regions.get(item.change.region_id, self.plan.county_name),
+                "indicator": indicators[item.change.indicator_id],
+                "period": Period(item.change.year, item.change.quarter),
+                "old": item.old,
+                "new": item.change.value,
+                "file_value": item.file_value,
+            }
+            for item in planned[:PREVIEW_ROWS_SHOWN]
+        ]
+        context.update(
+            pending=self.pending,
+            period=self.period,
+            periods=sorted({row["period"] for row in rows}),
+            mode_label=ValueMode(self.pending.mode).label,
+            ytd=self.pending.mode == ValueMode.YTD,
+            rows=rows,
+            hidden_rows=max(0, len(planned) - PREVIEW_ROWS_SHOWN),
+            created=sum(1 for p in planned if p.old is None and p.change.value is not None),
+            updated=sum(1 for p in planned if p.old is not None and p.change.value is not None),
+            deleted=sum(1 for p in planned if p.change.value is None),
+            warnings=self.pending.payload.get("warnings", []),
+            other_period=self.other_period(),
+        )
+        return context
+
+    def other_period(self) -> Period | None:
+        """The quarter the user had open, when the file is for another one."""
+        try:
+            expected = Period.from_code(self.request.GET.get("expected", ""))
+        except ValueError:
+            return None
+        return expected if self.period and expected != self.period else None
+
+    def post(self, request, *args, **kwargs):
+        pending = self.pending
+        if request.POST.get("action") != "confirm":
+            pending.delete()
+            messages.info(request, _("已取消导入,没有写入任何数据。"))
+            return redirect("reports:upload")
+        changes = [item.change for item in pending_changes(pending)]
+        try:
+            result = apply_import(
+                self.plan, request.user, changes, source=Source.UPLOAD, reason=pending.file_name
+            )
+        except FigureConflictError as error:
+            pending.delete()
+            messages.error(
+                request,
+                _(
+                    "有 %(count)s 个单元格在预览之后被他人修改,未写入任何数据。"
+                    "请重新上传文件,核对最新的差异。"
+                )
+                % {"count": len(error.conflicts)},
+            )
+            return redirect("reports:upload")
+        except FigureError as error:
+            pending.delete()
+            for message in [_("未写入任何数据:"), *error.messages]:
+                messages.error(request, message)
+            return redirect("reports:upload")
+        pending.delete()
+        messages.success(
+            request,
+            _("已导入“%(file)s”:新增 %(created)s 项,修改 %(updated)s 项,清除 %(deleted)s 项。")
+            % {
+                "file": pending.file_name,
+                "created": result.created,
+                "updated": result.updated,
+                "deleted": result.deleted,
+            },
+        )
+        if self.period:
+            return redirect(f"{reverse('reports:entry')}?period={self.period.code}")
+        return redirect("reports:upload")

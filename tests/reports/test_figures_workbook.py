@@ -1,0 +1,378 @@
+"""The figures workbook: the template as written, read back, every kind of bad
+cell named by sheet, row and column, and hostile files refused safely."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import zipfile
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from reports.figures_workbook import ValueMode, read_figures_file
+from reports.imports import COMMAND_LIMITS, plan_shape, upload_limits
+from reports.progress import Period
+from targets.xlsx_safety import XlsxLimits, check_archive, open_workbook
+from tests.reports.figures_files import (
+    cell,
+    edit,
+    long_sheet,
+    patch_zip,
+    sheet_xml_name,
+    template,
+)
+
+
+def read(plan, data: bytes, *, fast: bool = True, limits: XlsxLimits | None = None):
+    return read_figures_file(data, plan_shape(plan), limits or upload_limits(), fast=fast)
+
+
+def problems_of(plan, data: bytes) -> str:
+    parsed = read(plan, data)
+    assert parsed.problems, "the file should have been refused"
+    return "\n".join(parsed.problems)
+
+
+# ---------------------------------------------------------------- the template
+
+
+def test_template_lays_out_regions_indicators_and_the_county_row(demo):
+    book = load_workbook(io.BytesIO(template(demo)))
+    assert book.sheetnames == ["填报", "说明"]
+    sheet = book["填报"]
+    assert "2026年第3季度" in sheet["A1"].value and "本季度新增" in sheet["A1"].value
+    assert sheet["A3"].value == "区域"
+    assert sheet["B3"].value == "新增孵化空间面积(万平方米)"
+    assert sheet["C3"].value == "新增市级及以上孵化载体(个)"
+    assert [sheet[f"A{row}"].value for row in range(4, 14)] == [
+        "昆阳", "鳌江", "水头", "萧江", "万全", "腾蛟", "麻步", "海西", "经开区", "全县",
+    ]  # fmt: skip
+
+
+def test_template_locks_headers_and_grey_cells_and_unlocks_value_cells(demo):
+    sheet = load_workbook(io.BytesIO(template(demo)))["填报"]
+    assert sheet.protection.sheet
+    assert sheet["A3"].protection.locked and sheet["A4"].protection.locked
+    assert not sheet[cell("昆阳", "space")].protection.locked
+    assert not sheet[cell("全县", "carriers")].protection.locked
+    # Cells that must stay empty: a county-only indicator on a region row,
+    # a broken-down indicator on the county row.
+    for address in (cell("昆阳", "carriers"), cell("全县", "space")):
+        assert sheet[address].protection.locked
+        assert sheet[address].fill.fgColor.rgb.endswith("D9D9D9")
+
+
+def test_template_validates_whole_and_decimal_numbers(demo):
+    sheet = load_workbook(io.BytesIO(template(demo)))["填报"]
+    kinds = {dv.type: str(dv.sqref) for dv in sheet.data_validations.dataValidation}
+    assert "B4:B12" in kinds["decimal"]
+    assert "D4:D12" in kinds["whole"] and "C13" in kinds["whole"]
+    assert all(dv.operator == "greaterThanOrEqual" for dv in sheet.data_validations.dataValidation)
+
+
+def test_template_prefills_the_quarter_and_year_to_date_values(demo):
+    region = demo.regions.get(name="昆阳")
+    space = demo.indicators.get(code="space")
+    q3 = space.figures.get(region=region, year=2026, quarter=3).value
+    ytd = sum(f.value for f in space.figures.filter(region=region, year=2026, quarter__lte=3))
+    quarterly = load_workbook(io.BytesIO(template(demo)))["填报"]
+    year_to_date = load_workbook(io.BytesIO(template(demo, mode=ValueMode.YTD)))["填报"]
+    assert Decimal(str(quarterly[cell("昆阳", "space")].value)) == q3
+    assert Decimal(str(year_to_date[cell("昆阳", "space")].value)) == ytd
+    assert "年度累计" in year_to_date["A1"].value
+
+
+def test_template_metadata_names_plan_period_and_mode(demo):
+    parsed = read(demo, template(demo, "2026Q2", ValueMode.YTD))
+    assert not parsed.problems
+    assert parsed.period == Period(2026, 2) and parsed.mode == ValueMode.YTD
+    assert parsed.generated_at is not None and parsed.generated_at.tzinfo is not None
+
+
+def test_template_reads_back_every_fillable_cell(demo):
+    parsed = read(demo, template(demo))
+    assert parsed.layout == "template"
+    assert len(parsed.cells) == 9 * 5 + 1
+    county = [c for c in parsed.cells if c.region is None]
+    assert [c.indicator.code for c in county] == ["carriers"]
+
+
+def test_both_readers_read_the_same(demo):
+    data = edit(template(demo), {cell("昆阳", "space"): 0.35, cell("鳌江", "talents"): None})
+    fast, exact = read(demo, data), read(demo, data, fast=False)
+    assert [(c.key, c.value) for c in fast.cells] == [(c.key, c.value) for c in exact.cells]
+
+
+def test_a_blank_template_cell_reads_as_no_figure(demo):
+    parsed = read(demo, edit(template(demo), {cell("昆阳", "space"): None}))
+    [kunyang] = [c for c in parsed.cells if c.row == 4 and c.column == 2]
+    assert kunyang.value is None
+
+
+# ---------------------------------------------------------------- bad cells
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("十二", "“十二”不是数字"),
+        ("12", "“12”是文本格式的数字"),
+        (True, "逻辑值(TRUE)"),
+        (datetime.date(2026, 7, 1), "日期或时间"),
+        (-1, "不能为负数"),
+        (1.5, "只能填整数"),
+        (1e12, "数值过大"),
+    ],
+)
+def test_a_bad_cell_is_named_by_sheet_row_and_column(demo, value, expected):
+    data = edit(template(demo), {cell("鳌江", "enterprises"): value})
+    text = problems_of(demo, data)
+    assert "工作表“填报”第5行D列(新增在孵企业(项目)(个))" in text
+    assert expected in text
+
+
+def test_too_many_decimals_for_space(demo):
+    text = problems_of(demo, edit(template(demo), {cell("昆阳", "space"): 0.355}))
+    assert "第4行B列" in text and "最多 2 位小数" in text
+
+
+def test_every_bad_cell_is_listed_at_once(demo):
+    data = edit(
+        template(demo),
+        {cell("昆阳", "talents"): "x", cell("水头", "talents"): -2, cell("全县", "space"): 1},
+    )
+    parsed = read(demo, data)
+    assert len(parsed.problems) == 3
+    assert any("第13行B列" in p and "全县数为各乡镇之和" in p for p in parsed.problems)
+
+
+def test_value_in_a_grey_cell_is_refused(demo):
+    text = problems_of(demo, edit(template(demo), {cell("昆阳", "carriers"): 1}))
+    assert "第4行C列" in text and "仅在全县一级填报" in text
+
+
+def test_renamed_region_and_duplicated_row_are_refused(demo):
+    data = edit(template(demo), {"A4": "昆阳镇", "A6": "鳌江"})
+    text = problems_of(demo, data)
+    assert "第4行A列" in text and "未知区域“昆阳镇”" in text
+    assert "第6行A列" in text and "区域“鳌江”重复(已在第5行)" in text
+
+
+def test_renamed_indicator_column_is_refused(demo):
+    text = problems_of(demo, edit(template(demo), {"D3": "新增企业"}))
+    assert "第3行D列" in text and "无法识别的指标列“新增企业”" in text
+
+
+def test_formula_without_a_cached_value_is_refused(demo):
+    data = edit(template(demo), {cell("昆阳", "talents"): "=E5*2"})
+    text = problems_of(demo, data)
+    assert "第4行E列" in text and "公式没有计算结果" in text
+
+
+def test_formula_with_a_cached_value_is_read_as_that_value(demo):
+    data = edit(template(demo), {cell("昆阳", "talents"): "=1+2"})
+    name = sheet_xml_name(data)
+    data = patch_zip(
+        data,
+        lambda member, content: (
+            content.replace(b"<f>1+2</f><v />", b"<f>1+2</f><v>3</v>")
+            if member == name
+            else content
+        ),
+    )
+    [kunyang] = [c for c in read(demo, data).cells if c.row == 4 and c.column == 5]
+    assert kunyang.value == 3
+
+
+def test_an_error_cell_is_refused(demo):
+    data = edit(template(demo), {cell("昆阳", "talents"): 7})
+    name = sheet_xml_name(data)
+
+    def to_error(member: str, content: bytes) -> bytes:
+        if member != name:
+            return content
+        return re.sub(rb'(<c r="E4"[^>]*) t="n"><v>7</v>', rb'\1 t="e"><v>#DIV/0!</v>', content)
+
+    text = problems_of(demo, patch_zip(data, to_error))
+    assert "第4行E列" in text and "错误值 #DIV/0!" in text
+
+
+# ---------------------------------------------------------------- the workbook
+
+
+def test_metadata_of_another_plan_is_refused(demo):
+    text = problems_of(demo, edit(template(demo), {"B11": 999}, sheet="说明"))
+    assert "另一个计划" in text
+
+
+def test_period_outside_the_plan_is_refused(demo):
+    text = problems_of(demo, edit(template(demo), {"B13": 2031}, sheet="说明"))
+    assert "年份“2031”不在计划期 2025—2027 年内" in text
+
+
+def test_unknown_mode_is_refused(demo):
+    text = problems_of(demo, edit(template(demo), {"B15": "累计"}, sheet="说明"))
+    assert "填报口径应为" in text
+
+
+def test_a_workbook_without_either_sheet_lists_its_sheets(demo):
+    book = load_workbook(io.BytesIO(template(demo)))
+    book["填报"].title = "Sheet1"
+    out = io.BytesIO()
+    book.save(out)
+    text = problems_of(demo, out.getvalue())
+    assert "找不到工作表“填报”" in text and "Sheet1" in text
+
+
+def test_a_template_without_its_metadata_sheet_is_refused(demo):
+    book = load_workbook(io.BytesIO(template(demo)))
+    del book["说明"]
+    out = io.BytesIO()
+    book.save(out)
+    assert "缺少工作表“说明”" in problems_of(demo, out.getvalue())
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "文件是空的"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "旧版 Excel(.xls)"),
+        ("区域,指标,数值\n昆阳,x,1\n".encode(), "CSV"),
+        (b"\x89PNG garbage", "不是有效的 Excel 工作簿"),
+        (b"PK\x03\x04 truncated", "压缩包已损坏"),
+    ],
+)
+def test_files_that_are_not_xlsx_get_a_hint(demo, content, expected):
+    assert expected in problems_of(demo, content)
+
+
+def test_a_zip_that_is_not_a_workbook_is_refused(demo):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("content.xml", "<office/>")
+    assert "不是有效的 Excel 工作簿" in problems_of(demo, out.getvalue())
+
+
+# ---------------------------------------------------------------- hostile files
+
+
+def test_a_zip_bomb_is_refused_before_parsing(demo):
+    bomb = b"<x>" + b"0" * (5 * 1024 * 1024) + b"</x>"  # compresses about 1000:1
+    out = io.BytesIO(template(demo))
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/padding.xml", bomb)
+    assert "压缩炸弹" in problems_of(demo, out.getvalue())
+
+
+def test_declared_sizes_over_the_cap_are_refused(demo):
+    limits = XlsxLimits(max_bytes=10**6, max_unpacked_bytes=20_000)
+    assert "压缩炸弹" in "\n".join(read(demo, template(demo), limits=limits).problems)
+
+
+def test_xml_with_entity_declarations_is_refused(demo):
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+    )
+    data = template(demo)
+    name = sheet_xml_name(data)
+    data = patch_zip(
+        data,
+        lambda member, content: laughs + content if member == name else content,
+    )
+    assert "DOCTYPE" in problems_of(demo, data)
+
+
+def test_a_stray_cell_far_away_cannot_exhaust_memory(demo):
+    """The fast reader would allocate every cell up to XFD1048576; such a
+    sheet goes to the streaming reader, which stops at the row limit."""
+    data = edit(template(demo), {"XFD1048576": 1})
+    scan = check_archive(data, upload_limits())
+    assert not scan.fast_readable
+    assert "行的上限" in problems_of(demo, data)
+
+
+def test_a_file_over_the_size_cap_is_refused(demo):
+    limits = XlsxLimits(max_bytes=1000, max_unpacked_bytes=10**7)
+    assert "文件过大" in "\n".join(read(demo, template(demo), limits=limits).problems)
+
+
+def test_a_plain_workbook_is_read_by_the_fast_reader(demo):
+    workbook = open_workbook(template(demo), upload_limits())
+    assert workbook.fast
+
+
+# ---------------------------------------------------------------- the long sheet
+
+
+def test_long_sheet_reads_regions_county_and_notes(demo):
+    data = long_sheet(
+        [
+            ["昆阳", "新增孵化空间面积", 2026, 4, 0.5, "新楼"],
+            ["全县", "新增市级及以上孵化载体(个)", "2026年", "Q4", 2, None],
+            ["鳌江", "talents", 2026, "第4季度", 10, ""],
+        ]
+    )
+    parsed = read(demo, data)
+    assert not parsed.problems and parsed.layout == "long" and parsed.mode == ValueMode.QUARTER
+    values = [
+        (c.indicator.code, c.region.name if c.region else None, c.value, c.note)
+        for c in parsed.cells
+    ]
+    assert values == [
+        ("space", "昆阳", Decimal("0.5"), "新楼"),
+        ("carriers", None, Decimal(2), None),
+        ("talents", "鳌江", Decimal(10), None),
+    ]
+
+
+def test_long_sheet_problems_name_each_row(demo):
+    data = long_sheet(
+        [
+            ["昆阳镇", "新增孵化空间面积", 2026, 4, 1, None],
+            ["昆阳", "新增孵化空间面积", 2030, 4, 1, None],
+            ["昆阳", "新增孵化空间面积", 2026, 5, 1, None],
+            ["昆阳", "无此指标", 2026, 4, 1, None],
+            ["昆阳", "新增市级及以上孵化载体", 2026, 4, 1, None],
+            ["鳌江", "新增孵化空间面积", 2026, 4, 1, None],
+            ["鳌江", "新增孵化空间面积", 2026, 4, 2, None],
+        ]
+    )
+    text = "\n".join(read(demo, data).problems)
+    for expected in [
+        "第2行A列(区域):未知区域“昆阳镇”",
+        "第3行C列(年份):年份“2030”不在计划期",
+        "第4行D列(季度):季度应为 1 到 4",
+        "第5行B列(指标):未知指标“无此指标”",
+        "第6行A列(区域):该单元格不应填写:此指标仅在全县一级填报",
+        "第8行:与第7行重复",
+    ]:
+        assert expected in text
+
+
+def test_long_sheet_needs_its_columns(demo):
+    text = problems_of(demo, long_sheet([["昆阳", 1]], header=("区域", "数量")))
+    assert "无法识别的列“数量”" in text and "缺少“指标”列" in text
+
+
+def test_a_workbook_with_both_layouts_is_refused(demo):
+    book = load_workbook(io.BytesIO(template(demo)))
+    book.create_sheet("数据")
+    out = io.BytesIO()
+    book.save(out)
+    assert "同时含有" in problems_of(demo, out.getvalue())
+
+
+def test_progress_is_reported_while_reading_a_long_sheet(demo):
+    rows = [["昆阳", "talents", 2025 + n // 4, n % 4 + 1, n, None] for n in range(12)]
+    calls = []
+    read_figures_file(
+        long_sheet(rows),
+        plan_shape(demo),
+        COMMAND_LIMITS,
+        progress=lambda d, t: calls.append((d, t)),
+    )
+    assert calls[-1] == (12, 12)

@@ -1,0 +1,426 @@
+"""Template download and Excel upload: who may, what the preview shows, what
+confirming writes, and a battery of bad files and bad inputs that each get a
+clear message, never a server error, and leave the database exactly as it was."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from reports.choices import Source
+from reports.figures_workbook import ValueMode
+from reports.imports import template_for
+from reports.models import Figure, PendingImport
+from reports.progress import Period
+from reports.queries import load_plan_data, progress_table
+from reports.services import FigureChange, close_quarter, record_figures
+from tests.reports.figures_files import (
+    cell,
+    edit,
+    figure_values,
+    long_sheet,
+    patch_zip,
+    sheet_xml_name,
+    snapshot,
+    template,
+)
+
+UPLOAD = reverse("reports:upload")
+TEMPLATE = reverse("reports:entry_template")
+
+
+def upload(client, data: bytes, name: str = "填报.xlsx", **extra):
+    return client.post(UPLOAD, {"file": SimpleUploadedFile(name, data), **extra})
+
+
+def preview_url(response) -> str:
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return response["Location"]
+
+
+def confirm(client, url: str):
+    return client.post(url, {"action": "confirm"})
+
+
+# ---------------------------------------------------------------- access
+
+
+@pytest.mark.parametrize("url_name", ["reports:entry_template", "reports:upload"])
+def test_staff_may_open_download_and_upload(demo, staff, client_for, url_name):
+    assert client_for(staff).get(reverse(url_name)).status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["leader", "official", "other_official"])
+@pytest.mark.parametrize("url_name", ["reports:entry_template", "reports:upload"])
+def test_leaders_and_township_officials_are_forbidden(demo, persona, url_name, client_for, request):
+    client = client_for(request.getfixturevalue(persona))
+    assert client.get(reverse(url_name)).status_code == 403
+    assert client.post(reverse(url_name)).status_code == 403
+
+
+@pytest.mark.parametrize("url_name", ["reports:entry_template", "reports:upload"])
+def test_anonymous_is_sent_to_login(demo, client, url_name):
+    response = client.get(reverse(url_name))
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_forbidden_users_cannot_see_or_confirm_a_pending_upload(demo, staff, leader, client_for):
+    url = preview_url(upload(client_for(staff), edit(template(demo), {"B4": 9})))
+    client = client_for(leader)
+    assert client.get(url).status_code == 403
+    assert confirm(client, url).status_code == 403
+    assert PendingImport.objects.count() == 1
+
+
+# ---------------------------------------------------------------- download
+
+
+def test_template_download_has_a_chinese_file_name(demo, staff, client_for):
+    response = client_for(staff).get(TEMPLATE, {"period": "2026Q3", "mode": "ytd"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;") and "filename*=utf-8''" in disposition
+    assert "2026Q3" in disposition
+
+
+def test_template_download_refuses_an_unknown_mode(demo, staff, client_for):
+    assert client_for(staff).get(TEMPLATE, {"mode": "weekly"}).status_code == 404
+
+
+# ---------------------------------------------------------------- round trips
+
+
+@pytest.mark.parametrize("mode", ["quarter", "ytd"])
+def test_the_downloaded_template_uploaded_unchanged_changes_nothing(demo, staff, client_for, mode):
+    client = client_for(staff)
+    data = client.get(TEMPLATE, {"period": "2026Q3", "mode": mode}).content
+    before = snapshot()
+    response = upload(client, data)
+    assert response.status_code == 200
+    assert "与系统中的数据完全一致" in response.content.decode()
+    assert snapshot() == before
+
+
+def test_preview_lists_every_change_old_to_new_and_confirm_writes_them(demo, staff, client_for):
+    client = client_for(staff)
+    kunyang = Figure.objects.get(
+        indicator__code="talents", region__name="昆阳", year=2026, quarter=3
+    )
+    data = edit(
+        template(demo),
+        {cell("昆阳", "talents"): 777, cell("鳌江", "space"): None, cell("全县", "carriers"): 4},
+    )
+    before = snapshot()
+    url = preview_url(upload(client, data, period="2026Q3"))
+    assert snapshot()[0] == before[0]  # previewing writes no figure
+
+    page = client.get(url).content.decode()
+    assert "2026年第3季度" in page
+    assert "工作表“填报”第4行E列" in page and ">777<" in page
+    assert f">{kunyang.value.normalize():f}<" in page
+    assert "(清除)" in page
+
+    response = confirm(client, url)
+    assert response.status_code == 302 and "entry" in response["Location"]
+    kunyang.refresh_from_db()
+    assert kunyang.value == 777 and kunyang.version == 2
+    assert kunyang.history.first().history_change_reason == "upload: 填报.xlsx"
+    assert not Figure.objects.filter(
+        indicator__code="space", region__name="鳌江", year=2026, quarter=3
+    ).exists()
+    assert Figure.objects.get(indicator__code="carriers", year=2026, quarter=3).value == 4
+    assert not PendingImport.objects.exists()
+
+
+def test_year_to_date_upload_converts_to_the_quarters_amount(demo, staff, client_for):
+    client = client_for(staff)
+    earlier = sum(
+        Figure.objects.filter(
+            indicator__code="talents", region__name="昆阳", year=2026, quarter__lte=2
+        ).values_list("value", flat=True)
+    )
+    data = edit(template(demo, mode=ValueMode.YTD), {cell("昆阳", "talents"): earlier + 55})
+    url = preview_url(upload(client, data))
+    page = client.get(url).content.decode()
+    assert "年度累计" in page and ">55<" in page
+    confirm(client, url)
+    figure = Figure.objects.get(
+        indicator__code="talents", region__name="昆阳", year=2026, quarter=3
+    )
+    assert figure.value == 55
+
+
+def test_year_to_date_below_what_was_reported_is_refused(demo, staff, client_for):
+    data = edit(template(demo, mode=ValueMode.YTD), {cell("昆阳", "talents"): 0})
+    before = snapshot()
+    response = upload(client_for(staff), data)
+    assert response.status_code == 400
+    assert "小于本年此前各季度已报合计" in response.content.decode()
+    assert snapshot() == before
+
+
+def test_a_full_quarter_uploaded_equals_the_same_quarter_recorded_directly(demo, staff, client_for):
+    """The grid writes through record_figures; an upload of the same values
+    gives identical figures and an identical dashboard."""
+    period = Period(2026, 4)
+    values = {}
+    edits = {}
+    for n, region in enumerate(demo.regions.all()):
+        for m, indicator in enumerate(i for i in demo.indicators.all() if i.by_region):
+            value = Decimal(n * 7 + m) / (100 if indicator.decimal_places else 1)
+            values[(indicator.pk, region.pk)] = value
+            edits[cell(region.name, indicator.code)] = float(value)
+    carriers = demo.indicators.get(code="carriers")
+    values[(carriers.pk, None)] = Decimal(3)
+    edits[cell("全县", "carriers")] = 3
+
+    changes = [FigureChange(i, r, 2026, 4, v) for (i, r), v in values.items()]
+    record_figures(demo, staff, changes, source=Source.FORM)
+    direct = figure_values(demo, 2026, 4)
+    regions = demo.regions.all()
+    direct_table = progress_table(load_plan_data(demo, regions, whole_county=True), period)
+    Figure.objects.filter(year=2026, quarter=4).delete()
+
+    client = client_for(staff)
+    confirm(client, preview_url(upload(client, edit(template(demo, "2026Q4"), edits))))
+    assert figure_values(demo, 2026, 4) == direct
+    uploaded_table = progress_table(load_plan_data(demo, regions, whole_county=True), period)
+    assert uploaded_table == direct_table
+
+
+def test_a_long_sheet_can_be_uploaded_too(demo, staff, client_for):
+    client = client_for(staff)
+    data = long_sheet([["昆阳", "新增孵化空间面积", 2026, 4, 0.5, "新楼"]])
+    url = preview_url(upload(client, data))
+    assert "2026年第4季度" in client.get(url).content.decode()
+    confirm(client, url)
+    figure = Figure.objects.get(year=2026, quarter=4)
+    assert figure.value == Decimal("0.5") and figure.note == "新楼"
+
+
+# ---------------------------------------------------------------- between preview and confirm
+
+
+def test_an_edit_between_preview_and_confirm_is_a_conflict(demo, staff, client_for):
+    client = client_for(staff)
+    url = preview_url(upload(client, edit(template(demo), {cell("昆阳", "talents"): 777})))
+    figure = Figure.objects.get(
+        indicator__code="talents", region__name="昆阳", year=2026, quarter=3
+    )
+    record_figures(
+        demo,
+        staff,
+        [FigureChange(figure.indicator_id, figure.region_id, 2026, 3, Decimal(1))],
+        source=Source.FORM,
+    )
+    before = snapshot()
+    response = confirm(client, url)
+    assert response.status_code == 302 and response["Location"] == UPLOAD
+    assert snapshot()[0] == before[0]
+    assert "被他人修改" in client.get(UPLOAD).content.decode()
+
+
+def test_a_quarter_closed_between_preview_and_confirm_is_refused(demo, staff, client_for):
+    client = client_for(staff)
+    url = preview_url(upload(client, edit(template(demo), {cell("昆阳", "talents"): 777})))
+    close_quarter(demo, staff, 2026, 3)
+    before = snapshot()
+    confirm(client, url)
+    assert snapshot()[0] == before[0]
+    assert "已关闭" in client.get(UPLOAD).content.decode()
+
+
+def test_a_stale_template_warns_about_overwriting(demo, staff, client_for):
+    client = client_for(staff)
+    data = edit(template(demo), {cell("昆阳", "talents"): 777, cell("鳌江", "talents"): 888})
+    figure = Figure.objects.get(
+        indicator__code="talents", region__name="鳌江", year=2026, quarter=3
+    )
+    figure.value += 1
+    figure.save()
+    page = client.get(preview_url(upload(client, data))).content.decode()
+    assert "模板生成后" in page and "第5行E列" in page
+
+
+def test_a_file_for_another_quarter_is_shown_clearly(demo, staff, client_for):
+    client = client_for(staff)
+    data = edit(template(demo, "2026Q2"), {cell("昆阳", "talents"): 777})
+    url = preview_url(upload(client, data, period="2026Q3"))
+    page = client.get(url).content.decode()
+    assert "文件是2026年第2季度的模板" in page and "2026年第3季度" in page
+
+
+def test_cancel_deletes_the_pending_upload(demo, staff, client_for):
+    client = client_for(staff)
+    url = preview_url(upload(client, edit(template(demo), {"E4": 777})))
+    before = snapshot()[0]
+    client.post(url, {"action": "cancel"})
+    assert not PendingImport.objects.exists() and snapshot()[0] == before
+
+
+def test_someone_elses_or_an_expired_pending_upload_is_not_found(
+    demo, staff, admin_user, client_for
+):
+    url = preview_url(upload(client_for(staff), edit(template(demo), {"E4": 777})))
+    other = client_for(admin_user)
+    assert other.get(url).status_code == 404
+    assert confirm(other, url).status_code == 404
+    client = client_for(staff)
+    PendingImport.objects.update(created_at=timezone.now() - timedelta(days=2))
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("reports:upload_preview", kwargs={"pk": 999999})).status_code == 404
+
+
+def test_a_new_upload_replaces_the_users_previous_pending_one(demo, staff, client_for):
+    client = client_for(staff)
+    preview_url(upload(client, edit(template(demo), {"E4": 777})))
+    preview_url(upload(client, edit(template(demo), {"E4": 778})))
+    assert PendingImport.objects.count() == 1
+
+
+# ---------------------------------------------------------------- the battery
+
+
+def zip_bomb(plan) -> bytes:
+    out = io.BytesIO(template(plan))
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/padding.xml", b"0" * (5 * 1024 * 1024))
+    return out.getvalue()
+
+
+def with_doctype(plan) -> bytes:
+    data = template(plan)
+    name = sheet_xml_name(data)
+    doctype = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaa">]>'
+    return patch_zip(data, lambda member, content: doctype + content if member == name else content)
+
+
+def renamed_sheet(plan) -> bytes:
+    from openpyxl import load_workbook
+
+    from tests.reports.figures_files import save
+
+    book = load_workbook(io.BytesIO(template(plan)))
+    book["填报"].title = "Sheet1"
+    return save(book)
+
+
+BAD_FILES = {
+    "empty file": (lambda plan: b"", "文件是空的"),
+    "garbage bytes": (lambda plan: b"\x00\xffnot a workbook at all", "不是有效的 Excel 工作簿"),
+    "old xls": (lambda plan: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, ".xls"),
+    "csv": (lambda plan: "区域,指标\n昆阳,1\n".encode(), "CSV"),
+    "zip not xlsx": (lambda plan: _plain_zip(), "不是有效的 Excel 工作簿"),
+    "truncated xlsx": (lambda plan: template(plan)[:3000], "不是有效的 Excel 工作簿"),
+    "zip bomb": (zip_bomb, "压缩炸弹"),
+    "entity declaration": (with_doctype, "DOCTYPE"),
+    "wrong sheet name": (renamed_sheet, "找不到工作表“填报”"),
+    "another plan": (lambda plan: edit(template(plan), {"B11": 99}, sheet="说明"), "另一个计划"),
+    "period outside plan": (
+        lambda plan: edit(template(plan), {"B13": 2031}, sheet="说明"),
+        "计划期",
+    ),
+    "renamed region": (lambda plan: edit(template(plan), {"A4": "昆阳镇"}), "未知区域“昆阳镇”"),
+    "duplicated row": (lambda plan: edit(template(plan), {"A5": "昆阳"}), "重复(已在第4行)"),
+    "unknown column": (lambda plan: edit(template(plan), {"B3": "面积"}), "无法识别的指标列"),
+    "text in number cell": (lambda plan: edit(template(plan), {"E4": "很多"}), "“很多”不是数字"),
+    "date in number cell": (
+        lambda plan: edit(template(plan), {"E4": timezone.now().date()}),
+        "日期或时间",
+    ),
+    "boolean": (lambda plan: edit(template(plan), {"E4": True}), "逻辑值"),
+    "negative": (lambda plan: edit(template(plan), {"E4": -3}), "不能为负数"),
+    "fraction of a count": (lambda plan: edit(template(plan), {"E4": 2.5}), "只能填整数"),
+    "uncalculated formula": (
+        lambda plan: edit(template(plan), {"E4": "=E5+1"}),
+        "公式没有计算结果",
+    ),
+    "value in a grey cell": (lambda plan: edit(template(plan), {"B13": 5}), "全县数为各乡镇之和"),
+    "stray far cell": (lambda plan: edit(template(plan), {"XFD1048576": 1}), "行的上限"),
+    "long sheet duplicate": (
+        lambda plan: long_sheet([["昆阳", "talents", 2026, 4, 1, None]] * 2),
+        "与第2行重复",
+    ),
+    "ytd below reported": (
+        lambda plan: edit(template(plan, mode=ValueMode.YTD), {"E4": 0}),
+        "小于本年此前各季度已报合计",
+    ),
+    "closed quarter": (lambda plan: edit(template(plan, "2025Q4"), {"E4": 1}), "已关闭"),
+}
+
+
+def _plain_zip() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("word/document.xml", "<w/>")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("kind", BAD_FILES)
+def test_a_bad_file_gets_a_clear_message_and_changes_nothing(demo, staff, client_for, kind):
+    make, expected = BAD_FILES[kind]
+    close_quarter(demo, staff, 2025, 4)
+    client = client_for(staff)
+    preview_url(upload(client, edit(template(demo), {"G4": 9})))  # one pending import exists
+    data = make(demo)
+    before = snapshot()
+    response = upload(client, data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "文件未导入" in page and expected in page
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("post", "files", "expected"),
+    [
+        ({}, {}, "请选择要上传的文件"),
+        ({"file": "not-a-file"}, {}, "请选择要上传的文件"),
+        ({"period": "x" * 5000}, {"file": SimpleUploadedFile("a.xlsx", b"x")}, "不是有效的"),
+        ({"period": "2099Q9"}, {"file": SimpleUploadedFile("a.xls", b"\0")}, "不是有效的"),
+    ],
+)
+def test_bad_form_input_is_refused_and_changes_nothing(
+    demo, staff, client_for, post, files, expected
+):
+    client = client_for(staff)
+    before = snapshot()
+    response = client.post(UPLOAD, {**post, **files})
+    assert response.status_code == 400 and expected in response.content.decode()
+    assert snapshot() == before
+
+
+def test_an_upload_over_the_size_setting_is_refused(demo, staff, client_for, settings):
+    settings.FIGURES_UPLOAD_MAX_BYTES = 1000
+    before = snapshot()
+    response = upload(client_for(staff), template(demo))
+    assert response.status_code == 400 and "文件过大" in response.content.decode()
+    assert snapshot() == before
+
+
+def test_bad_confirm_requests_change_nothing(demo, staff, client_for):
+    client = client_for(staff)
+    before = snapshot()
+    missing = reverse("reports:upload_preview", kwargs={"pk": 424242})
+    assert confirm(client, missing).status_code == 404
+    assert client.get(f"{UPLOAD}../upload/abc/").status_code == 404
+    assert snapshot() == before
+
+
+def test_template_for_matches_the_download(demo, staff, client_for):
+    """The view serves exactly reports.imports.template_for (bar the timestamp)."""
+    served = client_for(staff).get(TEMPLATE, {"period": "2026Q1"}).content
+    assert (
+        zipfile.ZipFile(io.BytesIO(served)).namelist()
+        == zipfile.ZipFile(
+            io.BytesIO(template_for(demo, Period(2026, 1), ValueMode.QUARTER))
+        ).namelist()
+    )
