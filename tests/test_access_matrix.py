@@ -146,6 +146,14 @@ EXPECTED: dict[str, Expect] = {
         post=Row(LOGIN, 403, NA, 403, Redirect("reports:quarters"), 403),
     ),
     "reports:report": Expect(get=COUNTY_WIDE, post=COUNTY_WIDE_GET_ONLY),
+    # Excel template and upload (staff). An empty upload POST is a form error
+    # (400); a preview id that is not the user's own pending upload is a 404
+    # (the matrix fills ``pk`` with a figure's id, never a pending upload's).
+    "reports:entry_template": Expect(get=STAFF_ONLY, post=STAFF_ONLY_GET_ONLY),
+    "reports:upload": Expect(get=STAFF_ONLY, post=Row(LOGIN, 403, NA, 403, 400, 403)),
+    "reports:upload_preview": Expect(
+        get=Row(LOGIN, 403, 403, 403, 404, 403), post=Row(LOGIN, 403, 403, 403, 404, 403)
+    ),
     # Change history: read access, scoped like the township page. The county's
     # own history (county-only indicators) is out of an official's scope: 404.
     "reports:history_county": Expect(get=Row(LOGIN, 404, NA, 200, 200, 403), post=GET_ONLY),
