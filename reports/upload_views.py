@@ -175,7 +175,7 @@ class UploadPreviewView(CountyWideMixin, TemplateView):
         context.update(
             pending=self.pending,
             period=self.period,
-            periods=sorted({row["period"] for row in rows}),
+            periods=sorted({Period(p.change.year, p.change.quarter) for p in planned}),
             mode_label=ValueMode(self.pending.mode).label,
             ytd=self.pending.mode == ValueMode.YTD,
             rows=rows,

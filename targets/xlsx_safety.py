@@ -343,8 +343,7 @@ class CheckedWorkbook:
         while rows and all(value is None for value in rows[-1]):
             rows.pop()
         if len(rows) > limits.max_rows:
-            message = _("工作表“%(sheet)s”超过 %(rows)d 行的上限")
-            raise UnsafeWorkbookError([message % {"sheet": name, "rows": limits.max_rows}])
+            raise _too_many_rows(name, limits)
         return [self._within_columns(name, row, limits) for row in rows]
 
     @staticmethod
@@ -391,8 +390,7 @@ class CheckedWorkbook:
                 any(value is not None for value in row)
                 or blank_rows_past_limit > BLANK_ROWS_PAST_LIMIT
             ):
-                message = _("工作表“%(sheet)s”超过 %(rows)d 行的上限")
-                raise UnsafeWorkbookError([message % {"sheet": name, "rows": limits.max_rows}])
+                raise _too_many_rows(name, limits)
         return rows
 
 
@@ -403,6 +401,11 @@ def open_workbook(data: bytes, limits: XlsxLimits, *, fast: bool = True) -> Chec
         raise UnsafeWorkbookError([too_big_message(limits.max_bytes)])
     scan = check_archive(data, limits)
     return CheckedWorkbook(data, fast=fast and scan.fast_readable, cell_markers=scan.cell_markers)
+
+
+def _too_many_rows(name: str, limits: XlsxLimits) -> UnsafeWorkbookError:
+    message = _("工作表“%(sheet)s”超过 %(rows)d 行的上限")
+    return UnsafeWorkbookError([message % {"sheet": name, "rows": limits.max_rows}])
 
 
 def _exact_row(formula_cells, value_cells) -> list[object]:
