@@ -291,3 +291,27 @@ def test_every_marked_string_has_a_catalogue_entry(tmp_path):
         f"strings marked for translation but not in the English catalogue (refresh: {REFRESH}):\n"
         + "\n".join(missing)
     )
+
+
+PAGES = [
+    ("reports:overview", []),
+    ("reports:matrix", []),
+    ("reports:township", ["kunyang"]),
+    ("reports:indicator", ["space"]),
+    ("reports:entry", []),
+    ("reports:quarters", []),
+    ("reports:upload", []),
+    ("reports:history_county", []),
+    ("reports:history", ["kunyang"]),
+    ("targets:plan", []),
+]
+
+
+@pytest.mark.parametrize(("name", "args"), PAGES, ids=[name for name, _ in PAGES])
+def test_pages_in_english_show_no_chinese_but_data(client_for, admin_user, demo, name, args):
+    client = client_for(admin_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(reverse(name, args=args))
+    assert response.status_code == 200
+    leftover = set(CJK.findall(response.content.decode())) - data_words(demo)
+    assert not leftover, f"untranslated Chinese on {name} in English: {sorted(leftover)}"
