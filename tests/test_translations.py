@@ -315,3 +315,46 @@ def test_pages_in_english_show_no_chinese_but_data(client_for, admin_user, demo,
     assert response.status_code == 200
     leftover = set(CJK.findall(response.content.decode())) - data_words(demo)
     assert not leftover, f"untranslated Chinese on {name} in English: {sorted(leftover)}"
+
+
+# Sheet names of the figures file: a file format, quoted as they are in English messages.
+FILE_WORDS = {"填报", "数据", "说明"}
+
+
+def test_upload_preview_and_errors_in_english(client_for, staff, demo):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from reports.models import Figure
+    from tests.reports.figures_files import cell, edit, template
+
+    client = client_for(staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    allowed = data_words(demo) | FILE_WORDS
+
+    figure = Figure.objects.get(
+        indicator__code="talents", region__name="鳌江", year=2026, quarter=3
+    )
+    data = edit(
+        template(demo, "2026Q3"),
+        {cell("昆阳", "talents"): 777, cell("鳌江", "talents"): 888, cell("鳌江", "space"): None},
+    )
+    figure.value += 1  # changed after the template was made: a warning
+    figure.save()
+    response = client.post(
+        reverse("reports:upload"),
+        {"file": SimpleUploadedFile("figures.xlsx", data), "period": "2026Q2"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page = client.get(response["Location"]).content.decode()
+    assert "Check the import" in page and "Confirm import" in page
+    assert "2026 Q3" in page and "(cleared)" in page and "Since the template was made" in page
+    leftover = set(CJK.findall(page)) - allowed
+    assert not leftover, f"untranslated Chinese on the upload preview: {sorted(leftover)}"
+
+    bad = edit(template(demo, "2026Q3"), {cell("昆阳", "talents"): "many"})
+    page = client.post(
+        reverse("reports:upload"), {"file": SimpleUploadedFile("bad.xlsx", bad)}
+    ).content.decode()
+    assert "The file was not imported" in page
+    leftover = set(CJK.findall(page)) - allowed
+    assert not leftover, f"untranslated Chinese on the upload error page: {sorted(leftover)}"
