@@ -434,14 +434,16 @@ class _LongRows:
         self.indicators: dict[object, Indicator | None] = {}
         self.years: dict[object, int | None] = {}
         self.quarters: dict[object, int | None] = {}
+        self.amounts: dict[tuple, tuple[Decimal | None, str | None]] = {}
 
     def read(self, number: int, row: list[object]) -> None:
         if len(row) < self.width:
             row = row + [None] * (self.width - len(row))
-        if all(_blank(value) for value in row):
-            return
+        fields = self.fields(row)
+        if fields.count(None) == len(fields) or all(_blank(value) for value in fields):
+            return  # cells outside the known columns carry no header, so no meaning
         result = self.result
-        region_raw, indicator_raw, year_raw, quarter_raw, value_raw, note_raw = self.fields(row)
+        region_raw, indicator_raw, year_raw, quarter_raw, value_raw, note_raw = fields
         problems_before = len(result.problems) + result.more_problems
         region = self._region(region_raw, number)
         indicator = self._indicator(indicator_raw, number)
@@ -456,7 +458,12 @@ class _LongRows:
             region = None if county else region
         value = None
         if indicator is not None:
-            value, problem = amount(value_raw, indicator)
+            # Bulk files repeat the same few numbers: convert and check each once.
+            cache_key = (value_raw, type(value_raw), indicator.id)
+            found = self.amounts.get(cache_key)
+            if found is None:
+                found = self.amounts[cache_key] = amount(value_raw, indicator)
+            value, problem = found
             if problem:
                 result.problem(result.loc(number, self.value_column), problem)
         if len(result.problems) + result.more_problems > problems_before:
