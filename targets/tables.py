@@ -27,7 +27,7 @@ class ValueColumn(tables.Column):
     (one indicator per row).
 
     ``derived``: a computed value (序时 expected, projection) may be fractional
-    even for a count indicator (5 × 3/4 = 3.75), so it keeps two more places.
+    even for a count indicator (5 × 3/4 = 3.75), so it keeps at least two places.
     """
 
     def __init__(self, *args, decimal_places: int | None = None, derived: bool = False, **kwargs):
@@ -41,7 +41,7 @@ class ValueColumn(tables.Column):
         places = self.decimal_places
         if places is None:
             places = record["decimal_places"]
-        return places + 2 if self.derived else places
+        return max(places, 2) if self.derived else places
 
     def render(self, value, record):
         return format_value(value, self.places(record))

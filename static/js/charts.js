@@ -26,6 +26,9 @@
   var CONFIG = {
     responsive: true,
     displaylogo: false,
+    // On a phone a permanent toolbar covers the chart's title; show it on
+    // hover/tap only.
+    displayModeBar: "hover",
     locale: isChinese ? "zh-CN" : "en",
     modeBarButtonsToRemove: ["lasso2d", "select2d"],
     // plotly.js 4 adds a "Share chart..." button by default that uploads the

@@ -234,3 +234,13 @@ def test_unknown_indicator_and_region_are_404(client_for, leader, demo):
 def test_home_sends_county_users_to_the_overview(client_for, persona, request, demo):
     response = client_for(request.getfixturevalue(persona)).get(reverse("home"))
     assert response.url == reverse("reports:overview")
+
+
+def test_refusals_are_explained_in_chinese_on_the_site_layout(client_for, official, leader, demo):
+    missing = client_for(official).get(reverse("reports:township", args=["aojiang"]))
+    assert missing.status_code == 404
+    html = missing.content.decode()
+    assert "没有找到该页面" in html and "返回首页" in html and "鳌江" not in html
+    refused = client_for(leader).get(reverse("reports:entry"))
+    assert refused.status_code == 403
+    assert "没有权限" in refused.content.decode()
