@@ -135,7 +135,11 @@ class OverviewView(CountyWideMixin, ProgressMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         table = self.table
-        indicator_rows = IndicatorProgressTable.for_subject(table, None, urls=self.indicator_urls())
+        # Leaders read this on a phone: the annex-1 essentials, the rest is
+        # one tap away on each indicator's page.
+        indicator_rows = IndicatorProgressTable.for_subject(
+            table, None, urls=self.indicator_urls(), summary=True
+        )
         region_urls = self.region_urls()
         county = [table.get(None, indicator.id) for indicator in table.indicators]
         context.update(
