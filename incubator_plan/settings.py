@@ -204,6 +204,9 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 PROGRESS_BEHIND_BELOW = Decimal(os.environ.get("PROGRESS_BEHIND_BELOW", "1.0"))
 PROGRESS_SERIOUSLY_BEHIND_BELOW = Decimal(os.environ.get("PROGRESS_SERIOUSLY_BEHIND_BELOW", "0.8"))
 
+# Uploaded figure workbooks larger than this are refused before parsing.
+FIGURES_UPLOAD_MAX_BYTES = int(os.environ.get("FIGURES_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
+
 # Charts (the overview's heatmap, an indicator's bars and lines) show every
 # township up to this many, else the ones lagging most.
 HEATMAP_MAX_REGIONS = int(os.environ.get("HEATMAP_MAX_REGIONS", "30"))
