@@ -1,0 +1,383 @@
+#!/usr/bin/env python
+"""Benchmarks of the dashboard, in one command (benchmarks/README.md):
+
+    .venv/bin/python benchmarks/run.py [--quick] [--database-url postgres://…/NAME]
+
+Works on a throwaway database of its own — a SQLite file in a temporary folder,
+or the PostgreSQL database named in ``--database-url``, which it creates and
+drops (it refuses one that already exists) — never on the developer's
+db.sqlite3. Runs with production settings (DEBUG=0, hashed and compressed static
+files) and prints Markdown tables:
+
+1. server time (median of --runs) and SQL queries of each page and API call, at
+   the seed plan (Pingyang + demo figures) and at a generated large plan;
+2. page weight of the overview, first and repeat visit, and requests per
+   second under wrk, through gunicorn with 2 workers on 127.0.0.1;
+3. Excel import and export of N figure rows against their raw floors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_SECRET = "benchmark-only-secret-key-not-for-production-0123456789"
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes: about a minute")
+    parser.add_argument(
+        "--database-url",
+        help="postgres://user@host:port/NAME: NAME is created and dropped (must not exist)",
+    )
+    parser.add_argument("--runs", type=int, help="timed runs per page (median; default 7, quick 3)")
+    parser.add_argument("--regions", type=int, help="large plan regions (default 1000)")
+    parser.add_argument("--indicators", type=int, help="large plan indicators (default 20)")
+    parser.add_argument("--years", type=int, default=3)
+    parser.add_argument("--excel-rows", type=int, help="figure rows (default 100000)")
+    parser.add_argument("--load-seconds", type=int, help="wrk duration (default 15, quick 5)")
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections")
+    parser.add_argument("--skip", action="append", default=[], choices=["web", "excel", "large"])
+    args = parser.parse_args()
+    quick = args.quick
+    args.runs = args.runs or (3 if quick else 7)
+    args.regions = args.regions or (100 if quick else 1000)
+    args.indicators = args.indicators or (10 if quick else 20)
+    args.excel_rows = args.excel_rows or (10_000 if quick else 100_000)
+    args.load_seconds = args.load_seconds or (5 if quick else 15)
+    return args
+
+
+# ---------------------------------------------------------------- throwaway database
+
+
+class PostgresDatabase:
+    def __init__(self, url: str):
+        parts = urlsplit(url)
+        self.url, self.name = url, parts.path.lstrip("/")
+        if not self.name or self.name == "postgres":
+            raise SystemExit("--database-url must name a throwaway database, not postgres")
+        self.admin_url = urlunsplit(parts._replace(path="/postgres"))
+
+    def _admin(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self.admin_url, autocommit=True) as connection:
+            connection.execute(sql)
+
+    def create(self) -> None:
+        import psycopg
+
+        try:
+            self._admin(f'CREATE DATABASE "{self.name}"')
+        except psycopg.errors.DuplicateDatabase:
+            raise SystemExit(f"database {self.name} exists; name a new throwaway one") from None
+
+    def drop(self) -> None:
+        self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+# ---------------------------------------------------------------- machine
+
+
+def machine() -> dict[str, str]:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next(
+        line.split(":", 1)[1].strip()
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    memory_gib = int(memory.split()[0]) / 1024 / 1024
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False
+        ).stdout.strip()
+
+    changed = git("status", "--porcelain", "--untracked-files=no")
+    dirty = " (with uncommitted changes)" if changed else ""
+    return {
+        "date": datetime.now().astimezone().date().isoformat(),
+        "commit": git("rev-parse", "--short", "HEAD") + dirty,
+        "cpu": f"{os.cpu_count()} × {cpu}",
+        "memory": f"{memory_gib:.1f} GiB",
+        "python": platform.python_version(),
+    }
+
+
+def database_version() -> str:
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            return f"PostgreSQL {cursor.fetchone()[0]}"
+    return f"SQLite {sqlite3.sqlite_version}"
+
+
+# ---------------------------------------------------------------- report
+
+
+def table(header: list[str], rows: list[list[object]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def say(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def step(text: str) -> float:
+    print(f"… {text}", file=sys.stderr, flush=True)
+    return time.perf_counter()
+
+
+def kib(size: int) -> str:
+    return f"{size / 1024:,.1f} KB"
+
+
+# ---------------------------------------------------------------- main
+
+
+def main() -> int:
+    args = parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="incubator-bench-"))
+    postgres = PostgresDatabase(args.database_url) if args.database_url else None
+    database_url = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    env = {
+        "DATABASE_URL": database_url,
+        "DEBUG": "0",
+        "SECRET_KEY": BENCH_SECRET,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "INTRANET_HTTP": "1",
+        "STATIC_ROOT": str(workdir / "static"),
+        "LOG_LEVEL": "ERROR",
+    }
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "incubator_plan.settings")
+    sys.path.insert(0, str(ROOT))
+    os.chdir(ROOT)
+    if postgres:
+        postgres.create()
+    try:
+        return run(args, workdir, env)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if postgres:
+            postgres.drop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run(args, workdir: Path, env: dict[str, str]) -> int:
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from benchmarks import pages as page_bench
+    from reports.demo import DEMO_PASSWORD
+    from targets.models import Plan
+
+    started = time.perf_counter()
+    step("migrate, load the seed plan, demo figures and accounts, collectstatic")
+    call_command("migrate", verbosity=0)
+    call_command("loaddata", "pingyang_2025_2027", verbosity=0)
+    with open(os.devnull, "w") as quiet:
+        call_command("seed_demo", allow_production=True, verbosity=0, stdout=quiet)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    staff = get_user_model().objects.get(username="staff")
+
+    info = machine()
+    info["database"] = database_version()
+    say(f"## Benchmarks — {info['date']}, commit {info['commit']}")
+    say()
+    say(
+        f"Machine: {info['cpu']}, {info['memory']} RAM; Python {info['python']}; "
+        f"{info['database']}. Mode: {'--quick' if args.quick else 'full'}."
+    )
+    say()
+
+    step(f"pages at the seed plan ({args.runs} runs each)")
+    seed = page_bench.time_pages(staff, large=False, runs=args.runs)
+
+    if "web" not in args.skip:
+        web_step(args, env, DEMO_PASSWORD)
+
+    large = None
+    shape = f"{args.regions} regions × {args.indicators} indicators × {args.years} years"
+    if "large" not in args.skip:
+        t = step(f"generate the large plan: {shape} of quarters")
+        from reports.scale import generate_plan
+
+        generate_plan(regions=args.regions, indicators=args.indicators, years=args.years)
+        step(f"generated in {time.perf_counter() - t:.1f} s; pages at the large plan")
+        large = page_bench.time_pages(staff, large=True, runs=args.runs)
+
+    say(f"### Server time and SQL queries (median of {args.runs}, Django test client)")
+    say()
+    say(f"Seed: the Pingyang plan with demo figures. Large: {shape}.")
+    say()
+    rows = []
+    for label, timing in seed.items():
+        big = large[label] if large else None
+        rows.append(
+            [
+                label,
+                f"{timing.median_ms:.1f}",
+                f"{big.median_ms:.1f}" if big else "—",
+                f"{big.median_ms / timing.median_ms:.1f}×" if big else "—",
+                timing.queries,
+                big.queries if big else "—",
+                "yes" if big and big.queries == timing.queries else ("—" if not big else "**NO**"),
+            ]
+        )
+    say(
+        table(
+            ["page", "seed ms", "large ms", "ratio", "seed SQL", "large SQL", "constant"],
+            rows,
+        )
+    )
+    say()
+
+    if "excel" not in args.skip:
+        from benchmarks.excel import run_excel
+
+        plan = Plan.objects.current()
+        t = step(f"Excel: {args.excel_rows} figure rows of {plan.name}")
+        result = run_excel(plan, staff, workdir, rows=args.excel_rows, with_openpyxl=not args.quick)
+        step(f"Excel done in {time.perf_counter() - t:.1f} s")
+        say(f"### Excel, {result.rows:,} figure rows of {plan.name}")
+        say()
+        say(f"Import file: {kib(result.file_bytes)}; every row changes an existing figure.")
+        say()
+        excel_rows = [
+            ["raw read, python-calamine (floor, median of 3)", f"{result.calamine_read_s:.2f}", ""],
+        ]
+        if result.openpyxl_read_s is not None:
+            excel_rows.append(
+                [
+                    "raw read, openpyxl read-only (for comparison)",
+                    f"{result.openpyxl_read_s:.2f}",
+                    f"{result.openpyxl_read_s / result.calamine_read_s:.1f}×",
+                ]
+            )
+        excel_rows += [
+            [
+                "**import** (checks, parse, validate, compare + record_figures)",
+                f"{result.import_s:.2f}",
+                f"**{result.import_ratio:.1f}×** (target ≤ 1.5×)",
+            ],
+            ["… of which read + validate + compare", f"{result.import_preview_s:.2f}", ""],
+            ["… of which record_figures (updates + history)", f"{result.import_write_s:.2f}", ""],
+            [
+                "raw write, openpyxl write-only (floor, median of 3)",
+                f"{result.raw_write_s:.2f}",
+                "",
+            ],
+            [
+                "**export** (figures_export, median of 3)",
+                f"{result.export_s:.2f}",
+                f"**{result.export_ratio:.2f}×** (target ≤ 1.5×)",
+            ],
+        ]
+        say(table(["step", "seconds", "ratio to floor"], excel_rows))
+        say()
+    step(f"all done in {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+def web_step(args, env: dict[str, str], password: str) -> None:
+    from benchmarks import web
+
+    step("gunicorn (2 workers) on 127.0.0.1: page weight and load")
+    with web.Gunicorn(web.server_env(env), ROOT) as server:
+        browser = web.Browser(server.port)
+        browser.login("staff", password)
+        weight = web.page_weight(browser, "/overview/")
+        try:
+            step(f"wrk for {args.load_seconds} s")
+            loaded = web.load(
+                server.port,
+                "/overview/",
+                browser.cookies,
+                seconds=args.load_seconds,
+                connections=args.connections,
+            )
+            # The floor: the cheapest logged-in page (a form, no data), same stack.
+            floor = web.load(
+                server.port,
+                "/accounts/password_change/",
+                browser.cookies,
+                seconds=args.load_seconds,
+                connections=args.connections,
+            )
+        except FileNotFoundError as missing:
+            loaded = floor = None
+            say(f"> {missing}")
+    say("### Page weight of the overview (seed plan, gunicorn, DEBUG=0)")
+    say()
+    rows = [["HTML", kib(weight.html_bytes), weight.html_encoding, "no-store (page)"]]
+    rows += [[url, kib(size), enc, control] for url, size, enc, control in weight.assets]
+    say(table(["resource", "on the wire", "encoding", "Cache-Control"], rows))
+    say()
+    say(
+        f"First visit: **{kib(weight.first_visit)}** (target ≤ 600 KB); "
+        f"repeat visit: **{kib(weight.repeat_visit)}** (target ≤ 60 KB; HTML again, "
+        "long-cached assets not)."
+    )
+    say()
+    if loaded:
+        say("### Load: the overview under wrk (seed plan, gunicorn 2 sync workers)")
+        say()
+        say(
+            table(
+                ["page", "requests/s", "non-2xx", "latency", "command"],
+                [
+                    [
+                        "overview",
+                        f"**{loaded.requests_per_s:.0f}** (target ≥ 300)",
+                        loaded.non_2xx,
+                        loaded.latency,
+                        f"`{loaded.command}`",
+                    ],
+                    [
+                        "floor: password-change form (logged in, no data)",
+                        f"{floor.requests_per_s:.0f}",
+                        floor.non_2xx,
+                        floor.latency,
+                        f"`{floor.command}`",
+                    ],
+                ],
+            )
+        )
+        if loaded.errors:
+            say()
+            say(f"wrk: {loaded.errors}")
+        say()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
