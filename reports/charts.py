@@ -34,19 +34,54 @@ def figure_json(fig: go.Figure) -> str:
     return fig.to_json()
 
 
-def _layout(fig: go.Figure, *, title: str, height: int = 360, **extra) -> go.Figure:
-    fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
-        font={"family": FONT, "size": 12},
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        height=height,
-        legend={"orientation": "h", "y": -0.15},
-        hoverlabel={"font": {"family": FONT}},
-        **extra,
+def _figure(
+    traces: list,
+    *,
+    title: str,
+    height: int = 360,
+    xaxis: dict | None = None,
+    yaxis: dict | None = None,
+    **layout,
+) -> go.Figure:
+    """The figure with its whole layout given at once: one validation pass
+    instead of a chain of update_* calls (measured: half of the overview's
+    chart time went into those calls)."""
+    return go.Figure(
+        data=traces,
+        layout={
+            "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
+            "font": {"family": FONT, "size": 12},
+            "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
+            "height": height,
+            "legend": {"orientation": "h", "y": -0.15},
+            "hoverlabel": {"font": {"family": FONT}},
+            "xaxis": {"automargin": True, **(xaxis or {})},
+            "yaxis": {"automargin": True, **(yaxis or {})},
+            **layout,
+        },
     )
-    fig.update_xaxes(automargin=True)
-    fig.update_yaxes(automargin=True)
-    return fig
+
+
+def _marker_line(
+    *, x: float | None = None, y: float | None = None, text: str, dash: str, colour: str
+):
+    """A vertical (x) or horizontal (y) reference line with its label, as
+    layout shapes and annotations (what add_vline/add_hline would add)."""
+    if x is not None:
+        shape = {"type": "line", "x0": x, "x1": x, "y0": 0, "y1": 1, "xref": "x", "yref": "paper"}
+        note = {"x": x, "y": 1, "xref": "x", "yref": "paper", "yanchor": "bottom"}
+    else:
+        shape = {"type": "line", "x0": 0, "x1": 1, "y0": y, "y1": y, "xref": "paper", "yref": "y"}
+        note = {
+            "x": 0,
+            "y": y,
+            "xref": "paper",
+            "yref": "y",
+            "xanchor": "left",
+            "yanchor": "bottom",
+        }
+    shape["line"] = {"dash": dash, "color": colour}
+    return [shape], [{**note, "text": text, "showarrow": False}]
 
 
 def _hover(label: str, unit: str = "", field: str = "%{customdata}") -> str:
@@ -76,31 +111,29 @@ def progress_heatmap(
             text_row.append(_cell_hover(indicator, progress))
         z.append(z_row)
         text.append(text_row)
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=[indicator.name for indicator in indicators],
-            y=[region.name for region in rows],
-            text=text,
-            hovertemplate="%{y} · %{x}<br>%{text}<extra></extra>",
-            zmin=0,
-            zmax=150,
-            colorscale=[
-                [0.0, STATUS_COLOURS[Status.SERIOUSLY_BEHIND]],
-                [0.8 / 1.5, STATUS_COLOURS[Status.BEHIND]],
-                [1.0 / 1.5, "#7fc97f"],
-                [1.0, STATUS_COLOURS[Status.DONE]],
-            ],
-            colorbar={"title": {"text": _("相对序时")}, "ticksuffix": "%"},
-            xgap=2,
-            ygap=2,
-        )
+    heatmap = go.Heatmap(
+        z=z,
+        x=[indicator.name for indicator in indicators],
+        y=[region.name for region in rows],
+        text=text,
+        hovertemplate="%{y} · %{x}<br>%{text}<extra></extra>",
+        zmin=0,
+        zmax=150,
+        colorscale=[
+            [0.0, STATUS_COLOURS[Status.SERIOUSLY_BEHIND]],
+            [0.8 / 1.5, STATUS_COLOURS[Status.BEHIND]],
+            [1.0 / 1.5, "#7fc97f"],
+            [1.0, STATUS_COLOURS[Status.DONE]],
+        ],
+        colorbar={"title": {"text": _("相对序时")}, "ticksuffix": "%"},
+        xgap=2,
+        ygap=2,
     )
-    fig.update_yaxes(autorange="reversed")
-    return _layout(
-        fig,
+    return _figure(
+        [heatmap],
         title=title or _("各乡镇进度热力图(实际 ÷ 序时进度)"),
         height=max(320, 60 + 34 * len(rows)),
+        yaxis={"autorange": "reversed"},
     )
 
 
@@ -139,37 +172,37 @@ def completion_bars(
         else _("无数据")
         for p in progresses
     ]
-    fig = go.Figure(
-        [
-            go.Bar(
-                x=completion,
-                y=labels,
-                orientation="h",
-                marker_color=colours,
-                name=_("完成率"),
-                hovertext=hover,
-                hovertemplate="%{y}<br>%{hovertext}<extra></extra>",
-                texttemplate="%{x:.1f}%",
-                textposition="auto",
-            ),
-        ]
-    )
+    traces = [
+        go.Bar(
+            x=completion,
+            y=labels,
+            orientation="h",
+            marker_color=colours,
+            name=_("完成率"),
+            hovertext=hover,
+            hovertemplate="%{y}<br>%{hovertext}<extra></extra>",
+            texttemplate="%{x:.1f}%",
+            textposition="auto",
+        ),
+    ]
+    shapes, notes = [], []
     share = next((p.expected_share for p in progresses if p is not None), None)
     if share is not None:
-        fig.add_vline(
+        shapes, notes = _marker_line(
             x=percent_number(share),
-            line_dash="dash",
-            line_color=EXPECTED_COLOUR,
-            annotation_text=_("序时 %(share)s") % {"share": format_percent(share)},
-            annotation_position="top",
+            text=_("序时 %(share)s") % {"share": format_percent(share)},
+            dash="dash",
+            colour=EXPECTED_COLOUR,
         )
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(ticksuffix="%", rangemode="tozero")
-    return _layout(
-        fig,
+    return _figure(
+        traces,
         title=f"{title}({period.label})",
         height=max(300, 80 + 30 * len(labels)),
         showlegend=False,
+        xaxis={"ticksuffix": "%", "rangemode": "tozero"},
+        yaxis={"autorange": "reversed"},
+        shapes=shapes,
+        annotations=notes,
     )
 
 
@@ -181,46 +214,47 @@ def actual_vs_target(
     names = [name for name, _p in column]
     unit = indicator.unit
     places = indicator.decimal_places
-    fig = go.Figure(
-        [
-            go.Bar(
-                x=names,
-                y=[_num(p.annual_target) for _n, p in column],
-                name=_("年度目标"),
-                marker_color=TARGET_COLOUR,
-                customdata=[format_value(p.annual_target, places) for _n, p in column],
-                hovertemplate=_hover(_("年度目标"), unit),
-            ),
-            go.Bar(
-                x=names,
-                y=[_num(p.ytd_actual) for _n, p in column],
-                name=_("累计完成"),
-                marker_color=[STATUS_COLOURS[Status(p.status)] for _n, p in column],
-                customdata=[
-                    [format_value(p.ytd_actual, places), format_percent(p.completion)]
-                    for _n, p in column
-                ],
-                hovertemplate="%{x}<br>"
-                + _("累计完成")
-                + " %{customdata[0]} "
-                + unit
-                + " (%{customdata[1]})<extra></extra>",
-            ),
-            go.Scatter(
-                x=names,
-                y=[_num(p.expected_value) for _n, p in column],
-                name=_("序时进度"),
-                mode="markers",
-                marker={"symbol": "line-ew-open", "size": 28, "line": {"width": 3}},
-                marker_color=EXPECTED_COLOUR,
-                customdata=[format_value(p.expected_value, places) for _n, p in column],
-                hovertemplate=_hover(_("序时进度"), unit),
-            ),
-        ]
+    traces = [
+        go.Bar(
+            x=names,
+            y=[_num(p.annual_target) for _n, p in column],
+            name=_("年度目标"),
+            marker_color=TARGET_COLOUR,
+            customdata=[format_value(p.annual_target, places) for _n, p in column],
+            hovertemplate=_hover(_("年度目标"), unit),
+        ),
+        go.Bar(
+            x=names,
+            y=[_num(p.ytd_actual) for _n, p in column],
+            name=_("累计完成"),
+            marker_color=[STATUS_COLOURS[Status(p.status)] for _n, p in column],
+            customdata=[
+                [format_value(p.ytd_actual, places), format_percent(p.completion)]
+                for _n, p in column
+            ],
+            hovertemplate="%{x}<br>"
+            + _("累计完成")
+            + " %{customdata[0]} "
+            + unit
+            + " (%{customdata[1]})<extra></extra>",
+        ),
+        go.Scatter(
+            x=names,
+            y=[_num(p.expected_value) for _n, p in column],
+            name=_("序时进度"),
+            mode="markers",
+            marker={"symbol": "line-ew-open", "size": 28, "line": {"width": 3}},
+            marker_color=EXPECTED_COLOUR,
+            customdata=[format_value(p.expected_value, places) for _n, p in column],
+            hovertemplate=_hover(_("序时进度"), unit),
+        ),
+    ]
+    return _figure(
+        traces,
+        title=_("%(year)s年累计完成与目标") % {"year": period.year},
+        barmode="overlay",
+        yaxis={"title": {"text": unit}},
     )
-    fig.update_layout(barmode="overlay")
-    fig.update_yaxes(title_text=unit)
-    return _layout(fig, title=_("%(year)s年累计完成与目标") % {"year": period.year})
 
 
 def gap_ranking(
@@ -233,32 +267,30 @@ def gap_ranking(
         reverse=True,
     )
     places = indicator.decimal_places
-    fig = go.Figure(
-        go.Bar(
-            x=[_num(p.gap_to_target) for _n, p in owing],
-            y=[name for name, _p in owing],
-            orientation="h",
-            marker_color=[STATUS_COLOURS[Status(p.status)] for _n, p in owing],
-            customdata=[
-                [format_value(p.gap_to_target, places), format_value(p.needed_per_quarter, places)]
-                for _n, p in owing
-            ],
-            hovertemplate="%{y}<br>"
-            + _("距年度目标还差")
-            + " %{customdata[0]} "
-            + indicator.unit
-            + "<br>"
-            + _("剩余每季度需完成")
-            + " %{customdata[1]}<extra></extra>",
-        )
+    bars = go.Bar(
+        x=[_num(p.gap_to_target) for _n, p in owing],
+        y=[name for name, _p in owing],
+        orientation="h",
+        marker_color=[STATUS_COLOURS[Status(p.status)] for _n, p in owing],
+        customdata=[
+            [format_value(p.gap_to_target, places), format_value(p.needed_per_quarter, places)]
+            for _n, p in owing
+        ],
+        hovertemplate="%{y}<br>"
+        + _("距年度目标还差")
+        + " %{customdata[0]} "
+        + indicator.unit
+        + "<br>"
+        + _("剩余每季度需完成")
+        + " %{customdata[1]}<extra></extra>",
     )
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title_text=indicator.unit, rangemode="tozero")
-    return _layout(
-        fig,
+    return _figure(
+        [bars],
         title=_("%(year)s年距目标缺口排名") % {"year": period.year},
         height=max(300, 80 + 30 * len(owing)),
         showlegend=False,
+        xaxis={"title": {"text": indicator.unit}, "rangemode": "tozero"},
+        yaxis={"autorange": "reversed"},
     )
 
 
@@ -298,9 +330,9 @@ def cumulative_lines(
                 "<extra></extra>",
             )
         )
-    fig = go.Figure(traces)
-    fig.update_yaxes(title_text=indicator.unit, rangemode="tozero")
-    return _layout(fig, title=title)
+    return _figure(
+        traces, title=title, yaxis={"title": {"text": indicator.unit}, "rangemode": "tozero"}
+    )
 
 
 def plan_to_date_bars(
@@ -310,50 +342,53 @@ def plan_to_date_bars(
     expected value as a marker and the high line (高线) where the plan has one."""
     places = indicator.decimal_places
     names = [name for name, _p in rows]
-    fig = go.Figure(
-        [
-            go.Bar(
-                x=names,
-                y=[_num(p.plan_target) for _n, p in rows],
-                name=_("计划期目标"),
-                marker_color=TARGET_COLOUR,
-                customdata=[format_value(p.plan_target, places) for _n, p in rows],
-                hovertemplate="%{x}<br>" + _("计划期目标") + " %{customdata}<extra></extra>",
-            ),
-            go.Bar(
-                x=names,
-                y=[_num(p.plan_actual) for _n, p in rows],
-                name=_("计划期累计完成"),
-                marker_color=[STATUS_COLOURS[Status(p.plan_status)] for _n, p in rows],
-                customdata=[
-                    [format_value(p.plan_actual, places), format_percent(p.plan_completion)]
-                    for _n, p in rows
-                ],
-                hovertemplate="%{x}<br>"
-                + _("计划期累计完成")
-                + " %{customdata[0]} (%{customdata[1]})<extra></extra>",
-            ),
-            go.Scatter(
-                x=names,
-                y=[_num(p.plan_expected) for _n, p in rows],
-                name=_("计划期序时进度"),
-                mode="markers",
-                marker={"symbol": "line-ew-open", "size": 28, "line": {"width": 3}},
-                marker_color=EXPECTED_COLOUR,
-                customdata=[format_value(p.plan_expected, places) for _n, p in rows],
-                hovertemplate="%{x}<br>" + _("计划期序时进度") + " %{customdata}<extra></extra>",
-            ),
-        ]
-    )
+    traces = [
+        go.Bar(
+            x=names,
+            y=[_num(p.plan_target) for _n, p in rows],
+            name=_("计划期目标"),
+            marker_color=TARGET_COLOUR,
+            customdata=[format_value(p.plan_target, places) for _n, p in rows],
+            hovertemplate="%{x}<br>" + _("计划期目标") + " %{customdata}<extra></extra>",
+        ),
+        go.Bar(
+            x=names,
+            y=[_num(p.plan_actual) for _n, p in rows],
+            name=_("计划期累计完成"),
+            marker_color=[STATUS_COLOURS[Status(p.plan_status)] for _n, p in rows],
+            customdata=[
+                [format_value(p.plan_actual, places), format_percent(p.plan_completion)]
+                for _n, p in rows
+            ],
+            hovertemplate="%{x}<br>"
+            + _("计划期累计完成")
+            + " %{customdata[0]} (%{customdata[1]})<extra></extra>",
+        ),
+        go.Scatter(
+            x=names,
+            y=[_num(p.plan_expected) for _n, p in rows],
+            name=_("计划期序时进度"),
+            mode="markers",
+            marker={"symbol": "line-ew-open", "size": 28, "line": {"width": 3}},
+            marker_color=EXPECTED_COLOUR,
+            customdata=[format_value(p.plan_expected, places) for _n, p in rows],
+            hovertemplate="%{x}<br>" + _("计划期序时进度") + " %{customdata}<extra></extra>",
+        ),
+    ]
+    shapes, notes = [], []
     stretch = next((p.stretch_target for _n, p in rows if p.stretch_target is not None), None)
     if stretch is not None:
-        fig.add_hline(
+        shapes, notes = _marker_line(
             y=float(stretch),
-            line_dash="dot",
-            line_color=STATUS_COLOURS[Status.DONE],
-            annotation_text=_("高线 %(value)s") % {"value": format_value(stretch, places)},
-            annotation_position="top left",
+            text=_("高线 %(value)s") % {"value": format_value(stretch, places)},
+            dash="dot",
+            colour=STATUS_COLOURS[Status.DONE],
         )
-    fig.update_layout(barmode="overlay")
-    fig.update_yaxes(title_text=indicator.unit)
-    return _layout(fig, title=_("计划期(截至%(period)s)累计完成") % {"period": period.label})
+    return _figure(
+        traces,
+        title=_("计划期(截至%(period)s)累计完成") % {"period": period.label},
+        barmode="overlay",
+        yaxis={"title": {"text": indicator.unit}},
+        shapes=shapes,
+        annotations=notes,
+    )
