@@ -14,6 +14,7 @@ from django.core.management import call_command
 from regions.models import Membership, Region
 from regions.roles import GROUP_NAMES, Role
 from regions.services import ensure_role_groups
+from reports.demo import seed_demo
 from targets.models import Plan
 
 PASSWORD = "correct-horse-battery-9"
@@ -31,6 +32,14 @@ def plan(db) -> Plan:
     """The Pingyang 2025–2027 plan, loaded from the project's fixture."""
     call_command("loaddata", "pingyang_2025_2027", verbosity=0)
     return Plan.objects.get()
+
+
+@pytest.fixture
+def demo(plan) -> Plan:
+    """The Pingyang plan with demo figures for 2025 Q1 – 2026 Q3."""
+    seed_demo(plan, accounts=False)
+    plan.refresh_from_db()
+    return plan
 
 
 @pytest.fixture

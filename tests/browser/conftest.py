@@ -19,7 +19,6 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings as django_settings
 
-from reports.demo import seed_demo
 from tests.conftest import PASSWORD
 
 # Playwright's sync API runs an event loop in the test's thread; Django would
@@ -78,14 +77,6 @@ def static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-
-
-@pytest.fixture
-def demo(plan):
-    """The Pingyang plan with demo figures for 2025 Q1 – 2026 Q3."""
-    seed_demo(plan, accounts=False)
-    plan.refresh_from_db()
-    return plan
 
 
 @dataclass
