@@ -19,14 +19,16 @@ from simple_history.utils import bulk_create_with_history
 from regions.models import Region
 from targets.models import Indicator, Plan, Target
 from targets.workbook import (
+    PlanWorkbookError,
+    read_plan_workbook,
+)
+from targets.workbook_format import (
     IndicatorData,
     PlanData,
-    PlanWorkbookError,
     RegionData,
     TargetData,
-    read_plan_workbook,
-    write_plan_workbook,
 )
+from targets.workbook_write import write_plan_workbook
 
 # What a plan consists of; anything else hanging off it (reported figures, closed
 # quarters, township officials' memberships…) is work that --replace must not delete.

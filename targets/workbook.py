@@ -1,4 +1,5 @@
-"""The plan as an Excel workbook: read it into plain data, write plain data to it.
+"""The plan as an Excel workbook: read it into plain data (the writer is
+``targets.workbook_write``, the format ``targets.workbook_format``).
 
 No database here. ``read_plan_workbook`` returns a ``PlanData`` or raises
 ``PlanWorkbookError`` carrying every problem found, each message naming the sheet,
@@ -9,19 +10,41 @@ names are the file format, so they are deliberately not translated.
 from __future__ import annotations
 
 import io
-import re
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
 
-from django.core.validators import slug_re
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from openpyxl import load_workbook
 
-from targets.choices import MAX_DECIMAL_PLACES, VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS
+from targets.choices import MAX_DECIMAL_PLACES
+from targets.workbook_cells import (
+    BadCell,
+    PlanWorkbookError,
+    Problems,
+    _code,
+    amount,
+    integer,
+    text,
+    yes_no,
+)
+from targets.workbook_format import (
+    INDICATOR_COLUMNS,
+    PLAN_KEYS,
+    REGION_COLUMNS,
+    SHEET_ANNEX1,
+    SHEET_ANNEX2,
+    SHEET_INDICATORS,
+    SHEET_PLAN,
+    SHEET_REGIONS,
+    SHEETS,
+    IndicatorData,
+    PlanData,
+    RegionData,
+    TargetData,
+    parse_slot,
+)
 from targets.xlsx_safety import (
     UNCACHED_FORMULA,
     Loc,
@@ -30,13 +53,6 @@ from targets.xlsx_safety import (
     check_archive,
     normalize,
 )
-
-SHEET_PLAN, SHEET_INDICATORS, SHEET_REGIONS = "计划", "指标", "区域"
-SHEET_ANNEX1, SHEET_ANNEX2 = "附件1", "附件2"
-SHEETS = (SHEET_PLAN, SHEET_INDICATORS, SHEET_REGIONS, SHEET_ANNEX1, SHEET_ANNEX2)
-PLAN_KEYS = ("计划名称", "文号", "全县名称", "起始年份", "结束年份")
-INDICATOR_COLUMNS = ("序号", "代码", "指标名称", "附件2名称", "单位", "小数位数", "按区域分解")
-REGION_COLUMNS = ("序号", "代码", "名称")
 
 # Untrusted uploads: a real plan workbook is a few dozen kilobytes.
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -49,177 +65,6 @@ LIMITS = XlsxLimits(
     max_columns=MAX_COLUMNS,
 )
 HEADER_SEARCH_ROWS = 10  # the header may sit below a title row, as in the annexes
-MAX_MESSAGES = 50
-MAX_VALUE = Decimal(10) ** (VALUE_MAX_DIGITS - VALUE_DECIMAL_PLACES)
-
-YEAR_RE = re.compile(r"(\d{4})年?(?:建设任务|任务|目标)?")
-STRETCH_RE = re.compile(r"(\d{4})年?高线")
-TOTAL_RE = re.compile(r"(?:总计|合计)(高线)?")
-
-
-@dataclass(frozen=True)
-class IndicatorData:
-    code: str
-    name: str
-    alt_name: str = ""
-    unit: str = ""
-    decimal_places: int = 0
-    by_region: bool = True
-    order: int = 0
-
-    @property
-    def labels(self) -> set[str]:
-        """Every way the annexes may name it, normalized."""
-        names = (self.name, self.alt_name)
-        return {normalize(label) for n in names if n for label in (n, label_of(n, self.unit))}
-
-
-@dataclass(frozen=True)
-class RegionData:
-    code: str
-    name: str
-    order: int = 0
-
-
-@dataclass(frozen=True)
-class TargetData:
-    """``region_code`` None: the county; ``year`` None: the whole plan (总计)."""
-
-    indicator_code: str
-    region_code: str | None
-    year: int | None
-    value: Decimal
-    stretch_value: Decimal | None = None
-
-
-@dataclass(frozen=True)
-class PlanData:
-    name: str
-    first_year: int
-    last_year: int
-    document_number: str = ""
-    county_name: str = "全县"
-    indicators: tuple[IndicatorData, ...] = ()
-    regions: tuple[RegionData, ...] = ()
-    targets: tuple[TargetData, ...] = ()
-
-    @property
-    def years(self) -> list[int]:
-        return list(range(self.first_year, self.last_year + 1))
-
-
-class PlanWorkbookError(Exception):
-    """The workbook cannot be imported; ``messages`` says where and why, in Chinese."""
-
-    def __init__(self, messages: list[str]):
-        if len(messages) > MAX_MESSAGES:
-            more = _("……另有 %(count)d 个问题未列出。") % {"count": len(messages) - MAX_MESSAGES}
-            messages = [*messages[:MAX_MESSAGES], more]
-        self.messages = messages
-        super().__init__("\n".join(messages))
-
-
-# ---------------------------------------------------------------- cells
-
-
-class BadCell(Exception):
-    pass
-
-
-@dataclass
-class Problems:
-    messages: list[str] = field(default_factory=list)
-
-    def add(self, loc: Loc, message: str, **params: object) -> None:
-        self.messages.append(loc.says(message % params if params else message))
-
-    def raise_if_any(self) -> None:
-        if self.messages:
-            raise PlanWorkbookError(self.messages)
-
-
-def label_of(name: str, unit: str) -> str:
-    """How the annexes print an indicator: 新增孵化空间面积(万平方米)."""
-    return f"{name}({unit})" if unit else name
-
-
-def parse_slot(header: str) -> tuple[int | None, bool] | None:
-    """A normalized annex header → (year, or None for 总计; is it a stretch column)."""
-    if match := YEAR_RE.fullmatch(header):
-        return int(match[1]), False
-    if match := STRETCH_RE.fullmatch(header):
-        return int(match[1]), True
-    if match := TOTAL_RE.fullmatch(header):
-        return None, bool(match[1])
-    return None
-
-
-def slot_header(year: int | None, stretch: bool, *, annex2: bool = False) -> str:
-    base = ("总计" if year is None else f"{year}年") + ("高线" if stretch else "")
-    return f"{base}建设任务" if annex2 and year is not None and not stretch else base
-
-
-def _plain(value: object) -> object:
-    if value is UNCACHED_FORMULA:
-        raise BadCell(_("公式没有计算结果;请在 Excel 中重新计算并保存,或直接填写数值"))
-    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal | None):
-        raise BadCell(_("无法识别的单元格内容“%(value)s”") % {"value": value})
-    return value
-
-
-def text(value: object, max_length: int, *, required: bool = True) -> str:
-    value = _plain(value)
-    result = normalize(value) if isinstance(value, int | float) else str(value or "").strip()
-    if required and not result:
-        raise BadCell(_("不能为空"))
-    if len(result) > max_length:
-        raise BadCell(_("不能超过 %(count)d 个字") % {"count": max_length})
-    return result
-
-
-def integer(value: object, low: int, high: int) -> int:
-    digits = normalize(_plain(value)).removesuffix("年")
-    if not digits.isdigit() or not low <= int(digits) <= high:
-        message = _("应为 %(low)d 到 %(high)d 之间的整数,而不是“%(value)s”")
-        raise BadCell(message % {"low": low, "high": high, "value": digits})
-    return int(digits)
-
-
-def yes_no(value: object) -> bool:
-    answer = value if isinstance(value, bool) else normalize(_plain(value))
-    if answer not in ("是", "否", True, False):
-        raise BadCell(_("应填“是”或“否”,而不是“%(value)s”") % {"value": answer})
-    return answer in ("是", True)
-
-
-def amount(value: object, decimal_places: int) -> Decimal | None:
-    """A target value as Decimal, or None for an empty cell."""
-    value = _plain(value)
-    if value is None or normalize(value) == "":
-        return None
-    # str() of a float is its shortest repr: 0.35 stays 0.35, not 0.34999…
-    raw = normalize(value).replace(",", "") if isinstance(value, str) else str(value)
-    try:
-        number = Decimal(raw)
-    except InvalidOperation:
-        number = None
-    if number is None or not number.is_finite():
-        raise BadCell(_("“%(value)s”不是数字") % {"value": value})
-    if number < 0:
-        raise BadCell(_("不能为负数(%(value)s)") % {"value": raw})
-    if number >= MAX_VALUE:
-        raise BadCell(_("数值过大(%(value)s)") % {"value": raw})
-    if number != number.quantize(Decimal(1).scaleb(-decimal_places)):
-        message = _("%(value)s 的小数位数超过该指标允许的 %(places)d 位")
-        raise BadCell(message % {"value": raw, "places": decimal_places})
-    return number
-
-
-def _code(value: object) -> str:
-    code = text(value, 40)
-    if not slug_re.fullmatch(code):
-        raise BadCell(_("代码“%(code)s”只能含字母、数字、连字符和下划线") % {"code": code})
-    return code
 
 
 # ---------------------------------------------------------------- reading
@@ -640,113 +485,3 @@ def _read_annex2(sheet, plan, indicators, regions, problems, cells) -> list[tupl
             if normalize(region.name) not in seen:
                 problems.add(Loc(sheet.title), _("缺少区域“%(name)s”的行"), name=region.name)
     return county_row
-
-
-# ---------------------------------------------------------------- writing
-
-BOLD, CENTER = Font(bold=True), Alignment(horizontal="center", vertical="center", wrap_text=True)
-
-
-def write_plan_workbook(plan: PlanData, destination: str | Path | BinaryIO) -> None:
-    """Write ``plan`` in the layout ``read_plan_workbook`` reads."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = SHEET_PLAN
-    values = (plan.name, plan.document_number, plan.county_name, plan.first_year, plan.last_year)
-    _table(sheet, [["项目", "内容"], *map(list, zip(PLAN_KEYS, values, strict=True))], [14, 60])
-    rows = [list(INDICATOR_COLUMNS)]
-    for n, i in enumerate(plan.indicators, start=1):
-        yes = "是" if i.by_region else "否"
-        rows.append([n, i.code, i.name, i.alt_name, i.unit, i.decimal_places, yes])
-    _table(book.create_sheet(SHEET_INDICATORS), rows, [6, 18, 30, 30, 10, 10, 12])
-    rows = [list(REGION_COLUMNS)] + [[n, r.code, r.name] for n, r in enumerate(plan.regions, 1)]
-    _table(book.create_sheet(SHEET_REGIONS), rows, [6, 18, 20])
-    found = {(t.indicator_code, t.region_code, t.year): t for t in plan.targets}
-    _write_annex1(book.create_sheet(SHEET_ANNEX1), plan, found)
-    _write_annex2(book.create_sheet(SHEET_ANNEX2), plan, found)
-    book.save(destination)
-
-
-def _put(sheet, row: int, column: int, value: object, *, header: bool = False) -> None:
-    if isinstance(value, Decimal):
-        value = int(value) if value == value.to_integral_value() else float(value)
-    cell = sheet.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # text, never a live formula
-    if header:
-        cell.font, cell.alignment = BOLD, CENTER
-
-
-def _table(sheet, rows: list[list[object]], widths: list[int]) -> None:
-    for r, values in enumerate(rows, start=1):
-        for c, value in enumerate(values, start=1):
-            _put(sheet, r, c, value, header=r == 1)
-    for c, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(c)].width = width
-
-
-def _merge(sheet, row: int, column: int, value: str, *, rows: int = 1, columns: int = 1) -> None:
-    _put(sheet, row, column, value, header=True)
-    if rows > 1 or columns > 1:
-        sheet.merge_cells(
-            start_row=row,
-            start_column=column,
-            end_row=row + rows - 1,
-            end_column=column + columns - 1,
-        )
-
-
-def _slots(plan: PlanData, targets: list[TargetData], totals: bool) -> list[tuple]:
-    """Year columns always; stretch and total columns only when some target has one."""
-    stretched = {t.year for t in targets if t.stretch_value is not None}
-    slots = [(year, False) for year in plan.years]
-    slots += [(year, True) for year in plan.years if year in stretched]
-    if totals or any(t.year is None for t in targets):
-        slots.append((None, False))
-    if None in stretched:
-        slots.append((None, True))
-    return slots
-
-
-def _slot_value(target: TargetData | None, stretch: bool) -> Decimal | None:
-    if target is None:
-        return None
-    return target.stretch_value if stretch else target.value
-
-
-def _write_annex1(sheet, plan: PlanData, found: dict) -> None:
-    slots = _slots(plan, [t for t in plan.targets if t.region_code is None], totals=True)
-    title = f"附件1 建设任务指标({plan.first_year}—{plan.last_year}年)"
-    _merge(sheet, 1, 1, title, columns=2 + len(slots))
-    for c, value in enumerate(["序号", "指标名称"] + [slot_header(*s) for s in slots], start=1):
-        _put(sheet, 2, c, value, header=True)
-    for r, indicator in enumerate(plan.indicators, start=3):
-        _put(sheet, r, 1, r - 2)
-        _put(sheet, r, 2, label_of(indicator.name, indicator.unit))
-        for c, (year, stretch) in enumerate(slots, start=3):
-            _put(sheet, r, c, _slot_value(found.get((indicator.code, None, year)), stretch))
-    sheet.column_dimensions["B"].width = 36
-    sheet.freeze_panes = "C3"
-
-
-def _write_annex2(sheet, plan: PlanData, found: dict) -> None:
-    broken_down = [i for i in plan.indicators if i.by_region]
-    slots = _slots(plan, [t for t in plan.targets if t.region_code], totals=False)
-    slots, count = (slots if broken_down else []), len(broken_down)
-    title = f"附件2 建设任务分解表({plan.first_year}—{plan.last_year}年)"
-    _merge(sheet, 1, 1, title, columns=1 + len(slots) * count)
-    _merge(sheet, 2, 1, "区域", rows=2)
-    for s, slot in enumerate(slots):
-        _merge(sheet, 2, 2 + s * count, slot_header(*slot, annex2=True), columns=count)
-        for k, indicator in enumerate(broken_down):
-            label = label_of(indicator.alt_name or indicator.name, indicator.unit)
-            _put(sheet, 3, 2 + s * count + k, label, header=True)
-    places = [(r.code, r.name) for r in plan.regions] + [(None, plan.county_name)]
-    for r, (region_code, name) in enumerate(places, start=4):
-        _put(sheet, r, 1, name, header=region_code is None)
-        for s, (year, stretch) in enumerate(slots):
-            for k, indicator in enumerate(broken_down):
-                target = found.get((indicator.code, region_code, year))
-                _put(sheet, r, 2 + s * count + k, _slot_value(target, stretch))
-    sheet.column_dimensions["A"].width = 12
-    sheet.freeze_panes = "B4"

@@ -1,0 +1,106 @@
+"""Reading one cell of a plan workbook into a checked value, and collecting
+every problem with its sheet, row and column (``Problems``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.validators import slug_re
+from django.utils.translation import gettext as _
+
+from targets.choices import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS
+from targets.xlsx_safety import UNCACHED_FORMULA, Loc, normalize
+
+MAX_MESSAGES = 50
+MAX_VALUE = Decimal(10) ** (VALUE_MAX_DIGITS - VALUE_DECIMAL_PLACES)
+
+
+class PlanWorkbookError(Exception):
+    """The workbook cannot be imported; ``messages`` says where and why, in Chinese."""
+
+    def __init__(self, messages: list[str]):
+        if len(messages) > MAX_MESSAGES:
+            more = _("……另有 %(count)d 个问题未列出。") % {"count": len(messages) - MAX_MESSAGES}
+            messages = [*messages[:MAX_MESSAGES], more]
+        self.messages = messages
+        super().__init__("\n".join(messages))
+
+
+class BadCell(Exception):
+    pass
+
+
+@dataclass
+class Problems:
+    messages: list[str] = field(default_factory=list)
+
+    def add(self, loc: Loc, message: str, **params: object) -> None:
+        self.messages.append(loc.says(message % params if params else message))
+
+    def raise_if_any(self) -> None:
+        if self.messages:
+            raise PlanWorkbookError(self.messages)
+
+
+def _plain(value: object) -> object:
+    if value is UNCACHED_FORMULA:
+        raise BadCell(_("公式没有计算结果;请在 Excel 中重新计算并保存,或直接填写数值"))
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal | None):
+        raise BadCell(_("无法识别的单元格内容“%(value)s”") % {"value": value})
+    return value
+
+
+def text(value: object, max_length: int, *, required: bool = True) -> str:
+    value = _plain(value)
+    result = normalize(value) if isinstance(value, int | float) else str(value or "").strip()
+    if required and not result:
+        raise BadCell(_("不能为空"))
+    if len(result) > max_length:
+        raise BadCell(_("不能超过 %(count)d 个字") % {"count": max_length})
+    return result
+
+
+def integer(value: object, low: int, high: int) -> int:
+    digits = normalize(_plain(value)).removesuffix("年")
+    if not digits.isdigit() or not low <= int(digits) <= high:
+        message = _("应为 %(low)d 到 %(high)d 之间的整数,而不是“%(value)s”")
+        raise BadCell(message % {"low": low, "high": high, "value": digits})
+    return int(digits)
+
+
+def yes_no(value: object) -> bool:
+    answer = value if isinstance(value, bool) else normalize(_plain(value))
+    if answer not in ("是", "否", True, False):
+        raise BadCell(_("应填“是”或“否”,而不是“%(value)s”") % {"value": answer})
+    return answer in ("是", True)
+
+
+def amount(value: object, decimal_places: int) -> Decimal | None:
+    """A target value as Decimal, or None for an empty cell."""
+    value = _plain(value)
+    if value is None or normalize(value) == "":
+        return None
+    # str() of a float is its shortest repr: 0.35 stays 0.35, not 0.34999…
+    raw = normalize(value).replace(",", "") if isinstance(value, str) else str(value)
+    try:
+        number = Decimal(raw)
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        raise BadCell(_("“%(value)s”不是数字") % {"value": value})
+    if number < 0:
+        raise BadCell(_("不能为负数(%(value)s)") % {"value": raw})
+    if number >= MAX_VALUE:
+        raise BadCell(_("数值过大(%(value)s)") % {"value": raw})
+    if number != number.quantize(Decimal(1).scaleb(-decimal_places)):
+        message = _("%(value)s 的小数位数超过该指标允许的 %(places)d 位")
+        raise BadCell(message % {"value": raw, "places": decimal_places})
+    return number
+
+
+def _code(value: object) -> str:
+    code = text(value, 40)
+    if not slug_re.fullmatch(code):
+        raise BadCell(_("代码“%(code)s”只能含字母、数字、连字符和下划线") % {"code": code})
+    return code

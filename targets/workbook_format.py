@@ -1,0 +1,96 @@
+"""The plan workbook's format: its sheets and columns, the plain data it holds
+(``PlanData``), and how annex headers name years. Shared by the reader
+(``targets.workbook``) and the writer (``targets.workbook_write``); no
+database. Sheet and header names are the file format, so they are
+deliberately not translated."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from targets.xlsx_safety import normalize
+
+SHEET_PLAN, SHEET_INDICATORS, SHEET_REGIONS = "计划", "指标", "区域"
+SHEET_ANNEX1, SHEET_ANNEX2 = "附件1", "附件2"
+SHEETS = (SHEET_PLAN, SHEET_INDICATORS, SHEET_REGIONS, SHEET_ANNEX1, SHEET_ANNEX2)
+PLAN_KEYS = ("计划名称", "文号", "全县名称", "起始年份", "结束年份")
+INDICATOR_COLUMNS = ("序号", "代码", "指标名称", "附件2名称", "单位", "小数位数", "按区域分解")
+REGION_COLUMNS = ("序号", "代码", "名称")
+
+YEAR_RE = re.compile(r"(\d{4})年?(?:建设任务|任务|目标)?")
+STRETCH_RE = re.compile(r"(\d{4})年?高线")
+TOTAL_RE = re.compile(r"(?:总计|合计)(高线)?")
+
+
+@dataclass(frozen=True)
+class IndicatorData:
+    code: str
+    name: str
+    alt_name: str = ""
+    unit: str = ""
+    decimal_places: int = 0
+    by_region: bool = True
+    order: int = 0
+
+    @property
+    def labels(self) -> set[str]:
+        """Every way the annexes may name it, normalized."""
+        names = (self.name, self.alt_name)
+        return {normalize(label) for n in names if n for label in (n, label_of(n, self.unit))}
+
+
+@dataclass(frozen=True)
+class RegionData:
+    code: str
+    name: str
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class TargetData:
+    """``region_code`` None: the county; ``year`` None: the whole plan (总计)."""
+
+    indicator_code: str
+    region_code: str | None
+    year: int | None
+    value: Decimal
+    stretch_value: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class PlanData:
+    name: str
+    first_year: int
+    last_year: int
+    document_number: str = ""
+    county_name: str = "全县"
+    indicators: tuple[IndicatorData, ...] = ()
+    regions: tuple[RegionData, ...] = ()
+    targets: tuple[TargetData, ...] = ()
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.first_year, self.last_year + 1))
+
+
+def label_of(name: str, unit: str) -> str:
+    """How the annexes print an indicator: 新增孵化空间面积(万平方米)."""
+    return f"{name}({unit})" if unit else name
+
+
+def parse_slot(header: str) -> tuple[int | None, bool] | None:
+    """A normalized annex header → (year, or None for 总计; is it a stretch column)."""
+    if match := YEAR_RE.fullmatch(header):
+        return int(match[1]), False
+    if match := STRETCH_RE.fullmatch(header):
+        return int(match[1]), True
+    if match := TOTAL_RE.fullmatch(header):
+        return None, bool(match[1])
+    return None
+
+
+def slot_header(year: int | None, stretch: bool, *, annex2: bool = False) -> str:
+    base = ("总计" if year is None else f"{year}年") + ("高线" if stretch else "")
+    return f"{base}建设任务" if annex2 and year is not None and not stretch else base
