@@ -7,6 +7,7 @@ draws it. Labels are translated here, hover text carries exact values and units.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 import plotly.graph_objects as go
@@ -84,9 +85,9 @@ def _marker_line(
     return [shape], [{**note, "text": text, "showarrow": False}]
 
 
-def _hover(label: str, unit: str = "", field: str = "%{customdata}") -> str:
+def _hover(label: str, unit: str = "", field: str = "%{customdata}", extra: str = "") -> str:
     """'昆阳<br>年度目标 16 万平方米' for a bar's hover box."""
-    return f"%{{x}}<br>{label} {field} {unit}<extra></extra>"
+    return f"%{{x}}<br>{label} {field} {unit}{extra}<extra></extra>"
 
 
 def _num(value: Decimal | None) -> float | None:
@@ -206,54 +207,89 @@ def completion_bars(
     )
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """Which ``Progress`` fields a target-vs-actual chart draws, and their names."""
+
+    target: str
+    actual: str
+    completion: str
+    status: str
+    expected: str
+    target_label: str
+    actual_label: str
+    expected_label: str
+
+
+def _target_actual_expected(
+    indicator: IndicatorInfo, rows: list[tuple[str, Progress]], reading: _Reading
+) -> list:
+    """Per subject: the target as a grey bar, the actual over it coloured by
+    status, and the 序时 expected value as a marker — the same picture for the
+    year and for the whole plan."""
+    names = [name for name, _p in rows]
+    unit, places = indicator.unit, indicator.decimal_places
+
+    def values(field: str) -> list:
+        return [getattr(p, field) for _n, p in rows]
+
+    return [
+        go.Bar(
+            x=names,
+            y=[_num(v) for v in values(reading.target)],
+            name=reading.target_label,
+            marker_color=TARGET_COLOUR,
+            customdata=[format_value(v, places) for v in values(reading.target)],
+            hovertemplate=_hover(reading.target_label, unit),
+        ),
+        go.Bar(
+            x=names,
+            y=[_num(v) for v in values(reading.actual)],
+            name=reading.actual_label,
+            marker_color=[STATUS_COLOURS[Status(v)] for v in values(reading.status)],
+            customdata=[
+                [format_value(actual, places), format_percent(rate)]
+                for actual, rate in zip(
+                    values(reading.actual), values(reading.completion), strict=True
+                )
+            ],
+            hovertemplate=_hover(
+                reading.actual_label, unit, "%{customdata[0]}", extra=" (%{customdata[1]})"
+            ),
+        ),
+        go.Scatter(
+            x=names,
+            y=[_num(v) for v in values(reading.expected)],
+            name=reading.expected_label,
+            mode="markers",
+            marker={"symbol": "line-ew-open", "size": 28, "line": {"width": 3}},
+            marker_color=EXPECTED_COLOUR,
+            customdata=[format_value(v, places) for v in values(reading.expected)],
+            hovertemplate=_hover(reading.expected_label, unit),
+        ),
+    ]
+
+
 def actual_vs_target(
     indicator: IndicatorInfo, column: list[tuple[str, Progress]], period: Period
 ) -> go.Figure:
     """Year-to-date actual against the year's target per township, with the
     序时 expected value as a marker."""
-    names = [name for name, _p in column]
-    unit = indicator.unit
-    places = indicator.decimal_places
-    traces = [
-        go.Bar(
-            x=names,
-            y=[_num(p.annual_target) for _n, p in column],
-            name=_("年度目标"),
-            marker_color=TARGET_COLOUR,
-            customdata=[format_value(p.annual_target, places) for _n, p in column],
-            hovertemplate=_hover(_("年度目标"), unit),
-        ),
-        go.Bar(
-            x=names,
-            y=[_num(p.ytd_actual) for _n, p in column],
-            name=_("累计完成"),
-            marker_color=[STATUS_COLOURS[Status(p.status)] for _n, p in column],
-            customdata=[
-                [format_value(p.ytd_actual, places), format_percent(p.completion)]
-                for _n, p in column
-            ],
-            hovertemplate="%{x}<br>"
-            + _("累计完成")
-            + " %{customdata[0]} "
-            + unit
-            + " (%{customdata[1]})<extra></extra>",
-        ),
-        go.Scatter(
-            x=names,
-            y=[_num(p.expected_value) for _n, p in column],
-            name=_("序时进度"),
-            mode="markers",
-            marker={"symbol": "line-ew-open", "size": 28, "line": {"width": 3}},
-            marker_color=EXPECTED_COLOUR,
-            customdata=[format_value(p.expected_value, places) for _n, p in column],
-            hovertemplate=_hover(_("序时进度"), unit),
-        ),
-    ]
+    reading = _Reading(
+        "annual_target",
+        "ytd_actual",
+        "completion",
+        "status",
+        "expected_value",
+        _("年度目标"),
+        _("累计完成"),
+        _("序时进度"),
+    )
     return _figure(
-        traces,
+        _target_actual_expected(indicator, column, reading),
         title=_("%(year)s年累计完成与目标") % {"year": period.year},
         barmode="overlay",
-        yaxis={"title": {"text": unit}},
+        yaxis={"title": {"text": indicator.unit}},
     )
 
 
@@ -341,40 +377,17 @@ def plan_to_date_bars(
     """Plan-to-date actual against the whole plan's target, with the plan's
     expected value as a marker and the high line (高线) where the plan has one."""
     places = indicator.decimal_places
-    names = [name for name, _p in rows]
-    traces = [
-        go.Bar(
-            x=names,
-            y=[_num(p.plan_target) for _n, p in rows],
-            name=_("计划期目标"),
-            marker_color=TARGET_COLOUR,
-            customdata=[format_value(p.plan_target, places) for _n, p in rows],
-            hovertemplate="%{x}<br>" + _("计划期目标") + " %{customdata}<extra></extra>",
-        ),
-        go.Bar(
-            x=names,
-            y=[_num(p.plan_actual) for _n, p in rows],
-            name=_("计划期累计完成"),
-            marker_color=[STATUS_COLOURS[Status(p.plan_status)] for _n, p in rows],
-            customdata=[
-                [format_value(p.plan_actual, places), format_percent(p.plan_completion)]
-                for _n, p in rows
-            ],
-            hovertemplate="%{x}<br>"
-            + _("计划期累计完成")
-            + " %{customdata[0]} (%{customdata[1]})<extra></extra>",
-        ),
-        go.Scatter(
-            x=names,
-            y=[_num(p.plan_expected) for _n, p in rows],
-            name=_("计划期序时进度"),
-            mode="markers",
-            marker={"symbol": "line-ew-open", "size": 28, "line": {"width": 3}},
-            marker_color=EXPECTED_COLOUR,
-            customdata=[format_value(p.plan_expected, places) for _n, p in rows],
-            hovertemplate="%{x}<br>" + _("计划期序时进度") + " %{customdata}<extra></extra>",
-        ),
-    ]
+    reading = _Reading(
+        "plan_target",
+        "plan_actual",
+        "plan_completion",
+        "plan_status",
+        "plan_expected",
+        _("计划期目标"),
+        _("计划期累计完成"),
+        _("计划期序时进度"),
+    )
+    traces = _target_actual_expected(indicator, rows, reading)
     shapes, notes = [], []
     stretch = next((p.stretch_target for _n, p in rows if p.stretch_target is not None), None)
     if stretch is not None:
