@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import django_tables2 as tables
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reports.choices import Source
@@ -77,7 +78,7 @@ def target_changes(plan, region_id: int | None) -> list[ChangeRow]:
         .select_related("history_user", "indicator")
         .order_by("history_date", "history_id")
     )
-    return _rows(records, lambda r: f"{r.indicator.name} · {r.year or '总计'}")
+    return _rows(records, lambda r: f"{r.indicator.name} · {r.year or _('总计')}")
 
 
 class ChangeTable(BaseTable):
