@@ -1,23 +1,20 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from reports.demo import DEMO_PASSWORD, seed_demo
 from targets.models import Plan
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("创建演示账号(每种角色一个、每个乡镇一个)和虚构的季度数据。")
+    help = "创建演示账号(每种角色一个、每个乡镇一个)和虚构的季度数据。"
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--quarters", type=int, default=7, help=gettext_lazy("从计划首季度起的季度数")
-        )
+        parser.add_argument("--quarters", type=int, default=7, help="从计划首季度起的季度数")
         parser.add_argument(
             "--allow-production",
             action="store_true",
-            help=gettext_lazy("DEBUG 关闭时也执行(会创建已知密码的账号,慎用)"),
+            help="DEBUG 关闭时也执行(会创建已知密码的账号,慎用)",
         )
 
     def handle(self, *args, quarters, allow_production, **options):
