@@ -13,8 +13,22 @@ from reports.formatting import format_value
 from targets.models import Indicator
 
 
-class BaseTable(tables.Table):
-    """Every table of the project: bootstrap styling, numbers right-aligned."""
+class InheritedMetaclass(type(tables.Table)):
+    """django-tables2 reads only a table's own ``Meta``; a subclass without one
+    silently fell back to the library defaults (sortable headers, no styling).
+    Here a table without a ``Meta`` gets its parent's."""
+
+    def __new__(mcs, name, bases, attrs):
+        if "Meta" not in attrs:
+            parent = next((base.Meta for base in bases if hasattr(base, "Meta")), None)
+            if parent is not None:
+                attrs["Meta"] = type("Meta", (parent,), {})
+        return super().__new__(mcs, name, bases, attrs)
+
+
+class BaseTable(tables.Table, metaclass=InheritedMetaclass):
+    """Every table of the project: bootstrap styling, numbers right-aligned,
+    not sortable unless a table says so (the matrix does)."""
 
     class Meta:
         attrs = {"class": "table table-sm table-striped table-hover align-middle"}

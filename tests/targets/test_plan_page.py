@@ -50,3 +50,24 @@ def test_plan_page_query_count_is_constant(client_for, staff, django_assert_max_
     client = client_for(staff)
     with django_assert_max_num_queries(12):
         client.get(PLAN_URL)
+
+
+def test_every_project_table_keeps_the_base_styling_and_sorting_choice():
+    from reports.completeness import MissingTable, QuartersTable
+    from reports.history import ChangeTable
+    from reports.tables import IndicatorProgressTable, MatrixTable, QuarterlyFiguresTable
+    from targets.tables import Annex1Table, Annex2Table
+
+    for table in [
+        Annex1Table,
+        Annex2Table,
+        QuarterlyFiguresTable,
+        QuartersTable,
+        MissingTable,
+        ChangeTable,
+        IndicatorProgressTable,
+    ]:
+        assert table._meta.orderable is False, table
+        assert "table-striped" in table._meta.attrs["class"], table
+    assert MatrixTable._meta.orderable is True
+    assert "table-striped" in MatrixTable._meta.attrs["class"]
