@@ -17,7 +17,7 @@ from regions.roles import ENTER_FIGURES, MANAGE_QUARTERS
 from reports.choices import Source
 from reports.completeness import Completeness, MissingTable, QuartersTable
 from reports.entry import EntryForm, EntryGrid
-from reports.forms import PeriodForm, QuarterActionForm
+from reports.forms import QuarterActionForm
 from reports.history import ChangeTable, figure_changes, target_changes
 from reports.models import ClosedQuarter, Figure, QuarterEvent
 from reports.progress import Period, default_period
@@ -28,22 +28,15 @@ from reports.services import (
     record_figures,
     reopen_quarter,
 )
+from reports.views import PeriodMixin
 
 
-class PeriodChoiceMixin:
-    """``?period=2025Q3`` (or a posted ``period``) for staff pages; defaults to
-    the quarter to work on: the latest with figures, or the next one when that
-    is already closed."""
+class PeriodChoiceMixin(PeriodMixin):
+    """Staff pages default to the quarter to work on: the latest with figures,
+    or the next one when that is already closed."""
 
     @cached_property
-    def period(self) -> Period:
-        source = self.request.POST if self.request.method == "POST" else self.request.GET
-        form = PeriodForm(source or None, plan_years=self.plan.years)
-        chosen = form.chosen()
-        if chosen is not None:
-            return chosen
-        if source.get("period"):
-            messages.warning(self.request, _("所选季度无效,已显示默认季度。"))
+    def default_period(self) -> Period:
         keys = Figure.objects.filter(indicator__plan=self.plan).values_list("year", "quarter")
         latest = default_period(keys.order_by("-year", "-quarter")[:1], self.plan.years)
         if self.is_closed(latest) and self.plan.contains(latest.next().year):
@@ -54,14 +47,6 @@ class PeriodChoiceMixin:
         return ClosedQuarter.objects.filter(
             plan=self.plan, year=period.year, quarter=period.quarter
         ).exists()
-
-    def period_context(self) -> dict:
-        return {
-            "period": self.period,
-            "period_form": PeriodForm(
-                initial={"period": self.period.code}, plan_years=self.plan.years
-            ),
-        }
 
 
 class EntryView(CountyWideMixin, PeriodChoiceMixin, TemplateView):

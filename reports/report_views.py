@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
@@ -35,13 +34,11 @@ def report_filename(plan_name: str, period: Period) -> str:
 class ReportView(CountyWideMixin, ProgressMixin, View):
     """``GET /report/?period=2026Q3`` → the report workbook as an attachment."""
 
-    @cached_property
-    def period(self) -> Period:
-        # A bad or missing period falls back to the default quarter without the
-        # dashboards' flash message: a download shows no page, and the message
-        # would surface later on an unrelated one. The file name says which
-        # quarter was used.
-        return self.period_form.chosen() or self.default_period
+    # A bad or missing period falls back to the default quarter without the
+    # dashboards' flash message: a download shows no page, and the message
+    # would surface later on an unrelated one. The file name says which
+    # quarter was used.
+    warn_on_bad_period = False
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         content = build_report_workbook(self.table, self.plan, self.period)

@@ -49,7 +49,37 @@ class HomeView(RedirectView):
         return reverse("reports:overview")
 
 
-class ProgressMixin(PlanAccessMixin):
+class PeriodMixin:
+    """The quarter a page is "as of": ``?period=2026Q3`` (or a posted
+    ``period``), else ``default_period``. A bad one falls back to the default,
+    with a warning on pages that show messages (``warn_on_bad_period``)."""
+
+    warn_on_bad_period = True
+
+    @property
+    def default_period(self) -> Period:
+        raise NotImplementedError
+
+    @cached_property
+    def period(self) -> Period:
+        source = self.request.POST if self.request.method == "POST" else self.request.GET
+        chosen = PeriodForm(source or None, plan_years=self.plan.years).chosen()
+        if chosen is not None:
+            return chosen
+        if source.get("period") and self.warn_on_bad_period:
+            messages.warning(self.request, _("所选季度无效,已显示默认季度。"))
+        return self.default_period
+
+    def period_context(self) -> dict:
+        return {
+            "period": self.period,
+            "period_form": PeriodForm(
+                initial={"period": self.period.code}, plan_years=self.plan.years
+            ),
+        }
+
+
+class ProgressMixin(PeriodMixin, PlanAccessMixin):
     """Loads the scoped plan data, resolves ``?period=`` and builds the table.
 
     ``needs_series``: the page draws quarter-by-quarter series, so it reads
@@ -82,19 +112,6 @@ class ProgressMixin(PlanAccessMixin):
         return latest_period(self.plan, self.regions, whole_county=self.whole_county)
 
     @cached_property
-    def period_form(self) -> PeriodForm:
-        return PeriodForm(self.request.GET or None, plan_years=self.plan.years)
-
-    @cached_property
-    def period(self) -> Period:
-        chosen = self.period_form.chosen()
-        if chosen is None:
-            if self.request.GET.get("period"):
-                messages.warning(self.request, _("所选季度无效,已显示最新有数据的季度。"))
-            return self.default_period
-        return chosen
-
-    @cached_property
     def table(self):
         return progress_table(self.data, self.period)
 
@@ -115,14 +132,7 @@ class ProgressMixin(PlanAccessMixin):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        self.period_form.initial = {"period": self.period.code}
-        context.update(
-            period=self.period,
-            period_form=PeriodForm(
-                initial={"period": self.period.code}, plan_years=self.plan.years
-            ),
-            progress=self.table,
-        )
+        context.update(self.period_context(), progress=self.table)
         return context
 
 
