@@ -1,0 +1,48 @@
+"""The database-summed reading (pages without quarter-by-quarter series) gives
+exactly the numbers the full reading gives, for every quarter of the plan."""
+
+from __future__ import annotations
+
+import pytest
+
+from regions.models import Region
+from reports.models import Figure
+from reports.progress import plan_periods
+from reports.queries import latest_period, load_plan_data, progress_table
+from reports.scale import generate_plan
+
+
+def cells(table) -> dict:
+    return {key: table.cells[key] for key in table.subjects}
+
+
+def test_summed_reading_equals_full_reading_for_every_quarter(demo):
+    regions = Region.objects.filter(plan=demo)
+    full = load_plan_data(demo, regions, whole_county=True)
+    for period in plan_periods(demo.years):
+        summed = load_plan_data(demo, regions, whole_county=True, summarise_for=period)
+        assert cells(progress_table(summed, period)) == cells(progress_table(full, period)), period
+
+
+def test_summed_reading_of_a_generated_plan_with_a_county_only_indicator(db):
+    plan = generate_plan(regions=7, indicators=3, years=3, first_year=2028, seed=11, quarters=9)
+    regions = Region.objects.filter(plan=plan)
+    full = load_plan_data(plan, regions, whole_county=True)
+    for period in plan_periods(plan.years):
+        summed = load_plan_data(plan, regions, whole_county=True, summarise_for=period)
+        assert cells(progress_table(summed, period)) == cells(progress_table(full, period)), period
+
+
+def test_a_table_refuses_figures_summed_for_another_quarter(demo):
+    regions = Region.objects.filter(plan=demo)
+    period = latest_period(demo, regions, whole_county=True)
+    summed = load_plan_data(demo, regions, whole_county=True, summarise_for=period)
+    with pytest.raises(ValueError):
+        progress_table(summed, period.previous())
+
+
+def test_latest_period_is_scoped(demo, region_a):
+    assert latest_period(demo, Region.objects.filter(plan=demo), whole_county=True).code == "2026Q3"
+    Figure.objects.filter(region=region_a, year=2026).delete()
+    scoped = Region.objects.filter(pk=region_a.pk)
+    assert latest_period(demo, scoped, whole_county=False).code == "2025Q4"
