@@ -5,12 +5,13 @@ pages say so in a banner."""
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from regions.models import Membership, Region
@@ -35,6 +36,18 @@ class DemoAccount:
     username: str
     role: str
     region: str | None
+    # False when an account of that name already existed: it is left exactly
+    # as it was (its password may no longer be the demo one).
+    created: bool = True
+
+
+@dataclass
+class DemoResult:
+    accounts: list[DemoAccount] = field(default_factory=list)
+    figures_written: int = 0
+    # Why no demo figures were written (empty when some were).
+    figures_skipped_because: str = ""
+    closed_quarters_skipped: list[tuple[int, int]] = field(default_factory=list)
 
 
 def demo_periods(plan: Plan, quarters: int) -> list[tuple[int, int]]:
@@ -46,15 +59,35 @@ def demo_periods(plan: Plan, quarters: int) -> list[tuple[int, int]]:
 @transaction.atomic
 def seed_demo(
     plan: Plan, *, quarters: int = 7, seed: int = 2025, accounts: bool = True
-) -> list[DemoAccount]:
-    """Create one account per role and demo figures for the first ``quarters``
-    quarters (7 = 2025 Q1–Q4 and 2026 Q1–Q3 for a plan starting in 2025).
-    Idempotent: existing demo figures of those quarters are replaced."""
-    created = _create_accounts(plan) if accounts else []
-    _create_figures(plan, demo_periods(plan, quarters), random.Random(seed))
-    plan.is_demo = True
-    plan.save(update_fields=["is_demo"])
-    return created
+) -> DemoResult:
+    """Create the demo accounts that do not exist yet and, into a plan that holds
+    no figures at all, demo figures for the first ``quarters`` quarters
+    (7 = 2025 Q1–Q4 and 2026 Q1–Q3 for a plan starting in 2025).
+
+    Safe to run again and again (``scripts/run`` does, on every start): it never
+    changes an existing account, never writes over a figure (demo or real) and
+    never writes into a closed quarter. A plan that already holds figures keeps
+    exactly what it holds."""
+    result = DemoResult()
+    if accounts:
+        result.accounts = _create_accounts(plan)
+    # Lock the plan row so that two concurrent runs cannot both find it empty.
+    Plan.objects.select_for_update().filter(pk=plan.pk).first()
+    existing = Figure.objects.filter(indicator__plan=plan).count()
+    if existing:
+        result.figures_skipped_because = _(
+            "计划中已有 %(count)d 条季度数据,演示数据不会写入或覆盖它们。"
+        ) % {"count": existing}
+        return result
+    closed = set(plan.closed_quarters.values_list("year", "quarter"))
+    periods = demo_periods(plan, quarters)
+    result.closed_quarters_skipped = [period for period in periods if period in closed]
+    open_periods = [period for period in periods if period not in closed]
+    result.figures_written = _create_figures(plan, open_periods, random.Random(seed))
+    if result.figures_written:
+        plan.is_demo = True
+        plan.save(update_fields=["is_demo"])
+    return result
 
 
 def _create_accounts(plan: Plan) -> list[DemoAccount]:
@@ -72,32 +105,36 @@ def _create_accounts(plan: Plan) -> list[DemoAccount]:
     role_of = {"admin": Role.ADMIN, "staff": Role.COUNTY_STAFF, "leader": Role.LEADER}
     regions = {region.name: region for region in plan.regions.all()}
     User = get_user_model()
+    taken = set(
+        User.objects.filter(username__in=[a.username for a in accounts]).values_list(
+            "username", flat=True
+        )
+    )
     for account in accounts:
-        user, _ = User.objects.get_or_create(username=account.username)
+        if account.username in taken:
+            account.created = False
+            continue
+        user = User(
+            username=account.username,
+            is_staff=account.username == "admin",
+            is_superuser=account.username == "admin",
+            first_name=f"演示-{account.region or account.role}",
+        )
         user.set_password(DEMO_PASSWORD)
-        user.is_staff = user.is_superuser = account.username == "admin"
-        user.first_name = f"演示-{account.region or account.role}"
         user.save()
-        role = role_of.get(account.username, Role.TOWNSHIP)
-        user.groups.set([groups[role]])
+        user.groups.set([groups[role_of.get(account.username, Role.TOWNSHIP)]])
         if account.region:
-            Membership.objects.update_or_create(
-                user=user, defaults={"region": regions[account.region]}
-            )
+            Membership.objects.create(user=user, region=regions[account.region])
     return accounts
 
 
-def _create_figures(plan: Plan, periods: list[tuple[int, int]], rng: random.Random) -> None:
+def _create_figures(plan: Plan, periods: list[tuple[int, int]], rng: random.Random) -> int:
     indicators = list(plan.indicators.all())
     regions: list[Region | None] = list(plan.regions.all())
     targets = {
         (t.indicator_id, t.region_id, t.year): t.value
         for t in Target.objects.filter(indicator__plan=plan, year__isnull=False)
     }
-    Figure.objects.filter(
-        indicator__plan=plan,
-        year__in={year for year, _ in periods},
-    ).delete()
     figures = []
     for indicator in indicators:
         subjects = regions if indicator.by_region else [None]
@@ -120,3 +157,4 @@ def _create_figures(plan: Plan, periods: list[tuple[int, int]], rng: random.Rand
                     )
                 )
     bulk_create_with_history(figures, Figure, default_change_reason=Source.DEMO)
+    return len(figures)

@@ -7,7 +7,10 @@ from targets.models import Plan
 
 
 class Command(BaseCommand):
-    help = "创建演示账号(每种角色一个、每个乡镇一个)和虚构的季度数据。"
+    help = (
+        "创建缺少的演示账号(每种角色一个、每个乡镇一个),并在计划尚无任何季度数据时写入虚构的"
+        "季度数据。可反复运行:已有账号、已有数据和已关闭的季度都不会被改动。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--quarters", type=int, default=7, help="从计划首季度起的季度数")
@@ -23,9 +26,25 @@ class Command(BaseCommand):
         plan = Plan.objects.current()
         if plan is None:
             raise CommandError(_("尚未载入计划:请先 loaddata 或 import_plan。"))
-        accounts = seed_demo(plan, quarters=quarters)
-        self.stdout.write(self.style.WARNING(_("演示数据已载入(页面顶部会显示“演示数据”提示)。")))
-        self.stdout.write(_("演示账号(密码均为 %(password)s):") % {"password": DEMO_PASSWORD})
-        for account in accounts:
+        result = seed_demo(plan, quarters=quarters)
+        if result.figures_written:
+            self.stdout.write(
+                self.style.WARNING(
+                    _("已写入 %(count)d 条演示数据(页面顶部会显示“演示数据”提示)。")
+                    % {"count": result.figures_written}
+                )
+            )
+        else:
+            self.stdout.write(result.figures_skipped_because or _("没有写入演示数据。"))
+        for year, quarter in result.closed_quarters_skipped:
+            self.stdout.write(
+                _("%(year)d年第%(quarter)d季度已关闭,未写入演示数据。")
+                % {"year": year, "quarter": quarter}
+            )
+        self.stdout.write(
+            _("演示账号(新建账号的密码均为 %(password)s):") % {"password": DEMO_PASSWORD}
+        )
+        for account in result.accounts:
             where = f" · {account.region}" if account.region else ""
-            self.stdout.write(f"  {account.username:<16} {account.role}{where}")
+            kept = "" if account.created else _("(已存在,未改动)")
+            self.stdout.write(f"  {account.username:<16} {account.role}{where}{kept}")

@@ -1,0 +1,110 @@
+"""Demo data never replaces what a user entered: ``seed_demo`` runs on every
+``scripts/run`` start, so running it again must change nothing that exists."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from reports.choices import Source
+from reports.demo import DEMO_PASSWORD, seed_demo
+from reports.models import Figure
+from reports.services import FigureChange, close_quarter, record_figures
+from tests.conftest import make_user
+
+
+def snapshot(plan):
+    return sorted(
+        Figure.objects.filter(indicator__plan=plan).values_list(
+            "indicator_id", "region_id", "year", "quarter", "value", "version"
+        )
+    )
+
+
+@pytest.fixture
+def staff_user(plan, groups):
+    from regions.roles import Role
+
+    return make_user("bureau", Role.COUNTY_STAFF)
+
+
+def test_first_run_writes_demo_figures_and_marks_the_plan(plan):
+    result = seed_demo(plan, accounts=False)
+    plan.refresh_from_db()
+    assert result.figures_written == Figure.objects.filter(indicator__plan=plan).count() > 0
+    assert plan.is_demo
+    assert {(f.year, f.quarter) for f in Figure.objects.all()} == {
+        (2025, 1), (2025, 2), (2025, 3), (2025, 4), (2026, 1), (2026, 2), (2026, 3),
+    }  # fmt: skip
+
+
+def test_second_run_changes_nothing(plan):
+    seed_demo(plan, accounts=False)
+    before = snapshot(plan)
+    history_rows = Figure.history.count()
+    result = seed_demo(plan, accounts=False)
+    assert result.figures_written == 0
+    assert "已有" in result.figures_skipped_because
+    assert snapshot(plan) == before
+    assert Figure.history.count() == history_rows
+
+
+def test_a_corrected_figure_survives_another_run(plan, staff_user):
+    seed_demo(plan, accounts=False)
+    figure = Figure.objects.filter(year=2026, quarter=3, region__isnull=False).first()
+    change = FigureChange(
+        figure.indicator_id, figure.region_id, 2026, 3, Decimal(777), seen_version=figure.version
+    )
+    record_figures(plan, staff_user, [change], source=Source.ADMIN)
+    before = snapshot(plan)
+
+    seed_demo(plan, accounts=False)
+
+    figure.refresh_from_db()
+    assert figure.value == Decimal(777)
+    assert snapshot(plan) == before
+
+
+def test_a_plan_with_real_figures_gets_no_demo_figures(plan, staff_user):
+    indicator = plan.indicators.filter(by_region=True).first()
+    region = plan.regions.first()
+    change = FigureChange(indicator.pk, region.pk, 2025, 1, Decimal(3))
+    record_figures(plan, staff_user, [change], source=Source.FORM)
+
+    result = seed_demo(plan, accounts=False)
+
+    plan.refresh_from_db()
+    assert result.figures_written == 0
+    assert not plan.is_demo
+    assert list(Figure.objects.values_list("value", flat=True)) == [Decimal(3)]
+
+
+def test_closed_quarters_get_no_demo_figures(plan, staff_user):
+    close_quarter(plan, staff_user, 2025, 2, reason="已核定")
+
+    result = seed_demo(plan, accounts=False)
+
+    assert result.closed_quarters_skipped == [(2025, 2)]
+    assert result.figures_written > 0
+    assert not Figure.objects.filter(year=2025, quarter=2).exists()
+    assert Figure.objects.filter(year=2025, quarter=3).exists()
+
+
+def test_existing_accounts_keep_their_password_and_roles(plan):
+    seed_demo(plan)
+    user = get_user_model().objects.get(username="staff")
+    user.set_password("a-new-private-password-7")
+    user.first_name = "王科长"
+    user.save()
+    get_user_model().objects.get(username="leader").delete()
+
+    result = seed_demo(plan)
+
+    user.refresh_from_db()
+    assert user.check_password("a-new-private-password-7")
+    assert user.first_name == "王科长"
+    created = {a.username for a in result.accounts if a.created}
+    assert created == {"leader"}
+    assert get_user_model().objects.get(username="leader").check_password(DEMO_PASSWORD)
