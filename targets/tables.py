@@ -106,7 +106,7 @@ class Annex2Table(BaseTable):
             (
                 f"i{indicator.pk}",
                 ValueColumn(
-                    verbose_name=indicator.alt_name or indicator.label,
+                    verbose_name=indicator.annex2_label,
                     decimal_places=indicator.decimal_places,
                 ),
             )
