@@ -136,3 +136,12 @@ def test_matrix_csv_export_rounds_rates_half_up(client_for, staff, demo, region_
     header = lines[0].split(",")
     kunyang = next(line.split(",") for line in lines if line.startswith("昆阳"))
     assert kunyang[header.index(f"{talents.label} 完成率(%)")] == "17.3"
+
+
+def test_cumulative_expected_line_keeps_its_quarters(client_for, official, demo, region_a):
+    response = client_for(official).get(
+        reverse("reports:township", args=[region_a.code]), {"period": PERIOD}
+    )
+    lines = chart(response, "chart-cumulative-tech-enterprises")["data"]
+    expected = dict(zip(lines[1]["x"], lines[1]["customdata"], strict=True))
+    assert expected["2026Q1"] == "6.25"  # 昆阳: 5 in 2025, then 5 × 1/4; not "6"
