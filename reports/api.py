@@ -104,6 +104,7 @@ class ProgressAPIView(ScopedAPIView):
                         "expected": progress.expected_value,
                         "expected_share": progress.expected_share,
                         "status": progress.status,
+                        "needed_per_quarter": progress.needed_per_quarter,
                         "plan_actual": progress.plan_actual,
                         "plan_target": progress.plan_target,
                         "plan_expected": progress.plan_expected,

@@ -2,7 +2,10 @@
 
 Views pass ``figure_json(fig)`` to the template inside
 ``<script type="application/json" data-chart-for="ID">``; static/js/charts.js
-draws it. Labels are translated here, hover text carries exact values and units.
+draws it. Labels are translated here; every number in a hover box or a bar
+label is text made by ``reports.formatting`` (never plotly's own d3 number
+format, which rounds the binary float: 17.45 would read 17.4), so a chart says
+exactly what the table beside it says.
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ from django.utils.translation import gettext as _
 from reports.choices import Status
 from reports.formatting import (
     STATUS_COLOURS,
+    NumberKind,
+    format_field,
+    format_number,
     format_percent,
     format_value,
     percent_number,
@@ -182,7 +188,8 @@ def completion_bars(
             name=_("完成率"),
             hovertext=hover,
             hovertemplate="%{y}<br>%{hovertext}<extra></extra>",
-            texttemplate="%{x:.1f}%",
+            text=[format_percent(p.completion) if p else "" for p in progresses],
+            texttemplate="%{text}",
             textposition="auto",
         ),
     ]
@@ -233,13 +240,16 @@ def _target_actual_expected(
     def values(field: str) -> list:
         return [getattr(p, field) for _n, p in rows]
 
+    def texts(field: str) -> list[str]:
+        return [format_field(p, field, places) for _n, p in rows]
+
     return [
         go.Bar(
             x=names,
             y=[_num(v) for v in values(reading.target)],
             name=reading.target_label,
             marker_color=TARGET_COLOUR,
-            customdata=[format_value(v, places) for v in values(reading.target)],
+            customdata=texts(reading.target),
             hovertemplate=_hover(reading.target_label, unit),
         ),
         go.Bar(
@@ -248,9 +258,9 @@ def _target_actual_expected(
             name=reading.actual_label,
             marker_color=[STATUS_COLOURS[Status(v)] for v in values(reading.status)],
             customdata=[
-                [format_value(actual, places), format_percent(rate)]
+                [actual, format_percent(rate)]
                 for actual, rate in zip(
-                    values(reading.actual), values(reading.completion), strict=True
+                    texts(reading.actual), values(reading.completion), strict=True
                 )
             ],
             hovertemplate=_hover(
@@ -264,7 +274,7 @@ def _target_actual_expected(
             mode="markers",
             marker={"symbol": "line-ew-open", "size": 28, "line": {"width": 3}},
             marker_color=EXPECTED_COLOUR,
-            customdata=[format_value(v, places) for v in values(reading.expected)],
+            customdata=texts(reading.expected),
             hovertemplate=_hover(reading.expected_label, unit),
         ),
     ]
@@ -309,7 +319,10 @@ def gap_ranking(
         orientation="h",
         marker_color=[STATUS_COLOURS[Status(p.status)] for _n, p in owing],
         customdata=[
-            [format_value(p.gap_to_target, places), format_value(p.needed_per_quarter, places)]
+            [
+                format_field(p, "gap_to_target", places),
+                format_field(p, "needed_per_quarter", places),
+            ]
             for _n, p in owing
         ],
         hovertemplate="%{y}<br>"
@@ -318,7 +331,9 @@ def gap_ranking(
         + indicator.unit
         + "<br>"
         + _("剩余每季度需完成")
-        + " %{customdata[1]}<extra></extra>",
+        + " %{customdata[1]} "
+        + indicator.unit
+        + "<extra></extra>",
     )
     return _figure(
         [bars],
@@ -361,7 +376,9 @@ def cumulative_lines(
                 mode="lines",
                 name=expected_name,
                 line={"dash": "dash", "color": EXPECTED_COLOUR},
-                customdata=[format_value(point.expected, places) for point in points],
+                customdata=[
+                    format_number(point.expected, places, NumberKind.DERIVED) for point in points
+                ],
                 hovertemplate=f"{expected_name} · %{{x}}<br>%{{customdata}} {indicator.unit}"
                 "<extra></extra>",
             )

@@ -41,11 +41,19 @@ class IndicatorInfo:
     unit: str = ""
     decimal_places: int = 0
     by_region: bool = True
+    order: int = 0  # annex 1's 序号
+    alt_name: str = ""  # annex 2's name for it, when it differs
 
     @property
     def label(self) -> str:
         """Name with unit, as the annexes print it: 新增孵化空间面积(万平方米)."""
         return f"{self.name}({self.unit})" if self.unit else self.name
+
+    @property
+    def annex2_label(self) -> str:
+        """Annex 2's own name with the unit: 新增温州“20”孵化器(个)."""
+        name = self.alt_name or self.name
+        return f"{name}({self.unit})" if self.unit else name
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,8 @@ def indicator_info(indicator: Indicator) -> IndicatorInfo:
         unit=indicator.unit,
         decimal_places=indicator.decimal_places,
         by_region=indicator.by_region,
+        order=indicator.order,
+        alt_name=indicator.alt_name,
     )
 
 

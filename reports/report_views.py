@@ -19,6 +19,7 @@ from regions.access import CountyWideMixin
 from reports.progress import Period
 from reports.report_workbook import XLSX_CONTENT_TYPE, build_report_workbook
 from reports.views import ProgressMixin
+from targets.annexes import annex1_rows
 
 # Characters Windows refuses in a file name; a plan's name is free text.
 UNSAFE_FILENAME_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
@@ -41,7 +42,8 @@ class ReportView(CountyWideMixin, ProgressMixin, View):
     warn_on_bad_period = False
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        content = build_report_workbook(self.table, self.plan, self.period)
+        annex1 = annex1_rows(self.data.indicators, self.data.targets, self.plan.years)
+        content = build_report_workbook(self.table, annex1, self.plan, self.period)
         response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = content_disposition_header(
             as_attachment=True, filename=report_filename(self.plan.name, self.period)

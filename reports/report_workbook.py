@@ -5,9 +5,12 @@ chosen year's regions × broken-down indicators; a third sheet charts each
 indicator's completion per township as native Excel charts, whose bars read
 annex 2's completion cells (the chart is the table, not a copy of it).
 
-Every number comes from the ``ProgressTable`` — the engine the pages use — and
-is written at the precision the pages display (``reports.formatting``), so the
-report and the dashboard never disagree. Text is written through
+Every number comes from the ``ProgressTable`` — the engine the pages use — or,
+for annex 1's targets, from the same rows the plan page shows
+(``targets.annexes.annex1_rows``). Numbers are written exact, with a number
+format that shows them at the precision the pages display: Excel then shows
+what the page shows (both round half up), and an officer's own formula over
+the cells gives the same result as the report's. Text is written through
 ``write_text``: a region or indicator named ``=HYPERLINK(...)`` stays text and
 never becomes a formula in someone's Excel. No database access here: the view
 hands in the table and the plan.
@@ -33,19 +36,25 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.choices import Status
-from reports.formatting import STATUS_COLOURS, status_label
+from reports.formatting import (
+    PERCENT_PLACES,
+    STATUS_COLOURS,
+    NumberKind,
+    display_number,
+    status_label,
+)
 from reports.progress import Period, Progress, expected_share
 from reports.progress_table import IndicatorInfo, ProgressTable
+from targets.annexes import has_stretch
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-# format_percent shows one decimal place: rates are written rounded to it
-# (0.1% = 0.001 of a fraction) so Excel shows exactly what the page shows.
-RATE_QUANTUM = Decimal("0.001")
-RATE_FORMAT = "0.0%"
-# Derived values (序时 expected = target × n/4) may need two more places than
-# the indicator has; the pages show them that way too (ValueColumn.derived).
-DERIVED_EXTRA_PLACES = 2
+# Rates are written exact (0.6425, not 0.642) and shown with one decimal place,
+# like format_percent; a non-zero rate below half a step would show 0.0%, so it
+# reads "<0.1%" as on the pages (rates are never negative: figures and targets
+# are not).
+TINY_RATE = Decimal(5).scaleb(-(PERCENT_PLACES + 3))  # 0.0005 = 0.05%
+RATE_FORMAT = f'[=0]0.0%;[<{TINY_RATE}]"<0.1%";0.0%'
 
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -62,6 +71,7 @@ CHART_WIDTH_CM = 16
 CHART_HEIGHT_CM = 7.5
 CHART_ROWS = 16  # rows one chart occupies at the default row height
 CHART_COLUMNS = 10  # default-width columns one chart occupies
+FIRST_ANNEX1_ROW = 5  # annex 1: title, period, group header, header
 FIRST_ANNEX2_ROW = 5  # annex 2: title, period, indicator header, sub-header
 
 
@@ -71,6 +81,7 @@ class ReportPlan(Protocol):
 
     name: str
     county_name: str
+    years: list[int]
 
 
 def write_text(cell: Cell, value: str) -> Cell:
@@ -90,31 +101,34 @@ def number_format(places: int) -> str:
     return "0" if places <= 0 else "0." + "0" * places
 
 
-def quantized(value: Decimal, places: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places))
+def excel_number(value: Decimal) -> int | float:
+    """The exact value as the number openpyxl writes: an int when whole, else
+    the nearest float (what Excel holds anyway)."""
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def write_number(cell: Cell, value: Decimal | None, places: int) -> None:
-    """A value at its indicator's precision, with the matching number format;
-    an empty cell when there is none (no target), never 0."""
+    """A value with its indicator's number format; an empty cell when there is
+    none (no target), never 0."""
     cell.number_format = number_format(places)
-    cell.value = None if value is None else quantized(value, places)
+    cell.value = None if value is None else excel_number(value)
 
 
 def write_derived(cell: Cell, value: Decimal | None, places: int) -> None:
-    """A computed value (22 × 3/4 = 16.5): as many places as it needs, at least
-    the indicator's and at most two more, so 150 stays 150 and 22.5 is not 23."""
+    """A computed value (22 × 3/4 = 16.5; 5 × 1/4 = 1.25), exact, shown with
+    the places the pages show it at (``NumberKind.DERIVED``), at least the
+    indicator's: 150 stays 150 and 22.5 is not 23."""
     if value is None:
         cell.value = None
         return
-    rounded = quantized(value, places + DERIVED_EXTRA_PLACES).normalize()
-    needed = max(places, -int(rounded.as_tuple().exponent))
+    shown = display_number(value, places, NumberKind.DERIVED).normalize()
+    needed = max(places, -int(shown.as_tuple().exponent))
     write_number(cell, value, needed)
 
 
 def write_rate(cell: Cell, fraction: Decimal | None) -> None:
     cell.number_format = RATE_FORMAT
-    cell.value = None if fraction is None else fraction.quantize(RATE_QUANTUM)
+    cell.value = None if fraction is None else excel_number(fraction)
 
 
 def font_colour_on(fill_hex: str) -> str:
@@ -190,50 +204,62 @@ def print_setup(ws: Worksheet) -> None:
     ws.page_margins.left = ws.page_margins.right = 0.4
 
 
-def write_annex1(ws: Worksheet, table: ProgressTable, plan: ReportPlan, period: Period) -> None:
-    """One row per indicator: the county's year and plan-to-date progress."""
-    county = [(i, table.cell(None, i.id)) for i in table.indicators]
-    has_stretch = any(p.stretch_target is not None for _i, p in county)
-    headers = [
-        _("序号"),
-        _("指标名称(单位)"),
-        _("年度目标"),
-        _("年度累计完成"),
-        _("完成率"),
-        _("序时进度应完成"),
-        _("序时进度(%)"),
-        _("状态"),
-        _("计划期累计"),
-        _("计划期目标"),
-        _("计划期完成率"),
-    ] + ([_("高线")] if has_stretch else [])
-    write_title(ws, plan, period, _("完成情况"), len(headers))
-    for column, text in enumerate(headers, start=1):
-        write_header(ws, 3, column, text)
-    ws.row_dimensions[3].height = 32
-    for offset, (indicator, progress) in enumerate(county):
-        row = 4 + offset
-        ws.row_dimensions[row].height = DATA_ROW_HEIGHT
-        places = indicator.decimal_places
-        ws.cell(row, 1, offset + 1).alignment = CENTER
-        write_text(ws.cell(row, 2), indicator.label).alignment = LEFT
-        write_number(ws.cell(row, 3), progress.annual_target, places)
-        write_number(ws.cell(row, 4), progress.ytd_actual, places)
-        write_rate(ws.cell(row, 5), progress.completion)
-        write_derived(ws.cell(row, 6), progress.expected_value, places)
-        write_rate(ws.cell(row, 7), progress.expected_share)
-        write_status(ws.cell(row, 8), progress.status)
-        write_number(ws.cell(row, 9), progress.plan_actual, places)
-        write_number(ws.cell(row, 10), progress.plan_target, places)
-        write_rate(ws.cell(row, 11), progress.plan_completion)
-        if has_stretch:
-            write_number(ws.cell(row, 12), progress.stretch_target, places)
-        for column in range(1, len(headers) + 1):
-            ws.cell(row, column).border = BORDER
-    last = 3 + len(county)
-    write_notes(ws, last + 2, len(headers))
-    widths = [6, 36, 11, 12, 10, 13, 11, 11, 11, 11, 12, 9]
-    finish_sheet(ws, widths[: len(headers)], header_rows=3, freeze="C4")
+def write_annex1(
+    ws: Worksheet, table: ProgressTable, annex1: list[dict], plan: ReportPlan, period: Period
+) -> None:
+    """Annex 1 as the plan prints it — every year's county target, 总计 and
+    高线 (``annex1`` rows, as the plan page shows them) — with the county's
+    progress for the report's year and for the plan so far beside it."""
+    years = list(plan.years)
+    stretch = has_stretch(annex1)
+    targets = [_("%(year)s年建设任务") % {"year": year} for year in years]
+    targets += [_("总计")] + ([_("总计高线")] if stretch else [])
+    this_year = [_("年度累计完成"), _("完成率"), _("序时进度应完成"), _("状态")]
+    plan_to_date = [_("计划期累计"), _("计划期完成率")]
+    groups = [
+        (_("任务指标"), targets),
+        (_("%(year)s年完成情况") % {"year": period.year}, this_year),
+        (_("计划期完成情况"), plan_to_date),
+    ]
+    width = 2 + sum(len(headers) for _group, headers in groups)
+    write_title(ws, plan, period, _("完成情况"), width)
+    write_header(ws, 3, 1, _("序号"), rows=2)
+    write_header(ws, 3, 2, _("指标名称(单位)"), rows=2)
+    column = 3
+    for group, headers in groups:
+        write_header(ws, 3, column, group, columns=len(headers))
+        for offset, text in enumerate(headers):
+            write_header(ws, 4, column + offset, text)
+        column += len(headers)
+    ws.row_dimensions[4].height = 32
+    # The report's year: the target its completion rate is measured against.
+    year_column = 3 + years.index(period.year)
+    first_progress = 3 + len(targets)
+    for offset, row in enumerate(annex1):
+        progress = table.cell(None, row["id"])
+        line = FIRST_ANNEX1_ROW + offset
+        ws.row_dimensions[line].height = DATA_ROW_HEIGHT
+        places = row["decimal_places"]
+        for column in range(1, width + 1):
+            ws.cell(line, column).border = BORDER
+        ws.cell(line, 1, row["order"]).alignment = CENTER
+        write_text(ws.cell(line, 2), row["label"]).alignment = LEFT
+        values = [row[f"y{year}"] for year in years] + [row["total"]]
+        values += [row["stretch"]] if stretch else []
+        for index, value in enumerate(values):
+            write_number(ws.cell(line, 3 + index), value, places)
+        ws.cell(line, year_column).font = BOLD
+        column = first_progress
+        write_number(ws.cell(line, column), progress.ytd_actual, places)
+        write_rate(ws.cell(line, column + 1), progress.completion)
+        write_derived(ws.cell(line, column + 2), progress.expected_value, places)
+        write_status(ws.cell(line, column + 3), progress.status)
+        write_number(ws.cell(line, column + 4), progress.plan_actual, places)
+        write_rate(ws.cell(line, column + 5), progress.plan_completion)
+    last = FIRST_ANNEX1_ROW + len(annex1) - 1
+    write_notes(ws, last + 2, width)
+    widths = [6, 36] + [11] * len(targets) + [12, 10, 13, 11] + [11, 12]
+    finish_sheet(ws, widths, header_rows=4, freeze=f"C{FIRST_ANNEX1_ROW}")
 
 
 def write_notes(ws: Worksheet, row: int, width: int) -> None:
@@ -269,7 +295,7 @@ def write_annex2(
     completion_columns: dict[int, int] = {}
     for index, indicator in enumerate(indicators):
         first = 3 + index * len(sub_headers)
-        write_header(ws, 3, first, indicator.label, columns=len(sub_headers))
+        write_header(ws, 3, first, indicator.annex2_label, columns=len(sub_headers))
         for offset, text in enumerate(sub_headers):
             write_header(ws, 4, first + offset, text)
         completion_columns[indicator.id] = first + 2
@@ -390,14 +416,18 @@ def completion_chart(indicator: IndicatorInfo, table: ProgressTable, values: Ref
     return chart
 
 
-def build_report_workbook(table: ProgressTable, plan: ReportPlan, period: Period) -> bytes:
-    """The report as xlsx bytes: annex 1, annex 2 and the completion charts."""
+def build_report_workbook(
+    table: ProgressTable, annex1: list[dict], plan: ReportPlan, period: Period
+) -> bytes:
+    """The report as xlsx bytes: annex 1, annex 2 and the completion charts.
+
+    ``annex1``: the plan's annex-1 rows (``targets.annexes.annex1_rows``)."""
     if period != table.as_of:
         raise ValueError(f"the table is as of {table.as_of.code}, not {period.code}")
     workbook = Workbook()
-    annex1 = workbook.active
-    annex1.title = _("附件1 任务指标")
-    write_annex1(annex1, table, plan, period)
+    annex1_sheet = workbook.active
+    annex1_sheet.title = _("附件1 任务指标")
+    write_annex1(annex1_sheet, table, annex1, plan, period)
     annex2 = workbook.create_sheet(_("附件2 任务分解"))
     completion_columns = write_annex2(annex2, table, plan, period)
     if table.broken_down and table.regions:

@@ -54,6 +54,13 @@ class ProgressRowSerializer(serializers.Serializer):
     )
     expected_share = serializers.DecimalField(max_digits=5, decimal_places=4)
     status = serializers.ChoiceField(choices=Status.choices)
+    needed_per_quarter = serializers.DecimalField(
+        max_digits=20,
+        decimal_places=6,
+        allow_null=True,
+        help_text="what is left of the year's target ÷ the quarters left, exact "
+        "(the pages show it rounded up: the amount that suffices); null in Q4 or without a target",
+    )
     plan_actual = serializers.DecimalField(max_digits=20, decimal_places=4)
     plan_target = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True)
     plan_expected = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reports.formatting import (
+    field_kind,
     format_percent,
     format_value,
     percent_number,
@@ -55,50 +56,34 @@ class PinnedLastData(tables.data.TableListData):
         self.data.sort(key=lambda row: bool(row.get("pinned")))
 
 
+def progress_value(field: str, verbose_name) -> ValueColumn:
+    """A column of one number field of the row's ``progress``, shown as the
+    field's kind says (the charts format the same field the same way)."""
+    return ValueColumn(
+        accessor=f"progress__{field}", kind=field_kind(field), verbose_name=verbose_name
+    )
+
+
 class ProgressColumnsTable(BaseTable):
     """The engine's numbers for one subject × indicator per row."""
 
     status = StatusColumn(accessor="progress__status", verbose_name=gettext_lazy("状态"))
     completion = PercentColumn(accessor="progress__completion", verbose_name=gettext_lazy("完成率"))
-    annual_target = ValueColumn(
-        accessor="progress__annual_target", verbose_name=gettext_lazy("年度目标")
-    )
-    ytd_actual = ValueColumn(
-        accessor="progress__ytd_actual", verbose_name=gettext_lazy("年度累计完成")
-    )
-    expected_value = ValueColumn(
-        accessor="progress__expected_value",
-        derived=True,
-        verbose_name=gettext_lazy("序时进度应完成"),
-    )
-    gap_to_target = ValueColumn(
-        accessor="progress__gap_to_target", verbose_name=gettext_lazy("距年度目标")
-    )
-    projection = ValueColumn(
-        accessor="progress__projection",
-        derived=True,
-        verbose_name=gettext_lazy("按当前进度年末预计"),
-    )
-    needed_per_quarter = ValueColumn(
-        accessor="progress__needed_per_quarter",
-        derived=True,
-        verbose_name=gettext_lazy("剩余每季度需完成"),
-    )
-    plan_actual = ValueColumn(
-        accessor="progress__plan_actual", verbose_name=gettext_lazy("计划期累计")
-    )
-    plan_target = ValueColumn(
-        accessor="progress__plan_target", verbose_name=gettext_lazy("计划期目标")
-    )
+    annual_target = progress_value("annual_target", gettext_lazy("年度目标"))
+    ytd_actual = progress_value("ytd_actual", gettext_lazy("年度累计完成"))
+    expected_value = progress_value("expected_value", gettext_lazy("序时进度应完成"))
+    gap_to_target = progress_value("gap_to_target", gettext_lazy("距年度目标"))
+    projection = progress_value("projection", gettext_lazy("按当前进度年末预计"))
+    needed_per_quarter = progress_value("needed_per_quarter", gettext_lazy("剩余每季度需完成"))
+    plan_actual = progress_value("plan_actual", gettext_lazy("计划期累计"))
+    plan_target = progress_value("plan_target", gettext_lazy("计划期目标"))
     plan_completion = PercentColumn(
         accessor="progress__plan_completion", verbose_name=gettext_lazy("计划期完成率")
     )
     plan_status = StatusColumn(
         accessor="progress__plan_status", verbose_name=gettext_lazy("计划期状态")
     )
-    stretch_target = ValueColumn(
-        accessor="progress__stretch_target", verbose_name=gettext_lazy("高线")
-    )
+    stretch_target = progress_value("stretch_target", gettext_lazy("高线"))
 
     @staticmethod
     def stretch_exclusion(rows: list[dict]) -> tuple[str, ...]:
@@ -252,7 +237,7 @@ def _export_columns(indicator: IndicatorInfo) -> list[tuple[str, tables.Column]]
             accessor=f"{key}__{attr}",
             verbose_name=f"{indicator.label} {title}",
             decimal_places=places,
-            derived=attr == "expected_value",
+            kind=field_kind(attr),
             visible=False,
         )
 

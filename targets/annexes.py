@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
 from django.db.models import QuerySet
 
@@ -23,6 +25,50 @@ class Annexes:
     annex2: dict[int, list[dict]]
 
 
+# (indicator id, region id or None, year or None for the plan total) → (value, stretch or None)
+TargetValues = Mapping[tuple[int, int | None, int | None], tuple[Decimal, Decimal | None]]
+
+
+class AnnexIndicator(Protocol):
+    """What an annex row needs of an indicator: ``targets.models.Indicator``
+    and the engine's ``IndicatorInfo`` both fit."""
+
+    id: int
+    order: int
+    label: str
+    decimal_places: int
+
+
+def annex1_rows(
+    indicators: Sequence[AnnexIndicator], targets: TargetValues, years: Sequence[int]
+) -> list[dict]:
+    """Annex 1 as rows, one per indicator: each year's county target
+    (``y2025`` …), the plan's 总计 (``total``: the stored total, else the sum
+    of the years) and its 高线 (``stretch``). No database access: the plan
+    page and the official report both build annex 1 here, from the targets
+    they have read."""
+    rows = []
+    for indicator in indicators:
+        total = targets.get((indicator.id, None, None))
+        row = {
+            "id": indicator.id,
+            "order": indicator.order,
+            "label": indicator.label,
+            "decimal_places": indicator.decimal_places,
+            "total": total[0] if total else _sum_years(targets, indicator.id, years),
+            "stretch": total[1] if total else None,
+        }
+        for year in years:
+            target = targets.get((indicator.id, None, year))
+            row[f"y{year}"] = target[0] if target else None
+        rows.append(row)
+    return rows
+
+
+def has_stretch(rows: list[dict]) -> bool:
+    return any(row["stretch"] is not None for row in rows)
+
+
 def build_annexes(plan: Plan, regions: QuerySet[Region], *, whole_county: bool) -> Annexes:
     indicators = list(plan.indicators.all())
     region_list = list(regions.filter(plan=plan))
@@ -30,27 +76,14 @@ def build_annexes(plan: Plan, regions: QuerySet[Region], *, whole_county: bool) 
     targets = Target.objects.filter(indicator__plan=plan).filter(
         **({} if whole_county else {"region__in": region_ids})
     )
-    values: dict[tuple[int, int | None, int | None], Target] = {
-        (t.indicator_id, t.region_id, t.year): t for t in targets
+    values: dict[tuple[int, int | None, int | None], tuple[Decimal, Decimal | None]] = {
+        (indicator_id, region_id, year): (value, stretch)
+        for indicator_id, region_id, year, value, stretch in targets.values_list(
+            "indicator_id", "region_id", "year", "value", "stretch_value"
+        )
     }
 
-    annex1 = []
-    has_stretch = False
-    if whole_county:
-        for indicator in indicators:
-            total = values.get((indicator.pk, None, None))
-            row = {
-                "order": indicator.order,
-                "label": indicator.label,
-                "decimal_places": indicator.decimal_places,
-                "total": total.value if total else _sum_years(values, indicator, plan.years),
-                "stretch": total.stretch_value if total else None,
-            }
-            has_stretch = has_stretch or row["stretch"] is not None
-            for year in plan.years:
-                target = values.get((indicator.pk, None, year))
-                row[f"y{year}"] = target.value if target else None
-            annex1.append(row)
+    annex1 = annex1_rows(indicators, values, plan.years) if whole_county else []
 
     broken_down = [indicator for indicator in indicators if indicator.by_region]
     annex2: dict[int, list[dict]] = {}
@@ -60,20 +93,18 @@ def build_annexes(plan: Plan, regions: QuerySet[Region], *, whole_county: bool) 
             row = {"region": region.name}
             for indicator in broken_down:
                 target = values.get((indicator.pk, region.pk, year))
-                row[f"i{indicator.pk}"] = target.value if target else None
+                row[f"i{indicator.pk}"] = target[0] if target else None
             rows.append(row)
         if whole_county:
             row = {"region": plan.county_name}
             for indicator in broken_down:
                 target = values.get((indicator.pk, None, year))
-                row[f"i{indicator.pk}"] = target.value if target else None
+                row[f"i{indicator.pk}"] = target[0] if target else None
             rows.append(row)
         annex2[year] = rows
-    return Annexes(plan.years, annex1, has_stretch, broken_down, annex2)
+    return Annexes(plan.years, annex1, has_stretch(annex1), broken_down, annex2)
 
 
-def _sum_years(values, indicator: Indicator, years: list[int]) -> Decimal | None:
-    found = [
-        values[(indicator.pk, None, y)].value for y in years if (indicator.pk, None, y) in values
-    ]
+def _sum_years(targets: TargetValues, indicator_id: int, years: Sequence[int]) -> Decimal | None:
+    found = [targets[key][0] for y in years if (key := (indicator_id, None, y)) in targets]
     return sum(found, Decimal(0)) if found else None

@@ -124,6 +124,12 @@ class Indicator(models.Model):
         return f"{self.name}({self.unit})" if self.unit else self.name
 
     @property
+    def annex2_label(self) -> str:
+        """Annex 2's own name with the unit: 新增温州“20”孵化器(个)."""
+        name = self.alt_name or self.name
+        return f"{name}({self.unit})" if self.unit else name
+
+    @property
     def quantum(self) -> Decimal:
         return Decimal(1).scaleb(-self.decimal_places)
 

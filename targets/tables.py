@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 
 import django_tables2 as tables
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reports.formatting import format_value
+from reports.formatting import NumberKind, display_number, format_number
 from targets.models import Indicator
 
 
@@ -40,31 +39,38 @@ class ValueColumn(tables.Column):
     own (one indicator per column) or, when None, the row's ``decimal_places``
     (one indicator per row).
 
-    ``derived``: a computed value (序时 expected, projection) may be fractional
-    even for a count indicator (5 × 3/4 = 3.75), so it keeps at least two places.
+    ``kind`` says how the number reads (``reports.formatting.NumberKind``): a
+    derived value (序时 expected, projection) keeps at least two places, a need
+    per quarter is rounded up. Pages and exports show the same rounded number.
     """
 
-    def __init__(self, *args, decimal_places: int | None = None, derived: bool = False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        decimal_places: int | None = None,
+        kind: NumberKind = NumberKind.VALUE,
+        **kwargs,
+    ):
         self.decimal_places = decimal_places
-        self.derived = derived
+        self.kind = kind
         kwargs.setdefault("attrs", {"td": {"class": "num"}, "th": {"class": "num"}})
         kwargs.setdefault("default", None)
         super().__init__(*args, **kwargs)
 
     def places(self, record) -> int:
-        places = self.decimal_places
-        if places is None:
-            places = record["decimal_places"]
-        return max(places, 2) if self.derived else places
+        if self.decimal_places is not None:
+            return self.decimal_places
+        return record["decimal_places"]
 
     def render(self, value, record):
-        return format_value(value, self.places(record))
+        return format_number(value, self.places(record), self.kind)
 
     def value(self, value, record):
-        # Exports get the number itself (at display precision), not a string.
+        # Exports get the number itself as shown (not a string): the same
+        # rounding as the page, without trailing zeros.
         if value is None:
             return None
-        return value.quantize(Decimal(1).scaleb(-self.places(record))).normalize() + 0
+        return display_number(value, self.places(record), self.kind).normalize() + 0
 
 
 class Annex1Table(BaseTable):
@@ -100,7 +106,7 @@ class Annex2Table(BaseTable):
             (
                 f"i{indicator.pk}",
                 ValueColumn(
-                    verbose_name=indicator.alt_name or indicator.label,
+                    verbose_name=indicator.annex2_label,
                     decimal_places=indicator.decimal_places,
                 ),
             )

@@ -4,7 +4,7 @@ formula, and the same access rules as the county-wide pages."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from io import BytesIO
 from urllib.parse import unquote
 
@@ -17,13 +17,20 @@ from openpyxl import load_workbook
 
 from regions.access import township_page_url
 from reports.choices import Status
-from reports.formatting import STATUS_COLOURS, format_percent, status_label
+from reports.formatting import (
+    STATUS_COLOURS,
+    NumberKind,
+    format_number,
+    format_percent,
+    status_label,
+)
 from reports.models import Figure
 from reports.scale import generate_plan
+from tests.targets.test_plan_fixture import ANNEX1, YEARS
 
 ANNEX1_SHEET, ANNEX2_SHEET, CHART_SHEET = "附件1 任务指标", "附件2 任务分解", "图表"
 AS_OF = "2026Q3"  # the demo data's latest quarter
-FIRST_DATA_ROW = 4  # annex 1: title, period, header
+FIRST_DATA_ROW = 5  # annex 1: title, period, group header, header
 FIRST_REGION_ROW = 5  # annex 2: title, period, indicator header, sub-header
 
 # Annex 1, 2026 (transcribed from 平政办〔2025〕49号, not read from the fixture).
@@ -47,7 +54,23 @@ ANNEX2_2026 = {
     "海西": (1, 10, 100, 1, 0),
     "经开区": (2, 30, 300, 5, 1),
 }
-ANNEX1_COLUMNS = {"target": 3, "actual": 4, "completion": 5, "status": 8}
+ANNEX1_HEADER = [
+    "2025年建设任务",
+    "2026年建设任务",
+    "2027年建设任务",
+    "总计",
+    "总计高线",
+    "年度累计完成",
+    "完成率",
+    "序时进度应完成",
+    "状态",
+    "计划期累计",
+    "计划期完成率",
+]
+# What a rate cell looks like in Excel: one decimal, and "<0.1%" for a
+# non-zero rate that one decimal would show as 0.0%.
+DERIVED = NumberKind.DERIVED
+RATE_FORMAT = '[=0]0.0%;[<0.0005]"<0.1%";0.0%'
 
 
 def download(client, period: str | None = AS_OF):
@@ -67,12 +90,15 @@ def county_ytd(indicator, year: int = 2026, quarter: int = 3) -> Decimal:
     return figures.aggregate(total=Sum("value"))["total"] or Decimal(0)
 
 
-def annex1_rows(workbook) -> dict[str, tuple]:
+def annex1_rows(workbook) -> dict[str, dict]:
+    """Annex 1's data rows by indicator label, each a dict of header → cell."""
     sheet = workbook[ANNEX1_SHEET]
+    header = [cell.value for cell in sheet[4]]
     rows = {}
     for row in sheet.iter_rows(min_row=FIRST_DATA_ROW):
         if isinstance(row[0].value, int):
-            rows[row[1].value] = row
+            cells = {name: cell for name, cell in zip(header, row, strict=True) if name}
+            rows[row[1].value] = cells | {"序号": row[0]}
     return rows
 
 
@@ -104,21 +130,17 @@ def test_title_names_the_plan_and_the_period(client_for, leader, demo):
     sheet = workbook_of(download(client_for(leader)))[ANNEX1_SHEET]
     assert demo.name in sheet["A1"].value
     assert "截至2026年第3季度" in sheet["A2"].value
-    assert "A1:L1" in {str(merged) for merged in sheet.merged_cells.ranges}  # 高线 included
-    assert [cell.value for cell in sheet[3]] == [
-        "序号",
-        "指标名称(单位)",
-        "年度目标",
-        "年度累计完成",
-        "完成率",
-        "序时进度应完成",
-        "序时进度(%)",
-        "状态",
-        "计划期累计",
-        "计划期目标",
-        "计划期完成率",
-        "高线",
-    ]
+    merged = {str(cells) for cells in sheet.merged_cells.ranges}
+    assert "A1:M1" in merged  # 高线 included
+    assert {"A3:A4", "B3:B4", "C3:G3", "H3:K3", "L3:M3"} <= merged
+    assert [cell.value for cell in sheet[3]][:2] == ["序号", "指标名称(单位)"]
+    assert (sheet["C3"].value, sheet["H3"].value, sheet["L3"].value) == (
+        "任务指标",
+        "2026年完成情况",
+        "计划期完成情况",
+    )
+    assert [cell.value for cell in sheet[4]][2:] == ANNEX1_HEADER
+    assert sheet.freeze_panes == "C5"
 
 
 def test_overview_links_to_the_report_for_its_period(client_for, leader, demo):
@@ -126,22 +148,68 @@ def test_overview_links_to_the_report_for_its_period(client_for, leader, demo):
     assert f'href="{reverse("reports:report")}?period=2025Q4"' in response.content.decode()
 
 
-def test_annex1_targets_actuals_and_completion(client_for, staff, demo):
+def test_annex1_has_every_years_targets_the_total_and_the_high_line(client_for, staff, demo):
     rows = annex1_rows(workbook_of(download(client_for(staff))))
     assert list(rows) == list(ANNEX1_2026)
     for indicator in demo.indicators.all():
         row = rows[indicator.label]
-        target = row[ANNEX1_COLUMNS["target"] - 1]
-        actual = row[ANNEX1_COLUMNS["actual"] - 1]
-        completion = row[ANNEX1_COLUMNS["completion"] - 1]
-        assert target.value == ANNEX1_2026[indicator.label]
-        ytd = county_ytd(indicator)
-        assert Decimal(str(actual.value)) == ytd
-        # ytd ÷ target, at the 0.1% the pages display (format_percent rounds alike).
-        assert Decimal(str(completion.value)) == (ytd / target.value).quantize(Decimal("0.001"))
-        assert completion.number_format == "0.0%"
+        years = tuple(row[f"{year}年建设任务"].value for year in YEARS)
+        assert (*years, row["总计"].value) == ANNEX1[indicator.name], indicator.name
+        assert row["序号"].value == indicator.order
+        # 高线: the plan's 80 万㎡ of space; blank where the plan sets none.
+        assert row["总计高线"].value == (80 if indicator.code == "space" else None)
         expected_format = "0.00" if indicator.decimal_places == 2 else "0"
-        assert target.number_format == actual.number_format == expected_format
+        assert row["2026年建设任务"].number_format == row["总计"].number_format == expected_format
+
+
+def exactly(value: Decimal):
+    """As exact as a cell holds a number (openpyxl writes 16 significant
+    digits; Excel computes with 15)."""
+    return pytest.approx(float(value), rel=1e-15, abs=0)
+
+
+def test_annex1_progress_is_the_engines_exact_numbers_with_formats(client_for, staff, demo):
+    """Written exact, not pre-rounded: Excel's own formula over the cells must
+    give what the cell holds, and the number format shows it at the page's
+    precision."""
+    client = client_for(staff)
+    table = client.get(reverse("reports:overview"), {"period": AS_OF}).context["progress"]
+    rows = annex1_rows(workbook_of(download(client)))
+    for indicator in table.indicators:
+        progress = table.cell(None, indicator.id)
+        row = rows[indicator.label]
+        ytd = county_ytd(demo.indicators.get(pk=indicator.id))
+        assert Decimal(str(row["年度累计完成"].value)) == ytd == progress.ytd_actual
+        assert row["年度累计完成"].number_format == row["2026年建设任务"].number_format
+        assert row["完成率"].value == exactly(ytd / progress.annual_target)
+        assert row["完成率"].number_format == RATE_FORMAT
+        assert row["计划期完成率"].value == exactly(progress.plan_completion)
+        assert row["计划期完成率"].number_format == RATE_FORMAT
+        expected = row["序时进度应完成"]
+        assert expected.value == exactly(progress.expected_value)
+        # The format shows what the page shows (16.5, 1.25, 150).
+        places = len(expected.number_format.partition(".")[2])
+        in_excel = Decimal(str(expected.value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+        on_page = format_number(progress.expected_value, indicator.decimal_places, DERIVED)
+        assert in_excel == Decimal(on_page)
+        assert Decimal(str(row["计划期累计"].value)) == progress.plan_actual
+    space = rows["新增孵化空间面积(万平方米)"]["完成率"].value
+    assert space != round(space, 3)  # 14.76 ÷ 22 = 0.670909…, not 0.671
+
+
+def test_annex2_names_indicators_as_annex2_does(client_for, staff, demo):
+    client = client_for(staff)
+    sheet = workbook_of(download(client))[ANNEX2_SHEET]
+    names = [sheet.cell(3, 3 + 4 * index).value for index in range(5)]
+    plan_page = dict(client.get(reverse("targets:plan")).context["annex2"])[2026]
+    assert names == [str(column.header) for column in plan_page.columns][1:]
+    assert names == [
+        "新增孵化空间面积(万平方米)",
+        "新增在孵企业(项目)(个)",
+        "新增创新创业人才数(个)",
+        "新增省级及以上科技企业数(家)",  # annex 1: 新培育省级及以上科技企业
+        "新增温州“20”孵化器(个)",  # annex 1: 新建成新质孵化器
+    ]
 
 
 def test_status_cells_carry_the_status_colour_and_name(client_for, staff, demo):
@@ -150,7 +218,7 @@ def test_status_cells_carry_the_status_colour_and_name(client_for, staff, demo):
     rows = annex1_rows(workbook_of(download(client_for(staff))))
     for indicator in table.indicators:
         status = table.cell(None, indicator.id).status
-        cell = rows[indicator.label][ANNEX1_COLUMNS["status"] - 1]
+        cell = rows[indicator.label]["状态"]
         assert cell.value == status_label(status)
         assert fill_colour(cell) == STATUS_COLOURS[Status(status)].lstrip("#").upper()
 
@@ -181,7 +249,7 @@ def test_chart_bars_read_annex2_completion_cells(client_for, leader, demo):
     assert reference == "'附件2 任务分解'!$E$5:$E$13"  # space's 完成率, 昆阳..经开区
     sheet = workbook[ANNEX2_SHEET]
     assert sheet["E4"].value == "完成率"
-    assert all(sheet[f"E{row}"].number_format == "0.0%" for row in range(5, 14))
+    assert all(sheet[f"E{row}"].number_format == RATE_FORMAT for row in range(5, 14))
 
 
 def test_a_formula_like_region_name_stays_text(client_for, staff, demo):
@@ -223,8 +291,11 @@ def test_an_earlier_quarter_reports_that_quarter(client_for, staff, demo):
     response = download(client_for(staff), "2025Q4")
     rows = annex1_rows(workbook_of(response))
     space = demo.indicators.get(code="space")
-    assert rows[space.label][2].value == 16  # annex 1, 2025
-    assert Decimal(str(rows[space.label][3].value)) == county_ytd(space, 2025, 4)
+    # The year the rates measure stands out among annex 1's years.
+    assert rows[space.label]["2025年建设任务"].font.b
+    assert not rows[space.label]["2026年建设任务"].font.b
+    assert Decimal(str(rows[space.label]["年度累计完成"].value)) == county_ytd(space, 2025, 4)
+    assert workbook_of(response)[ANNEX1_SHEET]["H3"].value == "2025年完成情况"
 
 
 def test_report_shows_the_overview_numbers(client_for, leader, demo):
@@ -236,12 +307,12 @@ def test_report_shows_the_overview_numbers(client_for, leader, demo):
     for indicator in table.indicators:
         progress = table.cell(None, indicator.id)
         row = rows[indicator.label]
-        assert Decimal(str(row[2].value)) == progress.annual_target
-        assert Decimal(str(row[3].value)) == progress.ytd_actual
-        assert f"{row[4].value * 100:.1f}%" == format_percent(progress.completion)
-        assert f"{row[6].value * 100:.1f}%" == format_percent(progress.expected_share)
-        assert Decimal(str(row[8].value)) == progress.plan_actual
-        assert Decimal(str(row[9].value)) == progress.plan_target
+        assert Decimal(str(row["2026年建设任务"].value)) == progress.annual_target
+        assert Decimal(str(row["年度累计完成"].value)) == progress.ytd_actual
+        rate = Decimal(str(row["完成率"].value))
+        assert format_percent(rate) == format_percent(progress.completion)
+        assert Decimal(str(row["计划期累计"].value)) == progress.plan_actual
+        assert Decimal(str(row["总计"].value)) == progress.plan_target
 
 
 def test_report_query_count_does_not_grow_with_the_plan(client_for, staff, demo):

@@ -1,0 +1,96 @@
+"""Numbers become text in one place, rounded half up (四舍五入) as Excel's ROUND
+does: county officers check the dashboard against their own spreadsheets."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.template import Context, Template
+
+from reports.formatting import (
+    NumberKind,
+    display_number,
+    format_number,
+    format_percent,
+    format_value,
+    percent_number,
+)
+from reports.tables import PercentColumn
+
+
+@pytest.mark.parametrize(
+    ("fraction", "text"),
+    [
+        ("0.1745", "17.5%"),  # half-even showed 17.4%
+        ("0.0225", "2.3%"),  # half-even showed 2.2%
+        ("0.6425", "64.3%"),
+        ("0.775", "77.5%"),
+        ("1", "100.0%"),
+        ("0", "0.0%"),
+    ],
+)
+def test_percent_rounds_half_up_like_excel(fraction, text):
+    assert format_percent(Decimal(fraction)) == text
+
+
+def test_percent_number_for_charts_and_exports_rounds_half_up():
+    assert percent_number(Decimal("0.1745")) == 17.5
+    assert percent_number(Decimal("0.0225")) == 2.3
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "text"),
+    [("0.605", 2, "0.61"), ("2.25", 1, "2.3"), ("16.5", 0, "17"), ("0.35", 2, "0.35")],
+)
+def test_value_rounds_half_up(value, places, text):
+    assert format_value(Decimal(value), places) == text
+
+
+def test_template_filters_round_half_up():
+    template = Template("{% load progress_tags %}{{ rate|percent }} {{ area|value:2 }}")
+    context = Context({"rate": Decimal("0.1745"), "area": Decimal("0.605")})
+    assert template.render(context) == "17.5% 0.61"
+
+
+@pytest.mark.parametrize("fraction", [Decimal(1) / 2000, Decimal(1) / 3000, Decimal("0.0001")])
+def test_a_tiny_non_zero_rate_never_reads_as_zero(fraction):
+    text = format_percent(fraction)
+    assert text != "0.0%"
+    assert text in {"0.1%", "<0.1%"}
+
+
+def test_a_tiny_rate_below_half_a_tenth_reads_as_less_than_the_smallest_step():
+    assert format_percent(Decimal(1) / 3000) == "<0.1%"
+    assert format_percent(Decimal(-1) / 3000) == ">-0.1%"
+
+
+def test_a_tiny_derived_value_never_reads_as_zero():
+    # 0.01 万㎡ × 1/4: expected 0.0025, shown at two places.
+    assert format_number(Decimal("0.0025"), 2, NumberKind.DERIVED) == "<0.01"
+
+
+def test_derived_values_show_at_least_two_places():
+    assert format_number(Decimal("3.75"), 0, NumberKind.DERIVED) == "3.75"
+    assert format_number(Decimal(31) / 3, 0, NumberKind.DERIVED) == "10.33"
+    assert format_number(Decimal("150"), 0, NumberKind.DERIVED) == "150"
+
+
+@pytest.mark.parametrize(
+    ("need", "places", "text"),
+    [
+        (Decimal(31) / 3, 0, "11"),  # 10.33 people a quarter: 10 would not suffice
+        (Decimal(30) / 3, 0, "10"),
+        (Decimal(1) / 3, 2, "0.34"),  # 0.333 万㎡ at two places
+        (Decimal(0), 0, "0"),
+    ],
+)
+def test_need_per_quarter_shows_what_suffices(need, places, text):
+    assert format_number(need, places, NumberKind.NEED) == text
+    assert display_number(need, places, NumberKind.NEED) == Decimal(text)
+
+
+def test_percent_column_exports_the_number_it_shows():
+    column = PercentColumn()
+    assert column.render(Decimal("0.1745")) == "17.5%"
+    assert column.value(Decimal("0.1745")) == 17.5
