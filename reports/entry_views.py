@@ -17,7 +17,7 @@ from regions.roles import ENTER_FIGURES, MANAGE_QUARTERS
 from reports.choices import Source
 from reports.completeness import Completeness, MissingTable, QuartersTable
 from reports.entry import EntryForm, EntryGrid
-from reports.forms import QuarterActionForm
+from reports.forms import PeriodForm, QuarterActionForm
 from reports.history import ChangeTable, figure_changes, target_changes
 from reports.models import ClosedQuarter, Figure, QuarterEvent
 from reports.progress import Period, default_period
@@ -78,6 +78,18 @@ class EntryView(CountyWideMixin, PeriodChoiceMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
+        if PeriodForm(request.POST, plan_years=self.plan.years).chosen() is None:
+            # A tampered or stale form: saving it into the default quarter
+            # would put the values where nobody typed them.
+            self.warn_on_bad_period = False
+            messages.error(
+                request,
+                _(
+                    "提交的季度无效(缺失、格式错误或不在计划期内),未保存任何数据。"
+                    "请在下面选择季度后重新填写。"
+                ),
+            )
+            return self.render_to_response(self.get_context_data(), status=400)
         form = EntryForm(request.POST, grid=self.grid)
         if self.is_closed(self.period):
             messages.error(request, _("本季度已关闭,需先重新开放才能修改。"))

@@ -105,6 +105,30 @@ def test_bad_cells_are_listed_and_nothing_is_saved(client_for, staff, demo, code
     assert snapshot() == before
 
 
+@pytest.mark.parametrize("form_period", ["2026Q4", "2026Q3"])
+@pytest.mark.parametrize("period", [None, "", "2026Q9", "x", "2040Q1", "2024Q4"])
+def test_grid_posted_with_a_bad_period_is_refused_and_nothing_is_saved(
+    client_for, staff, demo, form_period, period
+):
+    """A missing, malformed or out-of-plan period (a tampered or stale form)
+    must not fall back to the default quarter (2026Q3) and save the values
+    there, nor offer to."""
+    client = client_for(staff)
+    data = grid_data(client, form_period)
+    data.update({name: "1" for name in data if name.startswith("c")}, confirm_warnings="on")
+    if period is None:
+        del data["period"]
+    else:
+        data["period"] = period
+    before = snapshot()
+    response = client.post(ENTRY, data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "提交的季度无效" in html and "未保存任何数据" in html
+    assert "确认并保存" not in html  # nothing offered for saving elsewhere
+    assert snapshot() == before
+
+
 def test_tampered_version_is_refused(client_for, staff, demo):
     client = client_for(staff)
     data = grid_data(client, "2026Q3")
