@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from regions.access import CountyWideMixin, PlanAccessMixin
+from regions.models import Region
 from regions.roles import ENTER_FIGURES, MANAGE_QUARTERS
 from reports.choices import Source
 from reports.completeness import Completeness, MissingTable, QuartersTable
@@ -203,23 +204,37 @@ class QuarterActionView(CountyWideMixin, View):
         return redirect(f"{reverse('reports:quarters')}?period={period.code}")
 
 
-class HistoryView(PlanAccessMixin, PeriodChoiceMixin, TemplateView):
+class HistoryView(PlanAccessMixin, PeriodMixin, TemplateView):
     """Every change to one region's figures in one quarter, and to its
     targets. A township official sees their own region's; the county's
     (county-only indicators) is for those who see the whole county."""
 
     template_name = "reports/history.html"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    @cached_property
+    def region(self) -> Region | None:
+        """The region whose history this is; None for the county's own."""
         code = self.kwargs.get("region")
         if code is None:
             if not self.whole_county:
                 raise Http404(_("没有找到该页面。"))
-            region, region_id, name = None, None, self.plan.county_name
-        else:
-            region = self.get_region_or_404(code)
-            region_id, name = region.pk, region.name
+            return None
+        return self.get_region_or_404(code)
+
+    @cached_property
+    def default_period(self) -> Period:
+        """The latest quarter with figures of this page's region (or of the
+        county-only indicators), never of the whole plan: a township official
+        must not learn from the default that other townships have reported."""
+        figures = Figure.objects.filter(indicator__plan=self.plan, region=self.region)
+        latest = figures.order_by("-year", "-quarter").values_list("year", "quarter")[:1]
+        return default_period(latest, self.plan.years)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        region = self.region
+        region_id = region.pk if region else None
+        name = region.name if region else self.plan.county_name
         period = self.period
         context.update(
             self.period_context(),

@@ -283,3 +283,33 @@ def test_township_official_sees_only_their_own_history(client_for, official, dem
     assert client.get(reverse("reports:history", args=["kunyang"])).status_code == 200
     assert client.get(reverse("reports:history", args=["aojiang"])).status_code == 404
     assert client.get(reverse("reports:history_county")).status_code == 404
+
+
+def test_history_default_quarter_comes_from_the_viewers_own_region(
+    client_for, official, staff, demo
+):
+    """昆阳 has reported up to 2025 Q4, 鳌江 already 2026 Q2: the official of
+    昆阳 opens on 2025 Q4, and nothing on the page tells that anyone has
+    reported for 2026."""
+    Figure.objects.filter(year=2026).exclude(region__name="鳌江", quarter__lte=2).delete()
+    response = client_for(official).get(reverse("reports:history", args=["kunyang"]))
+    assert response.status_code == 200
+    assert response.context["period"].code == "2025Q4"
+    html = response.content.decode()
+    assert "修改记录 · 2025年第4季度" in html
+    assert '<option value="2025Q4" selected>' in html
+    assert "2026年第2季度" not in html.replace('<option value="2026Q2">2026年第2季度</option>', "")
+
+
+def test_history_default_quarter_is_the_regions_own_latest_for_staff_too(client_for, staff, demo):
+    Figure.objects.filter(region__name="海西", year=2026).delete()
+    client = client_for(staff)
+    assert client.get(reverse("reports:history", args=["haixi"])).context["period"].code == (
+        "2025Q4"
+    )
+    kunyang = client.get(reverse("reports:history", args=["kunyang"]))
+    assert kunyang.context["period"].code == "2026Q3"
+    # The county's own history: the county-only indicators' latest quarter.
+    Figure.objects.filter(region__isnull=True, year=2026, quarter=3).delete()
+    county = client.get(reverse("reports:history_county"))
+    assert county.context["period"].code == "2026Q2"
