@@ -11,7 +11,12 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework import parsers, renderers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
@@ -34,9 +39,11 @@ from targets.models import Plan
 
 # What every scoped endpoint may answer besides 200 (documented in the schema).
 REFUSALS = {
-    401: DetailErrorSerializer,  # no or a wrong, expired or revoked token / session
-    403: DetailErrorSerializer,  # a township official bound to no region
-    404: DetailErrorSerializer,  # no plan loaded
+    401: OpenApiResponse(
+        DetailErrorSerializer, "Not signed in, or the token is wrong, expired or revoked."
+    ),
+    403: OpenApiResponse(DetailErrorSerializer, "A township account bound to no region."),
+    404: OpenApiResponse(DetailErrorSerializer, "No plan has been loaded."),
 }
 PERIOD_PATTERN = r"^[0-9]{4}Q[1-4]$"
 
@@ -61,6 +68,7 @@ class PlanAPIView(ScopedAPIView):
     @extend_schema(
         responses={200: PlanSerializer, **REFUSALS},
         summary="The plan, its indicators and targets",
+        description="Scoped to the caller: a township official gets their own region only.",
     )
     def get(self, request):
         plan, regions, whole_county = self.scope(request)
@@ -107,10 +115,13 @@ class ProgressAPIView(ScopedAPIView):
         ],
         responses={
             200: ProgressSerializer,
-            400: PeriodErrorSerializer,
+            400: OpenApiResponse(
+                PeriodErrorSerializer, "`period` is malformed or outside the plan's years."
+            ),
             **REFUSALS,
         },
         summary="Progress of every region (and the county) × indicator",
+        description="Scoped to the caller: a township official gets their own region only.",
     )
     def get(self, request):
         plan, regions, whole_county = self.scope(request)
@@ -193,10 +204,21 @@ class TokenAPIView(APIView):
         request=AuthTokenSerializer,
         responses={
             200: TokenSerializer,
-            400: CredentialsErrorSerializer,
-            429: DetailErrorSerializer,
+            400: OpenApiResponse(
+                CredentialsErrorSerializer, "A field is missing or the credentials are wrong."
+            ),
+            429: OpenApiResponse(
+                DetailErrorSerializer,
+                "Too many failed logins for this user name from this address: locked "
+                "out (the same lockout as the web login); see Retry-After.",
+            ),
         },
         summary="Get an API token with a user name and password",
+        description=(
+            "Returns the user's token (the same one until it expires) and when it "
+            "expires. A token is revoked when the user's password changes, the "
+            "account is deactivated or the user logs out of the web pages; then ask again."
+        ),
         auth=[],
     )
     def post(self, request):

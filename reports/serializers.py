@@ -86,9 +86,7 @@ class DetailErrorSerializer(serializers.Serializer):
 class PeriodErrorSerializer(serializers.Serializer):
     """The 400 body when ``period`` is malformed or outside the plan."""
 
-    period = serializers.ListField(
-        child=serializers.CharField(), help_text="why the period was refused"
-    )
+    period = serializers.CharField(help_text="why the period was refused")
 
 
 class CredentialsErrorSerializer(serializers.Serializer):
