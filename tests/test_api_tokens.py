@@ -220,3 +220,20 @@ def test_lifetime_comes_from_the_environment():
     refused = run_manage("shell", "-c", script, API_TOKEN_LIFETIME_HOURS="0")
     assert refused.returncode != 0
     assert "API_TOKEN_LIFETIME_HOURS must be at least 1" in refused.stderr
+
+
+def test_token_and_web_login_failures_count_together(staff):
+    client = Client()
+    for _ in range(3):
+        client.post(
+            reverse("login"), {"username": "staff", "password": "wrong"}, REMOTE_ADDR="10.0.0.5"
+        )
+    for _ in range(2):
+        response = client.post(
+            TOKEN_URL, {"username": "staff", "password": "wrong"}, REMOTE_ADDR="10.0.0.5"
+        )
+    assert response.status_code == 429
+    login = client.post(
+        reverse("login"), {"username": "staff", "password": PASSWORD}, REMOTE_ADDR="10.0.0.5"
+    )
+    assert login.status_code == 429
