@@ -311,7 +311,8 @@ INSTALLED_APPS += ["rest_framework", "rest_framework.authtoken", "drf_spectacula
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous call then gets 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's token, refused once older than API_TOKEN_LIFETIME.
+        "regions.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -319,6 +320,13 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# An API token (POST /api/v1/token/) lives this long from its creation, then
+# answers 401 and the script asks for a new one. Changing the password,
+# deactivating the account and logging out revoke it at once (regions/tokens.py).
+_token_hours = env_int("API_TOKEN_LIFETIME_HOURS", 30 * 24)
+if _token_hours < 1:
+    raise ImproperlyConfigured("API_TOKEN_LIFETIME_HOURS must be at least 1.")
+API_TOKEN_LIFETIME = timedelta(hours=_token_hours)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Incubator plan dashboard API",
     "DESCRIPTION": "Targets and progress of the current plan, scoped to the caller.",

@@ -11,8 +11,8 @@ resolves the current plan and the regions the user may see
 - ``CountyWideMixin``: a page about the whole county sends a township official
   to their own township's page instead.
 
-tests/test_access_matrix.py requests every URL of the project as every persona,
-so a new page that skips these mixins fails a test.
+tests/test_access_matrix.py requests every URL outside the Django admin as every
+persona, so a new page that skips these mixins fails a test.
 """
 
 from __future__ import annotations

@@ -1,11 +1,17 @@
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from regions.models import Membership, Region
+# Registers DRF's own token admin, replaced below by ApiTokenAdmin.
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import Token, TokenProxy
+
+from regions.models import ApiToken, Membership, Region
 from regions.roles import GROUP_NAMES, Role
+from regions.tokens import token_expires_at
 
 
 class MembershipInline(admin.TabularInline):
@@ -100,3 +106,43 @@ class AccountAdmin(UserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, AccountAdmin)
+
+
+# --- API tokens -------------------------------------------------------------------
+
+
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(TokenAdmin):
+    """Who holds an API token, since when and until when; an administrator
+    revokes one by deleting it. The key shows only by its first characters
+    (enough to tell tokens apart, useless for calling the API). Tokens are
+    obtained by their user with the password (``/api/v1/token/``), never
+    made here, and never edited."""
+
+    list_display = ["key_start", "user", "created", "expires", "expired"]
+    list_select_related = ["user"]
+
+    @admin.display(description=_("令牌开头"))
+    def key_start(self, token) -> str:
+        return f"{token.key[:6]}…"
+
+    @admin.display(description=_("过期时间"))
+    def expires(self, token):
+        return token_expires_at(token)
+
+    @admin.display(description=_("已过期"), boolean=True)
+    def expired(self, token) -> bool:
+        return token_expires_at(token) <= timezone.now()
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def delete_model(self, request, obj) -> None:
+        # By key: the proxy's ``pk`` is the user's id.
+        Token.objects.filter(key=obj.key).delete()
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.models import TokenProxy
 
 from regions.roles import VIEW_ALL_REGIONS
 
@@ -89,3 +90,19 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.region}"
+
+
+class ApiToken(TokenProxy):
+    """An API token as the admin shows it: whose, when created, when it
+    expires; the key only by its first characters (``regions.tokens``)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+
+    def __str__(self) -> str:
+        return _("%(user)s 的令牌(%(start)s…)") % {
+            "user": self.user.get_username(),
+            "start": self.key[:6],
+        }

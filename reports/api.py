@@ -1,23 +1,51 @@
 """Read-only JSON API (``/api/v1/``): the plan's targets and the engine's
 numbers for a period, scoped exactly like the pages (``Region.objects.visible_to``).
-Session login or a per-user token (``Authorization: Token …``)."""
+Session login or a per-user token (``Authorization: Token …``) that expires
+and is revoked with the password (``regions/tokens.py``)."""
 
 from __future__ import annotations
 
+from axes.helpers import get_cool_off, get_failure_limit
 from django.contrib.auth.decorators import login_not_required
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
+from rest_framework import parsers, renderers, status
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from regions.models import Region, sees_whole_county
+from regions.tokens import token_expires_at, valid_token_for
 from reports.progress import Period
 from reports.queries import latest_period, load_plan_data, progress_table
-from reports.serializers import PlanSerializer, ProgressSerializer
+from reports.serializers import (
+    CredentialsErrorSerializer,
+    DetailErrorSerializer,
+    PeriodErrorSerializer,
+    PlanSerializer,
+    ProgressSerializer,
+    TokenSerializer,
+)
 from targets.models import Plan
+
+# What every scoped endpoint may answer besides 200 (documented in the schema).
+REFUSALS = {
+    401: OpenApiResponse(
+        DetailErrorSerializer, "Not signed in, or the token is wrong, expired or revoked."
+    ),
+    403: OpenApiResponse(DetailErrorSerializer, "A township account bound to no region."),
+    404: OpenApiResponse(DetailErrorSerializer, "No plan has been loaded."),
+}
+PERIOD_PATTERN = r"^[0-9]{4}Q[1-4]$"
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -37,7 +65,11 @@ class ScopedAPIView(APIView):
 
 
 class PlanAPIView(ScopedAPIView):
-    @extend_schema(responses=PlanSerializer, summary="The plan, its indicators and targets")
+    @extend_schema(
+        responses={200: PlanSerializer, **REFUSALS},
+        summary="The plan, its indicators and targets",
+        description="Scoped to the caller: a township official gets their own region only.",
+    )
     def get(self, request):
         plan, regions, whole_county = self.scope(request)
         data = load_plan_data(plan, regions, whole_county=whole_county)
@@ -72,11 +104,24 @@ class ProgressAPIView(ScopedAPIView):
             OpenApiParameter(
                 "period",
                 OpenApiTypes.STR,
-                description="e.g. 2026Q3; default: the latest quarter with figures",
+                pattern=PERIOD_PATTERN,
+                description=(
+                    "The quarter the numbers are as of: the year, Q, the quarter 1–4 "
+                    "(e.g. 2026Q3), within the plan's years. Default: the latest quarter "
+                    "with figures in the caller's scope. Anything else answers 400."
+                ),
+                examples=[OpenApiExample("third quarter of 2026", value="2026Q3")],
             )
         ],
-        responses=ProgressSerializer,
+        responses={
+            200: ProgressSerializer,
+            400: OpenApiResponse(
+                PeriodErrorSerializer, "`period` is malformed or outside the plan's years."
+            ),
+            **REFUSALS,
+        },
         summary="Progress of every region (and the county) × indicator",
+        description="Scoped to the caller: a township official gets their own region only.",
     )
     def get(self, request):
         plan, regions, whole_county = self.scope(request)
@@ -126,3 +171,80 @@ class ProgressAPIView(ScopedAPIView):
         if not plan.contains(period.year):
             raise ValidationError({"period": _("该季度不在计划期内。")})
         return period
+
+
+class LoginLockedOut(APIException):
+    """django-axes locked this user name at this address: HTTP 429 like the
+    web login, with ``Retry-After``."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "locked_out"
+
+    def __init__(self, detail: str, wait: int | None):
+        super().__init__(detail)
+        self.wait = wait
+
+
+@method_decorator(login_not_required, name="dispatch")
+class TokenAPIView(APIView):
+    """POST user name + password: the user's API token and when it expires.
+
+    The credentials go through ``authenticate()`` and so through django-axes:
+    failures count towards the lockout like the web login's. axes marks the
+    request it is given (DRF's, here) as locked out, which its middleware does
+    not see; this view answers that with 429 itself, in JSON.
+    """
+
+    authentication_classes = ()
+    permission_classes = ()
+    throttle_classes = ()
+    parser_classes = (parsers.FormParser, parsers.MultiPartParser, parsers.JSONParser)
+    renderer_classes = (renderers.JSONRenderer,)
+
+    @extend_schema(
+        request=AuthTokenSerializer,
+        responses={
+            200: TokenSerializer,
+            400: OpenApiResponse(
+                CredentialsErrorSerializer, "A field is missing or the credentials are wrong."
+            ),
+            429: OpenApiResponse(
+                DetailErrorSerializer,
+                "Too many failed logins for this user name from this address: locked "
+                "out (the same lockout as the web login); see Retry-After.",
+            ),
+        },
+        summary="Get an API token with a user name and password",
+        description=(
+            "Returns the user's token (the same one until it expires) and when it "
+            "expires. A token is revoked when the user's password changes, the "
+            "account is deactivated or the user logs out of the web pages; then ask again."
+        ),
+        auth=[],
+    )
+    def post(self, request):
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        if not serializer.is_valid():
+            if getattr(request, "axes_locked_out", False):
+                raise self.locked_out(request)
+            raise ValidationError(serializer.errors)
+        token = valid_token_for(serializer.validated_data["user"])
+        payload = {"token": token.key, "expires": token_expires_at(token)}
+        return Response(TokenSerializer(payload).data)
+
+    @staticmethod
+    def locked_out(request) -> LoginLockedOut:
+        """The web lockout page's words (templates/axes/lockout.html)."""
+        credentials = getattr(request, "axes_credentials", None)
+        limit = get_failure_limit(request, credentials)
+        message = ngettext(
+            "登录失败次数过多(连续 %(limit)s 次),为保护账号安全,该账号在本机的登录已被暂时锁定。",
+            "登录失败次数过多(连续 %(limit)s 次),为保护账号安全,该账号在本机的登录已被暂时锁定。",
+            limit,
+        ) % {"limit": limit}
+        cool_off = get_cool_off(request)
+        if not cool_off:
+            return LoginLockedOut(message, None)
+        minutes = max(1, round(cool_off.total_seconds() / 60))
+        message += _("请在 %(minutes)s 分钟后再试。") % {"minutes": minutes}
+        return LoginLockedOut(message, int(cool_off.total_seconds()))

@@ -13,11 +13,12 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from regions.access import CountyWideMixin, PlanAccessMixin
+from regions.models import Region
 from regions.roles import ENTER_FIGURES, MANAGE_QUARTERS
 from reports.choices import Source
 from reports.completeness import Completeness, MissingTable, QuartersTable
 from reports.entry import EntryForm, EntryGrid
-from reports.forms import QuarterActionForm
+from reports.forms import PeriodForm, QuarterActionForm
 from reports.history import ChangeTable, figure_changes, target_changes
 from reports.models import ClosedQuarter, Figure, QuarterEvent
 from reports.progress import Period, default_period
@@ -78,6 +79,18 @@ class EntryView(CountyWideMixin, PeriodChoiceMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
+        if PeriodForm(request.POST, plan_years=self.plan.years).chosen() is None:
+            # A tampered or stale form: saving it into the default quarter
+            # would put the values where nobody typed them.
+            self.warn_on_bad_period = False
+            messages.error(
+                request,
+                _(
+                    "提交的季度无效(缺失、格式错误或不在计划期内),未保存任何数据。"
+                    "请在下面选择季度后重新填写。"
+                ),
+            )
+            return self.render_to_response(self.get_context_data(), status=400)
         form = EntryForm(request.POST, grid=self.grid)
         if self.is_closed(self.period):
             messages.error(request, _("本季度已关闭,需先重新开放才能修改。"))
@@ -191,23 +204,37 @@ class QuarterActionView(CountyWideMixin, View):
         return redirect(f"{reverse('reports:quarters')}?period={period.code}")
 
 
-class HistoryView(PlanAccessMixin, PeriodChoiceMixin, TemplateView):
+class HistoryView(PlanAccessMixin, PeriodMixin, TemplateView):
     """Every change to one region's figures in one quarter, and to its
     targets. A township official sees their own region's; the county's
     (county-only indicators) is for those who see the whole county."""
 
     template_name = "reports/history.html"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    @cached_property
+    def region(self) -> Region | None:
+        """The region whose history this is; None for the county's own."""
         code = self.kwargs.get("region")
         if code is None:
             if not self.whole_county:
                 raise Http404(_("没有找到该页面。"))
-            region, region_id, name = None, None, self.plan.county_name
-        else:
-            region = self.get_region_or_404(code)
-            region_id, name = region.pk, region.name
+            return None
+        return self.get_region_or_404(code)
+
+    @cached_property
+    def default_period(self) -> Period:
+        """The latest quarter with figures of this page's region (or of the
+        county-only indicators), never of the whole plan: a township official
+        must not learn from the default that other townships have reported."""
+        figures = Figure.objects.filter(indicator__plan=self.plan, region=self.region)
+        latest = figures.order_by("-year", "-quarter").values_list("year", "quarter")[:1]
+        return default_period(latest, self.plan.years)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        region = self.region
+        region_id = region.pk if region else None
+        name = region.name if region else self.plan.county_name
         period = self.period
         context.update(
             self.period_context(),

@@ -1,5 +1,8 @@
 """Shapes of the read-only API, documented in the OpenAPI schema. Decimals
-are strings (exact, as stored); rates are fractions (0.775 = 77.5%)."""
+are strings. Amounts are exact: targets and figures with four places, as
+stored; expected values (target × n/4) with six. Rates (completion,
+plan_completion, expected_share) are fractions (0.775 = 77.5%); completion
+rates are rounded to six places."""
 
 from rest_framework import serializers
 
@@ -71,3 +74,33 @@ class ProgressRowSerializer(serializers.Serializer):
 class ProgressSerializer(serializers.Serializer):
     period = serializers.CharField(help_text="e.g. 2026Q3")
     rows = ProgressRowSerializer(many=True)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="send as `Authorization: Token <token>`")
+    expires = serializers.DateTimeField(
+        help_text="when the token stops working (API_TOKEN_LIFETIME after it was made)"
+    )
+
+
+class DetailErrorSerializer(serializers.Serializer):
+    """DRF's error body for a refusal that is not about one field (401, 403,
+    404, 429)."""
+
+    detail = serializers.CharField(help_text="why, in the caller's language")
+
+
+class PeriodErrorSerializer(serializers.Serializer):
+    """The 400 body when ``period`` is malformed or outside the plan."""
+
+    period = serializers.CharField(help_text="why the period was refused")
+
+
+class CredentialsErrorSerializer(serializers.Serializer):
+    """The 400 body of the token endpoint: missing fields or wrong credentials."""
+
+    username = serializers.ListField(child=serializers.CharField(), required=False)
+    password = serializers.ListField(child=serializers.CharField(), required=False)
+    non_field_errors = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="wrong user name or password"
+    )

@@ -39,6 +39,16 @@ class PlanConflictError(PlanWorkbookError):
     """The workbook is sound, but the database already holds a plan of that name."""
 
 
+class PlanNameTakenError(PlanConflictError):
+    """A plan of that name exists and replacing it was not asked for: asking
+    for it (``replace=True``) may help."""
+
+
+class PlanInUseError(PlanConflictError):
+    """Replacing was asked for and refused: figures or other work hang off the
+    plan. Asking again will not help; the plan is changed in the admin."""
+
+
 def import_plan(
     source: str | Path | BinaryIO, *, replace: bool = False, activate: bool = False
 ) -> Plan:
@@ -63,7 +73,7 @@ def save_plan(data: PlanData, *, replace: bool = False, activate: bool = False) 
             "数据库中已有同名计划“%(name)s”(编号 %(ids)s);如要用此工作簿替换它,请选择替换。"
         )
         ids = "、".join(str(p.pk) for p in same_name)
-        raise PlanConflictError([message % {"name": data.name, "ids": ids}])
+        raise PlanNameTakenError([message % {"name": data.name, "ids": ids}])
     was_active = any(p.is_active for p in same_name)
     for old in same_name:
         if blockers := _work_hanging_off(old):
@@ -71,7 +81,7 @@ def save_plan(data: PlanData, *, replace: bool = False, activate: bool = False) 
                 "计划“%(name)s”(编号 %(id)d)已有%(what)s,替换会把它们一并删除,已拒绝。"
                 "请在管理后台逐项修改该计划。"
             )
-            raise PlanConflictError([message % {"name": old.name, "id": old.pk, "what": blockers}])
+            raise PlanInUseError([message % {"name": old.name, "id": old.pk, "what": blockers}])
         old.delete()
     if activate:
         Plan.objects.filter(is_active=True).update(is_active=False)

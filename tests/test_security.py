@@ -345,13 +345,14 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
 
 def test_api_token_endpoint_is_throttled_too(client, staff):
     """The API's token endpoint authenticates through the same backends, so
-    the lockout applies: DRF answers 400 (axes' 429 page is for the HTML login),
-    and the right password gets no token while locked."""
+    the lockout applies: it answers 429 like the web login (in JSON, with
+    Retry-After), and the right password gets no token while locked."""
     url = reverse("api:token")
     good = {"username": "staff", "password": PASSWORD}
     assert "token" in client.post(url, good, REMOTE_ADDR="10.0.0.5").json()
     for _ in range(5):
         client.post(url, {"username": "staff", "password": "wrong"}, REMOTE_ADDR="10.0.0.5")
     response = client.post(url, good, REMOTE_ADDR="10.0.0.5")
-    assert response.status_code == 400
+    assert response.status_code == 429
+    assert "登录已被暂时锁定" in response.json()["detail"]
     assert "token" not in response.json()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -128,3 +129,63 @@ def test_openapi_schema_is_valid(client_for, staff, tmp_path):
     response = client_for(staff).get(reverse("api:schema"))
     assert response.status_code == 200
     assert b"/api/v1/progress/" in response.content
+
+
+def generated_schema() -> dict:
+    from drf_spectacular.generators import SchemaGenerator
+
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def resolve(schema: dict, node: dict) -> dict:
+    while "$ref" in node:
+        node = schema["components"]["schemas"][node["$ref"].rsplit("/", 1)[-1]]
+    return node
+
+
+def test_schema_documents_the_period_format():
+    schema = generated_schema()
+    parameters = schema["paths"]["/api/v1/progress/"]["get"]["parameters"]
+    period = next(p for p in parameters if p["name"] == "period")
+    assert period["in"] == "query" and not period.get("required", False)
+    pattern = period["schema"]["pattern"]
+    assert re.fullmatch(pattern, "2026Q3")
+    for bad in ["2026Q5", "2026-3", "26Q3", "2026Q3x"]:
+        assert not re.fullmatch(pattern, bad), bad
+    assert "2026Q3" in period["description"]
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "field"),
+    [
+        ("/api/v1/progress/", "get", "period"),
+        ("/api/v1/token/", "post", "non_field_errors"),
+    ],
+)
+def test_schema_documents_400_with_an_error_body(path, method, field):
+    schema = generated_schema()
+    responses = schema["paths"][path][method]["responses"]
+    assert "400" in responses, sorted(responses)
+    body = resolve(schema, responses["400"]["content"]["application/json"]["schema"])
+    assert field in body["properties"]
+
+
+def test_schema_error_body_matches_what_a_bad_period_answers(client_for, staff, demo):
+    schema = generated_schema()
+    responses = schema["paths"]["/api/v1/progress/"]["get"]["responses"]
+    body = resolve(schema, responses["400"]["content"]["application/json"]["schema"])
+    answered = client_for(staff).get(PROGRESS, {"period": "2026Q5"}).json()
+    assert set(answered) <= set(body["properties"])
+    json_types = {str: "string", list: "array"}
+    assert body["properties"]["period"]["type"] == json_types[type(answered["period"])]
+
+
+def test_schema_documents_the_token_lockout_and_expiry():
+    schema = generated_schema()
+    token = schema["paths"]["/api/v1/token/"]["post"]["responses"]
+    assert "429" in token
+    assert (
+        "expires"
+        in resolve(schema, token["200"]["content"]["application/json"]["schema"])["properties"]
+    )
+    assert "401" in schema["paths"]["/api/v1/progress/"]["get"]["responses"]

@@ -105,6 +105,30 @@ def test_bad_cells_are_listed_and_nothing_is_saved(client_for, staff, demo, code
     assert snapshot() == before
 
 
+@pytest.mark.parametrize("form_period", ["2026Q4", "2026Q3"])
+@pytest.mark.parametrize("period", [None, "", "2026Q9", "x", "2040Q1", "2024Q4"])
+def test_grid_posted_with_a_bad_period_is_refused_and_nothing_is_saved(
+    client_for, staff, demo, form_period, period
+):
+    """A missing, malformed or out-of-plan period (a tampered or stale form)
+    must not fall back to the default quarter (2026Q3) and save the values
+    there, nor offer to."""
+    client = client_for(staff)
+    data = grid_data(client, form_period)
+    data.update({name: "1" for name in data if name.startswith("c")}, confirm_warnings="on")
+    if period is None:
+        del data["period"]
+    else:
+        data["period"] = period
+    before = snapshot()
+    response = client.post(ENTRY, data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "提交的季度无效" in html and "未保存任何数据" in html
+    assert "确认并保存" not in html  # nothing offered for saving elsewhere
+    assert snapshot() == before
+
+
 def test_tampered_version_is_refused(client_for, staff, demo):
     client = client_for(staff)
     data = grid_data(client, "2026Q3")
@@ -259,3 +283,33 @@ def test_township_official_sees_only_their_own_history(client_for, official, dem
     assert client.get(reverse("reports:history", args=["kunyang"])).status_code == 200
     assert client.get(reverse("reports:history", args=["aojiang"])).status_code == 404
     assert client.get(reverse("reports:history_county")).status_code == 404
+
+
+def test_history_default_quarter_comes_from_the_viewers_own_region(
+    client_for, official, staff, demo
+):
+    """昆阳 has reported up to 2025 Q4, 鳌江 already 2026 Q2: the official of
+    昆阳 opens on 2025 Q4, and nothing on the page tells that anyone has
+    reported for 2026."""
+    Figure.objects.filter(year=2026).exclude(region__name="鳌江", quarter__lte=2).delete()
+    response = client_for(official).get(reverse("reports:history", args=["kunyang"]))
+    assert response.status_code == 200
+    assert response.context["period"].code == "2025Q4"
+    html = response.content.decode()
+    assert "修改记录 · 2025年第4季度" in html
+    assert '<option value="2025Q4" selected>' in html
+    assert "2026年第2季度" not in html.replace('<option value="2026Q2">2026年第2季度</option>', "")
+
+
+def test_history_default_quarter_is_the_regions_own_latest_for_staff_too(client_for, staff, demo):
+    Figure.objects.filter(region__name="海西", year=2026).delete()
+    client = client_for(staff)
+    assert client.get(reverse("reports:history", args=["haixi"])).context["period"].code == (
+        "2025Q4"
+    )
+    kunyang = client.get(reverse("reports:history", args=["kunyang"]))
+    assert kunyang.context["period"].code == "2026Q3"
+    # The county's own history: the county-only indicators' latest quarter.
+    Figure.objects.filter(region__isnull=True, year=2026, quarter=3).delete()
+    county = client.get(reverse("reports:history_county"))
+    assert county.context["period"].code == "2026Q2"

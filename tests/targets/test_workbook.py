@@ -178,7 +178,7 @@ def test_import_refuses_a_plan_whose_name_already_exists(plan, exported):
 
 
 def test_import_command_suggests_replace_for_an_existing_plan(plan, exported):
-    with pytest.raises(CommandError, match="--replace"):
+    with pytest.raises(CommandError, match=r"已有同名计划.*\n.*加 --replace"):
         call_command("import_plan", str(exported))
 
 
@@ -203,6 +203,24 @@ def test_replace_is_refused_when_figures_were_reported(plan, exported):
         import_plan(exported, replace=True)
     assert counts() == before
     assert Figure.objects.count() == 1
+
+
+def test_import_command_does_not_suggest_replace_when_replace_was_refused(plan, exported):
+    """--replace was given and refused because figures hang off the plan:
+    "加 --replace" would send the user round in a circle."""
+    Figure.objects.create(
+        indicator=plan.indicators.get(code="space"),
+        region=plan.regions.get(code="kunyang"),
+        year=2025,
+        quarter=1,
+        value=Decimal("1.5"),
+    )
+    with pytest.raises(CommandError) as refused:
+        call_command("import_plan", str(exported), "--replace")
+    message = str(refused.value)
+    assert "季度数据 1 条" in message and "已拒绝" in message
+    assert "--replace" not in message
+    assert Plan.objects.get() == plan
 
 
 def test_replace_is_refused_when_township_officials_are_bound_to_its_regions(

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from targets.plan_check import check_plan_consistency, format_report
-from targets.services import PlanConflictError, import_plan, plan_as_data
+from targets.services import PlanNameTakenError, import_plan, plan_as_data
 from targets.workbook import PlanWorkbookError
 
 
@@ -27,7 +27,9 @@ class Command(BaseCommand):
             raise CommandError(_("找不到文件:%(path)s") % {"path": file})
         try:
             plan = import_plan(file, replace=replace, activate=activate)
-        except PlanConflictError as exc:
+        except PlanNameTakenError as exc:
+            # Only here does --replace help; a refused replacement (figures
+            # exist) is a PlanWorkbookError like any other below.
             hint = _("(命令行:加 --replace)")
             raise CommandError("\n".join([*exc.messages, hint])) from exc
         except PlanWorkbookError as exc:
