@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -70,6 +72,34 @@ class Plan(models.Model):
     def contains(self, year: int, quarter: int | None = None) -> bool:
         in_years = self.first_year <= year <= self.last_year
         return in_years and (quarter is None or 1 <= quarter <= 4)
+
+    def clean(self) -> None:
+        """A plan in use keeps every year it has figures or targets for:
+        shrinking its years would leave them outside the plan, where no
+        page shows them and no write path could correct them."""
+        super().clean()
+        if self.pk is None or self.first_year is None or self.last_year is None:
+            return
+        outside = ~Q(year__range=(self.first_year, self.last_year))
+        figure = (
+            # reports depends on targets, not the other way: the model by name.
+            apps.get_model("reports", "Figure")
+            .objects.filter(outside, indicator__plan=self)
+            .order_by("year", "quarter")
+            .values_list("year", "quarter")
+            .first()
+        )
+        if figure is not None:
+            message = _("%(year)s年第%(quarter)s季度已有填报数据,计划期必须包含该季度。")
+            raise ValidationError(message % {"year": figure[0], "quarter": figure[1]})
+        target = (
+            Target.objects.filter(outside, indicator__plan=self, year__isnull=False)
+            .order_by("year")
+            .values_list("year", flat=True)
+            .first()
+        )
+        if target is not None:
+            raise ValidationError(_("%(year)s年已有目标,计划期必须包含该年。") % {"year": target})
 
 
 def current_plan(request) -> Plan | None:
