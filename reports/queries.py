@@ -43,6 +43,7 @@ def indicator_info(indicator: Indicator) -> IndicatorInfo:
         unit=indicator.unit,
         decimal_places=indicator.decimal_places,
         by_region=indicator.by_region,
+        pacing=indicator.pacing,
     )
 
 

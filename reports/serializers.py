@@ -4,6 +4,7 @@ are strings (exact, as stored); rates are fractions (0.775 = 77.5%)."""
 from rest_framework import serializers
 
 from reports.choices import Status
+from targets.choices import Pacing
 
 
 class IndicatorSerializer(serializers.Serializer):
@@ -12,6 +13,11 @@ class IndicatorSerializer(serializers.Serializer):
     unit = serializers.CharField()
     decimal_places = serializers.IntegerField()
     by_region = serializers.BooleanField(help_text="False: county-only indicator")
+    pacing = serializers.ChoiceField(
+        choices=Pacing.choices,
+        help_text="how 序时 runs: spread = n/4 of the year's target after quarter n; "
+        "year_end = nothing due before Q4, all of it at Q4",
+    )
 
 
 class RegionSerializer(serializers.Serializer):
@@ -50,9 +56,17 @@ class ProgressRowSerializer(serializers.Serializer):
     quarter_actual = serializers.DecimalField(max_digits=20, decimal_places=4)
     completion = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
     expected = serializers.DecimalField(
-        max_digits=20, decimal_places=6, allow_null=True, help_text="序时进度: target × n/4"
+        max_digits=20,
+        decimal_places=6,
+        allow_null=True,
+        help_text="序时进度: target × the share due (expected_share)",
     )
-    expected_share = serializers.DecimalField(max_digits=5, decimal_places=4)
+    expected_share = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        help_text="share of the year's target due by now: n/4, or for a year-end "
+        "indicator 0 before Q4 and 1 at Q4",
+    )
     status = serializers.ChoiceField(choices=Status.choices)
     plan_actual = serializers.DecimalField(max_digits=20, decimal_places=4)
     plan_target = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True)

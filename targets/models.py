@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from targets.choices import MAX_DECIMAL_PLACES, VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS
+from targets.choices import MAX_DECIMAL_PLACES, VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS, Pacing
 
 
 class PlanQuerySet(models.QuerySet):
@@ -130,6 +130,16 @@ class Indicator(models.Model):
         default=True,
         help_text=_("否:仅全县指标,只在全县一级填报。"),
     )
+    pacing = models.CharField(
+        _("序时方式"),
+        max_length=10,
+        choices=Pacing.choices,
+        default=Pacing.SPREAD,
+        help_text=_(
+            "按季度均摊:第n季度末应完成全年目标的n/4;"
+            "年底考核:第4季度前不计序时,第4季度末应完成全年目标(适合每年少量、整数的里程碑)。"
+        ),
+    )
     order = models.PositiveSmallIntegerField(_("序号"), default=0)
 
     class Meta:
@@ -142,6 +152,9 @@ class Indicator(models.Model):
             models.CheckConstraint(
                 condition=Q(decimal_places__lte=MAX_DECIMAL_PLACES),
                 name="indicator_decimal_places_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(pacing__in=Pacing.values), name="indicator_pacing_known"
             ),
         ]
 

@@ -96,6 +96,7 @@ def save_plan(data: PlanData, *, replace: bool = False, activate: bool = False) 
             decimal_places=i.decimal_places,
             by_region=i.by_region,
             order=i.order,
+            pacing=i.pacing,
         )
         for i in data.indicators
     )
@@ -152,6 +153,7 @@ def plan_as_data(plan: Plan) -> PlanData:
                 decimal_places=i.decimal_places,
                 by_region=i.by_region,
                 order=i.order,
+                pacing=i.pacing,
             )
             for i in plan.indicators.order_by("order", "pk")
         ),

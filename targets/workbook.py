@@ -26,6 +26,7 @@ from targets.workbook_cells import (
     _code,
     amount,
     integer,
+    pacing,
     text,
     yes_no,
 )
@@ -283,6 +284,7 @@ def _read_indicators(sheet: SheetGrid, problems: Problems) -> list[IndicatorData
         "单位": lambda v: text(v, 20, required=False),
         "小数位数": lambda v: 0 if v in (None, "") else integer(v, 0, MAX_DECIMAL_PLACES),
         "按区域分解": yes_no,
+        "序时方式": pacing,  # optional column: older workbooks have none
     }
     indicators, codes, labels = [], {}, {}
     required = ("指标名称", "代码", "按区域分解")
@@ -298,6 +300,7 @@ def _read_indicators(sheet: SheetGrid, problems: Problems) -> list[IndicatorData
             decimal_places=found["小数位数"],
             by_region=found["按区域分解"],
             order=len(indicators) + 1,
+            pacing=found["序时方式"],
         )
         _unique(codes, indicator.code, _("代码"), row, record["代码"][1], problems)
         for label in indicator.labels:  # the annexes find indicators by these names

@@ -74,6 +74,8 @@ def test_plan_endpoint_lists_the_seed_targets(client_for, staff, demo):
     assert Decimal(targets[("space", None, None)]["stretch_value"]) == 80
     assert Decimal(targets[("tech-enterprises", "xiaojiang", 2027)]["value"]) == 5
     assert len(payload["targets"]) == 159
+    pacing = {i["code"]: i["pacing"] for i in payload["indicators"]}
+    assert (pacing["space"], pacing["incubators-20"]) == ("spread", "year_end")
 
 
 def test_township_official_gets_only_their_own_rows(client_for, official, demo):
