@@ -94,11 +94,10 @@ def _num(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def progress_heatmap(
-    table: ProgressTable, regions: list | None = None, title: str = ""
-) -> go.Figure:
+def progress_heatmap(table: ProgressTable, regions: list | None = None, *, title: str) -> go.Figure:
     """Townships × indicators coloured by progress against 序时 (100% = on pace);
-    ``regions`` limits the rows (a thousand rows help nobody on a phone)."""
+    ``regions`` limits the rows (a thousand rows help nobody on a phone). The
+    title is the caller's: it names the regions in the plan's own word."""
     indicators = table.broken_down
     rows = regions if regions is not None else [row.region for row in table.rows()]
     z, text = [], []
@@ -132,7 +131,7 @@ def progress_heatmap(
     )
     return _figure(
         [heatmap],
-        title=title or _("各乡镇进度热力图(实际 ÷ 序时进度)"),
+        title=title,
         height=max(320, 60 + 34 * len(rows)),
         yaxis={"autorange": "reversed"},
     )

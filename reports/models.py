@@ -41,7 +41,7 @@ class Figure(models.Model):
         blank=True,
         related_name="figures",
         verbose_name=_("区域"),
-        help_text=_("留空表示全县(仅全县指标)。"),
+        help_text=_("留空表示汇总(全县名称所指),仅用于不按区域分解的指标。"),
     )
     year = models.PositiveSmallIntegerField(_("年份"))
     quarter = models.PositiveSmallIntegerField(
@@ -94,7 +94,7 @@ class Figure(models.Model):
         indexes = [models.Index(fields=["year", "quarter"], name="figure_period_idx")]
 
     def __str__(self) -> str:
-        where = self.region.name if self.region_id else _("全县")
+        where = self.region.name if self.region_id else self.indicator.plan.county_name
         return f"{self.indicator} · {where} · {self.year}Q{self.quarter}: {self.value}"
 
     def clean(self) -> None:

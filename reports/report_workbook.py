@@ -71,6 +71,7 @@ class ReportPlan(Protocol):
 
     name: str
     county_name: str
+    region_term: str
 
 
 def write_text(cell: Cell, value: str) -> Cell:
@@ -322,7 +323,8 @@ def write_charts(
     per township, kept in a small labelled block at the left of this sheet.
     """
     period, regions = table.as_of, table.regions
-    write_title(ws, plan, period, _("%(year)s年各乡镇完成率") % {"year": period.year}, 24)
+    heading = _("%(year)s年各%(region)s完成率") % {"year": period.year, "region": plan.region_term}
+    write_title(ws, plan, period, heading, 24)
     block_row = 4
     write_header(ws, block_row, 1, _("区域"))
     write_header(ws, block_row, 2, _("序时进度"))

@@ -36,7 +36,8 @@ class TargetSerializer(serializers.Serializer):
 class PlanSerializer(serializers.Serializer):
     name = serializers.CharField()
     document_number = serializers.CharField()
-    county_name = serializers.CharField()
+    county_name = serializers.CharField(help_text="the total row's name, e.g. 全县")
+    region_term = serializers.CharField(help_text="what the plan calls its regions, e.g. 乡镇")
     first_year = serializers.IntegerField()
     last_year = serializers.IntegerField()
     is_demo = serializers.BooleanField()

@@ -31,7 +31,13 @@ class Plan(models.Model):
         _("全县名称"),
         max_length=50,
         default=_("全县"),
-        help_text=_("汇总行的名称,例如“全县”。"),
+        help_text=_("汇总行的名称,例如“全县”“全市”“全区”;页面、图表和报表都用它称呼汇总。"),
+    )
+    region_term = models.CharField(
+        _("区域称谓"),
+        max_length=20,
+        default=_("乡镇"),
+        help_text=_("页面、图表和报表对各区域的统称,例如“乡镇”“区县”“街道”。"),
     )
     first_year = models.PositiveSmallIntegerField(
         _("起始年份"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
@@ -128,7 +134,7 @@ class Indicator(models.Model):
     by_region = models.BooleanField(
         _("按区域分解"),
         default=True,
-        help_text=_("否:仅全县指标,只在全县一级填报。"),
+        help_text=_("否:不按区域分解,只在汇总一级(全县名称所指)填报。"),
     )
     pacing = models.CharField(
         _("序时方式"),
@@ -193,7 +199,7 @@ class Target(models.Model):
         blank=True,
         related_name="targets",
         verbose_name=_("区域"),
-        help_text=_("留空表示全县。"),
+        help_text=_("留空表示汇总(全县名称所指)。"),
     )
     year = models.PositiveSmallIntegerField(
         _("年份"), null=True, blank=True, help_text=_("留空表示整个计划期(总计)。")
@@ -245,6 +251,6 @@ class Target(models.Model):
         ]
 
     def __str__(self) -> str:
-        where = self.region.name if self.region_id else _("全县")
+        where = self.region.name if self.region_id else self.indicator.plan.county_name
         when = self.year or _("总计")
         return f"{self.indicator} · {where} · {when}: {self.value}"

@@ -79,6 +79,7 @@ def save_plan(data: PlanData, *, replace: bool = False, activate: bool = False) 
         name=data.name,
         document_number=data.document_number,
         county_name=data.county_name,
+        region_term=data.region_term,
         first_year=data.first_year,
         last_year=data.last_year,
         is_active=activate or was_active or not Plan.objects.filter(is_active=True).exists(),
@@ -144,6 +145,7 @@ def plan_as_data(plan: Plan) -> PlanData:
         last_year=plan.last_year,
         document_number=plan.document_number,
         county_name=plan.county_name,
+        region_term=plan.region_term,
         indicators=tuple(
             IndicatorData(
                 code=i.code,

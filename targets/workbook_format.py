@@ -16,7 +16,9 @@ from targets.xlsx_safety import normalize
 SHEET_PLAN, SHEET_INDICATORS, SHEET_REGIONS = "计划", "指标", "区域"
 SHEET_ANNEX1, SHEET_ANNEX2 = "附件1", "附件2"
 SHEETS = (SHEET_PLAN, SHEET_INDICATORS, SHEET_REGIONS, SHEET_ANNEX1, SHEET_ANNEX2)
-PLAN_KEYS = ("计划名称", "文号", "全县名称", "起始年份", "结束年份")
+PLAN_KEYS = ("计划名称", "文号", "全县名称", "起始年份", "结束年份", "区域称谓")
+# The plan's words when its workbook leaves them out (the model's defaults).
+DEFAULT_COUNTY_NAME, DEFAULT_REGION_TERM = "全县", "乡镇"
 INDICATOR_COLUMNS = (
     "序号",
     "代码",
@@ -84,7 +86,8 @@ class PlanData:
     first_year: int
     last_year: int
     document_number: str = ""
-    county_name: str = "全县"
+    county_name: str = DEFAULT_COUNTY_NAME
+    region_term: str = DEFAULT_REGION_TERM
     indicators: tuple[IndicatorData, ...] = ()
     regions: tuple[RegionData, ...] = ()
     targets: tuple[TargetData, ...] = ()

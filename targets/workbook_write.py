@@ -36,7 +36,14 @@ def write_plan_workbook(plan: PlanData, destination: str | Path | BinaryIO) -> N
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET_PLAN
-    values = (plan.name, plan.document_number, plan.county_name, plan.first_year, plan.last_year)
+    values = (
+        plan.name,
+        plan.document_number,
+        plan.county_name,
+        plan.first_year,
+        plan.last_year,
+        plan.region_term,
+    )
     _table(sheet, [["项目", "内容"], *map(list, zip(PLAN_KEYS, values, strict=True))], [14, 60])
     rows = [list(INDICATOR_COLUMNS)]
     for n, i in enumerate(plan.indicators, start=1):

@@ -69,6 +69,7 @@ def test_api_numbers_agree_with_overview_matrix_and_seed(client_for, leader, dem
 def test_plan_endpoint_lists_the_seed_targets(client_for, staff, demo):
     payload = client_for(staff).get(PLAN).json()
     assert payload["document_number"] == "平政办〔2025〕49号"
+    assert (payload["county_name"], payload["region_term"]) == ("全县", "乡镇")
     targets = {(t["indicator"], t["region"], t["year"]): t for t in payload["targets"]}
     assert Decimal(targets[("space", None, None)]["value"]) == 70
     assert Decimal(targets[("space", None, None)]["stretch_value"]) == 80

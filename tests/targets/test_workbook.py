@@ -147,6 +147,19 @@ def test_export_writes_each_indicators_pacing_in_words(exported):
     ]
 
 
+def test_plan_sheet_names_what_the_plan_calls_its_regions(plan, tmp_path):
+    plan.region_term = "街道"
+    plan.save()
+    path = tmp_path / "plan.xlsx"
+    export_plan(plan, path)
+    sheet = openpyxl.load_workbook(path)["计划"]
+    assert [sheet["A7"].value, sheet["B7"].value] == ["区域称谓", "街道"]
+    assert read_plan_workbook(path).region_term == "街道"
+    # A workbook from before the key existed: the regions are 乡镇, as before.
+    mutate(path, lambda book: book["计划"].delete_rows(7))
+    assert read_plan_workbook(path).region_term == "乡镇"
+
+
 def test_pacing_reads_the_long_words_and_a_blank_as_spread(plan, exported):
     mutate(exported, set_cell("指标", "H2", "年底考核"))
     mutate(exported, set_cell("指标", "H3", "按季度均摊"))
@@ -289,6 +302,7 @@ def build_other_county(path) -> None:
         ("全县名称", "全县合计"),
         ("起始年份", 2028),
         ("结束年份", "2030"),
+        ("区域称谓", "街道"),
     ]:
         sheet.append(row)
     indicators = book.create_sheet("指标")
@@ -347,11 +361,12 @@ def test_another_countys_plan_imports_exports_and_reimports(db, tmp_path):
 
     imported = import_plan(path)
 
-    assert (imported.first_year, imported.last_year, imported.county_name) == (
-        2028,
-        2030,
-        "全县合计",
-    )
+    assert (
+        imported.first_year,
+        imported.last_year,
+        imported.county_name,
+        imported.region_term,
+    ) == (2028, 2030, "全县合计", "街道")
     assert list(imported.regions.values_list("code", "name")) == [
         ("dongcheng", "东城街道"),
         ("xicheng", "西 城 镇"),
@@ -376,6 +391,7 @@ def test_another_countys_plan_imports_exports_and_reimports(db, tmp_path):
     imported.delete()
     reimported = import_plan(again)
     assert target_rows(reimported) == rows
+    assert (reimported.county_name, reimported.region_term) == ("全县合计", "街道")
     sheet = openpyxl.load_workbook(again)["附件2"]
     assert sheet["B2"].value == "2028年建设任务"
     assert sheet["A8"].value == "全县合计"

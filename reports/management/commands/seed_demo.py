@@ -7,7 +7,7 @@ from targets.models import Plan
 
 
 class Command(BaseCommand):
-    help = "创建演示账号(每种角色一个、每个乡镇一个)和虚构的季度数据。"
+    help = "创建演示账号(每种角色一个、每个区域一个)和虚构的季度数据。"
 
     def add_arguments(self, parser):
         parser.add_argument("--quarters", type=int, default=7, help="从计划首季度起的季度数")
