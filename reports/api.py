@@ -60,7 +60,7 @@ class ScopedAPIView(APIView):
         whole_county = sees_whole_county(request.user)
         regions = Region.objects.visible_to(request.user).filter(plan=plan)
         if not whole_county and not regions.exists():
-            raise PermissionDenied(_("您的账号尚未绑定乡镇。"))
+            raise PermissionDenied(_("您的账号尚未绑定%(region)s。") % {"region": plan.region_term})
         return plan, regions, whole_county
 
 
@@ -79,6 +79,7 @@ class PlanAPIView(ScopedAPIView):
             "name": plan.name,
             "document_number": plan.document_number,
             "county_name": plan.county_name,
+            "region_term": plan.region_term,
             "first_year": plan.first_year,
             "last_year": plan.last_year,
             "is_demo": plan.is_demo,

@@ -100,11 +100,10 @@ def _num(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def progress_heatmap(
-    table: ProgressTable, regions: list | None = None, title: str = ""
-) -> go.Figure:
+def progress_heatmap(table: ProgressTable, regions: list | None = None, *, title: str) -> go.Figure:
     """Townships × indicators coloured by progress against 序时 (100% = on pace);
-    ``regions`` limits the rows (a thousand rows help nobody on a phone)."""
+    ``regions`` limits the rows (a thousand rows help nobody on a phone). The
+    title is the caller's: it names the regions in the plan's own word."""
     indicators = table.broken_down
     rows = regions if regions is not None else [row.region for row in table.rows()]
     z, text = [], []
@@ -138,7 +137,7 @@ def progress_heatmap(
     )
     return _figure(
         [heatmap],
-        title=title or _("各乡镇进度热力图(实际 ÷ 序时进度)"),
+        title=title,
         height=max(320, 60 + 34 * len(rows)),
         yaxis={"autorange": "reversed"},
     )
@@ -165,7 +164,8 @@ def completion_bars(
     labels: list[str], progresses: list[Progress | None], *, title: str, period: Period
 ) -> go.Figure:
     """Completion per bar (indicator or township), coloured by status, with the
-    序时 marker: the share that should be done by ``period``."""
+    序时 marker: the share that should be done by ``period`` — one line when
+    every bar shares it, else a mark on each bar."""
     completion = [percent_number(p.completion) if p else None for p in progresses]
     colours = [STATUS_COLOURS[Status(p.status)] if p else TARGET_COLOUR for p in progresses]
     hover = [
@@ -194,13 +194,33 @@ def completion_bars(
         ),
     ]
     shapes, notes = [], []
-    share = next((p.expected_share for p in progresses if p is not None), None)
-    if share is not None:
+    shares = {p.expected_share for p in progresses if p is not None}
+    if len(shares) == 1:
+        share = shares.pop()
         shapes, notes = _marker_line(
             x=percent_number(share),
             text=_("序时 %(share)s") % {"share": format_percent(share)},
             dash="dash",
             colour=EXPECTED_COLOUR,
+        )
+    elif shares:
+        # Indicators paced differently (a year-end milestone owes nothing
+        # before Q4): one line would be wrong for some bars, so each bar
+        # gets its own 序时 mark.
+        traces.append(
+            go.Scatter(
+                x=[percent_number(p.expected_share) if p else None for p in progresses],
+                y=labels,
+                mode="markers",
+                name=_("序时进度"),
+                marker={"symbol": "line-ns-open", "size": 22, "line": {"width": 3}},
+                marker_color=EXPECTED_COLOUR,
+                customdata=[
+                    _("序时 %(share)s") % {"share": format_percent(p.expected_share)} if p else ""
+                    for p in progresses
+                ],
+                hovertemplate="%{y}<br>%{customdata}<extra></extra>",
+            )
         )
     return _figure(
         traces,

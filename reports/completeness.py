@@ -42,7 +42,7 @@ class Completeness:
             if indicator.by_region
         ] + [(indicator.pk, COUNTY) for indicator in indicators if not indicator.by_region]
         reported: dict[tuple[int, int], set] = defaultdict(set)
-        rows = Figure.objects.filter(indicator__plan=plan).values_list(
+        rows = Figure.objects.in_plan(plan).values_list(
             "year", "quarter", "indicator_id", "region_id"
         )
         for year, quarter, indicator_id, region_id in rows:

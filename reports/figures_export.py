@@ -35,7 +35,7 @@ def figure_rows(
     (regions, indicators, figures)."""
     regions = dict(plan.regions.values_list("pk", "name"))
     indicators = dict(plan.indicators.values_list("pk", "name"))
-    figures = Figure.objects.filter(indicator__plan=plan)
+    figures = Figure.objects.in_plan(plan)
     if year is not None:
         figures = figures.filter(year=year)
     if quarter is not None:

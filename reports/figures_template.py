@@ -176,10 +176,10 @@ def _write_info_sheet(sheet, shape: PlanShape, period: Period, mode: ValueMode, 
         _("1. 在工作表“填报”中,每行是一个区域,每列是一个指标(括号内为单位)。"),
         _("2. %(mode)s") % {"mode": mode_explanation(mode)},
         _(
-            "3. 只填黄色单元格,灰色单元格不填:按乡镇分解的指标不填%(county)s行"
-            "(%(county)s数为各乡镇之和),仅%(county)s的指标只填%(county)s行。"
+            "3. 只填黄色单元格,灰色单元格不填:按%(region)s分解的指标不填%(county)s行"
+            "(%(county)s数为各%(region)s之和),仅%(county)s的指标只填%(county)s行。"
         )
-        % {"county": shape.county_name},
+        % {"county": shape.county_name, "region": shape.region_term},
         _(
             "4. 已预先填入系统中的现有数;改动的单元格导入后生效,未改动的保持不变。"
             "留空表示没有数据,会清除系统中已有的数。"

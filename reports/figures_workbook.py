@@ -71,6 +71,7 @@ class PlanShape:
     plan_id: int
     plan_name: str
     county_name: str
+    region_term: str
     years: list[int]
     indicators: list[Indicator]
     regions: list[Region]
@@ -370,8 +371,9 @@ def _read_template(rows: list[list[object]], shape: PlanShape, result: FiguresFi
 
 def _blocked_reason(indicator: Indicator, shape: PlanShape) -> str:
     if indicator.by_region:
-        return _("该单元格不应填写:此指标按乡镇填报,%(county)s数为各乡镇之和") % {
-            "county": shape.county_name
+        return _("该单元格不应填写:此指标按%(region)s填报,%(county)s数为各%(region)s之和") % {
+            "county": shape.county_name,
+            "region": shape.region_term,
         }
     return _("该单元格不应填写:此指标仅在%(county)s一级填报") % {"county": shape.county_name}
 

@@ -75,6 +75,7 @@ def plan_shape(plan: Plan) -> PlanShape:
         plan_id=plan.pk,
         plan_name=plan.name,
         county_name=plan.county_name,
+        region_term=plan.region_term,
         years=plan.years,
         indicators=list(plan.indicators.all()),
         regions=list(plan.regions.all()),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -10,7 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from reports.choices import QuarterAction
-from targets.choices import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS
+from targets.choices import QUARTERS, VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS
+
+
+class FigureQuerySet(models.QuerySet):
+    def in_plan(self, plan) -> FigureQuerySet:
+        """The plan's figures inside its years. Every write path refuses a
+        quarter outside them, but a row can still arrive another way (a
+        script, a restore, years changed in the admin): no sum may count it."""
+        return self.filter(
+            indicator__plan=plan, year__gte=plan.first_year, year__lte=plan.last_year
+        )
 
 
 class Figure(models.Model):
@@ -30,7 +41,7 @@ class Figure(models.Model):
         blank=True,
         related_name="figures",
         verbose_name=_("区域"),
-        help_text=_("留空表示全县(仅全县指标)。"),
+        help_text=_("留空表示汇总(全县名称所指),仅用于不按区域分解的指标。"),
     )
     year = models.PositiveSmallIntegerField(_("年份"))
     quarter = models.PositiveSmallIntegerField(
@@ -53,6 +64,7 @@ class Figure(models.Model):
     # so two people editing one quarter cannot silently overwrite each other.
     version = models.PositiveIntegerField(_("版本"), default=1)
 
+    objects = FigureQuerySet.as_manager()
     history = HistoricalRecords(verbose_name=_("数据修改记录"))
 
     class Meta:
@@ -82,8 +94,21 @@ class Figure(models.Model):
         indexes = [models.Index(fields=["year", "quarter"], name="figure_period_idx")]
 
     def __str__(self) -> str:
-        where = self.region.name if self.region_id else _("全县")
+        where = self.region.name if self.region_id else self.indicator.plan.county_name
         return f"{self.indicator} · {where} · {self.year}Q{self.quarter}: {self.value}"
+
+    def clean(self) -> None:
+        """A quarter outside the plan's years is refused here too (the
+        database cannot check a year against the plan across the foreign key)."""
+        super().clean()
+        if self.indicator_id is None or self.year is None or self.quarter not in QUARTERS:
+            return  # a missing or impossible value is reported by its own field
+        plan = self.indicator.plan
+        if not plan.contains(self.year, self.quarter):
+            message = _("%(year)s年第%(quarter)s季度不在计划期 %(first)s—%(last)s 年内。")
+            params = {"first": plan.first_year, "last": plan.last_year}
+            params.update(year=self.year, quarter=self.quarter)
+            raise ValidationError({"year": message % params})
 
 
 class ClosedQuarter(models.Model):

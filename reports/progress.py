@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.utils.translation import gettext
 
 from reports.choices import Status
+from targets.choices import Pacing
 
 ZERO = Decimal(0)
 QUARTERS_PER_YEAR = 4
@@ -98,10 +99,16 @@ class Bands:
 DEFAULT_BANDS = Bands()
 
 
-def expected_share(quarter: int) -> Decimal:
-    """Share of a year's target due after ``quarter`` quarters (序时进度): n/4."""
+def expected_share(quarter: int, pacing: str = Pacing.SPREAD) -> Decimal:
+    """Share of a year's target due after ``quarter`` quarters (序时进度):
+    n/4 when spread over the quarters; 0 until the fourth quarter, then all of
+    it, for a year-end milestone (``Pacing.YEAR_END``)."""
     if not 1 <= quarter <= QUARTERS_PER_YEAR:
         raise ValueError(f"quarter must be 1..4, not {quarter}")
+    if pacing == Pacing.YEAR_END:
+        return Decimal(1) if quarter == QUARTERS_PER_YEAR else ZERO
+    if pacing != Pacing.SPREAD:
+        raise ValueError(f"unknown pacing {pacing!r}")
     return Decimal(quarter) / QUARTERS_PER_YEAR
 
 
@@ -185,6 +192,7 @@ class SubjectData:
     ``yearly_targets`` may miss a year (no target that year). ``plan_total`` is
     annex 1's 总计; when absent the plan target is the sum of the yearly targets.
     ``stretch_total`` is the plan-wide high line (高线), e.g. 80 万㎡ of space.
+    ``pacing`` is the indicator's: how 序时 runs through each year.
     """
 
     plan_years: tuple[int, ...]
@@ -192,6 +200,7 @@ class SubjectData:
     figures: Quarterly
     plan_total: Decimal | None = None
     stretch_total: Decimal | None = None
+    pacing: str = Pacing.SPREAD
 
     def __post_init__(self) -> None:
         if not self.plan_years:
@@ -209,18 +218,31 @@ class SubjectData:
             return None
         return sum(self.yearly_targets.values(), ZERO)
 
+    def expected_share(self, quarter: int) -> Decimal:
+        return expected_share(quarter, self.pacing)
+
+    def expected_value(self, as_of: Period) -> Decimal | None:
+        """The year's 序时 expected value: its target × the share due by now."""
+        target = self.yearly_targets.get(as_of.year)
+        return None if target is None else target * self.expected_share(as_of.quarter)
+
     def plan_expected(self, as_of: Period) -> Decimal | None:
-        """Earlier years' targets plus n/4 of this year's (a missing year counts 0).
+        """Earlier years' targets plus this year's share due by now (n/4, or
+        for a year-end milestone nothing before Q4); a missing year counts 0.
 
         With only a plan total and no yearly split, the total is spread evenly
-        over the plan's quarters: the only time-elapsed reading the data allows.
+        over the plan's quarters (over its years, due at each year's end, for
+        a year-end milestone): the only time-elapsed reading the data allows.
         """
         if self.yearly_targets:
             earlier = sum((v for y, v in self.yearly_targets.items() if y < as_of.year), ZERO)
             this_year = self.yearly_targets.get(as_of.year, ZERO)
-            return earlier + this_year * expected_share(as_of.quarter)
+            return earlier + this_year * self.expected_share(as_of.quarter)
         if self.plan_total is None:
             return None
+        if self.pacing == Pacing.YEAR_END:
+            years_done = as_of.year - self.first_year + self.expected_share(as_of.quarter)
+            return self.plan_total * years_done / len(self.plan_years)
         quarters = len(self.plan_years) * QUARTERS_PER_YEAR
         return self.plan_total * as_of.quarters_since(self.first_year) / quarters
 
@@ -272,7 +294,7 @@ def pace(
     ``compute_progress`` reports, from the same functions)."""
     ytd = year_to_date(data.figures, as_of)
     target = data.yearly_targets.get(as_of.year)
-    expected = None if target is None else target * expected_share(as_of.quarter)
+    expected = data.expected_value(as_of)
     return ratio(ytd, expected), classify(ytd, target, expected, bands)
 
 
@@ -284,10 +306,10 @@ def compute_progress(data: SubjectData, as_of: Period, bands: Bands = DEFAULT_BA
     None in the last quarter (none are left) or without a target, 0 once done.
     """
     data.check(as_of)
-    share = expected_share(as_of.quarter)
+    share = data.expected_share(as_of.quarter)
     ytd = year_to_date(data.figures, as_of)
     target = data.yearly_targets.get(as_of.year)
-    expected = None if target is None else target * share
+    expected = data.expected_value(as_of)
     gap = None if target is None else max(target - ytd, ZERO)
     gap_expected = None if expected is None else expected - ytd
     quarters_left = QUARTERS_PER_YEAR - as_of.quarter
@@ -336,8 +358,7 @@ def cumulative_series(data: SubjectData, through: Period) -> list[SeriesPoint]:
     data.check(through)
     points = []
     for period in plan_periods(data.plan_years, through):
-        target = data.yearly_targets.get(period.year)
-        expected = None if target is None else target * expected_share(period.quarter)
+        expected = data.expected_value(period)
         points.append(SeriesPoint(period, year_to_date(data.figures, period), expected))
     return points
 

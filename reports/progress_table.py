@@ -31,6 +31,7 @@ from reports.progress import (
     pace,
     plan_cumulative_series,
 )
+from targets.choices import Pacing
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class IndicatorInfo:
     by_region: bool = True
     order: int = 0  # annex 1's 序号
     alt_name: str = ""  # annex 2's name for it, when it differs
+    pacing: str = Pacing.SPREAD
 
     @property
     def label(self) -> str:
@@ -162,7 +164,8 @@ class ProgressTable:
     def ranking(self) -> list[LagScore]:
         """Regions ranked by how far behind 序时 they are, the most behind first.
 
-        Score = mean over indicators with a positive target this year of
+        Score = mean over indicators with something due by now (a positive
+        序时 expected value: a year-end milestone only in Q4) of
         min(progress_vs_expected, 1). Capping at 1 stops a surplus on one
         indicator from hiding a shortfall on another; a mean (not a min) still
         separates a region behind on one indicator from one behind on all.
@@ -222,10 +225,12 @@ def build_table(
     for (indicator_id, region_id, year, quarter), value in figures.items():
         by_subject[(region_id, indicator_id)][(year, quarter)] = value
 
-    def subject(region_id: int | None, indicator_id: int, quarterly: Quarterly) -> SubjectData:
-        yearly = {y: t[0] for y in years if (t := targets.get((indicator_id, region_id, y)))}
-        total, stretch = targets.get((indicator_id, region_id, None), (None, None))
-        return SubjectData(years, yearly, quarterly, total, stretch)
+    def subject(
+        region_id: int | None, indicator: IndicatorInfo, quarterly: Quarterly
+    ) -> SubjectData:
+        yearly = {y: t[0] for y in years if (t := targets.get((indicator.id, region_id, y)))}
+        total, stretch = targets.get((indicator.id, region_id, None), (None, None))
+        return SubjectData(years, yearly, quarterly, total, stretch, indicator.pacing)
 
     regional_by_indicator: dict[int, list[Quarterly]] = defaultdict(list)
     for (region_id, indicator_id), quarterly in by_subject.items():
@@ -237,11 +242,11 @@ def build_table(
         if indicator.by_region:
             for region in regions:
                 key = (region.id, indicator.id)
-                subjects[key] = subject(region.id, indicator.id, by_subject.get(key, {}))
+                subjects[key] = subject(region.id, indicator, by_subject.get(key, {}))
             county = county_quarterly(regional_by_indicator[indicator.id])
         else:
             county = by_subject.get((None, indicator.id), {})
-        subjects[(None, indicator.id)] = subject(None, indicator.id, county)
+        subjects[(None, indicator.id)] = subject(None, indicator, county)
 
     if as_of.year not in years:
         raise ValueError(f"{as_of.code} is outside the plan years {years}")

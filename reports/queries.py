@@ -45,6 +45,7 @@ def indicator_info(indicator: Indicator) -> IndicatorInfo:
         by_region=indicator.by_region,
         order=indicator.order,
         alt_name=indicator.alt_name,
+        pacing=indicator.pacing,
     )
 
 
@@ -73,7 +74,9 @@ def load_plan_data(
     # Whole-county users may see every region of the plan: no id list needed.
 
     targets_qs = Target.objects.filter(indicator__plan=plan)
-    figures_qs = Figure.objects.filter(indicator__plan=plan)
+    # Only the plan's years: a stray row outside them (written past the
+    # services) must change no number, nor fold into a quarter of the plan.
+    figures_qs = Figure.objects.in_plan(plan)
     if not whole_county:
         # County rows (region NULL) and other regions are never read.
         targets_qs = targets_qs.filter(region_id__in=region_ids)
@@ -106,12 +109,14 @@ def _summarised(figures_qs, as_of: Period, first_year: int) -> dict:
     sums are laid back on three quarters — this quarter, Q1 of this year (the
     year's earlier quarters) and Q1 of the plan's first year (earlier years).
     Every sum the engine takes as of ``as_of`` is unchanged; for a plan of a
-    thousand regions this reads a twelfth of the rows."""
+    thousand regions this reads a twelfth of the rows. Rows before the plan's
+    first year are left out here too: folded onto its first quarter they
+    would count as the plan's own."""
     year, quarter = as_of.year, as_of.quarter
     this_quarter = Q(year=year, quarter=quarter)
     this_year = Q(year=year, quarter__lte=quarter)
     rows = (
-        figures_qs.filter(year__lte=year)
+        figures_qs.filter(year__gte=first_year, year__lte=year)
         .values_list("indicator_id", "region_id")
         .annotate(
             now=Sum("value", filter=this_quarter),
@@ -134,7 +139,7 @@ def _summarised(figures_qs, as_of: Period, first_year: int) -> dict:
 def latest_period(plan: Plan, regions: QuerySet[Region], *, whole_county: bool) -> Period:
     """The latest quarter with figures in the user's scope (what users want to
     see first), else the plan's first quarter. One indexed query."""
-    figures = Figure.objects.filter(indicator__plan=plan)
+    figures = Figure.objects.in_plan(plan)
     if not whole_county:
         figures = figures.filter(region__in=regions)
     latest = figures.order_by("-year", "-quarter").values_list("year", "quarter").first()

@@ -82,6 +82,7 @@ class ReportPlan(Protocol):
     name: str
     county_name: str
     years: list[int]
+    region_term: str
 
 
 def write_text(cell: Cell, value: str) -> Cell:
@@ -158,7 +159,7 @@ def write_title(ws: Worksheet, plan: ReportPlan, period: Period, heading: str, w
     title.font, title.alignment = TITLE_FONT, CENTER
     subtitle = write_text(
         ws.cell(2, 1),
-        _("截至%(period)s(序时进度:全年目标的%(quarter)s/4)")
+        _("截至%(period)s(序时进度:全年目标的%(quarter)s/4;年底考核的指标第4季度前为0)")
         % {"period": period.label, "quarter": period.quarter},
     )
     subtitle.font, subtitle.alignment = SUBTITLE_FONT, CENTER
@@ -268,7 +269,8 @@ def write_notes(ws: Worksheet, row: int, width: int) -> None:
     note = write_text(
         ws.cell(row, 1),
         _(
-            "注:完成率=年度累计完成÷年度目标;序时进度应完成=年度目标×已过季度数÷4;"
+            "注:完成率=年度累计完成÷年度目标;序时进度应完成=年度目标×已过季度数÷4"
+            "(年底考核的指标第4季度前为0,第4季度为年度目标);"
             "计划期累计为计划首年第1季度以来的累计完成。"
         ),
     )
@@ -347,7 +349,8 @@ def write_charts(
     per township, kept in a small labelled block at the left of this sheet.
     """
     period, regions = table.as_of, table.regions
-    write_title(ws, plan, period, _("%(year)s年各乡镇完成率") % {"year": period.year}, 24)
+    heading = _("%(year)s年各%(region)s完成率") % {"year": period.year, "region": plan.region_term}
+    write_title(ws, plan, period, heading, 24)
     block_row = 4
     write_header(ws, block_row, 1, _("区域"))
     write_header(ws, block_row, 2, _("序时进度"))

@@ -7,6 +7,7 @@ rates are rounded to six places."""
 from rest_framework import serializers
 
 from reports.choices import Status
+from targets.choices import Pacing
 
 
 class IndicatorSerializer(serializers.Serializer):
@@ -15,6 +16,11 @@ class IndicatorSerializer(serializers.Serializer):
     unit = serializers.CharField()
     decimal_places = serializers.IntegerField()
     by_region = serializers.BooleanField(help_text="False: county-only indicator")
+    pacing = serializers.ChoiceField(
+        choices=Pacing.choices,
+        help_text="how 序时 runs: spread = n/4 of the year's target after quarter n; "
+        "year_end = nothing due before Q4, all of it at Q4",
+    )
 
 
 class RegionSerializer(serializers.Serializer):
@@ -33,7 +39,8 @@ class TargetSerializer(serializers.Serializer):
 class PlanSerializer(serializers.Serializer):
     name = serializers.CharField()
     document_number = serializers.CharField()
-    county_name = serializers.CharField()
+    county_name = serializers.CharField(help_text="the total row's name, e.g. 全县")
+    region_term = serializers.CharField(help_text="what the plan calls its regions, e.g. 乡镇")
     first_year = serializers.IntegerField()
     last_year = serializers.IntegerField()
     is_demo = serializers.BooleanField()
@@ -53,9 +60,17 @@ class ProgressRowSerializer(serializers.Serializer):
     quarter_actual = serializers.DecimalField(max_digits=20, decimal_places=4)
     completion = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
     expected = serializers.DecimalField(
-        max_digits=20, decimal_places=6, allow_null=True, help_text="序时进度: target × n/4"
+        max_digits=20,
+        decimal_places=6,
+        allow_null=True,
+        help_text="序时进度: target × the share due (expected_share)",
     )
-    expected_share = serializers.DecimalField(max_digits=5, decimal_places=4)
+    expected_share = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        help_text="share of the year's target due by now: n/4, or for a year-end "
+        "indicator 0 before Q4 and 1 at Q4",
+    )
     status = serializers.ChoiceField(choices=Status.choices)
     needed_per_quarter = serializers.DecimalField(
         max_digits=20,

@@ -126,7 +126,8 @@ def validate_changes(plan: Plan, changes: Iterable[FigureChange]) -> list[str]:
         }
 
     def say(change: FigureChange, indicator: Indicator | None, message: str) -> None:
-        messages.append(message % {"label": label(change, indicator)})
+        words = {"county": plan.county_name, "region": plan.region_term}
+        messages.append(message % {"label": label(change, indicator), **words})
 
     for change in changes:
         indicator = indicators.get(change.indicator_id)
@@ -137,9 +138,13 @@ def validate_changes(plan: Plan, changes: Iterable[FigureChange]) -> list[str]:
             say(change, indicator, _("%(label)s:区域不属于本计划。"))
             continue
         if indicator.by_region and change.region_id is None:
-            say(change, indicator, _("%(label)s:该指标按乡镇填报,全县数为各乡镇之和。"))
+            say(
+                change,
+                indicator,
+                _("%(label)s:该指标按%(region)s填报,%(county)s数为各%(region)s之和。"),
+            )
         if not indicator.by_region and change.region_id is not None:
-            say(change, indicator, _("%(label)s:该指标仅在全县一级填报。"))
+            say(change, indicator, _("%(label)s:该指标仅在%(county)s一级填报。"))
         if not plan.contains(change.year, change.quarter):
             say(change, indicator, _("%(label)s:不在计划期内。"))
         if change.key in seen:

@@ -162,7 +162,8 @@ class OverviewView(CountyWideMixin, ProgressMixin, TemplateView):
                         charts.completion_bars(
                             [indicator.name for indicator in table.indicators],
                             county,
-                            title=_("全县各指标年度完成率"),
+                            title=_("%(county)s各指标年度完成率")
+                            % {"county": self.plan.county_name},
                             period=self.period,
                         )
                     ),
@@ -176,14 +177,17 @@ class OverviewView(CountyWideMixin, ProgressMixin, TemplateView):
         """Every township while they fit on a screen; beyond that the ones
         lagging most, most behind first."""
         limit = settings.HEATMAP_MAX_REGIONS
+        region = self.plan.region_term
         if len(table.regions) <= limit:
-            return charts.progress_heatmap(table)
+            title = _("各%(region)s进度热力图(实际 ÷ 序时进度)") % {"region": region}
+            return charts.progress_heatmap(table, title=title)
         lagging = [score.region for score in table.lagging(limit)]
-        title = _("滞后最多的 %(shown)s 个乡镇(共 %(total)s 个):实际 ÷ 序时进度") % {
+        title = _("滞后最多的 %(shown)s 个%(region)s(共 %(total)s 个):实际 ÷ 序时进度") % {
             "shown": len(lagging),
+            "region": region,
             "total": len(table.regions),
         }
-        return charts.progress_heatmap(table, lagging, title)
+        return charts.progress_heatmap(table, lagging, title=title)
 
 
 class MatrixView(CountyWideMixin, ProgressMixin, TemplateView):
@@ -211,7 +215,10 @@ class MatrixView(CountyWideMixin, ProgressMixin, TemplateView):
             return super().get(request, *args, **kwargs)
         if export_format not in EXPORT_FORMATS:
             raise Http404(_("不支持的导出格式。"))
-        filename = _("乡镇任务完成情况_%(period)s") % {"period": self.period.code}
+        filename = _("%(region)s任务完成情况_%(period)s") % {
+            "region": self.plan.region_term,
+            "period": self.period.code,
+        }
         return export_response(self.build_table(paginate=False), export_format, filename)
 
     def get_context_data(self, **kwargs):
@@ -358,7 +365,10 @@ class IndicatorView(CountyWideMixin, ProgressMixin, TemplateView):
                 (
                     "chart-cumulative",
                     charts.cumulative_lines(
-                        indicator, series, title=_("各乡镇计划期累计完成(按季度)")
+                        indicator,
+                        series,
+                        title=_("各%(region)s计划期累计完成(按季度)")
+                        % {"region": self.plan.region_term},
                     ),
                 ),
                 ("chart-plan", charts.plan_to_date_bars(indicator, column, self.period)),
@@ -377,8 +387,12 @@ class IndicatorView(CountyWideMixin, ProgressMixin, TemplateView):
             ).configure(region_table)
             if len(charted) < len(table.regions):
                 context["charted_note"] = _(
-                    "图表显示本指标滞后最多的 %(shown)s 个乡镇(共 %(total)s 个)。"
-                ) % {"shown": len(charted), "total": len(table.regions)}
+                    "图表显示本指标滞后最多的 %(shown)s 个%(region)s(共 %(total)s 个)。"
+                ) % {
+                    "shown": len(charted),
+                    "region": self.plan.region_term,
+                    "total": len(table.regions),
+                }
         else:
             chart_list = [
                 (
@@ -386,7 +400,7 @@ class IndicatorView(CountyWideMixin, ProgressMixin, TemplateView):
                     charts.cumulative_lines(
                         indicator,
                         [(county_label, table.plan_cumulative_series(None, indicator.id))],
-                        title=_("全县计划期累计完成(按季度)"),
+                        title=_("%(county)s计划期累计完成(按季度)") % {"county": county_label},
                         expected_name=_("计划期序时进度"),
                     ),
                 ),

@@ -7,7 +7,16 @@ from targets.models import Indicator, Plan, Target
 class IndicatorInline(admin.TabularInline):
     model = Indicator
     extra = 0
-    fields = ["order", "code", "name", "alt_name", "unit", "decimal_places", "by_region"]
+    fields = [
+        "order",
+        "code",
+        "name",
+        "alt_name",
+        "unit",
+        "decimal_places",
+        "by_region",
+        "pacing",
+    ]
 
 
 @admin.register(Plan)
@@ -20,9 +29,18 @@ class PlanAdmin(admin.ModelAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ["order", "name", "alt_name", "unit", "decimal_places", "by_region", "plan"]
+    list_display = [
+        "order",
+        "name",
+        "alt_name",
+        "unit",
+        "decimal_places",
+        "by_region",
+        "pacing",
+        "plan",
+    ]
     list_display_links = ["name"]
-    list_filter = ["plan", "by_region"]
+    list_filter = ["plan", "by_region", "pacing"]
     search_fields = ["name", "alt_name", "code"]
 
 

@@ -1,5 +1,8 @@
 """Constants shared by the plan's models and forms."""
 
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
 # Stored values: up to 9,999,999,999.9999 — enough for any county figure, with the
 # four decimals a 万平方米 value may carry (0.0001 万㎡ = 1 ㎡).
 VALUE_MAX_DIGITS = 14
@@ -7,3 +10,17 @@ VALUE_DECIMAL_PLACES = 4
 MAX_DECIMAL_PLACES = VALUE_DECIMAL_PLACES
 
 QUARTERS = (1, 2, 3, 4)
+
+
+class Pacing(models.TextChoices):
+    """How an indicator's 序时进度 (expected progress) runs through a year.
+
+    SPREAD: the year's target is due evenly, n/4 of it after n quarters —
+    for amounts that accrue all year (floor space, enterprises, people).
+    YEAR_END: the whole target is due at the year's end and nothing before —
+    for a small whole number of milestones (a facility completed, a title
+    granted in a yearly batch), where a quarter's share of "1" means nothing.
+    """
+
+    SPREAD = "spread", _("按季度均摊")
+    YEAR_END = "year_end", _("年底考核")

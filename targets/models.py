@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from targets.choices import MAX_DECIMAL_PLACES, VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS
+from targets.choices import MAX_DECIMAL_PLACES, VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS, Pacing
 
 
 class PlanQuerySet(models.QuerySet):
@@ -29,7 +31,13 @@ class Plan(models.Model):
         _("全县名称"),
         max_length=50,
         default=_("全县"),
-        help_text=_("汇总行的名称,例如“全县”。"),
+        help_text=_("汇总行的名称,例如“全县”“全市”“全区”;页面、图表和报表都用它称呼汇总。"),
+    )
+    region_term = models.CharField(
+        _("区域称谓"),
+        max_length=20,
+        default=_("乡镇"),
+        help_text=_("页面、图表和报表对各区域的统称,例如“乡镇”“区县”“街道”。"),
     )
     first_year = models.PositiveSmallIntegerField(
         _("起始年份"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
@@ -71,6 +79,34 @@ class Plan(models.Model):
         in_years = self.first_year <= year <= self.last_year
         return in_years and (quarter is None or 1 <= quarter <= 4)
 
+    def clean(self) -> None:
+        """A plan in use keeps every year it has figures or targets for:
+        shrinking its years would leave them outside the plan, where no
+        page shows them and no write path could correct them."""
+        super().clean()
+        if self.pk is None or self.first_year is None or self.last_year is None:
+            return
+        outside = ~Q(year__range=(self.first_year, self.last_year))
+        figure = (
+            # reports depends on targets, not the other way: the model by name.
+            apps.get_model("reports", "Figure")
+            .objects.filter(outside, indicator__plan=self)
+            .order_by("year", "quarter")
+            .values_list("year", "quarter")
+            .first()
+        )
+        if figure is not None:
+            message = _("%(year)s年第%(quarter)s季度已有填报数据,计划期必须包含该季度。")
+            raise ValidationError(message % {"year": figure[0], "quarter": figure[1]})
+        target = (
+            Target.objects.filter(outside, indicator__plan=self, year__isnull=False)
+            .order_by("year")
+            .values_list("year", flat=True)
+            .first()
+        )
+        if target is not None:
+            raise ValidationError(_("%(year)s年已有目标,计划期必须包含该年。") % {"year": target})
+
 
 def current_plan(request) -> Plan | None:
     """The plan the dashboard shows, read once per request."""
@@ -98,7 +134,17 @@ class Indicator(models.Model):
     by_region = models.BooleanField(
         _("按区域分解"),
         default=True,
-        help_text=_("否:仅全县指标,只在全县一级填报。"),
+        help_text=_("否:不按区域分解,只在汇总一级(全县名称所指)填报。"),
+    )
+    pacing = models.CharField(
+        _("序时方式"),
+        max_length=10,
+        choices=Pacing.choices,
+        default=Pacing.SPREAD,
+        help_text=_(
+            "按季度均摊:第n季度末应完成全年目标的n/4;"
+            "年底考核:第4季度前不计序时,第4季度末应完成全年目标(适合每年少量、整数的里程碑)。"
+        ),
     )
     order = models.PositiveSmallIntegerField(_("序号"), default=0)
 
@@ -112,6 +158,9 @@ class Indicator(models.Model):
             models.CheckConstraint(
                 condition=Q(decimal_places__lte=MAX_DECIMAL_PLACES),
                 name="indicator_decimal_places_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(pacing__in=Pacing.values), name="indicator_pacing_known"
             ),
         ]
 
@@ -156,7 +205,7 @@ class Target(models.Model):
         blank=True,
         related_name="targets",
         verbose_name=_("区域"),
-        help_text=_("留空表示全县。"),
+        help_text=_("留空表示汇总(全县名称所指)。"),
     )
     year = models.PositiveSmallIntegerField(
         _("年份"), null=True, blank=True, help_text=_("留空表示整个计划期(总计)。")
@@ -208,6 +257,6 @@ class Target(models.Model):
         ]
 
     def __str__(self) -> str:
-        where = self.region.name if self.region_id else _("全县")
+        where = self.region.name if self.region_id else self.indicator.plan.county_name
         when = self.year or _("总计")
         return f"{self.indicator} · {where} · {when}: {self.value}"

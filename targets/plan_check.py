@@ -34,6 +34,7 @@ class CheckLine:
     parts_sum: Decimal | None  # None: no part has a target
     target: Decimal | None  # None: the target the parts should sum to is missing
     region_name: str = ""  # only for a region's own plan total
+    county_name: str = ""  # the plan's name for its total row (全县, 全市…)
 
     @property
     def ok(self) -> bool:
@@ -48,7 +49,7 @@ class CheckLine:
     @property
     def rule(self) -> str:
         if self.kind == REGIONS_VS_COUNTY:
-            return _("各区域之和 = 全县")
+            return _("各区域之和 = %(county)s") % {"county": self.county_name}
         return _("%(region)s各年之和 = 总计") % {"region": self.region_name}
 
     @property
@@ -63,9 +64,13 @@ class CheckLine:
             "region": self.region_name,
             "parts": format_number(self.parts_sum),
             "target": format_number(self.target),
+            "county": self.county_name,
         }
         if self.kind == REGIONS_VS_COUNTY:
-            return _("%(indicator)s %(period)s:各区域之和 %(parts)s,全县目标 %(target)s") % params
+            return (
+                _("%(indicator)s %(period)s:各区域之和 %(parts)s,%(county)s目标 %(target)s")
+                % params
+            )
         return _("%(indicator)s:%(region)s各年之和 %(parts)s,总计目标 %(target)s") % params
 
 
@@ -101,7 +106,17 @@ def check_plan_consistency(plan: PlanData) -> PlanCheckReport:
                 county = values.get((code, None, year))
                 if parts or county is not None:
                     total = sum(parts, Decimal(0)) if parts else None
-                    lines.append(CheckLine(REGIONS_VS_COUNTY, code, name, year, total, county))
+                    lines.append(
+                        CheckLine(
+                            REGIONS_VS_COUNTY,
+                            code,
+                            name,
+                            year,
+                            total,
+                            county,
+                            county_name=plan.county_name,
+                        )
+                    )
         for region_code in [None, *region_names]:
             total_target = values.get((code, region_code, None))
             if total_target is None:

@@ -89,6 +89,7 @@ def save_plan(data: PlanData, *, replace: bool = False, activate: bool = False) 
         name=data.name,
         document_number=data.document_number,
         county_name=data.county_name,
+        region_term=data.region_term,
         first_year=data.first_year,
         last_year=data.last_year,
         is_active=activate or was_active or not Plan.objects.filter(is_active=True).exists(),
@@ -106,6 +107,7 @@ def save_plan(data: PlanData, *, replace: bool = False, activate: bool = False) 
             decimal_places=i.decimal_places,
             by_region=i.by_region,
             order=i.order,
+            pacing=i.pacing,
         )
         for i in data.indicators
     )
@@ -153,6 +155,7 @@ def plan_as_data(plan: Plan) -> PlanData:
         last_year=plan.last_year,
         document_number=plan.document_number,
         county_name=plan.county_name,
+        region_term=plan.region_term,
         indicators=tuple(
             IndicatorData(
                 code=i.code,
@@ -162,6 +165,7 @@ def plan_as_data(plan: Plan) -> PlanData:
                 decimal_places=i.decimal_places,
                 by_region=i.by_region,
                 order=i.order,
+                pacing=i.pacing,
             )
             for i in plan.indicators.order_by("order", "pk")
         ),

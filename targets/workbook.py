@@ -26,10 +26,13 @@ from targets.workbook_cells import (
     _code,
     amount,
     integer,
+    pacing,
     text,
     yes_no,
 )
 from targets.workbook_format import (
+    DEFAULT_COUNTY_NAME,
+    DEFAULT_REGION_TERM,
     INDICATOR_COLUMNS,
     PLAN_KEYS,
     REGION_COLUMNS,
@@ -181,10 +184,11 @@ def read_plan_workbook(source: str | Path | BinaryIO) -> PlanData:
     for key, stretch, number, loc in [] if problems.messages else county_row:
         expected = cells.get(key, stretch)
         if expected is None:
-            problems.add(loc, _("工作表“附件1”中没有对应的全县数值(全县行只作核对)"))
+            message = _("工作表“附件1”中没有对应的%(county)s数值(%(county)s行只作核对)")
+            problems.add(loc, message, county=plan.county_name)
         elif expected != number:
-            message = _("全县行的 %(value)s 与工作表“附件1”的 %(expected)s 不一致")
-            problems.add(loc, message, value=number, expected=expected)
+            message = _("%(county)s行的 %(value)s 与工作表“附件1”的 %(expected)s 不一致")
+            problems.add(loc, message, county=plan.county_name, value=number, expected=expected)
     targets = cells.build(problems)
     problems.raise_if_any()
     return PlanData(
@@ -193,6 +197,7 @@ def read_plan_workbook(source: str | Path | BinaryIO) -> PlanData:
         last_year=plan.last_year,
         document_number=plan.document_number,
         county_name=plan.county_name,
+        region_term=plan.region_term,
         indicators=tuple(indicators),
         regions=tuple(regions),
         targets=tuple(targets),
@@ -215,9 +220,10 @@ def _read_plan_sheet(sheet: SheetGrid, problems: Problems) -> PlanData | None:
     converters = {
         "计划名称": ("name", lambda v: text(v, 200)),
         "文号": ("document_number", lambda v: text(v, 100, required=False)),
-        "全县名称": ("county_name", lambda v: text(v, 50, required=False) or "全县"),
+        "全县名称": ("county_name", lambda v: text(v, 50, required=False) or DEFAULT_COUNTY_NAME),
         "起始年份": ("first_year", lambda v: integer(v, 2000, 2100)),
         "结束年份": ("last_year", lambda v: integer(v, 2000, 2100)),
+        "区域称谓": ("region_term", lambda v: text(v, 20, required=False) or DEFAULT_REGION_TERM),
     }
     fields = {}
     for key, (name, convert) in converters.items():
@@ -283,6 +289,7 @@ def _read_indicators(sheet: SheetGrid, problems: Problems) -> list[IndicatorData
         "单位": lambda v: text(v, 20, required=False),
         "小数位数": lambda v: 0 if v in (None, "") else integer(v, 0, MAX_DECIMAL_PLACES),
         "按区域分解": yes_no,
+        "序时方式": pacing,  # optional column: older workbooks have none
     }
     indicators, codes, labels = [], {}, {}
     required = ("指标名称", "代码", "按区域分解")
@@ -298,6 +305,7 @@ def _read_indicators(sheet: SheetGrid, problems: Problems) -> list[IndicatorData
             decimal_places=found["小数位数"],
             by_region=found["按区域分解"],
             order=len(indicators) + 1,
+            pacing=found["序时方式"],
         )
         _unique(codes, indicator.code, _("代码"), row, record["代码"][1], problems)
         for label in indicator.labels:  # the annexes find indicators by these names
@@ -439,7 +447,8 @@ def _annex2_columns(sheet, group_row, plan, indicators, problems) -> dict[int, t
         elif (indicator := _indicator_in(sheet, loc.row, column, lookup, problems)) is None:
             continue
         elif not indicator.by_region:
-            problems.add(loc, _("这是仅全县指标,不按区域分解,附件2中不应有此列"))
+            message = _("这是仅%(county)s指标,不按区域分解,附件2中不应有此列")
+            problems.add(loc, message, county=plan.county_name)
         elif (slot, indicator) in columns.values():
             problems.add(loc, _("该列重复"))
         else:

@@ -9,7 +9,8 @@ from decimal import Decimal, InvalidOperation
 from django.core.validators import slug_re
 from django.utils.translation import gettext as _
 
-from targets.choices import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS
+from targets.choices import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS, Pacing
+from targets.workbook_format import PACING_READ
 from targets.xlsx_safety import UNCACHED_FORMULA, Loc, normalize
 
 MAX_MESSAGES = 50
@@ -74,6 +75,16 @@ def yes_no(value: object) -> bool:
     if answer not in ("是", "否", True, False):
         raise BadCell(_("应填“是”或“否”,而不是“%(value)s”") % {"value": answer})
     return answer in ("是", True)
+
+
+def pacing(value: object) -> str:
+    """序时方式: 均摊 (the default, also when blank) or 年底."""
+    word = normalize(_plain(value))
+    if word == "":
+        return Pacing.SPREAD
+    if word not in PACING_READ:
+        raise BadCell(_("应填“均摊”或“年底”,而不是“%(value)s”") % {"value": word})
+    return PACING_READ[word]
 
 
 def amount(value: object, decimal_places: int) -> Decimal | None:

@@ -10,13 +10,33 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from targets.choices import Pacing
 from targets.xlsx_safety import normalize
 
 SHEET_PLAN, SHEET_INDICATORS, SHEET_REGIONS = "计划", "指标", "区域"
 SHEET_ANNEX1, SHEET_ANNEX2 = "附件1", "附件2"
 SHEETS = (SHEET_PLAN, SHEET_INDICATORS, SHEET_REGIONS, SHEET_ANNEX1, SHEET_ANNEX2)
-PLAN_KEYS = ("计划名称", "文号", "全县名称", "起始年份", "结束年份")
-INDICATOR_COLUMNS = ("序号", "代码", "指标名称", "附件2名称", "单位", "小数位数", "按区域分解")
+PLAN_KEYS = ("计划名称", "文号", "全县名称", "起始年份", "结束年份", "区域称谓")
+# The plan's words when its workbook leaves them out (the model's defaults).
+DEFAULT_COUNTY_NAME, DEFAULT_REGION_TERM = "全县", "乡镇"
+INDICATOR_COLUMNS = (
+    "序号",
+    "代码",
+    "指标名称",
+    "附件2名称",
+    "单位",
+    "小数位数",
+    "按区域分解",
+    "序时方式",
+)
+# 序时方式 cells: the short word the export writes, and the long names also read.
+PACING_WORDS = {Pacing.SPREAD: "均摊", Pacing.YEAR_END: "年底"}
+PACING_READ = {
+    "均摊": Pacing.SPREAD,
+    "按季度均摊": Pacing.SPREAD,
+    "年底": Pacing.YEAR_END,
+    "年底考核": Pacing.YEAR_END,
+}
 REGION_COLUMNS = ("序号", "代码", "名称")
 
 YEAR_RE = re.compile(r"(\d{4})年?(?:建设任务|任务|目标)?")
@@ -33,6 +53,7 @@ class IndicatorData:
     decimal_places: int = 0
     by_region: bool = True
     order: int = 0
+    pacing: str = Pacing.SPREAD
 
     @property
     def labels(self) -> set[str]:
@@ -65,7 +86,8 @@ class PlanData:
     first_year: int
     last_year: int
     document_number: str = ""
-    county_name: str = "全县"
+    county_name: str = DEFAULT_COUNTY_NAME
+    region_term: str = DEFAULT_REGION_TERM
     indicators: tuple[IndicatorData, ...] = ()
     regions: tuple[RegionData, ...] = ()
     targets: tuple[TargetData, ...] = ()

@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 
 from targets.workbook_format import (
     INDICATOR_COLUMNS,
+    PACING_WORDS,
     PLAN_KEYS,
     REGION_COLUMNS,
     SHEET_ANNEX1,
@@ -35,13 +36,21 @@ def write_plan_workbook(plan: PlanData, destination: str | Path | BinaryIO) -> N
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET_PLAN
-    values = (plan.name, plan.document_number, plan.county_name, plan.first_year, plan.last_year)
+    values = (
+        plan.name,
+        plan.document_number,
+        plan.county_name,
+        plan.first_year,
+        plan.last_year,
+        plan.region_term,
+    )
     _table(sheet, [["项目", "内容"], *map(list, zip(PLAN_KEYS, values, strict=True))], [14, 60])
     rows = [list(INDICATOR_COLUMNS)]
     for n, i in enumerate(plan.indicators, start=1):
         yes = "是" if i.by_region else "否"
-        rows.append([n, i.code, i.name, i.alt_name, i.unit, i.decimal_places, yes])
-    _table(book.create_sheet(SHEET_INDICATORS), rows, [6, 18, 30, 30, 10, 10, 12])
+        pacing = PACING_WORDS[i.pacing]
+        rows.append([n, i.code, i.name, i.alt_name, i.unit, i.decimal_places, yes, pacing])
+    _table(book.create_sheet(SHEET_INDICATORS), rows, [6, 18, 30, 30, 10, 10, 12, 10])
     rows = [list(REGION_COLUMNS)] + [[n, r.code, r.name] for n, r in enumerate(plan.regions, 1)]
     _table(book.create_sheet(SHEET_REGIONS), rows, [6, 18, 20])
     found = {(t.indicator_code, t.region_code, t.year): t for t in plan.targets}

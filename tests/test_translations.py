@@ -199,7 +199,7 @@ def demo(plan):
 
 def data_words(plan) -> set[str]:
     """The Chinese that is data, not UI: names from the plan in the database."""
-    texts = [plan.name, plan.document_number, plan.county_name, "简体中文"]
+    texts = [plan.name, plan.document_number, plan.county_name, plan.region_term, "简体中文"]
     texts += [region.name for region in plan.regions.all()]
     for indicator in Indicator.objects.filter(plan=plan):
         texts += [indicator.name, indicator.alt_name, indicator.unit]
@@ -218,11 +218,12 @@ def test_leader_overview_in_english(client_for, leader, demo):
     assert response.status_code == 200
     html = response.content.decode()
     assert '<html lang="en">' in html
+    # The plan's own words (全县, 乡镇) are data: English sentences carry them.
     for english in (
-        "County overview",
-        "Township matrix",
+        "全县 overview",
+        "乡镇 matrix",
         "Progress by indicator",
-        "Most lagging townships",
+        "Most lagging regions (乡镇)",
         "Download official report (Excel)",
         "Completion rate",
         "Log out",
@@ -249,7 +250,7 @@ def test_leader_overview_defaults_to_chinese(client_for, leader, demo):
     html = visible_text(response.content.decode())
     assert response.status_code == 200
     assert "全县总览" in html and "各项指标完成情况" in html
-    assert "County overview" not in html and "Progress by indicator" not in html
+    assert "全县 overview" not in html and "Progress by indicator" not in html
 
 
 # --- (d) current ------------------------------------------------------------------------

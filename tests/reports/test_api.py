@@ -70,11 +70,14 @@ def test_api_numbers_agree_with_overview_matrix_and_seed(client_for, leader, dem
 def test_plan_endpoint_lists_the_seed_targets(client_for, staff, demo):
     payload = client_for(staff).get(PLAN).json()
     assert payload["document_number"] == "平政办〔2025〕49号"
+    assert (payload["county_name"], payload["region_term"]) == ("全县", "乡镇")
     targets = {(t["indicator"], t["region"], t["year"]): t for t in payload["targets"]}
     assert Decimal(targets[("space", None, None)]["value"]) == 70
     assert Decimal(targets[("space", None, None)]["stretch_value"]) == 80
     assert Decimal(targets[("tech-enterprises", "xiaojiang", 2027)]["value"]) == 5
     assert len(payload["targets"]) == 159
+    pacing = {i["code"]: i["pacing"] for i in payload["indicators"]}
+    assert (pacing["space"], pacing["incubators-20"]) == ("spread", "year_end")
 
 
 def test_township_official_gets_only_their_own_rows(client_for, official, demo):

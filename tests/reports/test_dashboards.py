@@ -12,6 +12,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from reports.choices import Status
 from reports.models import Figure
 from reports.progress import Period
 
@@ -53,6 +54,47 @@ def test_overview_county_numbers_match_the_database_and_annex1(client_for, leade
     carriers = rows["新增市级及以上孵化载体(个)"]
     assert carriers.annual_target == 7
     assert carriers.ytd_actual == ytd_from_db(demo.indicators.get(code="carriers"), county=True)
+
+
+@pytest.mark.parametrize(
+    ("period", "incubators", "carriers"),
+    [
+        ("2025Q1", Status.ON_PACE, Status.ON_PACE),
+        ("2025Q3", Status.ON_PACE, Status.ON_PACE),
+        ("2025Q4", Status.SERIOUSLY_BEHIND, Status.SERIOUSLY_BEHIND),
+    ],
+)
+def test_a_year_end_milestone_is_not_behind_before_the_years_end(
+    client_for, leader, official, plan, period, incubators, carriers
+):
+    """Nothing reported yet: floor space (spread) is seriously behind from Q1,
+    the incubators and carriers (year-end milestones) only once the year is over."""
+    county = rows_by_label(
+        client_for(leader)
+        .get(reverse("reports:overview"), {"period": period})
+        .context["indicator_table"]
+    )
+    assert county["新增孵化空间面积(万平方米)"].status == Status.SERIOUSLY_BEHIND
+    assert county["新建成新质孵化器(个)"].status == incubators
+    assert county["新增市级及以上孵化载体(个)"].status == carriers
+    township = client_for(official).get(
+        reverse("reports:township", args=["kunyang"]), {"period": period}
+    )
+    # 昆阳 owes one incubator in 2025.
+    own = rows_by_label(township.context["indicator_table"])["新建成新质孵化器(个)"]
+    assert (own.annual_target, own.status) == (1, incubators)
+
+
+def test_overview_completion_chart_marks_each_indicators_own_expected_share(
+    client_for, leader, plan
+):
+    response = client_for(leader).get(reverse("reports:overview"), {"period": "2025Q2"})
+    chart = json.loads(dict(response.context["charts"])["chart-completion"])
+    bars, marks = chart["data"]
+    assert marks["y"] == bars["y"]
+    # Half the year is due for amounts; nothing yet for the two year-end milestones.
+    assert marks["x"] == [50, 0, 50, 50, 50, 0]
+    assert not chart["layout"].get("shapes")  # no single 序时 line that fits only some bars
 
 
 def test_overview_ranks_the_far_behind_township_first(client_for, leader, demo):
@@ -215,6 +257,13 @@ def test_indicator_page_shows_the_high_line_for_space(client_for, leader, demo):
     county_chart = json.loads(dict(response.context["charts"])["chart-plan-county"])
     assert any(shape.get("y0") == 80 for shape in county_chart["layout"]["shapes"])
     assert "高线 80" in response.content.decode()
+
+
+def test_indicator_page_says_when_an_indicator_is_judged_at_year_end(client_for, leader, demo):
+    client = client_for(leader)
+    note = "本指标年底考核"
+    assert note in client.get(reverse("reports:indicator", args=["incubators-20"])).content.decode()
+    assert note not in client.get(reverse("reports:indicator", args=["space"])).content.decode()
 
 
 def test_indicator_page_for_a_county_only_indicator(client_for, leader, demo):

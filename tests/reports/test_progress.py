@@ -26,13 +26,16 @@ from reports.progress import (
     year_to_date,
 )
 from reports.progress_table import IndicatorInfo, RegionInfo, build_table
+from targets.choices import Pacing
 
 D = Decimal
 YEARS = (2025, 2026, 2027)
 BANDS = Bands()
 
 
-def subject(targets=None, figures=None, total=None, stretch=None, years=YEARS) -> SubjectData:
+def subject(
+    targets=None, figures=None, total=None, stretch=None, years=YEARS, pacing=Pacing.SPREAD
+) -> SubjectData:
     """A subject from short literals: targets {year: "16"}, figures {(y, q): "0.35"}."""
     return SubjectData(
         plan_years=years,
@@ -40,6 +43,7 @@ def subject(targets=None, figures=None, total=None, stretch=None, years=YEARS) -
         figures={k: D(v) for k, v in (figures or {}).items()},
         plan_total=None if total is None else D(total),
         stretch_total=None if stretch is None else D(stretch),
+        pacing=pacing,
     )
 
 
@@ -103,6 +107,18 @@ def test_expected_share_is_quarters_over_four(quarter, share):
 def test_expected_share_rejects_quarter_outside_one_to_four():
     with pytest.raises(ValueError):
         expected_share(0)
+    with pytest.raises(ValueError):
+        expected_share(5, Pacing.YEAR_END)
+
+
+@pytest.mark.parametrize(("quarter", "share"), [(1, "0"), (2, "0"), (3, "0"), (4, "1")])
+def test_a_year_end_milestone_is_due_only_at_the_fourth_quarter(quarter, share):
+    assert expected_share(quarter, Pacing.YEAR_END) == D(share)
+
+
+def test_expected_share_refuses_an_unknown_pacing():
+    with pytest.raises(ValueError):
+        expected_share(2, "monthly")
 
 
 def test_bands_default_to_the_settings_defaults():
@@ -427,6 +443,123 @@ CASES = [
 ]
 
 
+# 新建成新质孵化器-like: a few whole milestones a year (2 / 1 / 1), due at year end.
+MILESTONES = {2025: "2", 2026: "1", 2027: "1"}
+
+YEAR_END_CASES = [
+    pytest.param(
+        subject(MILESTONES, pacing=Pacing.YEAR_END),
+        Period(2025, 1),
+        {
+            "ytd_actual": 0,
+            "annual_target": 2,
+            "completion": 0,
+            "expected_share": 0,
+            "expected_value": 0,
+            "progress_vs_expected": None,  # nothing due: no pace to compare
+            "gap_to_target": 2,
+            "gap_to_expected": 0,
+            "shortfall_to_expected": 0,
+            "status": Status.ON_PACE,  # not 严重滞后 merely for being 0 in Q1
+            "plan_target": 4,
+            "plan_expected": 0,
+            "plan_status": Status.ON_PACE,
+        },
+        id="year-end-q1-nothing-done-is-on-pace",
+    ),
+    pytest.param(
+        subject(MILESTONES, {(2025, 2): "1"}, pacing=Pacing.YEAR_END),
+        Period(2025, 3),
+        {
+            "ytd_actual": 1,
+            "completion": "0.5",
+            "expected_share": 0,
+            "expected_value": 0,
+            "status": Status.ON_PACE,
+            "gap_to_target": 1,
+            "needed_per_quarter": 1,  # one quarter left for the one still owed
+            "plan_expected": 0,
+        },
+        id="year-end-q3-half-done",
+    ),
+    pytest.param(
+        subject(MILESTONES, {(2025, 2): "2"}, pacing=Pacing.YEAR_END),
+        Period(2025, 2),
+        {"ytd_actual": 2, "completion": 1, "expected_value": 0, "status": Status.DONE},
+        id="year-end-done-early",
+    ),
+    pytest.param(
+        subject(MILESTONES, pacing=Pacing.YEAR_END),
+        Period(2025, 4),
+        {
+            "expected_share": 1,
+            "expected_value": 2,
+            "progress_vs_expected": 0,
+            "gap_to_expected": 2,
+            "status": Status.SERIOUSLY_BEHIND,  # the year is over and nothing was done
+            "plan_expected": 2,
+            "plan_status": Status.SERIOUSLY_BEHIND,
+        },
+        id="year-end-q4-nothing-done",
+    ),
+    pytest.param(
+        subject(MILESTONES, {(2025, 4): "1"}, pacing=Pacing.YEAR_END),
+        Period(2025, 4),
+        {"expected_value": 2, "progress_vs_expected": "0.5", "status": Status.SERIOUSLY_BEHIND},
+        id="year-end-q4-half-done",
+    ),
+    pytest.param(
+        # 2025 done (2); 2026 Q2: 2026's milestone is not due yet, 2025's are.
+        subject(MILESTONES, {(2025, 3): "1", (2025, 4): "1"}, pacing=Pacing.YEAR_END),
+        Period(2026, 2),
+        {
+            "annual_target": 1,
+            "ytd_actual": 0,
+            "expected_value": 0,
+            "status": Status.ON_PACE,
+            "plan_actual": 2,
+            "plan_target": 4,
+            "plan_expected": 2,  # 2025's 2, nothing of 2026's yet
+            "plan_progress_vs_expected": 1,
+            "plan_status": Status.ON_PACE,
+        },
+        id="year-end-whole-plan-mid-second-year",
+    ),
+    pytest.param(
+        subject(MILESTONES, {(2025, 4): "1", (2026, 4): "1"}, pacing=Pacing.YEAR_END),
+        Period(2026, 4),
+        {
+            "status": Status.DONE,
+            "plan_actual": 2,
+            "plan_expected": 3,  # 2 + 1, the whole of 2026 at its Q4
+            "plan_progress_vs_expected": D(2) / D(3),
+            "plan_status": Status.SERIOUSLY_BEHIND,
+        },
+        id="year-end-whole-plan-second-year-end",
+    ),
+    pytest.param(
+        subject({}, total="12", pacing=Pacing.YEAR_END),
+        Period(2025, 3),
+        {"plan_target": 12, "plan_expected": 0, "plan_status": Status.ON_PACE},
+        id="year-end-plan-total-only-before-first-year-end",
+    ),
+    pytest.param(
+        subject({}, {(2025, 4): "3"}, total="12", pacing=Pacing.YEAR_END),
+        Period(2026, 2),
+        {"plan_expected": 4, "plan_progress_vs_expected": "0.75"},  # 12 / 3 years × 1 done
+        id="year-end-plan-total-only-spread-over-years",
+    ),
+]
+
+
+@pytest.mark.parametrize(("data", "as_of", "expected"), YEAR_END_CASES)
+def test_year_end_milestones_match_hand_computed_values(data, as_of, expected):
+    progress = compute_progress(data, as_of, BANDS)
+    for field, value in expected.items():
+        want = value if value is None or isinstance(value, (Status, Decimal)) else D(value)
+        assert getattr(progress, field) == want, field
+
+
 @pytest.mark.parametrize(("data", "as_of", "expected"), CASES)
 def test_compute_progress_matches_hand_computed_values(data, as_of, expected):
     progress = compute_progress(data, as_of, BANDS)
@@ -468,6 +601,22 @@ def test_cumulative_series_resets_each_year():
         SeriesPoint(Period(2025, 3), D(3), D(6)),
         SeriesPoint(Period(2025, 4), D(3), D(8)),
         SeriesPoint(Period(2026, 1), D(4), None),  # 2026 has no target
+    ]
+
+
+def test_a_year_end_milestones_expected_line_steps_at_each_year_end():
+    data = subject(MILESTONES, {(2025, 2): "1"}, pacing=Pacing.YEAR_END)
+    yearly = cumulative_series(data, Period(2026, 1))
+    assert [p.expected for p in yearly] == [D(0), D(0), D(0), D(2), D(0)]
+    assert [p.expected for p in plan_cumulative_series(data, Period(2026, 4))] == [
+        D(0),
+        D(0),
+        D(0),
+        D(2),
+        D(2),
+        D(2),
+        D(2),
+        D(3),
     ]
 
 
@@ -603,6 +752,37 @@ def test_table_lagging_ranks_by_mean_capped_pace_most_behind_first():
         (SHUITOU, D("0.8"), 1),
     ]
     assert [s.region for s in build().lagging(2)] == [KUNYANG, AOJIANG]
+
+
+def test_table_paces_a_year_end_indicator_by_its_own_rule():
+    incubators = IndicatorInfo(4, "incubators", "新建成新质孵化器", "个", 0, pacing=Pacing.YEAR_END)
+
+    def table(as_of):
+        return build_table(
+            indicators=[SPACE, incubators],
+            regions=[KUNYANG],
+            targets={
+                (1, 11, 2025): (D(2), None),
+                (4, 11, 2025): (D(1), None),
+                (4, None, 2025): (D(2), None),
+            },
+            figures={(1, 11, 2025, 1): D("0.5"), (1, 11, 2025, 4): D("1.5")},
+            plan_years=YEARS,
+            as_of=as_of,
+        )
+
+    q2 = table(Period(2025, 2))
+    # Space is spread (1 of 2 due, 0.5 done); the incubator is not due before Q4.
+    assert q2.cell(11, SPACE.id).status == Status.SERIOUSLY_BEHIND
+    assert q2.cell(11, 4).status == Status.ON_PACE
+    assert q2.cell(None, 4).status == Status.ON_PACE
+    assert q2.cell(None, 4).expected_share == 0
+    # Ranked on space alone: nothing of the milestone is due to score it against.
+    assert [(s.score, s.behind) for s in q2.lagging()] == [(D("0.5"), 1)]
+    q4 = table(Period(2025, 4))
+    assert q4.cell(11, 4).expected_value == 1
+    assert q4.cell(11, 4).status == Status.SERIOUSLY_BEHIND
+    assert [(s.score, s.behind) for s in q4.lagging()] == [(D("0.5"), 1)]  # (1 + 0) / 2
 
 
 def test_table_lagging_leaves_out_regions_without_targets():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from decimal import Decimal
 
@@ -64,6 +65,11 @@ def test_region_sum_differing_from_county_target_is_reported():
     [wrong] = report.differences
     assert (wrong.year, wrong.parts_sum, wrong.target, wrong.difference) == (2028, 6, 3, 3)
     assert wrong.describe() == "新建实验室 2028年:各区域之和 6,全县目标 3"
+    # A plan whose total row is 全市 is checked in its own words.
+    city = dataclasses.replace(small_plan(*targets), county_name="全市")
+    [wrong] = check_plan_consistency(city).differences
+    assert wrong.describe() == "新建实验室 2028年:各区域之和 6,全市目标 3"
+    assert wrong.rule == "各区域之和 = 全市"
 
 
 def test_missing_county_target_is_a_difference():

@@ -73,6 +73,20 @@ def test_indicator_units_precision_and_breakdown(plan):
     assert [i.name for i in indicators.values() if i.by_region] == list(ANNEX2_INDICATORS)
 
 
+def test_milestones_are_due_at_year_end_amounts_spread_over_the_quarters(plan):
+    """A few whole incubators or recognitions a year are judged at the year's
+    end; floor space, enterprises, talents and tech enterprises accrue all year."""
+    pacing = dict(plan.indicators.values_list("name", "pacing"))
+    assert pacing == {
+        "新增孵化空间面积": "spread",
+        "新增市级及以上孵化载体": "year_end",
+        "新增在孵企业(项目)": "spread",
+        "新增创新创业人才数": "spread",
+        "新培育省级及以上科技企业": "spread",
+        "新建成新质孵化器": "year_end",
+    }
+
+
 @pytest.mark.parametrize("indicator", list(ANNEX1))
 def test_annex1_every_cell(plan, indicator):
     targets = stored_targets(plan)

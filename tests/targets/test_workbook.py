@@ -121,6 +121,55 @@ def test_export_then_import_into_empty_database_gives_identical_targets(plan, ex
     assert imported.indicators.get(code="incubators-20").alt_name == "新增温州“20”孵化器"
     assert not imported.indicators.get(code="carriers").by_region
     assert Target.objects.get(indicator=space, region=None, year=None).stretch_value == 80
+    assert dict(imported.indicators.values_list("code", "pacing")) == PINGYANG_PACING
+
+
+PINGYANG_PACING = {
+    "space": "spread",
+    "carriers": "year_end",
+    "enterprises": "spread",
+    "talents": "spread",
+    "tech-enterprises": "spread",
+    "incubators-20": "year_end",
+}
+
+
+def test_export_writes_each_indicators_pacing_in_words(exported):
+    sheet = openpyxl.load_workbook(exported)["指标"]
+    assert sheet["H1"].value == "序时方式"
+    assert [sheet.cell(row, 8).value for row in range(2, 8)] == [
+        "均摊",
+        "年底",
+        "均摊",
+        "均摊",
+        "均摊",
+        "年底",
+    ]
+
+
+def test_plan_sheet_names_what_the_plan_calls_its_regions(plan, tmp_path):
+    plan.region_term = "街道"
+    plan.save()
+    path = tmp_path / "plan.xlsx"
+    export_plan(plan, path)
+    sheet = openpyxl.load_workbook(path)["计划"]
+    assert [sheet["A7"].value, sheet["B7"].value] == ["区域称谓", "街道"]
+    assert read_plan_workbook(path).region_term == "街道"
+    # A workbook from before the key existed: the regions are 乡镇, as before.
+    mutate(path, lambda book: book["计划"].delete_rows(7))
+    assert read_plan_workbook(path).region_term == "乡镇"
+
+
+def test_pacing_reads_the_long_words_and_a_blank_as_spread(plan, exported):
+    mutate(exported, set_cell("指标", "H2", "年底考核"))
+    mutate(exported, set_cell("指标", "H3", "按季度均摊"))
+    mutate(exported, set_cell("指标", "H7", None))
+    read = {i.code: i.pacing for i in read_plan_workbook(exported).indicators}
+    assert read == PINGYANG_PACING | {
+        "space": "year_end",
+        "carriers": "spread",
+        "incubators-20": "spread",
+    }
 
 
 def test_round_trip_keeps_yearly_stretch_and_region_totals(plan, tmp_path):
@@ -271,6 +320,7 @@ def build_other_county(path) -> None:
         ("全县名称", "全县合计"),
         ("起始年份", 2028),
         ("结束年份", "2030"),
+        ("区域称谓", "街道"),
     ]:
         sheet.append(row)
     indicators = book.create_sheet("指标")
@@ -329,21 +379,25 @@ def test_another_countys_plan_imports_exports_and_reimports(db, tmp_path):
 
     imported = import_plan(path)
 
-    assert (imported.first_year, imported.last_year, imported.county_name) == (
-        2028,
-        2030,
-        "全县合计",
-    )
+    assert (
+        imported.first_year,
+        imported.last_year,
+        imported.county_name,
+        imported.region_term,
+    ) == (2028, 2030, "全县合计", "街道")
     assert list(imported.regions.values_list("code", "name")) == [
         ("dongcheng", "东城街道"),
         ("xicheng", "西 城 镇"),
         ("nanshan", "南山乡"),
         ("beihu", "北湖镇"),
     ]
-    assert list(imported.indicators.values_list("code", "by_region", "decimal_places")) == [
-        ("labs", True, 0),
-        ("area", True, 1),
-        ("funds", False, 0),
+    # No 序时方式 column (a workbook from before it existed): spread, as before.
+    assert list(
+        imported.indicators.values_list("code", "by_region", "decimal_places", "pacing")
+    ) == [
+        ("labs", True, 0, "spread"),
+        ("area", True, 1, "spread"),
+        ("funds", False, 0, "spread"),
     ]
     rows = target_rows(imported)
     assert {r for r in rows if r[1] is None} == OTHER_TARGETS
@@ -355,6 +409,7 @@ def test_another_countys_plan_imports_exports_and_reimports(db, tmp_path):
     imported.delete()
     reimported = import_plan(again)
     assert target_rows(reimported) == rows
+    assert (reimported.county_name, reimported.region_term) == ("全县合计", "街道")
     sheet = openpyxl.load_workbook(again)["附件2"]
     assert sheet["B2"].value == "2028年建设任务"
     assert sheet["A8"].value == "全县合计"
@@ -431,6 +486,10 @@ MALFORMED = {
     "missing plan year": (
         set_cell("计划", "B6", None),
         ["工作表“计划”第6行B列(结束年份)", "应为 2000 到 2100 之间的整数"],
+    ),
+    "unknown pacing": (
+        set_cell("指标", "H3", "每月"),
+        ["工作表“指标”第3行H列(序时方式)", "应填“均摊”或“年底”,而不是“每月”"],
     ),
     "bad indicator code": (
         set_cell("指标", "B3", "tech enterprises!"),

@@ -59,12 +59,15 @@ class Command(BaseCommand):
             write_accounts_csv(output, created)
             self.stdout.write(
                 self.style.SUCCESS(
-                    _("已创建 %(count)d 个乡镇账号,初始密码已写入 %(path)s。")
-                    % {"count": len(created), "path": output}
+                    _("已创建 %(count)d 个%(region)s账号,初始密码已写入 %(path)s。")
+                    % {"count": len(created), "region": the_plan.region_term, "path": output}
                 )
             )
         else:
-            message = _("已创建 %(count)d 个乡镇账号:") % {"count": len(created)}
+            message = _("已创建 %(count)d 个%(region)s账号:") % {
+                "count": len(created),
+                "region": the_plan.region_term,
+            }
             self.stdout.write(self.style.SUCCESS(message))
             for account in created:
                 self.stdout.write(f"{account.region.name}\t{account.username}\t{account.password}")

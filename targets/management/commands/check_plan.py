@@ -10,7 +10,8 @@ from targets.services import plan_as_data
 
 class Command(BaseCommand):
     help = _(
-        "检查计划是否自洽:各区域目标之和等于全县目标,各年目标之和等于总计。有不一致时以非零状态退出。"
+        "检查计划是否自洽:各区域目标之和等于汇总行(全县名称)的目标,各年目标之和等于总计。"
+        "有不一致时以非零状态退出。"
     )
 
     def add_arguments(self, parser):
