@@ -79,8 +79,10 @@ class EntryGrid:
             (t.indicator_id, t.region_id): t.value
             for t in Target.objects.filter(indicator__plan=plan, year=period.year)
         }
-        figures = Figure.objects.filter(indicator__plan=plan, year__lte=period.year).only(
-            "indicator_id", "region_id", "year", "quarter", "value", "version", "note"
+        figures = (
+            Figure.objects.in_plan(plan)
+            .filter(year__lte=period.year)
+            .only("indicator_id", "region_id", "year", "quarter", "value", "version", "note")
         )
         current: dict[tuple[int, int | None], Figure] = {}
         ytd_before: dict[tuple[int, int | None], Decimal] = defaultdict(Decimal)

@@ -38,7 +38,7 @@ class PeriodChoiceMixin(PeriodMixin):
 
     @cached_property
     def default_period(self) -> Period:
-        keys = Figure.objects.filter(indicator__plan=self.plan).values_list("year", "quarter")
+        keys = Figure.objects.in_plan(self.plan).values_list("year", "quarter")
         latest = default_period(keys.order_by("-year", "-quarter")[:1], self.plan.years)
         if self.is_closed(latest) and self.plan.contains(latest.next().year):
             return latest.next()
@@ -226,7 +226,7 @@ class HistoryView(PlanAccessMixin, PeriodMixin, TemplateView):
         """The latest quarter with figures of this page's region (or of the
         county-only indicators), never of the whole plan: a township official
         must not learn from the default that other townships have reported."""
-        figures = Figure.objects.filter(indicator__plan=self.plan, region=self.region)
+        figures = Figure.objects.in_plan(self.plan).filter(region=self.region)
         latest = figures.order_by("-year", "-quarter").values_list("year", "quarter")[:1]
         return default_period(latest, self.plan.years)
 

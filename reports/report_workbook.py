@@ -46,6 +46,7 @@ from reports.formatting import (
 from reports.progress import Period, Progress, expected_share
 from reports.progress_table import IndicatorInfo, ProgressTable
 from targets.annexes import has_stretch
+from targets.choices import Pacing
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -353,16 +354,30 @@ def write_charts(
     write_title(ws, plan, period, heading, 24)
     block_row = 4
     write_header(ws, block_row, 1, _("区域"))
-    write_header(ws, block_row, 2, _("序时进度"))
+    ws.column_dimensions["A"].width = 10
     for offset, region in enumerate(regions, start=1):
         write_text(ws.cell(block_row + offset, 1), region.name).border = BORDER
-        write_rate(ws.cell(block_row + offset, 2), expected_share(period.quarter))
-        ws.cell(block_row + offset, 2).border = BORDER
-    ws.column_dimensions["A"].width = ws.column_dimensions["B"].width = 10
+    # One 序时 column per way the indicators' 序时 runs (spread over the quarters,
+    # or due at year end), each chart drawing the line of its own indicator.
+    pacings = list(dict.fromkeys(indicator.pacing for indicator in table.broken_down))
+    expected_columns = {}
+    for column, pacing in enumerate(pacings, start=2):
+        expected_columns[pacing] = column
+        heading = _("序时进度") if pacing == Pacing.SPREAD else _("序时进度(年底考核)")
+        write_header(ws, block_row, column, heading)
+        for offset in range(1, len(regions) + 1):
+            cell = ws.cell(block_row + offset, column)
+            write_rate(cell, expected_share(period.quarter, pacing))
+            cell.border = BORDER
+        ws.column_dimensions[get_column_letter(column)].width = 10
     first_row, last_row = FIRST_ANNEX2_ROW, FIRST_ANNEX2_ROW + len(regions) - 1
     categories = Reference(annex2, min_col=2, min_row=first_row, max_row=last_row)
-    expected = Reference(ws, min_col=2, min_row=block_row, max_row=block_row + len(regions))
+    chart_column = 2 + max(len(pacings), 1)
     for index, indicator in enumerate(table.broken_down):
+        column = expected_columns[indicator.pacing]
+        expected = Reference(
+            ws, min_col=column, min_row=block_row, max_row=block_row + len(regions)
+        )
         values = Reference(
             annex2, min_col=completion_columns[indicator.id], min_row=first_row, max_row=last_row
         )
@@ -377,7 +392,7 @@ def write_charts(
         expected_series.smooth = False
         chart += line
         anchor_row = block_row + (index // 2) * CHART_ROWS
-        anchor_column = 4 + (index % 2) * CHART_COLUMNS
+        anchor_column = chart_column + (index % 2) * CHART_COLUMNS
         ws.add_chart(chart, f"{get_column_letter(anchor_column)}{anchor_row}")
     print_setup(ws)
 

@@ -172,3 +172,14 @@ def test_stray_rows_outside_the_plan_change_no_number(client_for, leader, demo, 
     before = everything()
     stray_rows(demo, region_a)
     assert everything() == before
+
+
+def test_stray_rows_move_neither_the_entry_grid_nor_its_warnings(client_for, staff, demo, region_a):
+    """The grid opens on the quarter after the latest one reported inside the
+    plan, and a 2028 row does not make 2025's values look small."""
+    client = client_for(staff)
+    before = client.get(reverse("reports:entry")).context
+    stray_rows(demo, region_a)
+    after = client.get(reverse("reports:entry")).context
+    assert after["period"] == before["period"]
+    assert str(after["grid"].rows) == str(before["grid"].rows)

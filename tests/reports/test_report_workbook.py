@@ -329,3 +329,25 @@ def test_report_query_count_does_not_grow_with_the_plan(client_for, staff, demo)
     seed_count = count()
     generate_plan(regions=90, indicators=6, years=3, seed=7)  # becomes the current plan
     assert seed_count == count() == 13
+
+
+def test_chart_expected_line_follows_each_indicators_pacing(client_for, leader, demo):
+    """At 2026 Q3 a spread indicator's 序时 is 3/4 of the year; a year-end
+    milestone (新建成新质孵化器) owes nothing until the fourth quarter."""
+    workbook = workbook_of(download(client_for(leader)))
+    sheet = workbook[CHART_SHEET]
+    headers = {sheet.cell(4, column).value: column for column in (2, 3)}
+    spread, year_end = headers["序时进度"], headers["序时进度(年底考核)"]
+    assert [sheet.cell(row, spread).value for row in range(5, 14)] == [0.75] * 9
+    assert [sheet.cell(row, year_end).value for row in range(5, 14)] == [0] * 9
+    lines = {
+        chart.title.tx.rich.p[0].r[0].t: chart._charts[1].series[0].val.numRef.f
+        for chart in sheet._charts
+    }
+    letter = "ABCDEFG"
+    assert (
+        lines["新增孵化空间面积(万平方米)"]
+        == f"'图表'!${letter[spread - 1]}$5:${letter[spread - 1]}$13"
+    )
+    year_end_line = f"'图表'!${letter[year_end - 1]}$5:${letter[year_end - 1]}$13"
+    assert lines["新建成新质孵化器(个)"] == year_end_line
