@@ -6,7 +6,7 @@ in the same run:
   record_figures with history rows) of a long sheet that changes every one of N
   existing figures (a real write), against merely reading the same file with the
   fastest reader there is (python-calamine);
-- export: ``reports.figures_export`` writing the same N rows from the database,
+- export: ``reports.excel.export`` writing the same N rows from the database,
   against openpyxl write-only writing the same cells from a list in memory.
 """
 
@@ -22,10 +22,10 @@ from openpyxl import Workbook, load_workbook
 from python_calamine import CalamineWorkbook
 
 from reports.choices import Source
-from reports.figures_export import figure_rows, write_long_workbook
-from reports.figures_workbook import LONG_COLUMNS, SHEET_LONG
-from reports.imports import COMMAND_LIMITS, apply_import, preview_import
-from targets.xlsx_safety import read_capped
+from reports.excel.export import figure_rows, write_long_workbook
+from reports.excel.reading import LONG_COLUMNS, SHEET_LONG
+from reports.figures.imports import COMMAND_LIMITS, apply_import, preview_import
+from targets.excel.safety import read_capped
 
 
 @dataclass

@@ -198,7 +198,7 @@ def run(args, workdir: Path, env: dict[str, str]) -> int:
     from django.core.management import call_command
 
     from benchmarks import pages as page_bench
-    from reports.demo import DEMO_PASSWORD
+    from reports.demo.seed import DEMO_PASSWORD
     from targets.models import Plan
 
     started = time.perf_counter()
@@ -230,7 +230,7 @@ def run(args, workdir: Path, env: dict[str, str]) -> int:
     shape = f"{args.regions} regions × {args.indicators} indicators × {args.years} years"
     if "large" not in args.skip:
         t = step(f"generate the large plan: {shape} of quarters")
-        from reports.scale import generate_plan
+        from reports.demo.scale import generate_plan
 
         generate_plan(regions=args.regions, indicators=args.indicators, years=args.years)
         step(f"generated in {time.perf_counter() - t:.1f} s; pages at the large plan")

@@ -127,7 +127,7 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # --- Accounts and login -------------------------------------------------------
 # Roles are groups with permissions (regions/roles.py); what a user sees is
-# scoped by regions.access / Region.objects.visible_to.
+# scoped by targets.access / Region.objects.visible_to.
 
 # django-axes must come first: it refuses a locked-out login before Django even
 # checks the password, so a correct password does not help while locked.

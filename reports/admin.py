@@ -4,8 +4,8 @@ from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from reports.choices import Source
+from reports.figures.services import FigureChange, closed_periods, record_figures, validate_changes
 from reports.models import ClosedQuarter, Figure, QuarterEvent
-from reports.services import FigureChange, closed_periods, record_figures, validate_changes
 
 
 class FigureAdminForm(forms.ModelForm):

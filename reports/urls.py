@@ -1,6 +1,9 @@
 from django.urls import path
 
-from reports import entry_views, report_views, upload_views, views
+from reports.views import dashboards as views
+from reports.views import entry as entry_views
+from reports.views import report as report_views
+from reports.views import upload as upload_views
 
 app_name = "reports"
 

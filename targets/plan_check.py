@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
-    from targets.workbook_format import PlanData
+    from targets.excel.format import PlanData
 
 REGIONS_VS_COUNTY = "regions"  # Σ regions of a year = county target of that year
 YEARS_VS_TOTAL = "years"  # Σ yearly targets = plan total (county, or one region)

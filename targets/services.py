@@ -17,18 +17,18 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from regions.models import Region
-from targets.models import Indicator, Plan, Target
-from targets.workbook import (
-    PlanWorkbookError,
-    read_plan_workbook,
-)
-from targets.workbook_format import (
+from targets.excel.format import (
     IndicatorData,
     PlanData,
     RegionData,
     TargetData,
 )
-from targets.workbook_write import write_plan_workbook
+from targets.excel.reading import (
+    PlanWorkbookError,
+    read_plan_workbook,
+)
+from targets.excel.writing import write_plan_workbook
+from targets.models import Indicator, Plan, Target
 
 # What a plan consists of; anything else hanging off it (reported figures, closed
 # quarters, township officials' memberships…) is work that --replace must not delete.

@@ -1,6 +1,6 @@
 from django.views.generic import TemplateView
 
-from regions.access import PlanAccessMixin
+from targets.access import PlanAccessMixin
 from targets.annexes import build_annexes
 from targets.tables import Annex1Table, Annex2Table
 

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from regions.models import Membership, Region
 from regions.roles import GROUP_NAMES, Role
 from regions.services import ensure_role_groups
-from reports.demo import seed_demo
+from reports.demo.seed import seed_demo
 from targets.models import Plan
 
 PASSWORD = "correct-horse-battery-9"

@@ -42,7 +42,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from regions.models import Region
-from reports.demo import seed_demo
+from reports.demo.seed import seed_demo
 from reports.models import Figure
 
 # --- Outcomes ---------------------------------------------------------------------
@@ -436,7 +436,7 @@ def test_matrix_catches_a_view_that_skips_the_scoping(world, monkeypatch):
     """A view that reads regions without ``Region.objects.visible_to`` (here:
     every page's ``self.regions`` replaced by all the plan's regions) lets the
     official open region B and shows other townships: the matrix must say so."""
-    from regions.access import PlanAccessMixin
+    from targets.access import PlanAccessMixin
 
     monkeypatch.setattr(
         PlanAccessMixin,
@@ -452,7 +452,7 @@ def test_matrix_catches_a_view_that_skips_the_scoping(world, monkeypatch):
 
 
 def test_matrix_catches_a_write_page_that_forgets_its_permission(world, monkeypatch):
-    from reports.entry_views import EntryView
+    from reports.views.entry import EntryView
 
     monkeypatch.setattr(EntryView, "required_permission", None)
     entry = next(route for route in ROUTES if route.name == "reports:entry")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from reports.scale import generate_plan
+from reports.demo.scale import generate_plan
 
 NONSENSE_QUERIES = [
     {"period": "\x00"},

@@ -22,7 +22,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from reports.choices import Source
 from reports.models import Figure
-from reports.services import FigureChange, close_quarter, record_figures
+from reports.figures.services import FigureChange, close_quarter, record_figures
 from targets.models import Plan, Target
 
 plan = Plan.objects.current()

@@ -32,7 +32,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from reports.demo import seed_demo
+from reports.demo.seed import seed_demo
 from targets.models import Indicator
 
 ROOT = Path(settings.BASE_DIR)

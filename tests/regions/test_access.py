@@ -9,10 +9,10 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.views import View
 
-from regions import access
-from regions.access import CountyWideMixin, PlanAccessMixin, bound_region, township_page_url
 from regions.models import Membership, Region, sees_whole_county
 from regions.roles import ENTER_FIGURES, Role
+from targets import access
+from targets.access import CountyWideMixin, PlanAccessMixin, bound_region, township_page_url
 from targets.models import Plan
 from tests.conftest import make_user
 

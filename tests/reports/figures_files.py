@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from openpyxl import Workbook, load_workbook
 
-from reports.figures_workbook import LONG_COLUMNS, ValueMode
-from reports.imports import template_for
+from reports.excel.reading import LONG_COLUMNS, ValueMode
+from reports.figures.imports import template_for
 from reports.models import Figure, PendingImport
 from reports.progress import Period
 

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reports.scale import generate_plan
+from reports.demo.scale import generate_plan
 
 PROGRESS = reverse("api:progress")
 PLAN = reverse("api:plan")

@@ -11,8 +11,8 @@ import pytest
 from django.db import connection, connections
 
 from reports.choices import Source
+from reports.figures.services import FigureChange, FigureConflictError, record_figures
 from reports.models import Figure
-from reports.services import FigureChange, FigureConflictError, record_figures
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs concurrent transactions (PostgreSQL)"

@@ -9,9 +9,9 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from reports.choices import Source
-from reports.demo import DEMO_PASSWORD, seed_demo
+from reports.demo.seed import DEMO_PASSWORD, seed_demo
+from reports.figures.services import FigureChange, close_quarter, record_figures
 from reports.models import Figure
-from reports.services import FigureChange, close_quarter, record_figures
 from tests.conftest import make_user
 
 

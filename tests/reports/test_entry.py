@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from reports.choices import Source
+from reports.figures.services import FigureChange, close_quarter, record_figures
 from reports.models import ClosedQuarter, Figure, QuarterEvent
-from reports.services import FigureChange, close_quarter, record_figures
 
 ENTRY = reverse("reports:entry")
 

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
-from reports.figures_export import export_figures
-from reports.imports import COMMAND_LIMITS, preview_import
+from reports.excel.export import export_figures
+from reports.figures.imports import COMMAND_LIMITS, preview_import
 from reports.models import Figure
 from targets.models import Indicator
 

@@ -16,7 +16,7 @@ from reports.formatting import (
     format_value,
     percent_number,
 )
-from reports.tables import PercentColumn
+from reports.views.tables import PercentColumn
 
 
 @pytest.mark.parametrize(

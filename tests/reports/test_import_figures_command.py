@@ -9,8 +9,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from reports.demo.scale import generate_plan
 from reports.models import Figure
-from reports.scale import generate_plan
 from tests.reports.figures_files import cell, edit, long_sheet, snapshot, template
 
 

@@ -13,8 +13,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from reports.choices import Source
+from reports.figures.services import FigureChange, FigureError, record_figures
 from reports.models import Figure
-from reports.services import FigureChange, FigureError, record_figures
 from tests.reports.figures_files import edit, long_sheet, snapshot, template
 
 # The Pingyang plan runs 2025–2027: the quarter just before it and just after.

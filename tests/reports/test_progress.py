@@ -25,7 +25,7 @@ from reports.progress import (
     plan_to_date,
     year_to_date,
 )
-from reports.progress_table import IndicatorInfo, RegionInfo, build_table
+from reports.progress.table import IndicatorInfo, RegionInfo, build_table
 from targets.choices import Pacing
 
 D = Decimal

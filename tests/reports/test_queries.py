@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from regions.models import Region
+from reports.demo.scale import generate_plan
 from reports.models import Figure
 from reports.progress import plan_periods
-from reports.queries import latest_period, load_plan_data, progress_table
-from reports.scale import generate_plan
+from reports.progress.queries import latest_period, load_plan_data, progress_table
 
 
 def cells(table) -> dict:

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reports.scale import generate_plan
+from reports.demo.scale import generate_plan
 
 # page → (url name, args for the seed plan, args for the generated plan, pinned count).
 # Every request costs 5 for the session and the user (read session, user,

@@ -15,8 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from regions.access import township_page_url
 from reports.choices import Status
+from reports.demo.scale import generate_plan
 from reports.formatting import (
     STATUS_COLOURS,
     NumberKind,
@@ -25,7 +25,7 @@ from reports.formatting import (
     status_label,
 )
 from reports.models import Figure
-from reports.scale import generate_plan
+from targets.access import township_page_url
 from tests.targets.test_plan_fixture import ANNEX1, YEARS
 
 ANNEX1_SHEET, ANNEX2_SHEET, CHART_SHEET = "附件1 任务指标", "附件2 任务分解", "图表"

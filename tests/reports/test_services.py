@@ -9,8 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from reports.choices import QuarterAction, Source
-from reports.models import Figure, QuarterEvent
-from reports.services import (
+from reports.figures.services import (
     FigureChange,
     FigureConflictError,
     FigureError,
@@ -19,6 +18,7 @@ from reports.services import (
     record_figures,
     reopen_quarter,
 )
+from reports.models import Figure, QuarterEvent
 
 
 @pytest.fixture

@@ -15,12 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports.choices import Source
-from reports.figures_workbook import ValueMode
-from reports.imports import template_for
+from reports.excel.reading import ValueMode
+from reports.figures.imports import template_for
+from reports.figures.services import FigureChange, close_quarter, record_figures
 from reports.models import Figure, PendingImport
 from reports.progress import Period
-from reports.queries import load_plan_data, progress_table
-from reports.services import FigureChange, close_quarter, record_figures
+from reports.progress.queries import load_plan_data, progress_table
 from tests.reports.figures_files import (
     cell,
     edit,
@@ -416,7 +416,7 @@ def test_bad_confirm_requests_change_nothing(demo, staff, client_for):
 
 
 def test_template_for_matches_the_download(demo, staff, client_for):
-    """The view serves exactly reports.imports.template_for (bar the timestamp)."""
+    """The view serves exactly reports.figures.imports.template_for (bar the timestamp)."""
     served = client_for(staff).get(TEMPLATE, {"period": "2026Q1"}).content
     assert (
         zipfile.ZipFile(io.BytesIO(served)).namelist()

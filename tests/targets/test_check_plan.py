@@ -9,10 +9,10 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
+from targets.excel.format import IndicatorData, PlanData, RegionData, TargetData
 from targets.models import Target
 from targets.plan_check import check_plan_consistency, format_report
 from targets.services import plan_as_data
-from targets.workbook_format import IndicatorData, PlanData, RegionData, TargetData
 
 
 def small_plan(*targets: TargetData) -> PlanData:

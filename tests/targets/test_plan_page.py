@@ -53,9 +53,9 @@ def test_plan_page_query_count_is_constant(client_for, staff, django_assert_max_
 
 
 def test_every_project_table_keeps_the_base_styling_and_sorting_choice():
-    from reports.completeness import MissingTable, QuartersTable
-    from reports.history import ChangeTable
-    from reports.tables import IndicatorProgressTable, MatrixTable, QuarterlyFiguresTable
+    from reports.figures.completeness import MissingTable, QuartersTable
+    from reports.figures.history import ChangeTable
+    from reports.views.tables import IndicatorProgressTable, MatrixTable, QuarterlyFiguresTable
     from targets.tables import Annex1Table, Annex2Table
 
     for table in [

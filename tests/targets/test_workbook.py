@@ -11,9 +11,9 @@ from django.core.management import CommandError, call_command
 
 from regions.models import Region
 from reports.models import Figure
+from targets.excel.reading import PlanWorkbookError, read_plan_workbook
 from targets.models import Indicator, Plan, Target
 from targets.services import PlanConflictError, export_plan, import_plan
-from targets.workbook import PlanWorkbookError, read_plan_workbook
 
 PINGYANG = "平阳县大孵化器集群建设三年行动计划(2025—2027年)"
 

@@ -1,7 +1,7 @@
 """``python manage.py export_figures FILE.xlsx [--year Y] [--quarter Q] [--plan ID]``
 
 The plan's recorded figures in the long layout (sheet ``数据``) that
-``import_figures`` reads back unchanged (``reports.figures_export``).
+``import_figures`` reads back unchanged (``reports.excel.export``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from reports.figures_export import export_figures
+from reports.excel.export import export_figures
 from targets.models import Plan
 
 

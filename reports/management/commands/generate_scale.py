@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from reports.scale import generate_plan
+from reports.demo.scale import generate_plan
 
 
 class Command(BaseCommand):

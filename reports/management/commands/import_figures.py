@@ -1,6 +1,6 @@
 """``python manage.py import_figures FILE.xlsx --user NAME [--dry-run]``
 
-The same reading, checks and write as the upload page (``reports.imports``):
+The same reading, checks and write as the upload page (``reports.figures.imports``):
 the quarterly template or a long sheet for bulk loads (docs/figures-template.md).
 Every problem is printed and the exit status is non-zero; nothing is written
 unless the whole file is sound. ``--user`` is required: the history of every
@@ -18,18 +18,18 @@ from django.utils.translation import gettext as _
 
 from regions.roles import ENTER_FIGURES
 from reports.choices import Source
-from reports.figures_workbook import PROGRESS_EVERY
-from reports.imports import (
+from reports.excel.reading import PROGRESS_EVERY
+from reports.figures.imports import (
     COMMAND_LIMITS,
     ImportPreview,
     apply_import,
     plan_shape,
     preview_import,
 )
+from reports.figures.services import FigureConflictError, FigureError
 from reports.progress import Period
-from reports.services import FigureConflictError, FigureError
+from targets.excel.safety import UnsafeWorkbookError, read_capped
 from targets.models import Plan
-from targets.xlsx_safety import UnsafeWorkbookError, read_capped
 
 BAR_WIDTH = 30
 SHOWN_CHANGES = 20  # at verbosity 1; -v 2 lists every change

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from reports.demo import DEMO_PASSWORD, seed_demo
+from reports.demo.seed import DEMO_PASSWORD, seed_demo
 from targets.models import Plan
 
 

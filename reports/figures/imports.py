@@ -1,7 +1,7 @@
 """Figures from Excel: the template to download, the preview of an upload, and
 its confirmation. The upload page and ``import_figures`` share all of it.
 
-``preview_import`` reads a file (``reports.figures_workbook``), converts
+``preview_import`` reads a file (``reports.excel.reading``), converts
 year-to-date totals to quarterly amounts, and compares every cell with the
 database: it returns each change with its old and new value, or every problem.
 It writes nothing. The write is ``record_figures`` (the one write path), so
@@ -26,8 +26,7 @@ from django.utils.translation import gettext as _
 
 from regions.roles import ENTER_FIGURES
 from reports.choices import Source
-from reports.figures_template import build_template
-from reports.figures_workbook import (
+from reports.excel.reading import (
     MODE_WORDS,
     FiguresFile,
     PlanShape,
@@ -36,11 +35,12 @@ from reports.figures_workbook import (
     ValueMode,
     read_figures_file,
 )
+from reports.excel.template import build_template
+from reports.figures.services import FigureChange, RecordResult, closed_periods, record_figures
 from reports.models import Figure, PendingImport
 from reports.progress import Period
-from reports.services import FigureChange, RecordResult, closed_periods, record_figures
+from targets.excel.safety import Loc, XlsxLimits
 from targets.models import Plan
-from targets.xlsx_safety import Loc, XlsxLimits
 
 DEFAULT_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 PENDING_LIFETIME = timedelta(days=1)

@@ -10,7 +10,7 @@ Two layouts (docs/figures-template.md):
 
 Every problem is collected, each naming sheet, row and column, so a user fixes
 a file in one go. Sheet names, header texts and the mode words are the file
-format and are deliberately not translated. ``reports.imports`` turns what is
+format and are deliberately not translated. ``reports.figures.imports`` turns what is
 read here into changes for ``record_figures``.
 """
 
@@ -27,10 +27,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from regions.models import Region
+from reports.figures.services import value_problems
 from reports.progress import Period
-from reports.services import value_problems
-from targets.models import Indicator
-from targets.xlsx_safety import (
+from targets.excel.safety import (
     Loc,
     UnsafeWorkbookError,
     XlsxLimits,
@@ -38,6 +37,7 @@ from targets.xlsx_safety import (
     normalize,
     open_workbook,
 )
+from targets.models import Indicator
 
 SHEET_TEMPLATE, SHEET_INFO, SHEET_LONG = "填报", "说明", "数据"
 REGION_HEADER = "区域"
@@ -66,7 +66,7 @@ MODE_WORDS = {ValueMode.QUARTER: "本季度新增", ValueMode.YTD: "年度累计
 @dataclass
 class PlanShape:
     """What a file is read against: the plan's regions and indicators, loaded
-    once (``reports.imports.plan_shape``) and looked up by name per cell."""
+    once (``reports.figures.imports.plan_shape``) and looked up by name per cell."""
 
     plan_id: int
     plan_name: str

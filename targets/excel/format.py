@@ -1,6 +1,6 @@
 """The plan workbook's format: its sheets and columns, the plain data it holds
 (``PlanData``), and how annex headers name years. Shared by the reader
-(``targets.workbook``) and the writer (``targets.workbook_write``); no
+(``targets.excel.reading``) and the writer (``targets.excel.writing``); no
 database. Sheet and header names are the file format, so they are
 deliberately not translated."""
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from targets.choices import Pacing
-from targets.xlsx_safety import normalize
+from targets.excel.safety import normalize
 
 SHEET_PLAN, SHEET_INDICATORS, SHEET_REGIONS = "计划", "指标", "区域"
 SHEET_ANNEX1, SHEET_ANNEX2 = "附件1", "附件2"

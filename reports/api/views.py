@@ -25,9 +25,7 @@ from rest_framework.views import APIView
 
 from regions.models import Region, sees_whole_county
 from regions.tokens import token_expires_at, valid_token_for
-from reports.progress import Period
-from reports.queries import latest_period, load_plan_data, progress_table
-from reports.serializers import (
+from reports.api.serializers import (
     CredentialsErrorSerializer,
     DetailErrorSerializer,
     PeriodErrorSerializer,
@@ -35,6 +33,8 @@ from reports.serializers import (
     ProgressSerializer,
     TokenSerializer,
 )
+from reports.progress import Period
+from reports.progress.queries import latest_period, load_plan_data, progress_table
 from targets.models import Plan
 
 # What every scoped endpoint may answer besides 200 (documented in the schema).

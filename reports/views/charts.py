@@ -28,7 +28,7 @@ from reports.formatting import (
     status_label,
 )
 from reports.progress import Period, Progress
-from reports.progress_table import IndicatorInfo, ProgressTable
+from reports.progress.table import IndicatorInfo, ProgressTable
 
 FONT = "'WenQuanYi Micro Hei', 'Microsoft YaHei', 'PingFang SC', 'Noto Sans CJK SC', sans-serif"
 EXPECTED_COLOUR = "#212529"

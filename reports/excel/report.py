@@ -44,7 +44,7 @@ from reports.formatting import (
     status_label,
 )
 from reports.progress import Period, Progress, expected_share
-from reports.progress_table import IndicatorInfo, ProgressTable
+from reports.progress.table import IndicatorInfo, ProgressTable
 from targets.annexes import has_stretch
 from targets.choices import Pacing
 

@@ -15,8 +15,8 @@ from django.db.models import Q, QuerySet, Sum
 
 from regions.models import Region
 from reports.models import Figure
-from reports.progress import ZERO, Bands, Period, default_period
-from reports.progress_table import IndicatorInfo, ProgressTable, RegionInfo, build_table
+from reports.progress.engine import ZERO, Bands, Period, default_period
+from reports.progress.table import IndicatorInfo, ProgressTable, RegionInfo, build_table
 from targets.models import Indicator, Plan, Target
 
 

@@ -1,5 +1,5 @@
 """The plan as an Excel workbook: read it into plain data (the writer is
-``targets.workbook_write``, the format ``targets.workbook_format``).
+``targets.excel.writing``, the format ``targets.excel.format``).
 
 No database here. ``read_plan_workbook`` returns a ``PlanData`` or raises
 ``PlanWorkbookError`` carrying every problem found, each message naming the sheet,
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from targets.choices import MAX_DECIMAL_PLACES
-from targets.workbook_cells import (
+from targets.excel.cells import (
     BadCell,
     PlanWorkbookError,
     Problems,
@@ -30,7 +30,7 @@ from targets.workbook_cells import (
     text,
     yes_no,
 )
-from targets.workbook_format import (
+from targets.excel.format import (
     DEFAULT_COUNTY_NAME,
     DEFAULT_REGION_TERM,
     INDICATOR_COLUMNS,
@@ -48,7 +48,7 @@ from targets.workbook_format import (
     TargetData,
     parse_slot,
 )
-from targets.xlsx_safety import (
+from targets.excel.safety import (
     UNCACHED_FORMULA,
     Loc,
     UnsafeWorkbookError,
@@ -128,7 +128,7 @@ def _read_bytes(source: str | Path | BinaryIO) -> bytes:
 
 def _load_grids(data: bytes) -> dict[str, SheetGrid]:
     not_xlsx = _("文件不是有效的 Excel 工作簿(.xlsx);请用 Excel 另存为 .xlsx 后再导入")
-    try:  # size, zip bombs, DTDs: before openpyxl sees a byte (targets/xlsx_safety.py)
+    try:  # size, zip bombs, DTDs: before openpyxl sees a byte (targets/excel/safety.py)
         check_archive(data, LIMITS)
     except UnsafeWorkbookError as exc:
         raise PlanWorkbookError(exc.messages) from None

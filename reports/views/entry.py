@@ -12,24 +12,24 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from regions.access import CountyWideMixin, PlanAccessMixin
 from regions.models import Region
 from regions.roles import ENTER_FIGURES, MANAGE_QUARTERS
 from reports.choices import Source
-from reports.completeness import Completeness, MissingTable, QuartersTable
-from reports.entry import EntryForm, EntryGrid
-from reports.forms import PeriodForm, QuarterActionForm
-from reports.history import ChangeTable, figure_changes, target_changes
-from reports.models import ClosedQuarter, Figure, QuarterEvent
-from reports.progress import Period, default_period
-from reports.services import (
+from reports.figures.completeness import Completeness, MissingTable, QuartersTable
+from reports.figures.entry import EntryForm, EntryGrid
+from reports.figures.history import ChangeTable, figure_changes, target_changes
+from reports.figures.services import (
     FigureConflictError,
     FigureError,
     close_quarter,
     record_figures,
     reopen_quarter,
 )
-from reports.views import PeriodMixin
+from reports.models import ClosedQuarter, Figure, QuarterEvent
+from reports.progress import Period, default_period
+from reports.views.dashboards import PeriodMixin
+from reports.views.forms import PeriodForm, QuarterActionForm
+from targets.access import CountyWideMixin, PlanAccessMixin
 
 
 class PeriodChoiceMixin(PeriodMixin):

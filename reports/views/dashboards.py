@@ -18,19 +18,19 @@ from django.utils.translation import gettext as _
 from django.views.generic import RedirectView, TemplateView
 from django_tables2 import RequestConfig
 
-from regions.access import CountyWideMixin, PlanAccessMixin, bound_region, township_page_url
 from regions.models import sees_whole_county
-from reports import charts
-from reports.exporting import EXPORT_FORMATS, export_response
-from reports.forms import PeriodForm
+from reports.excel.tables import EXPORT_FORMATS, export_response
 from reports.progress import Period
-from reports.queries import latest_period, load_plan_data, progress_table
-from reports.tables import (
+from reports.progress.queries import latest_period, load_plan_data, progress_table
+from reports.views import charts
+from reports.views.forms import PeriodForm
+from reports.views.tables import (
     IndicatorProgressTable,
     MatrixTable,
     QuarterlyFiguresTable,
     RegionProgressTable,
 )
+from targets.access import CountyWideMixin, PlanAccessMixin, bound_region, township_page_url
 from targets.models import current_plan
 from targets.tables import Annex1Table
 

@@ -1,6 +1,6 @@
 """The progress table: every region × indicator of a plan as of one quarter.
 
-Built from plain data (``reports.queries.load_plan_data`` reads it) on top of
+Built from plain data (``reports.progress.queries.load_plan_data`` reads it) on top of
 the single-subject engine in ``reports.progress``; pages, charts, exports and
 the API all read their numbers from a ``ProgressTable``.
 """
@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from reports.choices import Status
-from reports.progress import (
+from reports.progress.engine import (
     DEFAULT_BANDS,
     ZERO,
     Bands,

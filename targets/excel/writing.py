@@ -1,4 +1,4 @@
-"""Write the plan's plain data as the workbook ``targets.workbook`` reads."""
+"""Write the plan's plain data as the workbook ``targets.excel.reading`` reads."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from targets.workbook_format import (
+from targets.excel.format import (
     INDICATOR_COLUMNS,
     PACING_WORDS,
     PLAN_KEYS,

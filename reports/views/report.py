@@ -15,10 +15,10 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
 
-from regions.access import CountyWideMixin
+from reports.excel.report import XLSX_CONTENT_TYPE, build_report_workbook
 from reports.progress import Period
-from reports.report_workbook import XLSX_CONTENT_TYPE, build_report_workbook
-from reports.views import ProgressMixin
+from reports.views.dashboards import ProgressMixin
+from targets.access import CountyWideMixin
 from targets.annexes import annex1_rows
 
 # Characters Windows refuses in a file name; a plan's name is free text.

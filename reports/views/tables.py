@@ -17,7 +17,7 @@ from reports.formatting import (
     status_label,
 )
 from reports.progress import Period, plan_periods
-from reports.progress_table import IndicatorInfo, ProgressTable
+from reports.progress.table import IndicatorInfo, ProgressTable
 from targets.tables import BaseTable, ValueColumn
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}

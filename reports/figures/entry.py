@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from regions.models import Region
+from reports.figures.services import FigureChange, value_problems
 from reports.models import Figure
 from reports.progress import Period
-from reports.services import FigureChange, value_problems
 from targets.models import Indicator, Plan, Target
 
 # A quarter more than this many times the region's best earlier quarter is

@@ -4,7 +4,7 @@ in, check every change, confirm.
 Upload → preview → confirm is three requests that may reach three different
 servers, so the previewed changes live in the database (``PendingImport``),
 never in memory or on local disk. Only staff with ``ENTER_FIGURES`` get here;
-the write itself is ``record_figures`` (through ``reports.imports``).
+the write itself is ``record_figures`` (through ``reports.figures.imports``).
 """
 
 from __future__ import annotations
@@ -21,12 +21,10 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from regions.access import CountyWideMixin
 from regions.roles import ENTER_FIGURES
 from reports.choices import Source
-from reports.entry_views import PeriodChoiceMixin
-from reports.figures_workbook import ValueMode
-from reports.imports import (
+from reports.excel.reading import ValueMode
+from reports.figures.imports import (
     apply_import,
     pending_changes,
     pending_for,
@@ -38,10 +36,12 @@ from reports.imports import (
     template_for,
     upload_limits,
 )
+from reports.figures.services import FigureConflictError, FigureError
 from reports.models import PendingImport
 from reports.progress import Period, plan_periods
-from reports.services import FigureConflictError, FigureError
-from targets.xlsx_safety import UnsafeWorkbookError, human_size, read_capped, too_big_message
+from reports.views.entry import PeriodChoiceMixin
+from targets.access import CountyWideMixin
+from targets.excel.safety import UnsafeWorkbookError, human_size, read_capped, too_big_message
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PREVIEW_ROWS_SHOWN = 2000

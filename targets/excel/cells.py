@@ -10,8 +10,8 @@ from django.core.validators import slug_re
 from django.utils.translation import gettext as _
 
 from targets.choices import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS, Pacing
-from targets.workbook_format import PACING_READ
-from targets.xlsx_safety import UNCACHED_FORMULA, Loc, normalize
+from targets.excel.format import PACING_READ
+from targets.excel.safety import UNCACHED_FORMULA, Loc, normalize
 
 MAX_MESSAGES = 50
 MAX_VALUE = Decimal(10) ** (VALUE_MAX_DIGITS - VALUE_DECIMAL_PLACES)

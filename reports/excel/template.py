@@ -1,7 +1,7 @@
 """Writing the quarterly figures template (docs/figures-template.md).
 
-Plain data in, ``.xlsx`` bytes out; ``reports.imports.template_for`` gathers
-the data. The template is what ``reports.figures_workbook`` reads back: the
+Plain data in, ``.xlsx`` bytes out; ``reports.figures.imports.template_for`` gathers
+the data. The template is what ``reports.excel.reading`` reads back: the
 sheet ``填报`` (regions × indicators, prefilled) and the sheet ``说明``
 (instructions and the machine-readable metadata that decide the plan, quarter
 and mode on upload). Headers and labels are locked, value cells unlocked and
@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from reports.figures_workbook import (
+from reports.excel.reading import (
     MODE_WORDS,
     REGION_HEADER,
     SHEET_INFO,

@@ -1,0 +1,1 @@
+"""Demo and scale tooling: invented data, never imported by the product."""
