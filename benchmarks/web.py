@@ -197,7 +197,7 @@ class Load:
 
 WRK_MISSING = (
     "wrk is not installed: `apt-get install -y wrk` (Debian) — the load step is skipped. "
-    "(Other load tools compete with the server for the two cores; see FIELD-NOTES.)"
+    "(Other load tools, such as locust, compete with the server for the two cores.)"
 )
 
 
