@@ -36,17 +36,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.choices import Status
-from reports.formatting import (
-    PERCENT_PLACES,
-    STATUS_COLOURS,
-    NumberKind,
-    display_number,
-    status_label,
-)
 from reports.progress import Period, Progress, expected_share
+from reports.progress.display import STATUS_COLOURS, status_label
 from reports.progress.table import IndicatorInfo, ProgressTable
 from targets.annexes import has_stretch
 from targets.choices import Pacing
+from targets.formatting import PERCENT_PLACES, NumberKind, display_number
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
