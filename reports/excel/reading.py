@@ -27,7 +27,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from regions.models import Region
-from reports.figures.services import value_problems
 from reports.progress import Period
 from targets.excel.safety import (
     Loc,
@@ -271,7 +270,7 @@ def _whole(value: object) -> int | None:
 
 def amount(raw: object, indicator: Indicator) -> tuple[Decimal | None, str | None]:
     """A cell as a figure value: (value, None), (None, None) for an empty cell,
-    or (None, why not) — the same rules as the entry grid (``value_problems``)."""
+    or (None, why not) — the same rules as the entry grid (``Indicator.value_problems``)."""
     if raw is None:
         return None, None
     kind = type(raw)
@@ -283,7 +282,7 @@ def amount(raw: object, indicator: Indicator) -> tuple[Decimal | None, str | Non
         return None, None
     else:
         return None, describe_non_number(raw)
-    problems = value_problems(number, indicator)
+    problems = indicator.value_problems(number)
     if problems:
         shown = format(number.normalize(), "f") if number.is_finite() else str(raw)
         return None, f"“{shown}”" + "".join(problems)
