@@ -1,7 +1,7 @@
 """The plan as an Excel workbook: read it into plain data (the writer is
 ``targets.excel.writing``, the format ``targets.excel.format``).
 
-No database here. ``read_plan_workbook`` returns a ``PlanData`` or raises
+No database here. ``read_plan_workbook`` returns a ``PlanSpec`` or raises
 ``PlanWorkbookError`` carrying every problem found, each message naming the sheet,
 row and column. The layout is documented in docs/plan-workbook.md. Sheet and header
 names are the file format, so they are deliberately not translated.
@@ -42,10 +42,10 @@ from targets.excel.format import (
     SHEET_PLAN,
     SHEET_REGIONS,
     SHEETS,
-    IndicatorData,
-    PlanData,
-    RegionData,
-    TargetData,
+    IndicatorSpec,
+    PlanSpec,
+    RegionSpec,
+    TargetSpec,
     parse_slot,
 )
 from targets.excel.safety import (
@@ -168,7 +168,7 @@ def _grid(title: str, formula_sheet, value_sheet) -> SheetGrid:
     return SheetGrid(title, rows)
 
 
-def read_plan_workbook(source: str | Path | BinaryIO) -> PlanData:
+def read_plan_workbook(source: str | Path | BinaryIO) -> PlanSpec:
     """Parse a plan workbook; raise PlanWorkbookError listing every problem."""
     grids = _load_grids(_read_bytes(source))
     problems = Problems()
@@ -191,7 +191,7 @@ def read_plan_workbook(source: str | Path | BinaryIO) -> PlanData:
             problems.add(loc, message, county=plan.county_name, value=number, expected=expected)
     targets = cells.build(problems)
     problems.raise_if_any()
-    return PlanData(
+    return PlanSpec(
         name=plan.name,
         first_year=plan.first_year,
         last_year=plan.last_year,
@@ -204,7 +204,7 @@ def read_plan_workbook(source: str | Path | BinaryIO) -> PlanData:
     )
 
 
-def _read_plan_sheet(sheet: SheetGrid, problems: Problems) -> PlanData | None:
+def _read_plan_sheet(sheet: SheetGrid, problems: Problems) -> PlanSpec | None:
     rows: dict[str, int] = {}
     for row in sheet.row_numbers():
         key, loc = normalize(sheet.cell(row, 1)), Loc(sheet.title, row, 1)
@@ -239,7 +239,7 @@ def _read_plan_sheet(sheet: SheetGrid, problems: Problems) -> PlanData | None:
     if fields["last_year"] < fields["first_year"]:
         problems.add(Loc(sheet.title, rows["结束年份"], 2), _("结束年份早于起始年份"))
         return None
-    return PlanData(**fields)
+    return PlanSpec(**fields)
 
 
 def _records(sheet: SheetGrid, known: tuple[str, ...], required: tuple[str, ...], problems):
@@ -281,7 +281,7 @@ def _unique(seen: dict, key: object, label: str, row: int, loc: Loc, problems: P
     return True
 
 
-def _read_indicators(sheet: SheetGrid, problems: Problems) -> list[IndicatorData]:
+def _read_indicators(sheet: SheetGrid, problems: Problems) -> list[IndicatorSpec]:
     converters = {
         "代码": _code,
         "指标名称": lambda v: text(v, 200),
@@ -297,7 +297,7 @@ def _read_indicators(sheet: SheetGrid, problems: Problems) -> list[IndicatorData
         found = _fields(record, converters, problems)
         if found is None:
             continue
-        indicator = IndicatorData(
+        indicator = IndicatorSpec(
             code=found["代码"],
             name=found["指标名称"],
             alt_name=found["附件2名称"],
@@ -314,7 +314,7 @@ def _read_indicators(sheet: SheetGrid, problems: Problems) -> list[IndicatorData
     return indicators
 
 
-def _read_regions(sheet: SheetGrid, plan: PlanData | None, problems: Problems) -> list[RegionData]:
+def _read_regions(sheet: SheetGrid, plan: PlanSpec | None, problems: Problems) -> list[RegionSpec]:
     converters = {"代码": _code, "名称": lambda v: text(v, 100)}
     county = normalize(plan.county_name) if plan else ""
     regions, codes, names = [], {}, {}
@@ -322,7 +322,7 @@ def _read_regions(sheet: SheetGrid, plan: PlanData | None, problems: Problems) -
         found = _fields(record, converters, problems)
         if found is None:
             continue
-        region = RegionData(found["代码"], found["名称"], order=len(regions) + 1)
+        region = RegionSpec(found["代码"], found["名称"], order=len(regions) + 1)
         if normalize(region.name) == county:
             problems.add(record["名称"][1], _("区域名称不能与全县名称相同"))
         _unique(codes, region.code, _("代码"), row, record["代码"][1], problems)
@@ -344,7 +344,7 @@ class _TargetCells:
         found = self.cells.get(key, {}).get(stretch)
         return found[0] if found else None
 
-    def build(self, problems: Problems) -> list[TargetData]:
+    def build(self, problems: Problems) -> list[TargetSpec]:
         targets = []
         for key, entry in self.cells.items():
             value, stretch = entry.get(False), entry.get(True)
@@ -354,11 +354,11 @@ class _TargetCells:
                 message = _("高线 %(stretch)s 低于目标值 %(value)s")
                 problems.add(stretch[1], message, stretch=stretch[0], value=value[0])
             else:
-                targets.append(TargetData(*key, value[0], stretch[0] if stretch else None))
+                targets.append(TargetSpec(*key, value[0], stretch[0] if stretch else None))
         return targets
 
 
-def _slot_at(sheet: SheetGrid, row: int, column: int, plan: PlanData, problems: Problems):
+def _slot_at(sheet: SheetGrid, row: int, column: int, plan: PlanSpec, problems: Problems):
     """The (year, is_stretch) a header cell names, or None after saying why not."""
     header = normalize(sheet.cell(row, column))
     slot, loc = parse_slot(header), Loc(sheet.title, row, column, header)
@@ -385,7 +385,7 @@ def _read_values(sheet, row, columns, header_row, indicator_of, problems):
             yield column, number, loc
 
 
-def _indicator_in(sheet, row, column, lookup, problems) -> IndicatorData | None:
+def _indicator_in(sheet, row, column, lookup, problems) -> IndicatorSpec | None:
     name = normalize(sheet.cell(row, column))
     found = lookup.get(name)
     if found is None:
