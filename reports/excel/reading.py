@@ -28,14 +28,8 @@ from django.utils.translation import gettext_lazy
 
 from regions.models import Region
 from reports.progress import Period
-from targets.excel.safety import (
-    Loc,
-    UnsafeWorkbookError,
-    XlsxLimits,
-    describe_non_number,
-    normalize,
-    open_workbook,
-)
+from targets.excel.safety import UnsafeWorkbookError, XlsxLimits
+from targets.excel.values import Loc, describe_non_number, normalize, open_workbook
 from targets.models import Indicator
 
 SHEET_TEMPLATE, SHEET_INFO, SHEET_LONG = "填报", "说明", "数据"

@@ -39,7 +39,8 @@ from reports.excel.template import build_template
 from reports.figures.services import FigureChange, RecordResult, closed_periods, record_figures
 from reports.models import Figure, PendingImport
 from reports.progress import Period
-from targets.excel.safety import Loc, XlsxLimits
+from targets.excel.safety import XlsxLimits
+from targets.excel.values import Loc
 from targets.models import Plan
 
 DEFAULT_UPLOAD_MAX_BYTES = 5 * 1024 * 1024

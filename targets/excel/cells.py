@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from targets.choices import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS, Pacing
 from targets.excel.format import PACING_READ
-from targets.excel.safety import UNCACHED_FORMULA, Loc, normalize
+from targets.excel.values import UNCACHED_FORMULA, Loc, normalize
 
 MAX_MESSAGES = 50
 MAX_VALUE = Decimal(10) ** (VALUE_MAX_DIGITS - VALUE_DECIMAL_PLACES)

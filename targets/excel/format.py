@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from targets.choices import Pacing
-from targets.excel.safety import normalize
+from targets.excel.values import normalize
 
 SHEET_PLAN, SHEET_INDICATORS, SHEET_REGIONS = "计划", "指标", "区域"
 SHEET_ANNEX1, SHEET_ANNEX2 = "附件1", "附件2"

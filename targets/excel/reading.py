@@ -48,14 +48,8 @@ from targets.excel.format import (
     TargetSpec,
     parse_slot,
 )
-from targets.excel.safety import (
-    UNCACHED_FORMULA,
-    Loc,
-    UnsafeWorkbookError,
-    XlsxLimits,
-    check_archive,
-    normalize,
-)
+from targets.excel.safety import UnsafeWorkbookError, XlsxLimits, check_archive
+from targets.excel.values import UNCACHED_FORMULA, Loc, normalize
 
 # Untrusted uploads: a real plan workbook is a few dozen kilobytes.
 MAX_FILE_BYTES = 10 * 1024 * 1024
