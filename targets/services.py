@@ -17,16 +17,14 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from regions.models import Region
+from targets.excel.cells import PlanWorkbookError
 from targets.excel.format import (
     IndicatorSpec,
     PlanSpec,
     RegionSpec,
     TargetSpec,
 )
-from targets.excel.reading import (
-    PlanWorkbookError,
-    read_plan_workbook,
-)
+from targets.excel.reading import read_plan_workbook
 from targets.excel.writing import write_plan_workbook
 from targets.models import Indicator, Plan, Target
 

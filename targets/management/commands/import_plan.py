@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from targets.excel.reading import PlanWorkbookError
+from targets.excel.cells import PlanWorkbookError
 from targets.plan_check import check_plan_consistency, format_report
 from targets.services import PlanNameTakenError, import_plan, plan_as_spec
 
