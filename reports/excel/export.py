@@ -21,7 +21,13 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from reports.excel.reading import LONG_COLUMNS, MODE_WORDS, SHEET_INFO, SHEET_LONG, ValueMode
+from reports.excel.figures_format import (
+    LONG_COLUMNS,
+    MODE_WORDS,
+    SHEET_INFO,
+    SHEET_LONG,
+    ValueMode,
+)
 from reports.models import Figure
 from targets.models import Plan
 
