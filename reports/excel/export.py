@@ -92,7 +92,7 @@ def write_long_workbook(
 
 def _safe(sheet: WriteOnlyWorksheet, value: object) -> object:
     """Text that starts with "=" stays text: openpyxl would write it as a live
-    formula (FIELD-NOTES), which Excel would run on opening."""
+    formula, which Excel would run on opening."""
     if type(value) is str and value.startswith("="):
         cell = WriteOnlyCell(sheet, value)
         cell.data_type = "s"

@@ -1,6 +1,5 @@
 """Checking an untrusted .xlsx before any spreadsheet library parses a byte of
-it; shared by every Excel import (FIELD-NOTES: nothing in openpyxl stops a zip
-bomb):
+it; shared by every Excel import (nothing in openpyxl stops a zip bomb):
 
 1. the raw size is capped (at most ``max_bytes + 1`` bytes are ever read);
 2. it must be a zip holding ``xl/workbook.xml`` — an old ``.xls``, a CSV or a
