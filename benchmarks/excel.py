@@ -23,7 +23,7 @@ from python_calamine import CalamineWorkbook
 
 from reports.choices import Source
 from reports.excel.export import figure_rows, write_long_workbook
-from reports.excel.reading import LONG_COLUMNS, SHEET_LONG
+from reports.excel.figures_format import LONG_COLUMNS, SHEET_LONG
 from reports.figures.imports import COMMAND_LIMITS, apply_import, preview_import
 from targets.excel.safety import read_capped
 

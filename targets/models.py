@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -181,6 +182,25 @@ class Indicator(models.Model):
     @property
     def quantum(self) -> Decimal:
         return Decimal(1).scaleb(-self.decimal_places)
+
+    def value_problems(self, value: Decimal) -> list[str]:
+        """Why ``value`` cannot be a figure of this indicator (empty list: it
+        can): not negative, whole for a count, at most its decimal places. The
+        entry grid, an upload and every write check figures by this one rule."""
+        if not value.is_finite():
+            return [gettext("不是有效的数字。")]
+        problems = []
+        if value < 0:
+            problems.append(gettext("不能为负数。"))
+        if value.adjusted() >= 10:  # the column holds up to 9,999,999,999.9999
+            return [*problems, gettext("数值过大。")]
+        if value != value.quantize(self.quantum):
+            if self.decimal_places == 0:
+                problems.append(gettext("该指标只能填整数。"))
+            else:
+                message = gettext("最多 %(places)s 位小数。")
+                problems.append(message % {"places": self.decimal_places})
+        return problems
 
 
 class TargetQuerySet(models.QuerySet):

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
-    from targets.excel.format import PlanData
+    from targets.excel.format import PlanSpec
 
 REGIONS_VS_COUNTY = "regions"  # Σ regions of a year = county target of that year
 YEARS_VS_TOTAL = "years"  # Σ yearly targets = plan total (county, or one region)
@@ -87,7 +87,7 @@ class PlanCheckReport:
         return not self.differences
 
 
-def check_plan_consistency(plan: PlanData) -> PlanCheckReport:
+def check_plan_consistency(plan: PlanSpec) -> PlanCheckReport:
     """Every sum the plan implies, compared with the target it should equal."""
     values: dict[tuple, Decimal] = {
         (t.indicator_code, t.region_code, t.year): t.value for t in plan.targets

@@ -17,16 +17,14 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from regions.models import Region
+from targets.excel.cells import PlanWorkbookError
 from targets.excel.format import (
-    IndicatorData,
-    PlanData,
-    RegionData,
-    TargetData,
+    IndicatorSpec,
+    PlanSpec,
+    RegionSpec,
+    TargetSpec,
 )
-from targets.excel.reading import (
-    PlanWorkbookError,
-    read_plan_workbook,
-)
+from targets.excel.reading import read_plan_workbook
 from targets.excel.writing import write_plan_workbook
 from targets.models import Indicator, Plan, Target
 
@@ -66,7 +64,7 @@ def import_plan(
 
 
 @transaction.atomic
-def save_plan(data: PlanData, *, replace: bool = False, activate: bool = False) -> Plan:
+def save_plan(data: PlanSpec, *, replace: bool = False, activate: bool = False) -> Plan:
     same_name = list(Plan.objects.select_for_update().filter(name=data.name))
     if same_name and not replace:
         message = _(
@@ -144,12 +142,12 @@ def _work_hanging_off(plan: Plan) -> str:
     )
 
 
-def plan_as_data(plan: Plan) -> PlanData:
+def plan_as_spec(plan: Plan) -> PlanSpec:
     """The plan as the plain data the workbook and the consistency check work on."""
     rows = Target.objects.filter(indicator__plan=plan).values_list(
         "indicator__code", "region__code", "year", "value", "stretch_value"
     )
-    return PlanData(
+    return PlanSpec(
         name=plan.name,
         first_year=plan.first_year,
         last_year=plan.last_year,
@@ -157,7 +155,7 @@ def plan_as_data(plan: Plan) -> PlanData:
         county_name=plan.county_name,
         region_term=plan.region_term,
         indicators=tuple(
-            IndicatorData(
+            IndicatorSpec(
                 code=i.code,
                 name=i.name,
                 alt_name=i.alt_name,
@@ -170,13 +168,13 @@ def plan_as_data(plan: Plan) -> PlanData:
             for i in plan.indicators.order_by("order", "pk")
         ),
         regions=tuple(
-            RegionData(code=r.code, name=r.name, order=r.order)
+            RegionSpec(code=r.code, name=r.name, order=r.order)
             for r in plan.regions.order_by("order", "pk")
         ),
-        targets=tuple(TargetData(*row) for row in rows.order_by("pk")),
+        targets=tuple(TargetSpec(*row) for row in rows.order_by("pk")),
     )
 
 
 def export_plan(plan: Plan, destination: str | Path | BinaryIO) -> None:
     """Write ``plan`` as a workbook that ``import_plan`` reads back unchanged."""
-    write_plan_workbook(plan_as_data(plan), destination)
+    write_plan_workbook(plan_as_spec(plan), destination)

@@ -8,7 +8,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reports.formatting import NumberKind, display_number, format_number
+from targets.formatting import NumberKind, display_number, format_number
 from targets.models import Indicator
 
 
@@ -39,7 +39,7 @@ class ValueColumn(tables.Column):
     own (one indicator per column) or, when None, the row's ``decimal_places``
     (one indicator per row).
 
-    ``kind`` says how the number reads (``reports.formatting.NumberKind``): a
+    ``kind`` says how the number reads (``targets.formatting.NumberKind``): a
     derived value (序时 expected, projection) keeps at least two places, a need
     per quarter is rounded up. Pages and exports show the same rounded number.
     """

@@ -21,7 +21,13 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from reports.excel.reading import LONG_COLUMNS, MODE_WORDS, SHEET_INFO, SHEET_LONG, ValueMode
+from reports.excel.figures_format import (
+    LONG_COLUMNS,
+    MODE_WORDS,
+    SHEET_INFO,
+    SHEET_LONG,
+    ValueMode,
+)
 from reports.models import Figure
 from targets.models import Plan
 
@@ -86,7 +92,7 @@ def write_long_workbook(
 
 def _safe(sheet: WriteOnlyWorksheet, value: object) -> object:
     """Text that starts with "=" stays text: openpyxl would write it as a live
-    formula (FIELD-NOTES), which Excel would run on opening."""
+    formula, which Excel would run on opening."""
     if type(value) is str and value.startswith("="):
         cell = WriteOnlyCell(sheet, value)
         cell.data_type = "s"

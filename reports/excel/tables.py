@@ -1,6 +1,6 @@
-"""Table exports (xlsx, csv) through django-tables2's TableExport, with the two
-traps of FIELD-NOTES handled: a Chinese file name in the header, and text that
-a spreadsheet would run as a formula."""
+"""Table exports (xlsx, csv) through django-tables2's TableExport, with its two
+traps handled: a Chinese file name in the header, and text that a spreadsheet
+would run as a formula."""
 
 from __future__ import annotations
 

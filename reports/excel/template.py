@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from reports.excel.reading import (
+from reports.excel.figures_format import (
     MODE_WORDS,
     REGION_HEADER,
     SHEET_INFO,

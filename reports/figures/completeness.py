@@ -13,9 +13,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reports.formatting import format_percent
 from reports.models import Figure
 from reports.progress import Period, plan_periods
+from targets.formatting import format_percent
 from targets.models import Plan
 from targets.tables import BaseTable
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from regions.models import Region
-from reports.figures.services import FigureChange, value_problems
+from reports.figures.services import FigureChange
 from reports.models import Figure
 from reports.progress import Period
 from targets.models import Indicator, Plan, Target
@@ -190,7 +190,7 @@ class EntryForm(forms.Form):
                 self.add_error(cell.name, _("“%(text)s”不是数字。") % {"text": raw[:30]})
                 continue
             if value is not None:
-                for problem in value_problems(value, cell.indicator):
+                for problem in cell.indicator.value_problems(value):
                     self.add_error(cell.name, problem)
             self.values[cell.name] = value
         if any(name.startswith("v") for name in self.errors):

@@ -26,20 +26,16 @@ from django.utils.translation import gettext as _
 
 from regions.roles import ENTER_FIGURES
 from reports.choices import Source
-from reports.excel.reading import (
-    MODE_WORDS,
-    FiguresFile,
-    PlanShape,
-    Progress,
-    ReadCell,
-    ValueMode,
-    read_figures_file,
-)
+from reports.excel.figures_cells import FiguresFile, ReadCell
+from reports.excel.figures_format import MODE_WORDS, PlanShape, ValueMode
+from reports.excel.long_sheet import Progress
+from reports.excel.reading import read_figures_file
 from reports.excel.template import build_template
 from reports.figures.services import FigureChange, RecordResult, closed_periods, record_figures
 from reports.models import Figure, PendingImport
 from reports.progress import Period
-from targets.excel.safety import Loc, XlsxLimits
+from targets.excel.safety import XlsxLimits
+from targets.excel.values import Loc
 from targets.models import Plan
 
 DEFAULT_UPLOAD_MAX_BYTES = 5 * 1024 * 1024

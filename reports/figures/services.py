@@ -151,26 +151,9 @@ def validate_changes(plan: Plan, changes: Iterable[FigureChange]) -> list[str]:
             say(change, indicator, _("%(label)s:同一单元格出现了两次。"))
         seen.add(change.key)
         if change.value is not None:
-            for problem in value_problems(change.value, indicator):
+            for problem in indicator.value_problems(change.value):
                 messages.append(f"{label(change, indicator)}:{problem}")
     return messages
-
-
-def value_problems(value: Decimal, indicator: Indicator) -> list[str]:
-    """Why ``value`` cannot be stored for ``indicator`` (empty list: it can)."""
-    if not value.is_finite():
-        return [_("不是有效的数字。")]
-    problems = []
-    if value < 0:
-        problems.append(_("不能为负数。"))
-    if value.adjusted() >= 10:  # the column holds up to 9,999,999,999.9999
-        return [*problems, _("数值过大。")]
-    if value != value.quantize(indicator.quantum):
-        if indicator.decimal_places == 0:
-            problems.append(_("该指标只能填整数。"))
-        else:
-            problems.append(_("最多 %(places)s 位小数。") % {"places": indicator.decimal_places})
-    return problems
 
 
 @transaction.atomic

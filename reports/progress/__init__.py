@@ -3,6 +3,8 @@
 ``engine`` holds the pure computations (completion, 序时进度, status, series),
 ``table`` folds them into the table a page reads, ``queries`` loads the plan's
 targets and figures that feed them. Import the public names from here.
+``display`` (imported by name) says how the results read: a field's kind of
+number, a status's name and colour.
 """
 
 from reports.progress.engine import (

@@ -1,6 +1,7 @@
 from django import template
 
-from reports.formatting import format_percent, format_value, status_badge_html
+from reports.progress.display import status_badge_html
+from targets.formatting import format_percent, format_value
 
 register = template.Library()
 

@@ -3,7 +3,7 @@
 Views pass ``figure_json(fig)`` to the template inside
 ``<script type="application/json" data-chart-for="ID">``; static/js/charts.js
 draws it. Labels are translated here; every number in a hover box or a bar
-label is text made by ``reports.formatting`` (never plotly's own d3 number
+label is text made by ``targets.formatting`` (never plotly's own d3 number
 format, which rounds the binary float: 17.45 would read 17.4), so a chart says
 exactly what the table beside it says.
 """
@@ -17,18 +17,16 @@ import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
 from reports.choices import Status
-from reports.formatting import (
-    STATUS_COLOURS,
+from reports.progress import Period, Progress
+from reports.progress.display import STATUS_COLOURS, format_field, status_label
+from reports.progress.table import IndicatorInfo, ProgressTable
+from targets.formatting import (
     NumberKind,
-    format_field,
     format_number,
     format_percent,
     format_value,
     percent_number,
-    status_label,
 )
-from reports.progress import Period, Progress
-from reports.progress.table import IndicatorInfo, ProgressTable
 
 FONT = "'WenQuanYi Micro Hei', 'Microsoft YaHei', 'PingFang SC', 'Noto Sans CJK SC', sans-serif"
 EXPECTED_COLOUR = "#212529"

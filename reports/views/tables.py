@@ -8,16 +8,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reports.formatting import (
-    field_kind,
-    format_percent,
-    format_value,
-    percent_number,
-    status_badge_html,
-    status_label,
-)
 from reports.progress import Period, plan_periods
+from reports.progress.display import field_kind, status_badge_html, status_label
 from reports.progress.table import IndicatorInfo, ProgressTable
+from targets.formatting import format_percent, format_value, percent_number
 from targets.tables import BaseTable, ValueColumn
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}

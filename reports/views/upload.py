@@ -23,7 +23,7 @@ from django.views.generic import TemplateView
 
 from regions.roles import ENTER_FIGURES
 from reports.choices import Source
-from reports.excel.reading import ValueMode
+from reports.excel.figures_format import ValueMode
 from reports.figures.imports import (
     apply_import,
     pending_changes,

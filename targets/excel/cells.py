@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from targets.choices import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS, Pacing
 from targets.excel.format import PACING_READ
-from targets.excel.safety import UNCACHED_FORMULA, Loc, normalize
+from targets.excel.values import UNCACHED_FORMULA, Loc, normalize
 
 MAX_MESSAGES = 50
 MAX_VALUE = Decimal(10) ** (VALUE_MAX_DIGITS - VALUE_DECIMAL_PLACES)
@@ -42,6 +42,16 @@ class Problems:
     def raise_if_any(self) -> None:
         if self.messages:
             raise PlanWorkbookError(self.messages)
+
+
+def unique(seen: dict, key: object, label: str, row: int, loc: Loc, problems: Problems) -> bool:
+    """Whether ``key`` is new to ``seen`` (keys → first row); a repeat is a problem."""
+    if key in seen:
+        message = _("%(what)s“%(key)s”重复(已在第%(row)d行)")
+        problems.add(loc, message, what=label, key=key, row=seen[key])
+        return False
+    seen[key] = row
+    return True
 
 
 def _plain(value: object) -> object:
@@ -110,7 +120,8 @@ def amount(value: object, decimal_places: int) -> Decimal | None:
     return number
 
 
-def _code(value: object) -> str:
+def slug(value: object) -> str:
+    """A code (代码): letters, digits, hyphens and underscores."""
     code = text(value, 40)
     if not slug_re.fullmatch(code):
         raise BadCell(_("代码“%(code)s”只能含字母、数字、连字符和下划线") % {"code": code})

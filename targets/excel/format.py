@@ -1,8 +1,8 @@
-"""The plan workbook's format: its sheets and columns, the plain data it holds
-(``PlanData``), and how annex headers name years. Shared by the reader
-(``targets.excel.reading``) and the writer (``targets.excel.writing``); no
-database. Sheet and header names are the file format, so they are
-deliberately not translated."""
+"""The plan workbook's format: its sheets and columns, the plan as the
+workbook specifies it (``PlanSpec``), and how annex headers name years.
+Shared by the reader (``targets.excel.reading``) and the writer
+(``targets.excel.writing``); no database. Sheet and header names are the file
+format, so they are deliberately not translated."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from targets.choices import Pacing
-from targets.excel.safety import normalize
+from targets.excel.values import normalize
 
 SHEET_PLAN, SHEET_INDICATORS, SHEET_REGIONS = "计划", "指标", "区域"
 SHEET_ANNEX1, SHEET_ANNEX2 = "附件1", "附件2"
@@ -45,7 +45,7 @@ TOTAL_RE = re.compile(r"(?:总计|合计)(高线)?")
 
 
 @dataclass(frozen=True)
-class IndicatorData:
+class IndicatorSpec:
     code: str
     name: str
     alt_name: str = ""
@@ -63,14 +63,14 @@ class IndicatorData:
 
 
 @dataclass(frozen=True)
-class RegionData:
+class RegionSpec:
     code: str
     name: str
     order: int = 0
 
 
 @dataclass(frozen=True)
-class TargetData:
+class TargetSpec:
     """``region_code`` None: the county; ``year`` None: the whole plan (总计)."""
 
     indicator_code: str
@@ -81,16 +81,20 @@ class TargetData:
 
 
 @dataclass(frozen=True)
-class PlanData:
+class PlanSpec:
+    """A plan as a workbook specifies it, plain frozen data: what import reads
+    and export writes. (The engine's input, the plan's targets and figures
+    loaded for a period, is ``reports.progress.PlanData``.)"""
+
     name: str
     first_year: int
     last_year: int
     document_number: str = ""
     county_name: str = DEFAULT_COUNTY_NAME
     region_term: str = DEFAULT_REGION_TERM
-    indicators: tuple[IndicatorData, ...] = ()
-    regions: tuple[RegionData, ...] = ()
-    targets: tuple[TargetData, ...] = ()
+    indicators: tuple[IndicatorSpec, ...] = ()
+    regions: tuple[RegionSpec, ...] = ()
+    targets: tuple[TargetSpec, ...] = ()
 
     @property
     def years(self) -> list[int]:

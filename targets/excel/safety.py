@@ -1,7 +1,5 @@
-"""Opening untrusted .xlsx files safely; shared by every Excel import.
-
-An uploaded workbook is checked before any spreadsheet library parses a byte of
-it (FIELD-NOTES: nothing in openpyxl stops a zip bomb):
+"""Checking an untrusted .xlsx before any spreadsheet library parses a byte of
+it; shared by every Excel import (nothing in openpyxl stops a zip bomb):
 
 1. the raw size is capped (at most ``max_bytes + 1`` bytes are ever read);
 2. it must be a zip holding ``xl/workbook.xml`` — an old ``.xls``, a CSV or a
@@ -13,40 +11,23 @@ it (FIELD-NOTES: nothing in openpyxl stops a zip bomb):
    one, and it is how entity-expansion ("billion laughs") and external-entity
    attacks start. openpyxl also parses through defusedxml; this check covers
    python-calamine, which does not use it;
-5. the same pass notes whether any worksheet has formula or error cells.
-
-Values are then read by python-calamine when it is installed (about 15× faster
-than openpyxl on a 100,000-row sheet), else by openpyxl in read-only mode. The
-fast reader cannot tell a formula without a cached value, or an error cell,
-from an empty cell, so a workbook with formula or error markers is read by
-openpyxl in two passes (formulas, then cached values). Nothing is ever
-evaluated.
+5. the same pass notes whether any worksheet has formula or error cells, and
+   whether every cell's position is explicit and inside the limits: what
+   decides how ``targets.excel.values`` reads the sheets.
 """
 
 from __future__ import annotations
 
 import io
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
 
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
 
-try:  # the fast reader; optional, openpyxl does the same more slowly
-    from python_calamine import CalamineWorkbook
-except ImportError:  # pragma: no cover - exercised by forcing the openpyxl reader
-    CalamineWorkbook = None
-
-UNCACHED_FORMULA = object()  # a formula cell that Excel never calculated
 CHUNK_BYTES = 1 << 20
-BLANK_ROWS_PAST_LIMIT = 1000
 # A member must inflate to this much before its ratio counts: small XML parts
 # (styles, themes) legitimately compress very well.
 RATIO_FLOOR_BYTES = 1 << 20
@@ -79,87 +60,6 @@ class UnsafeWorkbookError(Exception):
     def __init__(self, messages: list[str]):
         self.messages = messages
         super().__init__("\n".join(messages))
-
-
-@dataclass(frozen=True)
-class CellError:
-    """An Excel error value such as ``#DIV/0!`` or ``#N/A``."""
-
-    text: str
-
-    def __str__(self) -> str:
-        return self.text
-
-
-@dataclass(frozen=True)
-class Loc:
-    """Where a cell is, said the way a user finds it: 工作表“附件1”第3行C列(2025年)."""
-
-    sheet: str
-    row: int | None = None
-    column: int | None = None
-    header: str = ""
-
-    def __str__(self) -> str:
-        where = _("工作表“%(sheet)s”") % {"sheet": self.sheet}
-        if self.row is not None:
-            where += _("第%(row)d行") % {"row": self.row}
-        if self.column is not None:
-            where += _("%(column)s列") % {"column": get_column_letter(self.column)}
-            where += f"({self.header})" if self.header else ""
-        return where
-
-    def says(self, message: str) -> str:
-        return f"{self}:{message}"
-
-
-def normalize(value: object) -> str:
-    """The form names and headers are matched in: NFKC (full-width → half-width),
-    no whitespace at all (Chinese tables pad names: 昆 阳), straight quotes."""
-    if value is None or value is UNCACHED_FORMULA:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    folded = unicodedata.normalize("NFKC", str(value)).translate(str.maketrans("“”‘’", "\"\"''"))
-    return "".join(folded.split())
-
-
-def describe_non_number(value: object) -> str | None:
-    """Why a cell that should hold a number does not (None: it is a number or
-    empty). Text is refused even when it looks numeric: Excel's own sums skip
-    numbers stored as text, so accepting them would hide a real mistake."""
-    if value is None or isinstance(value, Decimal):
-        return None
-    if value is UNCACHED_FORMULA:
-        return _("公式没有计算结果;请在 Excel 中重新计算并保存,或直接填写数值")
-    if isinstance(value, CellError):
-        return _("单元格是错误值 %(error)s,不是数字") % {"error": value.text}
-    if isinstance(value, bool):
-        return _("单元格是逻辑值(%(value)s),不是数字") % {"value": "TRUE" if value else "FALSE"}
-    if isinstance(value, datetime | date | time | timedelta):
-        return _("单元格是日期或时间,不是数字;请把单元格格式改为“常规”或“数值”")
-    if isinstance(value, int | float):
-        return None
-    if isinstance(value, str):
-        shown = value.strip()[:30]
-        if _looks_numeric(shown):
-            return _("“%(value)s”是文本格式的数字;请把单元格改为数值格式后重新填写") % {
-                "value": shown
-            }
-        return _("“%(value)s”不是数字") % {"value": shown}
-    return _("无法识别的单元格内容")
-
-
-def _looks_numeric(text: str) -> bool:
-    folded = unicodedata.normalize("NFKC", text).replace(",", "").strip()
-    try:
-        Decimal(folded)
-    except ArithmeticError:
-        return False
-    return bool(folded)
-
-
-# ---------------------------------------------------------------- the file
 
 
 def read_capped(source: str | Path | BinaryIO | bytes, max_bytes: int) -> bytes:
@@ -306,115 +206,3 @@ def column_index(letters: bytes | str) -> int:
     for letter in letters.decode() if isinstance(letters, bytes) else letters:
         index = index * 26 + ord(letter) - ord("A") + 1
     return index
-
-
-# ---------------------------------------------------------------- values
-
-
-class CheckedWorkbook:
-    """A workbook that passed ``check_archive``; reads sheets as grids of values.
-
-    ``read_sheet`` returns rows from row 1 and columns from column A, so list
-    positions are cell addresses. Cells hold None (empty), str, int, float,
-    bool, date/time values, ``CellError`` or ``UNCACHED_FORMULA``.
-    """
-
-    def __init__(self, data: bytes, *, fast: bool, cell_markers: bool = True):
-        self.data = data
-        self.fast = fast and CalamineWorkbook is not None
-        self.cell_markers = cell_markers
-        try:
-            if self.fast:
-                self._calamine = CalamineWorkbook.from_filelike(io.BytesIO(data))
-                self.sheet_names = list(self._calamine.sheet_names)
-            else:
-                self._values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-                self.sheet_names = list(self._values.sheetnames)
-        except Exception as exc:  # both readers raise many kinds on a broken file
-            raise UnsafeWorkbookError([not_xlsx_message(data)]) from exc
-
-    def read_sheet(self, name: str, limits: XlsxLimits) -> list[list[object]]:
-        try:
-            rows = self._calamine_rows(name) if self.fast else self._openpyxl_rows(name, limits)
-        except UnsafeWorkbookError:
-            raise
-        except Exception as exc:
-            raise UnsafeWorkbookError([not_xlsx_message(self.data)]) from exc
-        while rows and all(value is None for value in rows[-1]):
-            rows.pop()
-        if len(rows) > limits.max_rows:
-            raise _too_many_rows(name, limits)
-        return [self._within_columns(name, row, limits) for row in rows]
-
-    @staticmethod
-    def _within_columns(name: str, row: list[object], limits: XlsxLimits) -> list[object]:
-        if len(row) <= limits.max_columns:
-            return row
-        if any(value is not None for value in row[limits.max_columns :]):
-            message = _("工作表“%(sheet)s”超过 %(columns)d 列的上限")
-            raise UnsafeWorkbookError([message % {"sheet": name, "columns": limits.max_columns}])
-        return row[: limits.max_columns]
-
-    def _calamine_rows(self, name: str) -> list[list[object]]:
-        sheet = self._calamine.get_sheet_by_name(name)
-        return [
-            [None if value == "" else value for value in row]
-            for row in sheet.to_python(skip_empty_area=False)
-        ]
-
-    def _openpyxl_rows(self, name: str, limits: XlsxLimits) -> list[list[object]]:
-        """Streaming, and cut to the limits as rows come, so a sparse sheet
-        cannot make a huge grid. With formula or error cells, two passes:
-        formulas (to spot those never calculated), then cached values."""
-        values_sheet = self._values[name]
-        values_sheet.reset_dimensions()  # dimensions written by other tools may be wrong
-        if self.cell_markers:
-            formulas = load_workbook(io.BytesIO(self.data), read_only=True, data_only=False)
-            formula_sheet = formulas[name]
-            formula_sheet.reset_dimensions()
-            cells = zip(formula_sheet.iter_rows(), values_sheet.iter_rows(), strict=False)
-            source = (_exact_row(formula_row, value_row) for formula_row, value_row in cells)
-        else:
-            source = (list(values) for values in values_sheet.iter_rows(values_only=True))
-        rows: list[list[object]] = []
-        blank_rows_past_limit = 0
-        for row in source:
-            if len(rows) < limits.max_rows:
-                rows.append(self._within_columns(name, row, limits))
-                continue
-            # Past the limit only blank (e.g. formatted) rows are tolerated, and
-            # not many: one <row r="99999999"> would otherwise mean millions
-            # of empty rows to step through.
-            blank_rows_past_limit += 1
-            if (
-                any(value is not None for value in row)
-                or blank_rows_past_limit > BLANK_ROWS_PAST_LIMIT
-            ):
-                raise _too_many_rows(name, limits)
-        return rows
-
-
-def open_workbook(data: bytes, limits: XlsxLimits, *, fast: bool = True) -> CheckedWorkbook:
-    """Check ``data`` (see the module docstring) and open it for reading.
-    ``fast=False`` forces openpyxl (tests use it to check both readers agree)."""
-    if len(data) > limits.max_bytes:
-        raise UnsafeWorkbookError([too_big_message(limits.max_bytes)])
-    scan = check_archive(data, limits)
-    return CheckedWorkbook(data, fast=fast and scan.fast_readable, cell_markers=scan.cell_markers)
-
-
-def _too_many_rows(name: str, limits: XlsxLimits) -> UnsafeWorkbookError:
-    message = _("工作表“%(sheet)s”超过 %(rows)d 行的上限")
-    return UnsafeWorkbookError([message % {"sheet": name, "rows": limits.max_rows}])
-
-
-def _exact_row(formula_cells, value_cells) -> list[object]:
-    row = []
-    for formula_cell, value_cell in zip(formula_cells, value_cells, strict=False):
-        value = value_cell.value
-        if getattr(value_cell, "data_type", None) == "e":
-            value = CellError(str(value))
-        elif getattr(formula_cell, "data_type", None) == "f" and value is None:
-            value = UNCACHED_FORMULA
-        row.append(value)
-    return row

@@ -20,8 +20,8 @@ from targets.excel.format import (
     SHEET_INDICATORS,
     SHEET_PLAN,
     SHEET_REGIONS,
-    PlanData,
-    TargetData,
+    PlanSpec,
+    TargetSpec,
     label_of,
     slot_header,
 )
@@ -31,7 +31,7 @@ from targets.excel.format import (
 BOLD, CENTER = Font(bold=True), Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
-def write_plan_workbook(plan: PlanData, destination: str | Path | BinaryIO) -> None:
+def write_plan_workbook(plan: PlanSpec, destination: str | Path | BinaryIO) -> None:
     """Write ``plan`` in the layout ``read_plan_workbook`` reads."""
     book = Workbook()
     sheet = book.active
@@ -88,7 +88,7 @@ def _merge(sheet, row: int, column: int, value: str, *, rows: int = 1, columns: 
         )
 
 
-def _slots(plan: PlanData, targets: list[TargetData], totals: bool) -> list[tuple]:
+def _slots(plan: PlanSpec, targets: list[TargetSpec], totals: bool) -> list[tuple]:
     """Year columns always; stretch and total columns only when some target has one."""
     stretched = {t.year for t in targets if t.stretch_value is not None}
     slots = [(year, False) for year in plan.years]
@@ -100,13 +100,13 @@ def _slots(plan: PlanData, targets: list[TargetData], totals: bool) -> list[tupl
     return slots
 
 
-def _slot_value(target: TargetData | None, stretch: bool) -> Decimal | None:
+def _slot_value(target: TargetSpec | None, stretch: bool) -> Decimal | None:
     if target is None:
         return None
     return target.stretch_value if stretch else target.value
 
 
-def _write_annex1(sheet, plan: PlanData, found: dict) -> None:
+def _write_annex1(sheet, plan: PlanSpec, found: dict) -> None:
     slots = _slots(plan, [t for t in plan.targets if t.region_code is None], totals=True)
     title = f"附件1 建设任务指标({plan.first_year}—{plan.last_year}年)"
     _merge(sheet, 1, 1, title, columns=2 + len(slots))
@@ -121,7 +121,7 @@ def _write_annex1(sheet, plan: PlanData, found: dict) -> None:
     sheet.freeze_panes = "C3"
 
 
-def _write_annex2(sheet, plan: PlanData, found: dict) -> None:
+def _write_annex2(sheet, plan: PlanSpec, found: dict) -> None:
     broken_down = [i for i in plan.indicators if i.by_region]
     slots = _slots(plan, [t for t in plan.targets if t.region_code], totals=False)
     slots, count = (slots if broken_down else []), len(broken_down)

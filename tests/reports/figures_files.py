@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from openpyxl import Workbook, load_workbook
 
-from reports.excel.reading import LONG_COLUMNS, ValueMode
+from reports.excel.figures_format import LONG_COLUMNS, ValueMode
 from reports.figures.imports import template_for
 from reports.models import Figure, PendingImport
 from reports.progress import Period

@@ -12,10 +12,12 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from reports.excel.reading import ValueMode, read_figures_file
+from reports.excel.figures_format import ValueMode
+from reports.excel.reading import read_figures_file
 from reports.figures.imports import COMMAND_LIMITS, plan_shape, upload_limits
 from reports.progress import Period
-from targets.excel.safety import XlsxLimits, check_archive, open_workbook
+from targets.excel.safety import XlsxLimits, check_archive
+from targets.excel.values import open_workbook
 from tests.reports.figures_files import (
     cell,
     edit,

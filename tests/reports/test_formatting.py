@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 from django.template import Context, Template
 
-from reports.formatting import (
+from reports.views.tables import PercentColumn
+from targets.formatting import (
     NumberKind,
     display_number,
     format_number,
@@ -16,7 +17,6 @@ from reports.formatting import (
     format_value,
     percent_number,
 )
-from reports.views.tables import PercentColumn
 
 
 @pytest.mark.parametrize(

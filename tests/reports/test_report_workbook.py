@@ -17,15 +17,10 @@ from openpyxl import load_workbook
 
 from reports.choices import Status
 from reports.demo.scale import generate_plan
-from reports.formatting import (
-    STATUS_COLOURS,
-    NumberKind,
-    format_number,
-    format_percent,
-    status_label,
-)
 from reports.models import Figure
+from reports.progress.display import STATUS_COLOURS, status_label
 from targets.access import township_page_url
+from targets.formatting import NumberKind, format_number, format_percent
 from tests.targets.test_plan_fixture import ANNEX1, YEARS
 
 ANNEX1_SHEET, ANNEX2_SHEET, CHART_SHEET = "附件1 任务指标", "附件2 任务分解", "图表"

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports.choices import Source
-from reports.excel.reading import ValueMode
+from reports.excel.figures_format import ValueMode
 from reports.figures.imports import template_for
 from reports.figures.services import FigureChange, close_quarter, record_figures
 from reports.models import Figure, PendingImport

@@ -9,36 +9,36 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from targets.excel.format import IndicatorData, PlanData, RegionData, TargetData
+from targets.excel.format import IndicatorSpec, PlanSpec, RegionSpec, TargetSpec
 from targets.models import Target
 from targets.plan_check import check_plan_consistency, format_report
-from targets.services import plan_as_data
+from targets.services import plan_as_spec
 
 
-def small_plan(*targets: TargetData) -> PlanData:
-    return PlanData(
+def small_plan(*targets: TargetSpec) -> PlanSpec:
+    return PlanSpec(
         name="试点计划",
         first_year=2028,
         last_year=2029,
         indicators=(
-            IndicatorData("labs", "新建实验室", unit="个"),
-            IndicatorData("funds", "设立引导基金", by_region=False),
+            IndicatorSpec("labs", "新建实验室", unit="个"),
+            IndicatorSpec("funds", "设立引导基金", by_region=False),
         ),
-        regions=(RegionData("east", "东城"), RegionData("west", "西城")),
+        regions=(RegionSpec("east", "东城"), RegionSpec("west", "西城")),
         targets=targets,
     )
 
 
 CONSISTENT = (
-    TargetData("labs", None, 2028, Decimal(3)),
-    TargetData("labs", "east", 2028, Decimal(1)),
-    TargetData("labs", "west", 2028, Decimal(2)),
-    TargetData("labs", None, 2029, Decimal("2.50")),
-    TargetData("labs", "east", 2029, Decimal("1.5")),
-    TargetData("labs", "west", 2029, Decimal(1)),
-    TargetData("labs", None, None, Decimal("5.5"), Decimal(8)),
-    TargetData("funds", None, 2028, Decimal(1)),
-    TargetData("funds", None, 2029, Decimal(1)),
+    TargetSpec("labs", None, 2028, Decimal(3)),
+    TargetSpec("labs", "east", 2028, Decimal(1)),
+    TargetSpec("labs", "west", 2028, Decimal(2)),
+    TargetSpec("labs", None, 2029, Decimal("2.50")),
+    TargetSpec("labs", "east", 2029, Decimal("1.5")),
+    TargetSpec("labs", "west", 2029, Decimal(1)),
+    TargetSpec("labs", None, None, Decimal("5.5"), Decimal(8)),
+    TargetSpec("funds", None, 2028, Decimal(1)),
+    TargetSpec("funds", None, 2029, Decimal(1)),
 )
 
 
@@ -60,7 +60,7 @@ def test_county_only_indicator_without_total_has_nothing_to_check():
 
 def test_region_sum_differing_from_county_target_is_reported():
     targets = [t for t in CONSISTENT if (t.region_code, t.year) != ("west", 2028)]
-    targets.append(TargetData("labs", "west", 2028, Decimal(5)))
+    targets.append(TargetSpec("labs", "west", 2028, Decimal(5)))
     report = check_plan_consistency(small_plan(*targets))
     [wrong] = report.differences
     assert (wrong.year, wrong.parts_sum, wrong.target, wrong.difference) == (2028, 6, 3, 3)
@@ -83,7 +83,7 @@ def test_missing_county_target_is_a_difference():
 
 
 def test_yearly_targets_not_summing_to_the_plan_total_are_reported():
-    targets = [*CONSISTENT, TargetData("funds", None, None, Decimal(3))]
+    targets = [*CONSISTENT, TargetSpec("funds", None, None, Decimal(3))]
     [wrong] = check_plan_consistency(small_plan(*targets)).differences
     assert (wrong.kind, wrong.indicator_code, wrong.parts_sum, wrong.target) == (
         "years",
@@ -95,7 +95,7 @@ def test_yearly_targets_not_summing_to_the_plan_total_are_reported():
 
 
 def test_a_regions_own_total_is_checked_against_its_years():
-    targets = [*CONSISTENT, TargetData("labs", "east", None, Decimal(2))]
+    targets = [*CONSISTENT, TargetSpec("labs", "east", None, Decimal(2))]
     [wrong] = check_plan_consistency(small_plan(*targets)).differences
     assert (wrong.region_name, wrong.parts_sum, wrong.target) == ("东城", Decimal("2.5"), 2)
 
@@ -125,7 +125,7 @@ def test_seed_plan_is_consistent(plan, capsys):
 
 
 def test_seed_plan_data_passes_the_pure_check(plan):
-    assert check_plan_consistency(plan_as_data(plan)).ok
+    assert check_plan_consistency(plan_as_spec(plan)).ok
 
 
 def test_changed_region_target_fails_naming_indicator_year_and_both_sums(plan):

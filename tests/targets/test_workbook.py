@@ -11,7 +11,8 @@ from django.core.management import CommandError, call_command
 
 from regions.models import Region
 from reports.models import Figure
-from targets.excel.reading import PlanWorkbookError, read_plan_workbook
+from targets.excel.cells import PlanWorkbookError
+from targets.excel.reading import read_plan_workbook
 from targets.models import Indicator, Plan, Target
 from targets.services import PlanConflictError, export_plan, import_plan
 

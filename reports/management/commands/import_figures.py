@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from regions.roles import ENTER_FIGURES
 from reports.choices import Source
-from reports.excel.reading import PROGRESS_EVERY
+from reports.excel.long_sheet import PROGRESS_EVERY
 from reports.figures.imports import (
     COMMAND_LIMITS,
     ImportPreview,

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from targets.management import plan_from_option
 from targets.plan_check import check_plan_consistency, format_report
-from targets.services import plan_as_data
+from targets.services import plan_as_spec
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, plan: int | None, **options):
         chosen = plan_from_option(plan)
-        report = check_plan_consistency(plan_as_data(chosen))
+        report = check_plan_consistency(plan_as_spec(chosen))
         self.stdout.write(_("计划“%(name)s”一致性检查:") % {"name": chosen.name})
         self.stdout.write(format_report(report))
         if report.ok:

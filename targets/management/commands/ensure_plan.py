@@ -4,7 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from targets.excel.reading import PlanWorkbookError
+from targets.excel.cells import PlanWorkbookError
 from targets.models import Plan
 from targets.services import import_plan
 

@@ -5,9 +5,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from targets.excel.reading import PlanWorkbookError
+from targets.excel.cells import PlanWorkbookError
 from targets.plan_check import check_plan_consistency, format_report
-from targets.services import PlanNameTakenError, import_plan, plan_as_data
+from targets.services import PlanNameTakenError, import_plan, plan_as_spec
 
 
 class Command(BaseCommand):
@@ -51,7 +51,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("它不是当前计划;如需切换,请加 --activate 重新导入或在管理后台设置。")
             )
-        report = check_plan_consistency(plan_as_data(plan))
+        report = check_plan_consistency(plan_as_spec(plan))
         if not report.ok:
             self.stdout.write(self.style.WARNING(_("注意:计划各项目标之和不一致:")))
             self.stdout.write(format_report(report))

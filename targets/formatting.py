@@ -1,4 +1,4 @@
-"""Display formatting shared by pages, tables, charts and exports, so that a
+"""Numbers as text, shared by pages, tables, charts and exports, so that a
 number reads the same everywhere.
 
 Every number that becomes text — on a page, in a chart's hover box, in a CSV
@@ -7,6 +7,9 @@ does, because county officers check the dashboard against their own
 spreadsheets. Decimal's default (and Python's ``round``) is half to even, which
 shows 17.45% as 17.4% where Excel shows 17.5%. The engine stays exact; only
 display rounds.
+
+How the engine's results read (a ``Progress`` field's kind, a status's name and
+colour) is ``reports.progress.display``; this module knows numbers only.
 """
 
 from __future__ import annotations
@@ -15,8 +18,6 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from django.utils.formats import number_format
-
-from reports.choices import Status
 
 # A computed share of a target (序时 3.75 of 5 enterprises, a projection) is
 # fractional even for a whole-number indicator: it keeps at least this many places.
@@ -37,24 +38,6 @@ class NumberKind(StrEnum):
     VALUE = "value"
     DERIVED = "derived"
     NEED = "need"
-
-
-# The engine's ``Progress`` fields that are not plain values; every other
-# number field is a VALUE. Tables and charts both read this, so a hover box
-# shows what the table shows.
-PROGRESS_FIELD_KINDS = {
-    "expected_value": NumberKind.DERIVED,
-    "gap_to_expected": NumberKind.DERIVED,
-    "shortfall_to_expected": NumberKind.DERIVED,
-    "projection": NumberKind.DERIVED,
-    "plan_expected": NumberKind.DERIVED,
-    "needed_per_quarter": NumberKind.NEED,
-}
-
-
-def field_kind(field: str) -> NumberKind:
-    """The kind of a ``Progress`` field (``expected_value`` → DERIVED)."""
-    return PROGRESS_FIELD_KINDS.get(field, NumberKind.VALUE)
 
 
 def rounded(value: Decimal, places: int, rounding: str = ROUND_HALF_UP) -> Decimal:
@@ -113,11 +96,6 @@ def format_value(value: Decimal | None, decimal_places: int = 0) -> str:
     return format_number(value, decimal_places, NumberKind.VALUE)
 
 
-def format_field(progress, field: str, decimal_places: int) -> str:
-    """One number field of a ``Progress``, shown as its kind says."""
-    return format_number(getattr(progress, field), decimal_places, field_kind(field))
-
-
 def format_percent(fraction: Decimal | None, places: int = PERCENT_PLACES) -> str:
     """0.775 → '77.5%', 0.1745 → '17.5%'; a non-zero rate that would show as
     0.0% shows as '<0.1%'; '—' when there is no rate (no target)."""
@@ -135,25 +113,3 @@ def percent_number(fraction: Decimal | None, places: int = PERCENT_PLACES) -> fl
     if fraction is None:
         return None
     return float(rounded(fraction * 100, places))
-
-
-def status_label(status: str) -> str:
-    return str(Status(status).label)
-
-
-def status_badge_html(status: str) -> str:
-    """The status as a coloured badge with its name: colour is never the only cue."""
-    from django.utils.html import format_html
-
-    return format_html('<span class="badge status-{}">{}</span>', status, status_label(status))
-
-
-# One colour per status, used by charts and the Excel report; the CSS classes
-# .status-<value> in static/css/app.css use the same colours.
-STATUS_COLOURS = {
-    Status.DONE: "#198754",
-    Status.ON_PACE: "#0b7285",
-    Status.BEHIND: "#ffc107",
-    Status.SERIOUSLY_BEHIND: "#dc3545",
-    Status.NO_TARGET: "#6c757d",
-}

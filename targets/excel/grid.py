@@ -1,0 +1,128 @@
+"""A plan workbook opened safely, each sheet a grid of values (``SheetGrid``).
+
+The archive is checked (``targets.excel.safety``: size, zip bombs, DTDs) before
+openpyxl sees a byte; the sheets are then read twice, with formulas to spot
+them and with cached values to use them. Nothing is ever evaluated.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+
+from targets.excel.cells import PlanWorkbookError, Problems
+from targets.excel.format import SHEETS
+from targets.excel.safety import UnsafeWorkbookError, XlsxLimits, check_archive
+from targets.excel.values import UNCACHED_FORMULA, Loc, normalize
+
+# Untrusted uploads: a real plan workbook is a few dozen kilobytes.
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_ROWS, MAX_COLUMNS = 2000, 1000
+LIMITS = XlsxLimits(
+    max_bytes=MAX_FILE_BYTES,
+    max_unpacked_bytes=MAX_UNPACKED_BYTES,
+    max_rows=MAX_ROWS,
+    max_columns=MAX_COLUMNS,
+)
+HEADER_SEARCH_ROWS = 10  # the header may sit below a title row, as in the annexes
+
+
+@dataclass
+class SheetGrid:
+    """A sheet's values; a formula with no cached value is UNCACHED_FORMULA."""
+
+    title: str
+    rows: list[list[object]]
+
+    def cell(self, row: int, column: int | None) -> object:
+        cells = self.rows[row - 1] if 0 < row <= len(self.rows) else []
+        return cells[column - 1] if column and 0 < column <= len(cells) else None
+
+    def row_numbers(self, after: int = 0) -> list[int]:
+        """The non-blank rows below row ``after``."""
+        return [
+            number
+            for number, row in enumerate(self.rows[after:], start=after + 1)
+            if any(normalize(v) or v is UNCACHED_FORMULA for v in row)
+        ]
+
+    def find_row(self, wanted) -> int | None:
+        for row in range(1, min(len(self.rows), HEADER_SEARCH_ROWS) + 1):
+            if any(wanted(normalize(v)) for v in self.rows[row - 1]):
+                return row
+        return None
+
+    def headers(self, row: int, known: tuple[str, ...], problems: Problems) -> dict[str, int]:
+        columns: dict[str, int] = {}
+        for column, raw in enumerate(self.rows[row - 1], start=1):
+            name, loc = normalize(raw), Loc(self.title, row, column)
+            if name and name not in known:
+                message = _("无法识别的列“%(name)s”(可用:%(known)s)")
+                problems.add(loc, message, name=name, known="、".join(known))
+            elif name in columns:
+                problems.add(loc, _("列“%(name)s”重复"), name=name)
+            elif name:
+                columns[name] = column
+        return columns
+
+
+def read_bytes(source: str | Path | BinaryIO) -> bytes:
+    try:
+        if isinstance(source, str | Path):
+            with open(source, "rb") as stream:
+                data = stream.read(MAX_FILE_BYTES + 1)
+        else:
+            data = source.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise PlanWorkbookError([_("无法打开文件:%(error)s") % {"error": exc}]) from exc
+    if len(data) > MAX_FILE_BYTES:
+        raise PlanWorkbookError([_("文件过大(超过 10 MB),不像是计划工作簿")])
+    return data
+
+
+def load_grids(data: bytes) -> dict[str, SheetGrid]:
+    not_xlsx = _("文件不是有效的 Excel 工作簿(.xlsx);请用 Excel 另存为 .xlsx 后再导入")
+    try:  # size, zip bombs, DTDs: before openpyxl sees a byte (targets/excel/safety.py)
+        check_archive(data, LIMITS)
+    except UnsafeWorkbookError as exc:
+        raise PlanWorkbookError(exc.messages) from None
+    try:
+        # Read twice: with formulas to spot them, with cached values to use them.
+        # Nothing is ever evaluated.
+        formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        names = [name for name in SHEETS if name in formulas.sheetnames]
+        grids = {name: _grid(name, formulas[name], values[name]) for name in names}
+    except PlanWorkbookError:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds on a broken file
+        raise PlanWorkbookError([f"{not_xlsx}({type(exc).__name__})"]) from exc
+    missing = [Loc(name).says(_("工作表不存在")) for name in SHEETS if name not in grids]
+    if missing:
+        raise PlanWorkbookError(missing)
+    return grids
+
+
+def _grid(title: str, formula_sheet, value_sheet) -> SheetGrid:
+    formula_sheet.reset_dimensions()  # dimensions written by other tools may be wrong
+    value_sheet.reset_dimensions()
+    rows: list[list[object]] = []
+    pairs = zip(formula_sheet.iter_rows(), value_sheet.iter_rows(values_only=True), strict=True)
+    for number, (cells, values) in enumerate(pairs, start=1):
+        row = [
+            UNCACHED_FORMULA if cell.data_type == "f" and value is None else value
+            for cell, value in zip(cells, values, strict=True)
+        ]
+        if number > MAX_ROWS or len(row) > MAX_COLUMNS:
+            if any(normalize(v) for v in row[MAX_COLUMNS if number <= MAX_ROWS else 0 :]):
+                raise PlanWorkbookError([Loc(title, number).says(_("超出工作表大小上限"))])
+            row = row[:MAX_COLUMNS]
+        if number <= MAX_ROWS:
+            rows.append(row)
+    return SheetGrid(title, rows)
