@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.generic import RedirectView, TemplateView
 from django_tables2 import RequestConfig
 
-from regions.models import sees_whole_county
 from reports.excel.tables import EXPORT_FORMATS, export_response
 from reports.progress import Period
 from reports.progress.queries import latest_period, load_plan_data, progress_table
@@ -30,7 +29,13 @@ from reports.views.tables import (
     QuarterlyFiguresTable,
     RegionProgressTable,
 )
-from targets.access import CountyWideMixin, PlanAccessMixin, bound_region, township_page_url
+from targets.access import (
+    CountyWideMixin,
+    OutOfScope,
+    PlanAccessMixin,
+    scope_for,
+    township_page_url,
+)
 from targets.models import current_plan
 from targets.tables import Annex1Table
 
@@ -40,12 +45,13 @@ class HomeView(RedirectView):
     their own township (one redirect, not two)."""
 
     def get_redirect_url(self, *args, **kwargs):
-        user = self.request.user
-        if not sees_whole_county(user):
-            plan = current_plan(self.request)
-            region = bound_region(user, plan) if plan else None
-            if region is not None:
-                return township_page_url(region)
+        try:
+            scope = scope_for(self.request.user, current_plan(self.request))
+        except OutOfScope:
+            # The overview says what is missing (no plan, no region bound).
+            return reverse("reports:overview")
+        if scope.own_region is not None:
+            return township_page_url(scope.own_region)
         return reverse("reports:overview")
 
 
