@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
 from django.utils.translation import gettext
 
@@ -26,6 +27,7 @@ QUARTERS_PER_YEAR = 4
 Quarterly = Mapping[tuple[int, int], Decimal]
 TargetKey = tuple[int, int | None, int | None]
 FigureKey = tuple[int, int | None, int, int]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, order=True)
@@ -253,7 +255,8 @@ class SubjectData:
 
 @dataclass(frozen=True)
 class Progress:
-    """Progress of one subject × indicator as of a period.
+    """One cell of the progress table: a subject (a region, or the county)
+    × indicator as of a period.
 
     Year fields compare year-to-date against the year's target; ``plan_*``
     fields compare everything since the plan began against the plan total.
@@ -342,6 +345,14 @@ def compute_progress(data: SubjectData, as_of: Period, bands: Bands = DEFAULT_BA
         stretch_target=stretch,
         stretch_completion=ratio(plan_actual, stretch),
     )
+
+
+def owing_most_first(rows: Iterable[tuple[T, Progress]]) -> list[tuple[T, Progress]]:
+    """The rows that owe something against the year's target (a gap, even 0),
+    largest gap first; equal gaps keep their order. The rows are any label
+    with its progress, e.g. a township's name."""
+    owing = [(label, p) for label, p in rows if p.gap_to_target is not None]
+    return sorted(owing, key=lambda row: row[1].gap_to_target, reverse=True)
 
 
 @dataclass(frozen=True)

@@ -187,6 +187,21 @@ class ProgressTable:
         scores.sort(key=lambda s: s.score)
         return scores
 
+    def lagging_on(self, indicator_id: int, limit: int) -> list[RegionInfo]:
+        """Every region while there are at most ``limit`` (a chart's worth);
+        beyond, the ``limit`` furthest behind 序时 on this one indicator, the
+        most behind first; regions with no pace (no target, nothing due yet)
+        after all the others. Ties keep region order."""
+        regions = list(self.regions)
+        if len(regions) <= limit:
+            return regions
+
+        def behind(region: RegionInfo) -> tuple[bool, Decimal | None]:
+            pace, _status = self.cells.pace((region.id, indicator_id)) or (None, None)
+            return (pace is None, pace)
+
+        return sorted(regions, key=behind)[:limit]
+
     def cumulative_series(
         self, region_id: int | None, indicator_id: int, through: Period | None = None
     ) -> list[SeriesPoint]:
