@@ -43,7 +43,7 @@ from reports.formatting import (
     display_number,
     status_label,
 )
-from reports.progress import Period, Progress, expected_share
+from reports.progress import CellProgress, Period, expected_share
 from reports.progress.table import IndicatorInfo, ProgressTable
 from targets.annexes import has_stretch
 from targets.choices import Pacing
@@ -327,7 +327,7 @@ def write_annex2(
 
 
 def write_annex2_cells(
-    ws: Worksheet, row: int, column: int, indicator: IndicatorInfo, progress: Progress
+    ws: Worksheet, row: int, column: int, indicator: IndicatorInfo, progress: CellProgress
 ) -> None:
     places = indicator.decimal_places
     write_number(ws.cell(row, column), progress.annual_target, places)

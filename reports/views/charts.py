@@ -25,7 +25,7 @@ from reports.formatting import (
     percent_number,
     status_label,
 )
-from reports.progress import Period, Progress, owing_most_first
+from reports.progress import CellProgress, Period, owing_most_first
 from reports.progress.table import IndicatorInfo, ProgressTable
 from reports.views import plotting
 
@@ -73,7 +73,7 @@ def progress_heatmap(table: ProgressTable, regions: list | None = None, *, title
     )
 
 
-def _cell_hover(indicator: IndicatorInfo, progress: Progress | None) -> str:
+def _cell_hover(indicator: IndicatorInfo, progress: CellProgress | None) -> str:
     if progress is None:
         return _("无数据")
     places = indicator.decimal_places
@@ -91,7 +91,7 @@ def _cell_hover(indicator: IndicatorInfo, progress: Progress | None) -> str:
 
 
 def completion_bars(
-    labels: list[str], progresses: list[Progress | None], *, title: str, period: Period
+    labels: list[str], progresses: list[CellProgress | None], *, title: str, period: Period
 ) -> go.Figure:
     """Completion per bar (indicator or township), coloured by status, with the
     序时 marker: the share that should be done by ``period`` — one line when
@@ -168,7 +168,7 @@ def completion_bars(
 
 @dataclass(frozen=True)
 class _Reading:
-    """Which ``Progress`` fields a target-vs-actual chart draws, and their names."""
+    """Which ``CellProgress`` fields a target-vs-actual chart draws, and their names."""
 
     target: str
     actual: str
@@ -181,7 +181,7 @@ class _Reading:
 
 
 def _target_actual_expected(
-    indicator: IndicatorInfo, rows: list[tuple[str, Progress]], reading: _Reading
+    indicator: IndicatorInfo, rows: list[tuple[str, CellProgress]], reading: _Reading
 ) -> list:
     """Per subject: the target as a grey bar, the actual over it coloured by
     status, and the 序时 expected value as a marker — the same picture for the
@@ -233,7 +233,7 @@ def _target_actual_expected(
 
 
 def actual_vs_target(
-    indicator: IndicatorInfo, column: list[tuple[str, Progress]], period: Period
+    indicator: IndicatorInfo, column: list[tuple[str, CellProgress]], period: Period
 ) -> go.Figure:
     """Year-to-date actual against the year's target per township, with the
     序时 expected value as a marker."""
@@ -256,7 +256,7 @@ def actual_vs_target(
 
 
 def gap_ranking(
-    indicator: IndicatorInfo, column: list[tuple[str, Progress]], period: Period
+    indicator: IndicatorInfo, column: list[tuple[str, CellProgress]], period: Period
 ) -> go.Figure:
     """What each township still owes this year, largest first."""
     owing = owing_most_first(column)
@@ -337,7 +337,7 @@ def cumulative_lines(
 
 
 def plan_to_date_bars(
-    indicator: IndicatorInfo, rows: list[tuple[str, Progress]], period: Period
+    indicator: IndicatorInfo, rows: list[tuple[str, CellProgress]], period: Period
 ) -> go.Figure:
     """Plan-to-date actual against the whole plan's target, with the plan's
     expected value as a marker and the high line (高线) where the plan has one."""
