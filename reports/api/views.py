@@ -35,7 +35,7 @@ from reports.api.serializers import (
 from reports.progress import Period
 from reports.progress.queries import latest_period, load_plan_data, progress_table
 from targets.access import NoPlan, NotBound, Scope, scope_for
-from targets.models import Plan
+from targets.models import current_plan
 
 # What every scoped endpoint may answer besides 200 (documented in the schema).
 REFUSALS = {
@@ -55,7 +55,7 @@ class ScopedAPIView(APIView):
 
     def scope(self, request) -> Scope:
         """The pages' scope (``scope_for``); its refusals as DRF errors."""
-        plan = Plan.objects.current()
+        plan = current_plan(request)
         try:
             return scope_for(request.user, plan)
         except NoPlan:
