@@ -1,11 +1,16 @@
 """The one way views reach plan data.
 
-Every page of the plan is a class-based view built on ``PlanAccessMixin``: it
-resolves the current plan and the regions the user may see
-(``Region.objects.visible_to``), so no view can forget the scoping. On top of it:
+``scope_for(user, plan)`` is the rule of who sees what, in one place: the
+regions the user may see (``Region.objects.visible_to``, the choke point),
+whether they see county-wide figures and, for a township official, their own
+region. Pages (``PlanAccessMixin``) and the API (``reports.api.views``) both
+build their ``Scope`` with it and only differ in how they answer a refusal:
+the pages render a page, the API answers JSON.
 
-- ``get_region_or_404(code)``: a region outside the user's scope answers 404,
-  exactly like a region that does not exist (no hint that it does).
+- ``PlanAccessMixin``: every page of the plan is a class-based view built on
+  it, so no view can forget the scoping.
+- ``Scope.region_or_404(code)``: a region outside the user's scope answers
+  404, exactly like a region that does not exist (no hint that it does).
 - ``required_permission``: a write page (figure entry, import, quarter closing)
   names the permission it needs; anyone without it gets 403 before the view runs.
 - ``CountyWideMixin``: a page about the whole county sends a township official
@@ -17,45 +22,86 @@ persona, so a new page that skips these mixins fails a test.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
-from django.utils.functional import cached_property
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from regions.models import Region, sees_whole_county
 from targets.models import Plan, current_plan
 
-# The township dashboard (reports app). Until it exists, the plan page, which
-# already shows a township official only their own region, stands in for it.
+# The township dashboard (reports app): where a township official belongs.
 TOWNSHIP_PAGE = "reports:township"
-TOWNSHIP_PAGE_FALLBACK = "targets:plan"
 
 
-def bound_region(user, plan: Plan) -> Region | None:
-    """The region of ``plan`` a township official is bound to (Membership), or
-    None: not bound at all, or bound to a region of another plan, which for the
-    current plan is the same as not bound."""
-    if not user.is_authenticated:
-        return None
-    return Region.objects.filter(plan=plan, members__user=user).first()
+class OutOfScope(Exception):
+    """The user may see nothing of the plan; see the two cases below."""
+
+
+class NoPlan(OutOfScope):
+    """No plan has been loaded: there is nothing to scope."""
+
+
+class NotBound(OutOfScope):
+    """A township account bound to no region of the plan (not bound at all, or
+    bound to a region of another plan, which for this plan is the same)."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user may see of one plan.
+
+    ``regions`` is the scoped queryset, the only way to the plan's regions
+    (and through them its figures and targets); ``whole_county`` adds the
+    county-wide figures (totals, county-only indicators, rankings);
+    ``own_region`` is a township official's region, None for county users.
+    """
+
+    plan: Plan
+    whole_county: bool
+    own_region: Region | None
+    regions: QuerySet[Region] = field(compare=False)
+
+    def region_or_404(self, code: str) -> Region:
+        """A region by code, or 404 when it does not exist or is out of scope
+        (Django's Http404, which DRF answers as its own 404 too)."""
+        try:
+            return self.regions.get(code=code)
+        except Region.DoesNotExist:
+            raise Http404(_("没有找到该区域。")) from None
+
+
+def scope_for(user, plan: Plan | None) -> Scope:
+    """The user's scope of ``plan``; ``NoPlan`` or ``NotBound`` when they may
+    see nothing of it. Reads no more than the permissions (county users) or
+    the membership and the region (township officials)."""
+    if plan is None:
+        raise NoPlan
+    whole_county = sees_whole_county(user)
+    regions = Region.objects.visible_to(user).filter(plan=plan)
+    own_region = None if whole_county else regions.first()
+    if not whole_county and own_region is None:
+        raise NotBound
+    return Scope(plan, whole_county, own_region, regions)
 
 
 def township_page_url(region: Region) -> str:
     """Where a township official belongs: their own township's page."""
-    try:
-        return reverse(TOWNSHIP_PAGE, kwargs={"region": region.code})
-    except NoReverseMatch:
-        return reverse(TOWNSHIP_PAGE_FALLBACK)
+    return reverse(TOWNSHIP_PAGE, kwargs={"region": region.code})
 
 
 class PlanAccessMixin:
     """For class-based views of the current plan.
 
-    Sets ``self.plan``, ``self.regions`` (scoped queryset), ``self.whole_county``
-    and, for a township official, ``self.own_region``. A township official not
-    bound to a region of the plan gets a clear page (HTTP 403,
+    Sets ``self.scope`` (``scope_for`` the user and the current plan) and
+    offers its parts as ``self.plan``, ``self.regions`` (scoped queryset),
+    ``self.whole_county`` and ``self.own_region``. Without a plan the page
+    says so (HTTP 404, templates/no_plan.html); a township official not bound
+    to a region of the plan gets a clear page (HTTP 403,
     templates/regions/no_region.html) instead of an empty dashboard.
 
     Set ``required_permission`` (e.g. ``regions.roles.ENTER_FIGURES``) on a page
@@ -64,16 +110,16 @@ class PlanAccessMixin:
 
     request: HttpRequest
     required_permission: str | None = None
+    scope: Scope
 
     def dispatch(self, request, *args, **kwargs):
         if self.required_permission and not request.user.has_perm(self.required_permission):
             raise PermissionDenied(_("您的账号没有此操作的权限。"))
-        self.plan = current_plan(request)
-        if self.plan is None:
+        try:
+            self.scope = scope_for(request.user, current_plan(request))
+        except NoPlan:
             return render(request, "no_plan.html", status=404)
-        self.whole_county = sees_whole_county(request.user)
-        self.own_region = None if self.whole_county else bound_region(request.user, self.plan)
-        if not self.whole_county and self.own_region is None:
+        except NotBound:
             return render(request, "regions/no_region.html", status=403)
         refusal = self.check_access(request)
         if refusal is not None:
@@ -86,16 +132,24 @@ class PlanAccessMixin:
         user's scope are known."""
         return None
 
-    @cached_property
-    def regions(self):
-        return Region.objects.visible_to(self.request.user).filter(plan=self.plan)
+    @property
+    def plan(self) -> Plan:
+        return self.scope.plan
+
+    @property
+    def whole_county(self) -> bool:
+        return self.scope.whole_county
+
+    @property
+    def own_region(self) -> Region | None:
+        return self.scope.own_region
+
+    @property
+    def regions(self) -> QuerySet[Region]:
+        return self.scope.regions
 
     def get_region_or_404(self, code: str) -> Region:
-        """A region by code, or 404 when it does not exist or is out of scope."""
-        try:
-            return self.regions.get(code=code)
-        except Region.DoesNotExist:
-            raise Http404(_("没有找到该区域。")) from None
+        return self.scope.region_or_404(code)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -37,6 +37,7 @@ class AnnexIndicator(Protocol):
     order: int
     label: str
     decimal_places: int
+    by_region: bool
 
 
 def annex1_rows(
@@ -61,6 +62,33 @@ def annex1_rows(
         for year in years:
             target = targets.get((indicator.id, None, year))
             row[f"y{year}"] = target[0] if target else None
+        rows.append(row)
+    return rows
+
+
+def region_target_rows(
+    indicators: Sequence[AnnexIndicator],
+    targets: TargetValues,
+    region_id: int,
+    years: Sequence[int],
+) -> list[dict]:
+    """One region's targets in annex 1's layout (its township page): a row per
+    broken-down indicator, each year's target from annex 2, ``total`` the sum
+    of those years (a Decimal, zero when they are all zero) and no 高线."""
+    rows = []
+    for indicator in indicators:
+        if not indicator.by_region:
+            continue
+        yearly = [targets.get((indicator.id, region_id, year), (None, None))[0] for year in years]
+        row = {
+            "order": indicator.order,
+            "label": indicator.label,
+            "decimal_places": indicator.decimal_places,
+        }
+        row.update({f"y{year}": value for year, value in zip(years, yearly, strict=True)})
+        # Decimal start: a row of zero targets must stay a Decimal, not int 0.
+        row["total"] = sum((v for v in yearly if v is not None), Decimal(0))
+        row["stretch"] = None
         rows.append(row)
     return rows
 

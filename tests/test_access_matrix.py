@@ -27,6 +27,7 @@ Excluded, with reasons:
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 import zipfile
@@ -433,16 +434,18 @@ def test_access_matrix(route, world):
 
 
 def test_matrix_catches_a_view_that_skips_the_scoping(world, monkeypatch):
-    """A view that reads regions without ``Region.objects.visible_to`` (here:
-    every page's ``self.regions`` replaced by all the plan's regions) lets the
+    """A scope that reads regions without ``Region.objects.visible_to`` (here:
+    every page's ``Scope.regions`` replaced by all the plan's regions) lets the
     official open region B and shows other townships: the matrix must say so."""
-    from targets.access import PlanAccessMixin
+    from targets import access
 
-    monkeypatch.setattr(
-        PlanAccessMixin,
-        "regions",
-        property(lambda self: Region.objects.filter(plan=self.plan)),
-    )
+    scope_for = access.scope_for
+
+    def leaky_scope(user, plan):
+        scope = scope_for(user, plan)
+        return dataclasses.replace(scope, regions=Region.objects.filter(plan=plan))
+
+    monkeypatch.setattr(access, "scope_for", leaky_scope)
     routes = {route.key: route for route in ROUTES}
     township = "\n".join(check_route(routes["reports:township"], world))
     assert "GET /townships/aojiang/ as other_region: expected 404, got 200" in township

@@ -1,5 +1,5 @@
 """Read-only JSON API (``/api/v1/``): the plan's targets and the engine's
-numbers for a period, scoped exactly like the pages (``Region.objects.visible_to``).
+numbers for a period, scoped by the pages' own rule (``targets.access.scope_for``).
 Session login or a per-user token (``Authorization: Token …``) that expires
 and is revoked with the password (``regions/tokens.py``)."""
 
@@ -23,7 +23,6 @@ from rest_framework.exceptions import APIException, NotFound, PermissionDenied, 
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from regions.models import Region, sees_whole_county
 from regions.tokens import token_expires_at, valid_token_for
 from reports.api.serializers import (
     CredentialsErrorSerializer,
@@ -35,7 +34,8 @@ from reports.api.serializers import (
 )
 from reports.progress import Period
 from reports.progress.queries import latest_period, load_plan_data, progress_table
-from targets.models import Plan
+from targets.access import NoPlan, NotBound, Scope, scope_for
+from targets.models import current_plan
 
 # What every scoped endpoint may answer besides 200 (documented in the schema).
 REFUSALS = {
@@ -53,15 +53,17 @@ class ScopedAPIView(APIView):
     """DRF authenticates (session or token) and answers 401/403 itself, so
     the site-wide login redirect does not apply here."""
 
-    def scope(self, request):
-        plan = Plan.objects.current()
-        if plan is None:
-            raise NotFound(_("尚未载入计划。"))
-        whole_county = sees_whole_county(request.user)
-        regions = Region.objects.visible_to(request.user).filter(plan=plan)
-        if not whole_county and not regions.exists():
-            raise PermissionDenied(_("您的账号尚未绑定%(region)s。") % {"region": plan.region_term})
-        return plan, regions, whole_county
+    def scope(self, request) -> Scope:
+        """The pages' scope (``scope_for``); its refusals as DRF errors."""
+        plan = current_plan(request)
+        try:
+            return scope_for(request.user, plan)
+        except NoPlan:
+            raise NotFound(_("尚未载入计划。")) from None
+        except NotBound:
+            raise PermissionDenied(
+                _("您的账号尚未绑定%(region)s。") % {"region": plan.region_term}
+            ) from None
 
 
 class PlanAPIView(ScopedAPIView):
@@ -71,8 +73,9 @@ class PlanAPIView(ScopedAPIView):
         description="Scoped to the caller: a township official gets their own region only.",
     )
     def get(self, request):
-        plan, regions, whole_county = self.scope(request)
-        data = load_plan_data(plan, regions, whole_county=whole_county)
+        scope = self.scope(request)
+        plan = scope.plan
+        data = load_plan_data(plan, scope.regions, whole_county=scope.whole_county)
         codes = {region.id: region.code for region in data.regions}
         indicator_codes = {indicator.id: indicator.code for indicator in data.indicators}
         payload = {
@@ -125,13 +128,15 @@ class ProgressAPIView(ScopedAPIView):
         description="Scoped to the caller: a township official gets their own region only.",
     )
     def get(self, request):
-        plan, regions, whole_county = self.scope(request)
-        period = self.period(request, plan, regions, whole_county)
-        data = load_plan_data(plan, regions, whole_county=whole_county, summarise_for=period)
+        scope = self.scope(request)
+        period = self.period(request, scope)
+        data = load_plan_data(
+            scope.plan, scope.regions, whole_county=scope.whole_county, summarise_for=period
+        )
         table = progress_table(data, period)
         subjects = [(region.id, region.code, region.name) for region in data.regions]
-        if whole_county:
-            subjects.append((None, None, plan.county_name))
+        if scope.whole_county:
+            subjects.append((None, None, scope.plan.county_name))
         rows = []
         for region_id, code, name in subjects:
             for indicator in data.indicators:
@@ -161,15 +166,15 @@ class ProgressAPIView(ScopedAPIView):
         return Response(ProgressSerializer({"period": period.code, "rows": rows}).data)
 
     @staticmethod
-    def period(request, plan, regions, whole_county) -> Period:
+    def period(request, scope: Scope) -> Period:
         code = request.query_params.get("period")
         if not code:
-            return latest_period(plan, regions, whole_county=whole_county)
+            return latest_period(scope.plan, scope.regions, whole_county=scope.whole_county)
         try:
             period = Period.from_code(code)
         except ValueError:
             raise ValidationError({"period": _("无效的季度,例如 2026Q3。")}) from None
-        if not plan.contains(period.year):
+        if not scope.plan.contains(period.year):
             raise ValidationError({"period": _("该季度不在计划期内。")})
         return period
 

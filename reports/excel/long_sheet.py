@@ -30,11 +30,11 @@ MAX_NOTE_LENGTH = 500  # Figure.note
 PROGRESS_EVERY = 5000
 
 # Told (rows read, rows in all) as a long sheet is read: the command's progress bar.
-Progress = Callable[[int, int], None]
+ReadProgress = Callable[[int, int], None]
 
 
 def read_long_sheet(
-    rows: list[list[object]], shape: PlanShape, result: FiguresFile, progress: Progress | None
+    rows: list[list[object]], shape: PlanShape, result: FiguresFile, progress: ReadProgress | None
 ) -> None:
     header = find_header(rows, REGION_HEADER)
     if header is None:

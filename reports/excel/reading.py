@@ -38,7 +38,7 @@ from reports.excel.figures_format import (
     SHEET_TEMPLATE,
     PlanShape,
 )
-from reports.excel.long_sheet import Progress, read_long_sheet
+from reports.excel.long_sheet import ReadProgress, read_long_sheet
 from reports.progress import Period
 from targets.excel.safety import UnsafeWorkbookError, XlsxLimits
 from targets.excel.values import Loc, normalize, open_workbook
@@ -52,7 +52,7 @@ def read_figures_file(
     shape: PlanShape,
     limits: XlsxLimits,
     *,
-    progress: Progress | None = None,
+    progress: ReadProgress | None = None,
     fast: bool = True,
 ) -> FiguresFile:
     """Read ``data`` against ``shape``; never raises for a bad file: the

@@ -48,7 +48,7 @@ from reports.excel.report_cells import (
     write_title,
 )
 from reports.excel.report_charts import write_charts
-from reports.progress import Period, Progress
+from reports.progress import CellProgress, Period
 from reports.progress.table import IndicatorInfo, ProgressTable
 from targets.annexes import has_stretch
 
@@ -176,7 +176,7 @@ def write_annex2(
 
 
 def write_annex2_cells(
-    ws: Worksheet, row: int, column: int, indicator: IndicatorInfo, progress: Progress
+    ws: Worksheet, row: int, column: int, indicator: IndicatorInfo, progress: CellProgress
 ) -> None:
     places = indicator.decimal_places
     write_number(ws.cell(row, column), progress.annual_target, places)

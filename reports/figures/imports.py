@@ -28,7 +28,7 @@ from regions.roles import ENTER_FIGURES
 from reports.choices import Source
 from reports.excel.figures_cells import FiguresFile, ReadCell
 from reports.excel.figures_format import MODE_WORDS, PlanShape, ValueMode
-from reports.excel.long_sheet import Progress
+from reports.excel.long_sheet import ReadProgress
 from reports.excel.reading import read_figures_file
 from reports.excel.template import build_template
 from reports.figures.services import FigureChange, RecordResult, closed_periods, record_figures
@@ -170,7 +170,7 @@ def preview_import(
     data: bytes,
     *,
     limits: XlsxLimits,
-    progress: Progress | None = None,
+    progress: ReadProgress | None = None,
     fast: bool = True,
 ) -> ImportPreview:
     """What importing ``data`` would change; writes nothing."""

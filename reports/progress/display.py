@@ -1,4 +1,4 @@
-"""How the engine's results read: each ``Progress`` field's kind of number,
+"""How the engine's results read: each ``CellProgress`` field's kind of number,
 and each status's name and colour. Pure: no database.
 
 Tables, charts and the report all read these, so a hover box shows what the
@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from reports.choices import Status
 from targets.formatting import NumberKind, format_number
 
-# The engine's ``Progress`` fields that are not plain values; every other
+# The engine's ``CellProgress`` fields that are not plain values; every other
 # number field is a VALUE.
 PROGRESS_FIELD_KINDS = {
     "expected_value": NumberKind.DERIVED,
@@ -26,12 +26,12 @@ PROGRESS_FIELD_KINDS = {
 
 
 def field_kind(field: str) -> NumberKind:
-    """The kind of a ``Progress`` field (``expected_value`` → DERIVED)."""
+    """The kind of a ``CellProgress`` field (``expected_value`` → DERIVED)."""
     return PROGRESS_FIELD_KINDS.get(field, NumberKind.VALUE)
 
 
 def format_field(progress, field: str, decimal_places: int) -> str:
-    """One number field of a ``Progress``, shown as its kind says."""
+    """One number field of a ``CellProgress``, shown as its kind says."""
     return format_number(getattr(progress, field), decimal_places, field_kind(field))
 
 

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
 from django.utils.translation import gettext
 
@@ -26,6 +27,7 @@ QUARTERS_PER_YEAR = 4
 Quarterly = Mapping[tuple[int, int], Decimal]
 TargetKey = tuple[int, int | None, int | None]
 FigureKey = tuple[int, int | None, int, int]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, order=True)
@@ -252,8 +254,9 @@ class SubjectData:
 
 
 @dataclass(frozen=True)
-class Progress:
-    """Progress of one subject × indicator as of a period.
+class CellProgress:
+    """One cell of the progress table: a subject (a region, or the county)
+    × indicator as of a period.
 
     Year fields compare year-to-date against the year's target; ``plan_*``
     fields compare everything since the plan began against the plan total.
@@ -290,7 +293,7 @@ def pace(
     data: SubjectData, as_of: Period, bands: Bands = DEFAULT_BANDS
 ) -> tuple[Decimal | None, Status]:
     """Just the year's progress against 序时 and the status: what ranking all
-    regions needs, without the rest of ``Progress`` (the same numbers
+    regions needs, without the rest of ``CellProgress`` (the same numbers
     ``compute_progress`` reports, from the same functions)."""
     ytd = year_to_date(data.figures, as_of)
     target = data.yearly_targets.get(as_of.year)
@@ -298,7 +301,9 @@ def pace(
     return ratio(ytd, expected), classify(ytd, target, expected, bands)
 
 
-def compute_progress(data: SubjectData, as_of: Period, bands: Bands = DEFAULT_BANDS) -> Progress:
+def compute_progress(
+    data: SubjectData, as_of: Period, bands: Bands = DEFAULT_BANDS
+) -> CellProgress:
     """The whole progress record of one subject × indicator as of ``as_of``.
 
     ``projection`` is the year-end total at the pace so far (ytd × 4/n).
@@ -317,7 +322,7 @@ def compute_progress(data: SubjectData, as_of: Period, bands: Bands = DEFAULT_BA
     plan_target = data.plan_target
     plan_expected = data.plan_expected(as_of)
     stretch = data.stretch_total
-    return Progress(
+    return CellProgress(
         period=as_of,
         quarter_actual=data.figures.get((as_of.year, as_of.quarter), ZERO),
         ytd_actual=ytd,
@@ -342,6 +347,14 @@ def compute_progress(data: SubjectData, as_of: Period, bands: Bands = DEFAULT_BA
         stretch_target=stretch,
         stretch_completion=ratio(plan_actual, stretch),
     )
+
+
+def owing_most_first(rows: Iterable[tuple[T, CellProgress]]) -> list[tuple[T, CellProgress]]:
+    """The rows that owe something against the year's target (a gap, even 0),
+    largest gap first; equal gaps keep their order. The rows are any label
+    with its progress, e.g. a township's name."""
+    owing = [(label, p) for label, p in rows if p.gap_to_target is not None]
+    return sorted(owing, key=lambda row: row[1].gap_to_target, reverse=True)
 
 
 @dataclass(frozen=True)

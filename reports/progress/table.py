@@ -18,9 +18,9 @@ from reports.progress.engine import (
     DEFAULT_BANDS,
     ZERO,
     Bands,
+    CellProgress,
     FigureKey,
     Period,
-    Progress,
     Quarterly,
     SeriesPoint,
     SubjectData,
@@ -74,7 +74,7 @@ class TableRow:
     """
 
     region: RegionInfo | None
-    cells: tuple[Progress | None, ...]
+    cells: tuple[CellProgress | None, ...]
 
 
 @dataclass(frozen=True)
@@ -129,11 +129,11 @@ class ProgressTable:
     subjects: Mapping[tuple[int | None, int], SubjectData]
     cells: LazyCells
 
-    def cell(self, region_id: int | None, indicator_id: int) -> Progress:
+    def cell(self, region_id: int | None, indicator_id: int) -> CellProgress:
         """A region's (None = county) progress; KeyError for region × county-only."""
         return self.cells[(region_id, indicator_id)]
 
-    def get(self, region_id: int | None, indicator_id: int) -> Progress | None:
+    def get(self, region_id: int | None, indicator_id: int) -> CellProgress | None:
         return self.cells.get((region_id, indicator_id))
 
     @property
@@ -151,7 +151,7 @@ class ProgressTable:
     def county_row(self) -> TableRow:
         return self._row(None)
 
-    def column(self, indicator_id: int) -> list[tuple[RegionInfo, Progress]]:
+    def column(self, indicator_id: int) -> list[tuple[RegionInfo, CellProgress]]:
         """One indicator across regions, in region order: the per-township chart."""
         return [(r, p) for r in self.regions if (p := self.get(r.id, indicator_id))]
 
@@ -186,6 +186,21 @@ class ProgressTable:
             scores.append(LagScore(region, score, behind))
         scores.sort(key=lambda s: s.score)
         return scores
+
+    def lagging_on(self, indicator_id: int, limit: int) -> list[RegionInfo]:
+        """Every region while there are at most ``limit`` (a chart's worth);
+        beyond, the ``limit`` furthest behind 序时 on this one indicator, the
+        most behind first; regions with no pace (no target, nothing due yet)
+        after all the others. Ties keep region order."""
+        regions = list(self.regions)
+        if len(regions) <= limit:
+            return regions
+
+        def behind(region: RegionInfo) -> tuple[bool, Decimal | None]:
+            pace, _status = self.cells.pace((region.id, indicator_id)) or (None, None)
+            return (pace is None, pace)
+
+        return sorted(regions, key=behind)[:limit]
 
     def cumulative_series(
         self, region_id: int | None, indicator_id: int, through: Period | None = None

@@ -1,8 +1,7 @@
-"""Plotly figures built from the progress table.
+"""Plotly figures built from the progress table, in the frame
+``reports.views.plotting`` gives every chart.
 
-Views pass ``figure_json(fig)`` to the template inside
-``<script type="application/json" data-chart-for="ID">``; static/js/charts.js
-draws it. Labels are translated here; every number in a hover box or a bar
+Labels are translated here; every number in a hover box or a bar
 label is text made by ``targets.formatting`` (never plotly's own d3 number
 format, which rounds the binary float: 17.45 would read 17.4), so a chart says
 exactly what the table beside it says.
@@ -11,15 +10,15 @@ exactly what the table beside it says.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
 from reports.choices import Status
-from reports.progress import Period, Progress
+from reports.progress import CellProgress, Period, owing_most_first
 from reports.progress.display import STATUS_COLOURS, format_field, status_label
 from reports.progress.table import IndicatorInfo, ProgressTable
+from reports.views import plotting
 from targets.formatting import (
     NumberKind,
     format_number,
@@ -27,75 +26,6 @@ from targets.formatting import (
     format_value,
     percent_number,
 )
-
-FONT = "'WenQuanYi Micro Hei', 'Microsoft YaHei', 'PingFang SC', 'Noto Sans CJK SC', sans-serif"
-EXPECTED_COLOUR = "#212529"
-TARGET_COLOUR = "#ced4da"
-
-
-def figure_json(fig: go.Figure) -> str:
-    """JSON safe to embed in a <script type="application/json"> element
-    (plotly escapes '<' and '/')."""
-    return fig.to_json()
-
-
-def _figure(
-    traces: list,
-    *,
-    title: str,
-    height: int = 360,
-    xaxis: dict | None = None,
-    yaxis: dict | None = None,
-    **layout,
-) -> go.Figure:
-    """The figure with its whole layout given at once: one validation pass
-    instead of a chain of update_* calls (measured: half of the overview's
-    chart time went into those calls)."""
-    return go.Figure(
-        data=traces,
-        layout={
-            "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
-            "font": {"family": FONT, "size": 12},
-            "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
-            "height": height,
-            "legend": {"orientation": "h", "y": -0.15},
-            "hoverlabel": {"font": {"family": FONT}},
-            "xaxis": {"automargin": True, **(xaxis or {})},
-            "yaxis": {"automargin": True, **(yaxis or {})},
-            **layout,
-        },
-    )
-
-
-def _marker_line(
-    *, x: float | None = None, y: float | None = None, text: str, dash: str, colour: str
-):
-    """A vertical (x) or horizontal (y) reference line with its label, as
-    layout shapes and annotations (what add_vline/add_hline would add)."""
-    if x is not None:
-        shape = {"type": "line", "x0": x, "x1": x, "y0": 0, "y1": 1, "xref": "x", "yref": "paper"}
-        note = {"x": x, "y": 1, "xref": "x", "yref": "paper", "yanchor": "bottom"}
-    else:
-        shape = {"type": "line", "x0": 0, "x1": 1, "y0": y, "y1": y, "xref": "paper", "yref": "y"}
-        note = {
-            "x": 0,
-            "y": y,
-            "xref": "paper",
-            "yref": "y",
-            "xanchor": "left",
-            "yanchor": "bottom",
-        }
-    shape["line"] = {"dash": dash, "color": colour}
-    return [shape], [{**note, "text": text, "showarrow": False}]
-
-
-def _hover(label: str, unit: str = "", field: str = "%{customdata}", extra: str = "") -> str:
-    """'昆阳<br>年度目标 16 万平方米' for a bar's hover box."""
-    return f"%{{x}}<br>{label} {field} {unit}{extra}<extra></extra>"
-
-
-def _num(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
 
 
 def progress_heatmap(table: ProgressTable, regions: list | None = None, *, title: str) -> go.Figure:
@@ -133,7 +63,7 @@ def progress_heatmap(table: ProgressTable, regions: list | None = None, *, title
         xgap=2,
         ygap=2,
     )
-    return _figure(
+    return plotting.figure(
         [heatmap],
         title=title,
         height=max(320, 60 + 34 * len(rows)),
@@ -141,7 +71,7 @@ def progress_heatmap(table: ProgressTable, regions: list | None = None, *, title
     )
 
 
-def _cell_hover(indicator: IndicatorInfo, progress: Progress | None) -> str:
+def _cell_hover(indicator: IndicatorInfo, progress: CellProgress | None) -> str:
     if progress is None:
         return _("无数据")
     places = indicator.decimal_places
@@ -159,13 +89,15 @@ def _cell_hover(indicator: IndicatorInfo, progress: Progress | None) -> str:
 
 
 def completion_bars(
-    labels: list[str], progresses: list[Progress | None], *, title: str, period: Period
+    labels: list[str], progresses: list[CellProgress | None], *, title: str, period: Period
 ) -> go.Figure:
     """Completion per bar (indicator or township), coloured by status, with the
     序时 marker: the share that should be done by ``period`` — one line when
     every bar shares it, else a mark on each bar."""
     completion = [percent_number(p.completion) if p else None for p in progresses]
-    colours = [STATUS_COLOURS[Status(p.status)] if p else TARGET_COLOUR for p in progresses]
+    colours = [
+        STATUS_COLOURS[Status(p.status)] if p else plotting.TARGET_COLOUR for p in progresses
+    ]
     hover = [
         _("完成率 %(completion)s<br>序时 %(expected)s<br>%(status)s")
         % {
@@ -195,11 +127,11 @@ def completion_bars(
     shares = {p.expected_share for p in progresses if p is not None}
     if len(shares) == 1:
         share = shares.pop()
-        shapes, notes = _marker_line(
+        shapes, notes = plotting.marker_line(
             x=percent_number(share),
             text=_("序时 %(share)s") % {"share": format_percent(share)},
             dash="dash",
-            colour=EXPECTED_COLOUR,
+            colour=plotting.EXPECTED_COLOUR,
         )
     elif shares:
         # Indicators paced differently (a year-end milestone owes nothing
@@ -212,7 +144,7 @@ def completion_bars(
                 mode="markers",
                 name=_("序时进度"),
                 marker={"symbol": "line-ns-open", "size": 22, "line": {"width": 3}},
-                marker_color=EXPECTED_COLOUR,
+                marker_color=plotting.EXPECTED_COLOUR,
                 customdata=[
                     _("序时 %(share)s") % {"share": format_percent(p.expected_share)} if p else ""
                     for p in progresses
@@ -220,7 +152,7 @@ def completion_bars(
                 hovertemplate="%{y}<br>%{customdata}<extra></extra>",
             )
         )
-    return _figure(
+    return plotting.figure(
         traces,
         title=f"{title}({period.label})",
         height=max(300, 80 + 30 * len(labels)),
@@ -234,7 +166,7 @@ def completion_bars(
 
 @dataclass(frozen=True)
 class _Reading:
-    """Which ``Progress`` fields a target-vs-actual chart draws, and their names."""
+    """Which ``CellProgress`` fields a target-vs-actual chart draws, and their names."""
 
     target: str
     actual: str
@@ -247,7 +179,7 @@ class _Reading:
 
 
 def _target_actual_expected(
-    indicator: IndicatorInfo, rows: list[tuple[str, Progress]], reading: _Reading
+    indicator: IndicatorInfo, rows: list[tuple[str, CellProgress]], reading: _Reading
 ) -> list:
     """Per subject: the target as a grey bar, the actual over it coloured by
     status, and the 序时 expected value as a marker — the same picture for the
@@ -264,15 +196,15 @@ def _target_actual_expected(
     return [
         go.Bar(
             x=names,
-            y=[_num(v) for v in values(reading.target)],
+            y=[plotting.num(v) for v in values(reading.target)],
             name=reading.target_label,
-            marker_color=TARGET_COLOUR,
+            marker_color=plotting.TARGET_COLOUR,
             customdata=texts(reading.target),
-            hovertemplate=_hover(reading.target_label, unit),
+            hovertemplate=plotting.hover(reading.target_label, unit),
         ),
         go.Bar(
             x=names,
-            y=[_num(v) for v in values(reading.actual)],
+            y=[plotting.num(v) for v in values(reading.actual)],
             name=reading.actual_label,
             marker_color=[STATUS_COLOURS[Status(v)] for v in values(reading.status)],
             customdata=[
@@ -281,25 +213,25 @@ def _target_actual_expected(
                     texts(reading.actual), values(reading.completion), strict=True
                 )
             ],
-            hovertemplate=_hover(
+            hovertemplate=plotting.hover(
                 reading.actual_label, unit, "%{customdata[0]}", extra=" (%{customdata[1]})"
             ),
         ),
         go.Scatter(
             x=names,
-            y=[_num(v) for v in values(reading.expected)],
+            y=[plotting.num(v) for v in values(reading.expected)],
             name=reading.expected_label,
             mode="markers",
             marker={"symbol": "line-ew-open", "size": 28, "line": {"width": 3}},
-            marker_color=EXPECTED_COLOUR,
+            marker_color=plotting.EXPECTED_COLOUR,
             customdata=texts(reading.expected),
-            hovertemplate=_hover(reading.expected_label, unit),
+            hovertemplate=plotting.hover(reading.expected_label, unit),
         ),
     ]
 
 
 def actual_vs_target(
-    indicator: IndicatorInfo, column: list[tuple[str, Progress]], period: Period
+    indicator: IndicatorInfo, column: list[tuple[str, CellProgress]], period: Period
 ) -> go.Figure:
     """Year-to-date actual against the year's target per township, with the
     序时 expected value as a marker."""
@@ -313,7 +245,7 @@ def actual_vs_target(
         _("累计完成"),
         _("序时进度"),
     )
-    return _figure(
+    return plotting.figure(
         _target_actual_expected(indicator, column, reading),
         title=_("%(year)s年累计完成与目标") % {"year": period.year},
         barmode="overlay",
@@ -322,17 +254,13 @@ def actual_vs_target(
 
 
 def gap_ranking(
-    indicator: IndicatorInfo, column: list[tuple[str, Progress]], period: Period
+    indicator: IndicatorInfo, column: list[tuple[str, CellProgress]], period: Period
 ) -> go.Figure:
     """What each township still owes this year, largest first."""
-    owing = sorted(
-        ((name, p) for name, p in column if p.gap_to_target is not None),
-        key=lambda item: item[1].gap_to_target,
-        reverse=True,
-    )
+    owing = owing_most_first(column)
     places = indicator.decimal_places
     bars = go.Bar(
-        x=[_num(p.gap_to_target) for _n, p in owing],
+        x=[plotting.num(p.gap_to_target) for _n, p in owing],
         y=[name for name, _p in owing],
         orientation="h",
         marker_color=[STATUS_COLOURS[Status(p.status)] for _n, p in owing],
@@ -353,7 +281,7 @@ def gap_ranking(
         + indicator.unit
         + "<extra></extra>",
     )
-    return _figure(
+    return plotting.figure(
         [bars],
         title=_("%(year)s年距目标缺口排名") % {"year": period.year},
         height=max(300, 80 + 30 * len(owing)),
@@ -378,7 +306,7 @@ def cumulative_lines(
         traces.append(
             go.Scatter(
                 x=[point.period.code for point in points],
-                y=[_num(point.actual) for point in points],
+                y=[plotting.num(point.actual) for point in points],
                 mode="lines+markers",
                 name=name,
                 customdata=[format_value(point.actual, places) for point in points],
@@ -390,10 +318,10 @@ def cumulative_lines(
         traces.append(
             go.Scatter(
                 x=[point.period.code for point in points],
-                y=[_num(point.expected) for point in points],
+                y=[plotting.num(point.expected) for point in points],
                 mode="lines",
                 name=expected_name,
-                line={"dash": "dash", "color": EXPECTED_COLOUR},
+                line={"dash": "dash", "color": plotting.EXPECTED_COLOUR},
                 customdata=[
                     format_number(point.expected, places, NumberKind.DERIVED) for point in points
                 ],
@@ -401,13 +329,13 @@ def cumulative_lines(
                 "<extra></extra>",
             )
         )
-    return _figure(
+    return plotting.figure(
         traces, title=title, yaxis={"title": {"text": indicator.unit}, "rangemode": "tozero"}
     )
 
 
 def plan_to_date_bars(
-    indicator: IndicatorInfo, rows: list[tuple[str, Progress]], period: Period
+    indicator: IndicatorInfo, rows: list[tuple[str, CellProgress]], period: Period
 ) -> go.Figure:
     """Plan-to-date actual against the whole plan's target, with the plan's
     expected value as a marker and the high line (高线) where the plan has one."""
@@ -426,13 +354,13 @@ def plan_to_date_bars(
     shapes, notes = [], []
     stretch = next((p.stretch_target for _n, p in rows if p.stretch_target is not None), None)
     if stretch is not None:
-        shapes, notes = _marker_line(
+        shapes, notes = plotting.marker_line(
             y=float(stretch),
             text=_("高线 %(value)s") % {"value": format_value(stretch, places)},
             dash="dot",
             colour=STATUS_COLOURS[Status.DONE],
         )
-    return _figure(
+    return plotting.figure(
         traces,
         title=_("计划期(截至%(period)s)累计完成") % {"period": period.label},
         barmode="overlay",

@@ -1,36 +1,32 @@
 """Dashboards: county overview, township matrix, township page, indicator page.
 
-Every view goes through ``ProgressMixin`` (and so ``PlanAccessMixin``): the plan,
-the user's regions, the "as of" period and the progress table come from one
-place, in a constant number of queries.
+Every view goes through ``reports.views.mixins.ProgressMixin`` (and so
+``PlanAccessMixin``): the plan, the user's regions, the "as of" period and the
+progress table come from one place, in a constant number of queries. The views
+only lay out what the engine (``reports.progress``) and ``targets.annexes``
+compute.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.conf import settings
-from django.contrib import messages
 from django.http import Http404
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import RedirectView, TemplateView
-from django_tables2 import RequestConfig
 
-from regions.models import sees_whole_county
 from reports.excel.tables import EXPORT_FORMATS, export_response
-from reports.progress import Period
-from reports.progress.queries import latest_period, load_plan_data, progress_table
-from reports.views import charts
-from reports.views.forms import PeriodForm
+from reports.views import charts, plotting
+from reports.views.mixins import ProgressMixin
 from reports.views.tables import (
     IndicatorProgressTable,
     MatrixTable,
     QuarterlyFiguresTable,
     RegionProgressTable,
 )
-from targets.access import CountyWideMixin, PlanAccessMixin, bound_region, township_page_url
+from targets.access import CountyWideMixin, OutOfScope, scope_for, township_page_url
+from targets.annexes import region_target_rows
 from targets.models import current_plan
 from targets.tables import Annex1Table
 
@@ -40,100 +36,14 @@ class HomeView(RedirectView):
     their own township (one redirect, not two)."""
 
     def get_redirect_url(self, *args, **kwargs):
-        user = self.request.user
-        if not sees_whole_county(user):
-            plan = current_plan(self.request)
-            region = bound_region(user, plan) if plan else None
-            if region is not None:
-                return township_page_url(region)
+        try:
+            scope = scope_for(self.request.user, current_plan(self.request))
+        except OutOfScope:
+            # The overview says what is missing (no plan, no region bound).
+            return reverse("reports:overview")
+        if scope.own_region is not None:
+            return township_page_url(scope.own_region)
         return reverse("reports:overview")
-
-
-class PeriodMixin:
-    """The quarter a page is "as of": ``?period=2026Q3`` (or a posted
-    ``period``), else ``default_period``. A bad one falls back to the default,
-    with a warning on pages that show messages (``warn_on_bad_period``)."""
-
-    warn_on_bad_period = True
-
-    @property
-    def default_period(self) -> Period:
-        raise NotImplementedError
-
-    @cached_property
-    def period(self) -> Period:
-        source = self.request.POST if self.request.method == "POST" else self.request.GET
-        chosen = PeriodForm(source or None, plan_years=self.plan.years).chosen()
-        if chosen is not None:
-            return chosen
-        if source.get("period") and self.warn_on_bad_period:
-            messages.warning(self.request, _("所选季度无效,已显示默认季度。"))
-        return self.default_period
-
-    def period_context(self) -> dict:
-        return {
-            "period": self.period,
-            "period_form": PeriodForm(
-                initial={"period": self.period.code}, plan_years=self.plan.years
-            ),
-        }
-
-
-class ProgressMixin(PeriodMixin, PlanAccessMixin):
-    """Loads the scoped plan data, resolves ``?period=`` and builds the table.
-
-    ``needs_series``: the page draws quarter-by-quarter series, so it reads
-    every figure; other pages read the database's sums for the chosen quarter.
-    ``data_regions()`` / ``data_indicator_code()`` narrow what is read.
-    """
-
-    needs_series = False
-    # False: the page shows its regions only, so county rows are not read.
-    reads_county_rows = True
-
-    def data_regions(self):
-        return self.regions
-
-    def data_indicator_code(self) -> str | None:
-        return None
-
-    @cached_property
-    def data(self):
-        return load_plan_data(
-            self.plan,
-            self.data_regions(),
-            whole_county=self.whole_county and self.reads_county_rows,
-            indicator_code=self.data_indicator_code(),
-            summarise_for=None if self.needs_series else self.period,
-        )
-
-    @cached_property
-    def default_period(self) -> Period:
-        return latest_period(self.plan, self.regions, whole_county=self.whole_county)
-
-    @cached_property
-    def table(self):
-        return progress_table(self.data, self.period)
-
-    def region_urls(self) -> dict[str, str]:
-        query = f"?period={self.period.code}"
-        return {
-            region.code: reverse("reports:township", kwargs={"region": region.code}) + query
-            for region in self.data.regions
-        }
-
-    def indicator_urls(self) -> dict[str, str]:
-        query = f"?period={self.period.code}"
-        return {
-            indicator.code: reverse("reports:indicator", kwargs={"indicator": indicator.code})
-            + query
-            for indicator in self.data.indicators
-        }
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(self.period_context(), progress=self.table)
-        return context
 
 
 class OverviewView(CountyWideMixin, ProgressMixin, TemplateView):
@@ -151,14 +61,14 @@ class OverviewView(CountyWideMixin, ProgressMixin, TemplateView):
             table, None, urls=self.indicator_urls(), summary=True
         )
         region_urls = self.region_urls()
-        county = [table.get(None, indicator.id) for indicator in table.indicators]
+        county = list(table.county_row().cells)
         context.update(
             indicator_table=indicator_rows,
             lagging=[(score, region_urls[score.region.code]) for score in table.lagging(5)],
             charts=[
                 (
                     "chart-completion",
-                    charts.figure_json(
+                    plotting.figure_json(
                         charts.completion_bars(
                             [indicator.name for indicator in table.indicators],
                             county,
@@ -168,7 +78,7 @@ class OverviewView(CountyWideMixin, ProgressMixin, TemplateView):
                         )
                     ),
                 ),
-                ("chart-heatmap", charts.figure_json(self.heatmap(table))),
+                ("chart-heatmap", plotting.figure_json(self.heatmap(table))),
             ],
         )
         return context
@@ -200,14 +110,7 @@ class MatrixView(CountyWideMixin, ProgressMixin, TemplateView):
         table = MatrixTable.build(
             self.table, county_name=self.plan.county_name, region_urls=self.region_urls()
         )
-        # Pingyang's nine townships fit one screen; a province's thousand do
-        # not, so past MATRIX_PAGE_SIZE rows the page is split (exports never are).
-        per_page = settings.MATRIX_PAGE_SIZE
-        split = paginate and len(self.table.regions) > per_page
-        RequestConfig(self.request, paginate={"per_page": per_page} if split else False).configure(
-            table
-        )
-        return table
+        return self.paginate(table, paginate=paginate)
 
     def get(self, request, *args, **kwargs):
         export_format = request.GET.get("_export")
@@ -252,7 +155,7 @@ class TownshipView(ProgressMixin, TemplateView):
         cumulative = [
             (
                 f"chart-cumulative-{indicator.code}",
-                charts.figure_json(
+                plotting.figure_json(
                     charts.cumulative_lines(
                         indicator,
                         [(region.name, table.plan_cumulative_series(region.pk, indicator.id))],
@@ -271,7 +174,7 @@ class TownshipView(ProgressMixin, TemplateView):
             charts=[
                 (
                     "chart-completion",
-                    charts.figure_json(
+                    plotting.figure_json(
                         charts.completion_bars(
                             [indicator.name for indicator in indicators],
                             progresses,
@@ -286,46 +189,13 @@ class TownshipView(ProgressMixin, TemplateView):
         return context
 
     def targets_table(self, region):
-        rows = []
-        for indicator in self.table.broken_down:
-            row = {
-                "order": indicator_order(self.data, indicator),
-                "label": indicator.label,
-                "decimal_places": indicator.decimal_places,
-            }
-            yearly = [
-                self.data.targets.get((indicator.id, region.pk, year), (None, None))[0]
-                for year in self.plan.years
-            ]
-            row.update(
-                {f"y{year}": value for year, value in zip(self.plan.years, yearly, strict=True)}
-            )
-            # Decimal start: a row of zero targets must stay a Decimal, not int 0.
-            row["total"] = sum((v for v in yearly if v is not None), Decimal(0))
-            row["stretch"] = None
-            rows.append(row)
+        rows = region_target_rows(
+            self.data.indicators, self.data.targets, region.pk, self.plan.years
+        )
         return Annex1Table.for_plan(self.plan.years, rows, has_stretch=False, numbered=False)
 
     def figures_table(self, region):
         return QuarterlyFiguresTable.build(self.data, region.pk, through=self.period)
-
-
-def indicator_order(data, indicator) -> int:
-    return [i.id for i in data.indicators].index(indicator.id) + 1
-
-
-def lagging_first(table, indicator, limit: int) -> list:
-    """Every township while they fit a chart; beyond ``limit`` the ones
-    furthest behind 序时 on this indicator (no-target ones last)."""
-    regions = list(table.regions)
-    if len(regions) <= limit:
-        return regions
-
-    def behind(region):
-        pace, _status = table.cells.pace((region.id, indicator.id)) or (None, None)
-        return (pace is None, pace)
-
-    return sorted(regions, key=behind)[:limit]
 
 
 class IndicatorView(CountyWideMixin, ProgressMixin, TemplateView):
@@ -338,10 +208,6 @@ class IndicatorView(CountyWideMixin, ProgressMixin, TemplateView):
     def data_indicator_code(self) -> str | None:
         return self.kwargs["indicator"]
 
-    @staticmethod
-    def charted_regions(table, indicator) -> list:
-        return lagging_first(table, indicator, settings.HEATMAP_MAX_REGIONS)
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         indicator = next(
@@ -353,7 +219,7 @@ class IndicatorView(CountyWideMixin, ProgressMixin, TemplateView):
         county = table.get(None, indicator.id)
         county_label = self.plan.county_name
         if indicator.by_region:
-            charted = self.charted_regions(table, indicator)
+            charted = table.lagging_on(indicator.id, settings.HEATMAP_MAX_REGIONS)
             column = [(region.name, table.cell(region.id, indicator.id)) for region in charted]
             series = [
                 (region.name, table.plan_cumulative_series(region.id, indicator.id))
@@ -380,11 +246,7 @@ class IndicatorView(CountyWideMixin, ProgressMixin, TemplateView):
             region_table = RegionProgressTable.for_indicator(
                 table, indicator, county_label, self.region_urls()
             )
-            per_page = settings.MATRIX_PAGE_SIZE
-            split = len(table.regions) > per_page
-            RequestConfig(
-                self.request, paginate={"per_page": per_page} if split else False
-            ).configure(region_table)
+            self.paginate(region_table)
             if len(charted) < len(table.regions):
                 context["charted_note"] = _(
                     "图表显示本指标滞后最多的 %(shown)s 个%(region)s(共 %(total)s 个)。"
@@ -414,6 +276,6 @@ class IndicatorView(CountyWideMixin, ProgressMixin, TemplateView):
             indicator=indicator,
             county=county,
             region_table=region_table,
-            charts=[(key, charts.figure_json(fig)) for key, fig in chart_list],
+            charts=[(key, plotting.figure_json(fig)) for key, fig in chart_list],
         )
         return context

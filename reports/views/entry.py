@@ -27,27 +27,9 @@ from reports.figures.services import (
 )
 from reports.models import ClosedQuarter, Figure, QuarterEvent
 from reports.progress import Period, default_period
-from reports.views.dashboards import PeriodMixin
 from reports.views.forms import PeriodForm, QuarterActionForm
+from reports.views.mixins import PeriodChoiceMixin, PeriodMixin
 from targets.access import CountyWideMixin, PlanAccessMixin
-
-
-class PeriodChoiceMixin(PeriodMixin):
-    """Staff pages default to the quarter to work on: the latest with figures,
-    or the next one when that is already closed."""
-
-    @cached_property
-    def default_period(self) -> Period:
-        keys = Figure.objects.in_plan(self.plan).values_list("year", "quarter")
-        latest = default_period(keys.order_by("-year", "-quarter")[:1], self.plan.years)
-        if self.is_closed(latest) and self.plan.contains(latest.next().year):
-            return latest.next()
-        return latest
-
-    def is_closed(self, period: Period) -> bool:
-        return ClosedQuarter.objects.filter(
-            plan=self.plan, year=period.year, quarter=period.quarter
-        ).exists()
 
 
 class EntryView(CountyWideMixin, PeriodChoiceMixin, TemplateView):

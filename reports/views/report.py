@@ -17,7 +17,7 @@ from django.views import View
 
 from reports.excel.report import XLSX_CONTENT_TYPE, build_report_workbook
 from reports.progress import Period
-from reports.views.dashboards import ProgressMixin
+from reports.views.mixins import ProgressMixin
 from targets.access import CountyWideMixin
 from targets.annexes import annex1_rows
 

@@ -1,4 +1,4 @@
-"""django-tables2 tables of progress. Rows are dicts holding ``Progress``
+"""django-tables2 tables of progress. Rows are dicts holding ``CellProgress``
 objects from the engine; columns only format, never compute."""
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ from reports.figures.imports import (
 from reports.figures.services import FigureConflictError, FigureError
 from reports.models import PendingImport
 from reports.progress import Period, plan_periods
-from reports.views.entry import PeriodChoiceMixin
+from reports.views.mixins import PeriodChoiceMixin
 from targets.access import CountyWideMixin
 from targets.excel.safety import UnsafeWorkbookError, human_size, read_capped, too_big_message
 

@@ -1,0 +1,138 @@
+"""What the report pages share: the "as of" quarter and the progress table.
+
+``ProgressMixin`` (on top of ``targets.access.PlanAccessMixin``) gives a page
+the plan, the user's regions, the chosen quarter and the progress table from
+one place, in a constant number of queries; ``PeriodChoiceMixin`` gives the
+staff pages the quarter to work on instead.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig, Table
+
+from reports.models import ClosedQuarter, Figure
+from reports.progress import Period, default_period
+from reports.progress.queries import latest_period, load_plan_data, progress_table
+from reports.views.forms import PeriodForm
+from targets.access import PlanAccessMixin
+
+
+class PeriodMixin:
+    """The quarter a page is "as of": ``?period=2026Q3`` (or a posted
+    ``period``), else ``default_period``. A bad one falls back to the default,
+    with a warning on pages that show messages (``warn_on_bad_period``)."""
+
+    warn_on_bad_period = True
+
+    @property
+    def default_period(self) -> Period:
+        raise NotImplementedError
+
+    @cached_property
+    def period(self) -> Period:
+        source = self.request.POST if self.request.method == "POST" else self.request.GET
+        chosen = PeriodForm(source or None, plan_years=self.plan.years).chosen()
+        if chosen is not None:
+            return chosen
+        if source.get("period") and self.warn_on_bad_period:
+            messages.warning(self.request, _("所选季度无效,已显示默认季度。"))
+        return self.default_period
+
+    def period_context(self) -> dict:
+        return {
+            "period": self.period,
+            "period_form": PeriodForm(
+                initial={"period": self.period.code}, plan_years=self.plan.years
+            ),
+        }
+
+
+class PeriodChoiceMixin(PeriodMixin):
+    """Staff pages default to the quarter to work on: the latest with figures,
+    or the next one when that is already closed."""
+
+    @cached_property
+    def default_period(self) -> Period:
+        keys = Figure.objects.in_plan(self.plan).values_list("year", "quarter")
+        latest = default_period(keys.order_by("-year", "-quarter")[:1], self.plan.years)
+        if self.is_closed(latest) and self.plan.contains(latest.next().year):
+            return latest.next()
+        return latest
+
+    def is_closed(self, period: Period) -> bool:
+        return ClosedQuarter.objects.filter(
+            plan=self.plan, year=period.year, quarter=period.quarter
+        ).exists()
+
+
+class ProgressMixin(PeriodMixin, PlanAccessMixin):
+    """Loads the scoped plan data, resolves ``?period=`` and builds the table.
+
+    ``needs_series``: the page draws quarter-by-quarter series, so it reads
+    every figure; other pages read the database's sums for the chosen quarter.
+    ``data_regions()`` / ``data_indicator_code()`` narrow what is read.
+    """
+
+    needs_series = False
+    # False: the page shows its regions only, so county rows are not read.
+    reads_county_rows = True
+
+    def data_regions(self):
+        return self.regions
+
+    def data_indicator_code(self) -> str | None:
+        return None
+
+    @cached_property
+    def data(self):
+        return load_plan_data(
+            self.plan,
+            self.data_regions(),
+            whole_county=self.whole_county and self.reads_county_rows,
+            indicator_code=self.data_indicator_code(),
+            summarise_for=None if self.needs_series else self.period,
+        )
+
+    @cached_property
+    def default_period(self) -> Period:
+        return latest_period(self.plan, self.regions, whole_county=self.whole_county)
+
+    @cached_property
+    def table(self):
+        return progress_table(self.data, self.period)
+
+    def region_urls(self) -> dict[str, str]:
+        query = f"?period={self.period.code}"
+        return {
+            region.code: reverse("reports:township", kwargs={"region": region.code}) + query
+            for region in self.data.regions
+        }
+
+    def indicator_urls(self) -> dict[str, str]:
+        query = f"?period={self.period.code}"
+        return {
+            indicator.code: reverse("reports:indicator", kwargs={"indicator": indicator.code})
+            + query
+            for indicator in self.data.indicators
+        }
+
+    def paginate(self, table: Table, *, paginate: bool = True) -> Table:
+        """Sorting from the request, and pages of ``MATRIX_PAGE_SIZE`` rows once
+        there are more regions than that (Pingyang's nine fit one screen, a
+        province's thousand do not); ``paginate=False`` for exports."""
+        per_page = settings.MATRIX_PAGE_SIZE
+        split = paginate and len(self.table.regions) > per_page
+        RequestConfig(self.request, paginate={"per_page": per_page} if split else False).configure(
+            table
+        )
+        return table
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.period_context(), progress=self.table)
+        return context
