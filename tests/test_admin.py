@@ -38,7 +38,7 @@ def test_model_names_are_chinese():
 
 
 def test_admin_edit_goes_through_record_figures_with_history(client_for, admin_user, region_a):
-    from reports.figures.services import close_quarter
+    from reports.figures.quarters import close_quarter
 
     space = region_a.plan.indicators.get(code="space")
     figure = Figure.objects.create(indicator=space, region=region_a, year=2025, quarter=1, value=1)
@@ -68,7 +68,7 @@ def test_admin_edit_goes_through_record_figures_with_history(client_for, admin_u
 
 
 def test_admin_cannot_add_a_figure_to_a_closed_quarter(client_for, admin_user, region_a):
-    from reports.figures.services import close_quarter
+    from reports.figures.quarters import close_quarter
 
     space = region_a.plan.indicators.get(code="space")
     close_quarter(region_a.plan, admin_user, 2025, 2)

@@ -11,7 +11,8 @@ import pytest
 from django.db import connection, connections
 
 from reports.choices import Source
-from reports.figures.services import FigureChange, FigureConflictError, record_figures
+from reports.figures.changes import FigureChange, FigureConflictError
+from reports.figures.services import record_figures
 from reports.models import Figure
 
 pytestmark = pytest.mark.skipif(
