@@ -1,7 +1,7 @@
 """Excel import and export of N figure rows, each beside its raw floor measured
 in the same run:
 
-- import: the project's whole import (read_capped → preview_import → apply_import,
+- import: the project's whole import (read_capped → preview_import → record_figures,
   exactly what ``import_figures`` does: safety checks, parse, validate, compare,
   record_figures with history rows) of a long sheet that changes every one of N
   existing figures (a real write), against merely reading the same file with the
@@ -24,7 +24,8 @@ from python_calamine import CalamineWorkbook
 from reports.choices import Source
 from reports.excel.export import figure_rows, write_long_workbook
 from reports.excel.figures_format import LONG_COLUMNS, SHEET_LONG
-from reports.figures.imports import COMMAND_LIMITS, apply_import, preview_import
+from reports.figures.imports import COMMAND_LIMITS, preview_import
+from reports.figures.services import record_figures
 from targets.excel.safety import read_capped
 
 
@@ -99,7 +100,9 @@ def run_excel(plan, user, workdir: Path, *, rows: int, with_openpyxl: bool) -> E
         if not preview.ok:
             raise RuntimeError("\n".join(preview.problems[:10]))
         middle = time.perf_counter()
-        apply_import(plan, user, preview.figure_changes, source=Source.COMMAND, reason="benchmark")
+        record_figures(
+            plan, user, preview.changes_to_record, source=Source.COMMAND, reason="benchmark"
+        )
         return middle - start, time.perf_counter() - middle, len(preview.changes)
 
     import_s, (preview_s, write_s, changed) = _timed(full_import)

@@ -4,7 +4,9 @@ from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from reports.choices import Source
-from reports.figures.services import FigureChange, closed_periods, record_figures, validate_changes
+from reports.figures.changes import FigureChange
+from reports.figures.quarters import closed_periods
+from reports.figures.services import record_figures, validate_changes
 from reports.models import ClosedQuarter, Figure, QuarterEvent
 
 
@@ -68,12 +70,14 @@ class FigureAdmin(SimpleHistoryAdmin):
         return obj is not None and (obj.year, obj.quarter) in closed_periods(obj.indicator.plan)
 
     def save_model(self, request, obj, form, change):
+        # The admin saves and deletes in one transaction: all of this or nothing.
         if change:
-            old = Figure.objects.get(pk=obj.pk)
-            if _cell(old) != _cell(obj):
+            # None when reverting (simple-history) a figure since deleted.
+            old = Figure.objects.filter(pk=obj.pk).first()
+            if old is not None and _cell(old) != _cell(obj):
                 # Moved to another cell: the old cell is cleared, on record.
-                self._record(request, old, None, None)
-        self._record(request, obj, obj.value, obj.note)
+                _record(request, old, None, None)
+        _record(request, obj, obj.value, obj.note)
         saved = Figure.objects.filter(
             indicator_id=obj.indicator_id,
             region_id=obj.region_id,
@@ -84,14 +88,12 @@ class FigureAdmin(SimpleHistoryAdmin):
             obj.pk = saved.pk  # the admin's "saved" message links to it
 
     def delete_model(self, request, obj):
-        self._record(request, obj, None, None)
+        _record(request, obj, None, None)
 
-    @staticmethod
-    def _record(request, obj, value, note):
-        change = FigureChange(
-            obj.indicator_id, obj.region_id, obj.year, obj.quarter, value, note=note
-        )
-        record_figures(obj.indicator.plan, request.user, [change], source=Source.ADMIN)
+
+def _record(request, figure: Figure, value, note) -> None:
+    change = FigureChange(*_cell(figure), value, note=note)
+    record_figures(figure.indicator.plan, request.user, [change], source=Source.ADMIN)
 
 
 def _cell(figure: Figure) -> tuple:

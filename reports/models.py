@@ -189,7 +189,7 @@ class PendingImport(models.Model):
     changes exactly as they will be written, each with the version of the
     figure seen at preview time, so an edit made in between becomes a conflict
     instead of being overwritten. Only its uploader may confirm it; it expires
-    (``reports.figures.imports.PENDING_LIFETIME``) and is deleted once applied.
+    (``reports.figures.uploads.PENDING_LIFETIME``) and is deleted once applied.
     """
 
     plan = models.ForeignKey(

@@ -38,7 +38,7 @@ def test_model_names_are_chinese():
 
 
 def test_admin_edit_goes_through_record_figures_with_history(client_for, admin_user, region_a):
-    from reports.figures.services import close_quarter
+    from reports.figures.quarters import close_quarter
 
     space = region_a.plan.indicators.get(code="space")
     figure = Figure.objects.create(indicator=space, region=region_a, year=2025, quarter=1, value=1)
@@ -68,7 +68,7 @@ def test_admin_edit_goes_through_record_figures_with_history(client_for, admin_u
 
 
 def test_admin_cannot_add_a_figure_to_a_closed_quarter(client_for, admin_user, region_a):
-    from reports.figures.services import close_quarter
+    from reports.figures.quarters import close_quarter
 
     space = region_a.plan.indicators.get(code="space")
     close_quarter(region_a.plan, admin_user, 2025, 2)
@@ -96,3 +96,66 @@ def test_admin_rejects_an_invalid_figure_with_the_reason(client_for, admin_user,
     html = response.content.decode()
     assert "不在计划期内" in html and "只能填整数" in html
     assert not Figure.objects.exists()
+
+
+def test_an_admin_correction_shows_in_the_history_as_made_in_the_admin(
+    client_for, admin_user, staff, region_a
+):
+    space = region_a.plan.indicators.get(code="space")
+    figure = Figure.objects.create(indicator=space, region=region_a, year=2025, quarter=1, value=1)
+    form = {"indicator": space.pk, "region": region_a.pk, "year": 2025, "quarter": 1, "note": ""}
+    url = reverse("admin:reports_figure_change", args=[figure.pk])
+    assert client_for(admin_user).post(url, dict(form, value="1.5")).status_code == 302
+    history = client_for(staff).get(
+        reverse("reports:history", args=[region_a.code]), {"period": "2025Q1"}
+    )
+    newest = history.context["figure_table"].data.data[0]
+    assert (newest["user"], newest["old"], newest["new"], newest["how"]) == (
+        "admin",
+        Decimal(1),
+        Decimal("1.5"),
+        "管理后台",
+    )
+
+
+def test_admin_cannot_move_a_figure_into_a_closed_quarter(client_for, admin_user, region_a):
+    from reports.figures.quarters import close_quarter
+
+    space = region_a.plan.indicators.get(code="space")
+    figure = Figure.objects.create(indicator=space, region=region_a, year=2025, quarter=1, value=1)
+    close_quarter(region_a.plan, admin_user, 2025, 2)
+    response = client_for(admin_user).post(
+        reverse("admin:reports_figure_change", args=[figure.pk]),
+        {"indicator": space.pk, "region": region_a.pk, "year": 2025, "quarter": 2, "value": "1"},
+    )
+    assert response.status_code == 200
+    assert "2025年第2季度已关闭" in response.content.decode()
+    assert list(Figure.objects.values_list("year", "quarter", "value")) == [(2025, 1, 1)]
+    assert Figure.history.count() == 1  # its creation above, nothing since
+
+
+def test_reverting_in_the_admin_history_goes_through_record_figures(
+    client_for, admin_user, region_a
+):
+    """django-simple-history's "revert" form saves through the same admin save."""
+    from reports.figures.quarters import close_quarter, reopen_quarter
+
+    space = region_a.plan.indicators.get(code="space")
+    client = client_for(admin_user)
+    form = {"indicator": space.pk, "region": region_a.pk, "year": 2025, "quarter": 1, "note": ""}
+    client.post(reverse("admin:reports_figure_add"), dict(form, value="1"))
+    figure = Figure.objects.get()
+    client.post(reverse("admin:reports_figure_change", args=[figure.pk]), dict(form, value="2"))
+    first = figure.history.earliest("history_date")
+    revert = reverse("admin:reports_figure_simple_history", args=[figure.pk, first.history_id])
+
+    close_quarter(region_a.plan, admin_user, 2025, 1)
+    client.post(revert, dict(form, value="1"))
+    figure.refresh_from_db()
+    assert figure.value == 2 and figure.history.count() == 2
+
+    reopen_quarter(region_a.plan, admin_user, 2025, 1, reason="更正")
+    assert client.post(revert, dict(form, value="1")).status_code == 302
+    figure.refresh_from_db()
+    assert figure.value == 1 and figure.version == 3
+    assert figure.history.first().history_change_reason == "admin"

@@ -22,7 +22,9 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from reports.choices import Source
 from reports.models import Figure
-from reports.figures.services import FigureChange, close_quarter, record_figures
+from reports.figures.changes import FigureChange
+from reports.figures.quarters import close_quarter
+from reports.figures.services import record_figures
 from targets.models import Plan, Target
 
 plan = Plan.objects.current()

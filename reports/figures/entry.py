@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from regions.models import Region
-from reports.figures.services import FigureChange
+from reports.figures.changes import FigureChange
 from reports.models import Figure
 from reports.progress import Period
 from targets.models import Indicator, Plan, Target
@@ -66,10 +66,6 @@ class EntryGrid:
     @property
     def cells(self) -> list[EntryCell]:
         return [cell for row in self.rows for cell in row.cells if cell is not None]
-
-    @property
-    def has_county_row(self) -> bool:
-        return any(not i.by_region for i in self.indicators)
 
     @classmethod
     def load(cls, plan: Plan, period: Period) -> EntryGrid:

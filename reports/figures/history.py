@@ -63,7 +63,7 @@ def _rows(records, subject) -> list[ChangeRow]:
     return rows
 
 
-def figure_changes(plan, region_id: int | None, year: int, quarter: int) -> list[ChangeRow]:
+def figure_history(plan, region_id: int | None, year: int, quarter: int) -> list[ChangeRow]:
     records = (
         Figure.history.filter(indicator__plan=plan, region_id=region_id, year=year, quarter=quarter)
         .select_related("history_user", "indicator")
@@ -72,7 +72,7 @@ def figure_changes(plan, region_id: int | None, year: int, quarter: int) -> list
     return _rows(records, lambda r: r.indicator.name)
 
 
-def target_changes(plan, region_id: int | None) -> list[ChangeRow]:
+def target_history(plan, region_id: int | None) -> list[ChangeRow]:
     records = (
         Target.history.filter(indicator__plan=plan, region_id=region_id)
         .select_related("history_user", "indicator")

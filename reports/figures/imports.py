@@ -1,21 +1,21 @@
-"""Figures from Excel: the template to download, the preview of an upload, and
-its confirmation. The upload page and ``import_figures`` share all of it.
+"""Figures from Excel: the template to download and the preview of a filled
+one. The upload page and ``import_figures`` share all of it.
 
 ``preview_import`` reads a file (``reports.excel.reading``), converts
 year-to-date totals to quarterly amounts, and compares every cell with the
 database: it returns each change with its old and new value, or every problem.
-It writes nothing. The write is ``record_figures`` (the one write path), so
-permissions, closed quarters, validation and conflicts are enforced there; each
-change carries the version seen at preview time, so an edit made between
-preview and confirmation is a conflict, not a silent overwrite.
+It writes nothing. The write is ``record_figures`` (the one write path; for the
+upload page through ``reports.figures.uploads``), so permissions, closed
+quarters, validation and conflicts are enforced there; each change carries the
+version seen at preview time, so an edit made between preview and confirmation
+is a conflict, not a silent overwrite.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -25,21 +25,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from regions.roles import ENTER_FIGURES
-from reports.choices import Source
 from reports.excel.figures_cells import FiguresFile, ReadCell
 from reports.excel.figures_format import MODE_WORDS, PlanShape, ValueMode
 from reports.excel.long_sheet import ReadProgress
 from reports.excel.reading import read_figures_file
 from reports.excel.template import build_template
-from reports.figures.services import FigureChange, RecordResult, closed_periods, record_figures
-from reports.models import Figure, PendingImport
+from reports.figures.changes import ChangedCell, ChangeSummary, FigureChange, Key
+from reports.figures.quarters import closed_periods
+from reports.models import Figure
 from reports.progress import Period
 from targets.excel.safety import XlsxLimits
-from targets.excel.values import Loc
 from targets.models import Plan
 
 DEFAULT_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
-PENDING_LIFETIME = timedelta(days=1)
 MAX_WARNINGS = 50
 # The command line reads bulk loads: up to Excel's own row limit.
 COMMAND_LIMITS = XlsxLimits(
@@ -49,8 +47,6 @@ COMMAND_LIMITS = XlsxLimits(
     max_columns=200,
     max_cells=12_000_000,
 )
-
-Key = tuple[int, int | None, int, int]  # indicator, region (None: county), year, quarter
 
 
 def upload_limits() -> XlsxLimits:
@@ -136,24 +132,19 @@ class ImportPreview:
         return not self.problems
 
     @property
-    def figure_changes(self) -> list[FigureChange]:
+    def changes_to_record(self) -> list[FigureChange]:
+        """What ``record_figures`` is to write when the import is confirmed."""
         return [planned.change for planned in self.changes]
 
     @property
-    def created(self) -> int:
-        return sum(1 for c in self.changes if c.old is None and c.change.value is not None)
+    def summary(self) -> ChangeSummary:
+        return summarize(self.changes, self.unchanged)
 
-    @property
-    def updated(self) -> int:
-        return sum(1 for c in self.changes if c.old is not None and c.change.value is not None)
 
-    @property
-    def deleted(self) -> int:
-        return sum(1 for c in self.changes if c.change.value is None)
-
-    @property
-    def periods(self) -> list[Period]:
-        return sorted({Period(c.change.year, c.change.quarter) for c in self.changes})
+def summarize(planned: list[PlannedChange], unchanged: int) -> ChangeSummary:
+    """What confirming ``planned`` would change: the same summary the write returns."""
+    cells = [ChangedCell(p.change.key, p.old, p.change.value) for p in planned]
+    return ChangeSummary(cells, unchanged)
 
 
 @dataclass(frozen=True)
@@ -289,85 +280,3 @@ def _compare(
 def _plain(value: Decimal) -> str:
     """16.0000 → '16', 0.3500 → '0.35'."""
     return format(value.normalize(), "f")
-
-
-# ---------------------------------------------------------------- confirming
-
-
-def apply_import(
-    plan: Plan, user, changes: list[FigureChange], *, source: Source, reason: str = ""
-) -> RecordResult:
-    """Write previewed changes through ``record_figures`` (all or nothing)."""
-    return record_figures(plan, user, changes, source=source, reason=reason)
-
-
-def store_pending(plan: Plan, user, preview: ImportPreview, *, file_name: str, data: bytes):
-    """Keep a previewed upload until its uploader confirms it. One pending
-    upload per user and plan: a new upload replaces the previous one."""
-    now = timezone.now()
-    PendingImport.objects.filter(
-        Q(user=user, plan=plan) | Q(created_at__lt=now - PENDING_LIFETIME)
-    ).delete()
-    period = preview.file.period
-    return PendingImport.objects.create(
-        plan=plan,
-        user=user,
-        file_name=file_name[:255],
-        sha256=hashlib.sha256(data).hexdigest(),
-        year=period.year if period else None,
-        quarter=period.quarter if period else None,
-        mode=preview.file.mode,
-        unchanged=preview.unchanged,
-        payload={
-            "sheet": preview.file.sheet,
-            "headers": {str(k): v for k, v in preview.file.headers.items()},
-            "warnings": preview.warnings,
-            "changes": [_encode(planned) for planned in preview.changes],
-        },
-    )
-
-
-def pending_for(plan: Plan, user, pk: int) -> PendingImport | None:
-    """The user's own unexpired pending upload ``pk``, or None."""
-    cutoff = timezone.now() - PENDING_LIFETIME
-    return PendingImport.objects.filter(pk=pk, plan=plan, user=user, created_at__gte=cutoff).first()
-
-
-def pending_changes(pending: PendingImport) -> list[PlannedChange]:
-    return [_decode(row) for row in pending.payload.get("changes", [])]
-
-
-def pending_loc(pending: PendingImport, planned: PlannedChange) -> Loc:
-    header = pending.payload.get("headers", {}).get(str(planned.column), "")
-    return Loc(pending.payload.get("sheet", ""), planned.row, planned.column, header)
-
-
-def _encode(planned: PlannedChange) -> list:
-    change = planned.change
-    return [
-        change.indicator_id,
-        change.region_id,
-        change.year,
-        change.quarter,
-        _text(change.value),
-        change.note,
-        change.seen_version,
-        _text(planned.old),
-        _text(planned.file_value),
-        planned.row,
-        planned.column,
-    ]
-
-
-def _decode(row: list) -> PlannedChange:
-    indicator, region, year, quarter, value, note, seen, old, file_value, r, c = row
-    change = FigureChange(indicator, region, year, quarter, _number(value), note, seen)
-    return PlannedChange(change, _number(old), _number(file_value), r, c)
-
-
-def _text(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
-
-
-def _number(text: str | None) -> Decimal | None:
-    return None if text is None else Decimal(text)

@@ -1,17 +1,16 @@
-"""Writes of reported figures and of quarter bookkeeping.
+"""The one write of reported figures.
 
-Every path that changes a figure — the entry grid, an Excel upload, the
-``import_figures`` command, the admin, the API — goes through
-``record_figures``: one transaction, permission checked, closed quarters
-refused, concurrent edits detected by version, every change kept in the
-figure's history with who, when, old and new value and how.
+Every path that changes a figure — the entry grid, an Excel upload's
+confirmation (``reports.figures.uploads``), the ``import_figures`` command,
+the admin — goes through ``record_figures``: one transaction, permission
+checked, closed quarters refused, concurrent edits detected by version, every
+change kept in the figure's history with who, when, old and new value and how.
+It returns the ``ChangeSummary`` its callers show.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
@@ -20,90 +19,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from regions.models import Region
-from regions.roles import ENTER_FIGURES, MANAGE_QUARTERS
-from reports.choices import QuarterAction, Source
-from reports.models import ClosedQuarter, Figure, QuarterEvent
+from regions.roles import ENTER_FIGURES
+from reports.choices import Source
+from reports.figures.changes import (
+    ChangedCell,
+    ChangeSummary,
+    Conflict,
+    FigureChange,
+    FigureConflictError,
+    FigureError,
+    QuarterClosedError,
+)
+from reports.figures.quarters import locked_closed_periods
+from reports.models import Figure
 from targets.models import Indicator, Plan
-
-
-class FigureError(Exception):
-    """A write that was refused as a whole; ``messages`` say why, in Chinese."""
-
-    def __init__(self, messages: list[str]):
-        super().__init__("; ".join(messages))
-        self.messages = messages
-
-
-class QuarterClosedError(FigureError):
-    pass
-
-
-@dataclass(frozen=True)
-class FigureChange:
-    """One cell to write. ``value`` None clears the cell (deletes the figure).
-
-    ``seen_version``: the figure's version when the editor loaded it (0: there
-    was none). When given and no longer current, the write is a conflict.
-    """
-
-    indicator_id: int
-    region_id: int | None
-    year: int
-    quarter: int
-    value: Decimal | None
-    note: str | None = None
-    seen_version: int | None = None
-
-    @property
-    def key(self) -> tuple[int, int | None, int, int]:
-        return (self.indicator_id, self.region_id, self.year, self.quarter)
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """Someone else saved this cell after the editor loaded it."""
-
-    change: FigureChange
-    current_value: Decimal | None
-    current_version: int
-    changed_by: str
-
-
-class FigureConflictError(FigureError):
-    def __init__(self, conflicts: list[Conflict]):
-        super().__init__(
-            [_("有 %(n)s 个单元格在您打开后已被他人修改,未保存任何数据。") % {"n": len(conflicts)}]
-        )
-        self.conflicts = conflicts
-
-
-@dataclass(frozen=True)
-class AppliedChange:
-    key: tuple[int, int | None, int, int]
-    old: Decimal | None
-    new: Decimal | None
-
-
-@dataclass
-class RecordResult:
-    changes: list[AppliedChange] = field(default_factory=list)
-    unchanged: int = 0
-
-    @property
-    def created(self) -> int:
-        return sum(1 for c in self.changes if c.old is None and c.new is not None)
-
-    @property
-    def updated(self) -> int:
-        return sum(1 for c in self.changes if c.old is not None and c.new is not None)
-
-    @property
-    def deleted(self) -> int:
-        return sum(1 for c in self.changes if c.new is None)
-
-
-def closed_periods(plan: Plan) -> set[tuple[int, int]]:
-    return set(ClosedQuarter.objects.filter(plan=plan).values_list("year", "quarter"))
 
 
 def validate_changes(plan: Plan, changes: Iterable[FigureChange]) -> list[str]:
@@ -164,7 +93,7 @@ def record_figures(
     *,
     source: Source,
     reason: str = "",
-) -> RecordResult:
+) -> ChangeSummary:
     """Write ``changes`` all or nothing.
 
     Raises ``PermissionDenied`` without the right, ``QuarterClosedError`` when a
@@ -198,7 +127,7 @@ def record_figures(
     if conflicts:
         raise FigureConflictError(conflicts)
 
-    result = RecordResult()
+    result = ChangeSummary()
     created: list[tuple[FigureChange, Figure]] = []
     updated: list[Figure] = []
     for change in changes:
@@ -225,7 +154,7 @@ BULK_BATCH = 2000
 UPDATED_FIELDS = ["value", "note", "entered_by", "entered_at", "version"]
 
 
-def _prepare_create(change, user, source, reason, created) -> AppliedChange | None:
+def _prepare_create(change, user, source, reason, created) -> ChangedCell | None:
     if change.value is None:
         return None
     figure = Figure(
@@ -239,10 +168,10 @@ def _prepare_create(change, user, source, reason, created) -> AppliedChange | No
     )
     _mark(figure, user, source, reason)
     created.append((change, figure))
-    return AppliedChange(change.key, None, change.value)
+    return ChangedCell(change.key, None, change.value)
 
 
-def _prepare_update(figure, change, user, source, reason, updated) -> AppliedChange | None:
+def _prepare_update(figure, change, user, source, reason, updated) -> ChangedCell | None:
     old, note = figure.value, change.note
     if old == change.value and (note is None or note == figure.note):
         return None
@@ -254,7 +183,7 @@ def _prepare_update(figure, change, user, source, reason, updated) -> AppliedCha
     figure.version += 1
     _mark(figure, user, source, reason)
     updated.append(figure)
-    return AppliedChange(change.key, old, change.value)
+    return ChangedCell(change.key, old, change.value)
 
 
 def _bulk_create(plan: Plan, created: list[tuple[FigureChange, Figure]]) -> None:
@@ -308,18 +237,6 @@ def _update_by_pk(figures: list[Figure], names: list[str]) -> None:
             cursor.executemany(sql, params[start : start + BULK_BATCH])
 
 
-def locked_closed_periods(plan: Plan, periods: set[tuple[int, int]]) -> set[tuple[int, int]]:
-    """Closed quarters among ``periods``, read under a row lock so a quarter
-    being closed concurrently either waits for this write or refuses it."""
-    query = Q()
-    for year, quarter in periods:
-        query |= Q(year=year, quarter=quarter)
-    if not periods:
-        return set()
-    rows = ClosedQuarter.objects.select_for_update().filter(query, plan=plan)
-    return set(rows.values_list("year", "quarter"))
-
-
 # Up to this many cells are looked up one by one (an OR of their keys); more
 # and the whole quarters are read and filtered here: SQLite refuses an OR
 # deeper than 1000 terms, and a huge OR is slow to plan anywhere.
@@ -367,7 +284,7 @@ def _delete(figure: Figure, change: FigureChange, user, source: Source, reason: 
     """Clearing a cell deletes its figure; the history keeps the last value."""
     _mark(figure, user, source, reason)
     figure.delete()
-    return AppliedChange(change.key, figure.value, None)
+    return ChangedCell(change.key, figure.value, None)
 
 
 def _mark(figure: Figure, user, source: Source, reason: str) -> None:
@@ -376,43 +293,3 @@ def _mark(figure: Figure, user, source: Source, reason: str) -> None:
     if given, why."""
     figure._history_user = user
     figure._change_reason = f"{source.value}: {reason}" if reason else source.value
-
-
-@transaction.atomic
-def close_quarter(plan: Plan, user, year: int, quarter: int, reason: str = "") -> ClosedQuarter:
-    if not user.has_perm(MANAGE_QUARTERS):
-        raise PermissionDenied(_("您的账号没有关闭季度的权限。"))
-    if not plan.contains(year, quarter):
-        raise FigureError([_("该季度不在计划期内。")])
-    closed, created = ClosedQuarter.objects.get_or_create(
-        plan=plan, year=year, quarter=quarter, defaults={"closed_by": user}
-    )
-    if not created:
-        raise FigureError([_("该季度已经关闭。")])
-    QuarterEvent.objects.create(
-        plan=plan, year=year, quarter=quarter, action=QuarterAction.CLOSE, reason=reason, user=user
-    )
-    return closed
-
-
-@transaction.atomic
-def reopen_quarter(plan: Plan, user, year: int, quarter: int, reason: str) -> None:
-    if not user.has_perm(MANAGE_QUARTERS):
-        raise PermissionDenied(_("您的账号没有重新开放季度的权限。"))
-    if not reason.strip():
-        raise FigureError([_("重新开放季度必须说明原因。")])
-    deleted, _details = (
-        ClosedQuarter.objects.select_for_update()
-        .filter(plan=plan, year=year, quarter=quarter)
-        .delete()
-    )
-    if not deleted:
-        raise FigureError([_("该季度没有关闭。")])
-    QuarterEvent.objects.create(
-        plan=plan,
-        year=year,
-        quarter=quarter,
-        action=QuarterAction.REOPEN,
-        reason=reason.strip(),
-        user=user,
-    )

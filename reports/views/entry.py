@@ -15,17 +15,19 @@ from django.views.generic import TemplateView
 from regions.models import Region
 from regions.roles import ENTER_FIGURES, MANAGE_QUARTERS
 from reports.choices import Source
+from reports.figures.changes import FigureConflictError, FigureError
 from reports.figures.completeness import Completeness, MissingTable, QuartersTable
 from reports.figures.entry import EntryForm, EntryGrid
-from reports.figures.history import ChangeTable, figure_changes, target_changes
-from reports.figures.services import (
-    FigureConflictError,
-    FigureError,
+from reports.figures.history import ChangeTable, figure_history, target_history
+from reports.figures.quarters import (
     close_quarter,
-    record_figures,
+    closed_quarters,
+    is_closed,
+    quarter_events,
     reopen_quarter,
 )
-from reports.models import ClosedQuarter, Figure, QuarterEvent
+from reports.figures.services import record_figures
+from reports.models import Figure
 from reports.progress import Period, default_period
 from reports.views.forms import PeriodForm, QuarterActionForm
 from reports.views.mixins import PeriodChoiceMixin, PeriodMixin
@@ -46,7 +48,7 @@ class EntryView(CountyWideMixin, PeriodChoiceMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = kwargs.get("form") or EntryForm(grid=self.grid)
-        closed = self.is_closed(self.period)
+        closed = is_closed(self.plan, self.period)
         context.update(
             self.period_context(),
             form=form,
@@ -74,7 +76,7 @@ class EntryView(CountyWideMixin, PeriodChoiceMixin, TemplateView):
             )
             return self.render_to_response(self.get_context_data(), status=400)
         form = EntryForm(request.POST, grid=self.grid)
-        if self.is_closed(self.period):
+        if is_closed(self.plan, self.period):
             messages.error(request, _("本季度已关闭,需先重新开放才能修改。"))
             return self.render_to_response(self.get_context_data(form=form), status=409)
         if not form.is_valid():
@@ -99,13 +101,8 @@ class EntryView(CountyWideMixin, PeriodChoiceMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form), status=409)
         messages.success(
             request,
-            _("已保存 %(period)s:新增 %(created)s 项,修改 %(updated)s 项,清除 %(deleted)s 项。")
-            % {
-                "period": self.period.label,
-                "created": result.created,
-                "updated": result.updated,
-                "deleted": result.deleted,
-            },
+            _("已保存 %(period)s:%(summary)s。")
+            % {"period": self.period.label, "summary": result.describe()},
         )
         return redirect(self.success_url())
 
@@ -142,11 +139,8 @@ class QuartersView(CountyWideMixin, PeriodChoiceMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         completeness = Completeness.load(self.plan)
-        closed = {
-            (c.year, c.quarter): c
-            for c in ClosedQuarter.objects.filter(plan=self.plan).select_related("closed_by")
-        }
-        events = QuarterEvent.objects.filter(plan=self.plan).select_related("user")[:50]
+        closed = closed_quarters(self.plan)
+        events = quarter_events(self.plan)
         context.update(
             self.period_context(),
             quarters_table=QuartersTable.build(completeness, closed, self.plan),
@@ -223,11 +217,11 @@ class HistoryView(PlanAccessMixin, PeriodMixin, TemplateView):
             region=region,
             subject_name=name,
             figure_table=ChangeTable.build(
-                figure_changes(self.plan, region_id, period.year, period.quarter),
+                figure_history(self.plan, region_id, period.year, period.quarter),
                 empty_text=_("本季度没有修改记录。"),
             ),
             target_table=ChangeTable.build(
-                target_changes(self.plan, region_id), empty_text=_("目标没有修改记录。")
+                target_history(self.plan, region_id), empty_text=_("目标没有修改记录。")
             ),
         )
         return context

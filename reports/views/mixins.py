@@ -15,8 +15,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig, Table
 
-from reports.models import ClosedQuarter, Figure
-from reports.progress import Period, default_period
+from reports.figures.quarters import quarter_to_work_on
+from reports.progress import Period
 from reports.progress.queries import latest_period, load_plan_data, progress_table
 from reports.views.forms import PeriodForm
 from targets.access import PlanAccessMixin
@@ -53,21 +53,11 @@ class PeriodMixin:
 
 
 class PeriodChoiceMixin(PeriodMixin):
-    """Staff pages default to the quarter to work on: the latest with figures,
-    or the next one when that is already closed."""
+    """Staff pages default to the quarter to work on (``quarter_to_work_on``)."""
 
     @cached_property
     def default_period(self) -> Period:
-        keys = Figure.objects.in_plan(self.plan).values_list("year", "quarter")
-        latest = default_period(keys.order_by("-year", "-quarter")[:1], self.plan.years)
-        if self.is_closed(latest) and self.plan.contains(latest.next().year):
-            return latest.next()
-        return latest
-
-    def is_closed(self, period: Period) -> bool:
-        return ClosedQuarter.objects.filter(
-            plan=self.plan, year=period.year, quarter=period.quarter
-        ).exists()
+        return quarter_to_work_on(self.plan)
 
 
 class ProgressMixin(PeriodMixin, PlanAccessMixin):

@@ -1,10 +1,9 @@
 """Excel for county staff: download the quarter's template, upload it filled
 in, check every change, confirm.
 
-Upload → preview → confirm is three requests that may reach three different
-servers, so the previewed changes live in the database (``PendingImport``),
-never in memory or on local disk. Only staff with ``ENTER_FIGURES`` get here;
-the write itself is ``record_figures`` (through ``reports.figures.imports``).
+Only staff with ``ENTER_FIGURES`` get here. Reading and comparing a file is
+``reports.figures.imports``; keeping the preview until it is confirmed, and
+the write, is ``reports.figures.uploads``. These views parse, call and render.
 """
 
 from __future__ import annotations
@@ -22,21 +21,26 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from regions.roles import ENTER_FIGURES
-from reports.choices import Source
 from reports.excel.figures_format import ValueMode
+from reports.figures.changes import FigureConflictError, FigureError
 from reports.figures.imports import (
-    apply_import,
-    pending_changes,
-    pending_for,
-    pending_loc,
     plan_shape,
     preview_import,
-    store_pending,
     template_file_name,
     template_for,
     upload_limits,
 )
-from reports.figures.services import FigureConflictError, FigureError
+from reports.figures.uploads import (
+    PendingUploadMissing,
+    confirm_upload,
+    discard_upload,
+    pending_changes,
+    pending_loc,
+    pending_period,
+    pending_summary,
+    pending_upload,
+    stage_upload,
+)
 from reports.models import PendingImport
 from reports.progress import Period, plan_periods
 from reports.views.mixins import PeriodChoiceMixin
@@ -122,7 +126,7 @@ class UploadView(CountyWideMixin, PeriodChoiceMixin, TemplateView):
             message = _("文件中的 %(count)s 个单元格与系统中的数据完全一致,无需导入。")
             messages.info(request, message % {"count": preview.unchanged})
             return self.render_to_response(self.get_context_data(form=form))
-        pending = store_pending(self.plan, request.user, preview, file_name=upload.name, data=data)
+        pending = stage_upload(self.plan, request.user, preview, file_name=upload.name, data=data)
         url = reverse("reports:upload_preview", kwargs={"pk": pending.pk})
         expected = form.cleaned_data["period"]
         return redirect(f"{url}?expected={expected}" if expected else url)
@@ -144,15 +148,14 @@ class UploadPreviewView(CountyWideMixin, TemplateView):
 
     @cached_property
     def pending(self) -> PendingImport:
-        pending = pending_for(self.plan, self.request.user, self.kwargs["pk"])
-        if pending is None:
-            raise Http404(_("没有找到该导入,或已过期(上传后 1 天内有效)。"))
-        return pending
+        try:
+            return pending_upload(self.plan, self.request.user, self.kwargs["pk"])
+        except PendingUploadMissing as missing:
+            raise Http404(missing.messages[0]) from None
 
     @cached_property
     def period(self) -> Period | None:
-        pending = self.pending
-        return Period(pending.year, pending.quarter) if pending.year else None
+        return pending_period(self.pending)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -172,17 +175,16 @@ class UploadPreviewView(CountyWideMixin, TemplateView):
             }
             for item in planned[:PREVIEW_ROWS_SHOWN]
         ]
+        summary = pending_summary(self.pending)
         context.update(
             pending=self.pending,
             period=self.period,
-            periods=sorted({Period(p.change.year, p.change.quarter) for p in planned}),
+            periods=summary.periods,
             mode_label=ValueMode(self.pending.mode).label,
             ytd=self.pending.mode == ValueMode.YTD,
             rows=rows,
             hidden_rows=max(0, len(planned) - PREVIEW_ROWS_SHOWN),
-            created=sum(1 for p in planned if p.old is None and p.change.value is not None),
-            updated=sum(1 for p in planned if p.old is not None and p.change.value is not None),
-            deleted=sum(1 for p in planned if p.change.value is None),
+            summary=summary.describe(with_unchanged=True),
             warnings=self.pending.payload.get("warnings", []),
             other_period=self.other_period(),
         )
@@ -197,18 +199,16 @@ class UploadPreviewView(CountyWideMixin, TemplateView):
         return expected if self.period and expected != self.period else None
 
     def post(self, request, *args, **kwargs):
-        pending = self.pending
-        if request.POST.get("action") != "confirm":
-            pending.delete()
-            messages.info(request, _("已取消导入,没有写入任何数据。"))
-            return redirect("reports:upload")
-        changes = [item.change for item in pending_changes(pending)]
+        pk = self.kwargs["pk"]
         try:
-            result = apply_import(
-                self.plan, request.user, changes, source=Source.UPLOAD, reason=pending.file_name
-            )
+            if request.POST.get("action") != "confirm":
+                discard_upload(self.plan, request.user, pk)
+                messages.info(request, _("已取消导入,没有写入任何数据。"))
+                return redirect("reports:upload")
+            confirmed = confirm_upload(self.plan, request.user, pk)
+        except PendingUploadMissing as missing:
+            raise Http404(missing.messages[0]) from None
         except FigureConflictError as error:
-            pending.delete()
             messages.error(
                 request,
                 _(
@@ -219,21 +219,14 @@ class UploadPreviewView(CountyWideMixin, TemplateView):
             )
             return redirect("reports:upload")
         except FigureError as error:
-            pending.delete()
             for message in [_("未写入任何数据:"), *error.messages]:
                 messages.error(request, message)
             return redirect("reports:upload")
-        pending.delete()
         messages.success(
             request,
-            _("已导入“%(file)s”:新增 %(created)s 项,修改 %(updated)s 项,清除 %(deleted)s 项。")
-            % {
-                "file": pending.file_name,
-                "created": result.created,
-                "updated": result.updated,
-                "deleted": result.deleted,
-            },
+            _("已导入“%(file)s”:%(summary)s。")
+            % {"file": confirmed.file_name, "summary": confirmed.summary.describe()},
         )
-        if self.period:
-            return redirect(f"{reverse('reports:entry')}?period={self.period.code}")
+        if confirmed.period:
+            return redirect(f"{reverse('reports:entry')}?period={confirmed.period.code}")
         return redirect("reports:upload")

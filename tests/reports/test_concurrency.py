@@ -11,8 +11,12 @@ import pytest
 from django.db import connection, connections
 
 from reports.choices import Source
-from reports.figures.services import FigureChange, FigureConflictError, record_figures
+from reports.figures.changes import FigureChange, FigureConflictError
+from reports.figures.imports import COMMAND_LIMITS, preview_import
+from reports.figures.services import record_figures
+from reports.figures.uploads import PendingUploadMissing, confirm_upload, stage_upload
 from reports.models import Figure
+from tests.reports.figures_files import cell, edit, template
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs concurrent transactions (PostgreSQL)"
@@ -79,3 +83,33 @@ def test_simultaneous_first_saves_of_a_new_cell_give_one_conflict(staff, region_
     )
     assert sorted(o.split()[0] for o in outcomes) == ["conflict", "saved"]
     assert Figure.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_upload_confirmed_twice_at_once_is_written_once(staff, plan):
+    """Two clicks on "confirm" reaching two servers: the staged upload is
+    locked, so the second waits, then finds it used up."""
+    data = edit(template(plan, "2025Q1"), {cell("昆阳", "talents"): 7})
+    preview = preview_import(plan, staff, data, limits=COMMAND_LIMITS)
+    pending = stage_upload(plan, staff, preview, file_name="a.xlsx", data=data)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def confirm() -> None:
+        try:
+            barrier.wait(timeout=10)
+            confirm_upload(plan, staff, pending.pk)
+            outcomes.append("confirmed")
+        except PendingUploadMissing:
+            outcomes.append("missing")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=confirm) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["confirmed", "missing"]
+    figure = Figure.objects.get()
+    assert figure.value == 7 and figure.history.count() == 1

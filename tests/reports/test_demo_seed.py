@@ -10,7 +10,9 @@ from django.contrib.auth import get_user_model
 
 from reports.choices import Source
 from reports.demo.seed import DEMO_PASSWORD, seed_demo
-from reports.figures.services import FigureChange, close_quarter, record_figures
+from reports.figures.changes import FigureChange
+from reports.figures.quarters import close_quarter
+from reports.figures.services import record_figures
 from reports.models import Figure
 from tests.conftest import make_user
 

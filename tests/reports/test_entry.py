@@ -9,7 +9,9 @@ import pytest
 from django.urls import reverse
 
 from reports.choices import Source
-from reports.figures.services import FigureChange, close_quarter, record_figures
+from reports.figures.changes import FigureChange
+from reports.figures.quarters import close_quarter
+from reports.figures.services import record_figures
 from reports.models import ClosedQuarter, Figure, QuarterEvent
 
 ENTRY = reverse("reports:entry")

@@ -4,6 +4,7 @@ template give identical figures and identical dashboards."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -74,3 +75,31 @@ def test_grid_and_template_upload_give_identical_figures_and_dashboards(client_f
     preview = client.post(UPLOAD, {"file": SimpleUploadedFile("again.xlsx", again)})
     assert "与系统中的数据完全一致" in preview.content.decode()
     assert figure_values(demo, 2026, 4) == by_grid
+
+
+def test_grid_and_upload_word_the_same_changes_alike(client_for, staff, demo):
+    """One summary of changes for both paths: the same edits (one cell filled,
+    one corrected, one cleared) made in the grid for one quarter and by upload
+    for another are counted and worded the same, on the preview page too."""
+    client = client_for(staff)
+    Figure.objects.filter(region__name="海西", indicator__code="space").delete()
+    edits = {("海西", "space"): Decimal("0.5"), ("昆阳", "talents"): 777, ("鳌江", "space"): None}
+
+    data = grid_data(client, "2026Q3")
+    for (region_name, code), value in edits.items():
+        where = demo.regions.get(name=region_name).pk
+        name = f"c{demo.indicators.get(code=code).pk}_{where}"
+        data[name] = "" if value is None else str(value)
+    data["confirm_warnings"] = "on"
+    saved = client.post(reverse("reports:entry"), data, follow=True).content.decode()
+    by_grid = re.search(r"已保存 2026年第3季度:(.+?)。", saved).group(1)
+
+    blank = client.get(TEMPLATE, {"period": "2026Q2", "mode": "quarter"}).content
+    filled = edit(blank, {cell(r, code): v and float(v) for (r, code), v in edits.items()})
+    response = client.post(UPLOAD, {"file": SimpleUploadedFile("2026Q2.xlsx", filled)})
+    previewed = client.get(response["Location"]).content.decode()
+    imported = client.post(response["Location"], {"action": "confirm"}, follow=True)
+    by_upload = re.search(r"已导入“2026Q2.xlsx”:(.+?)。", imported.content.decode()).group(1)
+
+    assert by_grid == by_upload == "新增 1 项,修改 1 项,清除 1 项"
+    assert f"{by_upload};{9 * 5 + 1 - 3} 项不变" in previewed

@@ -16,7 +16,8 @@ from openpyxl import load_workbook
 from regions.roles import Role
 from reports.choices import Source
 from reports.demo.scale import generate_plan
-from reports.figures.services import FigureChange, FigureError, record_figures
+from reports.figures.changes import FigureChange, FigureError
+from reports.figures.services import record_figures
 from tests.conftest import make_user
 
 COUNTY_WORDS = ("全县", "乡镇")  # Pingyang's words: a city's plan must not show them

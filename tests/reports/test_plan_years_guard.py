@@ -13,7 +13,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from reports.choices import Source
-from reports.figures.services import FigureChange, FigureError, record_figures
+from reports.figures.changes import FigureChange, FigureError
+from reports.figures.services import record_figures
 from reports.models import Figure
 from tests.reports.figures_files import edit, long_sheet, snapshot, template
 

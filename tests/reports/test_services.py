@@ -9,15 +9,14 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from reports.choices import QuarterAction, Source
-from reports.figures.services import (
+from reports.figures.changes import (
     FigureChange,
     FigureConflictError,
     FigureError,
     QuarterClosedError,
-    close_quarter,
-    record_figures,
-    reopen_quarter,
 )
+from reports.figures.quarters import close_quarter, reopen_quarter
+from reports.figures.services import record_figures
 from reports.models import Figure, QuarterEvent
 
 
@@ -174,5 +173,5 @@ def test_leader_cannot_close_a_quarter(plan, leader):
 def test_clearing_a_cell_deletes_the_figure_with_history(plan, staff, space, region_a):
     record_figures(plan, staff, [change(space, region_a, "1")], source=Source.FORM)
     result = record_figures(plan, staff, [change(space, region_a, None)], source=Source.FORM)
-    assert result.deleted == 1 and not Figure.objects.exists()
+    assert result.cleared == 1 and not Figure.objects.exists()
     assert Figure.history.filter(history_type="-").count() == 1

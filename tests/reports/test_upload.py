@@ -16,8 +16,10 @@ from django.utils import timezone
 
 from reports.choices import Source
 from reports.excel.figures_format import ValueMode
+from reports.figures.changes import FigureChange
 from reports.figures.imports import template_for
-from reports.figures.services import FigureChange, close_quarter, record_figures
+from reports.figures.quarters import close_quarter
+from reports.figures.services import record_figures
 from reports.models import Figure, PendingImport
 from reports.progress import Period
 from reports.progress.queries import load_plan_data, progress_table

@@ -1,6 +1,7 @@
 """``python manage.py import_figures FILE.xlsx --user NAME [--dry-run]``
 
-The same reading, checks and write as the upload page (``reports.figures.imports``):
+The same reading and checks as the upload page (``reports.figures.imports``) and
+the same write (``record_figures``):
 the quarterly template or a long sheet for bulk loads (docs/figures-template.md).
 Every problem is printed and the exit status is non-zero; nothing is written
 unless the whole file is sound. ``--user`` is required: the history of every
@@ -19,14 +20,9 @@ from django.utils.translation import gettext as _
 from regions.roles import ENTER_FIGURES
 from reports.choices import Source
 from reports.excel.long_sheet import PROGRESS_EVERY
-from reports.figures.imports import (
-    COMMAND_LIMITS,
-    ImportPreview,
-    apply_import,
-    plan_shape,
-    preview_import,
-)
-from reports.figures.services import FigureConflictError, FigureError
+from reports.figures.changes import FigureConflictError, FigureError
+from reports.figures.imports import COMMAND_LIMITS, ImportPreview, plan_shape, preview_import
+from reports.figures.services import record_figures
 from reports.progress import Period
 from targets.excel.safety import UnsafeWorkbookError, read_capped
 from targets.models import Plan
@@ -78,21 +74,16 @@ class Command(BaseCommand):
             self.stderr.write(_("正在写入 %(count)d 项修改……") % {"count": len(preview.changes)})
         note = f"{file.name}: {reason}" if reason else file.name
         try:
-            result = apply_import(
-                the_plan, operator, preview.figure_changes, source=Source.COMMAND, reason=note
+            result = record_figures(
+                the_plan, operator, preview.changes_to_record, source=Source.COMMAND, reason=note
             )
         except FigureConflictError as error:
             message = _("有 %(count)d 个单元格在读取文件期间被他人修改,未写入任何数据;请重新运行。")
             raise CommandError(message % {"count": len(error.conflicts)}) from None
         except FigureError as error:
             raise CommandError("\n".join([_("未写入任何数据:"), *error.messages])) from None
-        message = _("已导入:新增 %(created)d 项,修改 %(updated)d 项,清除 %(deleted)d 项。")
-        self.stdout.write(
-            self.style.SUCCESS(
-                message
-                % {"created": result.created, "updated": result.updated, "deleted": result.deleted}
-            )
-        )
+        message = _("已导入:%(summary)s。") % {"summary": result.describe()}
+        self.stdout.write(self.style.SUCCESS(message))
 
     def operator(self, username: str | None):
         if not username:
@@ -128,7 +119,8 @@ class Command(BaseCommand):
         shape = plan_shape(plan)
         indicators = {indicator.pk: indicator.name for indicator in shape.indicators}
         regions = {region.pk: region.name for region in shape.regions}
-        periods = "、".join(period.label for period in preview.periods) or "—"
+        summary = preview.summary
+        periods = "、".join(period.label for period in summary.periods) or "—"
         if parsed.period:
             periods = parsed.period.label
         self.stdout.write(
@@ -139,18 +131,7 @@ class Command(BaseCommand):
                 "mode": parsed.mode.label,
             }
         )
-        message = _(
-            "将新增 %(created)d 项,修改 %(updated)d 项,清除 %(deleted)d 项;%(same)d 项不变。"
-        )
-        self.stdout.write(
-            message
-            % {
-                "created": preview.created,
-                "updated": preview.updated,
-                "deleted": preview.deleted,
-                "same": preview.unchanged,
-            }
-        )
+        self.stdout.write(_("将%(summary)s。") % {"summary": summary.describe(with_unchanged=True)})
         for warning in preview.warnings:
             self.stdout.write(self.style.WARNING(warning))
         shown = preview.changes if self.verbosity > 1 else preview.changes[:SHOWN_CHANGES]

@@ -1,0 +1,102 @@
+"""Closing and reopening quarters. A closed quarter's figures cannot be
+changed by any path (``record_figures`` refuses them) until it is reopened
+with a reason; both are kept in the quarter's record (``QuarterEvent``)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from regions.roles import MANAGE_QUARTERS
+from reports.choices import QuarterAction
+from reports.figures.changes import FigureError
+from reports.models import ClosedQuarter, Figure, QuarterEvent
+from reports.progress import Period, default_period
+from targets.models import Plan
+
+SHOWN_EVENTS = 50
+
+
+def closed_periods(plan: Plan) -> set[tuple[int, int]]:
+    return set(ClosedQuarter.objects.filter(plan=plan).values_list("year", "quarter"))
+
+
+def closed_quarters(plan: Plan) -> dict[tuple[int, int], ClosedQuarter]:
+    """Each closed quarter with who closed it, by (year, quarter)."""
+    rows = ClosedQuarter.objects.filter(plan=plan).select_related("closed_by")
+    return {(closed.year, closed.quarter): closed for closed in rows}
+
+
+def quarter_events(plan: Plan) -> list[QuarterEvent]:
+    """The latest closes and reopens, newest first."""
+    return list(QuarterEvent.objects.filter(plan=plan).select_related("user")[:SHOWN_EVENTS])
+
+
+def is_closed(plan: Plan, period: Period) -> bool:
+    return ClosedQuarter.objects.filter(
+        plan=plan, year=period.year, quarter=period.quarter
+    ).exists()
+
+
+def quarter_to_work_on(plan: Plan) -> Period:
+    """The quarter staff open by default: the latest with figures, or the
+    next one when that is already closed (and the plan reaches it)."""
+    keys = Figure.objects.in_plan(plan).values_list("year", "quarter")
+    latest = default_period(keys.order_by("-year", "-quarter")[:1], plan.years)
+    if is_closed(plan, latest) and plan.contains(latest.next().year):
+        return latest.next()
+    return latest
+
+
+def locked_closed_periods(plan: Plan, periods: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Closed quarters among ``periods``, read under a row lock so a quarter
+    being closed concurrently either waits for this write or refuses it."""
+    if not periods:
+        return set()
+    query = Q()
+    for year, quarter in periods:
+        query |= Q(year=year, quarter=quarter)
+    rows = ClosedQuarter.objects.select_for_update().filter(query, plan=plan)
+    return set(rows.values_list("year", "quarter"))
+
+
+@transaction.atomic
+def close_quarter(plan: Plan, user, year: int, quarter: int, reason: str = "") -> ClosedQuarter:
+    if not user.has_perm(MANAGE_QUARTERS):
+        raise PermissionDenied(_("您的账号没有关闭季度的权限。"))
+    if not plan.contains(year, quarter):
+        raise FigureError([_("该季度不在计划期内。")])
+    closed, created = ClosedQuarter.objects.get_or_create(
+        plan=plan, year=year, quarter=quarter, defaults={"closed_by": user}
+    )
+    if not created:
+        raise FigureError([_("该季度已经关闭。")])
+    QuarterEvent.objects.create(
+        plan=plan, year=year, quarter=quarter, action=QuarterAction.CLOSE, reason=reason, user=user
+    )
+    return closed
+
+
+@transaction.atomic
+def reopen_quarter(plan: Plan, user, year: int, quarter: int, reason: str) -> None:
+    if not user.has_perm(MANAGE_QUARTERS):
+        raise PermissionDenied(_("您的账号没有重新开放季度的权限。"))
+    if not reason.strip():
+        raise FigureError([_("重新开放季度必须说明原因。")])
+    deleted, _details = (
+        ClosedQuarter.objects.select_for_update()
+        .filter(plan=plan, year=year, quarter=quarter)
+        .delete()
+    )
+    if not deleted:
+        raise FigureError([_("该季度没有关闭。")])
+    QuarterEvent.objects.create(
+        plan=plan,
+        year=year,
+        quarter=quarter,
+        action=QuarterAction.REOPEN,
+        reason=reason.strip(),
+        user=user,
+    )
