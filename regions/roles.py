@@ -3,9 +3,9 @@ group names, so an administrator can compose roles in the admin.
 
 | role              | group                | permissions                                   |
 |-------------------|----------------------|-----------------------------------------------|
-| county staff      | 县科技局工作人员     | view_all_regions, enter_figures, manage_quarters |
+| county staff      | 县科技局工作人员     | view_all_regions, enter_figures, manage_quarters, review_figures |
 | leader            | 县领导               | view_all_regions                              |
-| township official | 乡镇干部             | (none; sees the region of their Membership)   |
+| township official | 乡镇干部             | report_own_figures (their Membership's region only) |
 | administrator     | 管理员 / superuser   | county staff's + ADMIN_MODEL_PERMISSIONS      |
 
 ADMIN_MODEL_PERMISSIONS are the admin's permissions on accounts, the plan and
@@ -22,6 +22,8 @@ from django.utils.translation import gettext_lazy as _
 VIEW_ALL_REGIONS = "regions.view_all_regions"
 ENTER_FIGURES = "reports.enter_figures"
 MANAGE_QUARTERS = "reports.manage_quarters"
+REPORT_OWN_FIGURES = "reports.report_own_figures"
+REVIEW_FIGURES = "reports.review_figures"
 
 
 class Role(models.TextChoices):
@@ -71,8 +73,14 @@ ADMIN_MODEL_PERMISSIONS: list[str] = [
 # Role → permissions ("app_label.codename"); ``ensure_role_groups`` (run after
 # every migrate) creates the groups with exactly these.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.COUNTY_STAFF: [VIEW_ALL_REGIONS, ENTER_FIGURES, MANAGE_QUARTERS],
+    Role.COUNTY_STAFF: [VIEW_ALL_REGIONS, ENTER_FIGURES, MANAGE_QUARTERS, REVIEW_FIGURES],
     Role.LEADER: [VIEW_ALL_REGIONS],
-    Role.TOWNSHIP: [],
-    Role.ADMIN: [VIEW_ALL_REGIONS, ENTER_FIGURES, MANAGE_QUARTERS, *ADMIN_MODEL_PERMISSIONS],
+    Role.TOWNSHIP: [REPORT_OWN_FIGURES],
+    Role.ADMIN: [
+        VIEW_ALL_REGIONS,
+        ENTER_FIGURES,
+        MANAGE_QUARTERS,
+        REVIEW_FIGURES,
+        *ADMIN_MODEL_PERMISSIONS,
+    ],
 }

@@ -28,3 +28,44 @@ class Status(models.TextChoices):
     BEHIND = "behind", _("滞后")
     SERIOUSLY_BEHIND = "seriously_behind", _("严重滞后")
     NO_TARGET = "no_target", _("无目标")
+
+
+class SubmissionState(models.TextChoices):
+    """Where one region's figures of one quarter stand in the reporting flow
+    (填报 → 上报 → 审核 / 退回). A region with no submission row has not
+    reported at all (未填报, ``NOT_STARTED`` below, never stored)."""
+
+    DRAFT = "draft", _("填报中")
+    SUBMITTED = "submitted", _("已上报")
+    RETURNED = "returned", _("已退回")
+    APPROVED = "approved", _("已审核")
+
+
+# The state shown for a region × quarter without a submission row.
+NOT_STARTED = "not_started"
+NOT_STARTED_LABEL = _("未填报")
+
+# States whose figures the dashboards count: approved only (the bureau's own
+# entries are approved as they are written). Staff may ask to include those
+# submitted and not yet approved, explicitly.
+COUNTED_STATES = (SubmissionState.APPROVED,)
+COUNTED_STATES_WITH_SUBMITTED = (SubmissionState.APPROVED, SubmissionState.SUBMITTED)
+
+
+class SubmissionAction(models.TextChoices):
+    """Every transition of a submission, kept with who, when and why."""
+
+    SAVE = "save", _("保存草稿")
+    SUBMIT = "submit", _("上报")
+    RETURN = "return", _("退回")
+    APPROVE = "approve", _("审核通过")
+    PROXY = "proxy", _("县科技局代填")
+    MIGRATED = "migrated", _("升级前已有的数据")
+
+
+class NoticeKind(models.TextChoices):
+    DUE_SOON = "due_soon", _("即将到期提醒")
+    OVERDUE = "overdue", _("逾期提醒")
+    SUBMITTED = "submitted", _("区域已上报")
+    RETURNED = "returned", _("数据被退回")
+    APPROVED = "approved", _("数据已审核")

@@ -1,0 +1,77 @@
+"""In-app notices, mailed too when the user has an email address.
+
+A notice is unique per user and ``key`` (e.g. ``overdue:<plan>:2026Q3:<region>``):
+asking twice for the same notice creates nothing and mails nothing, which is
+what makes ``send_reminders`` safe to run from cron as often as one likes.
+Mail goes out after the transaction commits; a notice whose mail failed keeps
+``emailed_at`` empty and is retried by the next ``send_reminders``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from reports.models import Notice
+
+logger = logging.getLogger(__name__)
+
+
+def notify(
+    users: Iterable, kind: str, *, key: str, subject: str, body: str = "", link: str = ""
+) -> list[Notice]:
+    """Create the notice for each user that does not have it yet; returns the new ones."""
+    created = []
+    for user in users:
+        notice, new = Notice.objects.get_or_create(
+            user=user,
+            key=key,
+            defaults={"kind": kind, "subject": subject[:200], "body": body, "link": link},
+        )
+        if new:
+            created.append(notice)
+    if created:
+        ids = [notice.pk for notice in created]
+        transaction.on_commit(lambda: mail_pending(Notice.objects.filter(pk__in=ids)))
+    return created
+
+
+def mail_pending(notices=None) -> int:
+    """Mail every notice not mailed yet whose user has an address; returns how
+    many were sent. Each is marked as soon as its own mail went out."""
+    if notices is None:
+        notices = Notice.objects.all()
+    pending = (
+        notices.filter(emailed_at__isnull=True, user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user")
+    )
+    sent = 0
+    for notice in pending:
+        text = "\n\n".join(part for part in (notice.body, _absolute(notice.link)) if part)
+        try:
+            send_mail(
+                notice.subject, text or notice.subject, None, [notice.user.email]
+            )
+        except Exception:  # a mail server down must not lose the in-app notice
+            logger.exception("could not mail notice %s", notice.pk)
+            continue
+        Notice.objects.filter(pk=notice.pk).update(emailed_at=timezone.now())
+        sent += 1
+    return sent
+
+
+def _absolute(link: str) -> str:
+    if not link:
+        return ""
+    base = getattr(settings, "SITE_URL", "").rstrip("/")
+    return f"{base}{link}" if base else link
+
+
+def unread_for(user):
+    return Notice.objects.filter(user=user, read_at__isnull=True)

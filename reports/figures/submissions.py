@@ -1,0 +1,374 @@
+"""Township reporting: 填报 → 上报 → 审核 or 退回, one region × quarter at a time.
+
+The state machine (``SubmissionState``; no row means 未填报):
+
+- a township official writing their own region's figures makes it 填报中
+  (from nothing or from 已退回); they may write only while it is 填报中 or
+  已退回, and only in an open quarter;
+- ``submit``: the township hands a complete quarter to the bureau (已上报);
+- ``approve``: the bureau accepts it (已审核) — only now do its figures count;
+- ``return_submission``: the bureau sends it back with a reason (已退回);
+- the bureau writing a region's figures itself (代填) counts at once: a region
+  with nothing, a draft or a returned report becomes 已审核; corrections to a
+  report under review (已上报) or already approved keep its state.
+
+Every step leaves a ``SubmissionEvent`` (who, when, why) and locks the
+submission row, so a township saving and a reviewer approving the same quarter
+never interleave. Each function is atomic and checks permissions itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from regions.models import Region, region_id_of
+from regions.roles import ENTER_FIGURES, REPORT_OWN_FIGURES, REVIEW_FIGURES
+from reports.choices import (
+    NOT_STARTED,
+    NOT_STARTED_LABEL,
+    NoticeKind,
+    SubmissionAction,
+    SubmissionState,
+)
+from reports.figures.services import FigureError
+from reports.figures.notices import notify
+from reports.models import ClosedQuarter, Figure, Submission, SubmissionEvent
+from targets.models import Plan
+
+# States in which the township may still change its figures.
+EDITABLE_BY_TOWNSHIP = (SubmissionState.DRAFT, SubmissionState.RETURNED)
+
+
+class SubmissionError(FigureError):
+    """A transition that is not allowed now (wrong state, stale page, closed quarter)."""
+
+
+def state_label(state: str) -> str:
+    if state == NOT_STARTED:
+        return str(NOT_STARTED_LABEL)
+    return str(SubmissionState(state).label)
+
+
+def period_label(year: int, quarter: int) -> str:
+    return _("%(year)s年第%(quarter)s季度") % {"year": year, "quarter": quarter}
+
+
+def states_for(plan: Plan, year: int, quarter: int, regions: Iterable[Region]) -> dict[int, str]:
+    """Region id → state (``NOT_STARTED`` without a row), in one query."""
+    region_ids = [region.pk for region in regions]
+    stored = dict(
+        Submission.objects.filter(
+            plan=plan, year=year, quarter=quarter, region_id__in=region_ids
+        ).values_list("region_id", "state")
+    )
+    return {region_id: stored.get(region_id, NOT_STARTED) for region_id in region_ids}
+
+
+def _is_closed(plan: Plan, year: int, quarter: int) -> bool:
+    return ClosedQuarter.objects.filter(plan=plan, year=year, quarter=quarter).exists()
+
+
+def _locked(plan: Plan, region_id: int, year: int, quarter: int) -> Submission | None:
+    return (
+        Submission.objects.select_for_update()
+        .filter(plan=plan, region_id=region_id, year=year, quarter=quarter)
+        .first()
+    )
+
+
+def _locked_or_new(plan: Plan, region_id: int, year: int, quarter: int) -> Submission:
+    """The submission row, locked; created (unsaved state) when there is none.
+    Two first writers racing both end up holding the one row."""
+    submission = _locked(plan, region_id, year, quarter)
+    if submission is not None:
+        return submission
+    try:
+        with transaction.atomic():
+            return Submission.objects.create(
+                plan=plan,
+                region_id=region_id,
+                year=year,
+                quarter=quarter,
+                state=SubmissionState.DRAFT,
+                version=0,
+            )
+    except IntegrityError:
+        return _locked(plan, region_id, year, quarter)
+
+
+def _step(
+    submission: Submission, user, action: SubmissionAction, state: str, reason: str = ""
+) -> Submission:
+    submission.state = state
+    submission.version += 1
+    submission.save()
+    SubmissionEvent.objects.create(
+        submission=submission, action=action, state=state, reason=reason, user=user
+    )
+    return submission
+
+
+def _check_version(submission: Submission | None, seen_version: int | None) -> None:
+    current = submission.version if submission else 0
+    if seen_version is not None and seen_version != current:
+        raise SubmissionError(
+            [_("这份填报在您打开页面后已被他人处理,请刷新后再操作。")]
+        )
+
+
+# --- writes of figures -----------------------------------------------------
+
+
+def check_figure_writes(plan: Plan, user, cells: Iterable[tuple[int | None, int, int]]) -> None:
+    """Refuse, before anything is written, figures ``user`` may not write:
+    ``cells`` are (region_id | None, year, quarter). Staff (``enter_figures``)
+    may write every region and the county; a township official only their own
+    region, while its report for that quarter is 未填报, 填报中 or 已退回.
+    Locks the submissions involved until the transaction ends."""
+    cells = set(cells)
+    if user.has_perm(ENTER_FIGURES):
+        for region_id, year, quarter in sorted(cells, key=_order):
+            if region_id is not None:
+                _locked(plan, region_id, year, quarter)
+        return
+    if not user.has_perm(REPORT_OWN_FIGURES):
+        raise PermissionDenied(_("您的账号没有填报数据的权限。"))
+    own = region_id_of(user)
+    if own is None or any(region_id != own for region_id, _y, _q in cells):
+        raise PermissionDenied(_("只能填报本区域的数据。"))
+    problems = []
+    for region_id, year, quarter in sorted(cells, key=_order):
+        submission = _locked(plan, region_id, year, quarter)
+        if submission is not None and submission.state not in EDITABLE_BY_TOWNSHIP:
+            problems.append(
+                _("%(period)s的数据%(state)s,不能再修改;如需更正,请联系县科技局退回。")
+                % {
+                    "period": period_label(year, quarter),
+                    "state": state_label(submission.state),
+                }
+            )
+    if problems:
+        raise SubmissionError(problems)
+
+
+def _order(cell: tuple[int | None, int, int]) -> tuple:
+    region_id, year, quarter = cell
+    return (year, quarter, region_id or 0)
+
+
+def note_figure_writes(
+    plan: Plan, user, cells: Iterable[tuple[int | None, int, int]]
+) -> list[Submission]:
+    """After figures of ``cells`` were written: a township's first change makes
+    its report 填报中; the bureau's own entry (代填) is approved at once unless
+    the report is under review or approved already, whose state it keeps."""
+    by_staff = user.has_perm(ENTER_FIGURES)
+    touched = []
+    for region_id, year, quarter in sorted(set(cells), key=_order):
+        if region_id is None:
+            continue  # county-level figures are the bureau's and count as written
+        submission = _locked_or_new(plan, region_id, year, quarter)
+        fresh = submission.version == 0
+        if by_staff:
+            if fresh or submission.state in EDITABLE_BY_TOWNSHIP:
+                touched.append(
+                    _step(submission, user, SubmissionAction.PROXY, SubmissionState.APPROVED)
+                )
+            else:
+                SubmissionEvent.objects.create(
+                    submission=submission,
+                    action=SubmissionAction.PROXY,
+                    state=submission.state,
+                    reason=_("县科技局更正"),
+                    user=user,
+                )
+                touched.append(submission)
+        elif fresh or submission.state == SubmissionState.RETURNED:
+            touched.append(_step(submission, user, SubmissionAction.SAVE, SubmissionState.DRAFT))
+    return touched
+
+
+# --- transitions -----------------------------------------------------------
+
+
+def missing_indicators(plan: Plan, region_id: int, year: int, quarter: int) -> list[str]:
+    """The region's indicators without a figure for the quarter (0 is a figure)."""
+    filled = set(
+        Figure.objects.filter(
+            indicator__plan=plan, region_id=region_id, year=year, quarter=quarter
+        ).values_list("indicator_id", flat=True)
+    )
+    return [
+        indicator.name
+        for indicator in plan.indicators.filter(by_region=True)
+        if indicator.pk not in filled
+    ]
+
+
+@transaction.atomic
+def submit(
+    plan: Plan, user, region: Region, year: int, quarter: int, *, seen_version: int | None = None
+) -> Submission:
+    """The township hands its complete quarter to the bureau (上报)."""
+    if not user.has_perm(REPORT_OWN_FIGURES) or region_id_of(user) != region.pk:
+        raise PermissionDenied(_("只能上报本区域的数据。"))
+    if _is_closed(plan, year, quarter):
+        raise SubmissionError([_("该季度已关闭,不能上报。")])
+    submission = _locked(plan, region.pk, year, quarter)
+    _check_version(submission, seen_version)
+    if submission is None or submission.state not in EDITABLE_BY_TOWNSHIP:
+        state = submission.state if submission else NOT_STARTED
+        raise SubmissionError(
+            [_("当前状态为“%(state)s”,不能上报。") % {"state": state_label(state)}]
+        )
+    missing = missing_indicators(plan, region.pk, year, quarter)
+    if missing:
+        raise SubmissionError(
+            [
+                _("以下指标尚未填写(没有新增请填 0),不能上报:%(names)s")
+                % {"names": "、".join(missing)}
+            ]
+        )
+    _step(submission, user, SubmissionAction.SUBMIT, SubmissionState.SUBMITTED)
+    notify(
+        reviewers(),
+        NoticeKind.SUBMITTED,
+        key=f"submitted:{submission.pk}:{submission.version}",
+        subject=_("%(region)s已上报%(period)s的数据,请审核")
+        % {"region": region.name, "period": period_label(year, quarter)},
+        link=reverse("reports:review") + f"?period={year}Q{quarter}",
+    )
+    return submission
+
+
+@transaction.atomic
+def approve(
+    plan: Plan, user, region: Region, year: int, quarter: int, *, seen_version: int | None = None
+) -> Submission:
+    """The bureau accepts a submitted quarter (审核通过): its figures now count."""
+    _require_reviewer(user)
+    submission = _locked(plan, region.pk, year, quarter)
+    _check_version(submission, seen_version)
+    if submission is None or submission.state != SubmissionState.SUBMITTED:
+        state = submission.state if submission else NOT_STARTED
+        raise SubmissionError(
+            [
+                _("%(region)s当前状态为“%(state)s”,只有已上报的数据可以审核。")
+                % {"region": region.name, "state": state_label(state)}
+            ]
+        )
+    _step(submission, user, SubmissionAction.APPROVE, SubmissionState.APPROVED)
+    submission.return_reason = ""
+    submission.save(update_fields=["return_reason"])
+    notify(
+        township_users(region),
+        NoticeKind.APPROVED,
+        key=f"approved:{submission.pk}:{submission.version}",
+        subject=_("%(period)s的数据已通过审核") % {"period": period_label(year, quarter)},
+        link=reverse("reports:entry") + f"?period={year}Q{quarter}",
+    )
+    return submission
+
+
+@transaction.atomic
+def return_submission(
+    plan: Plan,
+    user,
+    region: Region,
+    year: int,
+    quarter: int,
+    reason: str,
+    *,
+    seen_version: int | None = None,
+) -> Submission:
+    """The bureau sends a quarter back to the township with a reason (退回).
+    An approved quarter may be returned too while the quarter is open; its
+    figures stop counting until approved again."""
+    _require_reviewer(user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise SubmissionError([_("退回必须说明原因。")])
+    if _is_closed(plan, year, quarter):
+        raise SubmissionError([_("该季度已关闭,需先重新开放才能退回。")])
+    submission = _locked(plan, region.pk, year, quarter)
+    _check_version(submission, seen_version)
+    if submission is None or submission.state not in (
+        SubmissionState.SUBMITTED,
+        SubmissionState.APPROVED,
+    ):
+        state = submission.state if submission else NOT_STARTED
+        raise SubmissionError(
+            [
+                _("%(region)s当前状态为“%(state)s”,只有已上报或已审核的数据可以退回。")
+                % {"region": region.name, "state": state_label(state)}
+            ]
+        )
+    submission.return_reason = reason
+    _step(submission, user, SubmissionAction.RETURN, SubmissionState.RETURNED, reason)
+    notify(
+        township_users(region),
+        NoticeKind.RETURNED,
+        key=f"returned:{submission.pk}:{submission.version}",
+        subject=_("%(period)s的数据被退回") % {"period": period_label(year, quarter)},
+        body=_("退回原因:%(reason)s") % {"reason": reason},
+        link=reverse("reports:entry") + f"?period={year}Q{quarter}",
+    )
+    return submission
+
+
+@dataclass
+class BatchResult:
+    done: list[Region] = field(default_factory=list)
+    refused: dict[str, list[str]] = field(default_factory=dict)  # region name → reasons
+
+
+def approve_many(
+    plan: Plan, user, year: int, quarter: int, regions: Iterable[Region], versions: dict[int, int]
+) -> BatchResult:
+    """Approve several regions at once; each region's quarter is all or nothing
+    on its own, so one region whose report changed meanwhile does not hold up
+    the others (it is listed with the reason)."""
+    _require_reviewer(user)
+    result = BatchResult()
+    for region in regions:
+        try:
+            approve(plan, user, region, year, quarter, seen_version=versions.get(region.pk))
+        except SubmissionError as exc:
+            result.refused[region.name] = exc.messages
+        else:
+            result.done.append(region)
+    return result
+
+
+def _require_reviewer(user) -> None:
+    if not user.has_perm(REVIEW_FIGURES):
+        raise PermissionDenied(_("您的账号没有审核数据的权限。"))
+
+
+def unapproved_regions(plan: Plan, year: int, quarter: int) -> list[Region]:
+    """Regions whose report for the quarter is not approved (closing needs none)."""
+    approved = Submission.objects.filter(
+        plan=plan, year=year, quarter=quarter, state=SubmissionState.APPROVED
+    ).values("region_id")
+    return list(plan.regions.exclude(pk__in=approved).order_by("order", "pk"))
+
+
+def reviewers():
+    """Active users who may approve (staff and administrators)."""
+    User = get_user_model()
+    perm = Q(groups__permissions__codename="review_figures") | Q(
+        user_permissions__codename="review_figures"
+    )
+    return User.objects.filter(is_active=True).filter(perm | Q(is_superuser=True)).distinct()
+
+
+def township_users(region: Region):
+    return get_user_model().objects.filter(is_active=True, membership__region=region)
