@@ -1,11 +1,12 @@
 """Roles are Django groups carrying permissions; code asks for permissions, never
 group names, so an administrator can compose roles in the admin.
 
-| role              | group                | permissions                                   |
-|-------------------|----------------------|-----------------------------------------------|
-| county staff      | 县科技局工作人员     | view_all_regions, enter_figures, manage_quarters, review_figures |
-| leader            | 县领导               | view_all_regions                              |
-| township official | 乡镇干部             | report_own_figures (their Membership's region only) |
+| role              | group            | permissions                                       |
+|-------------------|------------------|---------------------------------------------------|
+| county staff      | 县科技局工作人员 | view_all_regions, enter_figures, manage_quarters, |
+|                   |                  | review_figures                                    |
+| leader            | 县领导           | view_all_regions                                  |
+| township official | 乡镇干部         | report_own_figures (their Membership's region)    |
 | administrator     | 管理员 / superuser   | county staff's + ADMIN_MODEL_PERMISSIONS      |
 
 ADMIN_MODEL_PERMISSIONS are the admin's permissions on accounts, the plan and

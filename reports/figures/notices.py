@@ -55,9 +55,7 @@ def mail_pending(notices=None) -> int:
     for notice in pending:
         text = "\n\n".join(part for part in (notice.body, _absolute(notice.link)) if part)
         try:
-            send_mail(
-                notice.subject, text or notice.subject, None, [notice.user.email]
-            )
+            send_mail(notice.subject, text or notice.subject, None, [notice.user.email])
         except Exception:  # a mail server down must not lose the in-app notice
             logger.exception("could not mail notice %s", notice.pk)
             continue

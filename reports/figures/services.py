@@ -12,14 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from regions.models import Region
-from regions.roles import ENTER_FIGURES
 from reports.choices import Source
 from reports.figures.changes import (
     ChangedCell,
@@ -31,6 +29,7 @@ from reports.figures.changes import (
     QuarterClosedError,
 )
 from reports.figures.quarters import locked_closed_periods
+from reports.figures.submissions import check_figure_writes, note_figure_writes
 from reports.models import Figure
 from targets.models import Indicator, Plan
 
@@ -96,12 +95,18 @@ def record_figures(
 ) -> ChangeSummary:
     """Write ``changes`` all or nothing.
 
+    Staff (``enter_figures``) write any region and the county; a township
+    official (``report_own_figures``) only their own region, while its report
+    for the quarter is not submitted or approved (``reports.figures.submissions``).
+
     Raises ``PermissionDenied`` without the right, ``QuarterClosedError`` when a
     cell is in a closed quarter, ``FigureError`` for invalid cells and
     ``FigureConflictError`` when a cell changed since the editor saw it.
     """
-    if not user.has_perm(ENTER_FIGURES):
-        raise PermissionDenied(_("您的账号没有填报数据的权限。"))
+    cells = {(c.region_id, c.year, c.quarter) for c in changes}
+    # Who may write which region in which state (a township only its own
+    # region's draft or returned report); locks the submissions involved.
+    check_figure_writes(plan, user, cells)
     problems = validate_changes(plan, changes)
     if problems:
         raise FigureError(problems)
@@ -144,6 +149,7 @@ def record_figures(
             result.changes.append(result_change)
     _bulk_create(plan, created)
     _bulk_update(updated)
+    note_figure_writes(plan, user, {cell.key[1:] for cell in result.changes})
     return result
 
 

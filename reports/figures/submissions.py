@@ -38,7 +38,7 @@ from reports.choices import (
     SubmissionAction,
     SubmissionState,
 )
-from reports.figures.services import FigureError
+from reports.figures.changes import FigureError
 from reports.figures.notices import notify
 from reports.models import ClosedQuarter, Figure, Submission, SubmissionEvent
 from targets.models import Plan
@@ -119,9 +119,7 @@ def _step(
 def _check_version(submission: Submission | None, seen_version: int | None) -> None:
     current = submission.version if submission else 0
     if seen_version is not None and seen_version != current:
-        raise SubmissionError(
-            [_("这份填报在您打开页面后已被他人处理,请刷新后再操作。")]
-        )
+        raise SubmissionError([_("这份填报在您打开页面后已被他人处理,请刷新后再操作。")])
 
 
 # --- writes of figures -----------------------------------------------------
@@ -244,7 +242,7 @@ def submit(
         key=f"submitted:{submission.pk}:{submission.version}",
         subject=_("%(region)s已上报%(period)s的数据,请审核")
         % {"region": region.name, "period": period_label(year, quarter)},
-        link=reverse("reports:review") + f"?period={year}Q{quarter}",
+        link=reverse("reports:quarters") + f"?period={year}Q{quarter}",
     )
     return submission
 
