@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "targets.context_processors.plan",
+                "reports.context_processors.notices",
             ],
         },
     },
@@ -212,6 +213,36 @@ FIGURES_UPLOAD_MAX_BYTES = int(os.environ.get("FIGURES_UPLOAD_MAX_BYTES", str(5 
 HEATMAP_MAX_REGIONS = int(os.environ.get("HEATMAP_MAX_REGIONS", "30"))
 # The township matrix is split into pages of this many rows beyond that size.
 MATRIX_PAGE_SIZE = int(os.environ.get("MATRIX_PAGE_SIZE", "100"))
+
+# --- Reporting deadlines, reminders and e-mail ---------------------------------
+# A quarter's figures are due REPORT_DUE_DAYS after the quarter's last day unless
+# staff set another date on the quarters page. `manage.py send_reminders` (run
+# daily from cron or a systemd timer, docs/deployment.md) reminds the townships
+# that have not submitted from REPORT_REMIND_DAYS_BEFORE days before the due date.
+REPORT_DUE_DAYS = env_int("REPORT_DUE_DAYS", 10)
+REPORT_REMIND_DAYS_BEFORE = env_int("REPORT_REMIND_DAYS_BEFORE", 3)
+
+# Notices are mailed through Django's email backend: printed to the console
+# unless EMAIL_HOST names an SMTP server (or EMAIL_BACKEND names another backend).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS or EMAIL_USE_SSL, not both.")
+# A mail server that does not answer must not hold a cron run forever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+# The site's address as users reach it (https://dashboard.example.gov.cn), for
+# the links in mails; without it a mail carries the path only.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
 LOGGING = {
     "version": 1,

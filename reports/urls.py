@@ -1,7 +1,9 @@
 from django.urls import path
 
 from reports.views import dashboards as views
+from reports.views import deadlines as deadline_views
 from reports.views import entry as entry_views
+from reports.views import notices as notice_views
 from reports.views import report as report_views
 from reports.views import upload as upload_views
 
@@ -28,6 +30,9 @@ urlpatterns = [
         entry_views.QuarterActionView.as_view(action="reopen"),
         name="quarter_reopen",
     ),
+    path("quarters/due/", deadline_views.QuarterDueDateView.as_view(), name="quarter_due"),
+    path("notices/", notice_views.NoticeListView.as_view(), name="notices"),
+    path("notices/<int:pk>/read/", notice_views.NoticeReadView.as_view(), name="notice_read"),
     path("history/", entry_views.HistoryView.as_view(), name="history_county"),
     path("history/<slug:region>/", entry_views.HistoryView.as_view(), name="history"),
 ]

@@ -146,6 +146,19 @@ EXPECTED: dict[str, Expect] = {
         get=STAFF_ONLY_GET_ONLY,
         post=Row(LOGIN, 403, NA, 403, Redirect("reports:quarters"), 403),
     ),
+    # A quarter's due date (MANAGE_QUARTERS); an empty POST is a form error,
+    # back to the quarters page.
+    "reports:quarter_due": Expect(
+        get=STAFF_ONLY_GET_ONLY,
+        post=Row(LOGIN, 403, NA, 403, Redirect("reports:quarters"), 403),
+    ),
+    # Each user's own notices. Marking one read names it by id: the matrix
+    # fills ``pk`` with a figure's id, never a notice of the user's own, so 404
+    # for everyone (tests/reports/test_notices_ui.py marks real ones).
+    "reports:notices": Expect(get=SIGNED_IN, post=SIGNED_IN_GET_ONLY),
+    "reports:notice_read": Expect(
+        get=Row(LOGIN, 405, 405, 405, 405, 405), post=Row(LOGIN, 404, 404, 404, 404, 404)
+    ),
     "reports:report": Expect(get=COUNTY_WIDE, post=COUNTY_WIDE_GET_ONLY),
     # Excel template and upload (staff). An empty upload POST is a form error
     # (400); a preview id that is not the user's own pending upload is a 404

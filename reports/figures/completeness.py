@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 import django_tables2 as tables
@@ -71,13 +72,32 @@ class QuartersTable(BaseTable):
     reported = tables.Column(verbose_name=gettext_lazy("已报/应报"), attrs={"td": {"class": "num"}})
     share = tables.Column(verbose_name=gettext_lazy("完整度"), attrs={"td": {"class": "num"}})
     closed = tables.Column(verbose_name=gettext_lazy("状态"))
+    due = tables.Column(verbose_name=gettext_lazy("截止日期"), default="")
 
     def render_period(self, value, record):
         url = f"{reverse('reports:quarters')}?period={record['code']}"
         return format_html('<a href="{}">{}</a>', url, value)
 
+    def render_due(self, value, record):
+        if not record.get("overdue"):
+            return value
+        label = _("%(count)s 个逾期") % {"count": record["overdue"]}
+        return format_html('{} <span class="badge text-bg-danger">{}</span>', value, label)
+
     @classmethod
-    def build(cls, completeness: Completeness, closed: dict, plan: Plan) -> QuartersTable:
+    def build(
+        cls,
+        completeness: Completeness,
+        closed: dict,
+        plan: Plan,
+        *,
+        due: dict[tuple[int, int], date] | None = None,
+        overdue: dict[tuple[int, int], int] | None = None,
+    ) -> QuartersTable:
+        """``due``: (year, quarter) → due date; ``overdue``: (year, quarter) →
+        how many regions are late (``reports.figures.deadlines``)."""
+        due = due or {}
+        overdue = overdue or {}
         total = len(completeness.expected)
         rows = []
         for period in reversed(plan_periods(plan.years)):
@@ -95,9 +115,15 @@ class QuartersTable(BaseTable):
                     "reported": f"{count}/{total}",
                     "share": format_percent(None if not total else _ratio(count, total)),
                     "closed": state,
+                    "due": _date(due.get((period.year, period.quarter))),
+                    "overdue": overdue.get((period.year, period.quarter), 0),
                 }
             )
         return cls(rows)
+
+
+def _date(day: date | None) -> str:
+    return day.isoformat() if day else ""
 
 
 def _ratio(count: int, total: int) -> Decimal:

@@ -73,3 +73,25 @@ def _absolute(link: str) -> str:
 
 def unread_for(user):
     return Notice.objects.filter(user=user, read_at__isnull=True)
+
+
+# How many unread notices the top of every page lists (the rest: on the notices page).
+SHOWN_UNREAD = 5
+
+
+def unread_preview(user) -> tuple[list[Notice], bool]:
+    """The newest unread notices for the top of every page, and whether there
+    are more than shown. One query."""
+    rows = list(unread_for(user)[: SHOWN_UNREAD + 1])
+    return rows[:SHOWN_UNREAD], len(rows) > SHOWN_UNREAD
+
+
+def mark_read(user, notice_id: int) -> Notice:
+    """Mark one of ``user``'s own notices read. Anyone else's notice (or one
+    that does not exist) raises ``Notice.DoesNotExist``: a page answers 404 and
+    so tells nobody whether a notice of that number exists."""
+    notice = Notice.objects.get(pk=notice_id, user=user)
+    if notice.read_at is None:
+        notice.read_at = timezone.now()
+        notice.save(update_fields=["read_at"])
+    return notice

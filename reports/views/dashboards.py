@@ -16,7 +16,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import RedirectView, TemplateView
 
+from regions.roles import ENTER_FIGURES
 from reports.excel.tables import EXPORT_FORMATS, export_response
+from reports.figures import deadlines as due
 from reports.views import charts, plotting
 from reports.views.mixins import ProgressMixin
 from reports.views.tables import (
@@ -168,6 +170,7 @@ class TownshipView(ProgressMixin, TemplateView):
         ]
         context.update(
             region=region,
+            due_quarters=self.due_quarters(),
             indicator_table=IndicatorProgressTable.for_subject(table, region.pk),
             targets_table=self.targets_table(region),
             figures_table=self.figures_table(region),
@@ -187,6 +190,13 @@ class TownshipView(ProgressMixin, TemplateView):
             ],
         )
         return context
+
+    def due_quarters(self) -> list[due.DueQuarter] | None:
+        """The "待填报" box, for those who report this region's figures: its own
+        officials and staff (who may enter them on its behalf). One query."""
+        if self.own_region != self.region and not self.request.user.has_perm(ENTER_FIGURES):
+            return None
+        return due.due_for_region(self.plan, self.region, due.today())
 
     def targets_table(self, region):
         rows = region_target_rows(

@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 from regions.models import Region
 from regions.roles import ENTER_FIGURES, MANAGE_QUARTERS
 from reports.choices import Source
+from reports.figures import deadlines as due
 from reports.figures.changes import FigureConflictError, FigureError
 from reports.figures.completeness import Completeness, MissingTable, QuartersTable
 from reports.figures.entry import EntryForm, EntryGrid
@@ -29,7 +30,7 @@ from reports.figures.quarters import (
 from reports.figures.services import record_figures
 from reports.models import Figure
 from reports.progress import Period, default_period
-from reports.views.forms import PeriodForm, QuarterActionForm
+from reports.views.forms import DueDateForm, PeriodForm, QuarterActionForm
 from reports.views.mixins import PeriodChoiceMixin, PeriodMixin
 from targets.access import CountyWideMixin, PlanAccessMixin
 
@@ -141,9 +142,17 @@ class QuartersView(CountyWideMixin, PeriodChoiceMixin, TemplateView):
         completeness = Completeness.load(self.plan)
         closed = closed_quarters(self.plan)
         events = quarter_events(self.plan)
+        deadlines = due.QuarterDeadlines.load(self.plan, self.period, due.today())
         context.update(
             self.period_context(),
-            quarters_table=QuartersTable.build(completeness, closed, self.plan),
+            quarters_table=QuartersTable.build(
+                completeness, closed, self.plan, due=deadlines.due, overdue=deadlines.overdue
+            ),
+            deadlines=deadlines,
+            due_form=DueDateForm(
+                initial={"period": self.period.code, "due": deadlines.period_due},
+                plan_years=self.plan.years,
+            ),
             missing_table=MissingTable.build(completeness, self.period),
             events=events,
             period_closed=(self.period.year, self.period.quarter) in closed,

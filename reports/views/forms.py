@@ -47,3 +47,20 @@ class QuarterActionForm(forms.Form):
             raise forms.ValidationError(_("该季度不在计划期内。"))
         self.cleaned_data["period_value"] = period
         return self.cleaned_data["period"]
+
+
+class DueDateForm(QuarterActionForm):
+    """Set a quarter's due date, or clear it (back to the default) with ``clear``."""
+
+    due = forms.DateField(
+        label=_("截止日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+    )
+    clear = forms.BooleanField(required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("clear") and not cleaned.get("due") and "due" not in self.errors:
+            self.add_error("due", _("请填写截止日期。"))
+        return cleaned

@@ -13,16 +13,18 @@ from reports.demo.scale import generate_plan
 
 # page → (url name, args for the seed plan, args for the generated plan, pinned count).
 # Every request costs 5 for the session and the user (read session, user,
-# permissions ×2, session save for the idle timeout) and 1 for the plan; the
-# dashboards then read the latest reported quarter, indicators, regions,
-# targets and figures once each (the township page also its region).
+# permissions ×2, session save for the idle timeout) and 1 for the plan; every
+# HTML page 1 for the user's unread notices (base.html; not the xlsx export);
+# the dashboards then read the latest reported quarter, indicators, regions,
+# targets and figures once each (the township page also its region, and 1 for
+# its "待填报" box: the region's submissions, due dates and closed quarters).
 PAGES = {
-    "overview": ("reports:overview", [], [], 13),
-    "matrix": ("reports:matrix", [], [], 13),
+    "overview": ("reports:overview", [], [], 14),
+    "matrix": ("reports:matrix", [], [], 14),
     "matrix_xlsx": ("reports:matrix", [], [], 13),
-    "township": ("reports:township", ["kunyang"], ["r00001"], 14),
-    "indicator": ("reports:indicator", ["space"], ["i001"], 13),
-    "plan": ("targets:plan", [], [], 11),
+    "township": ("reports:township", ["kunyang"], ["r00001"], 16),
+    "indicator": ("reports:indicator", ["space"], ["i001"], 14),
+    "plan": ("targets:plan", [], [], 12),
 }
 
 
@@ -44,3 +46,11 @@ def test_page_query_count_does_not_grow_with_the_plan(client_for, staff, demo, p
     big_count = count_queries(client, reverse(name, args=big_args), params)
 
     assert seed_count == big_count == pinned, (seed_count, big_count)
+
+
+def test_township_page_costs_its_own_official_the_same(client_for, demo, official):
+    """The official's landing page, with its "待填报" box, as pinned above for staff;
+    two more for their scope: the membership and the region it binds them to."""
+    url = reverse("reports:township", args=["kunyang"])
+    count = count_queries(client_for(official), url, {})
+    assert count == PAGES["township"][3] + 2, count
