@@ -60,9 +60,21 @@ class AccountAdmin(UserAdmin):
     the region inline. Roles are the groups of regions/roles.py."""
 
     inlines = [*UserAdmin.inlines, AccountRegionInline]
+    # The e-mail address (optional) is where notices are mailed: asked for
+    # when the account is created, not only on its page afterwards.
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "email", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
     list_display = [
         "username",
         "first_name",
+        "email",
         "role_names",
         "region_name",
         "is_active",

@@ -75,7 +75,9 @@ class TownshipAccount:
 
 
 @transaction.atomic
-def create_township_accounts(plan: Plan, *, prefix: str = "town-") -> list[TownshipAccount]:
+def create_township_accounts(
+    plan: Plan, *, prefix: str = "town-", emails: dict[int, str] | None = None
+) -> list[TownshipAccount]:
     """One township-official account per region of ``plan`` that has none.
 
     The account is named ``<prefix><region code>``, put in the township group,
@@ -83,7 +85,8 @@ def create_township_accounts(plan: Plan, *, prefix: str = "town-") -> list[Towns
     region that already has an account is skipped, so running it again creates
     nothing. A username already used by an account of another region (or none)
     is left alone: binding it would give that person a township they may not be
-    meant to see.
+    meant to see. ``emails`` (region id → address) gives the accounts created
+    now their e-mail address, for notices; existing accounts are not changed.
     """
     township_group = ensure_role_groups()[Role.TOWNSHIP]
     User = get_user_model()
@@ -103,7 +106,9 @@ def create_township_accounts(plan: Plan, *, prefix: str = "town-") -> list[Towns
         if User.objects.filter(username=username).exists():
             results.append(TownshipAccount(region, username, AccountOutcome.USERNAME_TAKEN))
             continue
-        user = User(username=username, first_name=region.name)
+        user = User(
+            username=username, first_name=region.name, email=(emails or {}).get(region.pk, "")
+        )
         password = generate_initial_password(user)
         user.set_password(password)
         user.save()

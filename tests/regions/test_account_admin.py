@@ -95,3 +95,37 @@ def test_leader_and_official_cannot_enter_the_admin(client_for, leader, official
         response = client_for(user).get(reverse("admin:index"))
         assert response.status_code == 302
         assert response.url.startswith(reverse("admin:login"))
+
+
+def test_admin_gives_an_official_an_email_address(client_for, admin_user, official):
+    """Notices are mailed to it; optional, edited on the user's page."""
+    url = reverse("admin:auth_user_change", args=[official.pk])
+    response = client_for(admin_user).post(
+        url, user_change_form(official, email="kunyang@example.invalid")
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    official.refresh_from_db()
+    assert official.email == "kunyang@example.invalid"
+    listing = client_for(admin_user).get(reverse("admin:auth_user_changelist"))
+    assert "kunyang@example.invalid" in listing.content.decode()
+
+
+def test_admin_asks_for_the_address_when_adding_a_user(client_for, admin_user):
+    client = client_for(admin_user)
+    assert 'name="email"' in client.get(reverse("admin:auth_user_add")).content.decode()
+    response = client.post(
+        reverse("admin:auth_user_add"),
+        {
+            "username": "town-new",
+            "email": "new@example.invalid",
+            "usable_password": "true",
+            "password1": "a-long-initial-secret-5",
+            "password2": "a-long-initial-secret-5",
+            "membership-TOTAL_FORMS": "0",
+            "membership-INITIAL_FORMS": "0",
+            "membership-MIN_NUM_FORMS": "0",
+            "membership-MAX_NUM_FORMS": "1",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert User.objects.get(username="town-new").email == "new@example.invalid"

@@ -125,3 +125,41 @@ def test_plan_option_picks_the_plan_and_rejects_an_unknown_one(plan):
 def test_without_a_plan_it_says_so(db):
     with pytest.raises(CommandError, match="还没有任何计划"):
         run()
+
+
+def write_emails(path, rows) -> str:
+    with open(path, "w", encoding="utf-8-sig", newline="") as file:
+        csv.writer(file).writerows([["区域", "邮箱"], *rows])
+    return str(path)
+
+
+def test_emails_from_a_csv_go_to_the_new_accounts(plan, tmp_path):
+    emails = write_emails(
+        tmp_path / "emails.csv", [["kunyang", "ky@example.invalid"], ["鳌江", "aj@example.invalid"]]
+    )
+    run("--emails", emails)
+    assert User.objects.get(username="town-kunyang").email == "ky@example.invalid"
+    assert User.objects.get(username="town-aojiang").email == "aj@example.invalid"
+    assert User.objects.get(username="town-shuitou").email == ""  # not listed: none
+
+
+def test_emails_are_given_to_new_accounts_only(official, plan, tmp_path):
+    emails = write_emails(tmp_path / "emails.csv", [["昆阳", "ky@example.invalid"]])
+    run("--emails", emails)
+    official.refresh_from_db()
+    assert official.email == ""
+
+
+@pytest.mark.parametrize(
+    "row, problem",
+    [
+        (["nowhere", "x@example.invalid"], "没有区域“nowhere”"),
+        (["kunyang", "not-an-address"], "不是有效的电子邮件地址"),
+        (["kunyang"], "两列"),
+    ],
+)
+def test_a_bad_emails_file_creates_nothing(plan, tmp_path, row, problem):
+    emails = write_emails(tmp_path / "emails.csv", [["鳌江", "aj@example.invalid"], row])
+    with pytest.raises(CommandError, match=problem):
+        run("--emails", emails)
+    assert not Membership.objects.exists()

@@ -165,9 +165,7 @@ def test_due_for_region_lists_open_unsubmitted_quarters_up_to_the_current_one(
     assert due[0].due == date(2025, 10, 10)
 
 
-def test_due_for_region_shows_staffs_date_and_the_return_reason(
-    plan, staff, official, region_a
-):
+def test_due_for_region_shows_staffs_date_and_the_return_reason(plan, staff, official, region_a):
     submitted(plan, official, region_a, 2025, 1)
     return_submission(plan, staff, region_a, 2025, 1, "请核对空间面积")
     set_due_date(plan, staff, 2025, 1, date(2025, 4, 30))
@@ -208,9 +206,7 @@ def test_the_township_page_shows_its_official_what_is_due(
     assert "list-group-item-danger" in text
 
 
-def test_the_township_page_says_when_nothing_is_due(
-    client_for, plan, official, region_a, on_day
-):
+def test_the_township_page_says_when_nothing_is_due(client_for, plan, official, region_a, on_day):
     on_day(date(2025, 3, 1))
     submitted(plan, official, region_a, 2025, 1)
     page = client_for(official).get(reverse("reports:township", args=[region_a.code]))

@@ -1,11 +1,14 @@
 """Create one township-official account per region that has none.
 
     python manage.py create_township_accounts [--plan ID] [--output FILE.csv] [--prefix town-]
+                                              [--emails EMAILS.csv]
 
 Initial passwords are random (``secrets``) and shown once: printed, or written
 to a CSV file (UTF-8 with BOM, so Excel shows the Chinese correctly) readable
 only by its owner. Running it again creates nothing for regions that already
-have an account, and says so.
+have an account, and says so. ``--emails`` reads each region's e-mail address
+(for notices) from a CSV file: a header row, then region (code or name) and
+address per row.
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ import csv
 import os
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from regions.services import AccountOutcome, TownshipAccount, create_township_accounts
@@ -40,14 +45,28 @@ class Command(BaseCommand):
             help=_("把账号和初始密码写入此 CSV 文件(不在屏幕上显示密码);文件不得已存在"),
         )
         parser.add_argument("--prefix", default="town-", help=_("用户名前缀(默认:town-)"))
+        parser.add_argument(
+            "--emails",
+            type=Path,
+            help=_("CSV 文件:首行为表头,此后每行为区域(代码或名称)和电子邮件地址,用于新建账号"),
+        )
 
-    def handle(self, *args, plan: int | None, output: Path | None, prefix: str, **options):
+    def handle(
+        self,
+        *args,
+        plan: int | None,
+        output: Path | None,
+        prefix: str,
+        emails: Path | None,
+        **options,
+    ):
         the_plan = self.resolve_plan(plan)
         if output is not None and output.exists():
             # Refuse before creating anything: the passwords would be lost.
             raise CommandError(_("文件 %(path)s 已存在,请换一个文件名。") % {"path": output})
+        addresses = read_emails_csv(emails, the_plan) if emails is not None else None
 
-        accounts = create_township_accounts(the_plan, prefix=prefix)
+        accounts = create_township_accounts(the_plan, prefix=prefix, emails=addresses)
         created = [account for account in accounts if account.outcome == AccountOutcome.CREATED]
         for account in accounts:
             self.report_skipped(account)
@@ -114,3 +133,54 @@ def write_accounts_csv(path: Path, accounts: list[TownshipAccount]) -> None:
                     account.password,
                 ]
             )
+
+
+def read_emails_csv(path: Path, plan: Plan) -> dict[int, str]:
+    """Region id → e-mail address from a CSV file (UTF-8, with or without BOM):
+    a header row, then region code or name and address. Every problem is
+    reported at once, before any account is created."""
+    regions = {}
+    for region in plan.regions.all():
+        regions[region.code] = region
+        regions[region.name] = region
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as file:
+            rows = list(csv.reader(file))[1:]
+    except (OSError, UnicodeDecodeError) as error:
+        raise CommandError(
+            _("无法读取 %(path)s:%(error)s") % {"path": path, "error": error}
+        ) from None
+    addresses: dict[int, str] = {}
+    problems = []
+    for number, row in enumerate(rows, start=2):
+        cells = [cell.strip() for cell in row]
+        if not any(cells):
+            continue
+        if len(cells) < 2:
+            problems.append(_("第 %(row)d 行:应为“区域,邮箱”两列。") % {"row": number})
+            continue
+        name, address = cells[0], cells[1]
+        region = regions.get(name)
+        if region is None:
+            problems.append(
+                _("第 %(row)d 行:计划中没有区域“%(region)s”。") % {"row": number, "region": name}
+            )
+            continue
+        try:
+            validate_email(address)
+        except ValidationError:
+            problems.append(
+                _("第 %(row)d 行:“%(email)s”不是有效的电子邮件地址。")
+                % {"row": number, "email": address}
+            )
+            continue
+        if region.pk in addresses:
+            problems.append(
+                _("第 %(row)d 行:区域“%(region)s”重复出现。")
+                % {"row": number, "region": region.name}
+            )
+            continue
+        addresses[region.pk] = address
+    if problems:
+        raise CommandError("\n".join([_("未创建任何账号:"), *problems]))
+    return addresses
