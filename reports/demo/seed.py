@@ -6,19 +6,23 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from regions.models import Membership, Region
 from regions.roles import GROUP_NAMES, Role
 from regions.services import ensure_role_groups
-from reports.choices import Source
-from reports.models import Figure
+from reports.choices import NOT_STARTED, Source, SubmissionAction, SubmissionState
+from reports.figures.deadlines import default_due_date
+from reports.figures.submissions import state_label
+from reports.models import Deadline, Figure, Submission, SubmissionEvent
 from targets.models import Plan, Target
 
 DEMO_PASSWORD = "incubator-demo-2025"
@@ -48,6 +52,8 @@ class DemoResult:
     # Why no demo figures were written (empty when some were).
     figures_skipped_because: str = ""
     closed_quarters_skipped: list[tuple[int, int]] = field(default_factory=list)
+    # The latest demo quarter's reporting state per region: (region name, state).
+    latest_states: list[tuple[str, str]] = field(default_factory=list)
 
 
 def demo_periods(plan: Plan, quarters: int) -> list[tuple[int, int]]:
@@ -83,10 +89,14 @@ def seed_demo(
     periods = demo_periods(plan, quarters)
     result.closed_quarters_skipped = [period for period in periods if period in closed]
     open_periods = [period for period in periods if period not in closed]
-    result.figures_written = _create_figures(plan, open_periods, random.Random(seed))
+    states = demo_states(plan, open_periods)
+    result.figures_written = _create_figures(
+        plan, open_periods, random.Random(seed), leave_out=states.left_out(plan)
+    )
     if result.figures_written:
         plan.is_demo = True
         plan.save(update_fields=["is_demo"])
+        result.latest_states = _create_submissions(plan, open_periods, states)
     return result
 
 
@@ -128,7 +138,14 @@ def _create_accounts(plan: Plan) -> list[DemoAccount]:
     return accounts
 
 
-def _create_figures(plan: Plan, periods: list[tuple[int, int]], rng: random.Random) -> int:
+def _create_figures(
+    plan: Plan,
+    periods: list[tuple[int, int]],
+    rng: random.Random,
+    leave_out: frozenset[tuple[int, int | None, int, int]] = frozenset(),
+) -> int:
+    """Demo figures for ``periods``, except the (indicator, region, year,
+    quarter) cells in ``leave_out`` (a township that has not reported)."""
     indicators = list(plan.indicators.all())
     regions: list[Region | None] = list(plan.regions.all())
     targets = {
@@ -142,6 +159,9 @@ def _create_figures(plan: Plan, periods: list[tuple[int, int]], rng: random.Rand
             pace = Decimal(str(PACE_PROFILE[position % len(PACE_PROFILE)]))
             region_id = region.pk if region else None
             for year, quarter in periods:
+                if (indicator.pk, region_id, year, quarter) in leave_out:
+                    rng.random()  # keep the other cells' numbers as without it
+                    continue
                 target = targets.get((indicator.pk, region_id, year), Decimal(0))
                 jitter = Decimal(str(round(rng.uniform(0.85, 1.15), 2)))
                 raw = target * pace * QUARTER_SHARES[quarter - 1] * jitter
@@ -158,3 +178,142 @@ def _create_figures(plan: Plan, periods: list[tuple[int, int]], rng: random.Rand
                 )
     bulk_create_with_history(figures, Figure, default_change_reason=Source.DEMO)
     return len(figures)
+
+
+# --- Reporting states ----------------------------------------------------------
+# The demo shows every state of township reporting: the earlier quarters all
+# approved; in the latest one most regions approved and, from the end of the
+# plan's region order, one submitted, one returned with a reason, one still in
+# draft and one that has not started and is overdue.
+
+DEMO_RETURN_REASON = "孵化面积较上季度下降较多,请核实后重新上报。"
+# Latest quarter's special states, given to the last regions of the plan's
+# order (the last one first); every other region is approved.
+LATEST_SPECIAL_STATES = (
+    NOT_STARTED,
+    SubmissionState.DRAFT,
+    SubmissionState.RETURNED,
+    SubmissionState.SUBMITTED,
+)
+# The steps that lead to each state, in order.
+DEMO_STEPS = {
+    SubmissionState.DRAFT: [SubmissionAction.SAVE],
+    SubmissionState.SUBMITTED: [SubmissionAction.SAVE, SubmissionAction.SUBMIT],
+    SubmissionState.RETURNED: [
+        SubmissionAction.SAVE,
+        SubmissionAction.SUBMIT,
+        SubmissionAction.RETURN,
+    ],
+    SubmissionState.APPROVED: [
+        SubmissionAction.SAVE,
+        SubmissionAction.SUBMIT,
+        SubmissionAction.APPROVE,
+    ],
+}
+STATE_AFTER = {
+    SubmissionAction.SAVE: SubmissionState.DRAFT,
+    SubmissionAction.SUBMIT: SubmissionState.SUBMITTED,
+    SubmissionAction.RETURN: SubmissionState.RETURNED,
+    SubmissionAction.APPROVE: SubmissionState.APPROVED,
+}
+BY_STAFF = (SubmissionAction.RETURN, SubmissionAction.APPROVE)
+
+
+@dataclass
+class DemoStates:
+    latest: tuple[int, int] | None
+    # region id → its state in the latest quarter (approved when not listed)
+    special: dict[int, str]
+
+    def state(self, region_id: int, period: tuple[int, int]) -> str:
+        if period != self.latest:
+            return SubmissionState.APPROVED
+        return self.special.get(region_id, SubmissionState.APPROVED)
+
+    def left_out(self, plan: Plan) -> frozenset[tuple[int, int | None, int, int]]:
+        """Figures the demo does not write: none for the region that has not
+        started, and the second half of the indicators for the draft."""
+        if self.latest is None:
+            return frozenset()
+        by_region = list(plan.indicators.filter(by_region=True).values_list("pk", flat=True))
+        cells = set()
+        for region_id, state in self.special.items():
+            if state == NOT_STARTED:
+                missing = by_region
+            elif state == SubmissionState.DRAFT:
+                missing = by_region[(len(by_region) + 1) // 2 :]
+            else:
+                continue
+            cells |= {(indicator, region_id, *self.latest) for indicator in missing}
+        return frozenset(cells)
+
+
+def demo_states(plan: Plan, periods: list[tuple[int, int]]) -> DemoStates:
+    """Which region is in which state; at least one region stays approved."""
+    if not periods:
+        return DemoStates(None, {})
+    regions = list(plan.regions.order_by("-order", "-pk").values_list("pk", flat=True))
+    shown = min(len(LATEST_SPECIAL_STATES), max(len(regions) - 1, 0))
+    special = dict(zip(regions[:shown], LATEST_SPECIAL_STATES[:shown], strict=True))
+    return DemoStates(periods[-1], special)
+
+
+def _create_submissions(
+    plan: Plan, periods: list[tuple[int, int]], states: DemoStates
+) -> list[tuple[str, str]]:
+    """Each region × quarter's submission with the events that led to it, as
+    the demo accounts when they exist; the latest quarter's due date set in
+    the past so its not-started region reads as overdue whatever the date."""
+    User = get_user_model()
+    staff = User.objects.filter(username="staff").first()
+    officials = {
+        membership.region_id: membership.user
+        for membership in Membership.objects.filter(
+            region__plan=plan, user__username__startswith="town-"
+        ).select_related("user")
+    }
+    regions = list(plan.regions.order_by("order", "pk"))
+    # A plan without figures has no submissions either, unless some were
+    # left behind (figures deleted in the admin): those are kept as they are.
+    kept = set(Submission.objects.filter(plan=plan).values_list("region_id", "year", "quarter"))
+    submissions, steps = [], []
+    for year, quarter in periods:
+        for region in regions:
+            state = states.state(region.pk, (year, quarter))
+            if state == NOT_STARTED or (region.pk, year, quarter) in kept:
+                continue
+            actions = DEMO_STEPS[state]
+            submissions.append(
+                Submission(
+                    plan=plan,
+                    region=region,
+                    year=year,
+                    quarter=quarter,
+                    state=state,
+                    version=len(actions),
+                    return_reason=DEMO_RETURN_REASON if state == SubmissionState.RETURNED else "",
+                )
+            )
+            steps.append(actions)
+    Submission.objects.bulk_create(submissions)
+    SubmissionEvent.objects.bulk_create(
+        SubmissionEvent(
+            submission=submission,
+            action=action,
+            state=STATE_AFTER[action],
+            reason=DEMO_RETURN_REASON if action == SubmissionAction.RETURN else "",
+            user=staff if action in BY_STAFF else officials.get(submission.region_id),
+        )
+        for submission, actions in zip(submissions, steps, strict=True)
+        for action in actions
+    )
+    if states.latest is None:
+        return []
+    year, quarter = states.latest
+    overdue_since = min(default_due_date(year, quarter), timezone.localdate() - timedelta(days=1))
+    Deadline.objects.get_or_create(
+        plan=plan, year=year, quarter=quarter, defaults={"due": overdue_since, "set_by": staff}
+    )
+    return [
+        (region.name, state_label(states.state(region.pk, states.latest))) for region in regions
+    ]

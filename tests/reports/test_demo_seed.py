@@ -3,17 +3,21 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
 
-from reports.choices import Source
+from reports.choices import NOT_STARTED, Source, SubmissionAction, SubmissionState
+from reports.demo import seed as seed_module
 from reports.demo.seed import DEMO_PASSWORD, seed_demo
 from reports.figures.changes import FigureChange
+from reports.figures.deadlines import overdue_regions
 from reports.figures.quarters import close_quarter
 from reports.figures.services import record_figures
-from reports.models import Figure
+from reports.figures.submissions import state_label, states_for
+from reports.models import Deadline, Figure, Submission, SubmissionEvent
 from tests.conftest import make_user
 
 
@@ -110,3 +114,98 @@ def test_existing_accounts_keep_their_password_and_roles(plan):
     created = {a.username for a in result.accounts if a.created}
     assert created == {"leader"}
     assert get_user_model().objects.get(username="leader").check_password(DEMO_PASSWORD)
+
+
+# --- Reporting states ------------------------------------------------------------
+
+
+def latest_states(plan) -> dict[str, str]:
+    regions = list(plan.regions.all())
+    by_id = states_for(plan, 2026, 3, regions)
+    return {region.name: by_id[region.pk] for region in regions}
+
+
+def test_the_latest_demo_quarter_shows_every_reporting_state(plan):
+    result = seed_demo(plan, accounts=False)
+
+    states = latest_states(plan)
+    assert sorted(states.values()).count(SubmissionState.APPROVED) == len(states) - 4
+    for state in (
+        NOT_STARTED,
+        SubmissionState.DRAFT,
+        SubmissionState.RETURNED,
+        SubmissionState.SUBMITTED,
+    ):
+        assert list(states.values()).count(state) == 1, state
+    assert dict(result.latest_states) == {
+        name: str(state_label(state)) for name, state in states.items()
+    }
+    returned = Submission.objects.get(year=2026, quarter=3, state=SubmissionState.RETURNED)
+    assert returned.return_reason
+    assert returned.events.filter(action=SubmissionAction.RETURN, reason__gt="").exists()
+
+
+def test_the_not_started_region_has_no_figures_and_the_draft_some(plan):
+    seed_demo(plan, accounts=False)
+    states = latest_states(plan)
+    by_region = plan.indicators.filter(by_region=True).count()
+
+    def figures_of(state):
+        name = next(name for name, s in states.items() if s == state)
+        return Figure.objects.filter(region__name=name, year=2026, quarter=3).count()
+
+    assert figures_of(NOT_STARTED) == 0
+    assert 0 < figures_of(SubmissionState.DRAFT) < by_region
+    assert figures_of(SubmissionState.SUBMITTED) == by_region
+    assert figures_of(SubmissionState.APPROVED) == by_region
+
+
+def test_the_not_started_region_is_overdue_whatever_the_date(plan, monkeypatch):
+    early = date(2026, 10, 1)  # before 2026 Q3's default due date
+    monkeypatch.setattr(seed_module.timezone, "localdate", lambda: early)
+    seed_demo(plan, accounts=False)
+
+    late = {region.name for region in overdue_regions(plan, 2026, 3, early)}
+    not_started = next(name for name, s in latest_states(plan).items() if s == NOT_STARTED)
+    assert not_started in late
+    assert overdue_regions(plan, 2026, 2, early) == []
+
+
+def test_earlier_demo_quarters_are_all_approved(plan):
+    seed_demo(plan, accounts=False)
+    regions = plan.regions.count()
+    earlier = Submission.objects.exclude(year=2026, quarter=3)
+    assert earlier.count() == 6 * regions
+    assert set(earlier.values_list("state", flat=True)) == {SubmissionState.APPROVED}
+    for submission in earlier[:3]:
+        assert list(submission.events.order_by("pk").values_list("action", flat=True)) == [
+            SubmissionAction.SAVE, SubmissionAction.SUBMIT, SubmissionAction.APPROVE,
+        ]  # fmt: skip
+
+
+def test_demo_steps_are_taken_by_the_demo_accounts(plan):
+    seed_demo(plan)
+    submitted = Submission.objects.get(year=2026, quarter=3, state=SubmissionState.SUBMITTED)
+    (step,) = submitted.events.filter(action=SubmissionAction.SUBMIT)
+    assert step.user.username == f"town-{submitted.region.code}"
+    approval = SubmissionEvent.objects.filter(action=SubmissionAction.APPROVE).first()
+    assert approval.user.username == "staff"
+
+
+def test_a_second_run_adds_no_submissions(plan):
+    seed_demo(plan)
+    before = (Submission.objects.count(), SubmissionEvent.objects.count())
+    seed_demo(plan)
+    assert (Submission.objects.count(), SubmissionEvent.objects.count()) == before
+
+
+def test_a_plan_with_real_figures_gets_no_demo_states(plan, staff_user):
+    indicator = plan.indicators.filter(by_region=True).first()
+    change = FigureChange(indicator.pk, plan.regions.first().pk, 2025, 1, Decimal(3))
+    record_figures(plan, staff_user, [change], source=Source.FORM)
+    submissions = list(Submission.objects.values_list("pk", "state", "version"))
+
+    seed_demo(plan, accounts=False)
+
+    assert list(Submission.objects.values_list("pk", "state", "version")) == submissions
+    assert not Deadline.objects.exists()

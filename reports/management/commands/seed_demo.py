@@ -34,6 +34,9 @@ class Command(BaseCommand):
                     % {"count": result.figures_written}
                 )
             )
+            if result.latest_states:
+                states = "、".join(f"{name} {state}" for name, state in result.latest_states)
+                self.stdout.write(_("最新演示季度的填报状态:%(states)s") % {"states": states})
         else:
             self.stdout.write(result.figures_skipped_because or _("没有写入演示数据。"))
         for year, quarter in result.closed_quarters_skipped:
