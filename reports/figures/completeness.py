@@ -79,10 +79,11 @@ class QuartersTable(BaseTable):
         return format_html('<a href="{}">{}</a>', url, value)
 
     def render_due(self, value, record):
+        day = format_html('<span class="text-nowrap">{}</span>', value)
         if not record.get("overdue"):
-            return value
+            return day
         label = _("%(count)s 个逾期") % {"count": record["overdue"]}
-        return format_html('{} <span class="badge text-bg-danger">{}</span>', value, label)
+        return format_html('{} <span class="badge text-bg-danger">{}</span>', day, label)
 
     @classmethod
     def build(
