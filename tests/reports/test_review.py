@@ -9,6 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reports.choices import NoticeKind, Source, SubmissionAction, SubmissionState
@@ -276,3 +278,22 @@ def test_the_history_records_the_bureaus_entry_on_behalf(client_for, staff, plan
     assert [(r["action"], r["user"]) for r in rows] == [
         (SubmissionAction.PROXY.label, staff.username)
     ]
+
+
+def test_the_review_page_reads_as_many_queries_for_one_report_as_for_many(
+    client_for, staff, official, other_official, plan, region_a, region_b
+):
+    client = client_for(staff)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(REVIEW, {"period": PERIOD}).status_code == 200
+        return len(captured)
+
+    hand_in(plan, official, region_a)
+    one = queries()
+    hand_in(plan, other_official, region_b)
+    for region in plan.regions.exclude(pk__in=[region_a.pk, region_b.pk])[:3]:
+        fill(plan, staff, region)  # the bureau's own entries, approved, with their steps
+    act(client, RETURN, [region_a], reason="请核实")
+    assert queries() == one
