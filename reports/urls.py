@@ -5,6 +5,7 @@ from reports.views import deadlines as deadline_views
 from reports.views import entry as entry_views
 from reports.views import notices as notice_views
 from reports.views import report as report_views
+from reports.views import review as review_views
 from reports.views import upload as upload_views
 
 app_name = "reports"
@@ -19,6 +20,18 @@ urlpatterns = [
     path("entry/template/", upload_views.TemplateDownloadView.as_view(), name="entry_template"),
     path("entry/upload/", upload_views.UploadView.as_view(), name="upload"),
     path("entry/upload/<int:pk>/", upload_views.UploadPreviewView.as_view(), name="upload_preview"),
+    path("entry/submit/", entry_views.SubmitView.as_view(), name="entry_submit"),
+    path("review/", review_views.ReviewView.as_view(), name="review"),
+    path(
+        "review/approve/",
+        review_views.ReviewActionView.as_view(action="approve"),
+        name="review_approve",
+    ),
+    path(
+        "review/return/",
+        review_views.ReviewActionView.as_view(action="return"),
+        name="review_return",
+    ),
     path("quarters/", entry_views.QuartersView.as_view(), name="quarters"),
     path(
         "quarters/close/",

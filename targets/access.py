@@ -12,7 +12,8 @@ the pages render a page, the API answers JSON.
 - ``Scope.region_or_404(code)``: a region outside the user's scope answers
   404, exactly like a region that does not exist (no hint that it does).
 - ``required_permission``: a write page (figure entry, import, quarter closing)
-  names the permission it needs; anyone without it gets 403 before the view runs.
+  names the permission it needs (or a tuple of permissions, any one of which
+  will do); anyone without it gets 403 before the view runs.
 - ``CountyWideMixin``: a page about the whole county sends a township official
   to their own township's page instead.
 
@@ -105,15 +106,17 @@ class PlanAccessMixin:
     templates/regions/no_region.html) instead of an empty dashboard.
 
     Set ``required_permission`` (e.g. ``regions.roles.ENTER_FIGURES``) on a page
-    that changes data: users without it get 403, leaders included.
+    that changes data: users without it get 403, leaders included. A tuple
+    means any one of them (the entry grid: staff's ``enter_figures`` or a
+    township's ``report_own_figures``).
     """
 
     request: HttpRequest
-    required_permission: str | None = None
+    required_permission: str | tuple[str, ...] | None = None
     scope: Scope
 
     def dispatch(self, request, *args, **kwargs):
-        if self.required_permission and not request.user.has_perm(self.required_permission):
+        if not self.has_required_permission(request.user):
             raise PermissionDenied(_("您的账号没有此操作的权限。"))
         try:
             self.scope = scope_for(request.user, current_plan(request))
@@ -125,6 +128,14 @@ class PlanAccessMixin:
         if refusal is not None:
             return refusal
         return super().dispatch(request, *args, **kwargs)
+
+    def has_required_permission(self, user) -> bool:
+        wanted = self.required_permission
+        if not wanted:
+            return True
+        if isinstance(wanted, str):
+            wanted = (wanted,)
+        return any(user.has_perm(permission) for permission in wanted)
 
     def check_access(self, request: HttpRequest) -> HttpResponse | None:
         """Hook for subclasses: a response to answer instead of the page (a

@@ -33,18 +33,29 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from html.parser import HTMLParser
 from io import BytesIO
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from regions.models import Region
+from reports.choices import Source
 from reports.demo.seed import seed_demo
-from reports.models import Figure
+from reports.excel.figures_format import ValueMode
+from reports.figures.changes import FigureChange
+from reports.figures.imports import template_for
+from reports.figures.quarters import close_quarter
+from reports.figures.services import record_figures
+from reports.figures.submissions import approve, return_submission, submit
+from reports.models import ClosedQuarter, Figure, PendingImport, Submission, SubmissionEvent
+from reports.progress import Period
+from tests.reports.figures_files import edit
 
 # --- Outcomes ---------------------------------------------------------------------
 
@@ -107,6 +118,9 @@ COUNTY_WIDE_GET_ONLY = Row(LOGIN, OWN, NA, 405, 405, 403)
 # County staff's pages (ENTER_FIGURES / MANAGE_QUARTERS): 403 for everyone else.
 STAFF_ONLY = Row(LOGIN, 403, NA, 403, 200, 403)
 STAFF_ONLY_GET_ONLY = Row(LOGIN, 403, NA, 403, 405, 403)
+# Figure entry pages: staff for every region, an official for their own.
+ENTRY_PAGE = Row(LOGIN, 200, NA, 403, 200, 403)
+ENTRY_PAGE_GET_ONLY = Row(LOGIN, 405, NA, 403, 405, 403)
 # Any signed-in user, whatever their role or region (account pages).
 SIGNED_IN = Row(LOGIN, 200, NA, 200, 200, 200)
 SIGNED_IN_GET_ONLY = Row(LOGIN, 405, NA, 405, 405, 405)
@@ -134,9 +148,27 @@ EXPECTED: dict[str, Expect] = {
     "reports:matrix?_export=csv": Expect(get=COUNTY_WIDE, post=COUNTY_WIDE_GET_ONLY),
     "reports:indicator": Expect(get=COUNTY_WIDE, post=COUNTY_WIDE_GET_ONLY),
     "reports:township": Expect(get=Row(LOGIN, 200, 404, 200, 200, 403), post=REGION_GET_ONLY),
-    # County staff's work. An empty POST is a malformed grid (400), or a
-    # quarter action without a quarter (back to the quarters page).
-    "reports:entry": Expect(get=STAFF_ONLY, post=Row(LOGIN, 403, NA, 403, 400, 403)),
+    # Figure entry: staff for every region, a township official for their own
+    # (the page shows their row alone). An empty POST is a malformed grid
+    # (400), or a quarter action without a quarter (back to the quarters page).
+    "reports:entry": Expect(get=ENTRY_PAGE, post=Row(LOGIN, 400, NA, 403, 400, 403)),
+    # A township's 上报: only its own region (from the account, never the URL);
+    # an empty POST has no quarter and goes back to the grid. Staff do not
+    # submit, they review.
+    "reports:entry_submit": Expect(
+        get=Row(LOGIN, 405, NA, 403, 403, 403),
+        post=Row(LOGIN, Redirect("reports:entry"), NA, 403, 403, 403),
+    ),
+    # The bureau's review and its actions (an empty POST: back to the page).
+    "reports:review": Expect(get=STAFF_ONLY, post=STAFF_ONLY_GET_ONLY),
+    "reports:review_approve": Expect(
+        get=STAFF_ONLY_GET_ONLY,
+        post=Row(LOGIN, 403, NA, 403, Redirect("reports:review"), 403),
+    ),
+    "reports:review_return": Expect(
+        get=STAFF_ONLY_GET_ONLY,
+        post=Row(LOGIN, 403, NA, 403, Redirect("reports:review"), 403),
+    ),
     "reports:quarters": Expect(get=STAFF_ONLY, post=STAFF_ONLY_GET_ONLY),
     "reports:quarter_close": Expect(
         get=STAFF_ONLY_GET_ONLY,
@@ -160,13 +192,14 @@ EXPECTED: dict[str, Expect] = {
         get=Row(LOGIN, 405, 405, 405, 405, 405), post=Row(LOGIN, 404, 404, 404, 404, 404)
     ),
     "reports:report": Expect(get=COUNTY_WIDE, post=COUNTY_WIDE_GET_ONLY),
-    # Excel template and upload (staff). An empty upload POST is a form error
+    # Excel template and upload (staff; an official for their own region: the
+    # template holds their row alone). An empty upload POST is a form error
     # (400); a preview id that is not the user's own pending upload is a 404
     # (the matrix fills ``pk`` with a figure's id, never a pending upload's).
-    "reports:entry_template": Expect(get=STAFF_ONLY, post=STAFF_ONLY_GET_ONLY),
-    "reports:upload": Expect(get=STAFF_ONLY, post=Row(LOGIN, 403, NA, 403, 400, 403)),
+    "reports:entry_template": Expect(get=ENTRY_PAGE, post=ENTRY_PAGE_GET_ONLY),
+    "reports:upload": Expect(get=ENTRY_PAGE, post=Row(LOGIN, 400, NA, 403, 400, 403)),
     "reports:upload_preview": Expect(
-        get=Row(LOGIN, 403, 403, 403, 404, 403), post=Row(LOGIN, 403, 403, 403, 404, 403)
+        get=Row(LOGIN, 404, 404, 403, 404, 403), post=Row(LOGIN, 404, 404, 403, 404, 403)
     ),
     # Change history: read access, scoped like the township page. The county's
     # own history (county-only indicators) is out of an official's scope: 404.
@@ -468,13 +501,165 @@ def test_matrix_catches_a_view_that_skips_the_scoping(world, monkeypatch):
 
 
 def test_matrix_catches_a_write_page_that_forgets_its_permission(world, monkeypatch):
-    from reports.views.entry import EntryView
+    # (The entry pages would still refuse a leader: ``EntryAccessMixin`` asks
+    # for a region besides the permission. The quarters page has only this.)
+    from reports.views.entry import QuartersView
 
-    monkeypatch.setattr(EntryView, "required_permission", None)
-    entry = next(route for route in ROUTES if route.name == "reports:entry")
-    problems = "\n".join(check_route(entry, world))
-    assert "GET /entry/ as leader: expected 403, got 200" in problems
-    assert "POST /entry/ as leader: expected 403" in problems
+    monkeypatch.setattr(QuartersView, "required_permission", None)
+    quarters = next(route for route in ROUTES if route.name == "reports:quarters")
+    problems = "\n".join(check_route(quarters, world))
+    assert "GET /quarters/ as leader: expected 403, got 200" in problems
+    assert "POST /quarters/ as leader: expected 403" in problems
+
+
+# --- Writes by role and report state ------------------------------------------------
+#
+# What each write does for a township official (region A) and a leader, in
+# every state of region A's 2026 Q4 report: "written" changes the database,
+# "refused" leaves every figure, report, step and staged upload as it was.
+# The official may change their own region while it is 未填报, 填报中 or
+# 已退回 in an open quarter, hand it in from 填报中 or 已退回, and nothing
+# else; a leader writes nothing.
+
+WRITE_STATES = ["not_started", "draft", "submitted", "returned", "approved", "closed"]
+W, R = "written", "refused"
+OFFICIAL_WRITES: dict[str, dict[str, str]] = {
+    #                 not_started draft submitted returned approved closed
+    "grid": dict(zip(WRITE_STATES, [W, W, R, W, R, R], strict=True)),
+    "upload": dict(zip(WRITE_STATES, [W, W, R, W, R, R], strict=True)),
+    "submit": dict(zip(WRITE_STATES, [R, W, R, W, R, R], strict=True)),
+    "grid_other_region": dict.fromkeys(WRITE_STATES, R),
+    "grid_county": dict.fromkeys(WRITE_STATES, R),
+    "upload_other_region": dict.fromkeys(WRITE_STATES, R),
+    "approve": dict.fromkeys(WRITE_STATES, R),
+    "return": dict.fromkeys(WRITE_STATES, R),
+    "close": dict.fromkeys(WRITE_STATES, R),
+}
+WRITE_PERIOD = "2026Q4"
+
+
+def write_snapshot() -> tuple:
+    return (
+        sorted(Figure.objects.values_list("indicator_id", "region_id", "year", "quarter", "value")),
+        sorted(Submission.objects.values_list("region_id", "year", "quarter", "state", "version")),
+        SubmissionEvent.objects.count(),
+        PendingImport.objects.count(),
+        sorted(ClosedQuarter.objects.values_list("year", "quarter")),
+    )
+
+
+def put_in_state(plan, state: str, official, staff, region) -> None:
+    """Region ``region``'s 2026 Q4 report, complete, in ``state``."""
+    if state == "not_started":
+        return
+    changes = [
+        FigureChange(indicator.pk, region.pk, 2026, 4, Decimal(1))
+        for indicator in plan.indicators.filter(by_region=True)
+    ]
+    record_figures(plan, official, changes, source=Source.FORM)
+    if state in {"submitted", "returned", "approved"}:
+        submit(plan, official, region, 2026, 4)
+    if state == "returned":
+        return_submission(plan, staff, region, 2026, 4, "请核实")
+    if state == "approved":
+        approve(plan, staff, region, 2026, 4)
+    if state == "closed":
+        close_quarter(plan, staff, 2026, 4, reason="年终结账", override=True)
+
+
+def attempt(action: str, client, plan, region_a, region_b):
+    """One write as the signed-in user of ``client``, as a browser would post it."""
+    space = plan.indicators.get(code="space")
+    carriers = plan.indicators.get(code="carriers")
+
+    def grid_post(indicator, region_key, value="2"):
+        cell = f"{indicator.pk}_{region_key}"
+        seen = Figure.objects.filter(indicator=indicator, region=region_a, year=2026, quarter=4)
+        data = {
+            "period": WRITE_PERIOD,
+            f"c{cell}": value,
+            f"v{cell}": str(seen.values_list("version", flat=True).first() or 0),
+            "confirm_warnings": "on",
+        }
+        # The rest of the official's own row, posted untouched.
+        for figure in Figure.objects.filter(region=region_a, year=2026, quarter=4):
+            key = f"{figure.indicator_id}_{region_a.pk}"
+            data.setdefault(f"c{key}", str(figure.value))
+            data.setdefault(f"v{key}", str(figure.version))
+        for indicator in plan.indicators.filter(by_region=True):
+            data.setdefault(f"v{indicator.pk}_{region_a.pk}", "0")
+        return client.post(reverse("reports:entry"), data)
+
+    def version(region):
+        row = Submission.objects.filter(region=region, year=2026, quarter=4).first()
+        return row.version if row else 0
+
+    def upload(cells, region=None):
+        period = Period.from_code(WRITE_PERIOD)
+        data = edit(template_for(plan, period, ValueMode.QUARTER, region=region), cells)
+        file = SimpleUploadedFile("填报.xlsx", data)
+        response = client.post(reverse("reports:upload"), {"file": file})
+        if response.status_code == 302 and "/entry/upload/" in response["Location"]:
+            response = client.post(response["Location"], {"action": "confirm"})
+        return response
+
+    if action == "grid":
+        return grid_post(space, region_a.pk)
+    if action == "grid_other_region":
+        return grid_post(space, region_b.pk)
+    if action == "grid_county":
+        return grid_post(carriers, "county")
+    if action == "upload":
+        return upload({"B4": 2}, region_a)  # their own template: 昆阳's space
+    if action == "upload_other_region":
+        return upload({"B4": 2, "B5": 2})  # the county's template: 昆阳's and 鳌江's
+    if action == "submit":
+        return client.post(
+            reverse("reports:entry_submit"), {"period": WRITE_PERIOD, "version": version(region_a)}
+        )
+    if action in {"approve", "return"}:
+        return client.post(
+            reverse(f"reports:review_{action}"),
+            {
+                "period": WRITE_PERIOD,
+                "regions": [region_a.pk],
+                f"version_{region_a.pk}": version(region_a),
+                "reason": "请核实",
+            },
+        )
+    if action == "close":
+        data = {"period": WRITE_PERIOD, "override": "1", "reason": "x"}
+        return client.post(reverse("reports:quarter_close"), data)
+    raise AssertionError(action)
+
+
+@pytest.mark.parametrize("state", WRITE_STATES)
+@pytest.mark.parametrize("action", OFFICIAL_WRITES)
+def test_what_a_township_official_may_write(
+    action, state, plan, official, staff, region_a, region_b, client
+):
+    put_in_state(plan, state, official, staff, region_a)
+    before = write_snapshot()
+    client.force_login(official)
+    response = attempt(action, client, plan, region_a, region_b)
+    assert response.status_code < 500
+    outcome = W if write_snapshot() != before else R
+    assert outcome == OFFICIAL_WRITES[action][state], response.status_code
+    if action in {"approve", "return", "close"}:
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize("state", ["draft", "submitted"])
+@pytest.mark.parametrize("action", OFFICIAL_WRITES)
+def test_a_leader_writes_nothing(
+    action, state, plan, official, staff, leader, region_a, region_b, client
+):
+    put_in_state(plan, state, official, staff, region_a)
+    before = write_snapshot()
+    client.force_login(leader)
+    response = attempt(action, client, plan, region_a, region_b)
+    assert response.status_code == 403
+    assert write_snapshot() == before
 
 
 # --- The admin ------------------------------------------------------------------------

@@ -58,7 +58,7 @@ def test_admin_edit_goes_through_record_figures_with_history(client_for, admin_u
     assert figure.value == Decimal("1.5") and figure.version == 2
     assert figure.history.first().history_change_reason == "admin"
 
-    close_quarter(region_a.plan, admin_user, 2025, 1)
+    close_quarter(region_a.plan, admin_user, 2025, 1, reason="核定", override=True)
     response = client.post(url, dict(form, value="9"))
     assert response.status_code == 403
     delete = client.post(reverse("admin:reports_figure_delete", args=[figure.pk]), {"post": "yes"})
@@ -71,7 +71,7 @@ def test_admin_cannot_add_a_figure_to_a_closed_quarter(client_for, admin_user, r
     from reports.figures.quarters import close_quarter
 
     space = region_a.plan.indicators.get(code="space")
-    close_quarter(region_a.plan, admin_user, 2025, 2)
+    close_quarter(region_a.plan, admin_user, 2025, 2, reason="核定", override=True)
     response = client_for(admin_user).post(
         reverse("admin:reports_figure_add"),
         {"indicator": space.pk, "region": region_a.pk, "year": 2025, "quarter": 2, "value": "1"},
@@ -123,7 +123,7 @@ def test_admin_cannot_move_a_figure_into_a_closed_quarter(client_for, admin_user
 
     space = region_a.plan.indicators.get(code="space")
     figure = Figure.objects.create(indicator=space, region=region_a, year=2025, quarter=1, value=1)
-    close_quarter(region_a.plan, admin_user, 2025, 2)
+    close_quarter(region_a.plan, admin_user, 2025, 2, reason="核定", override=True)
     response = client_for(admin_user).post(
         reverse("admin:reports_figure_change", args=[figure.pk]),
         {"indicator": space.pk, "region": region_a.pk, "year": 2025, "quarter": 2, "value": "1"},
@@ -149,7 +149,7 @@ def test_reverting_in_the_admin_history_goes_through_record_figures(
     first = figure.history.earliest("history_date")
     revert = reverse("admin:reports_figure_simple_history", args=[figure.pk, first.history_id])
 
-    close_quarter(region_a.plan, admin_user, 2025, 1)
+    close_quarter(region_a.plan, admin_user, 2025, 1, reason="核定", override=True)
     client.post(revert, dict(form, value="1"))
     figure.refresh_from_db()
     assert figure.value == 2 and figure.history.count() == 2

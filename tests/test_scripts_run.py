@@ -39,7 +39,7 @@ record_figures(
 target = Target.objects.filter(year=2027, region__isnull=False).order_by("pk").first()
 target.value = Decimal(55)
 target.save()
-close_quarter(plan, admin, 2025, 4, reason="已核定")
+close_quarter(plan, admin, 2025, 4, reason="已核定", override=True)
 admin.set_password("the-admins-own-password-3")
 admin.save()
 print(json.dumps({"figure": figure.pk, "target": target.pk}))

@@ -110,7 +110,7 @@ def _write_entry_sheet(sheet, shape: PlanShape, period: Period, mode: ValueMode,
     sheet.row_dimensions[HEADER_ROW].height = 48
 
     places = [(region.pk, region.name) for region in shape.regions]
-    if any(not indicator.by_region for indicator in shape.indicators):
+    if _has_county_row(shape):
         places.append((None, shape.county_name))
     first_row = HEADER_ROW + 1
     for row, (region_id, name) in enumerate(places, start=first_row):
@@ -128,6 +128,10 @@ def _write_entry_sheet(sheet, shape: PlanShape, period: Period, mode: ValueMode,
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
+
+
+def _has_county_row(shape: PlanShape) -> bool:
+    return any(not indicator.by_region for indicator in shape.indicators)
 
 
 def _add_validation(sheet, shape: PlanShape, places, first_row: int) -> None:
@@ -179,7 +183,10 @@ def _write_info_sheet(sheet, shape: PlanShape, period: Period, mode: ValueMode, 
             "3. 只填黄色单元格,灰色单元格不填:按%(region)s分解的指标不填%(county)s行"
             "(%(county)s数为各%(region)s之和),仅%(county)s的指标只填%(county)s行。"
         )
-        % {"county": shape.county_name, "region": shape.region_term},
+        % {"county": shape.county_name, "region": shape.region_term}
+        if _has_county_row(shape)
+        # One region's template (a township official's): no county row.
+        else _("3. 只填黄色单元格。"),
         _(
             "4. 已预先填入系统中的现有数;改动的单元格导入后生效,未改动的保持不变。"
             "留空表示没有数据,会清除系统中已有的数。"

@@ -1,13 +1,19 @@
 """The quarterly entry grid: regions × indicators for one quarter, prefilled,
 with the year's target and year-to-date beside each cell.
 
-``EntryGrid`` reads what the grid shows in a constant number of queries;
-``EntryForm`` parses and checks what staff typed and turns the changed cells
-into ``FigureChange``s for ``record_figures``.
+``EntryGrid`` reads what the grid shows in a constant number of queries: for
+staff every region and the county row, for a township official their own
+region only (``EntryGrid.load(..., region=...)``), each row with its report's
+state (未填报, 填报中, 已上报, 已退回, 已审核). ``EntryForm`` parses and checks
+what was typed and turns the changed cells into ``FigureChange``s for
+``record_figures``. ``EntryCell.warning`` is the one rule for a value worth a
+second look (above the year's target, far above the best earlier quarter):
+the grid asks to confirm it, the review page shows it to the reviewer.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -18,8 +24,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from regions.models import Region
+from reports.choices import NOT_STARTED, SubmissionState
 from reports.figures.changes import FigureChange
-from reports.models import Figure
+from reports.figures.submissions import EDITABLE_BY_TOWNSHIP, state_label
+from reports.models import Figure, Submission
 from reports.progress import Period
 from targets.models import Indicator, Plan, Target
 
@@ -38,6 +46,7 @@ class EntryCell:
     target: Decimal | None = None
     ytd_before: Decimal = Decimal(0)  # earlier quarters of the same year
     earlier_best: Decimal | None = None  # best single earlier quarter in the plan
+    previous: Decimal | None = None  # the quarter before (None: no figure)
 
     @property
     def name(self) -> str:
@@ -48,12 +57,50 @@ class EntryCell:
     def region_id(self) -> int | None:
         return self.region.pk if self.region else None
 
+    def warning(self, value: Decimal | None, label: str) -> str | None:
+        """Why ``value`` for this cell is plausible but worth a second look
+        (``label`` names the cell), or None: above the year's target, or more
+        than ``OUTLIER_FACTOR`` times the best earlier quarter (typing 2000
+        for 200)."""
+        if value is None:
+            return None
+        if self.target and value > self.target:
+            return _("%(label)s:本季度 %(value)s 超过全年目标 %(target)s。") % {
+                "label": label,
+                "value": _plain(value),
+                "target": _plain(self.target),
+            }
+        if self.earlier_best and value > self.earlier_best * OUTLIER_FACTOR:
+            return _("%(label)s:本季度 %(value)s 远高于以往单季最高 %(best)s。") % {
+                "label": label,
+                "value": _plain(value),
+                "best": _plain(self.earlier_best),
+            }
+        return None
+
 
 @dataclass
 class EntryRow:
     label: str
     region: Region | None
     cells: list[EntryCell | None] = field(default_factory=list)
+    # The region's report for the quarter (the county row has none).
+    state: str = NOT_STARTED
+    version: int = 0
+    return_reason: str = ""
+
+    @property
+    def state_label(self) -> str:
+        return state_label(self.state)
+
+    @property
+    def editable_by_township(self) -> bool:
+        """Not yet handed in, or handed back: 未填报, 填报中 or 已退回."""
+        return self.state == NOT_STARTED or self.state in EDITABLE_BY_TOWNSHIP
+
+    @property
+    def returned(self) -> bool:
+        return self.state == SubmissionState.RETURNED
 
 
 @dataclass
@@ -62,27 +109,45 @@ class EntryGrid:
     period: Period
     indicators: list[Indicator]
     rows: list[EntryRow]
+    # The township official's region when the grid is theirs alone.
+    own_region: Region | None = None
 
     @property
     def cells(self) -> list[EntryCell]:
         return [cell for row in self.rows for cell in row.cells if cell is not None]
 
+    @property
+    def own_row(self) -> EntryRow | None:
+        return self.rows[0] if self.own_region is not None else None
+
     @classmethod
-    def load(cls, plan: Plan, period: Period) -> EntryGrid:
+    def load(cls, plan: Plan, period: Period, *, region: Region | None = None) -> EntryGrid:
+        """The grid of ``period``: every region and the county row, or with
+        ``region`` that region's row alone (a township official's grid: it
+        reads nothing of other regions, not even to compare)."""
         indicators = list(plan.indicators.all())
-        regions = list(plan.regions.all())
-        targets = {
-            (t.indicator_id, t.region_id): t.value
-            for t in Target.objects.filter(indicator__plan=plan, year=period.year)
-        }
-        figures = (
-            Figure.objects.in_plan(plan)
-            .filter(year__lte=period.year)
-            .only("indicator_id", "region_id", "year", "quarter", "value", "version", "note")
+        if region is not None:
+            indicators = [i for i in indicators if i.by_region]
+            regions = [region]
+        else:
+            regions = list(plan.regions.all())
+        targets = Target.objects.filter(indicator__plan=plan, year=period.year)
+        figures = Figure.objects.in_plan(plan).filter(year__lte=period.year)
+        submissions = Submission.objects.filter(plan=plan, year=period.year, quarter=period.quarter)
+        if region is not None:
+            targets = targets.filter(region=region)
+            figures = figures.filter(region=region)
+            submissions = submissions.filter(region=region)
+        targets = {(t.indicator_id, t.region_id): t.value for t in targets}
+        reports = {s.region_id: s for s in submissions}
+        figures = figures.only(
+            "indicator_id", "region_id", "year", "quarter", "value", "version", "note"
         )
         current: dict[tuple[int, int | None], Figure] = {}
         ytd_before: dict[tuple[int, int | None], Decimal] = defaultdict(Decimal)
         earlier_best: dict[tuple[int, int | None], Decimal] = {}
+        previous: dict[tuple[int, int | None], Decimal] = {}
+        before = period.previous()
         for figure in figures:
             key = (figure.indicator_id, figure.region_id)
             at = Period(figure.year, figure.quarter)
@@ -91,6 +156,8 @@ class EntryGrid:
             elif at < period:
                 if figure.year == period.year:
                     ytd_before[key] += figure.value
+                if at == before:
+                    previous[key] = figure.value
                 earlier_best[key] = max(earlier_best.get(key, figure.value), figure.value)
 
         def cell(indicator: Indicator, region: Region | None) -> EntryCell:
@@ -105,16 +172,21 @@ class EntryGrid:
                 target=targets.get(key),
                 ytd_before=ytd_before[key],
                 earlier_best=earlier_best.get(key),
+                previous=previous.get(key),
             )
 
-        rows = [
-            EntryRow(
+        def row(region: Region) -> EntryRow:
+            report = reports.get(region.pk)
+            return EntryRow(
                 region.name,
                 region,
                 [cell(i, region) if i.by_region else None for i in indicators],
+                state=report.state if report else NOT_STARTED,
+                version=report.version if report else 0,
+                return_reason=report.return_reason if report else "",
             )
-            for region in regions
-        ]
+
+        rows = [row(r) for r in regions]
         if any(not i.by_region for i in indicators):
             rows.append(
                 EntryRow(
@@ -123,7 +195,7 @@ class EntryGrid:
                     [None if i.by_region else cell(i, None) for i in indicators],
                 )
             )
-        return cls(plan, period, indicators, rows)
+        return cls(plan, period, indicators, rows, own_region=region)
 
 
 def parse_number(text: str) -> Decimal | None:
@@ -144,10 +216,16 @@ def parse_number(text: str) -> Decimal | None:
     return value
 
 
+# The names of a cell's field and of its version's (``c12_3``, ``v12_county``).
+CELL_FIELD = re.compile(r"^[cv]\d+_(?:\d+|county)$")
+
+
 class EntryForm(forms.Form):
     """One field per cell (``c<indicator>_<region|county>``) and its version
     (``v…``): the version the editor saw, so a save after someone else's is a
-    conflict rather than a silent overwrite."""
+    conflict rather than a silent overwrite. A posted cell that is not on the
+    grid (another region's, the county's on a township's grid, a stale page)
+    refuses the whole form: it is never silently dropped."""
 
     confirm_warnings = forms.BooleanField(
         required=False, label=gettext_lazy("我已核对上述提示,仍然保存")
@@ -189,7 +267,9 @@ class EntryForm(forms.Form):
                 for problem in cell.indicator.value_problems(value):
                     self.add_error(cell.name, problem)
             self.values[cell.name] = value
-        if any(name.startswith("v") for name in self.errors):
+        # (The grid's form has no prefix: its data keys are the field names.)
+        foreign = [name for name in self.data if CELL_FIELD.match(name) and name not in self.fields]
+        if foreign or any(name.startswith("v") for name in self.errors):
             raise forms.ValidationError(_("表单已过期或被篡改,请重新打开本页。"))
         return cleaned
 
@@ -204,20 +284,10 @@ class EntryForm(forms.Form):
         """Plausible but suspicious values, saved only after confirmation."""
         found = []
         for cell, value in self.changed_cells():
-            if value is None:
-                continue
             where = cell.region.name if cell.region else self.grid.plan.county_name
-            label = f"{where} · {cell.indicator.name}"
-            if cell.target and value > cell.target:
-                found.append(
-                    _("%(label)s:本季度 %(value)s 超过全年目标 %(target)s。")
-                    % {"label": label, "value": _plain(value), "target": _plain(cell.target)}
-                )
-            elif cell.earlier_best and value > cell.earlier_best * OUTLIER_FACTOR:
-                found.append(
-                    _("%(label)s:本季度 %(value)s 远高于以往单季最高 %(best)s。")
-                    % {"label": label, "value": _plain(value), "best": _plain(cell.earlier_best)}
-                )
+            warning = cell.warning(value, f"{where} · {cell.indicator.name}")
+            if warning:
+                found.append(warning)
         return found
 
     def changes(self) -> list[FigureChange]:

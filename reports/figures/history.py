@@ -1,5 +1,7 @@
 """The change history of figures (and targets) for one region and quarter,
-read from django-simple-history: who, when, old value, new value and how."""
+read from django-simple-history: who, when, old value, new value and how; and
+the steps of the region's report for the quarter (``SubmissionEvent``: saved,
+上报, 退回, 审核, 代填), with who, when, the state after and the reason."""
 
 from __future__ import annotations
 
@@ -11,8 +13,8 @@ import django_tables2 as tables
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reports.choices import Source
-from reports.models import Figure
+from reports.choices import Source, SubmissionAction, SubmissionState
+from reports.models import Figure, SubmissionEvent
 from targets.models import Target
 from targets.tables import BaseTable, ValueColumn
 
@@ -91,4 +93,52 @@ class ChangeTable(BaseTable):
 
     @classmethod
     def build(cls, rows: list[ChangeRow], empty_text: str) -> ChangeTable:
+        return cls([row.__dict__ for row in rows], empty_text=empty_text)
+
+
+@dataclass
+class EventRow:
+    at: datetime
+    user: str
+    action: str
+    state: str
+    reason: str
+
+
+def submission_events(plan, region_id: int | None, year: int, quarter: int) -> list[EventRow]:
+    """Every step of the region's report for the quarter, newest first; none
+    for the county (its figures are the bureau's own)."""
+    if region_id is None:
+        return []
+    events = (
+        SubmissionEvent.objects.filter(
+            submission__plan=plan,
+            submission__region_id=region_id,
+            submission__year=year,
+            submission__quarter=quarter,
+        )
+        .select_related("user")
+        .order_by("-at", "-pk")
+    )
+    return [
+        EventRow(
+            at=event.at,
+            user=(event.user.username if event.user else "—"),
+            action=str(SubmissionAction(event.action).label),
+            state=str(SubmissionState(event.state).label),
+            reason=event.reason,
+        )
+        for event in events
+    ]
+
+
+class EventTable(BaseTable):
+    at = tables.DateTimeColumn(verbose_name=gettext_lazy("时间"), format="Y-m-d H:i")
+    user = tables.Column(verbose_name=gettext_lazy("操作人"))
+    action = tables.Column(verbose_name=gettext_lazy("操作"))
+    state = tables.Column(verbose_name=gettext_lazy("操作后状态"))
+    reason = tables.Column(verbose_name=gettext_lazy("原因或说明"), default="")
+
+    @classmethod
+    def build(cls, rows: list[EventRow], empty_text: str) -> EventTable:
         return cls([row.__dict__ for row in rows], empty_text=empty_text)

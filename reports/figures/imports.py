@@ -9,6 +9,11 @@ upload page through ``reports.figures.uploads``), so permissions, closed
 quarters, validation and conflicts are enforced there; each change carries the
 version seen at preview time, so an edit made between preview and confirmation
 is a conflict, not a silent overwrite.
+
+A township official (``report_own_figures``) gets a template of their own
+region only (``template_for(..., region=...)``), and a file of theirs that
+holds any other region's or the county's cell is refused, each such cell
+named: the whole file or nothing, as for every other problem.
 """
 
 from __future__ import annotations
@@ -24,14 +29,16 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from regions.roles import ENTER_FIGURES
-from reports.excel.figures_cells import FiguresFile, ReadCell
+from regions.models import Region, region_id_of
+from regions.roles import ENTER_FIGURES, REPORT_OWN_FIGURES
+from reports.excel.figures_cells import MAX_PROBLEMS, FiguresFile, ReadCell
 from reports.excel.figures_format import MODE_WORDS, PlanShape, ValueMode
 from reports.excel.long_sheet import ReadProgress
 from reports.excel.reading import read_figures_file
 from reports.excel.template import build_template
 from reports.figures.changes import ChangedCell, ChangeSummary, FigureChange, Key
 from reports.figures.quarters import closed_periods
+from reports.figures.submissions import handed_in_problems
 from reports.models import Figure
 from reports.progress import Period
 from targets.excel.safety import XlsxLimits
@@ -61,30 +68,42 @@ def upload_limits() -> XlsxLimits:
     )
 
 
-def plan_shape(plan: Plan) -> PlanShape:
-    """The plan's regions and indicators, in plan order (two queries)."""
+def plan_shape(plan: Plan, region: Region | None = None) -> PlanShape:
+    """The plan's regions and indicators, in plan order (two queries). With
+    ``region``: that region alone and the indicators reported by region (a
+    township's template: no other region, no county row)."""
+    indicators = list(plan.indicators.all())
+    regions = list(plan.regions.all()) if region is None else [region]
+    if region is not None:
+        indicators = [indicator for indicator in indicators if indicator.by_region]
     return PlanShape(
         plan_id=plan.pk,
         plan_name=plan.name,
         county_name=plan.county_name,
         region_term=plan.region_term,
         years=plan.years,
-        indicators=list(plan.indicators.all()),
-        regions=list(plan.regions.all()),
+        indicators=indicators,
+        regions=regions,
     )
 
 
 # ---------------------------------------------------------------- the template
 
 
-def template_for(plan: Plan, period: Period, mode: ValueMode) -> bytes:
+def template_for(
+    plan: Plan, period: Period, mode: ValueMode, *, region: Region | None = None
+) -> bytes:
     """The template for ``period``, prefilled with what is recorded: the
     quarter's amounts, or in year-to-date mode the year's totals through it
-    (blank where the quarter itself has no figure, as the grid shows it)."""
-    shape = plan_shape(plan)
+    (blank where the quarter itself has no figure, as the grid shows it).
+    With ``region``: that region's row alone, holding nothing of any other."""
+    shape = plan_shape(plan, region)
     rows = Figure.objects.filter(
         indicator__plan=plan, year=period.year, quarter__lte=period.quarter
-    ).values_list("indicator_id", "region_id", "quarter", "value")
+    )
+    if region is not None:
+        rows = rows.filter(region=region)
+    rows = rows.values_list("indicator_id", "region_id", "quarter", "value")
     current: dict[tuple[int, int | None], Decimal] = {}
     year_to_date: dict[tuple[int, int | None], Decimal] = defaultdict(Decimal)
     for indicator_id, region_id, quarter, value in rows:
@@ -165,8 +184,7 @@ def preview_import(
     fast: bool = True,
 ) -> ImportPreview:
     """What importing ``data`` would change; writes nothing."""
-    if not user.has_perm(ENTER_FIGURES):
-        raise PermissionDenied(_("您的账号没有填报数据的权限。"))
+    own = _own_region(plan, user)
     shape = plan_shape(plan)
     parsed = read_figures_file(data, shape, limits, progress=progress, fast=fast)
     preview = ImportPreview(file=parsed, problems=list(parsed.all_problems))
@@ -174,10 +192,16 @@ def preview_import(
         if not preview.problems:
             preview.problems.append(_("文件中没有任何数据行"))
         return preview
+    if own is not None:
+        preview.problems += _foreign_cells(parsed, own, plan)
+        if preview.problems:
+            return preview
     periods = {(cell.year, cell.quarter) for cell in parsed.cells}
     for year, quarter in sorted(periods & closed_periods(plan)):
         message = _("%(period)s已关闭,需先重新开放才能导入。")
         preview.problems.append(message % {"period": Period(year, quarter).label})
+    if own is not None:
+        preview.problems += handed_in_problems(plan, own.pk, periods)
     if preview.problems:
         return preview
     current = _current_figures(plan, parsed)
@@ -187,6 +211,45 @@ def preview_import(
     for cell in parsed.cells:
         _compare(cell, amounts[cell.key], current.get(cell.key), parsed, preview)
     return preview
+
+
+def _own_region(plan: Plan, user) -> Region | None:
+    """None for staff (any region and the county); a township official's own
+    region; ``PermissionDenied`` for anyone else."""
+    if user.has_perm(ENTER_FIGURES):
+        return None
+    region_id = region_id_of(user) if user.has_perm(REPORT_OWN_FIGURES) else None
+    region = plan.regions.filter(pk=region_id).first() if region_id else None
+    if region is None:
+        raise PermissionDenied(_("您的账号没有填报数据的权限。"))
+    return region
+
+
+def _foreign_cells(parsed: FiguresFile, own: Region, plan: Plan) -> list[str]:
+    """Every cell of a region other than ``own``, or of the county, each at
+    its place in the file. A row of such cells that are all empty is named
+    once, as the row."""
+    foreign: dict[int, list[ReadCell]] = defaultdict(list)
+    for cell in parsed.cells:
+        if cell.region is None or cell.region.pk != own.pk:
+            foreign[cell.row].append(cell)
+    problems = []
+    for row, cells in sorted(foreign.items()):
+        where = cells[0].region.name if cells[0].region else plan.county_name
+        message = _("这是“%(where)s”的数据;您只能导入%(own)s的数据") % {
+            "where": where,
+            "own": own.name,
+        }
+        filled = [cell for cell in cells if cell.value is not None or cell.note]
+        if not filled and parsed.layout == "template":
+            problems.append(parsed.loc(row, 1).says(message))
+            continue
+        for cell in filled or cells:
+            problems.append(parsed.loc(cell.row, cell.column).says(message))
+    if len(problems) > MAX_PROBLEMS:
+        more = _("……另有 %(count)d 个问题未列出。") % {"count": len(problems) - MAX_PROBLEMS}
+        problems = [*problems[:MAX_PROBLEMS], more]
+    return problems
 
 
 def _current_figures(plan: Plan, parsed: FiguresFile) -> dict[Key, _Current]:

@@ -1,6 +1,10 @@
 """Closing and reopening quarters. A closed quarter's figures cannot be
 changed by any path (``record_figures`` refuses them) until it is reopened
-with a reason; both are kept in the quarter's record (``QuarterEvent``)."""
+with a reason; both are kept in the quarter's record (``QuarterEvent``).
+
+A quarter closes once every region's report is approved (已审核); closing it
+with regions still unapproved is an explicit override that must say why, and
+the record names the regions it left unapproved."""
 
 from __future__ import annotations
 
@@ -9,10 +13,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from regions.models import Region
 from regions.roles import MANAGE_QUARTERS
-from reports.choices import QuarterAction
+from reports.choices import QuarterAction, SubmissionState
 from reports.figures.changes import FigureError
-from reports.models import ClosedQuarter, Figure, QuarterEvent
+from reports.figures.submissions import unapproved_regions
+from reports.models import ClosedQuarter, Figure, QuarterEvent, Submission
 from reports.progress import Period, default_period
 from targets.models import Plan
 
@@ -40,12 +46,38 @@ def is_closed(plan: Plan, period: Period) -> bool:
     ).exists()
 
 
-def quarter_to_work_on(plan: Plan) -> Period:
-    """The quarter staff open by default: the latest with figures, or the
-    next one when that is already closed (and the plan reaches it)."""
-    keys = Figure.objects.in_plan(plan).values_list("year", "quarter")
+def quarter_to_work_on(plan: Plan, region: Region | None = None) -> Period:
+    """The quarter the entry pages open by default: the latest with figures,
+    or the next one when that is already closed (and the plan reaches it).
+
+    With ``region`` (a township official's pages) only that region's figures
+    and reports count, so the default says nothing about other regions: a
+    quarter handed back to it (已退回) comes first, and a quarter it has
+    already handed in (已上报, 已审核) moves on to the next, like a closed one."""
+    figures = Figure.objects.in_plan(plan)
+    if region is not None:
+        returned = (
+            Submission.objects.filter(plan=plan, region=region, state=SubmissionState.RETURNED)
+            .order_by("-year", "-quarter")
+            .values_list("year", "quarter")
+        )
+        closed = closed_periods(plan)
+        for year, quarter in returned:
+            if (year, quarter) not in closed and plan.contains(year, quarter):
+                return Period(year, quarter)
+        figures = figures.filter(region=region)
+    keys = figures.values_list("year", "quarter")
     latest = default_period(keys.order_by("-year", "-quarter")[:1], plan.years)
-    if is_closed(plan, latest) and plan.contains(latest.next().year):
+    handed_in = region is not None and (
+        Submission.objects.filter(
+            plan=plan,
+            region=region,
+            year=latest.year,
+            quarter=latest.quarter,
+            state__in=(SubmissionState.SUBMITTED, SubmissionState.APPROVED),
+        ).exists()
+    )
+    if (handed_in or is_closed(plan, latest)) and plan.contains(latest.next().year):
         return latest.next()
     return latest
 
@@ -63,11 +95,44 @@ def locked_closed_periods(plan: Plan, periods: set[tuple[int, int]]) -> set[tupl
 
 
 @transaction.atomic
-def close_quarter(plan: Plan, user, year: int, quarter: int, reason: str = "") -> ClosedQuarter:
+def close_quarter(
+    plan: Plan, user, year: int, quarter: int, reason: str = "", *, override: bool = False
+) -> ClosedQuarter:
+    """Close the quarter once every region's report is approved. With regions
+    not approved, only as an ``override`` with a ``reason``; the record then
+    names those regions beside the reason.
+
+    The quarter's reports are locked first, so a report being returned or
+    handed in meanwhile either finishes before this looks, or finds the
+    quarter closed after it."""
     if not user.has_perm(MANAGE_QUARTERS):
         raise PermissionDenied(_("您的账号没有关闭季度的权限。"))
     if not plan.contains(year, quarter):
         raise FigureError([_("该季度不在计划期内。")])
+    reason = (reason or "").strip()
+    list(
+        Submission.objects.select_for_update()
+        .filter(plan=plan, year=year, quarter=quarter)
+        .values_list("pk", flat=True)
+    )
+    unapproved = [region.name for region in unapproved_regions(plan, year, quarter)]
+    if unapproved and not override:
+        raise FigureError(
+            [
+                _(
+                    "以下区域的数据尚未审核,不能关闭:%(names)s。"
+                    "如确需关闭,请勾选“仍然关闭”并说明原因。"
+                )
+                % {"names": "、".join(unapproved)}
+            ]
+        )
+    if unapproved and not reason:
+        raise FigureError([_("有区域尚未审核时仍然关闭,必须说明原因。")])
+    if unapproved:
+        reason = _("仍然关闭(%(names)s 未审核):%(reason)s") % {
+            "names": "、".join(unapproved),
+            "reason": reason,
+        }
     closed, created = ClosedQuarter.objects.get_or_create(
         plan=plan, year=year, quarter=quarter, defaults={"closed_by": user}
     )

@@ -146,15 +146,33 @@ def check_figure_writes(plan: Plan, user, cells: Iterable[tuple[int | None, int,
     for region_id, year, quarter in sorted(cells, key=_order):
         submission = _locked(plan, region_id, year, quarter)
         if submission is not None and submission.state not in EDITABLE_BY_TOWNSHIP:
-            problems.append(
-                _("%(period)s的数据%(state)s,不能再修改;如需更正,请联系县科技局退回。")
-                % {
-                    "period": period_label(year, quarter),
-                    "state": state_label(submission.state),
-                }
-            )
+            problems.append(_handed_in(year, quarter, submission.state))
     if problems:
         raise SubmissionError(problems)
+
+
+def _handed_in(year: int, quarter: int, state: str) -> str:
+    return _("%(period)s的数据%(state)s,不能再修改;如需更正,请联系县科技局退回。") % {
+        "period": period_label(year, quarter),
+        "state": state_label(state),
+    }
+
+
+def handed_in_problems(plan: Plan, region_id: int, periods: Iterable[tuple[int, int]]) -> list[str]:
+    """Why a township may not change its figures of ``periods`` (already
+    上报 or 审核), for a preview before anything is written; the write itself
+    checks again under lock (``check_figure_writes``)."""
+    periods = set(periods)
+    rows = Submission.objects.filter(plan=plan, region_id=region_id).exclude(
+        state__in=EDITABLE_BY_TOWNSHIP
+    )
+    return [
+        _handed_in(year, quarter, state)
+        for year, quarter, state in rows.order_by("year", "quarter").values_list(
+            "year", "quarter", "state"
+        )
+        if (year, quarter) in periods
+    ]
 
 
 def _order(cell: tuple[int | None, int, int]) -> tuple:
@@ -218,9 +236,11 @@ def submit(
     """The township hands its complete quarter to the bureau (上报)."""
     if not user.has_perm(REPORT_OWN_FIGURES) or region_id_of(user) != region.pk:
         raise PermissionDenied(_("只能上报本区域的数据。"))
+    submission = _locked(plan, region.pk, year, quarter)
+    # Looked at under the lock: a quarter being closed (which locks the
+    # quarter's reports first) is seen closed here once it is.
     if _is_closed(plan, year, quarter):
         raise SubmissionError([_("该季度已关闭,不能上报。")])
-    submission = _locked(plan, region.pk, year, quarter)
     _check_version(submission, seen_version)
     if submission is None or submission.state not in EDITABLE_BY_TOWNSHIP:
         state = submission.state if submission else NOT_STARTED
@@ -242,7 +262,7 @@ def submit(
         key=f"submitted:{submission.pk}:{submission.version}",
         subject=_("%(region)s已上报%(period)s的数据,请审核")
         % {"region": region.name, "period": period_label(year, quarter)},
-        link=reverse("reports:quarters") + f"?period={year}Q{quarter}",
+        link=reverse("reports:review") + f"?period={year}Q{quarter}",
     )
     return submission
 
@@ -294,9 +314,9 @@ def return_submission(
     reason = (reason or "").strip()
     if not reason:
         raise SubmissionError([_("退回必须说明原因。")])
-    if _is_closed(plan, year, quarter):
-        raise SubmissionError([_("该季度已关闭,需先重新开放才能退回。")])
     submission = _locked(plan, region.pk, year, quarter)
+    if _is_closed(plan, year, quarter):  # under the lock, as in ``submit``
+        raise SubmissionError([_("该季度已关闭,需先重新开放才能退回。")])
     _check_version(submission, seen_version)
     if submission is None or submission.state not in (
         SubmissionState.SUBMITTED,
@@ -339,6 +359,33 @@ def approve_many(
     for region in regions:
         try:
             approve(plan, user, region, year, quarter, seen_version=versions.get(region.pk))
+        except SubmissionError as exc:
+            result.refused[region.name] = exc.messages
+        else:
+            result.done.append(region)
+    return result
+
+
+def return_many(
+    plan: Plan,
+    user,
+    year: int,
+    quarter: int,
+    regions: Iterable[Region],
+    reason: str,
+    versions: dict[int, int],
+) -> BatchResult:
+    """Return several regions with one reason; each on its own, as in
+    ``approve_many``."""
+    _require_reviewer(user)
+    if not (reason or "").strip():
+        raise SubmissionError([_("退回必须说明原因。")])
+    result = BatchResult()
+    for region in regions:
+        try:
+            return_submission(
+                plan, user, region, year, quarter, reason, seen_version=versions.get(region.pk)
+            )
         except SubmissionError as exc:
             result.refused[region.name] = exc.messages
         else:

@@ -1,9 +1,11 @@
-"""County staff's quarterly work: the entry grid, closing and reopening
-quarters, completeness, and the change history."""
+"""The quarterly work: the entry grid (staff for every region, a township
+official for their own) and a township's 上报, closing and reopening quarters,
+completeness, and the change history."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -13,13 +15,19 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from regions.models import Region
-from regions.roles import ENTER_FIGURES, MANAGE_QUARTERS
-from reports.choices import Source
+from regions.roles import ENTER_FIGURES, MANAGE_QUARTERS, REPORT_OWN_FIGURES, REVIEW_FIGURES
+from reports.choices import Source, SubmissionState
 from reports.figures import deadlines as due
 from reports.figures.changes import FigureConflictError, FigureError
 from reports.figures.completeness import Completeness, MissingTable, QuartersTable
-from reports.figures.entry import EntryForm, EntryGrid
-from reports.figures.history import ChangeTable, figure_history, target_history
+from reports.figures.entry import CELL_FIELD, EntryForm, EntryGrid
+from reports.figures.history import (
+    ChangeTable,
+    EventTable,
+    figure_history,
+    submission_events,
+    target_history,
+)
 from reports.figures.quarters import (
     close_quarter,
     closed_quarters,
@@ -28,28 +36,41 @@ from reports.figures.quarters import (
     reopen_quarter,
 )
 from reports.figures.services import record_figures
+from reports.figures.submissions import submit, unapproved_regions
 from reports.models import Figure
 from reports.progress import Period, default_period
-from reports.views.forms import DueDateForm, PeriodForm, QuarterActionForm
-from reports.views.mixins import PeriodChoiceMixin, PeriodMixin
+from reports.views.forms import DueDateForm, PeriodForm, QuarterActionForm, SubmitForm
+from reports.views.mixins import EntryAccessMixin, PeriodChoiceMixin, PeriodMixin
 from targets.access import CountyWideMixin, PlanAccessMixin
 
 
-class EntryView(CountyWideMixin, PeriodChoiceMixin, TemplateView):
-    """One form for a whole quarter: regions × indicators plus the county-only
-    indicators, saved all or nothing."""
+class EntryView(EntryAccessMixin, TemplateView):
+    """One form for a whole quarter, saved all or nothing: for staff every
+    region × indicator plus the county-only indicators, each region with the
+    state of its report; for a township official their own region's row,
+    its state, the reason when it was returned, and the 上报 button. The
+    cells are read-only in a closed quarter, and for the township once it
+    has handed the quarter in (已上报, 已审核)."""
 
     template_name = "reports/entry.html"
-    required_permission = ENTER_FIGURES
 
     @cached_property
     def grid(self) -> EntryGrid:
-        return EntryGrid.load(self.plan, self.period)
+        return EntryGrid.load(self.plan, self.period, region=self.entry_region)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = kwargs.get("form") or EntryForm(grid=self.grid)
         closed = is_closed(self.plan, self.period)
+        own_row = self.grid.own_row
+        handed_in = own_row is not None and not own_row.editable_by_township
+        submit_form = missing = None
+        if own_row is not None:
+            submit_form = SubmitForm(
+                initial={"period": self.period.code, "version": own_row.version},
+                plan_years=self.plan.years,
+            )
+            missing = [c.indicator.name for c in own_row.cells if c and c.value is None]
         context.update(
             self.period_context(),
             form=form,
@@ -59,7 +80,15 @@ class EntryView(CountyWideMixin, PeriodChoiceMixin, TemplateView):
                 for row in self.grid.rows
             ],
             closed=closed,
+            locked=closed or handed_in,
+            own_row=own_row,
+            can_submit=own_row is not None
+            and not closed
+            and own_row.state in (SubmissionState.DRAFT, SubmissionState.RETURNED),
+            missing=missing,
+            submit_form=submit_form,
             can_manage_quarters=self.request.user.has_perm(MANAGE_QUARTERS),
+            can_review=self.request.user.has_perm(REVIEW_FIGURES),
         )
         return context
 
@@ -79,6 +108,16 @@ class EntryView(CountyWideMixin, PeriodChoiceMixin, TemplateView):
         form = EntryForm(request.POST, grid=self.grid)
         if is_closed(self.plan, self.period):
             messages.error(request, _("本季度已关闭,需先重新开放才能修改。"))
+            return self.render_to_response(self.get_context_data(form=form), status=409)
+        own_row = self.grid.own_row
+        if own_row is not None and not own_row.editable_by_township:
+            # The write would refuse it too (under lock); saying so before
+            # asking to confirm warnings about values that cannot be saved.
+            messages.error(
+                request,
+                _("本季度数据%(state)s,不能再修改;如需更正,请联系县科技局退回。")
+                % {"state": own_row.state_label},
+            )
             return self.render_to_response(self.get_context_data(form=form), status=409)
         if not form.is_valid():
             messages.error(request, _("有单元格填写有误,未保存任何数据,请按提示修改。"))
@@ -105,6 +144,8 @@ class EntryView(CountyWideMixin, PeriodChoiceMixin, TemplateView):
             _("已保存 %(period)s:%(summary)s。")
             % {"period": self.period.label, "summary": result.describe()},
         )
+        if self.entry_region is not None:
+            messages.info(request, _("数据已保存为草稿,尚未上报;全部填好并核对后,请点击“上报”。"))
         return redirect(self.success_url())
 
     def render_conflicts(self, form: EntryForm, error: FigureConflictError):
@@ -128,6 +169,56 @@ class EntryView(CountyWideMixin, PeriodChoiceMixin, TemplateView):
 
     def success_url(self) -> str:
         return f"{reverse('reports:entry')}?period={self.period.code}"
+
+
+class SubmitView(EntryAccessMixin, View):
+    """POST only: a township official hands their region's quarter to the
+    bureau (上报). The region is always the official's own; the posted
+    version is the report's as the page showed it, so a page that is out of
+    date (returned or approved meanwhile) is refused."""
+
+    required_permission = REPORT_OWN_FIGURES
+
+    def post(self, request, *args, **kwargs):
+        if self.entry_region is None:
+            raise PermissionDenied(_("只能上报本区域的数据。"))
+        form = SubmitForm(request.POST, plan_years=self.plan.years)
+        if not form.is_valid():
+            messages.error(request, _("表单已过期或被篡改,请重新打开本页。"))
+            return redirect("reports:entry")
+        period = form.cleaned_data["period_value"]
+        if self.unsaved_changes(period):
+            messages.error(request, _("表中有尚未保存的修改,未上报。请先保存(或撤销修改),再上报。"))
+            return redirect(f"{reverse('reports:entry')}?period={period.code}")
+        try:
+            submit(
+                self.plan,
+                request.user,
+                self.entry_region,
+                period.year,
+                period.quarter,
+                seen_version=form.cleaned_data["version"],
+            )
+        except FigureError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("已上报%(period)s的数据,等待县科技局审核;审核或退回前不能再修改。")
+                % {"period": period.label},
+            )
+        return redirect(f"{reverse('reports:entry')}?period={period.code}")
+
+    def unsaved_changes(self, period: Period) -> bool:
+        """The 上报 button sits in the grid's form, so the grid comes along:
+        values typed and not saved would otherwise be silently left out of
+        what is handed in."""
+        if not any(CELL_FIELD.match(name) for name in self.request.POST):
+            return False
+        grid = EntryGrid.load(self.plan, period, region=self.entry_region)
+        form = EntryForm(self.request.POST, grid=grid)
+        return not form.is_valid() or bool(form.changed_cells())
 
 
 class QuartersView(CountyWideMixin, PeriodChoiceMixin, TemplateView):
@@ -156,13 +247,18 @@ class QuartersView(CountyWideMixin, PeriodChoiceMixin, TemplateView):
             missing_table=MissingTable.build(completeness, self.period),
             events=events,
             period_closed=(self.period.year, self.period.quarter) in closed,
+            unapproved=unapproved_regions(self.plan, self.period.year, self.period.quarter),
+            region_count=self.plan.regions.count(),
             can_manage_quarters=self.request.user.has_perm(MANAGE_QUARTERS),
+            can_review=self.request.user.has_perm(REVIEW_FIGURES),
         )
         return context
 
 
 class QuarterActionView(CountyWideMixin, View):
-    """POST only: close or reopen the posted quarter (reopening needs a reason)."""
+    """POST only: close or reopen the posted quarter (reopening needs a
+    reason). Closing needs every region's report approved, or the
+    "仍然关闭" box ticked with a reason (``close_quarter`` records both)."""
 
     required_permission = MANAGE_QUARTERS
     action = "close"
@@ -178,7 +274,14 @@ class QuarterActionView(CountyWideMixin, View):
         reason = form.cleaned_data["reason"]
         try:
             if self.action == "close":
-                close_quarter(self.plan, request.user, period.year, period.quarter, reason)
+                close_quarter(
+                    self.plan,
+                    request.user,
+                    period.year,
+                    period.quarter,
+                    reason,
+                    override=form.cleaned_data["override"],
+                )
                 messages.success(request, _("%(period)s 已关闭。") % {"period": period.label})
             else:
                 reopen_quarter(self.plan, request.user, period.year, period.quarter, reason)
@@ -190,8 +293,9 @@ class QuarterActionView(CountyWideMixin, View):
 
 
 class HistoryView(PlanAccessMixin, PeriodMixin, TemplateView):
-    """Every change to one region's figures in one quarter, and to its
-    targets. A township official sees their own region's; the county's
+    """Every change to one region's figures in one quarter, every step of its
+    report for that quarter (填报, 上报, 退回, 审核, 代填), and every change
+    to its targets. A township official sees their own region's; the county's
     (county-only indicators) is for those who see the whole county."""
 
     template_name = "reports/history.html"
@@ -232,5 +336,11 @@ class HistoryView(PlanAccessMixin, PeriodMixin, TemplateView):
             target_table=ChangeTable.build(
                 target_history(self.plan, region_id), empty_text=_("目标没有修改记录。")
             ),
+            event_table=EventTable.build(
+                submission_events(self.plan, region_id, period.year, period.quarter),
+                empty_text=_("本季度没有填报、上报或审核记录。"),
+            )
+            if region
+            else None,
         )
         return context

@@ -25,18 +25,14 @@ class PeriodForm(forms.Form):
         return Period.from_code(self.cleaned_data["period"])
 
 
-class QuarterActionForm(forms.Form):
-    """Close or reopen a quarter; a reopen must say why (it is recorded)."""
+class QuarterForm(forms.Form):
+    """A posted quarter (``2026Q3``) of the plan; ``period_value`` is its Period."""
 
-    period = forms.CharField(max_length=10)
-    reason = forms.CharField(
-        label=_("原因"), required=False, max_length=500, widget=forms.TextInput
-    )
+    period = forms.CharField(max_length=10, widget=forms.HiddenInput)
 
-    def __init__(self, *args, plan_years, require_reason: bool = False, **kwargs):
+    def __init__(self, *args, plan_years, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan_years = list(plan_years)
-        self.fields["reason"].required = require_reason
 
     def clean_period(self):
         try:
@@ -49,7 +45,56 @@ class QuarterActionForm(forms.Form):
         return self.cleaned_data["period"]
 
 
-class DueDateForm(QuarterActionForm):
+class QuarterActionForm(QuarterForm):
+    """Close or reopen a quarter; a reopen must say why (it is recorded), and
+    so must closing with regions not yet approved (``override``)."""
+
+    reason = forms.CharField(
+        label=_("原因"), required=False, max_length=500, widget=forms.TextInput
+    )
+    override = forms.BooleanField(required=False)
+
+    def __init__(self, *args, require_reason: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = require_reason
+
+
+class SubmitForm(QuarterForm):
+    """A township's 上报 of a quarter, with the report's version as shown."""
+
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+class ReviewActionForm(QuarterForm):
+    """Approve or return the ticked regions of a quarter; each region's
+    report version as the reviewer saw it comes as ``version_<region id>``."""
+
+    regions = forms.ModelMultipleChoiceField(queryset=None)
+    reason = forms.CharField(required=False, max_length=2000)
+
+    def __init__(self, *args, plan, require_reason: bool = False, **kwargs):
+        super().__init__(*args, plan_years=plan.years, **kwargs)
+        self.fields["regions"].queryset = plan.regions.all()
+        self.fields["reason"].required = require_reason
+
+    def versions(self) -> dict[int, int]:
+        """Region id → its report's version as the reviewer saw it (every
+        ticked region has one: a form without is refused as stale)."""
+        return self.cleaned_data["versions"]
+
+    def clean(self):
+        cleaned = super().clean()
+        versions = {}
+        for region in cleaned.get("regions") or []:
+            raw = self.data.get(f"version_{region.pk}", "")
+            if not raw.isdigit():
+                raise forms.ValidationError(_("表单已过期或被篡改,请重新打开本页。"))
+            versions[region.pk] = int(raw)
+        cleaned["versions"] = versions
+        return cleaned
+
+
+class DueDateForm(QuarterForm):
     """Set a quarter's due date, or clear it (back to the default) with ``clear``."""
 
     due = forms.DateField(

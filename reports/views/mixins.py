@@ -3,18 +3,22 @@
 ``ProgressMixin`` (on top of ``targets.access.PlanAccessMixin``) gives a page
 the plan, the user's regions, the chosen quarter and the progress table from
 one place, in a constant number of queries; ``PeriodChoiceMixin`` gives the
-staff pages the quarter to work on instead.
+staff pages the quarter to work on instead; ``EntryAccessMixin`` is who may
+enter figures for which regions (staff all, a township official their own).
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig, Table
 
+from regions.models import Region
+from regions.roles import ENTER_FIGURES, REPORT_OWN_FIGURES
 from reports.figures.quarters import quarter_to_work_on
 from reports.progress import Period
 from reports.progress.queries import latest_period, load_plan_data, progress_table
@@ -126,3 +130,30 @@ class ProgressMixin(PeriodMixin, PlanAccessMixin):
         context = super().get_context_data(**kwargs)
         context.update(self.period_context(), progress=self.table)
         return context
+
+
+class EntryAccessMixin(PeriodChoiceMixin, PlanAccessMixin):
+    """The entry pages (grid, template, upload, submit): county staff
+    (``enter_figures``) work on every region and the county; a township
+    official (``report_own_figures``) on their own region only, which no
+    parameter can change (``entry_region``). Anyone else: 403."""
+
+    required_permission = (ENTER_FIGURES, REPORT_OWN_FIGURES)
+
+    @cached_property
+    def entry_region(self) -> Region | None:
+        """None for staff (every region and the county); the official's region."""
+        if self.request.user.has_perm(ENTER_FIGURES):
+            return None
+        return self.own_region
+
+    def check_access(self, request):
+        if self.entry_region is None and not request.user.has_perm(ENTER_FIGURES):
+            # Reporting for one's own region needs a region, and county-wide
+            # users have none.
+            raise PermissionDenied(_("您的账号没有此操作的权限。"))
+        return super().check_access(request)
+
+    @cached_property
+    def default_period(self) -> Period:
+        return quarter_to_work_on(self.plan, self.entry_region)

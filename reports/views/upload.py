@@ -1,7 +1,10 @@
-"""Excel for county staff: download the quarter's template, upload it filled
-in, check every change, confirm.
+"""Excel figures: download the quarter's template, upload it filled in, check
+every change, confirm.
 
-Only staff with ``ENTER_FIGURES`` get here. Reading and comparing a file is
+County staff (``enter_figures``) work on every region and the county; a
+township official (``report_own_figures``) gets a template of their own
+region and may import only its cells (``EntryAccessMixin``). Reading and
+comparing a file is
 ``reports.figures.imports``; keeping the preview until it is confirmed, and
 the write, is ``reports.figures.uploads``. These views parse, call and render.
 """
@@ -20,7 +23,6 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from regions.roles import ENTER_FIGURES
 from reports.excel.figures_format import ValueMode
 from reports.figures.changes import FigureConflictError, FigureError
 from reports.figures.imports import (
@@ -43,8 +45,7 @@ from reports.figures.uploads import (
 )
 from reports.models import PendingImport
 from reports.progress import Period, plan_periods
-from reports.views.mixins import PeriodChoiceMixin
-from targets.access import CountyWideMixin
+from reports.views.mixins import EntryAccessMixin
 from targets.excel.safety import UnsafeWorkbookError, human_size, read_capped, too_big_message
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -70,30 +71,29 @@ class UploadForm(forms.Form):
             return ""
 
 
-class TemplateDownloadView(CountyWideMixin, PeriodChoiceMixin, View):
-    """GET ``?period=2026Q3&mode=quarter|ytd``: the prefilled template."""
-
-    required_permission = ENTER_FIGURES
+class TemplateDownloadView(EntryAccessMixin, View):
+    """GET ``?period=2026Q3&mode=quarter|ytd``: the prefilled template (a
+    township official's: their region's row alone)."""
 
     def get(self, request, *args, **kwargs):
         mode = request.GET.get("mode", ValueMode.QUARTER)
         if mode not in ValueMode.values:
             raise Http404(_("不支持的填报口径。"))
         mode = ValueMode(mode)
-        response = HttpResponse(template_for(self.plan, self.period, mode), content_type=XLSX_TYPE)
+        data = template_for(self.plan, self.period, mode, region=self.entry_region)
+        response = HttpResponse(data, content_type=XLSX_TYPE)
         response["Content-Disposition"] = content_disposition_header(
             as_attachment=True, filename=template_file_name(self.period, mode)
         )
         return response
 
 
-class UploadView(CountyWideMixin, PeriodChoiceMixin, TemplateView):
+class UploadView(EntryAccessMixin, TemplateView):
     """The template download choices and the upload form; a POSTed file is
     read and compared at once, then shown on the preview page, or its
     problems listed here (nothing is stored for a bad file)."""
 
     template_name = "reports/upload.html"
-    required_permission = ENTER_FIGURES
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -139,12 +139,11 @@ class UploadView(CountyWideMixin, PeriodChoiceMixin, TemplateView):
         return self.render_to_response(context, status=400)
 
 
-class UploadPreviewView(CountyWideMixin, TemplateView):
+class UploadPreviewView(EntryAccessMixin, TemplateView):
     """Every change of a pending upload, old → new; POST confirms or cancels.
     Someone else's pending upload, or an expired one, is a 404."""
 
     template_name = "reports/upload_preview.html"
-    required_permission = ENTER_FIGURES
 
     @cached_property
     def pending(self) -> PendingImport:
@@ -227,6 +226,8 @@ class UploadPreviewView(CountyWideMixin, TemplateView):
             _("已导入“%(file)s”:%(summary)s。")
             % {"file": confirmed.file_name, "summary": confirmed.summary.describe()},
         )
+        if self.entry_region is not None:
+            messages.info(request, _("数据已保存为草稿,尚未上报;全部填好并核对后,请点击“上报”。"))
         if confirmed.period:
             return redirect(f"{reverse('reports:entry')}?period={confirmed.period.code}")
         return redirect("reports:upload")

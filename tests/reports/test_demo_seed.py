@@ -88,7 +88,7 @@ def test_a_plan_with_real_figures_gets_no_demo_figures(plan, staff_user):
 
 
 def test_closed_quarters_get_no_demo_figures(plan, staff_user):
-    close_quarter(plan, staff_user, 2025, 2, reason="已核定")
+    close_quarter(plan, staff_user, 2025, 2, reason="已核定", override=True)
 
     result = seed_demo(plan, accounts=False)
 

@@ -13,6 +13,7 @@ from reports.figures.changes import FigureChange
 from reports.figures.quarters import close_quarter
 from reports.figures.services import record_figures
 from reports.models import ClosedQuarter, Figure, QuarterEvent
+from tests.reports.reviewing import approve_all
 
 ENTRY = reverse("reports:entry")
 
@@ -197,7 +198,7 @@ def test_second_editor_sees_both_values_and_nothing_is_lost(client_for, staff, d
 def test_closed_quarter_grid_is_read_only(client_for, staff, demo):
     client = client_for(staff)
     data = grid_data(client, "2026Q2")
-    close_quarter(demo, staff, 2026, 2)
+    close_quarter(demo, staff, 2026, 2, reason="核定", override=True)
     data[cell(demo, "space", "昆阳")] = "9"
     before = snapshot()
     response = client.post(ENTRY, data)
@@ -208,8 +209,10 @@ def test_closed_quarter_grid_is_read_only(client_for, staff, demo):
     assert "本季度已关闭" in html and "disabled" in html
 
 
-@pytest.mark.parametrize("persona", ["leader", "official"])
-def test_only_staff_may_open_or_post_the_grid(client_for, demo, persona, request):
+@pytest.mark.parametrize("persona", ["leader", "unbound"])
+def test_only_staff_and_township_officials_may_open_or_post_the_grid(
+    client_for, demo, persona, request
+):
     client = client_for(request.getfixturevalue(persona))
     before = snapshot()
     assert client.get(ENTRY).status_code == 403
@@ -230,6 +233,7 @@ def test_quarters_page_lists_what_is_missing(client_for, staff, demo):
 
 
 def test_staff_close_and_reopen_with_a_reason_on_record(client_for, staff, demo):
+    approve_all(demo, 2026, 3)
     client = client_for(staff)
     response = client.post(reverse("reports:quarter_close"), {"period": "2026Q3"})
     assert response.status_code == 302

@@ -102,7 +102,7 @@ def test_discard_deletes_it_and_writes_nothing(demo, staff):
 def test_a_refused_confirmation_discards_the_upload_too(demo, staff):
     """It must be uploaded again, to be compared with the figures as they now are."""
     pending, _preview = stage(demo, staff, {cell("昆阳", "talents"): 777})
-    close_quarter(demo, staff, 2026, 3)
+    close_quarter(demo, staff, 2026, 3, reason="核定", override=True)
     figures_before = snapshot()[0]
     with pytest.raises(QuarterClosedError):
         confirm_upload(demo, staff, pending.pk)

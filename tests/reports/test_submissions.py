@@ -178,7 +178,7 @@ def test_staff_correcting_a_report_under_review_keeps_it_under_review(plan, staf
 
 
 def test_a_township_cannot_change_a_closed_quarter(plan, official, staff, region_a):
-    close_quarter(plan, staff, *Q, reason="年终结账")
+    close_quarter(plan, staff, *Q, reason="年终结账", override=True)
     with pytest.raises(Exception, match="已关闭"):
         fill(plan, official, region_a)
 
