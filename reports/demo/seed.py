@@ -17,8 +17,8 @@ from simple_history.utils import bulk_create_with_history
 from regions.models import Membership, Region
 from regions.roles import GROUP_NAMES, Role
 from regions.services import ensure_role_groups
-from reports.choices import Source
-from reports.models import Figure
+from reports.choices import Source, SubmissionAction, SubmissionState
+from reports.models import Figure, Submission, SubmissionEvent
 from targets.models import Plan, Target
 
 DEMO_PASSWORD = "incubator-demo-2025"
@@ -136,6 +136,7 @@ def _create_figures(plan: Plan, periods: list[tuple[int, int]], rng: random.Rand
         for t in Target.objects.filter(indicator__plan=plan, year__isnull=False)
     }
     figures = []
+    reported: set[tuple[int, int, int]] = set()
     for indicator in indicators:
         subjects = regions if indicator.by_region else [None]
         for position, region in enumerate(subjects):
@@ -156,5 +157,32 @@ def _create_figures(plan: Plan, periods: list[tuple[int, int]], rng: random.Rand
                         note="演示数据",
                     )
                 )
+                if region is not None:
+                    reported.add((region.pk, year, quarter))
     bulk_create_with_history(figures, Figure, default_change_reason=Source.DEMO)
+    _approve(plan, reported)
     return len(figures)
+
+
+def _approve(plan: Plan, reported: set[tuple[int, int, int]]) -> None:
+    """Every region × quarter the demo wrote is approved, as the bureau's own
+    entry (代填) would be, so its figures count on the dashboards."""
+    submissions = Submission.objects.bulk_create(
+        Submission(
+            plan=plan,
+            region_id=region_id,
+            year=year,
+            quarter=quarter,
+            state=SubmissionState.APPROVED,
+        )
+        for region_id, year, quarter in sorted(reported)
+    )
+    SubmissionEvent.objects.bulk_create(
+        SubmissionEvent(
+            submission=submission,
+            action=SubmissionAction.PROXY,
+            state=SubmissionState.APPROVED,
+            reason=_("演示数据"),
+        )
+        for submission in submissions
+    )

@@ -8,12 +8,12 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 
-from reports.choices import Source
+from reports.choices import Source, SubmissionAction, SubmissionState
 from reports.demo.seed import DEMO_PASSWORD, seed_demo
 from reports.figures.changes import FigureChange
 from reports.figures.quarters import close_quarter
 from reports.figures.services import record_figures
-from reports.models import Figure
+from reports.models import Figure, Submission, SubmissionEvent
 from tests.conftest import make_user
 
 
@@ -40,6 +40,25 @@ def test_first_run_writes_demo_figures_and_marks_the_plan(plan):
     assert {(f.year, f.quarter) for f in Figure.objects.all()} == {
         (2025, 1), (2025, 2), (2025, 3), (2025, 4), (2026, 1), (2026, 2), (2026, 3),
     }  # fmt: skip
+
+
+def test_demo_figures_count_every_region_and_quarter_is_approved(plan):
+    """The dashboards count approved reports only: demo figures would show as
+    未报 everywhere unless each region × quarter the demo writes is approved."""
+    seed_demo(plan, accounts=False)
+    written = set(
+        Figure.objects.filter(region__isnull=False).values_list("region_id", "year", "quarter")
+    )
+    approved = set(
+        Submission.objects.filter(plan=plan, state=SubmissionState.APPROVED).values_list(
+            "region_id", "year", "quarter"
+        )
+    )
+    assert written == approved and len(approved) == 9 * 7
+    assert Submission.objects.count() == len(approved)
+    assert set(SubmissionEvent.objects.values_list("action", "state")) == {
+        (SubmissionAction.PROXY, SubmissionState.APPROVED)
+    }
 
 
 def test_second_run_changes_nothing(plan):
