@@ -57,7 +57,6 @@ def progress_heatmap(table: ProgressTable, regions: list | None = None, *, title
         y=region_names,
         text=text,
         hovertemplate="%{y} · %{x}<br>%{text}<extra></extra>",
-        hoverongaps=False,
         zmin=0,
         zmax=150,
         colorscale=[
