@@ -125,7 +125,8 @@ def load_reporting(
     region_ids = [region.id for region in region_rows]
     states = Submission.objects.filter(
         plan=plan,
-        region_id__in=region_ids,
+        # A subquery, not the id list: a thousand regions make no thousand parameters.
+        region__in=regions.filter(plan=plan).values("pk"),
         year__gte=plan.first_year,
         year__lte=plan.last_year,
         state__in=[SubmissionState.APPROVED, SubmissionState.SUBMITTED],
