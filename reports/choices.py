@@ -28,6 +28,9 @@ class Status(models.TextChoices):
     BEHIND = "behind", _("滞后")
     SERIOUSLY_BEHIND = "seriously_behind", _("严重滞后")
     NO_TARGET = "no_target", _("无目标")
+    # The region has not reported the quarter (or its report is not yet
+    # approved): its figures are unknown, which is not 0 and not behind.
+    NOT_REPORTED = "not_reported", _("未报")
 
 
 class SubmissionState(models.TextChoices):

@@ -2,7 +2,8 @@
 are strings. Amounts are exact: targets and figures with four places, as
 stored; expected values (target × n/4) with six. Rates (completion,
 plan_completion, expected_share) are fractions (0.775 = 77.5%); completion
-rates are rounded to six places."""
+rates are rounded to six places. A region that has not reported the period
+has null actuals and rates — unknown, never 0."""
 
 from rest_framework import serializers
 
@@ -49,15 +50,23 @@ class PlanSerializer(serializers.Serializer):
     targets = TargetSerializer(many=True)
 
 
+NOT_REPORTED_NULL = "; null when the region has not reported the period"
+
+
 class ProgressRowSerializer(serializers.Serializer):
     region = serializers.CharField(allow_null=True, help_text="region code; null = county")
     region_name = serializers.CharField()
     indicator = serializers.CharField(help_text="indicator code")
     target = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True)
     actual = serializers.DecimalField(
-        max_digits=20, decimal_places=4, help_text="year to date (累计)"
+        max_digits=20,
+        decimal_places=4,
+        allow_null=True,
+        help_text="year to date (累计)" + NOT_REPORTED_NULL,
     )
-    quarter_actual = serializers.DecimalField(max_digits=20, decimal_places=4)
+    quarter_actual = serializers.DecimalField(
+        max_digits=20, decimal_places=4, allow_null=True, help_text="the quarter's own figure"
+    )
     completion = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
     expected = serializers.DecimalField(
         max_digits=20,
@@ -71,7 +80,10 @@ class ProgressRowSerializer(serializers.Serializer):
         help_text="share of the year's target due by now: n/4, or for a year-end "
         "indicator 0 before Q4 and 1 at Q4",
     )
-    status = serializers.ChoiceField(choices=Status.choices)
+    status = serializers.ChoiceField(
+        choices=Status.choices,
+        help_text="`not_reported` when the region has not reported the period",
+    )
     needed_per_quarter = serializers.DecimalField(
         max_digits=20,
         decimal_places=6,
@@ -79,15 +91,55 @@ class ProgressRowSerializer(serializers.Serializer):
         help_text="what is left of the year's target ÷ the quarters left, exact "
         "(the pages show it rounded up: the amount that suffices); null in Q4 or without a target",
     )
-    plan_actual = serializers.DecimalField(max_digits=20, decimal_places=4)
+    plan_actual = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True)
     plan_target = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True)
     plan_expected = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
     plan_completion = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
     stretch_target = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True)
+    reported = serializers.BooleanField(
+        help_text="false: the region has not reported the period (its report is not "
+        "approved); its actuals, rates and gaps are null"
+    )
+    provisional = serializers.BooleanField(
+        help_text="the status stands on a year with some quarter not reported (for the "
+        "county: by some region) and may still change"
+    )
+    plan_provisional = serializers.BooleanField(
+        help_text="the same for plan_status: some quarter since the plan began is missing"
+    )
+
+
+class CoverageSerializer(serializers.Serializer):
+    """How many of the caller's regions reported the period."""
+
+    regions = serializers.IntegerField(help_text="regions in the caller's scope")
+    approved = serializers.IntegerField(help_text="reports approved: their figures count")
+    submitted = serializers.IntegerField(
+        help_text="reports submitted, not yet approved (counted only with include=submitted)"
+    )
+    not_reported = serializers.IntegerField(
+        help_text="nothing reported, a draft or a returned report: not counted"
+    )
+    complete = serializers.BooleanField(help_text="every region's figures count")
+    includes_submitted = serializers.BooleanField(
+        help_text="submitted reports are counted (staff asked include=submitted)"
+    )
+
+    @staticmethod
+    def payload(coverage) -> dict:
+        return {
+            "regions": coverage.regions,
+            "approved": coverage.approved,
+            "submitted": coverage.submitted,
+            "not_reported": coverage.not_reported,
+            "complete": coverage.complete,
+            "includes_submitted": coverage.includes_submitted,
+        }
 
 
 class ProgressSerializer(serializers.Serializer):
     period = serializers.CharField(help_text="e.g. 2026Q3")
+    coverage = CoverageSerializer()
     rows = ProgressRowSerializer(many=True)
 
 

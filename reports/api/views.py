@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 
 from regions.tokens import token_expires_at, valid_token_for
 from reports.api.serializers import (
+    CoverageSerializer,
     CredentialsErrorSerializer,
     DetailErrorSerializer,
     PeriodErrorSerializer,
@@ -33,7 +34,15 @@ from reports.api.serializers import (
     TokenSerializer,
 )
 from reports.progress import Period
-from reports.progress.queries import latest_period, load_plan_data, progress_table
+from reports.progress.queries import (
+    INCLUDE_PARAM,
+    INCLUDE_SUBMITTED,
+    includes_submitted,
+    latest_period,
+    load_plan_data,
+    load_reporting,
+    progress_table,
+)
 from targets.access import NoPlan, NotBound, Scope, scope_for
 from targets.models import current_plan
 
@@ -75,7 +84,9 @@ class PlanAPIView(ScopedAPIView):
     def get(self, request):
         scope = self.scope(request)
         plan = scope.plan
-        data = load_plan_data(plan, scope.regions, whole_county=scope.whole_county)
+        data = load_plan_data(
+            plan, scope.regions, whole_county=scope.whole_county, with_figures=False
+        )
         codes = {region.id: region.code for region in data.regions}
         indicator_codes = {indicator.id: indicator.code for indicator in data.indicators}
         payload = {
@@ -112,10 +123,23 @@ class ProgressAPIView(ScopedAPIView):
                 description=(
                     "The quarter the numbers are as of: the year, Q, the quarter 1–4 "
                     "(e.g. 2026Q3), within the plan's years. Default: the latest quarter "
-                    "with figures in the caller's scope. Anything else answers 400."
+                    "whose reporting is complete (every region approved, or the quarter "
+                    "closed); else the latest with any figure that counts; else the plan's "
+                    "first. A township official's default is their region's latest "
+                    "approved quarter. Anything else answers 400."
                 ),
                 examples=[OpenApiExample("third quarter of 2026", value="2026Q3")],
-            )
+            ),
+            OpenApiParameter(
+                INCLUDE_PARAM,
+                OpenApiTypes.STR,
+                enum=[INCLUDE_SUBMITTED],
+                description=(
+                    "`submitted`: count reports submitted and not yet approved too. "
+                    "Only for county staff (who review or enter figures); ignored for "
+                    "anyone else, who always get approved figures only."
+                ),
+            ),
         ],
         responses={
             200: ProgressSerializer,
@@ -125,15 +149,28 @@ class ProgressAPIView(ScopedAPIView):
             **REFUSALS,
         },
         summary="Progress of every region (and the county) × indicator",
-        description="Scoped to the caller: a township official gets their own region only.",
+        description=(
+            "Scoped to the caller: a township official gets their own region only. "
+            "A region's figures count once the bureau has approved its report for the "
+            "quarter; a region that has not reported has `reported: false`, null for "
+            "every actual and rate (not 0) and status `not_reported`. `coverage` says "
+            "how many regions reported the period."
+        ),
     )
     def get(self, request):
         scope = self.scope(request)
-        period = self.period(request, scope)
+        include = includes_submitted(request.user, request.query_params.get(INCLUDE_PARAM))
+        scoped = load_reporting(scope.plan, scope.regions, include_submitted=include)
+        period = self.period(request, scope, scoped)
         data = load_plan_data(
-            scope.plan, scope.regions, whole_county=scope.whole_county, summarise_for=period
+            scope.plan,
+            scope.regions,
+            whole_county=scope.whole_county,
+            summarise_for=period,
+            scoped=scoped,
         )
         table = progress_table(data, period)
+        coverage = scoped.reporting.coverage(period)
         subjects = [(region.id, region.code, region.name) for region in data.regions]
         if scope.whole_county:
             subjects.append((None, None, scope.plan.county_name))
@@ -161,15 +198,25 @@ class ProgressAPIView(ScopedAPIView):
                         "plan_expected": progress.plan_expected,
                         "plan_completion": progress.plan_completion,
                         "stretch_target": progress.stretch_target,
+                        "reported": progress.reported,
+                        "provisional": progress.provisional,
+                        "plan_provisional": progress.plan_provisional,
                     }
                 )
-        return Response(ProgressSerializer({"period": period.code, "rows": rows}).data)
+        payload = {
+            "period": period.code,
+            "coverage": CoverageSerializer.payload(coverage),
+            "rows": rows,
+        }
+        return Response(ProgressSerializer(payload).data)
 
     @staticmethod
-    def period(request, scope: Scope) -> Period:
+    def period(request, scope: Scope, scoped) -> Period:
         code = request.query_params.get("period")
         if not code:
-            return latest_period(scope.plan, scope.regions, whole_county=scope.whole_county)
+            return latest_period(
+                scope.plan, scope.regions, whole_county=scope.whole_county, scoped=scoped
+            )
         try:
             period = Period.from_code(code)
         except ValueError:

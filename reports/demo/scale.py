@@ -1,7 +1,8 @@
 """Synthetic plans of any size, for benchmarks and query-count tests.
 
 Deterministic for a given seed. Bulk inserts without history rows: this is
-generated test data, not anyone's report.
+generated test data, not anyone's report. Every region × quarter with figures
+is approved (no event: nobody did it), so the figures count like real ones.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from decimal import Decimal
 from django.db import transaction
 
 from regions.models import Region
-from reports.models import Figure
+from reports.choices import SubmissionState
+from reports.models import Figure, Submission
 from targets.models import Indicator, Plan, Target
 
 BATCH = 5000
@@ -93,4 +95,18 @@ def generate_plan(
         )
     Target.objects.bulk_create(targets, batch_size=BATCH)
     Figure.objects.bulk_create(figures, batch_size=BATCH)
+    Submission.objects.bulk_create(
+        (
+            Submission(
+                plan=plan,
+                region=region,
+                year=year,
+                quarter=quarter,
+                state=SubmissionState.APPROVED,
+            )
+            for region in region_objs
+            for year, quarter in periods
+        ),
+        batch_size=BATCH,
+    )
     return plan

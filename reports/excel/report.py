@@ -49,6 +49,7 @@ from reports.excel.report_cells import (
 )
 from reports.excel.report_charts import write_charts
 from reports.progress import CellProgress, Period
+from reports.progress.display import status_label
 from reports.progress.table import IndicatorInfo, ProgressTable
 from targets.annexes import has_stretch
 
@@ -56,7 +57,12 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 
 def write_annex1(
-    ws: Worksheet, table: ProgressTable, annex1: list[dict], plan: ReportPlan, period: Period
+    ws: Worksheet,
+    table: ProgressTable,
+    annex1: list[dict],
+    plan: ReportPlan,
+    period: Period,
+    coverage: str = "",
 ) -> None:
     """Annex 1 as the plan prints it — every year's county target, 总计 and
     高线 (``annex1`` rows, as the plan page shows them) — with the county's
@@ -73,7 +79,7 @@ def write_annex1(
         (_("计划期完成情况"), plan_to_date),
     ]
     width = 2 + sum(len(headers) for _group, headers in groups)
-    write_title(ws, plan, period, _("完成情况"), width)
+    write_title(ws, plan, period, _("完成情况"), width, coverage=coverage)
     write_header(ws, 3, 1, _("序号"), rows=2)
     write_header(ws, 3, 2, _("指标名称(单位)"), rows=2)
     column = 3
@@ -104,7 +110,7 @@ def write_annex1(
         write_number(ws.cell(line, column), progress.ytd_actual, places)
         write_rate(ws.cell(line, column + 1), progress.completion)
         write_derived(ws.cell(line, column + 2), progress.expected_value, places)
-        write_status(ws.cell(line, column + 3), progress.status)
+        write_status(ws.cell(line, column + 3), progress.status, progress.provisional)
         write_number(ws.cell(line, column + 4), progress.plan_actual, places)
         write_rate(ws.cell(line, column + 5), progress.plan_completion)
     last = FIRST_ANNEX1_ROW + len(annex1) - 1
@@ -132,7 +138,7 @@ def write_notes(ws: Worksheet, row: int, width: int) -> None:
 
 
 def write_annex2(
-    ws: Worksheet, table: ProgressTable, plan: ReportPlan, period: Period
+    ws: Worksheet, table: ProgressTable, plan: ReportPlan, period: Period, coverage: str = ""
 ) -> dict[int, int]:
     """Regions × broken-down indicators for the year, a bold county total row.
 
@@ -141,7 +147,8 @@ def write_annex2(
     indicators = table.broken_down
     sub_headers = [_("目标"), _("累计完成"), _("完成率"), _("状态")]
     width = 2 + len(sub_headers) * len(indicators)
-    write_title(ws, plan, period, _("%(year)s年任务分解完成情况") % {"year": period.year}, width)
+    heading = _("%(year)s年任务分解完成情况") % {"year": period.year}
+    write_title(ws, plan, period, heading, width, coverage=coverage)
     write_header(ws, 3, 1, _("序号"), rows=2)
     write_header(ws, 3, 2, _("区域"), rows=2)
     completion_columns: dict[int, int] = {}
@@ -178,30 +185,41 @@ def write_annex2(
 def write_annex2_cells(
     ws: Worksheet, row: int, column: int, indicator: IndicatorInfo, progress: CellProgress
 ) -> None:
+    """Target, actual, completion, status. A region that has not reported
+    reads 未报 where its actual would be — not 0, not blank — and its
+    completion cell stays empty, so its chart bar is a gap, not a zero."""
     places = indicator.decimal_places
     write_number(ws.cell(row, column), progress.annual_target, places)
-    write_number(ws.cell(row, column + 1), progress.ytd_actual, places)
+    if progress.reported:
+        write_number(ws.cell(row, column + 1), progress.ytd_actual, places)
+    else:
+        write_text(ws.cell(row, column + 1), status_label(Status.NOT_REPORTED)).alignment = CENTER
     write_rate(ws.cell(row, column + 2), progress.completion)
-    write_status(ws.cell(row, column + 3), progress.status)
+    write_status(ws.cell(row, column + 3), progress.status, progress.provisional)
 
 
 def build_report_workbook(
-    table: ProgressTable, annex1: list[dict], plan: ReportPlan, period: Period
+    table: ProgressTable,
+    annex1: list[dict],
+    plan: ReportPlan,
+    period: Period,
+    coverage: str = "",
 ) -> bytes:
     """The report as xlsx bytes: annex 1, annex 2 and the completion charts.
 
-    ``annex1``: the plan's annex-1 rows (``targets.annexes.annex1_rows``)."""
+    ``annex1``: the plan's annex-1 rows (``targets.annexes.annex1_rows``);
+    ``coverage``: the period's reporting coverage in words, under every title."""
     if period != table.as_of:
         raise ValueError(f"the table is as of {table.as_of.code}, not {period.code}")
     workbook = Workbook()
     annex1_sheet = workbook.active
     annex1_sheet.title = _("附件1 任务指标")
-    write_annex1(annex1_sheet, table, annex1, plan, period)
+    write_annex1(annex1_sheet, table, annex1, plan, period, coverage)
     annex2 = workbook.create_sheet(_("附件2 任务分解"))
-    completion_columns = write_annex2(annex2, table, plan, period)
+    completion_columns = write_annex2(annex2, table, plan, period, coverage)
     if table.broken_down and table.regions:
         charts = workbook.create_sheet(_("图表"))
-        write_charts(charts, annex2, table, plan, completion_columns)
+        write_charts(charts, annex2, table, plan, completion_columns, coverage)
     out = BytesIO()
     workbook.save(out)
     return out.getvalue()

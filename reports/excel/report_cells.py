@@ -19,9 +19,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reports.choices import Status
 from reports.progress import Period
-from reports.progress.display import STATUS_COLOURS, status_label
+from reports.progress.display import STATUS_COLOURS, shown_status, status_label
 from targets.formatting import PERCENT_PLACES, NumberKind, display_number
 
 # Rates are written exact (0.6425, not 0.642) and shown with one decimal place,
@@ -112,27 +111,31 @@ def font_colour_on(fill_hex: str) -> str:
     return "000000" if luminance > 0.179 else "FFFFFF"
 
 
-def write_status(cell: Cell, status: str) -> None:
-    """The status name in its colour: the text stays, colour is never the only cue."""
-    colour = STATUS_COLOURS[Status(status)].lstrip("#").upper()
-    write_text(cell, status_label(status))
+def write_status(cell: Cell, status: str, provisional: bool = False) -> None:
+    """The status name in its colour: the text stays, colour is never the only
+    cue. A provisional one reads e.g. "滞后(暂定)" (``shown_status``)."""
+    colour = STATUS_COLOURS[shown_status(status, provisional)].lstrip("#").upper()
+    write_text(cell, status_label(status, provisional))
     cell.fill = PatternFill("solid", fgColor=colour)
     cell.font = Font(bold=True, color=font_colour_on(colour))
     cell.alignment = CENTER
 
 
-def write_title(ws: Worksheet, plan: ReportPlan, period: Period, heading: str, width: int) -> None:
-    """Rows 1–2: the plan's name with the report heading, and the period."""
+def write_title(
+    ws: Worksheet, plan: ReportPlan, period: Period, heading: str, width: int, coverage: str = ""
+) -> None:
+    """Rows 1–2: the plan's name with the report heading, and the period with
+    its reporting coverage (``coverage``: "截至2026年第3季度 · 9/9 乡镇已审核")."""
     demo = _("(演示数据)") if getattr(plan, "is_demo", False) else ""
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
     title = write_text(ws.cell(1, 1), f"{plan.name}{heading}{demo}")
     title.font, title.alignment = TITLE_FONT, CENTER
-    subtitle = write_text(
-        ws.cell(2, 1),
-        _("截至%(period)s(序时进度:全年目标的%(quarter)s/4;年底考核的指标第4季度前为0)")
-        % {"period": period.label, "quarter": period.quarter},
-    )
+    as_of = coverage or _("截至%(period)s") % {"period": period.label}
+    pace = _("(序时进度:全年目标的%(quarter)s/4;年底考核的指标第4季度前为0)") % {
+        "quarter": period.quarter
+    }
+    subtitle = write_text(ws.cell(2, 1), as_of + pace)
     subtitle.font, subtitle.alignment = SUBTITLE_FONT, CENTER
     ws.row_dimensions[1].height = 30
 

@@ -14,7 +14,6 @@ from openpyxl.chart.series import SeriesLabel
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reports.choices import Status
 from reports.excel.report_cells import (
     BORDER,
     FIRST_ANNEX2_ROW,
@@ -27,7 +26,7 @@ from reports.excel.report_cells import (
     write_title,
 )
 from reports.progress import expected_share
-from reports.progress.display import STATUS_COLOURS
+from reports.progress.display import STATUS_COLOURS, shown_status
 from reports.progress.table import IndicatorInfo, ProgressTable
 from targets.choices import Pacing
 
@@ -43,6 +42,7 @@ def write_charts(
     table: ProgressTable,
     plan: ReportPlan,
     completion_columns: dict[int, int],
+    coverage: str = "",
 ) -> None:
     """One column chart per broken-down indicator: completion per township,
     each bar in its status colour, with the 序时 line to compare against.
@@ -52,7 +52,7 @@ def write_charts(
     """
     period, regions = table.as_of, table.regions
     heading = _("%(year)s年各%(region)s完成率") % {"year": period.year, "region": plan.region_term}
-    write_title(ws, plan, period, heading, 24)
+    write_title(ws, plan, period, heading, 24, coverage=coverage)
     block_row = 4
     write_header(ws, block_row, 1, _("区域"))
     ws.column_dimensions["A"].width = 10
@@ -127,7 +127,8 @@ def completion_chart(indicator: IndicatorInfo, table: ProgressTable, values: Ref
         dLblPos="outEnd",
     )
     for point, (_region, progress) in enumerate(table.column(indicator.id)):
-        colour = STATUS_COLOURS[Status(progress.status)].lstrip("#").upper()
+        shown = shown_status(progress.status, progress.provisional)
+        colour = STATUS_COLOURS[shown].lstrip("#").upper()
         data_point = DataPoint(idx=point)
         data_point.graphicalProperties.solidFill = colour
         data_point.graphicalProperties.line.solidFill = colour

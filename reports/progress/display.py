@@ -9,8 +9,10 @@ text in ``targets.formatting``.
 from __future__ import annotations
 
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from reports.choices import Status
+from reports.progress.coverage import Coverage
 from targets.formatting import NumberKind, format_number
 
 # The engine's ``CellProgress`` fields that are not plain values; every other
@@ -35,13 +37,90 @@ def format_field(progress, field: str, decimal_places: int) -> str:
     return format_number(getattr(progress, field), decimal_places, field_kind(field))
 
 
-def status_label(status: str) -> str:
-    return str(Status(status).label)
+def shown_status(status: str, provisional: bool = False) -> Status:
+    """The status a reader sees. A provisional one stands on a year with some
+    quarter not reported yet; "严重滞后" would then blame a region (or the
+    county) for reports still on their way, so it reads "滞后(暂定)": behind
+    so far, not yet judged. The engine's own status is unchanged (the API
+    gives both)."""
+    status = Status(status)
+    if provisional and status == Status.SERIOUSLY_BEHIND:
+        return Status.BEHIND
+    return status
 
 
-def status_badge_html(status: str) -> str:
-    """The status as a coloured badge with its name: colour is never the only cue."""
-    return format_html('<span class="badge status-{}">{}</span>', status, status_label(status))
+def status_label(status: str, provisional: bool = False) -> str:
+    label = str(shown_status(status, provisional).label)
+    if provisional:
+        return _("%(status)s(暂定)") % {"status": label}
+    return label
+
+
+def status_badge_html(status: str, provisional: bool = False) -> str:
+    """The status as a coloured badge with its name: colour is never the only
+    cue. A provisional status gets a dashed outline besides its words."""
+    shown = shown_status(status, provisional)
+    return format_html(
+        '<span class="badge status-{}{}">{}</span>',
+        shown,
+        " provisional" if provisional else "",
+        status_label(status, provisional),
+    )
+
+
+def coverage_words(coverage: Coverage, *, region_term: str, region_name: str = "") -> str:
+    """The reporting coverage of a page's quarter, in words: "截至2026年第3季度 ·
+    9/9 乡镇已审核", "… · 6/9 乡镇已审核,1 已上报,2 未报"; for one region's
+    page "… · 昆阳已审核". ``region_term`` is the plan's own word for its regions."""
+    period = _("截至%(period)s") % {"period": coverage.period.label}
+    if region_name and coverage.regions == 1:
+        if coverage.approved:
+            state = _("%(region)s已审核") % {"region": region_name}
+        elif coverage.submitted:
+            state = _("%(region)s已上报,未审核") % {"region": region_name}
+        else:
+            state = _("%(region)s未报") % {"region": region_name}
+    elif not coverage.regions:
+        return period
+    else:
+        state = _("%(approved)s/%(total)s %(region)s已审核") % {
+            "approved": coverage.approved,
+            "total": coverage.regions,
+            "region": region_term,
+        }
+        if coverage.submitted:
+            state += _(",%(count)s 已上报") % {"count": coverage.submitted}
+        if coverage.not_reported:
+            state += _(",%(count)s 未报") % {"count": coverage.not_reported}
+    words = f"{period} · {state}"
+    if coverage.includes_submitted and coverage.submitted:
+        words += _("(含已上报未审核的数据)")
+    return words
+
+
+def coverage_notice(coverage: Coverage, *, region_term: str, region_name: str = "") -> str | None:
+    """What a page says when its quarter is not fully reported, or counts
+    reports not yet approved; None when every number shown is final."""
+    if coverage.includes_submitted and coverage.submitted:
+        unapproved = _(
+            "本页计入了 %(count)s 个%(region)s已上报但尚未审核的数据,审核时可能更改。"
+        ) % {"count": coverage.submitted, "region": region_term}
+    else:
+        unapproved = ""
+    missing = coverage.regions - coverage.counted
+    if not missing:
+        return unapproved or None
+    if region_name and coverage.regions == 1:
+        text = _("%(region)s%(period)s的数据尚未审核,不计入统计;标注“暂定”的状态可能变化。") % {
+            "region": region_name,
+            "period": coverage.period.label,
+        }
+    else:
+        text = _(
+            "%(period)s的填报尚未完成:%(count)s 个%(region)s的数据尚未审核,显示为“未报”,"
+            "不计入合计;标注“暂定”的状态可能变化。"
+        ) % {"period": coverage.period.label, "count": missing, "region": region_term}
+    return f"{unapproved}{text}"
 
 
 # One colour per status, used by charts and the Excel report; the CSS classes
@@ -52,4 +131,5 @@ STATUS_COLOURS = {
     Status.BEHIND: "#ffc107",
     Status.SERIOUSLY_BEHIND: "#dc3545",
     Status.NO_TARGET: "#6c757d",
+    Status.NOT_REPORTED: "#adb5bd",
 }

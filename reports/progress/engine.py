@@ -4,6 +4,11 @@ Pages, charts, Excel exports and the API all take their numbers from here, so a
 rate or status is computed once and reads the same everywhere. Figures are each
 quarter's new amount (本季度新增) as ``Decimal``; nothing is rounded here —
 quantize only for display, with the indicator's ``decimal_places``.
+
+A quarter a region has not reported (no approved report) is unknown, not 0:
+its cell has no numbers and reads 未报 (``Status.NOT_REPORTED``), its lines
+break there, and a status computed while some quarter of the year is missing
+is marked provisional (``CellProgress.provisional``).
 """
 
 from __future__ import annotations
@@ -195,6 +200,12 @@ class SubjectData:
     annex 1's 总计; when absent the plan target is the sum of the yearly targets.
     ``stretch_total`` is the plan-wide high line (高线), e.g. 80 万㎡ of space.
     ``pacing`` is the indicator's: how 序时 runs through each year.
+
+    ``unreported``: the (year, quarter)s the subject itself has not reported —
+    its figures for them are unknown, not 0. ``incomplete``: the quarters whose
+    figures are a sum with some part missing (the county of a broken-down
+    indicator while a region has not reported): the sum is shown, and a status
+    computed on it is provisional. ``figures`` hold only what was reported.
     """
 
     plan_years: tuple[int, ...]
@@ -203,10 +214,27 @@ class SubjectData:
     plan_total: Decimal | None = None
     stretch_total: Decimal | None = None
     pacing: str = Pacing.SPREAD
+    unreported: frozenset[tuple[int, int]] = frozenset()
+    incomplete: frozenset[tuple[int, int]] = frozenset()
 
     def __post_init__(self) -> None:
         if not self.plan_years:
             raise ValueError("a plan needs at least one year")
+
+    def reported(self, period: Period) -> bool:
+        return (period.year, period.quarter) not in self.unreported
+
+    def _gap_in(self, periods: Iterable[Period]) -> bool:
+        missing = self.unreported | self.incomplete
+        return any((p.year, p.quarter) in missing for p in periods)
+
+    def provisional(self, as_of: Period) -> bool:
+        """Some quarter of ``as_of``'s year so far is missing (in full or in part)."""
+        return self._gap_in(Period(as_of.year, q) for q in range(1, as_of.quarter + 1))
+
+    def plan_provisional(self, as_of: Period) -> bool:
+        """Some quarter since the plan began is missing (in full or in part)."""
+        return self._gap_in(plan_periods(self.plan_years, as_of))
 
     @property
     def first_year(self) -> int:
@@ -262,11 +290,18 @@ class CellProgress:
     fields compare everything since the plan began against the plan total.
     Rates are fractions (0.775), never percents. ``gap_to_expected`` is signed
     (negative = ahead of 序时); ``shortfall_to_expected`` is the same clipped at 0.
+
+    ``reported`` False: the subject has not reported ``period``; every number
+    that depends on its figures is None (targets and 序时 are still known) and
+    both statuses are ``Status.NOT_REPORTED``. ``provisional``: the status
+    stands on a year with some quarter missing and may still change (never
+    for DONE: figures only add; nor without a target); ``plan_provisional``
+    the same for the plan so far.
     """
 
     period: Period
-    quarter_actual: Decimal
-    ytd_actual: Decimal
+    quarter_actual: Decimal | None
+    ytd_actual: Decimal | None
     annual_target: Decimal | None
     expected_share: Decimal
     expected_value: Decimal | None
@@ -276,9 +311,9 @@ class CellProgress:
     gap_to_expected: Decimal | None
     shortfall_to_expected: Decimal | None
     status: Status
-    projection: Decimal
+    projection: Decimal | None
     needed_per_quarter: Decimal | None
-    plan_actual: Decimal
+    plan_actual: Decimal | None
     plan_target: Decimal | None
     plan_expected: Decimal | None
     plan_completion: Decimal | None
@@ -287,6 +322,9 @@ class CellProgress:
     plan_status: Status
     stretch_target: Decimal | None
     stretch_completion: Decimal | None
+    reported: bool = True
+    provisional: bool = False
+    plan_provisional: bool = False
 
 
 def pace(
@@ -295,6 +333,8 @@ def pace(
     """Just the year's progress against 序时 and the status: what ranking all
     regions needs, without the rest of ``CellProgress`` (the same numbers
     ``compute_progress`` reports, from the same functions)."""
+    if not data.reported(as_of):
+        return None, Status.NOT_REPORTED
     ytd = year_to_date(data.figures, as_of)
     target = data.yearly_targets.get(as_of.year)
     expected = data.expected_value(as_of)
@@ -311,6 +351,8 @@ def compute_progress(
     None in the last quarter (none are left) or without a target, 0 once done.
     """
     data.check(as_of)
+    if not data.reported(as_of):
+        return _not_reported(data, as_of)
     share = data.expected_share(as_of.quarter)
     ytd = year_to_date(data.figures, as_of)
     target = data.yearly_targets.get(as_of.year)
@@ -322,6 +364,8 @@ def compute_progress(
     plan_target = data.plan_target
     plan_expected = data.plan_expected(as_of)
     stretch = data.stretch_total
+    status = classify(ytd, target, expected, bands)
+    plan_status = classify(plan_actual, plan_target, plan_expected, bands)
     return CellProgress(
         period=as_of,
         quarter_actual=data.figures.get((as_of.year, as_of.quarter), ZERO),
@@ -334,7 +378,7 @@ def compute_progress(
         gap_to_target=gap,
         gap_to_expected=gap_expected,
         shortfall_to_expected=None if gap_expected is None else max(gap_expected, ZERO),
-        status=classify(ytd, target, expected, bands),
+        status=status,
         projection=ytd * QUARTERS_PER_YEAR / as_of.quarter,
         needed_per_quarter=None if gap is None or not quarters_left else gap / quarters_left,
         plan_actual=plan_actual,
@@ -343,9 +387,47 @@ def compute_progress(
         plan_completion=ratio(plan_actual, plan_target),
         plan_progress_vs_expected=ratio(plan_actual, plan_expected),
         plan_gap_to_target=None if plan_target is None else max(plan_target - plan_actual, ZERO),
-        plan_status=classify(plan_actual, plan_target, plan_expected, bands),
+        plan_status=plan_status,
         stretch_target=stretch,
         stretch_completion=ratio(plan_actual, stretch),
+        provisional=may_change(status) and data.provisional(as_of),
+        plan_provisional=may_change(plan_status) and data.plan_provisional(as_of),
+    )
+
+
+def may_change(status: Status) -> bool:
+    """Whether missing figures could still change a status: not once done
+    (figures are never negative, so more can only add) nor without a target."""
+    return status not in (Status.DONE, Status.NO_TARGET)
+
+
+def _not_reported(data: SubjectData, as_of: Period) -> CellProgress:
+    """A subject that has not reported ``as_of``: what it owes, no numbers of its own."""
+    return CellProgress(
+        period=as_of,
+        quarter_actual=None,
+        ytd_actual=None,
+        annual_target=data.yearly_targets.get(as_of.year),
+        expected_share=data.expected_share(as_of.quarter),
+        expected_value=data.expected_value(as_of),
+        completion=None,
+        progress_vs_expected=None,
+        gap_to_target=None,
+        gap_to_expected=None,
+        shortfall_to_expected=None,
+        status=Status.NOT_REPORTED,
+        projection=None,
+        needed_per_quarter=None,
+        plan_actual=None,
+        plan_target=data.plan_target,
+        plan_expected=data.plan_expected(as_of),
+        plan_completion=None,
+        plan_progress_vs_expected=None,
+        plan_gap_to_target=None,
+        plan_status=Status.NOT_REPORTED,
+        stretch_target=data.stretch_total,
+        stretch_completion=None,
+        reported=False,
     )
 
 
@@ -359,27 +441,38 @@ def owing_most_first(rows: Iterable[tuple[T, CellProgress]]) -> list[tuple[T, Ce
 
 @dataclass(frozen=True)
 class SeriesPoint:
-    """One point of a cumulative chart line; ``expected`` is None without a target."""
+    """One point of a cumulative chart line; ``expected`` is None without a
+    target, ``actual`` None where the subject's sum is unknown (a quarter not
+    reported): the line breaks instead of dropping to a false low."""
 
     period: Period
-    actual: Decimal
+    actual: Decimal | None
     expected: Decimal | None
 
 
 def cumulative_series(data: SubjectData, through: Period) -> list[SeriesPoint]:
-    """Year-to-date actual and 序时 expected for each quarter; resets every year."""
+    """Year-to-date actual and 序时 expected for each quarter; resets every
+    year. From a quarter the subject has not reported to its year's end the
+    year-to-date sum is unknown (None)."""
     data.check(through)
     points = []
+    gap_year = None
     for period in plan_periods(data.plan_years, through):
-        expected = data.expected_value(period)
-        points.append(SeriesPoint(period, year_to_date(data.figures, period), expected))
+        if not data.reported(period):
+            gap_year = period.year
+        actual = None if gap_year == period.year else year_to_date(data.figures, period)
+        points.append(SeriesPoint(period, actual, data.expected_value(period)))
     return points
 
 
 def plan_cumulative_series(data: SubjectData, through: Period) -> list[SeriesPoint]:
-    """Plan-to-date actual and plan expected for each quarter since the plan began."""
+    """Plan-to-date actual and plan expected for each quarter since the plan
+    began; unknown (None) from the first quarter the subject has not reported."""
     data.check(through)
-    return [
-        SeriesPoint(p, plan_to_date(data.figures, data.first_year, p), data.plan_expected(p))
-        for p in plan_periods(data.plan_years, through)
-    ]
+    points = []
+    known = True
+    for period in plan_periods(data.plan_years, through):
+        known = known and data.reported(period)
+        actual = plan_to_date(data.figures, data.first_year, period) if known else None
+        points.append(SeriesPoint(period, actual, data.plan_expected(period)))
+    return points

@@ -8,7 +8,7 @@ the API all read their numbers from a ``ProgressTable``.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -30,6 +30,7 @@ from reports.progress.engine import (
     cumulative_series,
     pace,
     plan_cumulative_series,
+    plan_periods,
 )
 from targets.choices import Pacing
 
@@ -79,11 +80,13 @@ class TableRow:
 
 @dataclass(frozen=True)
 class LagScore:
-    """How far a region is behind 序时: ``score`` 1 = on pace everywhere."""
+    """How far a region is behind 序时: ``score`` 1 = on pace everywhere;
+    ``provisional``: some of it stands on a year with a quarter not reported."""
 
     region: RegionInfo
     score: Decimal
     behind: int
+    provisional: bool = False
 
 
 class LazyCells(Mapping):
@@ -169,7 +172,8 @@ class ProgressTable:
         min(progress_vs_expected, 1). Capping at 1 stops a surplus on one
         indicator from hiding a shortfall on another; a mean (not a min) still
         separates a region behind on one indicator from one behind on all.
-        Regions with no scorable indicator are left out; ties keep region order.
+        Regions with no scorable indicator are left out, so is a region that
+        has not reported the quarter (it has no pace); ties keep region order.
         """
         scores = []
         indicators = self.broken_down
@@ -183,7 +187,10 @@ class ProgressTable:
                 continue
             score = sum((min(pace, Decimal(1)) for pace, _ in paces), ZERO) / len(paces)
             behind = sum(s in (Status.BEHIND, Status.SERIOUSLY_BEHIND) for _, s in paces)
-            scores.append(LagScore(region, score, behind))
+            provisional = any(
+                self.subjects[(region.id, i.id)].provisional(self.as_of) for i in indicators
+            )
+            scores.append(LagScore(region, score, behind, provisional))
         scores.sort(key=lambda s: s.score)
         return scores
 
@@ -224,6 +231,7 @@ def build_table(
     plan_years: Sequence[int],
     as_of: Period,
     bands: Bands = DEFAULT_BANDS,
+    reported: Mapping[int, Set[tuple[int, int]]] | None = None,
 ) -> ProgressTable:
     """The progress of every region × broken-down indicator and the county row.
 
@@ -234,18 +242,38 @@ def build_table(
     ``regions`` — so a table scoped to one township still shows the true county
     total; county-level figures entered for it are ignored (the county is never
     entered by hand). A county-only indicator uses its own county figures.
+
+    ``reported`` maps a region to the (year, quarter)s it has reported (whose
+    figures count); its other quarters are unreported — unknown, not 0 — and a
+    region it does not list reported nothing. The county row of a broken-down
+    indicator is then incomplete in every quarter some of ``regions`` did not
+    report. County-level figures are the bureau's own and always count. None:
+    every quarter of every region counts as reported (plain data).
     """
     years = tuple(sorted(plan_years))
+    every_quarter = frozenset((p.year, p.quarter) for p in plan_periods(years))
+    unreported: dict[int, frozenset[tuple[int, int]]] = {}
+    if reported is not None:
+        unreported = {
+            region.id: every_quarter - frozenset(reported.get(region.id, ())) for region in regions
+        }
+    county_incomplete = frozenset().union(*unreported.values())
     by_subject: dict[tuple[int | None, int], dict[tuple[int, int], Decimal]] = defaultdict(dict)
     for (indicator_id, region_id, year, quarter), value in figures.items():
         by_subject[(region_id, indicator_id)][(year, quarter)] = value
 
     def subject(
-        region_id: int | None, indicator: IndicatorInfo, quarterly: Quarterly
+        region_id: int | None,
+        indicator: IndicatorInfo,
+        quarterly: Quarterly,
+        incomplete: frozenset[tuple[int, int]] = frozenset(),
     ) -> SubjectData:
         yearly = {y: t[0] for y in years if (t := targets.get((indicator.id, region_id, y)))}
         total, stretch = targets.get((indicator.id, region_id, None), (None, None))
-        return SubjectData(years, yearly, quarterly, total, stretch, indicator.pacing)
+        missing = unreported.get(region_id, frozenset()) if region_id is not None else frozenset()
+        return SubjectData(
+            years, yearly, quarterly, total, stretch, indicator.pacing, missing, incomplete
+        )
 
     regional_by_indicator: dict[int, list[Quarterly]] = defaultdict(list)
     for (region_id, indicator_id), quarterly in by_subject.items():
@@ -259,9 +287,10 @@ def build_table(
                 key = (region.id, indicator.id)
                 subjects[key] = subject(region.id, indicator, by_subject.get(key, {}))
             county = county_quarterly(regional_by_indicator[indicator.id])
+            subjects[(None, indicator.id)] = subject(None, indicator, county, county_incomplete)
         else:
             county = by_subject.get((None, indicator.id), {})
-        subjects[(None, indicator.id)] = subject(None, indicator, county)
+            subjects[(None, indicator.id)] = subject(None, indicator, county)
 
     if as_of.year not in years:
         raise ValueError(f"{as_of.code} is outside the plan years {years}")

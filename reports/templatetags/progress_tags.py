@@ -19,5 +19,6 @@ def percent(fraction):
 
 
 @register.simple_tag
-def status_badge(status):
-    return status_badge_html(status)
+def status_badge(status, provisional=False):
+    """{% status_badge progress.status progress.provisional %}"""
+    return status_badge_html(status, provisional)

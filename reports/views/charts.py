@@ -4,7 +4,9 @@
 Labels are translated here; every number in a hover box or a bar
 label is text made by ``targets.formatting`` (never plotly's own d3 number
 format, which rounds the binary float: 17.45 would read 17.4), so a chart says
-exactly what the table beside it says.
+exactly what the table beside it says. A region that has not reported has no
+bar and no point (None: a gap, never a 0), a grey cell in the heatmap and
+"未报" in its hover box.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from reports.choices import Status
 from reports.progress import CellProgress, Period, owing_most_first
-from reports.progress.display import STATUS_COLOURS, format_field, status_label
+from reports.progress.display import STATUS_COLOURS, format_field, shown_status, status_label
 from reports.progress.table import IndicatorInfo, ProgressTable
 from reports.views import plotting
 from targets.formatting import (
@@ -34,21 +36,25 @@ def progress_heatmap(table: ProgressTable, regions: list | None = None, *, title
     title is the caller's: it names the regions in the plan's own word."""
     indicators = table.broken_down
     rows = regions if regions is not None else [row.region for row in table.rows()]
-    z, text = [], []
+    z, text, missing = [], [], []
     for region in rows:
-        z_row, text_row = [], []
+        z_row, text_row, missing_row = [], [], []
         for indicator in indicators:
             progress = table.get(region.id, indicator.id)
             share = None if progress is None else progress.progress_vs_expected
             # Cap the colour at 150% so one township far ahead does not wash out the rest.
             z_row.append(None if share is None else min(percent_number(share), 150.0))
             text_row.append(_cell_hover(indicator, progress))
+            missing_row.append(1 if progress is not None and not progress.reported else None)
         z.append(z_row)
         text.append(text_row)
+        missing.append(missing_row)
+    names = [indicator.name for indicator in indicators]
+    region_names = [region.name for region in rows]
     heatmap = go.Heatmap(
         z=z,
-        x=[indicator.name for indicator in indicators],
-        y=[region.name for region in rows],
+        x=names,
+        y=region_names,
         text=text,
         hovertemplate="%{y} · %{x}<br>%{text}<extra></extra>",
         zmin=0,
@@ -63,8 +69,30 @@ def progress_heatmap(table: ProgressTable, regions: list | None = None, *, title
         xgap=2,
         ygap=2,
     )
+    traces = [heatmap]
+    if any(value is not None for row in missing for value in row):
+        # Not reported is not a colour of the scale (that would read as 0%):
+        # a grey layer of its own, saying 未报.
+        not_reported = str(status_label(Status.NOT_REPORTED))
+        traces.append(
+            go.Heatmap(
+                z=missing,
+                x=names,
+                y=region_names,
+                text=[[not_reported if value else "" for value in row] for row in missing],
+                hovertemplate="%{y} · %{x}<br>%{text}<extra></extra>",
+                hoverongaps=False,
+                colorscale=[
+                    [0, STATUS_COLOURS[Status.NOT_REPORTED]],
+                    [1, STATUS_COLOURS[Status.NOT_REPORTED]],
+                ],
+                showscale=False,
+                xgap=2,
+                ygap=2,
+            )
+        )
     return plotting.figure(
-        [heatmap],
+        traces,
         title=title,
         height=max(320, 60 + 34 * len(rows)),
         yaxis={"autorange": "reversed"},
@@ -74,6 +102,8 @@ def progress_heatmap(table: ProgressTable, regions: list | None = None, *, title
 def _cell_hover(indicator: IndicatorInfo, progress: CellProgress | None) -> str:
     if progress is None:
         return _("无数据")
+    if not progress.reported:
+        return status_label(Status.NOT_REPORTED)
     places = indicator.decimal_places
     return _(
         "累计 %(actual)s / 目标 %(target)s %(unit)s<br>完成率 %(completion)s · 序时 %(expected)s"
@@ -84,7 +114,7 @@ def _cell_hover(indicator: IndicatorInfo, progress: CellProgress | None) -> str:
         "unit": indicator.unit,
         "completion": format_percent(progress.completion),
         "expected": format_percent(progress.expected_share),
-        "status": status_label(progress.status),
+        "status": status_label(progress.status, progress.provisional),
     }
 
 
@@ -95,16 +125,18 @@ def completion_bars(
     序时 marker: the share that should be done by ``period`` — one line when
     every bar shares it, else a mark on each bar."""
     completion = [percent_number(p.completion) if p else None for p in progresses]
-    colours = [
-        STATUS_COLOURS[Status(p.status)] if p else plotting.TARGET_COLOUR for p in progresses
-    ]
+    colours = [_colour(p) if p else plotting.TARGET_COLOUR for p in progresses]
     hover = [
-        _("完成率 %(completion)s<br>序时 %(expected)s<br>%(status)s")
-        % {
-            "completion": format_percent(p.completion),
-            "expected": format_percent(p.expected_share),
-            "status": status_label(p.status),
-        }
+        (
+            _("完成率 %(completion)s<br>序时 %(expected)s<br>%(status)s")
+            % {
+                "completion": format_percent(p.completion),
+                "expected": format_percent(p.expected_share),
+                "status": status_label(p.status, p.provisional),
+            }
+            if p.reported
+            else status_label(Status.NOT_REPORTED)
+        )
         if p
         else _("无数据")
         for p in progresses
@@ -118,7 +150,7 @@ def completion_bars(
             name=_("完成率"),
             hovertext=hover,
             hovertemplate="%{y}<br>%{hovertext}<extra></extra>",
-            text=[format_percent(p.completion) if p else "" for p in progresses],
+            text=[_bar_text(p) for p in progresses],
             texttemplate="%{text}",
             textposition="auto",
         ),
@@ -164,6 +196,21 @@ def completion_bars(
     )
 
 
+def _colour(progress: CellProgress, field: str = "status") -> str:
+    """A bar's colour: its status as the reader sees it (a provisional
+    "seriously behind" reads as behind, ``shown_status``)."""
+    provisional = progress.provisional if field == "status" else progress.plan_provisional
+    return STATUS_COLOURS[shown_status(getattr(progress, field), provisional)]
+
+
+def _bar_text(progress: CellProgress | None) -> str:
+    if progress is None:
+        return ""
+    if not progress.reported:
+        return status_label(Status.NOT_REPORTED)
+    return format_percent(progress.completion)
+
+
 @dataclass(frozen=True)
 class _Reading:
     """Which ``CellProgress`` fields a target-vs-actual chart draws, and their names."""
@@ -191,7 +238,12 @@ def _target_actual_expected(
         return [getattr(p, field) for _n, p in rows]
 
     def texts(field: str) -> list[str]:
-        return [format_field(p, field, places) for _n, p in rows]
+        return [
+            status_label(Status.NOT_REPORTED)
+            if field == reading.actual and not p.reported
+            else format_field(p, field, places)
+            for _n, p in rows
+        ]
 
     return [
         go.Bar(
@@ -206,7 +258,7 @@ def _target_actual_expected(
             x=names,
             y=[plotting.num(v) for v in values(reading.actual)],
             name=reading.actual_label,
-            marker_color=[STATUS_COLOURS[Status(v)] for v in values(reading.status)],
+            marker_color=[_colour(p, reading.status) for _n, p in rows],
             customdata=[
                 [actual, format_percent(rate)]
                 for actual, rate in zip(
@@ -263,7 +315,7 @@ def gap_ranking(
         x=[plotting.num(p.gap_to_target) for _n, p in owing],
         y=[name for name, _p in owing],
         orientation="h",
-        marker_color=[STATUS_COLOURS[Status(p.status)] for _n, p in owing],
+        marker_color=[_colour(p) for _n, p in owing],
         customdata=[
             [
                 format_field(p, "gap_to_target", places),
@@ -309,7 +361,12 @@ def cumulative_lines(
                 y=[plotting.num(point.actual) for point in points],
                 mode="lines+markers",
                 name=name,
-                customdata=[format_value(point.actual, places) for point in points],
+                customdata=[
+                    format_value(point.actual, places)
+                    if point.actual is not None
+                    else status_label(Status.NOT_REPORTED)
+                    for point in points
+                ],
                 hovertemplate=f"{name} · %{{x}}<br>%{{customdata}} {indicator.unit}<extra></extra>",
             )
         )

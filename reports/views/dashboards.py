@@ -144,9 +144,12 @@ class TownshipView(ProgressMixin, TemplateView):
     def region(self):
         return self.get_region_or_404(self.kwargs["region"])
 
-    def data_regions(self):
+    def data_region_ids(self) -> set[int]:
         # Only this township's figures, whoever is looking.
-        return self.regions.filter(pk=self.region.pk)
+        return {self.region.pk}
+
+    def coverage_region_name(self) -> str:
+        return self.region.name
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,13 +1,16 @@
 """What the report pages share: the "as of" quarter and the progress table.
 
 ``ProgressMixin`` (on top of ``targets.access.PlanAccessMixin``) gives a page
-the plan, the user's regions, the chosen quarter and the progress table from
-one place, in a constant number of queries; ``PeriodChoiceMixin`` gives the
-staff pages the quarter to work on instead; ``EntryAccessMixin`` is who may
-enter figures for which regions (staff all, a township official their own).
+the plan, the user's regions, the chosen quarter, what counts, the reporting
+coverage and the progress table from one place, in a constant number of
+queries; ``PeriodChoiceMixin`` gives the staff pages the quarter to work on
+instead; ``EntryAccessMixin`` is who may enter figures for which regions
+(staff all, a township official their own).
 """
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,7 +24,17 @@ from regions.models import Region
 from regions.roles import ENTER_FIGURES, REPORT_OWN_FIGURES
 from reports.figures.quarters import quarter_to_work_on
 from reports.progress import Period
-from reports.progress.queries import latest_period, load_plan_data, progress_table
+from reports.progress.display import coverage_notice, coverage_words
+from reports.progress.queries import (
+    INCLUDE_PARAM,
+    INCLUDE_SUBMITTED,
+    includes_submitted,
+    latest_period,
+    load_plan_data,
+    load_reporting,
+    may_include_submitted,
+    progress_table,
+)
 from reports.views.forms import PeriodForm
 from targets.access import PlanAccessMixin
 
@@ -67,48 +80,90 @@ class PeriodChoiceMixin(PeriodMixin):
 class ProgressMixin(PeriodMixin, PlanAccessMixin):
     """Loads the scoped plan data, resolves ``?period=`` and builds the table.
 
+    What counts: approved figures (and the county's own); staff may tick
+    "include submitted" (``?include=submitted``), which every link of the
+    page then keeps; anyone else's ``include`` is ignored.
+
     ``needs_series``: the page draws quarter-by-quarter series, so it reads
     every figure; other pages read the database's sums for the chosen quarter.
-    ``data_regions()`` / ``data_indicator_code()`` narrow what is read.
+    ``data_region_ids()`` / ``data_indicator_code()`` narrow what is read.
     """
 
     needs_series = False
     # False: the page shows its regions only, so county rows are not read.
     reads_county_rows = True
 
-    def data_regions(self):
-        return self.regions
+    def data_region_ids(self) -> set[int] | None:
+        """Only these regions' rows (None: every region in scope)."""
+        return None
 
     def data_indicator_code(self) -> str | None:
         return None
+
+    def coverage_region_name(self) -> str:
+        """A page about one region names it in its coverage words."""
+        return ""
+
+    @cached_property
+    def may_include_submitted(self) -> bool:
+        return may_include_submitted(self.request.user)
+
+    @cached_property
+    def include_submitted(self) -> bool:
+        return includes_submitted(self.request.user, self.request.GET.get(INCLUDE_PARAM))
+
+    @cached_property
+    def scoped_reporting(self):
+        """The scope's regions and who reported what, read once for the
+        default quarter, the figures and the coverage."""
+        return load_reporting(self.plan, self.regions, include_submitted=self.include_submitted)
 
     @cached_property
     def data(self):
         return load_plan_data(
             self.plan,
-            self.data_regions(),
+            self.regions,
             whole_county=self.whole_county and self.reads_county_rows,
             indicator_code=self.data_indicator_code(),
             summarise_for=None if self.needs_series else self.period,
+            scoped=self.scoped_reporting,
+            only_regions=self.data_region_ids(),
         )
 
     @cached_property
     def default_period(self) -> Period:
-        return latest_period(self.plan, self.regions, whole_county=self.whole_county)
+        return latest_period(
+            self.plan, self.regions, whole_county=self.whole_county, scoped=self.scoped_reporting
+        )
 
     @cached_property
     def table(self):
         return progress_table(self.data, self.period)
 
+    @cached_property
+    def coverage(self):
+        """How many of the page's regions reported its quarter."""
+        reporting = self.scoped_reporting.reporting
+        return reporting.coverage(self.period, [region.id for region in self.data.regions])
+
+    @cached_property
+    def page_query(self) -> str:
+        """The query string that keeps this page's choices on its links:
+        ``period=2026Q3``, and ``include=submitted`` when ticked."""
+        params = {"period": self.period.code}
+        if self.include_submitted:
+            params[INCLUDE_PARAM] = INCLUDE_SUBMITTED
+        return urlencode(params)
+
     def region_urls(self) -> dict[str, str]:
-        query = f"?period={self.period.code}"
+        query = f"?{self.page_query}"
         return {
             region.code: reverse("reports:township", kwargs={"region": region.code}) + query
             for region in self.data.regions
         }
 
     def indicator_urls(self) -> dict[str, str]:
-        query = f"?period={self.period.code}"
+        query = f"?{self.page_query}"
         return {
             indicator.code: reverse("reports:indicator", kwargs={"indicator": indicator.code})
             + query
@@ -126,9 +181,20 @@ class ProgressMixin(PeriodMixin, PlanAccessMixin):
         )
         return table
 
+    def coverage_context(self) -> dict:
+        words = {"region_term": self.plan.region_term, "region_name": self.coverage_region_name()}
+        return {
+            "coverage": self.coverage,
+            "coverage_words": coverage_words(self.coverage, **words),
+            "coverage_notice": coverage_notice(self.coverage, **words),
+            "may_include_submitted": self.may_include_submitted,
+            "include_submitted": self.include_submitted,
+            "page_query": self.page_query,
+        }
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(self.period_context(), progress=self.table)
+        context.update(self.period_context(), progress=self.table, **self.coverage_context())
         return context
 
 

@@ -3,7 +3,10 @@ completion charts as one xlsx workbook for a chosen quarter.
 
 A report covers the whole county, so it goes through ``CountyWideMixin``: a
 township official is sent to their own township's page and never receives the
-workbook. Staff and leaders both download it — it only reads.
+workbook. Staff and leaders both download it — it only reads. It counts what
+the overview it is linked from counts (approved figures; staff who ticked
+"include submitted" get that too, and its title says so) and states the
+quarter's reporting coverage under every title.
 """
 
 from __future__ import annotations
@@ -43,7 +46,8 @@ class ReportView(CountyWideMixin, ProgressMixin, View):
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         annex1 = annex1_rows(self.data.indicators, self.data.targets, self.plan.years)
-        content = build_report_workbook(self.table, annex1, self.plan, self.period)
+        words = self.coverage_context()["coverage_words"]
+        content = build_report_workbook(self.table, annex1, self.plan, self.period, words)
         response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = content_disposition_header(
             as_attachment=True, filename=report_filename(self.plan.name, self.period)

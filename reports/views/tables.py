@@ -1,5 +1,9 @@
 """django-tables2 tables of progress. Rows are dicts holding ``CellProgress``
-objects from the engine; columns only format, never compute."""
+objects from the engine; columns only format, never compute.
+
+A subject that has not reported the quarter has no numbers (the engine gives
+None): its actuals and its status read 未报, on the page and in exports, never
+0; a provisional status reads e.g. "滞后(暂定)" (``reports.progress.display``)."""
 
 from __future__ import annotations
 
@@ -8,8 +12,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from reports.choices import Status
 from reports.progress import Period, plan_periods
-from reports.progress.display import field_kind, status_badge_html, status_label
+from reports.progress.display import (
+    field_kind,
+    shown_status,
+    status_badge_html,
+    status_label,
+)
 from reports.progress.table import IndicatorInfo, ProgressTable
 from targets.formatting import format_percent, format_value, percent_number
 from targets.tables import BaseTable, ValueColumn
@@ -30,16 +40,57 @@ class PercentColumn(tables.Column):
         return percent_number(value)
 
 
+NOT_REPORTED_TEXT = Status.NOT_REPORTED.label
+
+# The actuals a subject without a report has none of: they read 未报.
+ACTUAL_FIELDS = ("quarter_actual", "ytd_actual", "plan_actual")
+
+
 class StatusColumn(tables.Column):
-    def __init__(self, *args, **kwargs):
+    """A status of the cell at ``accessor`` (a ``CellProgress``): ``field`` is
+    ``status`` or ``plan_status``; provisional when the cell says so."""
+
+    PROVISIONAL = {"status": "provisional", "plan_status": "plan_provisional"}
+
+    def __init__(self, *args, field: str = "status", **kwargs):
+        self.field = field
         kwargs.setdefault("default", None)
         super().__init__(*args, **kwargs)
 
+    def _parts(self, progress) -> tuple[str, bool]:
+        return getattr(progress, self.field), getattr(progress, self.PROVISIONAL[self.field])
+
     def render(self, value):
-        return status_badge_html(value)
+        return status_badge_html(*self._parts(value))
 
     def value(self, value):
-        return status_label(value)
+        return status_label(*self._parts(value))
+
+
+class ProgressValueColumn(ValueColumn):
+    """A number of the row's progress (the cell at ``cell`` in the row, by
+    default ``progress``); an actual of a subject that has not reported
+    reads 未报, on the page and in exports."""
+
+    def __init__(self, *args, cell: str = "progress", **kwargs):
+        self.cell = cell
+        # Render None too: it is 未报 or "—", never the table's blank.
+        kwargs.setdefault("empty_values", ())
+        super().__init__(*args, **kwargs)
+
+    def _not_reported(self, value, record) -> bool:
+        progress = record.get(self.cell)
+        return value is None and progress is not None and not progress.reported
+
+    def render(self, value, record):
+        if self._not_reported(value, record):
+            return NOT_REPORTED_TEXT
+        return super().render(value, record)
+
+    def value(self, value, record):
+        if self._not_reported(value, record):
+            return str(NOT_REPORTED_TEXT)
+        return super().value(value, record)
 
 
 class PinnedLastData(tables.data.TableListData):
@@ -53,15 +104,14 @@ class PinnedLastData(tables.data.TableListData):
 def progress_value(field: str, verbose_name) -> ValueColumn:
     """A column of one number field of the row's ``progress``, shown as the
     field's kind says (the charts format the same field the same way)."""
-    return ValueColumn(
-        accessor=f"progress__{field}", kind=field_kind(field), verbose_name=verbose_name
-    )
+    column = ProgressValueColumn if field in ACTUAL_FIELDS else ValueColumn
+    return column(accessor=f"progress__{field}", kind=field_kind(field), verbose_name=verbose_name)
 
 
 class ProgressColumnsTable(BaseTable):
     """The engine's numbers for one subject × indicator per row."""
 
-    status = StatusColumn(accessor="progress__status", verbose_name=gettext_lazy("状态"))
+    status = StatusColumn(accessor="progress", verbose_name=gettext_lazy("状态"))
     completion = PercentColumn(accessor="progress__completion", verbose_name=gettext_lazy("完成率"))
     annual_target = progress_value("annual_target", gettext_lazy("年度目标"))
     ytd_actual = progress_value("ytd_actual", gettext_lazy("年度累计完成"))
@@ -75,7 +125,7 @@ class ProgressColumnsTable(BaseTable):
         accessor="progress__plan_completion", verbose_name=gettext_lazy("计划期完成率")
     )
     plan_status = StatusColumn(
-        accessor="progress__plan_status", verbose_name=gettext_lazy("计划期状态")
+        accessor="progress", field="plan_status", verbose_name=gettext_lazy("计划期状态")
     )
     stretch_target = progress_value("stretch_target", gettext_lazy("高线"))
 
@@ -158,8 +208,24 @@ class RegionProgressTable(ProgressColumnsTable):
         return cls(PinnedLastData(rows), exclude=cls.stretch_exclusion(rows))
 
 
+class QuarterFigureColumn(ValueColumn):
+    """One quarter's figure; 未报 when the subject has not reported that
+    quarter (blank would read as "nothing new", which is a figure: 0)."""
+
+    def __init__(self, *args, reported: bool, **kwargs):
+        self.reported = reported
+        kwargs.setdefault("empty_values", ())
+        super().__init__(*args, **kwargs)
+
+    def render(self, value, record):
+        if value is None and not self.reported:
+            return NOT_REPORTED_TEXT
+        return super().render(value, record)
+
+
 class QuarterlyFiguresTable(BaseTable):
-    """The figures reported each quarter (本季度新增) for one subject."""
+    """The figures reported each quarter (本季度新增) for one subject: only
+    those that count (approved, or submitted when staff include them)."""
 
     label = tables.Column(verbose_name=gettext_lazy("指标"))
 
@@ -167,6 +233,7 @@ class QuarterlyFiguresTable(BaseTable):
     def build(cls, data, region_id: int | None, *, through: Period):
         periods = plan_periods(data.plan.years, through)
         indicators = [i for i in data.indicators if i.by_region == (region_id is not None)]
+        reported = data.reported()
         rows = []
         for indicator in indicators:
             row = {"label": indicator.label, "decimal_places": indicator.decimal_places}
@@ -175,7 +242,18 @@ class QuarterlyFiguresTable(BaseTable):
                     (indicator.id, region_id, period.year, period.quarter)
                 )
             rows.append(row)
-        extra = [(period.code, ValueColumn(verbose_name=period.label)) for period in periods]
+        extra = [
+            (
+                period.code,
+                QuarterFigureColumn(
+                    verbose_name=period.label,
+                    reported=region_id is None
+                    or reported is None
+                    or (period.year, period.quarter) in reported.get(region_id, ()),
+                ),
+            )
+            for period in periods
+        ]
         return cls(rows, extra_columns=extra)
 
 
@@ -227,12 +305,15 @@ def _export_columns(indicator: IndicatorInfo) -> list[tuple[str, tables.Column]]
     places = indicator.decimal_places
 
     def value_column(attr: str, title: str) -> tables.Column:
-        return ValueColumn(
+        column = ProgressValueColumn if attr in ACTUAL_FIELDS else ValueColumn
+        extra = {"cell": key} if attr in ACTUAL_FIELDS else {}
+        return column(
             accessor=f"{key}__{attr}",
             verbose_name=f"{indicator.label} {title}",
             decimal_places=places,
             kind=field_kind(attr),
             visible=False,
+            **extra,
         )
 
     return [
@@ -250,7 +331,7 @@ def _export_columns(indicator: IndicatorInfo) -> list[tuple[str, tables.Column]]
         (
             f"{key}_status",
             StatusColumn(
-                accessor=f"{key}__status",
+                accessor=key,
                 verbose_name=f"{indicator.label} {_('状态')}",
                 visible=False,
             ),
@@ -277,15 +358,25 @@ class MatrixCellColumn(tables.Column):
 
     def render(self, value):
         places = self.indicator.decimal_places
+        if not value.reported:
+            return format_html(
+                '<span class="cell-actual">{}</span> / <span class="cell-target">{}</span>',
+                NOT_REPORTED_TEXT,
+                format_value(value.annual_target, places),
+            )
         return format_html(
             '<span class="cell-actual">{}</span> / <span class="cell-target">{}</span>'
-            "<br><small>{}</small>",
+            "<br><small>{}{}</small>",
             format_value(value.ytd_actual, places),
             format_value(value.annual_target, places),
             format_percent(value.completion),
+            _(" · 暂定") if value.provisional else "",
         )
 
 
 def _cell_class(record, indicator: IndicatorInfo) -> str:
     progress = record.get(f"i{indicator.id}")
-    return f"num status-{progress.status}" if progress else "num"
+    if not progress:
+        return "num"
+    shown = shown_status(progress.status, progress.provisional)
+    return f"num status-{shown}" + (" provisional" if progress.provisional else "")

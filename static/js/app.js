@@ -3,15 +3,18 @@
 (function () {
   "use strict";
 
-  // <select data-autosubmit> submits its form as soon as the choice changes
-  // (language switch, year/quarter selector). Pages keep a <noscript> submit
-  // button for browsers without JavaScript.
+  // <select data-autosubmit> (or a checkbox) submits its form as soon as the
+  // choice changes (language switch, year/quarter selector, "include submitted").
+  // Pages keep a <noscript> submit button for browsers without JavaScript.
   document.addEventListener("change", function (event) {
-    var select = event.target;
-    if (!(select instanceof HTMLSelectElement) || !select.hasAttribute("data-autosubmit")) {
+    var field = event.target;
+    var isChoice =
+      field instanceof HTMLSelectElement ||
+      (field instanceof HTMLInputElement && field.type === "checkbox");
+    if (!isChoice || !field.hasAttribute("data-autosubmit")) {
       return;
     }
-    var form = select.form;
+    var form = field.form;
     if (!form) {
       return;
     }

@@ -12,9 +12,11 @@ from django.db.models import Sum
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from reports.choices import Status
+from reports.choices import Source, Status
+from reports.figures.changes import FigureChange
+from reports.figures.services import record_figures
 from reports.models import Figure
-from reports.progress import Period
+from reports.progress import ZERO, Period
 
 AS_OF = Period(2026, 3)  # the demo data's latest quarter
 
@@ -65,10 +67,19 @@ def test_overview_county_numbers_match_the_database_and_annex1(client_for, leade
     ],
 )
 def test_a_year_end_milestone_is_not_behind_before_the_years_end(
-    client_for, leader, official, plan, period, incubators, carriers
+    client_for, leader, official, staff, plan, period, incubators, carriers
 ):
-    """Nothing reported yet: floor space (spread) is seriously behind from Q1,
-    the incubators and carriers (year-end milestones) only once the year is over."""
+    """Nothing achieved yet (every region reports 0, and so does the county):
+    floor space (spread) is seriously behind from Q1, the incubators and
+    carriers (year-end milestones) only once the year is over. (Reported as 0:
+    a quarter not reported at all is 未报, not behind.)"""
+    zeros = [
+        FigureChange(indicator.pk, region.pk if indicator.by_region else None, 2025, q, ZERO)
+        for indicator in plan.indicators.all()
+        for region in (plan.regions.all() if indicator.by_region else [None])
+        for q in (1, 2, 3, 4)
+    ]
+    record_figures(plan, staff, zeros, source=Source.FORM)
     county = rows_by_label(
         client_for(leader)
         .get(reverse("reports:overview"), {"period": period})

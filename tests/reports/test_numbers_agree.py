@@ -12,6 +12,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from regions.roles import Role
+from reports.choices import Source, Status
+from reports.figures.changes import FigureChange
+from reports.figures.services import record_figures
+from reports.figures.submissions import submit
 from reports.models import Figure
 from tests.conftest import make_user
 from tests.targets.test_plan_fixture import ANNEX1, ANNEX2, ANNEX2_INDICATORS
@@ -98,3 +102,71 @@ def test_every_surface_shows_the_same_numbers(client_for, leader, staff, groups,
             column = header.index(f"{indicator.label} 累计完成")
             assert Decimal(str(exported[region.name][column])) == actual
             assert exported[region.name][header.index(f"{indicator.label} 年度目标")] == target
+
+
+def test_every_surface_agrees_on_a_half_reported_quarter(
+    client_for, leader, staff, official, groups, demo, region_a, region_b
+):
+    """2026 Q4 with 鳌江 approved, 昆阳 only submitted and the others nothing:
+    every channel counts the approved figures only, and every channel says the
+    same regions have not reported (null in the API, 未报 on pages and files)."""
+    year, quarter = 2026, 4
+    for user, region in [(official, region_a), (staff, region_b)]:
+        changes = [
+            FigureChange(indicator.pk, region.pk, year, quarter, Decimal(4))
+            for indicator in demo.indicators.filter(by_region=True)
+        ]
+        record_figures(demo, user, changes, source=Source.FORM)
+    submit(demo, official, region_a, year, quarter)
+
+    counted = Figure.objects.filter(year=year, quarter__lte=quarter).exclude(
+        region=region_a, quarter=quarter
+    )
+    ytd = defaultdict(Decimal)
+    for figure in counted:
+        ytd[(figure.indicator_id, figure.region_id)] += figure.value
+
+    client = client_for(leader)
+    query = {"period": f"{year}Q{quarter}"}
+    api = {
+        (row["region"], row["indicator"]): row
+        for row in client.get(reverse("api:progress"), query).json()["rows"]
+    }
+    overview = by_label(client.get(reverse("reports:overview"), query))
+    matrix = {
+        row["region"]: row
+        for row in client.get(reverse("reports:matrix"), query).context["matrix"].data.data
+    }
+    sheet = load_workbook(
+        BytesIO(client.get(reverse("reports:matrix"), {**query, "_export": "xlsx"}).content)
+    ).active
+    header = [cell.value for cell in sheet[1]]
+    exported = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    report = load_workbook(BytesIO(client.get(reverse("reports:report"), query).content))
+    annex1 = {row[1]: row for row in report.worksheets[0].iter_rows(min_row=5, values_only=True)}
+    annex1_actual = [c.value for c in report.worksheets[0][4]].index("年度累计完成")
+
+    for indicator in demo.indicators.all():
+        county_ytd = sum(
+            v
+            for (i, r), v in ytd.items()
+            if i == indicator.pk and (r is None) != indicator.by_region
+        )
+        assert overview[indicator.label].ytd_actual == county_ytd, indicator.code
+        assert Decimal(api[(None, indicator.code)]["actual"]) == county_ytd
+        assert Decimal(str(annex1[indicator.label][annex1_actual])) == county_ytd
+        if not indicator.by_region:
+            continue
+        assert matrix["全县"][f"i{indicator.pk}"].ytd_actual == county_ytd
+        column = header.index(f"{indicator.label} 累计完成")
+        for region in demo.regions.all():
+            row = api[(region.code, indicator.code)]
+            cell = matrix[region.name][f"i{indicator.pk}"]
+            if region == region_b:
+                actual = ytd[(indicator.pk, region.pk)]
+                assert Decimal(row["actual"]) == cell.ytd_actual == actual
+                assert Decimal(str(exported[region.name][column])) == actual
+            else:
+                assert row["actual"] is None and cell.ytd_actual is None, region.name
+                assert exported[region.name][column] == "未报"
+                assert row["status"] == cell.status == Status.NOT_REPORTED

@@ -312,8 +312,9 @@ def test_report_shows_the_overview_numbers(client_for, leader, demo):
 
 def test_report_query_count_does_not_grow_with_the_plan(client_for, staff, demo):
     """Pinned like the dashboards (tests/reports/test_query_counts.py), at the
-    same 12: session and user (read, user, permissions ×2, session save with
-    its savepoint), the plan, then indicators, regions, targets, figures once."""
+    same 14: session and user (read, user, permissions ×2, session save with
+    its savepoint), the plan, then regions, submissions, closed quarters,
+    indicators, targets, figures once."""
     client = client_for(staff)
 
     def count() -> int:
@@ -323,7 +324,7 @@ def test_report_query_count_does_not_grow_with_the_plan(client_for, staff, demo)
 
     seed_count = count()
     generate_plan(regions=90, indicators=6, years=3, seed=7)  # becomes the current plan
-    assert seed_count == count() == 13
+    assert seed_count == count() == 14
 
 
 def test_chart_expected_line_follows_each_indicators_pacing(client_for, leader, demo):
