@@ -129,7 +129,7 @@ def test_staff_moving_the_due_date_moves_who_is_overdue(plan, staff):
 
 
 def test_a_closed_quarter_has_nobody_overdue(plan, staff):
-    close_quarter(plan, staff, 2026, 2, reason="已核定")
+    close_quarter(plan, staff, 2026, 2, reason="已核定", override=True)
     assert overdue_regions(plan, 2026, 2, date(2026, 11, 1)) == []
     counts = overdue_by_quarter(plan, date(2026, 11, 1))
     assert (2026, 2) not in counts
@@ -153,7 +153,7 @@ def test_due_for_region_lists_open_unsubmitted_quarters_up_to_the_current_one(
     plan, staff, official, region_a
 ):
     submitted(plan, official, region_a, 2025, 1)
-    close_quarter(plan, staff, 2025, 2, reason="已核定")
+    close_quarter(plan, staff, 2025, 2, reason="已核定", override=True)
     fill(plan, official, region_a, 2025, 3, only_one=True)
 
     due = due_for_region(plan, region_a, date(2025, 10, 12))
