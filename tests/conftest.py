@@ -36,10 +36,24 @@ def plan(db) -> Plan:
 
 @pytest.fixture
 def demo(plan) -> Plan:
-    """The Pingyang plan with demo figures for 2025 Q1 – 2026 Q3."""
+    """The Pingyang plan with demo figures for 2025 Q1 – 2026 Q3. Every quarter
+    is approved but the last: 2026 Q3 shows every reporting state (腾蛟
+    submitted, 麻步 returned, 海西 draft, 经开区 not started and overdue, the
+    others approved), so the dashboards open on 2026 Q2, the latest complete."""
     seed_demo(plan, accounts=False)
     plan.refresh_from_db()
     return plan
+
+
+@pytest.fixture
+def demo_complete(demo, staff) -> Plan:
+    """The demo with its 2026 Q3 finished through the reporting services (each
+    region still owing its report fills what it lacks and submits it, ``staff``
+    approve): 2026 Q3 is then the latest complete quarter."""
+    from tests.reports.reviewing import finish_reporting
+
+    finish_reporting(demo, staff, 2026, 3)
+    return demo
 
 
 @pytest.fixture

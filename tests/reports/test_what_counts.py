@@ -20,7 +20,8 @@ from reports.figures.submissions import approve, submit
 from reports.models import ClosedQuarter, Figure
 from reports.progress import Period
 
-LAST_COMPLETE = Period(2026, 3)  # the demo data's last quarter, every region approved
+# The demo's last quarter once finished (``demo_complete``): every region approved.
+LAST_COMPLETE = Period(2026, 3)
 HALF = "2026Q4"
 YEAR, QUARTER = 2026, 4
 
@@ -35,13 +36,14 @@ def fill(plan, user, region, value="2", year=YEAR, quarter=QUARTER):
 
 
 @pytest.fixture
-def half_reported(demo, staff, official, region_a, region_b):
-    """2026 Q4: 昆阳 submitted (not yet approved), 鳌江 entered by the bureau
-    (代填, approved), the seven others nothing."""
-    fill(demo, official, region_a, "5")
-    submit(demo, official, region_a, YEAR, QUARTER)
-    fill(demo, staff, region_b, "3")
-    return demo
+def half_reported(demo_complete, staff, official, region_a, region_b):
+    """On the demo with 2026 Q3 complete, 2026 Q4: 昆阳 submitted (not yet
+    approved), 鳌江 entered by the bureau (代填, approved), the seven others
+    nothing."""
+    fill(demo_complete, official, region_a, "5")
+    submit(demo_complete, official, region_a, YEAR, QUARTER)
+    fill(demo_complete, staff, region_b, "3")
+    return demo_complete
 
 
 def by_label(response) -> dict:
@@ -77,6 +79,20 @@ def test_every_county_page_and_the_report_default_to_the_last_complete_quarter(
         assert "2026Q3" in response["Content-Disposition"]
     else:
         assert response.context["period"] == LAST_COMPLETE
+
+
+def test_the_demo_opens_on_2026_q2_and_says_its_2026_q3_is_half_reported(client_for, leader, demo):
+    """The demo as seeded: 2026 Q3 has 5 regions approved, 腾蛟 submitted, and
+    麻步 (returned), 海西 (draft) and 经开区 (nothing) not reported."""
+    client = client_for(leader)
+    response = client.get(reverse("reports:overview"))
+    assert response.context["period"] == Period(2026, 2)
+    assert "截至2026年第2季度 · 9/9 乡镇已审核" in response.content.decode()
+    response = client.get(reverse("reports:overview"), {"period": "2026Q3"})
+    html = response.content.decode()
+    assert "截至2026年第3季度 · 5/9 乡镇已审核,1 已上报,3 未报" in html
+    assert "填报尚未完成:4 个乡镇的数据尚未审核" in html
+    assert by_label(response)["新增孵化空间面积(万平方米)"].provisional is True
 
 
 def test_asked_for_a_half_reported_quarter_the_overview_says_so(client_for, leader, half_reported):
@@ -302,8 +318,11 @@ def numbers(client, period: str, **params) -> dict:
 
 
 def test_a_draft_or_submitted_figure_changes_no_number_until_approved(
-    client_for, leader, staff, official, demo, region_a
+    client_for, leader, staff, official, demo_complete, region_a
 ):
+    # 2026 Q3 complete: 昆阳's Q4 is the only report not yet approved, so it
+    # alone is what staff's "include submitted" adds.
+    demo = demo_complete
     client = client_for(leader)
     before = numbers(client, HALF)
 
