@@ -12,21 +12,29 @@ from django.db.models import Sum
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from reports.choices import Source, Status
+from reports.choices import Source, Status, SubmissionState
 from reports.figures.changes import FigureChange
 from reports.figures.services import record_figures
-from reports.models import Figure
+from reports.models import Figure, Submission
 from reports.progress import ZERO, Period
 
-AS_OF = Period(2026, 3)  # the demo data's latest quarter
+# Where the county pages open on the demo: its latest complete quarter (its
+# 2026 Q3 is half reported on purpose).
+AS_OF = Period(2026, 2)
 
 
-def ytd_from_db(indicator, region=None, *, county=False, year=2026, quarter=3) -> Decimal:
+def ytd_from_db(
+    indicator, region=None, *, county=False, year=2026, quarter=AS_OF.quarter
+) -> Decimal:
+    """The database's year-to-date sum, for quarters whose reports are all
+    approved (so every figure summed counts): checked, not assumed."""
     figures = Figure.objects.filter(indicator=indicator, year=year, quarter__lte=quarter)
+    reports = Submission.objects.filter(year=year, quarter__lte=quarter)
     if region is not None:
-        figures = figures.filter(region=region)
+        figures, reports = figures.filter(region=region), reports.filter(region=region)
     elif not county:
         raise ValueError("say region= or county=True")
+    assert not reports.exclude(state=SubmissionState.APPROVED).exists(), "not all approved"
     return figures.aggregate(total=Sum("value"))["total"] or Decimal(0)
 
 
@@ -34,11 +42,11 @@ def rows_by_label(table):
     return {row["label"]: row["progress"] for row in table.data.data}
 
 
-def test_overview_defaults_to_the_latest_reported_quarter(client_for, leader, demo):
+def test_overview_defaults_to_the_latest_complete_quarter(client_for, leader, demo):
     response = client_for(leader).get(reverse("reports:overview"))
     assert response.status_code == 200
     assert response.context["period"] == AS_OF
-    assert "2026年第3季度" in response.content.decode()
+    assert "2026年第2季度" in response.content.decode()
 
 
 def test_overview_county_numbers_match_the_database_and_annex1(client_for, leader, demo):
@@ -49,10 +57,10 @@ def test_overview_county_numbers_match_the_database_and_annex1(client_for, leade
     assert progress.annual_target == 22  # annex 1, 2026
     assert progress.ytd_actual == ytd_from_db(space, county=True)
     assert progress.completion == progress.ytd_actual / 22
-    assert progress.expected_value == Decimal("16.5")  # 22 × 3/4
+    assert progress.expected_value == Decimal("11")  # 22 × 2/4
     assert progress.plan_target == 70
     assert progress.stretch_target == 80
-    assert progress.plan_expected == Decimal("32.5")  # 16 + 22 × 3/4
+    assert progress.plan_expected == Decimal("27")  # 16 + 22 × 2/4
     carriers = rows["新增市级及以上孵化载体(个)"]
     assert carriers.annual_target == 7
     assert carriers.ytd_actual == ytd_from_db(demo.indicators.get(code="carriers"), county=True)
@@ -211,10 +219,13 @@ def test_township_page_shows_its_targets_figures_and_charts(client_for, official
     region = demo.regions.get(name="昆阳")
     response = client_for(official).get(reverse("reports:township", args=[region.code]))
     assert response.status_code == 200
+    # A township opens on its own latest approved quarter: 昆阳's 2026 Q3.
+    assert response.context["period"] == Period(2026, 3)
     rows = rows_by_label(response.context["indicator_table"])
     space = rows["新增孵化空间面积(万平方米)"]
     assert space.annual_target == 3  # annex 2: 昆阳 2026
-    assert space.ytd_actual == ytd_from_db(demo.indicators.get(code="space"), region)
+    space_ytd = ytd_from_db(demo.indicators.get(code="space"), region, quarter=3)
+    assert space.ytd_actual == space_ytd
     targets = {row["label"]: row for row in response.context["targets_table"].data.data}
     assert [targets["新增在孵企业(项目)(个)"][f"y{y}"] for y in (2025, 2026, 2027)] == [40, 40, 40]
     figures = response.context["figures_table"].data.data
