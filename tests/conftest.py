@@ -272,3 +272,9 @@ def client_for(client):
         return client
 
     return login
+
+
+def pytest_collection_modifyitems(items):
+    """The ``slow`` tests first: spread over xdist's workers (scripts/test), a
+    long one then runs beside the others instead of alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
