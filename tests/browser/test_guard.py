@@ -11,8 +11,6 @@ from tests.browser.conftest import SKIP_REASON
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(bool(SKIP_REASON), reason=SKIP_REASON or "-"),
-    # Under xdist (scripts/test) all journeys run on one worker: one chromium.
-    pytest.mark.xdist_group("browser"),
 ]
 
 
