@@ -42,11 +42,14 @@ def test_new_rows_get_the_ids_they_got_before_the_plan_was_loaded(db):
     assert first.pk == before + 1
 
 
+# pytest-django runs transactional tests after the others, in file order: the
+# second test below finds the database the first one's flush emptied.
 @pytest.mark.django_db(transaction=True)
-def test_a_transactional_test_gets_the_plan_and_leaves_it_to_the_next(demo):
+def test_a_transactional_test_gets_the_plan_and_demo(demo):
     assert Figure.objects.count() == len(SNAPSHOT[DEMO][0][Figure])
-    # Its flush empties the database; the next test loads the data again.
 
 
-def test_after_a_transactional_test_the_data_is_back(demo):
-    assert _snapshot() == SNAPSHOT[DEMO]
+@pytest.mark.django_db(transaction=True)
+def test_after_a_flush_the_next_test_gets_them_again(plan):
+    assert not Figure.objects.exists()
+    assert _snapshot() == SNAPSHOT[PLAN]
