@@ -43,7 +43,6 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from regions.models import Region
-from reports.demo.seed import seed_demo
 from reports.models import Figure
 
 # --- Outcomes ---------------------------------------------------------------------
@@ -275,12 +274,11 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture
-def world(plan, official, leader, staff, unbound) -> World:
-    seed_demo(plan, accounts=False)
+def world(demo, official, leader, staff, unbound) -> World:
     return World(
-        plan=plan,
-        region_a=plan.regions.get(name=REGION_A),
-        region_b=plan.regions.get(name=REGION_B),
+        plan=demo,
+        region_a=demo.regions.get(name=REGION_A),
+        region_b=demo.regions.get(name=REGION_B),
         users={
             "anonymous": None,
             "official": official,
