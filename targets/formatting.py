@@ -113,3 +113,8 @@ def percent_number(fraction: Decimal | None, places: int = PERCENT_PLACES) -> fl
     if fraction is None:
         return None
     return float(rounded(fraction * 100, places))
+
+
+def labelled(name: str, unit: str) -> str:
+    """A name with its unit, as the annexes print it: 新增孵化空间面积(万平方米)."""
+    return f"{name}({unit})" if unit else name

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from targets.choices import MAX_DECIMAL_PLACES, VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS, Pacing
+from targets.formatting import labelled
 
 
 class PlanQuerySet(models.QuerySet):
@@ -171,13 +172,12 @@ class Indicator(models.Model):
     @property
     def label(self) -> str:
         """Name with unit, as the annexes print it: 新增孵化空间面积(万平方米)."""
-        return f"{self.name}({self.unit})" if self.unit else self.name
+        return labelled(self.name, self.unit)
 
     @property
     def annex2_label(self) -> str:
         """Annex 2's own name with the unit: 新增温州“20”孵化器(个)."""
-        name = self.alt_name or self.name
-        return f"{name}({self.unit})" if self.unit else name
+        return labelled(self.alt_name or self.name, self.unit)
 
     @property
     def quantum(self) -> Decimal:

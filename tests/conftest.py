@@ -7,9 +7,14 @@ Personas follow the roles: ``staff`` (county science bureau), ``leader``,
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.db import connection, transaction
 
 from regions.models import Membership, Region
 from regions.roles import GROUP_NAMES, Role
@@ -27,20 +32,177 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# --- The plan and its demo figures, loaded once per test database ----------------
+#
+# Loading the plan fixture (~35 ms) and seeding its demo figures (~50 ms) again for
+# each of some 450 tests took a third of the suite's time. Both are now loaded once,
+# before the first database test, and committed; every test runs in a transaction
+# that is rolled back to that state.
+#
+# A test still finds exactly what it asks for, as if nothing had been preloaded:
+# with ``demo`` everything stays, with ``plan`` (and no ``demo``) the demo figures
+# are removed, any other database test finds no plan at all. The removal happens
+# when the test starts, inside its transaction: rows added by the loading are
+# deleted, rows it changed get their old values back, and on SQLite the
+# AUTOINCREMENT counters go back too, so new rows get the ids they always got. A
+# test that asks for ``plan`` or ``demo`` only at run time (getfixturevalue) has
+# them loaded then, as before.
+#
+# Tests on ``transactional_db`` / ``live_server`` (the browser journeys) commit for
+# real and end with a flush that empties every table: the next database test finds
+# no plan and loads everything again before its own transaction starts.
+
+PLAN_FIXTURE = "pingyang_2025_2027"
+EMPTY, PLAN, DEMO = 0, 1, 2
+LEVEL = pytest.StashKey[int]()  # what the running test's database holds
+
+
+@dataclass
+class Undo:
+    """How to take the database from one level back to the one below."""
+
+    delete: list[tuple[type, list | None]] = field(default_factory=list)  # None: every row
+    restore: list[tuple[type, object, dict]] = field(default_factory=list)
+    sqlite_sequence: dict[str, int | None] = field(default_factory=dict)  # None: no entry
+
+
+UNDO: dict[int, Undo] = {}  # DEMO: back to PLAN, PLAN: back to EMPTY
+SNAPSHOT: dict[int, tuple[dict, dict]] = {}  # each level as loaded (tests/test_preloaded_data.py)
+
+
+def _models():
+    return [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.managed and not model._meta.proxy
+    ]
+
+
+def _snapshot() -> tuple[dict, dict[str, int]]:
+    rows = {}
+    for model in _models():
+        names = [f.attname for f in model._meta.concrete_fields]
+        at = names.index(model._meta.pk.attname)
+        rows[model] = {row[at]: row for row in model._base_manager.values_list(*names)}
+    sequences = {}
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name, seq FROM sqlite_sequence")
+            sequences = dict(cursor.fetchall())
+    return rows, sequences
+
+
+def _undo(lower: tuple[dict, dict], upper: tuple[dict, dict]) -> Undo:
+    (below, below_seq), (above, above_seq) = lower, upper
+    undo = Undo()
+    for model, rows in above.items():
+        before = below[model]
+        if before.keys() - rows.keys():
+            raise RuntimeError(f"preloading deleted rows of {model.__name__}: cannot undo that")
+        added = rows.keys() - before.keys()
+        if added:
+            undo.delete.append((model, sorted(added) if before else None))
+        names = [f.attname for f in model._meta.concrete_fields]
+        for pk in rows.keys() & before.keys():
+            if rows[pk] != before[pk]:
+                undo.restore.append((model, pk, dict(zip(names, before[pk], strict=True))))
+    for name, seq in above_seq.items():
+        if below_seq.get(name) != seq:
+            undo.sqlite_sequence[name] = below_seq.get(name)
+    return undo
+
+
+def _go_down(undo: Undo) -> None:
+    quote = connection.ops.quote_name
+    # Foreign keys are checked at commit (deferred), so the order does not matter.
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model, pks in undo.delete:
+            table = quote(model._meta.db_table)
+            if pks is None:
+                cursor.execute(f"DELETE FROM {table}")
+                continue
+            column = quote(model._meta.pk.column)
+            for start in range(0, len(pks), 500):
+                chunk = pks[start : start + 500]
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", chunk)
+        for model, pk, values in undo.restore:
+            model._base_manager.filter(pk=pk).update(**values)
+        for name, seq in undo.sqlite_sequence.items():
+            if seq is None:
+                cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [name])
+            else:
+                cursor.execute("UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [seq, name])
+
+
+def _preload() -> None:
+    if Plan.objects.exists():  # a database kept from an earlier run (--reuse-db)
+        call_command("flush", interactive=False, verbosity=0)
+    ensure_role_groups()  # as after migrate; the ``groups`` fixture relies on it
+    SNAPSHOT[EMPTY] = _snapshot()
+    call_command("loaddata", PLAN_FIXTURE, verbosity=0)
+    SNAPSHOT[PLAN] = _snapshot()
+    seed_demo(Plan.objects.get(), accounts=False)
+    SNAPSHOT[DEMO] = _snapshot()
+    UNDO[PLAN] = _undo(SNAPSHOT[EMPTY], SNAPSHOT[PLAN])
+    UNDO[DEMO] = _undo(SNAPSHOT[PLAN], SNAPSHOT[DEMO])
+
+
 @pytest.fixture
-def plan(db) -> Plan:
+def _preloaded(django_db_setup, django_db_blocker) -> None:
+    """Before the test's transaction starts: the plan and demo figures are there
+    (loaded again after a transactional test's flush removed them)."""
+    with django_db_blocker.unblock():
+        if not UNDO or not Plan.objects.exists():
+            _preload()
+
+
+def _as_requested(request) -> None:
+    """Removes, inside the test's transaction, what the test did not ask for."""
+    if LEVEL in request.node.stash:
+        return
+    names = request.fixturenames
+    wanted = DEMO if "demo" in names else PLAN if "plan" in names else EMPTY
+    for level in range(DEMO, wanted, -1):
+        _go_down(UNDO[level])
+    request.node.stash[LEVEL] = wanted
+
+
+@pytest.fixture
+def db(_preloaded, db, request) -> None:
+    _as_requested(request)
+
+
+@pytest.fixture
+def transactional_db(_preloaded, transactional_db, request) -> None:
+    _as_requested(request)
+
+
+@pytest.fixture(autouse=True)
+def _django_db_mark(request) -> None:
+    """A test marked ``django_db`` without asking for ``db`` gets the same."""
+    if request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("db")
+
+
+@pytest.fixture
+def plan(db, request) -> Plan:
     """The Pingyang 2025–2027 plan, loaded from the project's fixture."""
-    call_command("loaddata", "pingyang_2025_2027", verbosity=0)
+    if request.node.stash[LEVEL] < PLAN:
+        call_command("loaddata", PLAN_FIXTURE, verbosity=0)
+        request.node.stash[LEVEL] = PLAN
     return Plan.objects.get()
 
 
 @pytest.fixture
-def demo(plan) -> Plan:
+def demo(plan, request) -> Plan:
     """The Pingyang plan with demo figures for 2025 Q1 – 2026 Q3. Every quarter
     is approved but the last: 2026 Q3 shows every reporting state (腾蛟
     submitted, 麻步 returned, 海西 draft, 经开区 not started and overdue, the
     others approved), so the dashboards open on 2026 Q2, the latest complete."""
-    seed_demo(plan, accounts=False)
+    if request.node.stash[LEVEL] < DEMO:
+        seed_demo(plan, accounts=False)
+        request.node.stash[LEVEL] = DEMO
     plan.refresh_from_db()
     return plan
 
@@ -58,14 +220,15 @@ def demo_complete(demo, staff) -> Plan:
 
 @pytest.fixture
 def groups(db):
-    return ensure_role_groups()
+    """One group per role, holding its permissions. ``ensure_role_groups`` ran
+    when the data was preloaded and every test rolls back to that state, so the
+    groups are only read here (repairing them each time cost 10 ms a test)."""
+    return {Role(role): Group.objects.get(name=name) for role, name in GROUP_NAMES.items()}
 
 
 def make_user(username: str, role: Role | None, region: Region | None = None, **extra):
     user = get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
     if role is not None:
-        from django.contrib.auth.models import Group
-
         user.groups.add(Group.objects.get(name=GROUP_NAMES[role]))
     if region is not None:
         Membership.objects.create(user=user, region=region)
@@ -123,3 +286,13 @@ def client_for(client):
         return client
 
     return login
+
+
+def pytest_collection_modifyitems(items):
+    """The longest tests first (``slow``: ~11 s, ``browser``: 1–5 s each): under
+    xdist (scripts/test) a worker starts them at once and the other worker runs
+    the rest beside them, instead of one of them running alone at the end. The
+    sort is stable: everything else keeps pytest-django's order."""
+    items.sort(
+        key=lambda item: not (item.get_closest_marker("slow") or item.get_closest_marker("browser"))
+    )

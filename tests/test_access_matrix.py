@@ -46,7 +46,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from regions.models import Region
 from reports.choices import Source
-from reports.demo.seed import seed_demo
 from reports.excel.figures_format import ValueMode
 from reports.figures.changes import FigureChange
 from reports.figures.imports import template_for
@@ -321,12 +320,11 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture
-def world(plan, official, leader, staff, unbound) -> World:
-    seed_demo(plan, accounts=False)
+def world(demo, official, leader, staff, unbound) -> World:
     return World(
-        plan=plan,
-        region_a=plan.regions.get(name=REGION_A),
-        region_b=plan.regions.get(name=REGION_B),
+        plan=demo,
+        region_a=demo.regions.get(name=REGION_A),
+        region_b=demo.regions.get(name=REGION_B),
         users={
             "anonymous": None,
             "official": official,

@@ -32,7 +32,6 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from reports.demo.seed import seed_demo
 from targets.models import Indicator
 
 ROOT = Path(settings.BASE_DIR)
@@ -188,13 +187,6 @@ def test_compiled_catalogue_matches_the_po():
 def back_to_default_language():
     yield
     translation.deactivate()
-
-
-@pytest.fixture
-def demo(plan):
-    seed_demo(plan, accounts=False)
-    plan.refresh_from_db()
-    return plan
 
 
 def data_words(plan) -> set[str]:

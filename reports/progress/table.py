@@ -33,6 +33,7 @@ from reports.progress.engine import (
     plan_periods,
 )
 from targets.choices import Pacing
+from targets.formatting import labelled
 
 
 @dataclass(frozen=True)
@@ -50,13 +51,12 @@ class IndicatorInfo:
     @property
     def label(self) -> str:
         """Name with unit, as the annexes print it: 新增孵化空间面积(万平方米)."""
-        return f"{self.name}({self.unit})" if self.unit else self.name
+        return labelled(self.name, self.unit)
 
     @property
     def annex2_label(self) -> str:
         """Annex 2's own name with the unit: 新增温州“20”孵化器(个)."""
-        name = self.alt_name or self.name
-        return f"{name}({self.unit})" if self.unit else name
+        return labelled(self.alt_name or self.name, self.unit)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from targets.excel.cells import PlanWorkbookError, Problems
 from targets.excel.format import SHEETS
-from targets.excel.safety import UnsafeWorkbookError, XlsxLimits, check_archive
+from targets.excel.safety import UnsafeWorkbookError, XlsxLimits, check_archive, read_capped
 from targets.excel.values import UNCACHED_FORMULA, Loc, normalize
 
 # Untrusted uploads: a real plan workbook is a few dozen kilobytes.
@@ -73,17 +73,11 @@ class SheetGrid:
 
 
 def read_bytes(source: str | Path | BinaryIO) -> bytes:
+    """The workbook's bytes, refusing a file over ``MAX_FILE_BYTES`` unread."""
     try:
-        if isinstance(source, str | Path):
-            with open(source, "rb") as stream:
-                data = stream.read(MAX_FILE_BYTES + 1)
-        else:
-            data = source.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise PlanWorkbookError([_("无法打开文件:%(error)s") % {"error": exc}]) from exc
-    if len(data) > MAX_FILE_BYTES:
-        raise PlanWorkbookError([_("文件过大(超过 10 MB),不像是计划工作簿")])
-    return data
+        return read_capped(source, MAX_FILE_BYTES)
+    except UnsafeWorkbookError as exc:
+        raise PlanWorkbookError(exc.messages) from None
 
 
 def load_grids(data: bytes) -> dict[str, SheetGrid]:

@@ -273,12 +273,6 @@ def test_township_official_is_sent_to_their_township_without_a_workbook(
     assert "Content-Disposition" not in response
 
 
-def test_anonymous_is_sent_to_login(client, demo):
-    response = download(client)
-    assert response.status_code == 302
-    assert reverse("login") in response["Location"]
-
-
 @pytest.mark.parametrize("period", ["2031Q9", "nonsense", None])
 def test_a_bad_or_missing_period_falls_back_to_the_latest_quarter(client_for, staff, demo, period):
     response = download(client_for(staff), period)

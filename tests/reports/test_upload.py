@@ -54,11 +54,6 @@ def confirm(client, url: str):
 # ---------------------------------------------------------------- access
 
 
-@pytest.mark.parametrize("url_name", ["reports:entry_template", "reports:upload"])
-def test_staff_may_open_download_and_upload(demo, staff, client_for, url_name):
-    assert client_for(staff).get(reverse(url_name)).status_code == 200
-
-
 @pytest.mark.parametrize("persona", ["leader", "unbound"])
 @pytest.mark.parametrize("url_name", ["reports:entry_template", "reports:upload"])
 def test_leaders_and_officials_without_a_region_are_forbidden(
@@ -67,12 +62,6 @@ def test_leaders_and_officials_without_a_region_are_forbidden(
     client = client_for(request.getfixturevalue(persona))
     assert client.get(reverse(url_name)).status_code == 403
     assert client.post(reverse(url_name)).status_code == 403
-
-
-@pytest.mark.parametrize("url_name", ["reports:entry_template", "reports:upload"])
-def test_anonymous_is_sent_to_login(demo, client, url_name):
-    response = client.get(reverse(url_name))
-    assert response.status_code == 302 and "login" in response["Location"]
 
 
 def test_forbidden_users_cannot_see_or_confirm_a_pending_upload(demo, staff, leader, client_for):
