@@ -111,6 +111,63 @@ class Figure(models.Model):
             raise ValidationError({"year": message % params})
 
 
+class GoalFigure(models.Model):
+    """One quarter of a headline goal's own series, for the county: what no
+    annex indicator covers. ``value`` is the stock at the quarter's end (a
+    stock goal), the amount newly achieved in the quarter (an annual floor), or
+    the numerator (a share or coverage goal, over ``denominator``)."""
+
+    goal = models.ForeignKey(
+        "targets.Goal",
+        on_delete=models.CASCADE,
+        related_name="figures",
+        verbose_name=_("目标要求"),
+    )
+    year = models.PositiveSmallIntegerField(_("年份"))
+    quarter = models.PositiveSmallIntegerField(
+        _("季度"), validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    value = models.DecimalField(
+        _("数值"), max_digits=VALUE_MAX_DIGITS, decimal_places=VALUE_DECIMAL_PLACES
+    )
+    denominator = models.DecimalField(
+        _("分母"),
+        max_digits=VALUE_MAX_DIGITS,
+        decimal_places=VALUE_DECIMAL_PLACES,
+        null=True,
+        blank=True,
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("填报人"),
+    )
+    entered_at = models.DateTimeField(_("填报时间"), auto_now=True)
+
+    history = HistoricalRecords(verbose_name=_("目标数据修改记录"))
+
+    class Meta:
+        verbose_name = _("目标季度数据")
+        verbose_name_plural = _("目标季度数据")
+        ordering = ["year", "quarter", "goal__order"]
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gte=0), name="goal_figure_non_negative"),
+            models.CheckConstraint(
+                condition=Q(denominator__isnull=True) | Q(denominator__gte=0),
+                name="goal_figure_denominator_non_negative",
+            ),
+            models.UniqueConstraint(
+                fields=["goal", "year", "quarter"], name="goal_figure_unique_quarter"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.goal} · {self.year}Q{self.quarter}: {self.value}"
+
+
 class ClosedQuarter(models.Model):
     """A quarter whose figures are final: no path may change them until reopened."""
 

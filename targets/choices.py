@@ -24,3 +24,22 @@ class Pacing(models.TextChoices):
 
     SPREAD = "spread", _("按季度均摊")
     YEAR_END = "year_end", _("年底考核")
+
+
+class GoalKind(models.TextChoices):
+    """How a headline goal (目标要求) is measured.
+
+    CUMULATIVE: everything added since the plan began, against the goal — the
+    linked annex indicator's counted county figures, plan to date.
+    STOCK: how many exist at a date (a base at the plan's start, then the stock
+    reported each quarter); it can fall, e.g. when an incubator closes.
+    ANNUAL_FLOOR: each year on its own must reach the goal.
+    SHARE / COVERAGE: a numerator over a denominator reported each quarter, in
+    percent; coverage is a share whose goal is 100.
+    """
+
+    CUMULATIVE = "cumulative", _("累计")
+    STOCK = "stock", _("存量")
+    ANNUAL_FLOOR = "annual_floor", _("每年")
+    SHARE = "share", _("占比")
+    COVERAGE = "coverage", _("覆盖")

@@ -16,7 +16,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from targets.choices import MAX_DECIMAL_PLACES, VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS, Pacing
+from targets.choices import (
+    MAX_DECIMAL_PLACES,
+    VALUE_DECIMAL_PLACES,
+    VALUE_MAX_DIGITS,
+    GoalKind,
+    Pacing,
+)
 from targets.formatting import labelled
 
 
@@ -280,3 +286,94 @@ class Target(models.Model):
         where = self.region.name if self.region_id else self.indicator.plan.county_name
         when = self.year or _("总计")
         return f"{self.indicator} · {where} · {when}: {self.value}"
+
+
+class Goal(models.Model):
+    """A headline goal of the plan (目标要求), in the plan's own words, with how
+    it is measured (``kind``). A cumulative goal, and an annual floor that an
+    annex indicator covers, is measured on that indicator's figures; every
+    other goal on a county-level quarterly series staff report
+    (``reports.GoalFigure``)."""
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="goals", verbose_name=_("计划")
+    )
+    code = models.SlugField(_("代码"), max_length=40)
+    order = models.PositiveSmallIntegerField(_("序号"), default=0)
+    section = models.CharField(
+        _("出处"), max_length=20, blank=True, help_text=_("计划文本中的章节,例如“一”“二(二)”。")
+    )
+    text = models.CharField(_("目标表述"), max_length=300)
+    kind = models.CharField(_("类型"), max_length=20, choices=GoalKind.choices)
+    value = models.DecimalField(
+        _("目标值"), max_digits=VALUE_MAX_DIGITS, decimal_places=VALUE_DECIMAL_PLACES
+    )
+    stretch_value = models.DecimalField(
+        _("高线"),
+        max_digits=VALUE_MAX_DIGITS,
+        decimal_places=VALUE_DECIMAL_PLACES,
+        null=True,
+        blank=True,
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="goals",
+        verbose_name=_("关联指标"),
+        help_text=_("累计目标必填;每年目标若由附件指标覆盖则填,否则由季度填报的序列计量。"),
+    )
+    base_value = models.DecimalField(
+        _("基数"),
+        max_digits=VALUE_MAX_DIGITS,
+        decimal_places=VALUE_DECIMAL_PLACES,
+        null=True,
+        blank=True,
+        help_text=_("存量目标在计划起始时的数量。"),
+    )
+    unit = models.CharField(_("单位"), max_length=20, blank=True)
+    decimal_places = models.PositiveSmallIntegerField(
+        _("小数位数"), default=0, validators=[MaxValueValidator(MAX_DECIMAL_PLACES)]
+    )
+
+    class Meta:
+        verbose_name = _("目标要求")
+        verbose_name_plural = _("目标要求")
+        ordering = ["plan", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="goal_code_unique"),
+            models.CheckConstraint(condition=Q(kind__in=GoalKind.values), name="goal_kind_known"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="goal_value_non_negative"),
+            models.CheckConstraint(
+                condition=Q(stretch_value__isnull=True) | Q(stretch_value__gte=models.F("value")),
+                name="goal_stretch_not_below_value",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=GoalKind.CUMULATIVE) | Q(indicator__isnull=False),
+                name="goal_cumulative_has_indicator",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def has_series(self) -> bool:
+        """Whether staff report this goal's own quarterly series."""
+        return self.indicator_id is None
+
+    @property
+    def has_denominator(self) -> bool:
+        return self.kind in (GoalKind.SHARE, GoalKind.COVERAGE)
+
+    @property
+    def quantum(self) -> Decimal:
+        return Decimal(1).scaleb(-self.decimal_places)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.indicator_id and self.indicator.plan_id != self.plan_id:
+            raise ValidationError({"indicator": _("关联指标必须属于同一计划。")})
+        if self.indicator_id and self.kind not in (GoalKind.CUMULATIVE, GoalKind.ANNUAL_FLOOR):
+            raise ValidationError({"indicator": _("只有累计和每年目标可以关联指标。")})

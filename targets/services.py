@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history
 from regions.models import Region
 from targets.excel.cells import PlanWorkbookError
 from targets.excel.format import (
+    GoalSpec,
     IndicatorSpec,
     PlanSpec,
     RegionSpec,
@@ -26,11 +27,11 @@ from targets.excel.format import (
 )
 from targets.excel.reading import read_plan_workbook
 from targets.excel.writing import write_plan_workbook
-from targets.models import Indicator, Plan, Target
+from targets.models import Goal, Indicator, Plan, Target
 
 # What a plan consists of; anything else hanging off it (reported figures, closed
 # quarters, township officials' memberships…) is work that --replace must not delete.
-PLAN_MODELS = (Plan, Region, Indicator, Target)
+PLAN_MODELS = (Plan, Region, Indicator, Target, Goal)
 
 
 class PlanConflictError(PlanWorkbookError):
@@ -122,6 +123,23 @@ def save_plan(data: PlanSpec, *, replace: bool = False, activate: bool = False) 
         for t in data.targets
     ]
     bulk_create_with_history(targets, Target, default_change_reason=_("导入计划工作簿"))
+    Goal.objects.bulk_create(
+        Goal(
+            plan=plan,
+            code=g.code,
+            order=g.order,
+            section=g.section,
+            text=g.text,
+            kind=g.kind,
+            value=g.value,
+            stretch_value=g.stretch_value,
+            indicator=indicators[g.indicator_code] if g.indicator_code else None,
+            base_value=g.base_value,
+            unit=g.unit,
+            decimal_places=g.decimal_places,
+        )
+        for g in data.goals
+    )
     return plan
 
 
@@ -172,6 +190,22 @@ def plan_as_spec(plan: Plan) -> PlanSpec:
             for r in plan.regions.order_by("order", "pk")
         ),
         targets=tuple(TargetSpec(*row) for row in rows.order_by("pk")),
+        goals=tuple(
+            GoalSpec(
+                code=g.code,
+                text=g.text,
+                kind=g.kind,
+                value=g.value,
+                stretch_value=g.stretch_value,
+                indicator_code=g.indicator.code if g.indicator_id else None,
+                base_value=g.base_value,
+                unit=g.unit,
+                decimal_places=g.decimal_places,
+                section=g.section,
+                order=g.order,
+            )
+            for g in plan.goals.select_related("indicator").order_by("order", "pk")
+        ),
     )
 
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from targets.choices import Pacing
+from targets.choices import GoalKind, Pacing
 from targets.excel.values import normalize
 
 SHEET_PLAN, SHEET_INDICATORS, SHEET_REGIONS = "计划", "指标", "区域"
@@ -38,6 +38,38 @@ PACING_READ = {
     "年底考核": Pacing.YEAR_END,
 }
 REGION_COLUMNS = ("序号", "代码", "名称")
+# Optional sheets: a workbook without them still loads (older workbooks have none).
+SHEET_GOALS = "目标要求"
+OPTIONAL_SHEETS = (SHEET_GOALS,)
+GOAL_COLUMNS = (
+    "序号",
+    "代码",
+    "出处",
+    "目标表述",
+    "类型",
+    "目标值",
+    "高线",
+    "关联指标",
+    "基数",
+    "单位",
+    "小数位数",
+)
+# 类型 cells: the word the export writes, and the longer names also read.
+GOAL_KIND_WORDS = {
+    GoalKind.CUMULATIVE: "累计",
+    GoalKind.STOCK: "存量",
+    GoalKind.ANNUAL_FLOOR: "每年",
+    GoalKind.SHARE: "占比",
+    GoalKind.COVERAGE: "覆盖",
+}
+GOAL_KIND_READ = {
+    **{word: kind for kind, word in GOAL_KIND_WORDS.items()},
+    "累计新增": GoalKind.CUMULATIVE,
+    "存量目标": GoalKind.STOCK,
+    "年度底线": GoalKind.ANNUAL_FLOOR,
+    "比例": GoalKind.SHARE,
+    "全覆盖": GoalKind.COVERAGE,
+}
 
 YEAR_RE = re.compile(r"(\d{4})年?(?:建设任务|任务|目标)?")
 STRETCH_RE = re.compile(r"(\d{4})年?高线")
@@ -81,6 +113,24 @@ class TargetSpec:
 
 
 @dataclass(frozen=True)
+class GoalSpec:
+    """A headline goal (目标要求); ``indicator_code`` names the annex indicator
+    that measures it, if any."""
+
+    code: str
+    text: str
+    kind: str
+    value: Decimal
+    stretch_value: Decimal | None = None
+    indicator_code: str | None = None
+    base_value: Decimal | None = None
+    unit: str = ""
+    decimal_places: int = 0
+    section: str = ""
+    order: int = 0
+
+
+@dataclass(frozen=True)
 class PlanSpec:
     """A plan as a workbook specifies it, plain frozen data: what import reads
     and export writes. (The engine's input, the plan's targets and figures
@@ -95,6 +145,7 @@ class PlanSpec:
     indicators: tuple[IndicatorSpec, ...] = ()
     regions: tuple[RegionSpec, ...] = ()
     targets: tuple[TargetSpec, ...] = ()
+    goals: tuple[GoalSpec, ...] = ()
 
     @property
     def years(self) -> list[int]:

@@ -21,11 +21,13 @@ from targets.excel.cells import Problems
 from targets.excel.format import (
     SHEET_ANNEX1,
     SHEET_ANNEX2,
+    SHEET_GOALS,
     SHEET_INDICATORS,
     SHEET_PLAN,
     SHEET_REGIONS,
     PlanSpec,
 )
+from targets.excel.goal_sheet import read_goals
 from targets.excel.grid import load_grids, read_bytes
 from targets.excel.list_sheets import read_indicators, read_plan_sheet, read_regions
 
@@ -37,6 +39,7 @@ def read_plan_workbook(source: str | Path | BinaryIO) -> PlanSpec:
     plan = read_plan_sheet(grids[SHEET_PLAN], problems)
     indicators = read_indicators(grids[SHEET_INDICATORS], problems)
     regions = read_regions(grids[SHEET_REGIONS], plan, problems)
+    goals = read_goals(grids.get(SHEET_GOALS), indicators, problems)
     problems.raise_if_any()
     cells = TargetCells()
     read_annex1(grids[SHEET_ANNEX1], plan, indicators, problems, cells)
@@ -63,4 +66,5 @@ def read_plan_workbook(source: str | Path | BinaryIO) -> PlanSpec:
         indicators=tuple(indicators),
         regions=tuple(regions),
         targets=tuple(targets),
+        goals=tuple(goals),
     )

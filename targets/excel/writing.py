@@ -17,6 +17,7 @@ from targets.excel.format import (
     REGION_COLUMNS,
     SHEET_ANNEX1,
     SHEET_ANNEX2,
+    SHEET_GOALS,
     SHEET_INDICATORS,
     SHEET_PLAN,
     SHEET_REGIONS,
@@ -25,6 +26,7 @@ from targets.excel.format import (
     label_of,
     slot_header,
 )
+from targets.excel.goal_sheet import GOAL_WIDTHS, goal_rows
 
 # ---------------------------------------------------------------- writing
 
@@ -56,6 +58,8 @@ def write_plan_workbook(plan: PlanSpec, destination: str | Path | BinaryIO) -> N
     found = {(t.indicator_code, t.region_code, t.year): t for t in plan.targets}
     _write_annex1(book.create_sheet(SHEET_ANNEX1), plan, found)
     _write_annex2(book.create_sheet(SHEET_ANNEX2), plan, found)
+    if plan.goals:  # a plan without headline goals writes the workbook it always did
+        _table(book.create_sheet(SHEET_GOALS), goal_rows(plan.goals), GOAL_WIDTHS)
     book.save(destination)
 
 
