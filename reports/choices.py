@@ -72,3 +72,15 @@ class NoticeKind(models.TextChoices):
     SUBMITTED = "submitted", _("区域已上报")
     RETURNED = "returned", _("数据被退回")
     APPROVED = "approved", _("数据已审核")
+
+
+class GoalStatus(models.TextChoices):
+    """Where a headline goal stands as of a quarter (``reports.progress.goals``)."""
+
+    MET = "met", _("已达成")
+    MET_EARLY = "met_early", _("提前达成")
+    ON_COURSE = "on_course", _("按当前进度可达成")
+    BEHIND = "behind", _("滞后,仍可追回")
+    OUT_OF_REACH = "out_of_reach", _("按当前进度难以达成")
+    MISSED = "missed", _("未达成")
+    NO_DATA = "no_data", _("暂无数据")

@@ -1,0 +1,236 @@
+"""The headline goals (目标要求) as of a quarter: pure, no models.
+
+Each kind is measured its own way (``targets.choices.GoalKind``):
+
+- cumulative: the plan-to-date sum of the linked indicator's counted county
+  figures — the progress table's own plan column, handed in, never recomputed;
+- stock: the latest stock reported by the quarter (it can fall), the base at
+  the plan's start before any report;
+- annual floor: each year on its own, its year-to-date against the floor;
+- share / coverage: numerator ÷ denominator of the latest quarter reported, in
+  percent; a zero denominator gives no value.
+
+Status (``reports.choices.GoalStatus``): reached before the plan's (or, for an
+annual floor, the year's) last quarter → met early; reached at it → met; not
+reached at it → missed. Otherwise the forecast at the current pace — the
+average per quarter so far, carried to the end — decides: reaching the goal is
+on course; else the goal is behind but recoverable when what remains per
+quarter is at most ``RECOVERABLE_PACE`` times the current pace, and out of
+reach at the current pace beyond that (or when nothing moves, or it falls).
+A share or coverage has no pace: below its goal it is behind until the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from reports.choices import GoalStatus
+from reports.progress.engine import QUARTERS_PER_YEAR, ZERO, Period, Quarterly, year_to_date
+from targets.choices import GoalKind
+
+# Catching up needs at most twice the pace so far: still recoverable.
+RECOVERABLE_PACE = Decimal(2)
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class GoalData:
+    """One goal and what measures it, as plain data.
+
+    ``plan_to_date``: a cumulative goal's value (the progress table's plan
+    column; None when unknown). ``yearly``: an annual floor's value of each
+    year through the quarter asked (None when unknown), when an indicator
+    measures it; else ``quarterly`` holds its series (a stock: the stock at
+    each quarter's end; a floor: each quarter's new amount; a share: the
+    numerator, over ``denominators``)."""
+
+    kind: str
+    value: Decimal
+    stretch_value: Decimal | None = None
+    base_value: Decimal | None = None
+    plan_to_date: Decimal | None = None
+    yearly: Mapping[int, Decimal | None] | None = None
+    quarterly: Quarterly = field(default_factory=dict)
+    denominators: Quarterly = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class YearResult:
+    """An annual floor's year: its value so far, whether the year is over."""
+
+    year: int
+    value: Decimal | None
+    complete: bool
+    status: str
+    forecast: Decimal | None
+
+
+@dataclass(frozen=True)
+class GoalResult:
+    value: Decimal | None
+    goal: Decimal
+    stretch: Decimal | None
+    status: str
+    stretch_status: str | None
+    forecast: Decimal | None
+    # The quarter the value stands on (a stock's or share's latest report).
+    measured_at: Period | None = None
+    years: tuple[YearResult, ...] = ()
+
+    @property
+    def missed_years(self) -> list[int]:
+        return [y.year for y in self.years if y.status == GoalStatus.MISSED]
+
+
+def _judge(value: Decimal, goal: Decimal, remaining: int, pace: Decimal | None) -> str:
+    """Status of ``value`` with ``remaining`` quarters to go at ``pace`` per quarter."""
+    if value >= goal:
+        return GoalStatus.MET if remaining == 0 else GoalStatus.MET_EARLY
+    if remaining == 0:
+        return GoalStatus.MISSED
+    if pace is None:  # a share: it may move any quarter
+        return GoalStatus.BEHIND
+    if value + pace * remaining >= goal:
+        return GoalStatus.ON_COURSE
+    needed = (goal - value) / remaining
+    if pace > 0 and needed <= RECOVERABLE_PACE * pace:
+        return GoalStatus.BEHIND
+    return GoalStatus.OUT_OF_REACH
+
+
+def _both(value, goal, stretch, remaining, pace) -> tuple[str, str | None]:
+    status = _judge(value, goal, remaining, pace)
+    return status, None if stretch is None else _judge(value, stretch, remaining, pace)
+
+
+def _forecast(value: Decimal, pace: Decimal | None, remaining: int) -> Decimal:
+    return value if pace is None else max(ZERO, value + pace * remaining)
+
+
+def _no_data(goal: GoalData, measured_at: Period | None = None, years=()) -> GoalResult:
+    return GoalResult(
+        None, goal.value, goal.stretch_value, GoalStatus.NO_DATA, None, None, measured_at, years
+    )
+
+
+def evaluate_goal(goal: GoalData, first_year: int, last_year: int, as_of: Period) -> GoalResult:
+    """Where ``goal`` stands after ``as_of`` in a plan of ``first_year``–``last_year``."""
+    total = (last_year - first_year + 1) * QUARTERS_PER_YEAR
+    done = min(as_of.quarters_since(first_year), total)
+    remaining = total - done
+    if goal.kind == GoalKind.CUMULATIVE:
+        return _cumulative(goal, done, remaining)
+    if goal.kind == GoalKind.STOCK:
+        return _stock(goal, first_year, as_of, total)
+    if goal.kind == GoalKind.ANNUAL_FLOOR:
+        return _annual_floor(goal, first_year, last_year, as_of)
+    if goal.kind in (GoalKind.SHARE, GoalKind.COVERAGE):
+        return _share(goal, first_year, as_of, remaining)
+    raise ValueError(f"unknown goal kind {goal.kind!r}")
+
+
+def _cumulative(goal: GoalData, done: int, remaining: int) -> GoalResult:
+    value = goal.plan_to_date
+    if value is None or done <= 0:
+        return _no_data(goal)
+    pace = value / done
+    status, stretch = _both(value, goal.value, goal.stretch_value, remaining, pace)
+    return GoalResult(
+        value, goal.value, goal.stretch_value, status, stretch, _forecast(value, pace, remaining)
+    )
+
+
+def _reported(quarterly: Quarterly, first_year: int, as_of: Period) -> list[Period]:
+    start = Period(first_year, 1)
+    return sorted(p for y, q in quarterly if start <= (p := Period(y, q)) <= as_of)
+
+
+def _stock(goal: GoalData, first_year: int, as_of: Period, total: int) -> GoalResult:
+    periods = _reported(goal.quarterly, first_year, as_of)
+    remaining = total - min(as_of.quarters_since(first_year), total)
+    if not periods and goal.base_value is None:
+        return _no_data(goal)
+    if not periods:  # nothing reported yet: the stock is the base, and has not moved
+        value, latest, done, pace = goal.base_value, None, 0, ZERO
+    else:
+        latest = periods[-1]
+        value = goal.quarterly[(latest.year, latest.quarter)]
+        done = latest.quarters_since(first_year)
+        # The pace runs from the base at the plan's start, else from the first report.
+        if goal.base_value is not None:
+            start_value, start_done = goal.base_value, 0
+        else:
+            first = periods[0]
+            start_value = goal.quarterly[(first.year, first.quarter)]
+            start_done = first.quarters_since(first_year)
+        pace = (value - start_value) / (done - start_done) if done > start_done else ZERO
+    # Judged where it stands now (it can fall), carried forward from its last report.
+    status, stretch = _both(value, goal.value, goal.stretch_value, remaining, pace)
+    forecast = _forecast(value, pace, total - done)
+    return GoalResult(value, goal.value, goal.stretch_value, status, stretch, forecast, latest)
+
+
+def _annual_floor(goal: GoalData, first_year: int, last_year: int, as_of: Period) -> GoalResult:
+    years = []
+    for year in range(first_year, as_of.year + 1):
+        through = QUARTERS_PER_YEAR if year < as_of.year else as_of.quarter
+        if goal.yearly is not None:
+            value = goal.yearly.get(year)
+        elif any(y == year and q <= through for y, q in goal.quarterly):
+            value = year_to_date(goal.quarterly, Period(year, through))
+        else:
+            value = None  # nothing reported that year: unknown, not 0
+        remaining = QUARTERS_PER_YEAR - through
+        if value is None:
+            status, forecast = GoalStatus.NO_DATA, None
+        else:
+            pace = value / through
+            status = _judge(value, goal.value, remaining, pace)
+            forecast = _forecast(value, pace, remaining)
+        years.append(YearResult(year, value, remaining == 0, status, forecast))
+    current = years[-1]
+    if all(y.status == GoalStatus.NO_DATA for y in years):
+        return _no_data(goal, years=tuple(years))
+    if any(y.status == GoalStatus.MISSED for y in years):
+        status = GoalStatus.MISSED  # a year below the floor stays below it
+    elif as_of.year == last_year:  # the last year: its floor settles the goal
+        status = current.status
+    elif current.status in (GoalStatus.MET, GoalStatus.MET_EARLY):
+        # This year's floor is reached, but every later year must reach it too.
+        status = GoalStatus.ON_COURSE
+    else:
+        status = current.status
+    stretch = None
+    if goal.stretch_value is not None and current.value is not None:
+        pace = current.value / as_of.quarter
+        stretch = _judge(current.value, goal.stretch_value, QUARTERS_PER_YEAR - as_of.quarter, pace)
+    return GoalResult(
+        current.value,
+        goal.value,
+        goal.stretch_value,
+        status,
+        stretch,
+        current.forecast,
+        None,
+        tuple(years),
+    )
+
+
+def _share(goal: GoalData, first_year: int, as_of: Period, remaining: int) -> GoalResult:
+    periods = [
+        p
+        for p in _reported(goal.quarterly, first_year, as_of)
+        if (p.year, p.quarter) in goal.denominators
+    ]
+    if not periods:
+        return _no_data(goal)
+    latest = periods[-1]
+    key = (latest.year, latest.quarter)
+    denominator = goal.denominators[key]
+    if not denominator:
+        return _no_data(goal, latest)
+    value = goal.quarterly[key] / denominator * HUNDRED
+    status, stretch = _both(value, goal.value, goal.stretch_value, remaining, None)
+    return GoalResult(value, goal.value, goal.stretch_value, status, stretch, value, latest)
