@@ -3,6 +3,7 @@ from django.urls import path
 from reports.views import dashboards as views
 from reports.views import deadlines as deadline_views
 from reports.views import entry as entry_views
+from reports.views import goals as goal_views
 from reports.views import notices as notice_views
 from reports.views import report as report_views
 from reports.views import review as review_views
@@ -13,6 +14,7 @@ app_name = "reports"
 urlpatterns = [
     path("overview/", views.OverviewView.as_view(), name="overview"),
     path("matrix/", views.MatrixView.as_view(), name="matrix"),
+    path("goals/", goal_views.GoalsView.as_view(), name="goals"),
     path("report/", report_views.ReportView.as_view(), name="report"),
     path("townships/<slug:region>/", views.TownshipView.as_view(), name="township"),
     path("indicators/<slug:indicator>/", views.IndicatorView.as_view(), name="indicator"),

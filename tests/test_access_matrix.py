@@ -142,6 +142,7 @@ EXPECTED: dict[str, Expect] = {
     "targets:plan": Expect(get=Row(LOGIN, 200, NA, 200, 200, 403), post=GET_ONLY),
     # Dashboards: county-wide pages and their exports; one township's page.
     "reports:overview": Expect(get=COUNTY_WIDE, post=COUNTY_WIDE_GET_ONLY),
+    "reports:goals": Expect(get=COUNTY_WIDE, post=COUNTY_WIDE_GET_ONLY),
     "reports:matrix": Expect(get=COUNTY_WIDE, post=COUNTY_WIDE_GET_ONLY),
     "reports:matrix?_export=xlsx": Expect(get=COUNTY_WIDE, post=COUNTY_WIDE_GET_ONLY),
     "reports:matrix?_export=csv": Expect(get=COUNTY_WIDE, post=COUNTY_WIDE_GET_ONLY),

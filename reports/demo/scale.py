@@ -14,8 +14,9 @@ from django.db import transaction
 
 from regions.models import Region
 from reports.choices import SubmissionState
-from reports.models import Figure, Submission
-from targets.models import Indicator, Plan, Target
+from reports.models import Figure, GoalFigure, Submission
+from targets.choices import GoalKind
+from targets.models import Goal, Indicator, Plan, Target
 
 BATCH = 5000
 
@@ -109,4 +110,66 @@ def generate_plan(
         ),
         batch_size=BATCH,
     )
+    _generate_goals(plan, indicator_objs, periods, rng)
     return plan
+
+
+def _generate_goals(plan: Plan, indicators: list[Indicator], periods, rng: random.Random) -> None:
+    """One headline goal of each kind — a cumulative one and an annual floor on
+    indicators, the others on their own county series — with a series figure
+    for every period, so pages show goals of every kind at any size."""
+    first, floor = indicators[0], indicators[min(1, len(indicators) - 1)]
+    goals = Goal.objects.bulk_create(
+        [
+            Goal(
+                plan=plan,
+                code="g-total",
+                order=1,
+                text="Cumulative goal",
+                kind=GoalKind.CUMULATIVE,
+                value=Decimal(100),
+                indicator=first,
+                unit="u",
+            ),
+            Goal(
+                plan=plan,
+                code="g-floor",
+                order=2,
+                text="Annual floor",
+                kind=GoalKind.ANNUAL_FLOOR,
+                value=Decimal(10),
+                indicator=floor,
+                unit="u",
+            ),
+            Goal(
+                plan=plan,
+                code="g-stock",
+                order=3,
+                text="Stock goal",
+                kind=GoalKind.STOCK,
+                value=Decimal(30),
+                base_value=Decimal(10),
+                unit="u",
+            ),
+            Goal(
+                plan=plan,
+                code="g-share",
+                order=4,
+                text="Share goal",
+                kind=GoalKind.SHARE,
+                value=Decimal(75),
+                unit="%",
+            ),
+        ]
+    )
+    series = []
+    for goal in goals[2:]:
+        for year, quarter in periods:
+            denominator = Decimal(40) if goal.kind == GoalKind.SHARE else None
+            value = Decimal(rng.randint(10, 35))
+            series.append(
+                GoalFigure(
+                    goal=goal, year=year, quarter=quarter, value=value, denominator=denominator
+                )
+            )
+    GoalFigure.objects.bulk_create(series, batch_size=BATCH)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from reports.choices import Status
+from reports.choices import GoalStatus, Status
 from reports.progress.coverage import Coverage
 from targets.formatting import NumberKind, format_number
 
@@ -133,3 +133,28 @@ STATUS_COLOURS = {
     Status.NO_TARGET: "#6c757d",
     Status.NOT_REPORTED: "#adb5bd",
 }
+
+
+# A goal's status reads in the colours of the progress statuses (one palette,
+# one set of CSS classes): reached is done, on course is on pace, and so on.
+GOAL_STATUS_AS = {
+    GoalStatus.MET: Status.DONE,
+    GoalStatus.MET_EARLY: Status.DONE,
+    GoalStatus.ON_COURSE: Status.ON_PACE,
+    GoalStatus.BEHIND: Status.BEHIND,
+    GoalStatus.OUT_OF_REACH: Status.SERIOUSLY_BEHIND,
+    GoalStatus.MISSED: Status.SERIOUSLY_BEHIND,
+    GoalStatus.NO_DATA: Status.NOT_REPORTED,
+}
+
+
+def goal_status_colour(status: str) -> str:
+    return STATUS_COLOURS[GOAL_STATUS_AS[GoalStatus(status)]]
+
+
+def goal_status_badge_html(status: str) -> str:
+    """A goal's status as a coloured badge with its name."""
+    status = GoalStatus(status)
+    return format_html(
+        '<span class="badge status-{}">{}</span>', GOAL_STATUS_AS[status], status.label
+    )

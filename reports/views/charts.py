@@ -16,9 +16,15 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
-from reports.choices import Status
+from reports.choices import GoalStatus, Status
 from reports.progress import CellProgress, Period, owing_most_first
-from reports.progress.display import STATUS_COLOURS, format_field, shown_status, status_label
+from reports.progress.display import (
+    STATUS_COLOURS,
+    format_field,
+    goal_status_colour,
+    shown_status,
+    status_label,
+)
 from reports.progress.table import IndicatorInfo, ProgressTable
 from reports.views import plotting
 from targets.formatting import (
@@ -422,6 +428,68 @@ def plan_to_date_bars(
         title=_("计划期(截至%(period)s)累计完成") % {"period": period.label},
         barmode="overlay",
         yaxis={"title": {"text": indicator.unit}},
+        shapes=shapes,
+        annotations=notes,
+    )
+
+
+# A goal's bar stops here: one goal far beyond its number must not squeeze the rest.
+GOAL_BAR_CAP = 150.0
+GOAL_LABEL_CHARS = 14
+
+
+def goal_bars(rows, *, title: str, period: Period, places) -> go.Figure:
+    """Every headline goal as a bar of its value ÷ its goal (an annual floor:
+    this year so far), coloured by the goal's status, with the goal at 100%.
+    Short labels for a phone; the whole goal, the numbers and the forecast in
+    the hover box. ``places(row)``: the decimals a row's numbers show."""
+    labels, shares, colours, hovers, texts = [], [], [], [], []
+    for row in rows:
+        goal, result = row.goal, row.result
+        text = goal.text
+        label = text if len(text) <= GOAL_LABEL_CHARS else text[: GOAL_LABEL_CHARS - 1] + "…"
+        labels.append(f"{goal.order}. {label}")
+        share = None
+        if result.value is not None and goal.value:
+            share = min(float(result.value / goal.value * 100), GOAL_BAR_CAP)
+        shares.append(share)
+        colours.append(goal_status_colour(result.status))
+        numbers = _("%(value)s / %(goal)s %(unit)s") % {
+            "value": format_number(result.value, places(row)),
+            "goal": format_number(goal.value, places(row)),
+            "unit": goal.unit,
+        }
+        texts.append(str(GoalStatus(result.status).label))
+        hovers.append(
+            _("%(text)s<br>%(numbers)s<br>%(status)s<br>按当前进度预计 %(forecast)s")
+            % {
+                "text": text,
+                "numbers": numbers,
+                "status": GoalStatus(result.status).label,
+                "forecast": format_number(result.forecast, places(row), NumberKind.DERIVED),
+            }
+        )
+    shapes, notes = plotting.marker_line(
+        x=100, text=_("目标"), dash="dash", colour=plotting.EXPECTED_COLOUR
+    )
+    trace = go.Bar(
+        x=shares,
+        y=labels,
+        orientation="h",
+        marker_color=colours,
+        hovertext=hovers,
+        hovertemplate="%{hovertext}<extra></extra>",
+        text=texts,
+        texttemplate="%{text}",
+        textposition="auto",
+    )
+    return plotting.figure(
+        [trace],
+        title=f"{title}({period.label})",
+        height=max(300, 80 + 30 * len(labels)),
+        showlegend=False,
+        xaxis={"ticksuffix": "%", "rangemode": "tozero", "range": [0, GOAL_BAR_CAP]},
+        yaxis={"autorange": "reversed"},
         shapes=shapes,
         annotations=notes,
     )

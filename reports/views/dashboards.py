@@ -20,6 +20,7 @@ from regions.roles import ENTER_FIGURES
 from reports.excel.tables import EXPORT_FORMATS, export_response
 from reports.figures import deadlines as due
 from reports.views import charts, plotting
+from reports.views.goals import GoalsMixin
 from reports.views.mixins import ProgressMixin
 from reports.views.tables import (
     IndicatorProgressTable,
@@ -48,9 +49,10 @@ class HomeView(RedirectView):
         return reverse("reports:overview")
 
 
-class OverviewView(CountyWideMixin, ProgressMixin, TemplateView):
-    """Leaders' home: every annex-1 indicator for the county, the townships
-    lagging most, and the township × indicator heatmap."""
+class OverviewView(CountyWideMixin, GoalsMixin, ProgressMixin, TemplateView):
+    """Leaders' home: every annex-1 indicator for the county, the headline
+    goals in brief, the townships lagging most, and the township × indicator
+    heatmap."""
 
     template_name = "reports/overview.html"
 
@@ -66,6 +68,7 @@ class OverviewView(CountyWideMixin, ProgressMixin, TemplateView):
         county = list(table.county_row().cells)
         context.update(
             indicator_table=indicator_rows,
+            goal_table=self.goal_table(summary=True),
             lagging=[(score, region_urls[score.region.code]) for score in table.lagging(5)],
             charts=[
                 (

@@ -19,15 +19,19 @@ from reports.demo.scale import generate_plan
 # what: what counts, the coverage, the default quarter), the closed quarters,
 # indicators, targets and the figures that count once each (the township page
 # also its region, and 1 for its "待填报" box: the region's submissions, due
-# dates and closed quarters).
+# dates and closed quarters). Pages with the headline goals read the goals and
+# their series once each; the overview (figures summed for its quarter) also
+# reads the indicators, targets and figures of an annual floor's indicator
+# quarter by quarter (3, once for each such indicator: one in either plan).
 PAGES = {
-    "overview": ("reports:overview", [], [], 15),
-    "overview_with_submitted": ("reports:overview", [], [], 15),
+    "overview": ("reports:overview", [], [], 20),
+    "overview_with_submitted": ("reports:overview", [], [], 20),
     "matrix": ("reports:matrix", [], [], 15),
     "matrix_xlsx": ("reports:matrix", [], [], 14),
     "township": ("reports:township", ["kunyang"], ["r00001"], 17),
     "indicator": ("reports:indicator", ["space"], ["i001"], 15),
     "plan": ("targets:plan", [], [], 12),
+    "goals": ("reports:goals", [], [], 17),
 }
 PARAMS = {"matrix_xlsx": {"_export": "xlsx"}, "overview_with_submitted": {"include": "submitted"}}
 

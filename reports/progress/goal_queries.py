@@ -1,0 +1,106 @@
+"""The plan's headline goals as of a quarter: the database read into the goals
+engine's inputs (``reports.progress.goals``), in a constant number of queries.
+
+A goal that an annex indicator measures takes its numbers from the progress
+table the page already built — the county cell's plan-to-date for a cumulative
+goal, each year's year-to-date for an annual floor — so the goals and the
+progress pages show one number. Every other goal reads its own county series
+(``GoalFigure``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from reports.models import GoalFigure
+from reports.progress.engine import QUARTERS_PER_YEAR, Period
+from reports.progress.goals import GoalData, GoalResult, evaluate_goal
+from reports.progress.table import ProgressTable
+from targets.choices import GoalKind
+from targets.models import Goal, Plan
+
+
+@dataclass(frozen=True)
+class GoalRow:
+    """One headline goal as a page shows it. ``annex_total``: the linked
+    indicator's own plan total in annex 1, when it differs from the goal the
+    text sets (5000 talents in the text, 6000 in the annex): both are shown,
+    each against its own number."""
+
+    goal: Goal
+    result: GoalResult
+    annex_total: Decimal | None
+
+    @property
+    def differs_from_annex(self) -> bool:
+        return self.annex_total is not None and self.annex_total != self.goal.value
+
+
+def load_goals(plan: Plan) -> list[Goal]:
+    """The plan's goals with their indicators: one query."""
+    return list(plan.goals.select_related("indicator").order_by("order", "pk"))
+
+
+def goal_series(goals: list[Goal]) -> dict[int, tuple[dict, dict]]:
+    """Each series goal's (values, denominators) by (year, quarter): one query."""
+    series: dict[int, tuple[dict, dict]] = defaultdict(lambda: ({}, {}))
+    ids = [g.pk for g in goals if g.has_series]
+    if ids:
+        rows = GoalFigure.objects.filter(goal_id__in=ids).values_list(
+            "goal_id", "year", "quarter", "value", "denominator"
+        )
+        for goal_id, year, quarter, value, denominator in rows:
+            values, denominators = series[goal_id]
+            values[(year, quarter)] = value
+            if denominator is not None:
+                denominators[(year, quarter)] = denominator
+    return series
+
+
+def _yearly(
+    table: ProgressTable, indicator_id: int, first_year: int, as_of: Period
+) -> dict[int, Decimal | None]:
+    """An indicator's county year-to-date of each year through ``as_of``, as the
+    table's own year lines (None where a quarter is not reported)."""
+    yearly = {}
+    for year in range(first_year, as_of.year + 1):
+        through = as_of if year == as_of.year else Period(year, QUARTERS_PER_YEAR)
+        points = table.cumulative_series(None, indicator_id, through)
+        yearly[year] = points[-1].actual if points else None
+    return yearly
+
+
+def evaluate_goals(
+    plan: Plan, goals: list[Goal], table: ProgressTable, as_of: Period
+) -> list[GoalRow]:
+    """Every goal as of ``as_of``. ``table`` must hold the whole county's
+    quarter-by-quarter figures (not summarised for one quarter) when some
+    annual floor is measured on an indicator."""
+    series = goal_series(goals)
+    rows = []
+    for goal in goals:
+        annex_total = None
+        plan_to_date, yearly, quarterly, denominators = None, None, {}, {}
+        if goal.indicator_id is not None:
+            if goal.kind == GoalKind.CUMULATIVE:
+                cell = table.cell(None, goal.indicator_id)
+                plan_to_date, annex_total = cell.plan_actual, cell.plan_target
+            else:
+                yearly = _yearly(table, goal.indicator_id, plan.first_year, as_of)
+        else:
+            quarterly, denominators = series[goal.pk]
+        data = GoalData(
+            kind=goal.kind,
+            value=goal.value,
+            stretch_value=goal.stretch_value,
+            base_value=goal.base_value,
+            plan_to_date=plan_to_date,
+            yearly=yearly,
+            quarterly=quarterly,
+            denominators=denominators,
+        )
+        result = evaluate_goal(data, plan.first_year, plan.last_year, as_of)
+        rows.append(GoalRow(goal, result, annex_total))
+    return rows

@@ -1,0 +1,110 @@
+"""The 三年目标 page and the overview's goals panel: every headline goal, its
+numbers from the same figures the progress pages count, and a second plan's
+own goals from its workbook."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from django.urls import reverse
+
+from reports.choices import GoalStatus, Status, SubmissionState
+from reports.models import Figure, GoalFigure, Submission
+from reports.progress import Period
+from reports.progress.display import STATUS_COLOURS, goal_status_colour
+from targets.models import Goal
+from targets.services import import_plan
+from tests.targets.test_goals_workbook import OTHER_GOALS, SEED_GOALS, add_goals_sheet
+from tests.targets.test_workbook import build_other_county
+
+AS_OF = Period(2026, 2)  # where the county pages open on the demo
+
+
+def rows_of(response) -> dict[str, dict]:
+    return {row["text"]: row for row in response.context["goal_table"].data.data}
+
+
+def counted_plan_to_date(indicator_code: str) -> Decimal:
+    """The database's sum since the plan began of the approved regions' figures."""
+    approved = set(
+        Submission.objects.filter(state=SubmissionState.APPROVED).values_list(
+            "region_id", "year", "quarter"
+        )
+    )
+    figures = Figure.objects.filter(indicator__code=indicator_code).exclude(year__gt=AS_OF.year)
+    figures = figures.exclude(year=AS_OF.year, quarter__gt=AS_OF.quarter)
+    return sum(
+        (f.value for f in figures if (f.region_id, f.year, f.quarter) in approved), Decimal(0)
+    )
+
+
+def test_the_goals_page_lists_every_goal_with_the_counted_plan_to_date(client_for, leader, demo):
+    response = client_for(leader).get(reverse("reports:goals"), {"period": AS_OF.code})
+    assert response.status_code == 200
+    rows = rows_of(response)
+    assert list(rows) == [text for text, *_ in SEED_GOALS]
+    talents = rows["累计新增创新创业人才超5000人"]
+    assert talents["value"] == counted_plan_to_date("talents")
+    assert talents["goal"] == 5000
+    # The annex's own number is shown beside the text's.
+    assert "附件1计划期目标 6000人" in talents["note"]
+    space = rows["未来三年累计新增空间达到70万平方米(高线80万)"]
+    assert (space["goal"], space["stretch"]) == (70, 80)
+    body = response.content.decode()
+    assert "chart-goals" in body and "按当前进度预计2027年" in body
+
+
+def test_a_series_goal_shows_its_latest_report_and_an_annual_floor_each_year(
+    client_for, leader, staff, demo
+):
+    bases = Goal.objects.get(code="bases")
+    GoalFigure.objects.create(goal=bases, year=2025, quarter=4, value=31, entered_by=staff)
+    GoalFigure.objects.create(goal=bases, year=2026, quarter=1, value=29, entered_by=staff)
+    response = client_for(leader).get(reverse("reports:goals"), {"period": AS_OF.code})
+    rows = rows_of(response)
+    stock = rows["全县累计建成各类孵化基地30个以上"]
+    assert stock["value"] == 29  # an incubation base closed: not 31 + 29
+    assert stock["status"] != GoalStatus.MET_EARLY
+    assert "截至2026年第1季度填报" in stock["note"]
+    floor = rows["每年新增在孵企业200家以上"]
+    assert "2025年" in floor["note"] and "2026年" in floor["note"]
+    unreported = rows["主导产业企业占比75%以上"]
+    assert (unreported["value"], unreported["status"]) == (None, GoalStatus.NO_DATA)
+
+
+def test_the_overview_has_a_compact_goals_panel_agreeing_with_the_page(client_for, leader, demo):
+    client = client_for(leader)
+    page = rows_of(client.get(reverse("reports:goals"), {"period": AS_OF.code}))
+    response = client.get(reverse("reports:overview"), {"period": AS_OF.code})
+    panel = rows_of(response)
+    assert list(panel) == list(page)
+    for text, row in panel.items():
+        assert (row["value"], row["status"]) == (page[text]["value"], page[text]["status"])
+    columns = [c.name for c in response.context["goal_table"].columns]
+    assert columns == ["text", "value", "goal", "status"]
+    assert reverse("reports:goals") in response.content.decode()
+
+
+def test_the_goals_chart_is_one_bar_per_goal_coloured_by_status(client_for, leader, demo):
+    response = client_for(leader).get(reverse("reports:goals"), {"period": AS_OF.code})
+    (_chart_id, figure), *_ = response.context["charts"]
+    bars = json.loads(figure)["data"][0]
+    assert len(bars["y"]) == len(SEED_GOALS)
+    assert bars["y"][0].startswith("1. ")
+    statuses = [row["status"] for row in rows_of(response).values()]
+    assert bars["marker"]["color"] == [goal_status_colour(status) for status in statuses]
+    # Nothing reported for the stock goals yet: grey, as a township that has not reported.
+    assert bars["marker"]["color"][2] == STATUS_COLOURS[Status.NOT_REPORTED]
+
+
+def test_a_second_plan_shows_its_own_goals_without_code_change(client_for, staff, plan, tmp_path):
+    path = tmp_path / "donghu.xlsx"
+    build_other_county(path)
+    add_goals_sheet(path, OTHER_GOALS)
+    import_plan(path, activate=True)
+
+    response = client_for(staff).get(reverse("reports:goals"))
+
+    assert response.status_code == 200
+    assert list(rows_of(response)) == [row[2] for row in OTHER_GOALS[1:]]
