@@ -15,6 +15,7 @@ urlpatterns = [
     path("overview/", views.OverviewView.as_view(), name="overview"),
     path("matrix/", views.MatrixView.as_view(), name="matrix"),
     path("goals/", goal_views.GoalsView.as_view(), name="goals"),
+    path("goals/entry/", goal_views.GoalEntryView.as_view(), name="goal_entry"),
     path("report/", report_views.ReportView.as_view(), name="report"),
     path("townships/<slug:region>/", views.TownshipView.as_view(), name="township"),
     path("indicators/<slug:indicator>/", views.IndicatorView.as_view(), name="indicator"),

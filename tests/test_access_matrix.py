@@ -170,6 +170,10 @@ EXPECTED: dict[str, Expect] = {
         post=Row(LOGIN, 403, NA, 403, Redirect("reports:review"), 403),
     ),
     "reports:quarters": Expect(get=STAFF_ONLY, post=STAFF_ONLY_GET_ONLY),
+    # The goals' own series (staff); an empty POST saves nothing and comes back.
+    "reports:goal_entry": Expect(
+        get=STAFF_ONLY, post=Row(LOGIN, 403, NA, 403, Redirect("reports:goal_entry"), 403)
+    ),
     "reports:quarter_close": Expect(
         get=STAFF_ONLY_GET_ONLY,
         post=Row(LOGIN, 403, NA, 403, Redirect("reports:quarters"), 403),

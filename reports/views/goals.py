@@ -3,15 +3,24 @@
 
 from __future__ import annotations
 
+from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from regions.roles import ENTER_FIGURES
+from reports.figures.changes import FigureError
+from reports.figures.goal_series import GoalFigureChange, record_goal_figures
+from reports.figures.quarters import is_closed
+from reports.models import GoalFigure
 from reports.progress import load_plan_data, progress_table
 from reports.progress.goal_queries import evaluate_goals, load_goals
 from reports.views import charts, plotting
 from reports.views.goal_tables import GoalTable, goal_places
-from reports.views.mixins import ProgressMixin
+from reports.views.mixins import PeriodChoiceMixin, ProgressMixin
 from targets.access import CountyWideMixin
 from targets.choices import GoalKind
 
@@ -75,3 +84,92 @@ class GoalsView(CountyWideMixin, GoalsMixin, ProgressMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(goal_table=self.goal_table(), charts=[self.goal_chart()])
         return context
+
+
+class GoalFiguresForm(forms.Form):
+    """One quarter of every goal staff report themselves: the value (a stock,
+    the quarter's new amount, a share's numerator) and, for a share or
+    coverage, the denominator. Blank clears a value; the service checks."""
+
+    def __init__(self, *args, goals, existing, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.goals = goals
+        for goal in goals:
+            figure = existing.get(goal.pk)
+            self.fields[f"v{goal.pk}"] = forms.DecimalField(
+                label=goal.text,
+                required=False,
+                initial=None if figure is None else figure.value.normalize() + 0,
+                widget=forms.TextInput(attrs={"class": "form-control form-control-sm num"}),
+            )
+            if goal.has_denominator:
+                self.fields[f"d{goal.pk}"] = forms.DecimalField(
+                    label=_("分母"),
+                    required=False,
+                    initial=None
+                    if figure is None or figure.denominator is None
+                    else figure.denominator.normalize() + 0,
+                    widget=forms.TextInput(attrs={"class": "form-control form-control-sm num"}),
+                )
+
+    def rows(self):
+        for goal in self.goals:
+            denominator = self[f"d{goal.pk}"] if goal.has_denominator else None
+            yield goal, self[f"v{goal.pk}"], denominator
+
+    def changes(self) -> list[GoalFigureChange]:
+        data = self.cleaned_data
+        return [
+            GoalFigureChange(goal.pk, data.get(f"v{goal.pk}"), data.get(f"d{goal.pk}"))
+            for goal in self.goals
+        ]
+
+
+class GoalEntryView(CountyWideMixin, PeriodChoiceMixin, TemplateView):
+    """Staff enter, for one quarter, the series of the goals no annex indicator
+    covers; a closed quarter is shown read-only and refused on save."""
+
+    template_name = "reports/goal_entry.html"
+    required_permission = ENTER_FIGURES
+
+    @cached_property
+    def goals(self):
+        return [g for g in self.plan.goals.order_by("order", "pk") if g.has_series]
+
+    def form(self, data=None) -> GoalFiguresForm:
+        existing = {
+            f.goal_id: f
+            for f in GoalFigure.objects.filter(
+                goal__in=self.goals, year=self.period.year, quarter=self.period.quarter
+            )
+        }
+        return GoalFiguresForm(data, goals=self.goals, existing=existing)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            self.period_context(),
+            form=kwargs.get("form") or self.form(),
+            closed=is_closed(self.plan, self.period),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = self.form(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("请填写数字。"))
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        try:
+            changed = record_goal_figures(
+                self.plan, request.user, self.period.year, self.period.quarter, form.changes()
+            )
+        except FigureError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        messages.success(
+            request,
+            _("%(period)s 已保存 %(count)s 项目标数据。")
+            % {"period": self.period.label, "count": changed},
+        )
+        return redirect(f"{reverse('reports:goal_entry')}?period={self.period.code}")

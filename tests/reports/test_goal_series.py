@@ -1,0 +1,132 @@
+"""Staff report the headline goals' own series (what no annex covers) under the
+figures' rules: permission, checked values, closed quarters refused, history."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from reports.figures.changes import FigureError, QuarterClosedError
+from reports.figures.goal_series import GoalFigureChange, record_goal_figures
+from reports.models import ClosedQuarter, GoalFigure
+from targets.models import Goal
+
+
+def goal(code: str) -> Goal:
+    return Goal.objects.get(code=code)
+
+
+def test_staff_record_a_stock_and_a_share_with_history(plan, staff):
+    bases, share = goal("bases"), goal("leading-industry-firms")
+    changes = [GoalFigureChange(bases.pk, D(12)), GoalFigureChange(share.pk, D(30), D(40))]
+
+    assert record_goal_figures(plan, staff, 2025, 4, changes) == 2
+
+    stock = GoalFigure.objects.get(goal=bases, year=2025, quarter=4)
+    assert (stock.value, stock.denominator, stock.entered_by) == (12, None, staff)
+    record_goal_figures(plan, staff, 2025, 4, [GoalFigureChange(bases.pk, D(11))])
+    history = list(stock.history.order_by("history_date").values_list("value", "history_user"))
+    assert history == [(12, staff.pk), (11, staff.pk)]
+    assert GoalFigure.objects.get(goal=share).denominator == 40
+
+
+def test_an_unchanged_value_writes_nothing_and_none_clears(plan, staff):
+    bases = goal("bases")
+    record_goal_figures(plan, staff, 2025, 4, [GoalFigureChange(bases.pk, D(12))])
+    assert record_goal_figures(plan, staff, 2025, 4, [GoalFigureChange(bases.pk, D(12))]) == 0
+    assert record_goal_figures(plan, staff, 2025, 4, [GoalFigureChange(bases.pk, None)]) == 1
+    assert not GoalFigure.objects.exists()
+
+
+def test_a_leader_and_a_township_official_may_not_write(plan, leader, official):
+    change = [GoalFigureChange(goal("bases").pk, D(12))]
+    for user in (leader, official):
+        with pytest.raises(PermissionDenied):
+            record_goal_figures(plan, user, 2025, 4, change)
+    assert not GoalFigure.objects.exists()
+
+
+def test_a_closed_quarter_is_refused(plan, staff):
+    ClosedQuarter.objects.create(plan=plan, year=2025, quarter=4, closed_by=staff)
+    with pytest.raises(QuarterClosedError, match="2025年第4季度已关闭"):
+        record_goal_figures(plan, staff, 2025, 4, [GoalFigureChange(goal("bases").pk, D(12))])
+    assert not GoalFigure.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("code", "value", "denominator", "message"),
+    [
+        ("bases", D(-1), None, "不能为负数"),
+        ("bases", D("1.5"), None, "只能填整数"),
+        ("bases", D(3), D(4), "没有分母"),
+        ("leading-industry-firms", D(30), None, "请同时填写分母"),
+        ("leading-industry-firms", D(50), D(40), "分子不能大于分母"),
+        ("talents", D(100), None, "由附件指标计量"),  # measured on annex figures
+    ],
+)
+def test_bad_values_are_refused_and_nothing_is_written(
+    plan, staff, code, value, denominator, message
+):
+    good = GoalFigureChange(goal("provincial-incubators").pk, D(2))
+    bad = GoalFigureChange(goal(code).pk, value, denominator)
+    with pytest.raises(FigureError) as caught:
+        record_goal_figures(plan, staff, 2025, 4, [good, bad])
+    assert message in "\n".join(caught.value.messages)
+    assert not GoalFigure.objects.exists()
+
+
+def test_a_quarter_outside_the_plan_is_refused(plan, staff):
+    with pytest.raises(FigureError, match="不在计划期内"):
+        record_goal_figures(plan, staff, 2028, 1, [GoalFigureChange(goal("bases").pk, D(1))])
+
+
+# ---------------------------------------------------------------- the entry page
+
+
+def test_staff_enter_a_quarter_of_the_goal_series_on_the_page(client_for, plan, staff):
+    bases, share = goal("bases"), goal("leading-industry-firms")
+    client = client_for(staff)
+    page = client.get(reverse("reports:goal_entry"), {"period": "2025Q4"})
+    body = page.content.decode()
+    assert f'name="v{bases.pk}"' in body and f'name="d{share.pk}"' in body
+    assert f'name="v{goal("talents").pk}"' not in body  # measured on annex figures
+
+    response = client.post(
+        reverse("reports:goal_entry"),
+        {"period": "2025Q4", f"v{bases.pk}": "12", f"v{share.pk}": "30", f"d{share.pk}": "40"},
+    )
+
+    assert response.status_code == 302
+    saved = GoalFigure.objects.get(goal=share, year=2025, quarter=4)
+    assert (saved.value, saved.denominator) == (30, 40)
+    again = client.get(reverse("reports:goal_entry"), {"period": "2025Q4"}).content.decode()
+    assert 'value="12"' in again
+
+
+def test_the_entry_page_refuses_a_closed_quarter_and_shows_it_read_only(client_for, plan, staff):
+    ClosedQuarter.objects.create(plan=plan, year=2025, quarter=4, closed_by=staff)
+    bases = goal("bases")
+    client = client_for(staff)
+    page = client.get(reverse("reports:goal_entry"), {"period": "2025Q4"}).content.decode()
+    assert f'name="v{bases.pk}"' not in page and "本季度已关闭" in page
+
+    response = client.post(
+        reverse("reports:goal_entry"), {"period": "2025Q4", f"v{bases.pk}": "12"}
+    )
+
+    assert response.status_code == 400
+    assert "2025年第4季度已关闭" in response.content.decode()
+    assert not GoalFigure.objects.exists()
+
+
+def test_a_bad_entry_is_refused_with_the_goals_words(client_for, plan, staff):
+    share = goal("leading-industry-firms")
+    response = client_for(staff).post(
+        reverse("reports:goal_entry"),
+        {"period": "2025Q4", f"v{share.pk}": "50", f"d{share.pk}": "40"},
+    )
+    assert response.status_code == 400
+    assert "主导产业企业占比75%以上:分子不能大于分母" in response.content.decode()
