@@ -363,4 +363,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Targets and progress of the current plan, scoped to the caller.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Two choice sets named "status": a progress status and a goal's status.
+    "ENUM_NAME_OVERRIDES": {
+        "ProgressStatusEnum": "reports.choices.Status",
+        "GoalStatusEnum": "reports.choices.GoalStatus",
+    },
 }

@@ -223,6 +223,8 @@ EXPECTED: dict[str, Expect] = {
     # a script), scopes like the pages, and refuses the unbound official.
     "api:plan": Expect(get=API_READ, post=API_GET_ONLY),
     "api:progress": Expect(get=API_READ, post=API_GET_ONLY),
+    # The goals are the county's numbers: county-wide users only.
+    "api:goals": Expect(get=Row(401, 403, NA, 200, 200, 403), post=API_GET_ONLY),
     "api:schema": Expect(get=everyone(200), post=everyone(405)),  # structure only, no data
     "api:token": Expect(get=everyone(405), post=everyone(400)),  # empty credentials
 }

@@ -7,8 +7,8 @@ has null actuals and rates — unknown, never 0."""
 
 from rest_framework import serializers
 
-from reports.choices import Status
-from targets.choices import Pacing
+from reports.choices import GoalStatus, Status
+from targets.choices import GoalKind, Pacing
 
 
 class IndicatorSerializer(serializers.Serializer):
@@ -171,3 +171,48 @@ class CredentialsErrorSerializer(serializers.Serializer):
     non_field_errors = serializers.ListField(
         child=serializers.CharField(), required=False, help_text="wrong user name or password"
     )
+
+
+def _amount(help_text: str = "", places: int = 4) -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=20, decimal_places=places, allow_null=True, help_text=help_text
+    )
+
+
+class GoalYearSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    value = _amount("the year's value so far; null when nothing was reported")
+    complete = serializers.BooleanField(help_text="the year is over")
+    status = serializers.ChoiceField(choices=GoalStatus.choices)
+    forecast = _amount("the year's value at the current pace", places=6)
+
+
+class GoalRowSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    section = serializers.CharField(help_text="the plan text's section, e.g. 一, 二(二)")
+    text = serializers.CharField(help_text="the goal in the plan's own words")
+    kind = serializers.ChoiceField(choices=GoalKind.choices)
+    unit = serializers.CharField()
+    indicator = serializers.CharField(
+        allow_null=True, help_text="code of the annex indicator that measures it"
+    )
+    goal = _amount()
+    stretch = _amount("the high line (高线)")
+    annex_total = _amount("the linked indicator's own plan total in annex 1 (cumulative)")
+    value = _amount(
+        "value to date: plan to date (cumulative), latest stock (stock), this year so far "
+        "(annual floor), numerator ÷ denominator in percent (share, coverage); null: no data",
+        places=6,
+    )
+    measured_at = serializers.CharField(
+        allow_null=True, help_text="the quarter a stock or share was last reported"
+    )
+    status = serializers.ChoiceField(choices=GoalStatus.choices)
+    stretch_status = serializers.ChoiceField(choices=GoalStatus.choices, allow_null=True)
+    forecast = _amount("at the current pace, for the plan's last quarter", places=6)
+    years = GoalYearSerializer(many=True, help_text="an annual floor's years")
+
+
+class GoalsSerializer(serializers.Serializer):
+    period = serializers.CharField(help_text="e.g. 2026Q3")
+    goals = GoalRowSerializer(many=True)

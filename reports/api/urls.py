@@ -9,6 +9,7 @@ app_name = "api"
 urlpatterns = [
     path("plan/", api.PlanAPIView.as_view(), name="plan"),
     path("progress/", api.ProgressAPIView.as_view(), name="progress"),
+    path("goals/", api.GoalsAPIView.as_view(), name="goals"),
     # POST username + password → {"token": "…", "expires": "…"} for scripts.
     path("token/", api.TokenAPIView.as_view(), name="token"),
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),

@@ -28,12 +28,14 @@ from reports.api.serializers import (
     CoverageSerializer,
     CredentialsErrorSerializer,
     DetailErrorSerializer,
+    GoalsSerializer,
     PeriodErrorSerializer,
     PlanSerializer,
     ProgressSerializer,
     TokenSerializer,
 )
 from reports.progress import Period
+from reports.progress.goal_queries import evaluate_goals, load_goals
 from reports.progress.queries import (
     INCLUDE_PARAM,
     INCLUDE_SUBMITTED,
@@ -224,6 +226,70 @@ class ProgressAPIView(ScopedAPIView):
         if not scope.plan.contains(period.year):
             raise ValidationError({"period": _("该季度不在计划期内。")})
         return period
+
+
+class GoalsAPIView(ScopedAPIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "period",
+                OpenApiTypes.STR,
+                pattern=PERIOD_PATTERN,
+                description="The quarter the goals are as of (e.g. 2026Q3), as for /progress/.",
+            ),
+        ],
+        responses={
+            200: GoalsSerializer,
+            400: OpenApiResponse(
+                PeriodErrorSerializer, "`period` is malformed or outside the plan's years."
+            ),
+            **REFUSALS,
+            403: OpenApiResponse(
+                DetailErrorSerializer,
+                "A township account: the goals are the whole county's (or bound to no region).",
+            ),
+        },
+        summary="The plan's headline goals (目标要求) as of a quarter",
+        description=(
+            "Every headline goal of the plan: its kind, value to date, goal, high line, "
+            "status and forecast at the current pace for the plan's last quarter; an annual "
+            "floor's every year. County-wide users only: the values are the county's. "
+            "Approved figures count, as on the pages."
+        ),
+    )
+    def get(self, request):
+        scope = self.scope(request)
+        if not scope.whole_county:
+            raise PermissionDenied(_("三年目标为全县汇总数据,仅限县级用户查看。"))
+        scoped = load_reporting(scope.plan, scope.regions)
+        period = ProgressAPIView.period(request, scope, scoped)
+        data = load_plan_data(scope.plan, scope.regions, whole_county=True, scoped=scoped)
+        table = progress_table(data, period)
+        rows = evaluate_goals(scope.plan, load_goals(scope.plan), table, period)
+        payload = {
+            "period": period.code,
+            "goals": [
+                {
+                    "code": row.goal.code,
+                    "section": row.goal.section,
+                    "text": row.goal.text,
+                    "kind": row.goal.kind,
+                    "unit": row.goal.unit,
+                    "indicator": row.goal.indicator.code if row.goal.indicator_id else None,
+                    "goal": row.goal.value,
+                    "stretch": row.goal.stretch_value,
+                    "annex_total": row.annex_total,
+                    "value": row.result.value,
+                    "measured_at": row.result.measured_at.code if row.result.measured_at else None,
+                    "status": row.result.status,
+                    "stretch_status": row.result.stretch_status,
+                    "forecast": row.result.forecast,
+                    "years": [year.__dict__ for year in row.result.years],
+                }
+                for row in rows
+            ],
+        }
+        return Response(GoalsSerializer(payload).data)
 
 
 class LoginLockedOut(APIException):
