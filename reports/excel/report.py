@@ -48,6 +48,7 @@ from reports.excel.report_cells import (
     write_title,
 )
 from reports.excel.report_charts import write_charts
+from reports.excel.report_goals import write_goals
 from reports.progress import CellProgress, Period
 from reports.progress.display import status_label
 from reports.progress.table import IndicatorInfo, ProgressTable
@@ -204,11 +205,14 @@ def build_report_workbook(
     plan: ReportPlan,
     period: Period,
     coverage: str = "",
+    goals=(),
 ) -> bytes:
-    """The report as xlsx bytes: annex 1, annex 2 and the completion charts.
+    """The report as xlsx bytes: annex 1, annex 2, the completion charts and,
+    when the plan has headline goals, the goals sheet.
 
     ``annex1``: the plan's annex-1 rows (``targets.annexes.annex1_rows``);
-    ``coverage``: the period's reporting coverage in words, under every title."""
+    ``coverage``: the period's reporting coverage in words, under every title;
+    ``goals``: the goals as the 三年目标 page shows them (``GoalRow``)."""
     if period != table.as_of:
         raise ValueError(f"the table is as of {table.as_of.code}, not {period.code}")
     workbook = Workbook()
@@ -220,6 +224,8 @@ def build_report_workbook(
     if table.broken_down and table.regions:
         charts = workbook.create_sheet(_("图表"))
         write_charts(charts, annex2, table, plan, completion_columns, coverage)
+    if goals:
+        write_goals(workbook.create_sheet(_("三年目标")), goals, plan, period, coverage)
     out = BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -9,38 +9,10 @@ from django.utils.translation import gettext_lazy
 
 from reports.choices import GoalStatus
 from reports.progress.display import goal_status_badge_html
+from reports.progress.goal_display import goal_note, goal_places
 from reports.progress.goal_queries import GoalRow
-from targets.choices import GoalKind
-from targets.formatting import NumberKind, format_number
+from targets.formatting import NumberKind
 from targets.tables import BaseTable, ValueColumn
-
-# Shares and coverage are percents, shown to one place.
-PERCENT_PLACES = 1
-
-
-def goal_places(row: GoalRow) -> int:
-    if row.goal.kind in (GoalKind.SHARE, GoalKind.COVERAGE):
-        return PERCENT_PLACES
-    return row.goal.decimal_places
-
-
-def goal_note(row: GoalRow) -> str:
-    """What else the reader needs: the annex's own number, each year of a
-    floor, the quarter a stock or share was last reported."""
-    goal, result, places = row.goal, row.result, goal_places(row)
-    notes = []
-    if row.differs_from_annex:
-        annex = format_number(row.annex_total, goal.indicator.decimal_places)
-        notes.append(_("附件1计划期目标 %(value)s%(unit)s") % {"value": annex, "unit": goal.unit})
-    for year in result.years:
-        value = format_number(year.value, places) if year.value is not None else "—"
-        notes.append(
-            _("%(year)s年 %(value)s(%(status)s)")
-            % {"year": year.year, "value": value, "status": GoalStatus(year.status).label}
-        )
-    if result.measured_at is not None:
-        notes.append(_("截至%(period)s填报") % {"period": result.measured_at.label})
-    return ";".join(notes)
 
 
 class GoalStatusColumn(tables.Column):

@@ -20,6 +20,7 @@ from django.views import View
 
 from reports.excel.report import XLSX_CONTENT_TYPE, build_report_workbook
 from reports.progress import Period
+from reports.views.goals import GoalsMixin
 from reports.views.mixins import ProgressMixin
 from targets.access import CountyWideMixin
 from targets.annexes import annex1_rows
@@ -35,7 +36,7 @@ def report_filename(plan_name: str, period: Period) -> str:
     return UNSAFE_FILENAME_CHARS.sub("_", name).strip() + ".xlsx"
 
 
-class ReportView(CountyWideMixin, ProgressMixin, View):
+class ReportView(CountyWideMixin, GoalsMixin, ProgressMixin, View):
     """``GET /report/?period=2026Q3`` → the report workbook as an attachment."""
 
     # A bad or missing period falls back to the default quarter without the
@@ -47,7 +48,9 @@ class ReportView(CountyWideMixin, ProgressMixin, View):
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         annex1 = annex1_rows(self.data.indicators, self.data.targets, self.plan.years)
         words = self.coverage_context()["coverage_words"]
-        content = build_report_workbook(self.table, annex1, self.plan, self.period, words)
+        content = build_report_workbook(
+            self.table, annex1, self.plan, self.period, words, goals=self.goal_rows
+        )
         response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = content_disposition_header(
             as_attachment=True, filename=report_filename(self.plan.name, self.period)

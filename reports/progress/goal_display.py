@@ -1,0 +1,40 @@
+"""How a headline goal's numbers read, shared by the goals page, its chart
+and the report's goals sheet: the decimals shown and the note beside a goal.
+Pure: works on ``reports.progress.goal_queries.GoalRow`` without reading the
+database."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from reports.choices import GoalStatus
+from targets.choices import GoalKind
+from targets.formatting import format_number
+
+# Shares and coverage are percents, shown to one place.
+PERCENT_PLACES = 1
+
+
+def goal_places(row) -> int:
+    if row.goal.kind in (GoalKind.SHARE, GoalKind.COVERAGE):
+        return PERCENT_PLACES
+    return row.goal.decimal_places
+
+
+def goal_note(row) -> str:
+    """What else the reader needs: the annex's own number, each year of a
+    floor, the quarter a stock or share was last reported."""
+    goal, result, places = row.goal, row.result, goal_places(row)
+    notes = []
+    if row.differs_from_annex:
+        annex = format_number(row.annex_total, goal.indicator.decimal_places)
+        notes.append(_("附件1计划期目标 %(value)s%(unit)s") % {"value": annex, "unit": goal.unit})
+    for year in result.years:
+        value = format_number(year.value, places) if year.value is not None else "—"
+        notes.append(
+            _("%(year)s年 %(value)s(%(status)s)")
+            % {"year": year.year, "value": value, "status": GoalStatus(year.status).label}
+        )
+    if result.measured_at is not None:
+        notes.append(_("截至%(period)s填报") % {"period": result.measured_at.label})
+    return ";".join(notes)

@@ -1,0 +1,41 @@
+"""The official report's 三年目标 sheet: the page's goals, numbers and statuses."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from reports.models import GoalFigure
+from targets.models import Goal
+from tests.targets.test_goals_workbook import SEED_GOALS
+
+
+def test_the_report_has_a_goals_sheet_agreeing_with_the_page(client_for, leader, staff, demo):
+    bases = Goal.objects.get(code="bases")
+    GoalFigure.objects.create(goal=bases, year=2026, quarter=1, value=29, entered_by=staff)
+    client = client_for(leader)
+    page = client.get(reverse("reports:goals"), {"period": "2026Q2"})
+    shown = {row["text"]: row for row in page.context["goal_table"].data.data}
+
+    response = client.get(reverse("reports:report"), {"period": "2026Q2"})
+
+    book = load_workbook(BytesIO(response.content))
+    assert "三年目标" in book.sheetnames
+    sheet = book["三年目标"]
+    headers = ["序号", "出处", "目标要求", "类型", "单位", "截至目前"]
+    assert [c.value for c in sheet[3]][:6] == headers
+    assert sheet.cell(3, 10).value == "按当前进度预计2027年"
+    texts = [sheet.cell(row, 3).value for row in range(4, 4 + len(SEED_GOALS))]
+    assert texts == [text for text, *_ in SEED_GOALS]
+    for row in range(4, 4 + len(SEED_GOALS)):
+        expected = shown[sheet.cell(row, 3).value]
+        value = sheet.cell(row, 6).value
+        assert (value is None) == (expected["value"] is None)
+        if value is not None:
+            assert abs(value - float(expected["value"])) < 1e-9
+        assert sheet.cell(row, 9).value == str(expected["status"].label)
+    bases_row = texts.index("全县累计建成各类孵化基地30个以上") + 4
+    assert sheet.cell(bases_row, 6).value == 29
+    assert "截至2026年第1季度填报" in sheet.cell(bases_row, 11).value
