@@ -195,6 +195,8 @@ def data_words(plan) -> set[str]:
     texts += [region.name for region in plan.regions.all()]
     for indicator in Indicator.objects.filter(plan=plan):
         texts += [indicator.name, indicator.alt_name, indicator.unit]
+    for goal in plan.goals.all():  # the headline goals, in the plan's own words
+        texts += [goal.text, goal.section, goal.unit]
     return {run for text in texts if text for run in CJK.findall(text)}
 
 
@@ -288,6 +290,8 @@ def test_every_marked_string_has_a_catalogue_entry(tmp_path):
 
 PAGES = [
     ("reports:overview", []),
+    ("reports:goals", []),
+    ("reports:goal_entry", []),
     ("reports:matrix", []),
     ("reports:township", ["kunyang"]),
     ("reports:indicator", ["space"]),
