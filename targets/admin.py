@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from targets.models import Indicator, Plan, Target
+from targets.models import Goal, Indicator, Plan, Target
 
 
 class IndicatorInline(admin.TabularInline):
@@ -51,3 +51,12 @@ class TargetAdmin(SimpleHistoryAdmin):
     search_fields = ["indicator__name", "region__name"]
     list_select_related = ["indicator", "region"]
     autocomplete_fields = ["indicator", "region"]
+
+
+@admin.register(Goal)
+class GoalAdmin(admin.ModelAdmin):
+    list_display = ["order", "text", "kind", "value", "stretch_value", "indicator", "plan"]
+    list_display_links = ["text"]
+    list_filter = ["plan", "kind"]
+    search_fields = ["text", "code"]
+    list_select_related = ["indicator", "plan"]

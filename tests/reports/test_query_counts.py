@@ -32,6 +32,9 @@ PAGES = {
     "indicator": ("reports:indicator", ["space"], ["i001"], 15),
     "plan": ("targets:plan", [], [], 12),
     "goals": ("reports:goals", [], [], 17),
+    # The plan's figures once (the quarter to work on), closed quarters, the goals
+    # and the quarter's series values.
+    "goal_entry": ("reports:goal_entry", [], [], 14),
 }
 PARAMS = {"matrix_xlsx": {"_export": "xlsx"}, "overview_with_submitted": {"include": "submitted"}}
 
