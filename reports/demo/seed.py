@@ -22,7 +22,8 @@ from regions.services import ensure_role_groups
 from reports.choices import NOT_STARTED, Source, SubmissionAction, SubmissionState
 from reports.figures.deadlines import default_due_date
 from reports.figures.submissions import state_label
-from reports.models import Deadline, Figure, Submission, SubmissionEvent
+from reports.models import Deadline, Figure, GoalFigure, Submission, SubmissionEvent
+from targets.choices import GoalKind
 from targets.models import Plan, Target
 
 DEMO_PASSWORD = "incubator-demo-2025"
@@ -97,7 +98,52 @@ def seed_demo(
         plan.is_demo = True
         plan.save(update_fields=["is_demo"])
         result.latest_states = _create_submissions(plan, open_periods, states)
+        _create_goal_figures(plan, open_periods, random.Random(seed + 1))
     return result
+
+
+def _create_goal_figures(plan: Plan, periods: list[tuple[int, int]], rng: random.Random) -> int:
+    """Demo values of the goals' own series, by kind: a stock that mostly
+    grows and once falls (a base closes), an annual floor's quarters around a
+    quarter of the floor, a share or coverage near its goal."""
+    figures = []
+    for goal in plan.goals.filter(indicator__isnull=True):
+        quantum = goal.quantum
+        if goal.kind == GoalKind.STOCK:
+            start = goal.base_value or (goal.value * Decimal("0.6")).quantize(quantum)
+            total = len(plan.years) * 4
+            dip = len(periods) // 2
+            previous = start
+        busy: dict[int, int] = {}
+        for index, (year, quarter) in enumerate(periods):
+            denominator = None
+            if goal.kind == GoalKind.STOCK:
+                # Towards the goal by the plan's end, give or take; one quarter
+                # something closes and the stock falls back.
+                pace = Decimal(str(round(rng.uniform(0.8, 1.2), 2))) * (index + 1) / total
+                grown = start + (goal.value - start) * pace
+                value = grown.quantize(quantum, rounding=ROUND_HALF_UP)
+                if index == dip:
+                    value = max(Decimal(0), previous - quantum)
+                previous = value
+            elif goal.kind == GoalKind.ANNUAL_FLOOR and goal.value < 4:
+                # A floor of a few a year: it is reached in one quarter of the year.
+                value = goal.value if quarter == busy.setdefault(year, rng.randint(2, 4)) else 0
+            elif goal.kind == GoalKind.ANNUAL_FLOOR:
+                share = Decimal(str(round(rng.uniform(0.5, 1.5), 2)))
+                value = (goal.value / 4 * share).quantize(quantum, rounding=ROUND_HALF_UP)
+            else:
+                whole = 4 if goal.kind == GoalKind.COVERAGE else 120
+                denominator = Decimal(whole + index * (1 if whole == 4 else 5) // 3)
+                share = Decimal(str(round(rng.uniform(0.8, 1.05), 2))) * goal.value / 100
+                value = min(denominator, (denominator * share).quantize(Decimal(1)))
+            figures.append(
+                GoalFigure(
+                    goal=goal, year=year, quarter=quarter, value=value, denominator=denominator
+                )
+            )
+    bulk_create_with_history(figures, GoalFigure, default_change_reason=Source.DEMO)
+    return len(figures)
 
 
 def _create_accounts(plan: Plan) -> list[DemoAccount]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -209,3 +210,21 @@ def test_a_plan_with_real_figures_gets_no_demo_states(plan, staff_user):
 
     assert list(Submission.objects.values_list("pk", "state", "version")) == submissions
     assert not Deadline.objects.exists()
+
+
+def test_the_demo_reports_every_goal_series_each_quarter_and_a_stock_falls_once(plan):
+    from reports.models import GoalFigure
+
+    seed_demo(plan, accounts=False)
+    series = plan.goals.filter(indicator__isnull=True)
+    figures = GoalFigure.objects.filter(goal__plan=plan)
+    assert figures.count() == series.count() * 7
+    for figure in figures.select_related("goal"):
+        if figure.goal.kind in ("share", "coverage"):
+            assert figure.denominator > 0 and figure.value <= figure.denominator
+        else:
+            assert figure.denominator is None
+    bases = list(figures.filter(goal__code="bases").order_by("year", "quarter"))
+    assert any(later.value < earlier.value for earlier, later in pairwise(bases))
+    seed_demo(plan, accounts=False)  # a second run adds nothing
+    assert GoalFigure.objects.count() == series.count() * 7

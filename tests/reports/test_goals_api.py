@@ -15,7 +15,9 @@ from tests.targets.test_goals_workbook import SEED_GOALS
 
 def test_the_goals_endpoint_gives_the_pages_numbers(client_for, leader, staff, demo):
     bases = Goal.objects.get(code="bases")
-    GoalFigure.objects.create(goal=bases, year=2026, quarter=1, value=29, entered_by=staff)
+    GoalFigure.objects.update_or_create(
+        goal=bases, year=2026, quarter=2, defaults={"value": 29, "entered_by": staff}
+    )
     client = client_for(leader)
     page = client.get(reverse("reports:goals"), {"period": "2026Q2"})
     shown = {row["text"]: row for row in page.context["goal_table"].data.data}
@@ -31,7 +33,7 @@ def test_the_goals_endpoint_gives_the_pages_numbers(client_for, leader, staff, d
         value = None if goal["value"] is None else Decimal(goal["value"])
         assert (value, goal["status"]) == (row["value"], row["status"])
     by_code = {g["code"]: g for g in body["goals"]}
-    assert (by_code["bases"]["value"], by_code["bases"]["measured_at"]) == ("29.000000", "2026Q1")
+    assert (by_code["bases"]["value"], by_code["bases"]["measured_at"]) == ("29.000000", "2026Q2")
     assert (by_code["talents"]["goal"], by_code["talents"]["annex_total"]) == (
         "5000.0000",
         "6000.0000",

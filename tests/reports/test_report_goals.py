@@ -14,7 +14,9 @@ from tests.targets.test_goals_workbook import SEED_GOALS
 
 def test_the_report_has_a_goals_sheet_agreeing_with_the_page(client_for, leader, staff, demo):
     bases = Goal.objects.get(code="bases")
-    GoalFigure.objects.create(goal=bases, year=2026, quarter=1, value=29, entered_by=staff)
+    GoalFigure.objects.update_or_create(
+        goal=bases, year=2026, quarter=2, defaults={"value": 29, "entered_by": staff}
+    )
     client = client_for(leader)
     page = client.get(reverse("reports:goals"), {"period": "2026Q2"})
     shown = {row["text"]: row for row in page.context["goal_table"].data.data}
@@ -38,4 +40,4 @@ def test_the_report_has_a_goals_sheet_agreeing_with_the_page(client_for, leader,
         assert sheet.cell(row, 9).value == str(expected["status"].label)
     bases_row = texts.index("全县累计建成各类孵化基地30个以上") + 4
     assert sheet.cell(bases_row, 6).value == 29
-    assert "截至2026年第1季度填报" in sheet.cell(bases_row, 11).value
+    assert "截至2026年第2季度填报" in sheet.cell(bases_row, 11).value
