@@ -179,6 +179,11 @@ def test_leader_on_a_phone_sees_every_chart(app, demo, leader):
     assert_fits_the_phone(app.page)
     app.screenshot("indicator-phone")
 
+    app.visit("/goals/")
+    assert app.wait_for_charts() == 1
+    assert_fits_the_phone(app.page)
+    app.screenshot("goals-phone")
+
 
 def assert_fits_the_phone(page) -> None:
     """No sideways scrolling of the page; wide tables scroll inside their box."""
