@@ -280,3 +280,18 @@ class Target(models.Model):
         where = self.region.name if self.region_id else self.indicator.plan.county_name
         when = self.year or _("总计")
         return f"{self.indicator} · {where} · {when}: {self.value}"
+
+
+# The plan's departments, measures and work items live in their own module.
+from targets.measures import Department, Measure, MeasureDepartment, WorkItem  # noqa: E402
+
+__all__ = [
+    "Department",
+    "Indicator",
+    "Measure",
+    "MeasureDepartment",
+    "Plan",
+    "Target",
+    "WorkItem",
+    "current_plan",
+]

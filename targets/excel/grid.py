@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from targets.excel.cells import PlanWorkbookError, Problems
-from targets.excel.format import SHEETS
+from targets.excel.format import OPTIONAL_SHEETS, SHEETS
 from targets.excel.safety import UnsafeWorkbookError, XlsxLimits, check_archive, read_capped
 from targets.excel.values import UNCACHED_FORMULA, Loc, normalize
 
@@ -91,7 +91,7 @@ def load_grids(data: bytes) -> dict[str, SheetGrid]:
         # Nothing is ever evaluated.
         formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        names = [name for name in SHEETS if name in formulas.sheetnames]
+        names = [name for name in SHEETS + OPTIONAL_SHEETS if name in formulas.sheetnames]
         grids = {name: _grid(name, formulas[name], values[name]) for name in names}
     except PlanWorkbookError:
         raise
