@@ -11,6 +11,7 @@ plan's measures are in its fixture and any plan's in its workbook (sheets 部门
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -174,3 +175,24 @@ class WorkItem(models.Model):
 
     def is_overdue(self, today) -> bool:
         return self.done_on is None and self.due_date < today
+
+
+class DepartmentMembership(models.Model):
+    """Binds a department liaison (部门联络员) to the one department they report for."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="department_membership",
+        verbose_name=_("用户"),
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="members", verbose_name=_("部门")
+    )
+
+    class Meta:
+        verbose_name = _("部门归属")
+        verbose_name_plural = _("部门归属")
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.department}"

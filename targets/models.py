@@ -283,10 +283,17 @@ class Target(models.Model):
 
 
 # The plan's departments, measures and work items live in their own module.
-from targets.measures import Department, Measure, MeasureDepartment, WorkItem  # noqa: E402
+from targets.measures import (  # noqa: E402
+    Department,
+    DepartmentMembership,
+    Measure,
+    MeasureDepartment,
+    WorkItem,
+)
 
 __all__ = [
     "Department",
+    "DepartmentMembership",
     "Indicator",
     "Measure",
     "MeasureDepartment",

@@ -20,7 +20,7 @@ from regions.models import Membership, Region
 from regions.roles import GROUP_NAMES, Role
 from regions.services import ensure_role_groups
 from reports.demo.seed import seed_demo
-from targets.models import Plan
+from targets.models import DepartmentMembership, Plan
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -268,6 +268,16 @@ def other_official(groups, region_b):
 @pytest.fixture
 def unbound(groups, plan):
     return make_user("unbound", Role.TOWNSHIP)
+
+
+@pytest.fixture
+def liaison(groups, plan):
+    """A department liaison (部门联络员) of 县投资促进服务中心: it leads 三(五), 三(六)
+    and 三(八) and co-operates on none."""
+    user = make_user("liaison", Role.DEPARTMENT)
+    department = plan.departments.get(name="县投资促进服务中心")
+    DepartmentMembership.objects.create(user=user, department=department)
+    return user
 
 
 @pytest.fixture
