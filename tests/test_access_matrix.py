@@ -87,7 +87,8 @@ class Row(NamedTuple):
     anonymous: not logged in. official: township official of region A, asking
     for region A. other_region: the same official, with region B (or an object
     of region B) in the URL; ``NA`` for URLs without a region. leader, staff:
-    county roles. unbound: a township official bound to no region.
+    county roles. unbound: a township official bound to no region. liaison: a
+    department liaison; None (the default) means "as unbound".
     """
 
     anonymous: object
@@ -96,6 +97,9 @@ class Row(NamedTuple):
     leader: object
     staff: object
     unbound: object
+    # A department liaison (部门联络员, bound to 县投资促进服务中心, no region): on
+    # every page but the measures' and home it is refused like the unbound official.
+    liaison: object = None
 
 
 class Expect(NamedTuple):
@@ -128,6 +132,8 @@ API_READ = Row(401, 200, NA, 200, 200, 403)
 API_GET_ONLY = Row(401, 405, NA, 405, 405, 405)
 TO_OVERVIEW = Redirect("reports:overview")
 TO_HOME = Redirect("home")
+TO_MEASURES = Redirect("reports:measures")
+TO_DEPARTMENT = Redirect("reports:department")
 
 # --- The table ----------------------------------------------------------------------
 #                                  anonymous official other_region leader staff unbound
@@ -135,8 +141,26 @@ EXPECTED: dict[str, Expect] = {
     # Home: county users to the overview, an official straight to their township
     # (an unbound official to the overview, which explains the missing region).
     "home": Expect(
-        get=Row(LOGIN, OWN, NA, TO_OVERVIEW, TO_OVERVIEW, TO_OVERVIEW),
-        post=Row(LOGIN, OWN, NA, TO_OVERVIEW, TO_OVERVIEW, TO_OVERVIEW),
+        get=Row(LOGIN, OWN, NA, TO_OVERVIEW, TO_OVERVIEW, TO_OVERVIEW, TO_MEASURES),
+        post=Row(LOGIN, OWN, NA, TO_OVERVIEW, TO_OVERVIEW, TO_OVERVIEW, TO_MEASURES),
+    ),
+    # Measures: leaders and staff read every one; an official those involving the
+    # townships (read-only); a liaison is sent to their own department's page.
+    "reports:measures": Expect(
+        get=Row(LOGIN, 200, NA, 200, 200, 403, TO_DEPARTMENT),
+        post=Row(LOGIN, 405, NA, 405, 405, 403, 405),
+    ),
+    # The matrix asks for the liaison's own department (县投资促进服务中心), whose
+    # measures involve the townships: an official reads it too.
+    "reports:department": Expect(
+        get=Row(LOGIN, 200, NA, 200, 200, 403, 200),
+        post=Row(LOGIN, 405, NA, 405, 405, 403, 405),
+    ),
+    # Reporting on a measure the liaison's department leads (三(五)): the liaison
+    # and staff; an empty POST is a form error (400). Leaders and officials: 403.
+    "reports:measure_report": Expect(
+        get=Row(LOGIN, 403, NA, 403, 200, 403, 200),
+        post=Row(LOGIN, 403, NA, 403, 400, 403, 400),
     ),
     # The plan's targets: an official sees only their own row.
     "targets:plan": Expect(get=Row(LOGIN, 200, NA, 200, 200, 403), post=GET_ONLY),
@@ -320,7 +344,7 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture
-def world(demo, official, leader, staff, unbound) -> World:
+def world(demo, official, leader, staff, unbound, liaison) -> World:
     return World(
         plan=demo,
         region_a=demo.regions.get(name=REGION_A),
@@ -332,6 +356,7 @@ def world(demo, official, leader, staff, unbound) -> World:
             "leader": leader,
             "staff": staff,
             "unbound": unbound,
+            "liaison": liaison,
         },
     )
 
@@ -349,6 +374,10 @@ def kwarg_value(name: str, region: Region):
         return region.plan.first_year
     if name == "quarter":
         return 1
+    if name == "department":
+        return "touzicujin"
+    if name == "measure":
+        return region.plan.measures.get(section="三", number=5).pk
     raise AssertionError(f"tests/test_access_matrix.py: teach kwarg_value to fill {name!r}")
 
 
@@ -447,6 +476,8 @@ def check_route(route: Route, world: World) -> list[str]:
     for method in ("get", "post"):
         row: Row = getattr(expect, method)
         for persona, expected in row._asdict().items():
+            if persona == "liaison" and expected is None:
+                expected = row.unbound
             if expected == NA:
                 continue
             region = world.region_b if persona == "other_region" else world.region_a
