@@ -113,3 +113,60 @@ def test_a_disguised_attachment_is_refused_on_the_page_with_a_chinese_message(
     assert response.status_code == 400
     assert "附件“scan.pdf”不是 PDF 文件或图片" in response.content.decode()
     assert not MeasureReport.objects.exists() and not MeasureAttachment.objects.exists()
+
+
+def grow(plan, times: int) -> None:
+    """``times`` more measures in section 九 with two departments each, a report
+    per department and an overdue work item each."""
+    from targets.models import Measure, MeasureDepartment
+
+    kejiju, kexie = plan.departments.get(code="kejiju"), plan.departments.get(code="kexie")
+    for n in range(1, times + 1):
+        measure = Measure.objects.create(
+            plan=plan,
+            section="九",
+            number=n,
+            title=f"措施{n}",
+            involves_regions=True,
+            order=100 + n,
+        )
+        MeasureDepartment.objects.create(measure=measure, department=kejiju, position=1)
+        MeasureDepartment.objects.create(measure=measure, department=kexie, position=2)
+        for department in (kejiju, kexie):
+            MeasureReport.objects.create(
+                measure=measure, department=department, year=2026, quarter=2, status="done"
+            )
+        WorkItem.objects.create(
+            measure=measure, year=2026, title=f"事项{n}", due_date=datetime.date(2026, 1, 1)
+        )
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs", "persona", "pinned"),
+    [
+        # 5 for the session and user, 1 the plan, 1 the notices; the departments,
+        # the measures, their departments, reports, attachments, open work items;
+        # the period form; an official 2 more for their region (the scope).
+        ("reports:measures", {}, "leader", 15),
+        ("reports:department", {"department": "kejiju"}, "staff", 15),
+        ("reports:measures", {}, "official", 17),
+    ],
+)
+def test_measure_pages_cost_the_same_queries_whatever_the_number_of_measures(
+    request, plan, client_for, name, kwargs, persona, pinned
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from targets.models import Measure
+
+    client = client_for(request.getfixturevalue(persona))
+    url = reverse(name, kwargs=kwargs) + "?period=2026Q2"
+    counts = []
+    for times in (5, 50):
+        Measure.objects.filter(section="九").delete()
+        grow(plan, times)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts == [pinned, pinned], counts
