@@ -54,6 +54,11 @@ urlpatterns = [
         name="measure_report",
     ),
     path(
+        "measures/attachments/<int:attachment>/",
+        measure_views.MeasureAttachmentView.as_view(),
+        name="measure_attachment",
+    ),
+    path(
         "departments/<slug:department>/",
         measure_views.DepartmentView.as_view(),
         name="department",

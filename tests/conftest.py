@@ -32,6 +32,12 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path_factory):
+    """Stored attachments go to a scratch directory, never the repository's media/."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+
+
 # --- The plan and its demo figures, loaded once per test database ----------------
 #
 # Loading the plan fixture (~35 ms) and seeding its demo figures (~50 ms) again for

@@ -158,6 +158,11 @@ EXPECTED: dict[str, Expect] = {
     ),
     # Reporting on a measure the liaison's department leads (三(五)): the liaison
     # and staff; an empty POST is a form error (400). Leaders and officials: 403.
+    # An attachment of that report: whoever may see the measure downloads it.
+    "reports:measure_attachment": Expect(
+        get=Row(LOGIN, 200, NA, 200, 200, 403, 200),
+        post=Row(LOGIN, 405, NA, 405, 405, 403, 405),
+    ),
     "reports:measure_report": Expect(
         get=Row(LOGIN, 403, NA, 403, 200, 403, 200),
         post=Row(LOGIN, 403, NA, 403, 400, 403, 400),
@@ -378,7 +383,33 @@ def kwarg_value(name: str, region: Region):
         return "touzicujin"
     if name == "measure":
         return region.plan.measures.get(section="三", number=5).pk
+    if name == "attachment":
+        return measure_attachment(region.plan).pk
     raise AssertionError(f"tests/test_access_matrix.py: teach kwarg_value to fill {name!r}")
+
+
+def measure_attachment(plan):
+    """An attachment to 县投资促进服务中心's report on 三(五) (a measure that
+    involves the townships), made on first use."""
+    from django.core.files.base import ContentFile
+
+    from reports.measure_models import MeasureAttachment, MeasureReport
+
+    existing = MeasureAttachment.objects.first()
+    if existing is not None:
+        return existing
+    report = MeasureReport.objects.create(
+        measure=plan.measures.get(section="三", number=5),
+        department=plan.departments.get(code="touzicujin"),
+        year=2026,
+        quarter=2,
+        status="in_progress",
+    )
+    attachment = MeasureAttachment(
+        report=report, name="a.pdf", content_type="application/pdf", size=9
+    )
+    attachment.file.save("a.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    return attachment
 
 
 def url_for(route: Route, region: Region) -> str:

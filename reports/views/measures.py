@@ -10,6 +10,7 @@ import django_tables2 as tables
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +23,7 @@ from regions.roles import REPORT_ALL_MEASURES, REPORT_OWN_MEASURES
 from reports.figures.measure_board import board, quarter_of
 from reports.figures.measure_reports import record_measure_report, reportable_departments
 from reports.figures.quarters import is_closed
-from reports.measure_models import MeasureReport, MeasureStatus
+from reports.measure_models import MeasureAttachment, MeasureReport, MeasureStatus
 from reports.views.mixins import PeriodMixin
 from targets.measure_access import MeasureAccessMixin
 
@@ -294,3 +295,25 @@ class MeasureReportView(MeasureAccessMixin, MeasuresPeriodMixin, TemplateView):
         messages.success(request, _("任务进展已保存。"))
         url = reverse("reports:measure_report", kwargs={"measure": self.measure.pk})
         return redirect(f"{url}?period={self.period.code}")
+
+
+class MeasureAttachmentView(MeasureAccessMixin, TemplateView):
+    """An attachment, to whoever may see its measure; read from the storage
+    backend and always downloaded, never rendered inline."""
+
+    def get(self, request, *args, **kwargs):
+        attachment = (
+            MeasureAttachment.objects.filter(
+                pk=self.kwargs["attachment"], report__measure__in=self.mscope.measures
+            )
+            .select_related("report")
+            .first()
+        )
+        if attachment is None:
+            raise Http404(_("没有找到该附件。"))
+        return FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.name,
+            content_type=attachment.content_type,
+        )

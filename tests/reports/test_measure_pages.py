@@ -170,3 +170,37 @@ def test_measure_pages_cost_the_same_queries_whatever_the_number_of_measures(
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts == [pinned, pinned], counts
+
+
+def test_an_attachment_downloads_for_its_readers_only(plan, liaison, staff, groups, client_for):
+    from django.test import Client
+
+    from regions.roles import Role
+    from targets.models import DepartmentMembership
+    from tests.conftest import make_user
+
+    client_for(liaison).post(
+        report_url(plan, 5),
+        {
+            "period": "2026Q2",
+            "department": "touzicujin",
+            "status": "done",
+            "attachments": [SimpleUploadedFile("照片.png", b"\x89PNG\r\n\x1a\n0000")],
+        },
+    )
+    attachment = MeasureAttachment.objects.get()
+    url = reverse("reports:measure_attachment", kwargs={"attachment": attachment.pk})
+
+    response = client_for(staff).get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"\x89PNG\r\n\x1a\n0000"
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"].startswith("attachment")
+
+    outsider = make_user("kexie-liaison", Role.DEPARTMENT)
+    DepartmentMembership.objects.create(
+        user=outsider, department=plan.departments.get(code="kexie")
+    )
+    other = Client()
+    other.force_login(outsider)
+    assert other.get(url).status_code == 404  # 县科协 is not in charge of 三(五)
