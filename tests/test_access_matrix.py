@@ -247,6 +247,10 @@ EXPECTED: dict[str, Expect] = {
     # a script), scopes like the pages, and refuses the unbound official.
     "api:plan": Expect(get=API_READ, post=API_GET_ONLY),
     "api:progress": Expect(get=API_READ, post=API_GET_ONLY),
+    # The measures, scoped like their pages: a liaison their department's.
+    "api:measures": Expect(
+        get=Row(401, 200, NA, 200, 200, 403, 200), post=Row(401, 405, NA, 405, 405, 405, 405)
+    ),
     "api:schema": Expect(get=everyone(200), post=everyone(405)),  # structure only, no data
     "api:token": Expect(get=everyone(405), post=everyone(400)),  # empty credentials
 }

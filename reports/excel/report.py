@@ -27,6 +27,7 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.choices import Status
+from reports.excel.measures_sheet import MeasureLine, write_measures_sheet
 from reports.excel.report_cells import (
     BOLD,
     BORDER,
@@ -204,6 +205,7 @@ def build_report_workbook(
     plan: ReportPlan,
     period: Period,
     coverage: str = "",
+    measures: list[MeasureLine] | None = None,
 ) -> bytes:
     """The report as xlsx bytes: annex 1, annex 2 and the completion charts.
 
@@ -220,6 +222,8 @@ def build_report_workbook(
     if table.broken_down and table.regions:
         charts = workbook.create_sheet(_("图表"))
         write_charts(charts, annex2, table, plan, completion_columns, coverage)
+    if measures:
+        write_measures_sheet(workbook.create_sheet(_("任务推进")), measures, period)
     out = BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -8,8 +8,10 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
-from reports.measure_models import MeasureReport
+from reports.excel.measures_sheet import MeasureLine
+from reports.measure_models import MeasureReport, MeasureStatus
 from reports.progress import Period
 from targets.models import Department, Measure, MeasureDepartment, Plan, WorkItem
 
@@ -48,12 +50,13 @@ def board(measures: QuerySet[Measure], period: Period, today: datetime.date) -> 
     reports = (
         MeasureReport.objects.filter(measure_id__in=ids)
         .select_related("department")
-        .prefetch_related("attachments")
         .order_by("year", "quarter", "reported_at")
     )
     latest: dict[int, MeasureReport] = {}
     in_quarter: dict[int, list[MeasureReport]] = {}
     for report in reports:
+        if (report.year, report.quarter) > (period.year, period.quarter):
+            continue  # the board is as of ``period``: a later report is not known yet
         latest[report.measure_id] = report
         if (report.year, report.quarter) == (period.year, period.quarter):
             in_quarter.setdefault(report.measure_id, []).append(report)
@@ -71,4 +74,22 @@ def board(measures: QuerySet[Measure], period: Period, today: datetime.date) -> 
             open_items=items.get(m.pk, []),
         )
         for m in rows
+    ]
+
+
+def measure_lines(rows: list[BoardRow]) -> list[MeasureLine]:
+    """The board as the report workbook's plain rows."""
+    return [
+        MeasureLine(
+            label=row.measure.label,
+            title=row.measure.title,
+            lead=row.lead.name if row.lead else "",
+            cooperating="、".join(d.name for d in row.cooperating),
+            status=row.latest.get_status_display() if row.latest else "",
+            lagging=bool(row.latest and row.latest.status == MeasureStatus.LAGGING),
+            status_date=timezone.localdate(row.latest.reported_at) if row.latest else None,
+            reported=row.reported,
+            overdue="；".join(f"{i.title}({i.due_date.isoformat()})" for i in row.overdue),
+        )
+        for row in rows
     ]
