@@ -54,6 +54,16 @@ urlpatterns = [
         name="measure_report",
     ),
     path(
+        "measures/<int:measure>/work-items/",
+        measure_views.WorkItemAddView.as_view(),
+        name="work_item_add",
+    ),
+    path(
+        "measures/work-items/<int:item>/done/",
+        measure_views.WorkItemDoneView.as_view(),
+        name="work_item_done",
+    ),
+    path(
         "measures/attachments/<int:attachment>/",
         measure_views.MeasureAttachmentView.as_view(),
         name="measure_attachment",

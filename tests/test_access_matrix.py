@@ -28,6 +28,7 @@ Excluded, with reasons:
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import html
 import re
 import zipfile
@@ -134,6 +135,7 @@ TO_OVERVIEW = Redirect("reports:overview")
 TO_HOME = Redirect("home")
 TO_MEASURES = Redirect("reports:measures")
 TO_DEPARTMENT = Redirect("reports:department")
+TO_MEASURE_REPORT = Redirect("reports:measure_report")
 
 # --- The table ----------------------------------------------------------------------
 #                                  anonymous official other_region leader staff unbound
@@ -158,6 +160,16 @@ EXPECTED: dict[str, Expect] = {
     ),
     # Reporting on a measure the liaison's department leads (三(五)): the liaison
     # and staff; an empty POST is a form error (400). Leaders and officials: 403.
+    # Work items of that measure: staff add one (an empty POST is a form error,
+    # back to the measure); staff or the liaison mark one done.
+    "reports:work_item_add": Expect(
+        get=Row(LOGIN, 403, NA, 403, 405, 403, 403),
+        post=Row(LOGIN, 403, NA, 403, TO_MEASURE_REPORT, 403, 403),
+    ),
+    "reports:work_item_done": Expect(
+        get=Row(LOGIN, 403, NA, 403, 405, 403, 405),
+        post=Row(LOGIN, 403, NA, 403, TO_MEASURE_REPORT, 403, TO_MEASURE_REPORT),
+    ),
     # An attachment of that report: whoever may see the measure downloads it.
     "reports:measure_attachment": Expect(
         get=Row(LOGIN, 200, NA, 200, 200, 403, 200),
@@ -387,6 +399,12 @@ def kwarg_value(name: str, region: Region):
         return "touzicujin"
     if name == "measure":
         return region.plan.measures.get(section="三", number=5).pk
+    if name == "item":
+        measure = region.plan.measures.get(section="三", number=5)
+        item = measure.work_items.first() or measure.work_items.create(
+            year=2026, title="场景发布会", due_date=datetime.date(2026, 6, 30)
+        )
+        return item.pk
     if name == "attachment":
         return measure_attachment(region.plan).pk
     raise AssertionError(f"tests/test_access_matrix.py: teach kwarg_value to fill {name!r}")

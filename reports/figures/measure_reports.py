@@ -24,7 +24,7 @@ from regions.roles import REPORT_ALL_MEASURES, REPORT_OWN_MEASURES
 from reports.figures.quarters import locked_closed_periods
 from reports.measure_models import MeasureAttachment, MeasureReport
 from reports.progress import Period
-from targets.models import Department, DepartmentMembership, Measure
+from targets.models import Department, DepartmentMembership, Measure, WorkItem
 
 # First bytes → content type. WebP: "RIFF", four bytes of length, "WEBP".
 SIGNATURES = (
@@ -143,3 +143,33 @@ def record_measure_report(
             attachment.file.delete(save=False)
         raise
     return report
+
+
+@transaction.atomic
+def add_work_item(user, measure: Measure, *, year: int, title: str, due_date) -> WorkItem:
+    """Staff add a yearly work item (工作事项) with its due date to a measure."""
+    if not user.has_perm(REPORT_ALL_MEASURES):
+        raise PermissionDenied(_("您的账号不能添加工作事项。"))
+    if not measure.plan.contains(year):
+        raise ValidationError(_("年份不在计划期内。"))
+    title = title.strip()
+    if not title:
+        raise ValidationError(_("请填写事项。"))
+    order = measure.work_items.count() + 1
+    item = WorkItem(measure=measure, year=year, title=title, due_date=due_date, order=order)
+    item._change_reason = _("页面添加")
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def mark_work_item_done(user, item: WorkItem, done_on) -> WorkItem:
+    """A work item done on ``done_on`` (staff, or a liaison of a department in charge)."""
+    allowed = reportable_departments(user, item.measure)
+    if not allowed:
+        raise PermissionDenied(_("您的账号不能修改此工作事项。"))
+    item = WorkItem.objects.select_for_update().get(pk=item.pk)
+    item.done_on = done_on
+    item.save()
+    return item

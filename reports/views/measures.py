@@ -17,15 +17,22 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import TemplateView
 
 from regions.roles import REPORT_ALL_MEASURES, REPORT_OWN_MEASURES
 from reports.figures.measure_board import board, quarter_of
-from reports.figures.measure_reports import record_measure_report, reportable_departments
+from reports.figures.measure_reports import (
+    add_work_item,
+    mark_work_item_done,
+    record_measure_report,
+    reportable_departments,
+)
 from reports.figures.quarters import is_closed
 from reports.measure_models import MeasureAttachment, MeasureReport, MeasureStatus
 from reports.views.mixins import PeriodMixin
 from targets.measure_access import MeasureAccessMixin
+from targets.models import WorkItem
 
 
 class BoardTable(tables.Table):
@@ -262,6 +269,9 @@ class MeasureReportView(MeasureAccessMixin, MeasuresPeriodMixin, TemplateView):
         context.update(
             self.period_context(),
             measure=self.measure,
+            work_items=self.measure.work_items.order_by("year", "due_date", "order", "pk"),
+            work_item_form=WorkItemForm(initial={"year": self.period.year}),
+            today=timezone.localdate(),
             form=form or self.form(),
             reports=reports,
             closed=is_closed(self.plan, self.period),
@@ -297,7 +307,7 @@ class MeasureReportView(MeasureAccessMixin, MeasuresPeriodMixin, TemplateView):
         return redirect(f"{url}?period={self.period.code}")
 
 
-class MeasureAttachmentView(MeasureAccessMixin, TemplateView):
+class MeasureAttachmentView(MeasureAccessMixin, View):
     """An attachment, to whoever may see its measure; read from the storage
     backend and always downloaded, never rendered inline."""
 
@@ -317,3 +327,48 @@ class MeasureAttachmentView(MeasureAccessMixin, TemplateView):
             filename=attachment.name,
             content_type=attachment.content_type,
         )
+
+
+class WorkItemForm(forms.Form):
+    year = forms.IntegerField(label=gettext_lazy("年份"))
+    title = forms.CharField(label=gettext_lazy("事项"), max_length=300)
+    due_date = forms.DateField(
+        label=gettext_lazy("完成时限"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class WorkItemAddView(MeasureAccessMixin, View):
+    """Staff: add a work item to a measure (POST only)."""
+
+    required_permission = (REPORT_ALL_MEASURES,)
+
+    def post(self, request, *args, **kwargs):
+        measure = self.mscope.measure_or_404(self.kwargs["measure"])
+        url = reverse("reports:measure_report", kwargs={"measure": measure.pk})
+        form = WorkItemForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("工作事项未添加:请填写年份、事项和完成时限。"))
+            return redirect(url)
+        try:
+            add_work_item(request.user, measure, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(url)
+        messages.success(request, _("工作事项已添加。"))
+        return redirect(url)
+
+
+class WorkItemDoneView(MeasureAccessMixin, View):
+    """Mark a work item done today (staff, or a liaison of a department in charge)."""
+
+    required_permission = (REPORT_OWN_MEASURES, REPORT_ALL_MEASURES)
+
+    def post(self, request, *args, **kwargs):
+        item = WorkItem.objects.filter(
+            pk=self.kwargs["item"], measure__in=self.mscope.measures
+        ).first()
+        if item is None:
+            raise Http404(_("没有找到该工作事项。"))
+        mark_work_item_done(request.user, item, timezone.localdate())
+        messages.success(request, _("工作事项已标记完成。"))
+        return redirect(reverse("reports:measure_report", kwargs={"measure": item.measure_id}))

@@ -204,3 +204,31 @@ def test_an_attachment_downloads_for_its_readers_only(plan, liaison, staff, grou
     other = Client()
     other.force_login(outsider)
     assert other.get(url).status_code == 404  # 县科协 is not in charge of 三(五)
+
+
+def test_staff_add_a_work_item_and_the_liaison_marks_it_done(plan, staff, liaison, client_for):
+    measure = plan.measures.get(section="三", number=5)
+    add = reverse("reports:work_item_add", kwargs={"measure": measure.pk})
+    client_for(staff).post(add, {"year": 2026, "title": "场景发布会", "due_date": "2026-06-30"})
+    item = measure.work_items.get()
+    assert (item.title, item.due_date, item.done_on) == (
+        "场景发布会",
+        datetime.date(2026, 6, 30),
+        None,
+    )
+    assert item.history.count() == 1
+
+    # the liaison may not add one, outside the plan's years neither may staff
+    assert (
+        client_for(liaison)
+        .post(add, {"year": 2026, "title": "x", "due_date": "2026-01-01"})
+        .status_code
+        == 403
+    )
+    client_for(staff).post(add, {"year": 2030, "title": "x", "due_date": "2030-01-01"})
+    assert measure.work_items.count() == 1
+
+    done = reverse("reports:work_item_done", kwargs={"item": item.pk})
+    assert client_for(liaison).post(done).status_code == 302
+    item.refresh_from_db()
+    assert item.done_on is not None
