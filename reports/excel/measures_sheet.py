@@ -33,7 +33,11 @@ class MeasureLine:
     overdue: str  # overdue work items in words, "" when none
 
 
-def write_measures_sheet(ws: Worksheet, lines: list[MeasureLine], period: Period) -> None:
+def write_measures_sheet(
+    ws: Worksheet, lines: list[MeasureLine], period: Period, coverage: str = ""
+) -> None:
+    """Title in row 1, the figures' coverage in row 2 (as on every sheet of the
+    report), headers in row 3, one measure a row from row 4."""
     headers = [
         _("编号"),
         _("任务"),
@@ -47,9 +51,11 @@ def write_measures_sheet(ws: Worksheet, lines: list[MeasureLine], period: Period
     title = _("任务推进情况(截至%(period)s)") % {"period": period.label}
     write_text(ws.cell(1, 1), title).font = Font(bold=True, size=13)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+    write_text(ws.cell(2, 1), coverage)
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(headers))
     for column, header in enumerate(headers, start=1):
-        write_text(ws.cell(2, column), header).font = Font(bold=True)
-    for row, line in enumerate(lines, start=3):
+        write_text(ws.cell(3, column), header).font = Font(bold=True)
+    for row, line in enumerate(lines, start=4):
         values = [
             line.label,
             line.title,
@@ -72,4 +78,4 @@ def write_measures_sheet(ws: Worksheet, lines: list[MeasureLine], period: Period
             ws.cell(row, 7).font = Font(color="C00000")
     for column, width in enumerate([8, 22, 18, 36, 10, 12, 12, 36], start=1):
         ws.column_dimensions[get_column_letter(column)].width = width
-    ws.freeze_panes = "C3"
+    ws.freeze_panes = "C4"

@@ -223,7 +223,8 @@ def build_report_workbook(
         charts = workbook.create_sheet(_("图表"))
         write_charts(charts, annex2, table, plan, completion_columns, coverage)
     if measures:
-        write_measures_sheet(workbook.create_sheet(_("任务推进")), measures, period)
+        sheet = workbook.create_sheet(_("任务推进"))
+        write_measures_sheet(sheet, measures, period, coverage)
     out = BytesIO()
     workbook.save(out)
     return out.getvalue()

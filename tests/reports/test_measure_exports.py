@@ -34,7 +34,7 @@ def test_the_report_workbook_has_a_measures_sheet(reported, leader, client_for):
     response = client_for(leader).get(reverse("reports:report"), {"period": "2026Q2"})
     sheet = openpyxl.load_workbook(BytesIO(response.content))["任务推进"]
 
-    rows = {row[0]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=4, values_only=True)}
     assert len(rows) == 18
     assert rows["三(五)"][1:5] == ("强化场景统筹", "县投资促进服务中心", "县经信局", "滞后")
     assert rows["三(五)"][6] == "已报"
