@@ -237,3 +237,51 @@ def test_a_bad_measure_row_is_refused_naming_the_cell_and_nothing_is_written(
         assert fragment in text, text
     assert not Plan.objects.exists()
     assert not Department.objects.exists() and not Measure.objects.exists()
+
+
+def test_another_plans_departments_and_measures_load_from_its_workbook(db, tmp_path):
+    from targets.excel.format import (
+        DepartmentSpec,
+        IndicatorSpec,
+        MeasureSpec,
+        PlanSpec,
+        RegionSpec,
+        TargetSpec,
+        WorkItemSpec,
+    )
+    from targets.excel.writing import write_plan_workbook
+
+    spec = PlanSpec(
+        name="某市科创走廊三年行动方案(2028—2030年)",
+        first_year=2028,
+        last_year=2030,
+        county_name="全市",
+        region_term="区县",
+        indicators=(IndicatorSpec("rd", "研发投入", unit="亿元", decimal_places=1, order=1),),
+        regions=(RegionSpec("east", "东区", 1), RegionSpec("west", "西区", 2)),
+        targets=(
+            TargetSpec("rd", None, 2028, 10),
+            TargetSpec("rd", "east", 2028, 6),
+            TargetSpec("rd", "west", 2028, 4),
+        ),
+        departments=(
+            DepartmentSpec("fgw", "市发改委", order=1),
+            DepartmentSpec("kjj", "市科技局", ("科技局",), order=2),
+        ),
+        measures=(
+            MeasureSpec("一", 1, "打造创新走廊", "沿江布局……", ("kjj", "fgw"), True, 1),
+            MeasureSpec("一", 2, "完善政策体系", "", ("fgw",), False, 2),
+        ),
+        work_items=(WorkItemSpec("一", 1, 2029, "编制走廊规划", datetime.date(2029, 6, 30)),),
+    )
+    path = tmp_path / "other.xlsx"
+    write_plan_workbook(spec, path)
+
+    other = import_plan(path)
+
+    corridor = other.measures.get(section="一", number=1)
+    assert corridor.label == "一(一)" and corridor.involves_regions
+    assert corridor.lead.name == "市科技局"
+    assert [d.name for d in corridor.cooperating] == ["市发改委"]
+    assert corridor.work_items.get().due_date == datetime.date(2029, 6, 30)
+    assert not other.measures.get(number=2).involves_regions
