@@ -209,3 +209,16 @@ def test_a_plan_with_real_figures_gets_no_demo_states(plan, staff_user):
 
     assert list(Submission.objects.values_list("pk", "state", "version")) == submissions
     assert not Deadline.objects.exists()
+
+
+def test_each_department_gets_a_demo_liaison(plan):
+    from targets.models import DepartmentMembership
+
+    result = seed_demo(plan)
+
+    liaisons = {a.username: a.department for a in result.accounts if a.department}
+    assert liaisons["dept-kejiju"] == "县科技局"
+    assert len(liaisons) == plan.departments.count() == 12
+    membership = DepartmentMembership.objects.get(user__username="dept-touzicujin")
+    assert membership.department.name == "县投资促进服务中心"
+    assert membership.user.groups.get().name == "部门联络员"
