@@ -78,6 +78,7 @@ ADMIN_MODEL_PERMISSIONS: list[str] = [
     *model_permissions("reports", "figure", READ),
     *model_permissions("reports", "closedquarter", READ),
     *model_permissions("reports", "quarterevent", READ),
+    *model_permissions("reports", "measurereport", READ),
     *model_permissions("axes", "accessattempt", ("view", "delete")),
     *model_permissions("axes", "accesslog", READ),
 ]
