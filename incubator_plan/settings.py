@@ -369,3 +369,10 @@ SPECTACULAR_SETTINGS = {
         "GoalStatusEnum": "reports.choices.GoalStatus",
     },
 }
+
+# --- Measures: attachments to departments' quarterly reports ------------------
+# Stored through STORAGES["default"] (local files under MEDIA_ROOT unless a
+# deployment configures another backend); served only through the app's own
+# permission-checked view, never as public media.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEASURE_ATTACHMENT_MAX_BYTES = env_int("MEASURE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)

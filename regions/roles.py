@@ -7,6 +7,8 @@ group names, so an administrator can compose roles in the admin.
 |                   |                  | review_figures                                    |
 | leader            | 县领导           | view_all_regions                                  |
 | township official | 乡镇干部         | report_own_figures (their Membership's region)    |
+| dept. liaison     | 部门联络员       | report_own_measures (their DepartmentMembership's |
+|                   |                  | department: the measures it leads or co-operates) |
 | administrator     | 管理员 / superuser   | county staff's + ADMIN_MODEL_PERMISSIONS      |
 
 ADMIN_MODEL_PERMISSIONS are the admin's permissions on accounts, the plan and
@@ -25,12 +27,15 @@ ENTER_FIGURES = "reports.enter_figures"
 MANAGE_QUARTERS = "reports.manage_quarters"
 REPORT_OWN_FIGURES = "reports.report_own_figures"
 REVIEW_FIGURES = "reports.review_figures"
+REPORT_OWN_MEASURES = "reports.report_own_measures"
+REPORT_ALL_MEASURES = "reports.report_all_measures"
 
 
 class Role(models.TextChoices):
     COUNTY_STAFF = "county_staff", _("县科技局工作人员")
     LEADER = "leader", _("县领导")
     TOWNSHIP = "township", _("乡镇干部")
+    DEPARTMENT = "department", _("部门联络员")
     ADMIN = "admin", _("管理员")
 
 
@@ -40,6 +45,7 @@ GROUP_NAMES: dict[str, str] = {
     Role.COUNTY_STAFF: "县科技局工作人员",
     Role.LEADER: "县领导",
     Role.TOWNSHIP: "乡镇干部",
+    Role.DEPARTMENT: "部门联络员",
     Role.ADMIN: "管理员",
 }
 
@@ -64,9 +70,15 @@ ADMIN_MODEL_PERMISSIONS: list[str] = [
     *model_permissions("targets", "plan", EDIT),
     *model_permissions("targets", "indicator", EDIT),
     *model_permissions("targets", "target", EDIT),
+    *model_permissions("targets", "department", EDIT),
+    *model_permissions("targets", "departmentmembership", EDIT),
+    *model_permissions("targets", "measure", EDIT),
+    *model_permissions("targets", "measuredepartment", EDIT),
+    *model_permissions("targets", "workitem", EDIT),
     *model_permissions("reports", "figure", READ),
     *model_permissions("reports", "closedquarter", READ),
     *model_permissions("reports", "quarterevent", READ),
+    *model_permissions("reports", "measurereport", READ),
     *model_permissions("axes", "accessattempt", ("view", "delete")),
     *model_permissions("axes", "accesslog", READ),
 ]
@@ -74,14 +86,22 @@ ADMIN_MODEL_PERMISSIONS: list[str] = [
 # Role → permissions ("app_label.codename"); ``ensure_role_groups`` (run after
 # every migrate) creates the groups with exactly these.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.COUNTY_STAFF: [VIEW_ALL_REGIONS, ENTER_FIGURES, MANAGE_QUARTERS, REVIEW_FIGURES],
+    Role.COUNTY_STAFF: [
+        VIEW_ALL_REGIONS,
+        ENTER_FIGURES,
+        MANAGE_QUARTERS,
+        REVIEW_FIGURES,
+        REPORT_ALL_MEASURES,
+    ],
     Role.LEADER: [VIEW_ALL_REGIONS],
     Role.TOWNSHIP: [REPORT_OWN_FIGURES],
+    Role.DEPARTMENT: [REPORT_OWN_MEASURES],
     Role.ADMIN: [
         VIEW_ALL_REGIONS,
         ENTER_FIGURES,
         MANAGE_QUARTERS,
         REVIEW_FIGURES,
+        REPORT_ALL_MEASURES,
         *ADMIN_MODEL_PERMISSIONS,
     ],
 }

@@ -7,7 +7,7 @@ from reports.choices import Source
 from reports.figures.changes import FigureChange
 from reports.figures.quarters import closed_periods
 from reports.figures.services import record_figures, validate_changes
-from reports.models import ClosedQuarter, Figure, QuarterEvent
+from reports.models import ClosedQuarter, Figure, MeasureReport, QuarterEvent
 
 
 class FigureAdminForm(forms.ModelForm):
@@ -128,3 +128,14 @@ class QuarterEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "plan", "year", "quarter", "action", "user", "reason"]
     list_filter = ["action", "year", "quarter"]
     search_fields = ["reason", "user__username"]
+
+
+@admin.register(MeasureReport)
+class MeasureReportAdmin(ReadOnlyAdmin):
+    """Departments report on the measures page (``record_measure_report``), which
+    checks the department, the quarter and the attachments and keeps history."""
+
+    list_display = ["measure", "department", "year", "quarter", "status", "reported_by"]
+    list_filter = ["status", "year", "quarter", "department"]
+    search_fields = ["measure__title", "department__name", "done", "next_steps"]
+    list_select_related = ["measure", "department", "reported_by"]

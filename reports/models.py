@@ -418,3 +418,7 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+# Quarterly reports on the plan's measures live in their own module.
+from reports.measure_models import MeasureAttachment, MeasureReport, MeasureStatus  # noqa: E402, F401

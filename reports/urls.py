@@ -4,6 +4,7 @@ from reports.views import dashboards as views
 from reports.views import deadlines as deadline_views
 from reports.views import entry as entry_views
 from reports.views import goals as goal_views
+from reports.views import measures as measure_views
 from reports.views import notices as notice_views
 from reports.views import report as report_views
 from reports.views import review as review_views
@@ -49,6 +50,32 @@ urlpatterns = [
     path("quarters/due/", deadline_views.QuarterDueDateView.as_view(), name="quarter_due"),
     path("notices/", notice_views.NoticeListView.as_view(), name="notices"),
     path("notices/<int:pk>/read/", notice_views.NoticeReadView.as_view(), name="notice_read"),
+    path("measures/", measure_views.MeasureBoardView.as_view(), name="measures"),
+    path(
+        "measures/<int:measure>/report/",
+        measure_views.MeasureReportView.as_view(),
+        name="measure_report",
+    ),
+    path(
+        "measures/<int:measure>/work-items/",
+        measure_views.WorkItemAddView.as_view(),
+        name="work_item_add",
+    ),
+    path(
+        "measures/work-items/<int:item>/done/",
+        measure_views.WorkItemDoneView.as_view(),
+        name="work_item_done",
+    ),
+    path(
+        "measures/attachments/<int:attachment>/",
+        measure_views.MeasureAttachmentView.as_view(),
+        name="measure_attachment",
+    ),
+    path(
+        "departments/<slug:department>/",
+        measure_views.DepartmentView.as_view(),
+        name="department",
+    ),
     path("history/", entry_views.HistoryView.as_view(), name="history_county"),
     path("history/<slug:region>/", entry_views.HistoryView.as_view(), name="history"),
 ]

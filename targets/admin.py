@@ -1,7 +1,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from targets.models import Goal, Indicator, Plan, Target
+from targets.models import (
+    Department,
+    Goal,
+    Indicator,
+    Measure,
+    MeasureDepartment,
+    Plan,
+    Target,
+    WorkItem,
+)
 
 
 class IndicatorInline(admin.TabularInline):
@@ -60,3 +69,40 @@ class GoalAdmin(admin.ModelAdmin):
     list_filter = ["plan", "kind"]
     search_fields = ["text", "code"]
     list_select_related = ["indicator", "plan"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["order", "name", "aliases", "code", "plan"]
+    list_display_links = ["name"]
+    list_filter = ["plan"]
+    search_fields = ["name", "aliases", "code"]
+
+
+class MeasureDepartmentInline(admin.TabularInline):
+    model = MeasureDepartment
+    extra = 0
+    fields = ["position", "department"]
+
+
+class WorkItemInline(admin.TabularInline):
+    model = WorkItem
+    extra = 0
+    fields = ["year", "title", "due_date", "done_on"]
+
+
+@admin.register(Measure)
+class MeasureAdmin(SimpleHistoryAdmin):
+    list_display = ["order", "section", "number", "title", "involves_regions", "plan"]
+    list_display_links = ["title"]
+    list_filter = ["plan", "section", "involves_regions"]
+    search_fields = ["title", "text"]
+    inlines = [MeasureDepartmentInline, WorkItemInline]
+
+
+@admin.register(WorkItem)
+class WorkItemAdmin(SimpleHistoryAdmin):
+    list_display = ["measure", "year", "title", "due_date", "done_on"]
+    list_filter = ["measure__plan", "year"]
+    search_fields = ["title", "measure__title"]
+    list_select_related = ["measure"]

@@ -43,3 +43,17 @@ class GoalKind(models.TextChoices):
     ANNUAL_FLOOR = "annual_floor", _("每年")
     SHARE = "share", _("占比")
     COVERAGE = "coverage", _("覆盖")
+
+
+CHINESE_NUMERALS = "一二三四五六七八九十"
+
+
+def chinese_numeral(number: int) -> str:
+    """1 → 一, 9 → 九, 12 → 十二, 20 → 二十: how the plan numbers its items."""
+    if 1 <= number <= 10:
+        return CHINESE_NUMERALS[number - 1]
+    if 10 < number < 100:
+        tens, units = divmod(number, 10)
+        head = "" if tens == 1 else CHINESE_NUMERALS[tens - 1]
+        return head + "十" + (CHINESE_NUMERALS[units - 1] if units else "")
+    return str(number)

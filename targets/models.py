@@ -377,3 +377,26 @@ class Goal(models.Model):
             raise ValidationError({"indicator": _("关联指标必须属于同一计划。")})
         if self.indicator_id and self.kind not in (GoalKind.CUMULATIVE, GoalKind.ANNUAL_FLOOR):
             raise ValidationError({"indicator": _("只有累计和每年目标可以关联指标。")})
+
+
+# The plan's departments, measures and work items live in their own module.
+from targets.measures import (  # noqa: E402
+    Department,
+    DepartmentMembership,
+    Measure,
+    MeasureDepartment,
+    WorkItem,
+)
+
+__all__ = [
+    "Department",
+    "DepartmentMembership",
+    "Goal",
+    "Indicator",
+    "Measure",
+    "MeasureDepartment",
+    "Plan",
+    "Target",
+    "WorkItem",
+    "current_plan",
+]

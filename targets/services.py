@@ -19,19 +19,41 @@ from simple_history.utils import bulk_create_with_history
 from regions.models import Region
 from targets.excel.cells import PlanWorkbookError
 from targets.excel.format import (
+    DepartmentSpec,
     GoalSpec,
     IndicatorSpec,
+    MeasureSpec,
     PlanSpec,
     RegionSpec,
     TargetSpec,
+    WorkItemSpec,
 )
 from targets.excel.reading import read_plan_workbook
 from targets.excel.writing import write_plan_workbook
-from targets.models import Goal, Indicator, Plan, Target
+from targets.models import (
+    Department,
+    Goal,
+    Indicator,
+    Measure,
+    MeasureDepartment,
+    Plan,
+    Target,
+    WorkItem,
+)
 
 # What a plan consists of; anything else hanging off it (reported figures, closed
 # quarters, township officials' memberships…) is work that --replace must not delete.
-PLAN_MODELS = (Plan, Region, Indicator, Target, Goal)
+PLAN_MODELS = (
+    Plan,
+    Region,
+    Indicator,
+    Target,
+    Goal,
+    Department,
+    Measure,
+    MeasureDepartment,
+    WorkItem,
+)
 
 
 class PlanConflictError(PlanWorkbookError):
@@ -140,7 +162,55 @@ def save_plan(data: PlanSpec, *, replace: bool = False, activate: bool = False) 
         )
         for g in data.goals
     )
+    save_measures(plan, data)
     return plan
+
+
+def save_measures(plan: Plan, data: PlanSpec) -> None:
+    """The plan's departments, measures (with their departments, lead first) and
+    work items, as the workbook gives them."""
+    reason = _("导入计划工作簿")
+    Department.objects.bulk_create(
+        Department(plan=plan, code=d.code, name=d.name, aliases="、".join(d.aliases), order=d.order)
+        for d in data.departments
+    )
+    departments = {d.code: d for d in plan.departments.all()}
+    bulk_create_with_history(
+        [
+            Measure(
+                plan=plan,
+                section=m.section,
+                number=m.number,
+                title=m.title,
+                text=m.text,
+                involves_regions=m.involves_regions,
+                order=m.order,
+            )
+            for m in data.measures
+        ],
+        Measure,
+        default_change_reason=reason,
+    )
+    by_key = {(m.section, m.number): m for m in plan.measures.all()}
+    MeasureDepartment.objects.bulk_create(
+        MeasureDepartment(
+            measure=by_key[(m.section, m.number)], department=departments[code], position=n
+        )
+        for m in data.measures
+        for n, code in enumerate(m.departments, start=1)
+    )
+    items = [
+        WorkItem(
+            measure=by_key[(w.section, w.number)],
+            year=w.year,
+            title=w.title,
+            due_date=w.due_date,
+            done_on=w.done_on,
+            order=n,
+        )
+        for n, w in enumerate(data.work_items, start=1)
+    ]
+    bulk_create_with_history(items, WorkItem, default_change_reason=reason)
 
 
 def _work_hanging_off(plan: Plan) -> str:
@@ -206,7 +276,42 @@ def plan_as_spec(plan: Plan) -> PlanSpec:
             )
             for g in plan.goals.select_related("indicator").order_by("order", "pk")
         ),
+        **measures_as_spec(plan),
     )
+
+
+def measures_as_spec(plan: Plan) -> dict[str, tuple]:
+    measures = plan.measures.order_by("order", "pk").prefetch_related("roles__department")
+    items = WorkItem.objects.filter(measure__plan=plan).select_related("measure")
+    return {
+        "departments": tuple(
+            DepartmentSpec(code=d.code, name=d.name, aliases=tuple(d.alias_list), order=d.order)
+            for d in plan.departments.order_by("order", "pk")
+        ),
+        "measures": tuple(
+            MeasureSpec(
+                section=m.section,
+                number=m.number,
+                title=m.title,
+                text=m.text,
+                departments=tuple(r.department.code for r in m._ranked()),
+                involves_regions=m.involves_regions,
+                order=m.order,
+            )
+            for m in measures
+        ),
+        "work_items": tuple(
+            WorkItemSpec(
+                section=w.measure.section,
+                number=w.measure.number,
+                year=w.year,
+                title=w.title,
+                due_date=w.due_date,
+                done_on=w.done_on,
+            )
+            for w in items.order_by("measure__order", "year", "due_date", "order", "pk")
+        ),
+    }
 
 
 def export_plan(plan: Plan, destination: str | Path | BinaryIO) -> None:

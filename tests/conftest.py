@@ -20,7 +20,7 @@ from regions.models import Membership, Region
 from regions.roles import GROUP_NAMES, Role
 from regions.services import ensure_role_groups
 from reports.demo.seed import seed_demo
-from targets.models import Plan
+from targets.models import DepartmentMembership, Plan
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -30,6 +30,12 @@ def fast_password_hashing(settings):
     """Tests create and log in many users; the production hasher's deliberate
     slowness buys nothing here."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path_factory):
+    """Stored attachments go to a scratch directory, never the repository's media/."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
 
 
 # --- The plan and its demo figures, loaded once per test database ----------------
@@ -268,6 +274,16 @@ def other_official(groups, region_b):
 @pytest.fixture
 def unbound(groups, plan):
     return make_user("unbound", Role.TOWNSHIP)
+
+
+@pytest.fixture
+def liaison(groups, plan):
+    """A department liaison (部门联络员) of 县投资促进服务中心: it leads 三(五), 三(六)
+    and 三(八) and co-operates on none."""
+    user = make_user("liaison", Role.DEPARTMENT)
+    department = plan.departments.get(name="县投资促进服务中心")
+    DepartmentMembership.objects.create(user=user, department=department)
+    return user
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ Excluded, with reasons:
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import html
 import re
 import zipfile
@@ -87,7 +88,8 @@ class Row(NamedTuple):
     anonymous: not logged in. official: township official of region A, asking
     for region A. other_region: the same official, with region B (or an object
     of region B) in the URL; ``NA`` for URLs without a region. leader, staff:
-    county roles. unbound: a township official bound to no region.
+    county roles. unbound: a township official bound to no region. liaison: a
+    department liaison; None (the default) means "as unbound".
     """
 
     anonymous: object
@@ -96,6 +98,9 @@ class Row(NamedTuple):
     leader: object
     staff: object
     unbound: object
+    # A department liaison (部门联络员, bound to 县投资促进服务中心, no region): on
+    # every page but the measures' and home it is refused like the unbound official.
+    liaison: object = None
 
 
 class Expect(NamedTuple):
@@ -128,6 +133,9 @@ API_READ = Row(401, 200, NA, 200, 200, 403)
 API_GET_ONLY = Row(401, 405, NA, 405, 405, 405)
 TO_OVERVIEW = Redirect("reports:overview")
 TO_HOME = Redirect("home")
+TO_MEASURES = Redirect("reports:measures")
+TO_DEPARTMENT = Redirect("reports:department")
+TO_MEASURE_REPORT = Redirect("reports:measure_report")
 
 # --- The table ----------------------------------------------------------------------
 #                                  anonymous official other_region leader staff unbound
@@ -135,8 +143,41 @@ EXPECTED: dict[str, Expect] = {
     # Home: county users to the overview, an official straight to their township
     # (an unbound official to the overview, which explains the missing region).
     "home": Expect(
-        get=Row(LOGIN, OWN, NA, TO_OVERVIEW, TO_OVERVIEW, TO_OVERVIEW),
-        post=Row(LOGIN, OWN, NA, TO_OVERVIEW, TO_OVERVIEW, TO_OVERVIEW),
+        get=Row(LOGIN, OWN, NA, TO_OVERVIEW, TO_OVERVIEW, TO_OVERVIEW, TO_MEASURES),
+        post=Row(LOGIN, OWN, NA, TO_OVERVIEW, TO_OVERVIEW, TO_OVERVIEW, TO_MEASURES),
+    ),
+    # Measures: leaders and staff read every one; an official those involving the
+    # townships (read-only); a liaison is sent to their own department's page.
+    "reports:measures": Expect(
+        get=Row(LOGIN, 200, NA, 200, 200, 403, TO_DEPARTMENT),
+        post=Row(LOGIN, 405, NA, 405, 405, 403, 405),
+    ),
+    # The matrix asks for the liaison's own department (县投资促进服务中心), whose
+    # measures involve the townships: an official reads it too.
+    "reports:department": Expect(
+        get=Row(LOGIN, 200, NA, 200, 200, 403, 200),
+        post=Row(LOGIN, 405, NA, 405, 405, 403, 405),
+    ),
+    # Reporting on a measure the liaison's department leads (三(五)): the liaison
+    # and staff; an empty POST is a form error (400). Leaders and officials: 403.
+    # Work items of that measure: staff add one (an empty POST is a form error,
+    # back to the measure); staff or the liaison mark one done.
+    "reports:work_item_add": Expect(
+        get=Row(LOGIN, 403, NA, 403, 405, 403, 403),
+        post=Row(LOGIN, 403, NA, 403, TO_MEASURE_REPORT, 403, 403),
+    ),
+    "reports:work_item_done": Expect(
+        get=Row(LOGIN, 403, NA, 403, 405, 403, 405),
+        post=Row(LOGIN, 403, NA, 403, TO_MEASURE_REPORT, 403, TO_MEASURE_REPORT),
+    ),
+    # An attachment of that report: whoever may see the measure downloads it.
+    "reports:measure_attachment": Expect(
+        get=Row(LOGIN, 200, NA, 200, 200, 403, 200),
+        post=Row(LOGIN, 405, NA, 405, 405, 403, 405),
+    ),
+    "reports:measure_report": Expect(
+        get=Row(LOGIN, 403, NA, 403, 200, 403, 200),
+        post=Row(LOGIN, 403, NA, 403, 400, 403, 400),
     ),
     # The plan's targets: an official sees only their own row.
     "targets:plan": Expect(get=Row(LOGIN, 200, NA, 200, 200, 403), post=GET_ONLY),
@@ -225,6 +266,10 @@ EXPECTED: dict[str, Expect] = {
     "api:progress": Expect(get=API_READ, post=API_GET_ONLY),
     # The goals are the county's numbers: county-wide users only.
     "api:goals": Expect(get=Row(401, 403, NA, 200, 200, 403), post=API_GET_ONLY),
+    # The measures, scoped like their pages: a liaison their department's.
+    "api:measures": Expect(
+        get=Row(401, 200, NA, 200, 200, 403, 200), post=Row(401, 405, NA, 405, 405, 405, 405)
+    ),
     "api:schema": Expect(get=everyone(200), post=everyone(405)),  # structure only, no data
     "api:token": Expect(get=everyone(405), post=everyone(400)),  # empty credentials
 }
@@ -327,7 +372,7 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture
-def world(demo, official, leader, staff, unbound) -> World:
+def world(demo, official, leader, staff, unbound, liaison) -> World:
     return World(
         plan=demo,
         region_a=demo.regions.get(name=REGION_A),
@@ -339,6 +384,7 @@ def world(demo, official, leader, staff, unbound) -> World:
             "leader": leader,
             "staff": staff,
             "unbound": unbound,
+            "liaison": liaison,
         },
     )
 
@@ -356,7 +402,43 @@ def kwarg_value(name: str, region: Region):
         return region.plan.first_year
     if name == "quarter":
         return 1
+    if name == "department":
+        return "touzicujin"
+    if name == "measure":
+        return region.plan.measures.get(section="三", number=5).pk
+    if name == "item":
+        measure = region.plan.measures.get(section="三", number=5)
+        item = measure.work_items.first() or measure.work_items.create(
+            year=2026, title="场景发布会", due_date=datetime.date(2026, 6, 30)
+        )
+        return item.pk
+    if name == "attachment":
+        return measure_attachment(region.plan).pk
     raise AssertionError(f"tests/test_access_matrix.py: teach kwarg_value to fill {name!r}")
+
+
+def measure_attachment(plan):
+    """An attachment to 县投资促进服务中心's report on 三(五) (a measure that
+    involves the townships), made on first use."""
+    from django.core.files.base import ContentFile
+
+    from reports.measure_models import MeasureAttachment, MeasureReport
+
+    existing = MeasureAttachment.objects.first()
+    if existing is not None:
+        return existing
+    report = MeasureReport.objects.create(
+        measure=plan.measures.get(section="三", number=5),
+        department=plan.departments.get(code="touzicujin"),
+        year=2026,
+        quarter=2,
+        status="in_progress",
+    )
+    attachment = MeasureAttachment(
+        report=report, name="a.pdf", content_type="application/pdf", size=9
+    )
+    attachment.file.save("a.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    return attachment
 
 
 def url_for(route: Route, region: Region) -> str:
@@ -454,6 +536,8 @@ def check_route(route: Route, world: World) -> list[str]:
     for method in ("get", "post"):
         row: Row = getattr(expect, method)
         for persona, expected in row._asdict().items():
+            if persona == "liaison" and expected is None:
+                expected = row.unbound
             if expected == NA:
                 continue
             region = world.region_b if persona == "other_region" else world.region_a

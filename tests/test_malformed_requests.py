@@ -26,7 +26,15 @@ NONSENSE_BODIES = [
     {"period": "'; DROP TABLE reports_figure; --", "reason": "x" * 10000},
     {"action": "confirm", "file": "not a file"},
 ]
-ARGS = {"region": "kunyang", "indicator": "space", "pk": "1"}
+ARGS = {
+    "region": "kunyang",
+    "indicator": "space",
+    "pk": "1",
+    "department": "kejiju",
+    "measure": "10",  # 三(一)
+    "attachment": "1",
+    "item": "1",
+}
 
 
 def named_urls():

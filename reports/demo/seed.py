@@ -24,7 +24,7 @@ from reports.figures.deadlines import default_due_date
 from reports.figures.submissions import state_label
 from reports.models import Deadline, Figure, GoalFigure, Submission, SubmissionEvent
 from targets.choices import GoalKind
-from targets.models import Plan, Target
+from targets.models import DepartmentMembership, Plan, Target
 
 DEMO_PASSWORD = "incubator-demo-2025"
 
@@ -44,6 +44,7 @@ class DemoAccount:
     # False when an account of that name already existed: it is left exactly
     # as it was (its password may no longer be the demo one).
     created: bool = True
+    department: str | None = None  # a department liaison's department
 
 
 @dataclass
@@ -158,7 +159,14 @@ def _create_accounts(plan: Plan) -> list[DemoAccount]:
         DemoAccount(f"town-{region.code}", str(Role.TOWNSHIP.label), region.name)
         for region in plan.regions.all()
     ]
+    # One liaison per department the plan names (部门联络员).
+    departments = {d.name: d for d in plan.departments.all()}
+    accounts += [
+        DemoAccount(f"dept-{d.code}", str(Role.DEPARTMENT.label), None, department=d.name)
+        for d in departments.values()
+    ]
     role_of = {"admin": Role.ADMIN, "staff": Role.COUNTY_STAFF, "leader": Role.LEADER}
+    role_of |= {f"dept-{d.code}": Role.DEPARTMENT for d in departments.values()}
     regions = {region.name: region for region in plan.regions.all()}
     User = get_user_model()
     taken = set(
@@ -174,13 +182,17 @@ def _create_accounts(plan: Plan) -> list[DemoAccount]:
             username=account.username,
             is_staff=account.username == "admin",
             is_superuser=account.username == "admin",
-            first_name=f"演示-{account.region or account.role}",
+            first_name=f"演示-{account.region or account.department or account.role}",
         )
         user.set_password(DEMO_PASSWORD)
         user.save()
         user.groups.set([groups[role_of.get(account.username, Role.TOWNSHIP)]])
         if account.region:
             Membership.objects.create(user=user, region=regions[account.region])
+        if account.department:
+            DepartmentMembership.objects.create(
+                user=user, department=departments[account.department]
+            )
     return accounts
 
 

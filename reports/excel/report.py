@@ -27,6 +27,7 @@ from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.choices import Status
+from reports.excel.measures_sheet import MeasureLine, write_measures_sheet
 from reports.excel.report_cells import (
     BOLD,
     BORDER,
@@ -206,6 +207,7 @@ def build_report_workbook(
     period: Period,
     coverage: str = "",
     goals=(),
+    measures: list[MeasureLine] | None = None,
 ) -> bytes:
     """The report as xlsx bytes: annex 1, annex 2, the completion charts and,
     when the plan has headline goals, the goals sheet.
@@ -226,6 +228,9 @@ def build_report_workbook(
         write_charts(charts, annex2, table, plan, completion_columns, coverage)
     if goals:
         write_goals(workbook.create_sheet(_("三年目标")), goals, plan, period, coverage)
+    if measures:
+        sheet = workbook.create_sheet(_("任务推进"))
+        write_measures_sheet(sheet, measures, period, coverage)
     out = BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -16,7 +16,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import RedirectView, TemplateView
 
-from regions.roles import ENTER_FIGURES
+from regions.roles import ENTER_FIGURES, REPORT_OWN_MEASURES
 from reports.excel.tables import EXPORT_FORMATS, export_response
 from reports.figures import deadlines as due
 from reports.views import charts, plotting
@@ -42,6 +42,9 @@ class HomeView(RedirectView):
         try:
             scope = scope_for(self.request.user, current_plan(self.request))
         except OutOfScope:
+            if self.request.user.has_perm(REPORT_OWN_MEASURES):
+                # A department liaison: their department's measures.
+                return reverse("reports:measures")
             # The overview says what is missing (no plan, no region bound).
             return reverse("reports:overview")
         if scope.own_region is not None:

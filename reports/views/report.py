@@ -14,11 +14,13 @@ from __future__ import annotations
 import re
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
 
 from reports.excel.report import XLSX_CONTENT_TYPE, build_report_workbook
+from reports.figures.measure_board import board, measure_lines
 from reports.progress import Period
 from reports.views.goals import GoalsMixin
 from reports.views.mixins import ProgressMixin
@@ -48,8 +50,15 @@ class ReportView(CountyWideMixin, GoalsMixin, ProgressMixin, View):
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         annex1 = annex1_rows(self.data.indicators, self.data.targets, self.plan.years)
         words = self.coverage_context()["coverage_words"]
+        rows = board(self.plan.measures.all(), self.period, timezone.localdate())
         content = build_report_workbook(
-            self.table, annex1, self.plan, self.period, words, goals=self.goal_rows
+            self.table,
+            annex1,
+            self.plan,
+            self.period,
+            words,
+            goals=self.goal_rows,
+            measures=measure_lines(rows),
         )
         response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = content_disposition_header(

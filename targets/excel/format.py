@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from targets.choices import GoalKind, Pacing
@@ -16,6 +17,12 @@ from targets.excel.values import normalize
 SHEET_PLAN, SHEET_INDICATORS, SHEET_REGIONS = "计划", "指标", "区域"
 SHEET_ANNEX1, SHEET_ANNEX2 = "附件1", "附件2"
 SHEETS = (SHEET_PLAN, SHEET_INDICATORS, SHEET_REGIONS, SHEET_ANNEX1, SHEET_ANNEX2)
+# Sheets an older workbook may lack: read when present, always written.
+SHEET_DEPARTMENTS, SHEET_MEASURES, SHEET_WORK_ITEMS = "部门", "任务", "工作事项"
+OPTIONAL_SHEETS = (SHEET_DEPARTMENTS, SHEET_MEASURES, SHEET_WORK_ITEMS)
+DEPARTMENT_COLUMNS = ("序号", "代码", "部门名称", "别名")
+MEASURE_COLUMNS = ("序号", "部分", "编号", "标题", "内容", "牵头部门", "配合部门", "涉及区域")
+WORK_ITEM_COLUMNS = ("序号", "部分", "编号", "年份", "事项", "完成时限", "完成日期")
 PLAN_KEYS = ("计划名称", "文号", "全县名称", "起始年份", "结束年份", "区域称谓")
 # The plan's words when its workbook leaves them out (the model's defaults).
 DEFAULT_COUNTY_NAME, DEFAULT_REGION_TERM = "全县", "乡镇"
@@ -127,7 +134,37 @@ class GoalSpec:
     unit: str = ""
     decimal_places: int = 0
     section: str = ""
+
+
+@dataclass(frozen=True)
+class DepartmentSpec:
+    code: str
+    name: str
+    aliases: tuple[str, ...] = ()
     order: int = 0
+
+
+@dataclass(frozen=True)
+class MeasureSpec:
+    """``departments``: codes, the lead first."""
+
+    section: str
+    number: int
+    title: str
+    text: str = ""
+    departments: tuple[str, ...] = ()
+    involves_regions: bool = False
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class WorkItemSpec:
+    section: str
+    number: int
+    year: int
+    title: str
+    due_date: date
+    done_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -146,6 +183,9 @@ class PlanSpec:
     regions: tuple[RegionSpec, ...] = ()
     targets: tuple[TargetSpec, ...] = ()
     goals: tuple[GoalSpec, ...] = ()
+    departments: tuple[DepartmentSpec, ...] = ()
+    measures: tuple[MeasureSpec, ...] = ()
+    work_items: tuple[WorkItemSpec, ...] = ()
 
     @property
     def years(self) -> list[int]:

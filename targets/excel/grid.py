@@ -91,8 +91,7 @@ def load_grids(data: bytes) -> dict[str, SheetGrid]:
         # Nothing is ever evaluated.
         formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        known = (*SHEETS, *OPTIONAL_SHEETS)
-        names = [name for name in known if name in formulas.sheetnames]
+        names = [name for name in SHEETS + OPTIONAL_SHEETS if name in formulas.sheetnames]
         grids = {name: _grid(name, formulas[name], values[name]) for name in names}
     except PlanWorkbookError:
         raise

@@ -30,6 +30,7 @@ from targets.excel.format import (
 from targets.excel.goal_sheet import read_goals
 from targets.excel.grid import load_grids, read_bytes
 from targets.excel.list_sheets import read_indicators, read_plan_sheet, read_regions
+from targets.excel.measure_sheets import read_measure_sheets
 
 
 def read_plan_workbook(source: str | Path | BinaryIO) -> PlanSpec:
@@ -40,6 +41,7 @@ def read_plan_workbook(source: str | Path | BinaryIO) -> PlanSpec:
     indicators = read_indicators(grids[SHEET_INDICATORS], problems)
     regions = read_regions(grids[SHEET_REGIONS], plan, problems)
     goals = read_goals(grids.get(SHEET_GOALS), indicators, problems)
+    departments, measures, work_items = read_measure_sheets(grids, plan, problems)
     problems.raise_if_any()
     cells = TargetCells()
     read_annex1(grids[SHEET_ANNEX1], plan, indicators, problems, cells)
@@ -67,4 +69,7 @@ def read_plan_workbook(source: str | Path | BinaryIO) -> PlanSpec:
         regions=tuple(regions),
         targets=tuple(targets),
         goals=tuple(goals),
+        departments=tuple(departments),
+        measures=tuple(measures),
+        work_items=tuple(work_items),
     )

@@ -11,16 +11,22 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from targets.excel.format import (
+    DEPARTMENT_COLUMNS,
     INDICATOR_COLUMNS,
+    MEASURE_COLUMNS,
     PACING_WORDS,
     PLAN_KEYS,
     REGION_COLUMNS,
     SHEET_ANNEX1,
     SHEET_ANNEX2,
+    SHEET_DEPARTMENTS,
     SHEET_GOALS,
     SHEET_INDICATORS,
+    SHEET_MEASURES,
     SHEET_PLAN,
     SHEET_REGIONS,
+    SHEET_WORK_ITEMS,
+    WORK_ITEM_COLUMNS,
     PlanSpec,
     TargetSpec,
     label_of,
@@ -60,7 +66,31 @@ def write_plan_workbook(plan: PlanSpec, destination: str | Path | BinaryIO) -> N
     _write_annex2(book.create_sheet(SHEET_ANNEX2), plan, found)
     if plan.goals:  # a plan without headline goals writes the workbook it always did
         _table(book.create_sheet(SHEET_GOALS), goal_rows(plan.goals), GOAL_WIDTHS)
+    _write_measure_sheets(book, plan)
     book.save(destination)
+
+
+def _write_measure_sheets(book, plan: PlanSpec) -> None:
+    rows = [list(DEPARTMENT_COLUMNS)] + [
+        [n, d.code, d.name, "、".join(d.aliases)] for n, d in enumerate(plan.departments, 1)
+    ]
+    _table(book.create_sheet(SHEET_DEPARTMENTS), rows, [6, 18, 28, 28])
+    names = {d.code: d.name for d in plan.departments}
+    rows = [list(MEASURE_COLUMNS)]
+    for n, m in enumerate(plan.measures, 1):
+        lead = names[m.departments[0]] if m.departments else ""
+        others = "、".join(names[c] for c in m.departments[1:])
+        involved = "是" if m.involves_regions else "否"
+        rows.append([n, m.section, m.number, m.title, m.text, lead, others, involved])
+    _table(book.create_sheet(SHEET_MEASURES), rows, [6, 6, 6, 20, 60, 20, 40, 10])
+    rows = [list(WORK_ITEM_COLUMNS)]
+    for n, w in enumerate(plan.work_items, 1):
+        rows.append([n, w.section, w.number, w.year, w.title, w.due_date, w.done_on])
+    sheet = book.create_sheet(SHEET_WORK_ITEMS)
+    _table(sheet, rows, [6, 6, 6, 8, 50, 14, 14])
+    for row in sheet.iter_rows(min_row=2, min_col=6, max_col=7):
+        for cell in row:
+            cell.number_format = "yyyy-mm-dd"
 
 
 def _put(sheet, row: int, column: int, value: object, *, header: bool = False) -> None:

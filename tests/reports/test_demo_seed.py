@@ -228,3 +228,16 @@ def test_the_demo_reports_every_goal_series_each_quarter_and_a_stock_falls_once(
     assert any(later.value < earlier.value for earlier, later in pairwise(bases))
     seed_demo(plan, accounts=False)  # a second run adds nothing
     assert GoalFigure.objects.count() == series.count() * 7
+
+
+def test_each_department_gets_a_demo_liaison(plan):
+    from targets.models import DepartmentMembership
+
+    result = seed_demo(plan)
+
+    liaisons = {a.username: a.department for a in result.accounts if a.department}
+    assert liaisons["dept-kejiju"] == "县科技局"
+    assert len(liaisons) == plan.departments.count() == 12
+    membership = DepartmentMembership.objects.get(user__username="dept-touzicujin")
+    assert membership.department.name == "县投资促进服务中心"
+    assert membership.user.groups.get().name == "部门联络员"

@@ -24,6 +24,7 @@ from targets.formatting import NumberKind, format_number, format_percent
 from tests.targets.test_plan_fixture import ANNEX1, YEARS
 
 ANNEX1_SHEET, ANNEX2_SHEET, CHART_SHEET = "附件1 任务指标", "附件2 任务分解", "图表"
+MEASURES_SHEET = "任务推进"  # the plan's measures (the Pingyang plan has 18)
 # The demo's latest complete quarter, the report's default (its 2026 Q3 is
 # half reported on purpose).
 AS_OF = "2026Q2"
@@ -123,7 +124,7 @@ def test_county_roles_download_the_report_with_a_chinese_file_name(
     assert "filename*=utf-8''" in disposition
     filename = unquote(disposition.split("filename*=utf-8''")[1])
     assert filename == f"{demo.name}完成情况_{AS_OF}.xlsx"
-    sheets = {ANNEX1_SHEET, ANNEX2_SHEET, CHART_SHEET, "三年目标"}  # the plan's headline goals
+    sheets = {ANNEX1_SHEET, ANNEX2_SHEET, CHART_SHEET, "三年目标", MEASURES_SHEET}
     assert set(workbook_of(response).sheetnames) == sheets
 
 
@@ -311,12 +312,14 @@ def test_report_shows_the_overview_numbers(client_for, leader, demo):
 
 
 def test_report_query_count_does_not_grow_with_the_plan(client_for, staff, demo):
-    """Pinned like the dashboards (tests/reports/test_query_counts.py), at the
-    same 14: session and user (read, user, permissions ×2, session save with
-    its savepoint), the plan, then regions, submissions, closed quarters,
+    """Pinned like the dashboards (tests/reports/test_query_counts.py), at 14:
+    session and user (read, user, permissions ×2, session save with its
+    savepoint), the plan, then regions, submissions, closed quarters,
     indicators, targets, figures once; then 5 for the goals sheet, as on the
     overview (the goals, their series, and an annual floor's indicator,
-    targets and figures quarter by quarter)."""
+    targets and figures quarter by quarter); then the measures sheet: the
+    measures, and when there are any, their departments and reports and open
+    work items (3 more for the seed plan's 18; the generated plan has none)."""
     client = client_for(staff)
 
     def count() -> int:
@@ -326,7 +329,7 @@ def test_report_query_count_does_not_grow_with_the_plan(client_for, staff, demo)
 
     seed_count = count()
     generate_plan(regions=90, indicators=6, years=3, seed=7)  # becomes the current plan
-    assert seed_count == count() == 19
+    assert (seed_count, count()) == (14 + 5 + 4, 14 + 5 + 1)
 
 
 def test_chart_expected_line_follows_each_indicators_pacing(client_for, leader, demo):

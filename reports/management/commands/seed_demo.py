@@ -48,6 +48,7 @@ class Command(BaseCommand):
             _("演示账号(新建账号的密码均为 %(password)s):") % {"password": DEMO_PASSWORD}
         )
         for account in result.accounts:
-            where = f" · {account.region}" if account.region else ""
+            place = account.region or account.department
+            where = f" · {place}" if place else ""
             kept = "" if account.created else _("(已存在,未改动)")
             self.stdout.write(f"  {account.username:<16} {account.role}{where}{kept}")

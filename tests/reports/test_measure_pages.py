@@ -1,0 +1,234 @@
+"""The measures board, a department's page and the report form, as each role sees them."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from reports.measure_models import MeasureAttachment, MeasureReport
+from targets.models import WorkItem
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def report_url(plan, number: int) -> str:
+    measure = plan.measures.get(section="三", number=number)
+    return reverse("reports:measure_report", kwargs={"measure": measure.pk}) + "?period=2026Q2"
+
+
+def test_the_board_lists_every_measure_with_its_lead_and_overdue_items(plan, leader, client_for):
+    WorkItem.objects.create(
+        measure=plan.measures.get(section="三", number=1),
+        year=2026,
+        title="出台整治方案",
+        due_date=datetime.date(2026, 3, 31),
+    )
+    page = client_for(leader).get(reverse("reports:measures") + "?period=2026Q2")
+
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert text.count("县投资促进服务中心") >= 3  # leads 三(五), 三(六), 三(八)
+    for title in ("强化空间拓展", "强化“双招双引”", "有年轻态的配套环境"):
+        assert title in text or title.replace("“", "&ldquo;") in text
+    assert "出台整治方案(2026-03-31)" in text
+    assert "18 项任务未报进展" in text
+    assert "填报进展" not in text  # a leader changes nothing
+
+
+def test_the_board_filters_by_department(plan, staff, client_for):
+    page = client_for(staff).get(reverse("reports:measures") + "?department=xuanchuanbu")
+    text = page.content.decode()
+    assert "强化氛围营造" in text and "强化空间拓展" not in text
+
+
+def test_a_township_official_sees_only_measures_involving_townships(plan, official, client_for):
+    text = client_for(official).get(reverse("reports:measures")).content.decode()
+    assert "强化空间拓展" in text and "有高度适配的孵化空间" in text
+    assert "有孵投联动的市场体制" not in text  # county-wide: not theirs
+    assert "填报进展" not in text
+
+
+def test_a_liaison_lands_on_their_department_and_reports_with_an_attachment(
+    plan, liaison, client_for
+):
+    client = client_for(liaison)
+    assert client.get(reverse("home")).url == reverse("reports:measures")
+    board = client.get(reverse("reports:measures"))
+    assert board.url == reverse("reports:department", kwargs={"department": "touzicujin"})
+    page = client.get(board.url).content.decode()
+    assert "强化场景统筹" in page and "强化空间拓展" not in page
+
+    response = client.post(
+        report_url(plan, 5),
+        {
+            "period": "2026Q2",
+            "department": "touzicujin",
+            "status": "in_progress",
+            "done": "发布场景清单",
+            "attachments": [SimpleUploadedFile("清单.pdf", PDF)],
+        },
+    )
+
+    assert response.status_code == 302
+    report = MeasureReport.objects.get()
+    assert (report.year, report.quarter, report.done) == (2026, 2, "发布场景清单")
+    assert MeasureAttachment.objects.get().name == "清单.pdf"
+
+
+def test_a_liaison_cannot_open_or_post_another_departments_measure(plan, liaison, client_for):
+    client = client_for(liaison)
+    assert client.get(report_url(plan, 1)).status_code == 404
+    response = client.post(report_url(plan, 1), {"department": "kejiju", "status": "done"})
+    assert response.status_code == 404
+    other = reverse("reports:department", kwargs={"department": "kejiju"})
+    assert client.get(other).status_code == 404
+    assert not MeasureReport.objects.exists()
+
+
+def test_a_posted_department_outside_the_users_is_refused(plan, liaison, client_for):
+    # 三(八): the liaison's department leads, 县科技局 co-operates.
+    response = client_for(liaison).post(
+        report_url(plan, 8), {"period": "2026Q2", "department": "kejiju", "status": "done"}
+    )
+    assert response.status_code == 400
+    assert not MeasureReport.objects.exists()
+
+
+def test_a_disguised_attachment_is_refused_on_the_page_with_a_chinese_message(
+    plan, staff, client_for
+):
+    fake = SimpleUploadedFile("scan.pdf", b"MZ\x90\x00", content_type="application/pdf")
+    response = client_for(staff).post(
+        report_url(plan, 1),
+        {"period": "2026Q2", "department": "kejiju", "status": "done", "attachments": [fake]},
+    )
+    assert response.status_code == 400
+    assert "附件“scan.pdf”不是 PDF 文件或图片" in response.content.decode()
+    assert not MeasureReport.objects.exists() and not MeasureAttachment.objects.exists()
+
+
+def grow(plan, times: int) -> None:
+    """``times`` more measures in section 九 with two departments each, a report
+    per department and an overdue work item each."""
+    from targets.models import Measure, MeasureDepartment
+
+    kejiju, kexie = plan.departments.get(code="kejiju"), plan.departments.get(code="kexie")
+    for n in range(1, times + 1):
+        measure = Measure.objects.create(
+            plan=plan,
+            section="九",
+            number=n,
+            title=f"措施{n}",
+            involves_regions=True,
+            order=100 + n,
+        )
+        MeasureDepartment.objects.create(measure=measure, department=kejiju, position=1)
+        MeasureDepartment.objects.create(measure=measure, department=kexie, position=2)
+        for department in (kejiju, kexie):
+            MeasureReport.objects.create(
+                measure=measure, department=department, year=2026, quarter=2, status="done"
+            )
+        WorkItem.objects.create(
+            measure=measure, year=2026, title=f"事项{n}", due_date=datetime.date(2026, 1, 1)
+        )
+
+
+@pytest.mark.parametrize(
+    ("name", "kwargs", "persona", "pinned"),
+    [
+        # 5 for the session and user, 1 the plan, 1 the notices; the departments,
+        # the measures, their departments, reports, open work items;
+        # the period form; an official 2 more for their region (the scope).
+        ("reports:measures", {}, "leader", 14),
+        ("reports:department", {"department": "kejiju"}, "staff", 14),
+        ("reports:measures", {}, "official", 16),
+    ],
+)
+def test_measure_pages_cost_the_same_queries_whatever_the_number_of_measures(
+    request, plan, client_for, name, kwargs, persona, pinned
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from targets.models import Measure
+
+    client = client_for(request.getfixturevalue(persona))
+    url = reverse(name, kwargs=kwargs) + "?period=2026Q2"
+    counts = []
+    for times in (5, 50):
+        Measure.objects.filter(section="九").delete()
+        grow(plan, times)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts == [pinned, pinned], counts
+
+
+def test_an_attachment_downloads_for_its_readers_only(plan, liaison, staff, groups, client_for):
+    from django.test import Client
+
+    from regions.roles import Role
+    from targets.models import DepartmentMembership
+    from tests.conftest import make_user
+
+    client_for(liaison).post(
+        report_url(plan, 5),
+        {
+            "period": "2026Q2",
+            "department": "touzicujin",
+            "status": "done",
+            "attachments": [SimpleUploadedFile("照片.png", b"\x89PNG\r\n\x1a\n0000")],
+        },
+    )
+    attachment = MeasureAttachment.objects.get()
+    url = reverse("reports:measure_attachment", kwargs={"attachment": attachment.pk})
+
+    response = client_for(staff).get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"\x89PNG\r\n\x1a\n0000"
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"].startswith("attachment")
+
+    outsider = make_user("kexie-liaison", Role.DEPARTMENT)
+    DepartmentMembership.objects.create(
+        user=outsider, department=plan.departments.get(code="kexie")
+    )
+    other = Client()
+    other.force_login(outsider)
+    assert other.get(url).status_code == 404  # 县科协 is not in charge of 三(五)
+
+
+def test_staff_add_a_work_item_and_the_liaison_marks_it_done(plan, staff, liaison, client_for):
+    measure = plan.measures.get(section="三", number=5)
+    add = reverse("reports:work_item_add", kwargs={"measure": measure.pk})
+    client_for(staff).post(add, {"year": 2026, "title": "场景发布会", "due_date": "2026-06-30"})
+    item = measure.work_items.get()
+    assert (item.title, item.due_date, item.done_on) == (
+        "场景发布会",
+        datetime.date(2026, 6, 30),
+        None,
+    )
+    assert item.history.count() == 1
+
+    # the liaison may not add one, outside the plan's years neither may staff
+    assert (
+        client_for(liaison)
+        .post(add, {"year": 2026, "title": "x", "due_date": "2026-01-01"})
+        .status_code
+        == 403
+    )
+    client_for(staff).post(add, {"year": 2030, "title": "x", "due_date": "2030-01-01"})
+    assert measure.work_items.count() == 1
+
+    done = reverse("reports:work_item_done", kwargs={"item": item.pk})
+    assert client_for(liaison).post(done).status_code == 302
+    item.refresh_from_db()
+    assert item.done_on is not None
