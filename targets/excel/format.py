@@ -17,9 +17,10 @@ from targets.excel.values import normalize
 SHEET_PLAN, SHEET_INDICATORS, SHEET_REGIONS = "计划", "指标", "区域"
 SHEET_ANNEX1, SHEET_ANNEX2 = "附件1", "附件2"
 SHEETS = (SHEET_PLAN, SHEET_INDICATORS, SHEET_REGIONS, SHEET_ANNEX1, SHEET_ANNEX2)
-# Sheets an older workbook may lack: read when present, always written.
+# Sheets an older workbook may lack, read when present (see OPTIONAL_SHEETS):
+# the departments, measures and work items (always written) and the headline
+# goals (written when the plan has any).
 SHEET_DEPARTMENTS, SHEET_MEASURES, SHEET_WORK_ITEMS = "部门", "任务", "工作事项"
-OPTIONAL_SHEETS = (SHEET_DEPARTMENTS, SHEET_MEASURES, SHEET_WORK_ITEMS)
 DEPARTMENT_COLUMNS = ("序号", "代码", "部门名称", "别名")
 MEASURE_COLUMNS = ("序号", "部分", "编号", "标题", "内容", "牵头部门", "配合部门", "涉及区域")
 WORK_ITEM_COLUMNS = ("序号", "部分", "编号", "年份", "事项", "完成时限", "完成日期")
@@ -47,7 +48,7 @@ PACING_READ = {
 REGION_COLUMNS = ("序号", "代码", "名称")
 # Optional sheets: a workbook without them still loads (older workbooks have none).
 SHEET_GOALS = "目标要求"
-OPTIONAL_SHEETS = (SHEET_GOALS,)
+OPTIONAL_SHEETS = (SHEET_GOALS, SHEET_DEPARTMENTS, SHEET_MEASURES, SHEET_WORK_ITEMS)
 GOAL_COLUMNS = (
     "序号",
     "代码",
@@ -134,6 +135,7 @@ class GoalSpec:
     unit: str = ""
     decimal_places: int = 0
     section: str = ""
+    order: int = 0
 
 
 @dataclass(frozen=True)
