@@ -232,3 +232,11 @@ def test_staff_add_a_work_item_and_the_liaison_marks_it_done(plan, staff, liaiso
     assert client_for(liaison).post(done).status_code == 302
     item.refresh_from_db()
     assert item.done_on is not None
+
+
+def test_a_liaisons_menu_names_their_department_not_a_township(client_for, liaison, official):
+    """Home sends a liaison to their department: the menu says so."""
+    page = client_for(liaison).get(reverse("home"), follow=True).content.decode()
+    assert "本部门" in page and "本乡镇" not in page
+    page = client_for(official).get(reverse("home"), follow=True).content.decode()
+    assert "本乡镇" in page and "本部门" not in page
