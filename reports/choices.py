@@ -84,3 +84,31 @@ class GoalStatus(models.TextChoices):
     OUT_OF_REACH = "out_of_reach", _("按当前进度难以达成")
     MISSED = "missed", _("未达成")
     NO_DATA = "no_data", _("暂无数据")
+
+
+class IncubatorStatus(models.TextChoices):
+    """Where an incubator stands; counted carriers are those operating (运营,
+    or operating under an order to rectify)."""
+
+    BUILDING = "building", _("在建")
+    OPERATING = "operating", _("运营")
+    RECTIFYING = "rectifying", _("限期整改")
+    DELISTED = "delisted", _("摘牌")
+    CLOSED = "closed", _("注销")
+
+
+# Carriers that count as existing in a stock (a rectifying one still operates).
+OPERATING_STATUSES = (IncubatorStatus.OPERATING, IncubatorStatus.RECTIFYING)
+
+
+class EnterpriseStage(models.TextChoices):
+    NURSERY = "nursery", _("苗圃")
+    INCUBATING = "incubating", _("孵化")
+    ACCELERATING = "accelerating", _("加速")
+
+
+class ExitReason(models.TextChoices):
+    GRADUATED = "graduated", _("毕业")
+    MOVED = "moved", _("迁出")
+    CLOSED = "closed", _("注销")
+    OTHER = "other", _("其他")

@@ -279,7 +279,15 @@ class PendingImport(models.Model):
 
 
 # Township reporting (填报 → 上报 → 审核) and its deadlines and notices, and the
-# departments' measure reports, live in their own modules.
+# departments' measure reports and the incubator ledger, live in their own modules.
+from reports.ledger_models import (  # noqa: E402, F401
+    Enterprise,
+    EnterpriseFlagGrant,
+    Incubator,
+    IncubatorFlagGrant,
+    IncubatorQuarter,
+    IncubatorRecognition,
+)
 from reports.measure_models import MeasureAttachment, MeasureReport, MeasureStatus  # noqa: E402, F401
 from reports.reporting_models import (  # noqa: E402, F401
     Deadline,

@@ -57,3 +57,38 @@ def chinese_numeral(number: int) -> str:
         head = "" if tens == 1 else CHINESE_NUMERALS[tens - 1]
         return head + "十" + (CHINESE_NUMERALS[units - 1] if units else "")
     return str(number)
+
+
+class IncubatorKind(models.TextChoices):
+    """The national categories of incubation carriers (孵化载体)."""
+
+    INCUBATOR = "incubator", _("孵化器")
+    MAKERSPACE = "makerspace", _("众创空间")
+    ACCELERATOR = "accelerator", _("加速器")
+    NURSERY = "nursery", _("创业苗圃")
+    BASE = "base", _("孵化基地")
+
+
+class IncubatorLevel(models.IntegerChoices):
+    """A recognition's level; higher is more: "市级及以上" is ``level >= CITY``."""
+
+    COUNTY = 1, _("县级")
+    CITY = 2, _("市级")
+    PROVINCE = 3, _("省级")
+    NATIONAL = 4, _("国家级")
+
+
+class LedgerRule(models.TextChoices):
+    """What the ledger counts for an indicator (within a period, per region) or
+    a goal (a stock at a date, for the county)."""
+
+    FLOOR_AREA_OPENED = "floor_area_opened", _("新投入运营载体的面积")
+    RECOGNITIONS = "recognitions", _("期间新认定的载体(按最低级别)")
+    INCUBATOR_FLAG = "incubator_flag", _("期间新获标识的载体")
+    ENTERPRISE_ENTRIES = "enterprise_entries", _("期间新入孵的企业")
+    ENTERPRISE_FLAG = "enterprise_flag", _("期间新获标识的企业")
+    INCUBATOR_STOCK = "incubator_stock", _("期末在运营的载体数(按类型、最低级别)")
+
+
+# The rules that count holders of a flag (``LedgerSource.flag`` required).
+LEDGER_FLAG_RULES = (LedgerRule.INCUBATOR_FLAG, LedgerRule.ENTERPRISE_FLAG)

@@ -380,6 +380,7 @@ class Goal(models.Model):
 
 
 # The plan's departments, measures and work items live in their own module.
+from targets.ledger import Industry, LedgerFlag, LedgerSource  # noqa: E402
 from targets.measures import (  # noqa: E402
     Department,
     DepartmentMembership,
@@ -393,6 +394,9 @@ __all__ = [
     "DepartmentMembership",
     "Goal",
     "Indicator",
+    "Industry",
+    "LedgerFlag",
+    "LedgerSource",
     "Measure",
     "MeasureDepartment",
     "Plan",

@@ -34,6 +34,9 @@ from targets.models import (
     Department,
     Goal,
     Indicator,
+    Industry,
+    LedgerFlag,
+    LedgerSource,
     Measure,
     MeasureDepartment,
     Plan,
@@ -53,6 +56,10 @@ PLAN_MODELS = (
     Measure,
     MeasureDepartment,
     WorkItem,
+    Industry,
+    LedgerFlag,
+    LedgerSource,
+    LedgerSource.flags.through,
 )
 
 

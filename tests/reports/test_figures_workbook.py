@@ -180,7 +180,8 @@ def test_formula_with_a_cached_value_is_read_as_that_value(demo):
     data = patch_zip(
         data,
         lambda member, content: (
-            content.replace(b"<f>1+2</f><v />", b"<f>1+2</f><v>3</v>")
+            # An empty <v/> is written <v /> or, with lxml installed, <v></v>.
+            re.sub(rb"<f>1\+2</f>(?:<v\s*/>|<v></v>)", b"<f>1+2</f><v>3</v>", content)
             if member == name
             else content
         ),
