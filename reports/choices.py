@@ -112,3 +112,12 @@ class ExitReason(models.TextChoices):
     MOVED = "moved", _("迁出")
     CLOSED = "closed", _("注销")
     OTHER = "other", _("其他")
+
+
+class EvaluationDecisionKind(models.TextChoices):
+    """What the bureau decided for an incubator after a year's evaluation."""
+
+    RECOMMEND = "recommend", _("择优申报")
+    KEEP = "keep", _("维持")
+    RECTIFY = "rectify", _("限期整改")
+    DELIST = "delist", _("摘牌")

@@ -4,6 +4,7 @@ from reports.views import dashboards as views
 from reports.views import deadlines as deadline_views
 from reports.views import entry as entry_views
 from reports.views import goals as goal_views
+from reports.views import ledger_evaluation as evaluation_views
 from reports.views import measures as measure_views
 from reports.views import notices as notice_views
 from reports.views import report as report_views
@@ -48,6 +49,11 @@ urlpatterns = [
         name="quarter_reopen",
     ),
     path("quarters/due/", deadline_views.QuarterDueDateView.as_view(), name="quarter_due"),
+    path(
+        "ledger/evaluation/",
+        evaluation_views.EvaluationView.as_view(),
+        name="ledger_evaluation",
+    ),
     path("notices/", notice_views.NoticeListView.as_view(), name="notices"),
     path("notices/<int:pk>/read/", notice_views.NoticeReadView.as_view(), name="notice_read"),
     path("measures/", measure_views.MeasureBoardView.as_view(), name="measures"),

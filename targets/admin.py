@@ -3,8 +3,13 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from targets.models import (
     Department,
+    EvaluationCriterion,
+    EvaluationThresholds,
     Goal,
     Indicator,
+    Industry,
+    LedgerFlag,
+    LedgerSource,
     Measure,
     MeasureDepartment,
     Plan,
@@ -106,3 +111,39 @@ class WorkItemAdmin(SimpleHistoryAdmin):
     list_filter = ["measure__plan", "year"]
     search_fields = ["title", "measure__title"]
     list_select_related = ["measure"]
+
+
+@admin.register(Industry)
+class IndustryAdmin(admin.ModelAdmin):
+    list_display = ["order", "name", "code", "plan"]
+    list_display_links = ["name"]
+    list_filter = ["plan"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(LedgerFlag)
+class LedgerFlagAdmin(admin.ModelAdmin):
+    list_display = ["order", "name", "applies_to", "code", "plan"]
+    list_display_links = ["name"]
+    list_filter = ["plan", "applies_to"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(LedgerSource)
+class LedgerSourceAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "rule", "min_level", "kind", "derived", "plan"]
+    list_filter = ["plan", "rule", "derived"]
+    filter_horizontal = ["flags"]
+    list_select_related = ["indicator", "goal", "plan"]
+
+
+@admin.register(EvaluationCriterion)
+class EvaluationCriterionAdmin(admin.ModelAdmin):
+    list_display = ["order", "name", "metric", "weight", "full_marks_at", "plan"]
+    list_display_links = ["name"]
+    list_filter = ["plan"]
+
+
+@admin.register(EvaluationThresholds)
+class EvaluationThresholdsAdmin(admin.ModelAdmin):
+    list_display = ["plan", "recommend_min_score", "recommend_top", "rectify_below", "delist_below"]

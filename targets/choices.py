@@ -92,3 +92,19 @@ class LedgerRule(models.TextChoices):
 
 # The rules that count holders of a flag (``LedgerSource.flag`` required).
 LEDGER_FLAG_RULES = (LedgerRule.INCUBATOR_FLAG, LedgerRule.ENTERPRISE_FLAG)
+
+
+class EvaluationMetric(models.TextChoices):
+    """What an evaluation criterion reads from an incubator's quarterly operating
+    data over the evaluated year: a rate averaged over the quarters reported,
+    the enterprises at the last quarter reported, a flow summed, a share as the
+    ratio of the year's sums (in percent)."""
+
+    OCCUPANCY_RATE = "occupancy_rate", _("空间入驻率(季度平均,%)")
+    ENTERPRISES = "enterprises", _("在孵企业数(年末)")
+    NEW_TALENT = "new_talent", _("新增人才(全年)")
+    FINANCING = "financing", _("到账融资(全年,万元)")
+    REVENUE = "revenue", _("营业收入(全年,万元)")
+    GRADUATES = "graduates", _("毕业企业数(全年)")
+    LEAD_INDUSTRY_FIRM_SHARE = "lead_firm_share", _("主导产业企业占比(年末,%)")
+    LEAD_INDUSTRY_REVENUE_SHARE = "lead_revenue_share", _("主导产业营收占比(全年,%)")

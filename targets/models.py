@@ -380,6 +380,7 @@ class Goal(models.Model):
 
 
 # The plan's departments, measures and work items live in their own module.
+from targets.evaluation import EvaluationCriterion, EvaluationThresholds  # noqa: E402
 from targets.ledger import Industry, LedgerFlag, LedgerSource  # noqa: E402
 from targets.measures import (  # noqa: E402
     Department,
@@ -392,6 +393,8 @@ from targets.measures import (  # noqa: E402
 __all__ = [
     "Department",
     "DepartmentMembership",
+    "EvaluationCriterion",
+    "EvaluationThresholds",
     "Goal",
     "Indicator",
     "Industry",

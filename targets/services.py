@@ -32,6 +32,8 @@ from targets.excel.reading import read_plan_workbook
 from targets.excel.writing import write_plan_workbook
 from targets.models import (
     Department,
+    EvaluationCriterion,
+    EvaluationThresholds,
     Goal,
     Indicator,
     Industry,
@@ -60,6 +62,8 @@ PLAN_MODELS = (
     LedgerFlag,
     LedgerSource,
     LedgerSource.flags.through,
+    EvaluationCriterion,
+    EvaluationThresholds,
 )
 
 

@@ -212,6 +212,16 @@ EXPECTED: dict[str, Expect] = {
     ),
     "reports:quarters": Expect(get=STAFF_ONLY, post=STAFF_ONLY_GET_ONLY),
     # The goals' own series (staff); an empty POST saves nothing and comes back.
+    # The incubators' yearly evaluation: everyone with a scope reads (an official
+    # their own region's incubators); only staff record a decision (an empty
+    # POST is a form without a choice: 400).
+    "reports:ledger_evaluation": Expect(
+        get=Row(LOGIN, 200, NA, 200, 200, 403),
+        post=Row(LOGIN, 403, NA, 403, 400, 403),
+    ),
+    "reports:ledger_evaluation?_export=xlsx": Expect(
+        get=Row(LOGIN, 200, NA, 200, 200, 403), post=Row(LOGIN, 403, NA, 403, 400, 403)
+    ),
     "reports:goal_entry": Expect(
         get=STAFF_ONLY, post=Row(LOGIN, 403, NA, 403, Redirect("reports:goal_entry"), 403)
     ),
