@@ -61,7 +61,13 @@ def briefing_from_facts(facts: BriefingFacts) -> Briefing:
         (
             _("各项指标完成情况"),
             [
-                indicator_paragraph(item, subject, facts.period, region_term=facts.region_term)
+                indicator_paragraph(
+                    item,
+                    subject,
+                    facts.period,
+                    region_term=facts.region_term,
+                    county=facts.region is None,
+                )
                 for item in facts.indicators
             ],
         ),

@@ -73,9 +73,11 @@ def zero_target(cell: CellProgress) -> bool:
 
 
 def subject_state(
-    facts: IndicatorFacts, subject: str, period: Period, *, region_term: str
+    facts: IndicatorFacts, subject: str, period: Period, *, region_term: str | None
 ) -> list[str]:
-    """The indicator's state as of ``period``: one sentence chosen by the rules."""
+    """The indicator's state as of ``period``: one sentence chosen by the
+    rules, and whether it is provisional. ``region_term``: the county's
+    briefing (the plan's word for its regions); None for a township's."""
     cell, indicator = facts.cell, facts.indicator
     words = {
         "period": period.label,
@@ -118,7 +120,7 @@ def subject_state(
                 "截至%(period)s，%(subject)s%(indicator)s累计完成%(actual)s，"
                 "为年度目标（%(target)s）的%(completion)s，已提前完成年度目标。"
             )
-        return [text % words + provisional_note(cell, region_term)]
+        return [text % words, provisional_note(cell, region_term)]
     if year_end:
         text = _(
             "%(year)s年，%(subject)s%(indicator)s全年累计完成%(actual)s，"
@@ -126,14 +128,14 @@ def subject_state(
         )
         if cell.status == Status.SERIOUSLY_BEHIND:
             text += _("，差距较大")
-        return [text % words + _("。") + provisional_note(cell, region_term)]
+        return [text % words + _("。"), provisional_note(cell, region_term)]
     lead = (
         _(
             "截至%(period)s，%(subject)s%(indicator)s累计完成%(actual)s，完成年度目标的%(completion)s"
         )
         % words
     )
-    return [lead + pace_clause(cell) + provisional_note(cell, region_term)]
+    return [lead + pace_clause(cell), provisional_note(cell, region_term)]
 
 
 def pace_clause(cell: CellProgress) -> str:
@@ -154,10 +156,15 @@ def pace_clause(cell: CellProgress) -> str:
     return _("，与序时进度（%(expected)s）基本持平，符合序时要求。") % words
 
 
-def provisional_note(cell: CellProgress, region_term: str) -> str:
+def provisional_note(cell: CellProgress, region_term: str | None) -> str:
+    """A status standing on a year with some report still missing may change:
+    the county's when some region has not reported (``region_term``), a
+    township's when one of its own quarters has not (None)."""
     if not cell.provisional:
         return ""
-    return _("（本年度部分%(region)s数据尚未审核，以上为暂定数）") % {"region": region_term}
+    if region_term is None:
+        return _("本年度有季度数据尚未审核，以上为暂定数。")
+    return _("本年度部分%(region)s数据尚未审核，以上为暂定数。") % {"region": region_term}
 
 
 def change_since(facts: IndicatorFacts, period: Period) -> list[str]:
@@ -223,7 +230,7 @@ def _named(rows: Sequence[tuple[RegionInfo, CellProgress]], one, region_term: st
     return names
 
 
-def regions_clause(facts: IndicatorFacts, region_term: str) -> list[str]:
+def regions_clause(facts: IndicatorFacts, region_term: str, year_end: bool = False) -> list[str]:
     """The regions ahead and behind on this indicator, by name, with their
     numbers; those done; those not reported. Only the regions handed in
     (the reader's scope) are named."""
@@ -274,12 +281,19 @@ def regions_clause(facts: IndicatorFacts, region_term: str) -> list[str]:
         parts.append(
             _("%(regions)s进度快于序时") % {"regions": _named(ahead, with_completion, region_term)}
         )
-    if behind:
+    if year_end and (behind or serious):
+        # At a year's end 序时 is the whole target: behind is a target missed.
+        missed = sorted(behind + serious, key=pace_key)
+        parts.append(
+            _("%(regions)s未完成年度目标")
+            % {"regions": _named(missed, with_completion, region_term)}
+        )
+    if behind and not year_end:
         behind.sort(key=pace_key)
         parts.append(
             _("%(regions)s进度滞后") % {"regions": _named(behind, with_points, region_term)}
         )
-    if serious:
+    if serious and not year_end:
         serious.sort(key=pace_key)
         parts.append(
             _("%(regions)s进度严重滞后") % {"regions": _named(serious, with_points, region_term)}
@@ -333,13 +347,14 @@ def rank_clause(rank: Rank | None, region_term: str) -> list[str]:
 
 
 def indicator_paragraph(
-    facts: IndicatorFacts, subject: str, period: Period, *, region_term: str
+    facts: IndicatorFacts, subject: str, period: Period, *, region_term: str, county: bool
 ) -> str:
-    """One indicator's paragraph: state, change, regions, rank, what remains."""
+    """One indicator's paragraph: state, change, regions, rank, what remains.
+    ``county``: the county's briefing, else a township's own."""
     sentences = [
-        *subject_state(facts, subject, period, region_term=region_term),
+        *subject_state(facts, subject, period, region_term=region_term if county else None),
         *change_since(facts, period),
-        *regions_clause(facts, region_term),
+        *regions_clause(facts, region_term, period.quarter == QUARTERS_PER_YEAR),
         *rank_clause(facts.rank, region_term),
         *needed_clause(facts, period),
     ]

@@ -13,12 +13,13 @@ from django.utils.translation import pgettext
 
 from reports.briefing.document import BriefingTable
 from reports.briefing.facts import BriefingFacts
-from reports.briefing.phrasing import BEHIND_STATUSES, MAX_NAMED, join_names
+from reports.briefing.phrasing import BEHIND_STATUSES, MAX_NAMED, join_names, zero_target
 from reports.choices import GoalStatus, Status
 from reports.progress.display import status_label
 from reports.progress.engine import QUARTERS_PER_YEAR
 from targets.formatting import format_number, format_percent
 
+ZERO_TARGET = "zero_target"
 GOALS_AT_RISK = (GoalStatus.BEHIND, GoalStatus.OUT_OF_REACH, GoalStatus.MISSED)
 GOALS_MET = (GoalStatus.MET, GoalStatus.MET_EARLY)
 
@@ -44,6 +45,11 @@ def heading(index: int, title: str) -> str:
 
 
 def title(facts: BriefingFacts) -> str:
+    if facts.region is None:
+        return _("关于%(period)s%(plan)s推进情况的通报") % {
+            "period": facts.period.label,
+            "plan": facts.plan_name,
+        }
     return _("关于%(subject)s%(period)s%(plan)s推进情况的通报") % {
         "subject": facts.subject_name,
         "period": facts.period.label,
@@ -111,7 +117,11 @@ def opening(facts: BriefingFacts) -> str:
 
 def status_counts(facts: BriefingFacts) -> str:
     """How many indicators stand where: one sentence."""
-    counts = Counter(item.cell.status for item in facts.indicators)
+    # A zero target is DONE to the engine (nothing is asked); the briefing
+    # says there was nothing to do, not that it was done.
+    counts = Counter(
+        ZERO_TARGET if zero_target(item.cell) else item.cell.status for item in facts.indicators
+    )
     texts = {
         Status.DONE: _("已完成年度目标%(count)s项"),
         Status.ON_PACE: _("符合或快于序时进度%(count)s项"),
@@ -119,6 +129,7 @@ def status_counts(facts: BriefingFacts) -> str:
         Status.SERIOUSLY_BEHIND: _("严重滞后%(count)s项"),
         Status.NOT_REPORTED: _("未报%(count)s项"),
         Status.NO_TARGET: _("未设目标%(count)s项"),
+        ZERO_TARGET: _("本年度无目标任务%(count)s项"),
     }
     parts = [text % {"count": counts[status]} for status, text in texts.items() if counts[status]]
     if facts.period.quarter == QUARTERS_PER_YEAR:
@@ -194,26 +205,26 @@ def goals(facts: BriefingFacts) -> list[str]:
 
 
 def measures(facts: BriefingFacts) -> list[str]:
-    """The measures that show no progress this quarter, by name and lead."""
+    """The measures that show no progress this quarter, by name and lead,
+    grouped by why: not started, lagging, never reported, not reported in
+    the quarter."""
     if not facts.measures:
         return []
-    lines = []
+    # The measure report's status values (reports.measure_models.MeasureStatus);
+    # None: never reported; anything else: reported before, not this quarter.
+    groups = {
+        "not_started": (_("尚未启动的任务：%(measures)s。"), []),
+        "lagging": (_("进展滞后的任务：%(measures)s。"), []),
+        None: (_("尚无进展报告的任务：%(measures)s。"), []),
+        "": (_("本季度未报送进展的任务：%(measures)s。"), []),
+    }
     for measure in facts.measures:
-        # The measure report's status values (reports.measure_models.MeasureStatus).
-        if measure.status == "not_started":
-            state = _("尚未启动")
-        elif measure.status == "lagging":
-            state = _("进展滞后")
-        elif measure.status is None:
-            state = _("尚无进展报告")
-        else:
-            state = _("本季度未报送进展")
-        lead = measure.lead or _("未明确")
-        lines.append(
-            _("%(label)s%(title)s（牵头单位：%(lead)s）%(state)s")
-            % {"label": measure.label, "title": measure.title, "lead": lead, "state": state}
-        )
-    return [_("以下重点任务本季度无进展：%(lines)s。") % {"lines": _("；").join(lines)}]
+        key = measure.status if measure.status in groups else ""
+        name = f"{measure.label}{measure.title}"
+        if measure.lead:
+            name = _("%(measure)s（牵头单位：%(lead)s）") % {"measure": name, "lead": measure.lead}
+        groups[key][1].append(name)
+    return [text % {"measures": join_names(names)} for text, names in groups.values() if names]
 
 
 def next_steps(facts: BriefingFacts) -> list[str]:
