@@ -77,14 +77,18 @@ def briefing_from_facts(facts: BriefingFacts) -> Briefing:
     if facts.measures:
         parts.append((_("重点任务推进情况"), sections.measures(facts)))
     parts.append((_("下一步工作要求"), sections.next_steps(facts)))
+    # English sentences end in a space, to be joined: none is left at an end.
     numbered = tuple(
-        BriefingSection(heading=sections.heading(index, heading), paragraphs=tuple(paragraphs))
+        BriefingSection(
+            heading=sections.heading(index, heading),
+            paragraphs=tuple(p.strip() for p in paragraphs if p.strip()),
+        )
         for index, (heading, paragraphs) in enumerate(parts, start=1)
     )
     return Briefing(
         title=sections.title(facts),
         number_line=sections.number_line(facts),
-        opening=sections.opening(facts),
+        opening=sections.opening(facts).strip(),
         sections=numbered,
         table=sections.indicator_table(facts),
         year=facts.period.year,
