@@ -94,3 +94,13 @@ def test_the_briefing_costs_the_same_queries_at_any_size(db, township):
     small = generate_plan(regions=3, indicators=3, years=3, quarters=8, seed=1, name="small")
     large = generate_plan(regions=60, indicators=6, years=3, quarters=8, seed=2, name="large")
     assert queries_for(small, township=township) == queries_for(large, township=township)
+
+
+def test_staff_may_count_submitted_reports_and_leaders_may_not(demo, staff, leader):
+    """2026 Q3: 腾蛟 has submitted, not yet approved."""
+    counted = briefing_for(staff, demo, 2026, 3, include_submitted=True)
+    assert "本通报计入了已上报尚未审核的数据，审核后可能变化。" in counted.opening
+    assert "9个乡镇中，6个数据已审核计入；麻步、海西、经开区数据未报" in counted.opening
+    ignored = briefing_for(leader, demo, 2026, 3, include_submitted=True)
+    assert "计入了已上报" not in ignored.opening
+    assert "9个乡镇中，5个数据已审核计入；腾蛟、麻步、海西、经开区数据未报" in ignored.opening
