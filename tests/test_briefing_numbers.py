@@ -31,7 +31,7 @@ from reports.demo.scale import generate_plan
 from reports.figures.measure_board import board
 from reports.models import Submission
 from reports.progress import CellProgress, Period, load_plan_data, progress_table
-from reports.progress.display import format_field, status_label
+from reports.progress.display import format_field, shown_status, status_label
 from reports.progress.goal_display import goal_places
 from reports.progress.goal_queries import evaluate_goals, load_goals
 from targets.formatting import format_number, format_percent
@@ -123,9 +123,9 @@ class EngineNumbers:
                     found |= cell_numbers(cell, places)
         # How many regions stand where ("等7个乡镇进度严重滞后").
         statuses = Counter(
-            self.table.get(r, indicator.id).status
+            shown_status(cell.status, cell.provisional)
             for r in self.region_ids
-            if self.table.get(r, indicator.id) is not None
+            if (cell := self.table.get(r, indicator.id)) is not None
         )
         found |= {str(n) for n in statuses.values()}
         found.add(str(statuses[Status.BEHIND] + statuses[Status.SERIOUSLY_BEHIND]))
@@ -140,8 +140,9 @@ class EngineNumbers:
         found = self.common()
         cells = [self.table.get(self.subject, i.id) for i in self.table.indicators]
         cells = [c for c in cells if c is not None]
-        found |= {str(len(cells))} | {str(n) for n in Counter(c.status for c in cells).values()}
-        behind = sum(c.status in (Status.BEHIND, Status.SERIOUSLY_BEHIND) for c in cells)
+        statuses = Counter(shown_status(c.status, c.provisional) for c in cells)
+        found |= {str(len(cells))} | {str(n) for n in statuses.values()}
+        behind = statuses[Status.BEHIND] + statuses[Status.SERIOUSLY_BEHIND]
         found.add(str(behind))
         found.add(str(sum(c.annual_target == 0 for c in cells)))
         found |= {str(score.behind) for score in self.table.ranking}
