@@ -100,7 +100,17 @@ def test_staff_may_count_submitted_reports_and_leaders_may_not(demo, staff, lead
     """2026 Q3: 腾蛟 has submitted, not yet approved."""
     counted = briefing_for(staff, demo, 2026, 3, include_submitted=True)
     assert "本通报计入了已上报尚未审核的数据，审核后可能变化。" in counted.opening
-    assert "9个乡镇中，6个数据已审核计入；麻步、海西、经开区数据未报" in counted.opening
+    assert "9个乡镇中，6个数据已计入（含已上报尚未审核的）；麻步、海西、经开区数据未报" in (
+        counted.opening
+    )
     ignored = briefing_for(leader, demo, 2026, 3, include_submitted=True)
     assert "计入了已上报" not in ignored.opening
     assert "9个乡镇中，5个数据已审核计入；腾蛟、麻步、海西、经开区数据未报" in ignored.opening
+
+
+def test_a_township_counted_before_approval_says_so(demo, staff):
+    tengjiao = demo.regions.get(name="腾蛟")
+    counted = briefing_for(staff, demo, 2026, 3, region=tengjiao, include_submitted=True)
+    assert "本季度数据已上报，尚未审核，本通报已计入。" in counted.opening
+    waiting = briefing_for(staff, demo, 2026, 3, region=tengjiao)
+    assert "本季度数据已上报，尚未审核，未计入统计。" in waiting.opening
