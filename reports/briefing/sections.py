@@ -142,7 +142,8 @@ def status_counts(facts: BriefingFacts) -> str:
     # A zero target is DONE to the engine (nothing is asked); the briefing
     # says there was nothing to do, not that it was done.
     counts = Counter(
-        ZERO_TARGET if zero_target(item.cell) else shown(item.cell) for item in facts.indicators
+        ZERO_TARGET if item.cell.reported and zero_target(item.cell) else shown(item.cell)
+        for item in facts.indicators
     )
     texts = {
         Status.DONE: _("已完成年度目标%(count)s项"),
