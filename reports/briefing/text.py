@@ -22,7 +22,10 @@ from reports.briefing.document import Briefing, BriefingSection, BriefingTable
 
 CHINESE_DIGITS = "零一二三四五六七八九"
 # A heading line: 一、… to 九十九、… or 1. … / 1．… / 1、…
-HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}、|\d{1,2}(?:[.．、]\s*))(?P<text>\S.*)$")
+# (but not "1.5万平方米…": a decimal point is no heading's dot).
+HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,3}、|\d{1,2}(?:[．、]|\.(?!\d))\s*)(?P<text>\S.*)$"
+)
 # A heading is a short line; a longer numbered line is an ordinary paragraph.
 MAX_HEADING_LENGTH = 60
 
