@@ -213,6 +213,10 @@ FIGURES_UPLOAD_MAX_BYTES = int(os.environ.get("FIGURES_UPLOAD_MAX_BYTES", str(5 
 HEATMAP_MAX_REGIONS = int(os.environ.get("HEATMAP_MAX_REGIONS", "30"))
 # The township matrix is split into pages of this many rows beyond that size.
 MATRIX_PAGE_SIZE = int(os.environ.get("MATRIX_PAGE_SIZE", "100"))
+# A township's quarterly briefing (季度通报) states its rank among the
+# townships only when this is on: a rank compares it with others, which the
+# bureau may not want to publish to each township.
+BRIEFING_SHOW_TOWNSHIP_RANK = env_bool("BRIEFING_SHOW_TOWNSHIP_RANK", False)
 
 # --- Reporting deadlines, reminders and e-mail ---------------------------------
 # A quarter's figures are due REPORT_DUE_DAYS after the quarter's last day unless

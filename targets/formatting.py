@@ -107,6 +107,19 @@ def format_percent(fraction: Decimal | None, places: int = PERCENT_PLACES) -> st
     return f"{_decimal_text(percent, places)}%"
 
 
+def percent_points(fraction: Decimal, reference: Decimal, places: int = PERCENT_PLACES) -> Decimal:
+    """How many percentage points ``fraction`` stands above ``reference``
+    (negative: below), as the two percents read: 67.1% against 75.0% is
+    -7.9, so the reader who subtracts the shown percents gets the same."""
+    return rounded(fraction * 100, places) - rounded(reference * 100, places)
+
+
+def format_points(points: Decimal, places: int = PERCENT_PLACES) -> str:
+    """A number of percentage points without its sign (the sentence says
+    above or below): 7.9, 12.0."""
+    return _decimal_text(abs(rounded(points, places)), places)
+
+
 def percent_number(fraction: Decimal | None, places: int = PERCENT_PLACES) -> float | None:
     """A rate as the percent number shown (77.5), for chart geometry and
     table exports."""

@@ -1,0 +1,293 @@
+"""The briefing's other parts, chosen by rules from the facts: title, 文号
+line, opening (the plan, the period, the reporting coverage), the overall
+picture, the headline goals at risk, the measures without progress, the next
+steps, and the indicators' table. Pure: plain facts in, text out; every
+sentence a gettext string with named placeholders (Chinese msgid)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from reports.briefing.document import BriefingTable
+from reports.briefing.facts import BriefingFacts
+from reports.briefing.phrasing import BEHIND_STATUSES, MAX_NAMED, join_names, zero_target
+from reports.choices import GoalStatus, Status
+from reports.progress.display import status_label
+from reports.progress.engine import QUARTERS_PER_YEAR
+from targets.formatting import format_number, format_percent
+
+ZERO_TARGET = "zero_target"
+GOALS_AT_RISK = (GoalStatus.BEHIND, GoalStatus.OUT_OF_REACH, GoalStatus.MISSED)
+GOALS_MET = (GoalStatus.MET, GoalStatus.MET_EARLY)
+
+
+def section_number(index: int) -> str:
+    """一, 二, 三… (I, II, III… in English): a numeral no number-reader takes
+    for a figure."""
+    numerals = [
+        pgettext("section number", "一"),
+        pgettext("section number", "二"),
+        pgettext("section number", "三"),
+        pgettext("section number", "四"),
+        pgettext("section number", "五"),
+        pgettext("section number", "六"),
+        pgettext("section number", "七"),
+        pgettext("section number", "八"),
+    ]
+    return numerals[index - 1]
+
+
+def heading(index: int, title: str) -> str:
+    return _("%(number)s、%(title)s") % {"number": section_number(index), "title": title}
+
+
+def title(facts: BriefingFacts) -> str:
+    if facts.region is None:
+        return _("关于%(period)s%(plan)s推进情况的通报") % {
+            "period": facts.period.label,
+            "plan": facts.plan_name,
+        }
+    return _("关于%(subject)s%(period)s%(plan)s推进情况的通报") % {
+        "subject": facts.subject_name,
+        "period": facts.period.label,
+        "plan": facts.plan_name,
+    }
+
+
+def number_line(facts: BriefingFacts) -> str:
+    if not facts.document_number:
+        return facts.period.label
+    return _("%(period)s · 依据%(document)s") % {
+        "period": facts.period.label,
+        "document": facts.document_number,
+    }
+
+
+def _names(regions, region_term: str) -> str:
+    names = join_names([r.name for r in regions[:MAX_NAMED]])
+    if len(regions) > MAX_NAMED:
+        names += _("等%(count)s个%(region)s") % {"count": len(regions), "region": region_term}
+    return names
+
+
+def opening(facts: BriefingFacts) -> str:
+    """The plan, the period and how complete the reporting is."""
+    words = {
+        "subject": facts.subject_name,
+        "period": facts.period.label,
+        "plan": facts.plan_name,
+        "region": facts.region_term,
+    }
+    text = _("现将%(subject)s%(period)s%(plan)s推进情况通报如下。") % words
+    coverage = facts.coverage
+    if facts.region is not None:
+        if facts.not_reported:
+            if facts.submitted:
+                text += _("本季度数据已上报，尚未审核，未计入统计。")
+            else:
+                text += _("本季度数据未报，未计入统计。")
+        else:
+            text += _("本季度数据已审核。")
+    elif coverage.regions and not facts.not_reported:
+        text += _("本季度%(total)s个%(region)s数据均已审核，通报数据完整。") % {
+            **words,
+            "total": coverage.regions,
+        }
+    elif coverage.regions:
+        text += _(
+            "本季度%(total)s个%(region)s中，%(counted)s个数据已审核计入；"
+            "%(names)s数据未报（尚未审核），未计入统计，相关合计为暂定数。"
+        ) % {
+            **words,
+            "total": coverage.regions,
+            "counted": coverage.regions - len(facts.not_reported),
+            "names": _names(facts.not_reported, facts.region_term),
+        }
+        if facts.submitted:
+            text += _("其中%(names)s已上报，待审核。") % {
+                "names": _names(facts.submitted, facts.region_term)
+            }
+    if facts.includes_submitted and coverage.submitted:
+        text += _("本通报计入了已上报尚未审核的数据，审核后可能变化。")
+    return text
+
+
+def status_counts(facts: BriefingFacts) -> str:
+    """How many indicators stand where: one sentence."""
+    # A zero target is DONE to the engine (nothing is asked); the briefing
+    # says there was nothing to do, not that it was done.
+    counts = Counter(
+        ZERO_TARGET if zero_target(item.cell) else item.cell.status for item in facts.indicators
+    )
+    texts = {
+        Status.DONE: _("已完成年度目标%(count)s项"),
+        Status.ON_PACE: _("符合或快于序时进度%(count)s项"),
+        Status.BEHIND: _("滞后%(count)s项"),
+        Status.SERIOUSLY_BEHIND: _("严重滞后%(count)s项"),
+        Status.NOT_REPORTED: _("未报%(count)s项"),
+        Status.NO_TARGET: _("未设目标%(count)s项"),
+        ZERO_TARGET: _("本年度无目标任务%(count)s项"),
+    }
+    parts = [text % {"count": counts[status]} for status, text in texts.items() if counts[status]]
+    if facts.period.quarter == QUARTERS_PER_YEAR:
+        # At a year's end "behind" means the year's target was missed.
+        behind = counts[Status.BEHIND] + counts[Status.SERIOUSLY_BEHIND]
+        parts = [
+            text % {"count": counts[status]}
+            for status, text in texts.items()
+            if counts[status] and status not in BEHIND_STATUSES
+        ]
+        if behind:
+            parts.append(_("未完成年度目标%(count)s项") % {"count": behind})
+    return _("纳入通报的%(total)s项指标中，%(parts)s。") % {
+        "total": len(facts.indicators),
+        "parts": _("，").join(parts),
+    }
+
+
+def overview(facts: BriefingFacts) -> list[str]:
+    paragraphs = [status_counts(facts)]
+    if facts.overall_rank is not None:
+        paragraphs.append(
+            _("综合各项指标进度，%(subject)s在%(total)s个%(region)s中居第%(position)s位。")
+            % {
+                "subject": facts.subject_name,
+                "total": facts.overall_rank.total,
+                "region": facts.region_term,
+                "position": facts.overall_rank.position,
+            }
+        )
+    if facts.lagging:
+        shown = facts.lagging[:MAX_NAMED]
+        names = join_names(
+            [
+                _("%(region)s（%(count)s项指标滞后）")
+                % {"region": row.region.name, "count": row.behind}
+                for row in shown
+            ]
+        )
+        paragraphs.append(
+            _("综合各项指标，进度相对滞后的%(region)s依次为：%(names)s。")
+            % {"region": facts.region_term, "names": names}
+        )
+    return paragraphs
+
+
+def goals(facts: BriefingFacts) -> list[str]:
+    """The headline goals at risk, each with where it stands; those reached."""
+    if not facts.goals:
+        return []
+    paragraphs = []
+    for goal in facts.goals:
+        if goal.status not in GOALS_AT_RISK:
+            continue
+        paragraphs.append(
+            _("“%(goal)s”：目前为%(value)s%(unit)s（目标%(target)s%(unit)s），%(status)s。")
+            % {
+                "goal": goal.text,
+                "value": format_number(goal.value, goal.places),
+                "target": format_number(goal.goal, goal.places),
+                "unit": goal.unit,
+                "status": GoalStatus(goal.status).label,
+            }
+        )
+    if not paragraphs:
+        paragraphs.append(_("三年目标均已达成或按当前进度可以达成。"))
+    met = [goal.text for goal in facts.goals if goal.status in GOALS_MET]
+    if met:
+        paragraphs.append(
+            _("已达成的目标：%(goals)s。") % {"goals": join_names([f"“{t}”" for t in met])}
+        )
+    return paragraphs
+
+
+def measures(facts: BriefingFacts) -> list[str]:
+    """The measures that show no progress this quarter, by name and lead,
+    grouped by why: not started, lagging, never reported, not reported in
+    the quarter."""
+    if not facts.measures:
+        return []
+    # The measure report's status values (reports.measure_models.MeasureStatus);
+    # None: never reported; anything else: reported before, not this quarter.
+    groups = {
+        "not_started": (_("尚未启动的任务：%(measures)s。"), []),
+        "lagging": (_("进展滞后的任务：%(measures)s。"), []),
+        None: (_("尚无进展报告的任务：%(measures)s。"), []),
+        "": (_("本季度未报送进展的任务：%(measures)s。"), []),
+    }
+    for measure in facts.measures:
+        key = measure.status if measure.status in groups else ""
+        name = f"{measure.label}{measure.title}"
+        if measure.lead:
+            name = _("%(measure)s（牵头单位：%(lead)s）") % {"measure": name, "lead": measure.lead}
+        groups[key][1].append(name)
+    return [text % {"measures": join_names(names)} for text, names in groups.values() if names]
+
+
+def next_steps(facts: BriefingFacts) -> list[str]:
+    """What to do next, chosen by what the quarter showed."""
+    behind = [
+        item.indicator.name for item in facts.indicators if item.cell.status in BEHIND_STATUSES
+    ]
+    paragraphs = []
+    year_end = facts.period.quarter == QUARTERS_PER_YEAR
+    if behind and not year_end:
+        paragraphs.append(
+            _("对%(indicators)s等进度滞后的指标，相关单位要分析原因，倒排工期，确保完成年度目标。")
+            % {"indicators": join_names(behind)}
+        )
+    elif behind:
+        paragraphs.append(
+            _("对%(indicators)s等未完成年度目标的指标，相关单位要总结原因，在下一年度加快补齐。")
+            % {"indicators": join_names(behind)}
+        )
+    if facts.not_reported:
+        paragraphs.append(
+            _("请%(names)s尽快完成本季度数据的填报和审核。")
+            % {"names": _names(facts.not_reported, facts.region_term)}
+        )
+    if year_end and facts.period.year < facts.last_year:
+        paragraphs.append(_("请各单位做好年度考核，谋划下一年度工作。"))
+    elif year_end:
+        paragraphs.append(_("请各单位做好计划期总结和考核工作。"))
+    if not paragraphs:
+        paragraphs.append(_("请各单位保持当前进度，巩固工作成效。"))
+    return paragraphs
+
+
+def indicator_table(facts: BriefingFacts) -> BriefingTable:
+    """One row per indicator: its year target, completed, completion, 序时进度,
+    what remains to the year's target and its status, formatted as the pages."""
+    header = (
+        _("指标"),
+        _("年度目标"),
+        _("年度累计完成"),
+        _("完成率"),
+        _("序时进度"),
+        _("距年度目标"),
+        _("状态"),
+    )
+    rows = []
+    for item in facts.indicators:
+        cell, indicator = item.cell, item.indicator
+        places = indicator.decimal_places
+        actual = (
+            format_number(cell.ytd_actual, places)
+            if cell.reported
+            else str(Status.NOT_REPORTED.label)
+        )
+        rows.append(
+            (
+                indicator.label,
+                format_number(cell.annual_target, places),
+                actual,
+                format_percent(cell.completion),
+                format_percent(cell.expected_share),
+                format_number(cell.gap_to_target, places),
+                status_label(cell.status, cell.provisional),
+            )
+        )
+    return BriefingTable(header=tuple(header), rows=tuple(rows))

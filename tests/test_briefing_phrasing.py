@@ -1,0 +1,310 @@
+"""The briefing's phrasing is chosen by rules from the engine's results, on
+crafted cases: every status band (ahead, level, behind, seriously behind,
+done early), better and worse than the quarter before, a year's first
+quarter, a year's end, a region that has not reported, a zero target, a year-
+end milestone before its quarter, goals met and at risk. No database: the
+cells come from the engine's own ``compute_progress`` over plain data."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from reports.briefing.compose import briefing_from_facts
+from reports.briefing.facts import BriefingFacts, GoalFacts, IndicatorFacts, MeasureFacts, Rank
+from reports.briefing.phrasing import MAX_NAMED, indicator_paragraph
+from reports.choices import GoalStatus
+from reports.progress import Bands, Period, SubjectData, compute_progress
+from reports.progress.coverage import Coverage
+from reports.progress.table import IndicatorInfo, RegionInfo
+from targets.choices import Pacing
+
+YEARS = (2025, 2026, 2027)
+FIRMS = IndicatorInfo(id=1, code="firms", name="新增在孵企业", unit="个")
+CARRIERS = IndicatorInfo(
+    id=2, code="carriers", name="新增孵化载体", unit="个", pacing=Pacing.YEAR_END
+)
+
+
+def cell(
+    figures: dict,
+    as_of: Period,
+    *,
+    target: int = 100,
+    pacing: str = Pacing.SPREAD,
+    unreported=frozenset(),
+    bands: Bands | None = None,
+):
+    """The engine's cell for a subject with ``target`` each year and these
+    quarterly figures."""
+    data = SubjectData(
+        YEARS,
+        {year: Decimal(target) for year in YEARS},
+        {key: Decimal(value) for key, value in figures.items()},
+        pacing=pacing,
+        unreported=frozenset(unreported),
+    )
+    return compute_progress(data, as_of, bands or Bands())
+
+
+def facts_for(figures: dict, as_of: Period, *, indicator=FIRMS, regions=(), **options):
+    now = cell(figures, as_of, pacing=indicator.pacing, **options)
+    before = as_of.previous()
+    previous = (
+        cell(figures, before, pacing=indicator.pacing, **options)
+        if before.year >= YEARS[0]
+        else None
+    )
+    return IndicatorFacts(indicator, now, previous, tuple(regions))
+
+
+def paragraph(facts: IndicatorFacts, *, county: bool = True) -> str:
+    subject = "全县" if county else "甲镇"
+    return indicator_paragraph(facts, subject, facts.cell.period, region_term="乡镇", county=county)
+
+
+Q2 = Period(2026, 2)
+
+
+@pytest.mark.parametrize(
+    ("q1", "q2", "says", "never"),
+    [
+        (30, 30, "高于序时进度（50.0%）10.0个百分点，进度快于序时", "滞后"),
+        (25, 25, "与序时进度（50.0%）基本持平，符合序时要求", "滞后"),
+        (20, 25, "低于序时进度（50.0%）5.0个百分点，进度滞后", "严重滞后"),
+        (10, 20, "低于序时进度（50.0%）20.0个百分点，进度严重滞后", "快于"),
+        (60, 60, "为年度目标（100个）的120.0%，已提前完成年度目标", "滞后"),
+    ],
+    ids=["ahead", "level", "behind", "seriously-behind", "done-early"],
+)
+def test_each_status_has_its_own_sentence(q1, q2, says, never):
+    text = paragraph(facts_for({(2026, 1): q1, (2026, 2): q2}, Q2))
+    assert says in text
+    assert never not in text
+
+
+def test_the_status_bands_are_the_engines():
+    """45 of 100 at mid-year is 90% of 序时: behind with the default bands,
+    seriously behind when the setting puts "seriously" below 95%."""
+    figures = {(2026, 1): 20, (2026, 2): 25}
+    assert "进度滞后" in paragraph(facts_for(figures, Q2))
+    strict = paragraph(facts_for(figures, Q2, bands=Bands(Decimal(1), Decimal("0.95"))))
+    assert "进度严重滞后" in strict
+
+
+def test_a_better_status_than_last_quarter_reads_as_improved():
+    # Q1 10 of 25 due (seriously behind), Q2 45 of 50 due (behind)
+    text = paragraph(facts_for({(2026, 1): 10, (2026, 2): 35}, Q2))
+    assert "进度由上季度的“严重滞后”转为“滞后”，较上季度好转" in text
+
+
+def test_a_worse_status_than_last_quarter_reads_as_worsened():
+    # Q1 25 of 25 due (on pace), Q2 30 of 50 due (seriously behind)
+    text = paragraph(facts_for({(2026, 1): 25, (2026, 2): 5}, Q2))
+    assert "进度由上季度的“符合序时”降为“严重滞后”，较上季度下滑" in text
+
+
+@pytest.mark.parametrize(
+    ("q2", "says"),
+    [
+        (28, "相对序时进度较上季度提高3.0个百分点，有所好转"),  # -15 → -12 points
+        (20, "相对序时进度较上季度下降5.0个百分点，有所下滑"),  # -15 → -20 points
+        (25, "相对序时进度与上季度持平"),
+    ],
+)
+def test_within_one_status_the_change_is_in_points(q2, says):
+    text = paragraph(facts_for({(2026, 1): 10, (2026, 2): q2}, Q2))
+    assert "进度严重滞后" in text  # both quarters seriously behind
+    assert says in text
+
+
+def test_a_first_quarter_speaks_of_the_year_just_ended_not_of_last_quarter():
+    figures = {(2025, 1): 30, (2025, 2): 20, (2025, 3): 20, (2025, 4): 20, (2026, 1): 30}
+    text = paragraph(facts_for(figures, Period(2026, 1)))
+    assert "本季度为2026年首个季度，新增30个" in text
+    assert "2025年全年完成90个，为当年目标的90.0%" in text
+    assert "上季度" not in text
+    assert "剩余3个季度每季度需完成24个" in text  # 70 left over 3 quarters, rounded up
+
+
+def test_the_plans_first_quarter_has_no_year_before():
+    text = paragraph(facts_for({(2025, 1): 30}, Period(2025, 1)))
+    assert "本季度为2025年首个季度，新增30个。" in text
+    assert "全年完成" not in text
+
+
+def test_a_year_end_says_whether_the_target_was_met_and_where_the_plan_stands():
+    figures = {(2026, q): 20 for q in (1, 2, 3)} | {(2026, 4): 30, (2025, 1): 100}
+    missed = paragraph(facts_for(figures, Period(2026, 4)))
+    assert "2026年，全县新增在孵企业全年累计完成90个，为年度目标（100个）的90.0%" in missed
+    assert "未完成年度目标，尚差10个" in missed
+    assert "每季度需完成" not in missed  # no quarter is left
+    assert "计划期累计完成190个，为计划期目标（300个）的63.3%" in missed
+    met = paragraph(facts_for(figures | {(2026, 4): 45}, Period(2026, 4)))
+    assert "全面完成年度目标" in met
+    far = paragraph(facts_for({(2026, 4): 50}, Period(2026, 4)))
+    assert "尚差50个，差距较大" in far
+
+
+def test_what_remains_per_quarter_is_rounded_up():
+    text = paragraph(facts_for({(2026, 1): 20, (2026, 2): 25}, Q2))
+    # 55 left over 2 quarters: 27.5 a quarter, of which 28 suffices
+    assert "完成年度目标，剩余2个季度每季度需完成28个，高于本季度新增量，需加快推进。" in text
+
+
+def test_a_goal_already_met_needs_no_pace():
+    text = paragraph(facts_for({(2026, 1): 60, (2026, 2): 50}, Q2))
+    assert "已提前完成年度目标" in text
+    assert "每季度需完成" not in text
+
+
+def test_a_zero_target_is_neither_done_nor_behind():
+    facts = facts_for({(2026, 1): 0, (2026, 2): 0}, Q2, target=0)
+    text = paragraph(facts)
+    assert "全县新增在孵企业本年度无目标任务，累计完成0个" in text
+    for word in ("已提前完成", "滞后", "需完成", "好转", "下滑"):
+        assert word not in text
+    briefing = briefing_from_facts(briefing_facts([facts]))
+    assert "纳入通报的1项指标中，本年度无目标任务1项。" in briefing.sections[0].paragraphs
+
+
+def test_a_year_end_milestone_is_not_judged_against_pace_before_its_quarter():
+    text = paragraph(facts_for({(2026, 1): 1, (2026, 2): 0}, Q2, indicator=CARRIERS))
+    assert "该指标按年底考核，第四季度前不计序时进度" in text
+    assert "滞后" not in text
+
+
+def test_a_township_that_has_not_reported_has_no_numbers_but_its_target():
+    facts = facts_for({(2026, 1): 10}, Q2, unreported={(2026, 2)})
+    text = paragraph(facts, county=False)
+    assert text == (
+        "截至2026年第2季度，甲镇新增在孵企业数据未报（尚未审核），进度暂无法评估，年度目标为100个。"
+    )
+
+
+def test_a_status_standing_on_a_missing_quarter_is_provisional():
+    facts = facts_for({(2026, 2): 10}, Q2, unreported={(2026, 1)})
+    assert "本年度有季度数据尚未审核，以上为暂定数。" in paragraph(facts, county=False)
+
+
+def region_cell(value: int, *, reported: bool = True):
+    return cell({(2026, 2): value}, Q2, unreported=() if reported else {(2026, 2)})
+
+
+def test_the_county_names_regions_ahead_behind_and_not_reported_with_their_numbers():
+    regions = [
+        (RegionInfo(1, "a", "甲镇"), region_cell(60)),
+        (RegionInfo(2, "b", "乙镇"), region_cell(45)),
+        (RegionInfo(3, "c", "丙镇"), region_cell(10)),
+        (RegionInfo(4, "d", "丁镇"), region_cell(0, reported=False)),
+        (RegionInfo(5, "e", "戊镇"), region_cell(110)),
+    ]
+    text = paragraph(facts_for({(2026, 2): 50}, Q2, regions=regions))
+    assert (
+        "分乡镇看，戊镇（110.0%）已完成年度目标；甲镇（60.0%）进度快于序时；"
+        "乙镇（45.0%，低于序时5.0个百分点）进度滞后；"
+        "丙镇（10.0%，低于序时40.0个百分点）进度严重滞后；丁镇数据未报。"
+    ) in text
+
+
+def test_many_regions_are_named_up_to_a_few_then_counted():
+    regions = [
+        (RegionInfo(i, f"r{i}", f"{'甲乙丙丁戊己庚辛'[i]}镇"), region_cell(10)) for i in range(8)
+    ]
+    text = paragraph(facts_for({(2026, 2): 10}, Q2, regions=regions))
+    assert "等8个乡镇进度严重滞后" in text
+    assert "辛镇" not in text  # the sixth and later are counted, not named
+    assert MAX_NAMED == 5
+
+
+def test_a_townships_rank_is_said_only_when_given():
+    facts = facts_for({(2026, 2): 30}, Q2)
+    assert "居第" not in paragraph(facts, county=False)
+    ranked = IndicatorFacts(facts.indicator, facts.cell, facts.previous, rank=Rank(3, 9))
+    assert "该项进度在9个乡镇中居第3位。" in paragraph(ranked, county=False)
+
+
+def briefing_facts(indicators, **options) -> BriefingFacts:
+    defaults = {
+        "plan_name": "某计划",
+        "document_number": "",
+        "county_name": "全县",
+        "region_term": "乡镇",
+        "period": Q2,
+        "first_year": 2025,
+        "last_year": 2027,
+        "region": None,
+        "coverage": Coverage(Q2, regions=0, approved=0, submitted=0),
+        "not_reported": (),
+        "submitted": (),
+        "indicators": tuple(indicators),
+    }
+    return BriefingFacts(**{**defaults, **options})
+
+
+def test_the_opening_names_the_regions_not_reported_and_those_awaiting_review():
+    late, waiting = RegionInfo(4, "d", "丁镇"), RegionInfo(5, "e", "戊镇")
+    facts = briefing_facts(
+        [facts_for({(2026, 2): 50}, Q2)],
+        coverage=Coverage(Q2, regions=5, approved=3, submitted=1),
+        not_reported=(late, waiting),
+        submitted=(waiting,),
+    )
+    briefing = briefing_from_facts(facts)
+    assert "本季度5个乡镇中，3个数据已审核计入；丁镇、戊镇数据未报（尚未审核）" in briefing.opening
+    assert "其中戊镇已上报，待审核。" in briefing.opening
+    assert "请丁镇、戊镇尽快完成本季度数据的填报和审核。" in briefing.sections[-1].paragraphs
+
+
+def test_goals_at_risk_are_named_with_their_numbers_and_goals_met_are_listed():
+    goals = (
+        GoalFacts("累计建成孵化基地30个以上", "个", 0, GoalStatus.BEHIND, Decimal(22), Decimal(30)),
+        GoalFacts("省级孵化器3家以上", "家", 0, GoalStatus.MET_EARLY, Decimal(4), Decimal(3)),
+        GoalFacts("人才5000人", "人", 0, GoalStatus.ON_COURSE, Decimal(3000), Decimal(5000)),
+    )
+    briefing = briefing_from_facts(briefing_facts([facts_for({(2026, 2): 50}, Q2)], goals=goals))
+    section = next(s for s in briefing.sections if s.heading.endswith("三年目标进展"))
+    assert section.heading == "三、三年目标进展"
+    assert section.paragraphs == (
+        "“累计建成孵化基地30个以上”：目前为22个（目标30个），滞后,仍可追回。",
+        "已达成的目标：“省级孵化器3家以上”。",
+    )
+
+
+def test_measures_without_progress_are_grouped_by_why():
+    measures = (
+        MeasureFacts("三(一)", "强化空间拓展", "县科技局", "lagging", True),
+        MeasureFacts("三(二)", "强化能级提升", "县科技局", None, False),
+        MeasureFacts("二(一)", "有孵化空间", "", "in_progress", False),
+    )
+    briefing = briefing_from_facts(
+        briefing_facts([facts_for({(2026, 2): 50}, Q2)], measures=measures)
+    )
+    section = next(s for s in briefing.sections if s.heading.endswith("重点任务推进情况"))
+    assert section.paragraphs == (
+        "进展滞后的任务：三(一)强化空间拓展（牵头单位：县科技局）。",
+        "尚无进展报告的任务：三(二)强化能级提升（牵头单位：县科技局）。",
+        "本季度未报送进展的任务：二(一)有孵化空间。",
+    )
+
+
+def test_sections_are_numbered_in_order():
+    briefing = briefing_from_facts(briefing_facts([facts_for({(2026, 2): 50}, Q2)]))
+    assert [s.heading for s in briefing.sections] == [
+        "一、总体情况",
+        "二、各项指标完成情况",
+        "三、下一步工作要求",
+    ]
+    with translation.override("en"):
+        english = briefing_from_facts(briefing_facts([facts_for({(2026, 2): 50}, Q2)]))
+    assert [s.heading[:3] for s in english.sections] == ["I. ", "II.", "III"]
+
+
+def test_english_phrasing_follows_the_same_rules():
+    facts = facts_for({(2026, 1): 10, (2026, 2): 35}, Q2)
+    with translation.override("en"):
+        text = paragraph(facts)
+    assert "45" in text and "45.0%" in text and "5.0" in text and "28" in text
+    assert "behind" in text.lower()
