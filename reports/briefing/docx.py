@@ -26,7 +26,6 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from reports.briefing.document import Briefing
-from reports.briefing.text import numbered_headings
 
 LATIN = "Times New Roman"
 BODY_FONT = "仿宋_GB2312"
@@ -135,7 +134,7 @@ def _table(document, briefing: Briefing) -> None:
             _run(paragraph, value, size=TABLE_SIZE, bold=row_index == 0)
 
 
-def briefing_docx(briefing: Briefing, *, chinese: bool = True) -> bytes:
+def briefing_docx(briefing: Briefing) -> bytes:
     """The .docx file of ``briefing`` (generated or as edited)."""
     document = Document()
     _page(document)
@@ -160,10 +159,10 @@ def briefing_docx(briefing: Briefing, *, chinese: bool = True) -> bytes:
         paragraph = document.add_paragraph()
         _spacing(paragraph, indent=True)
         _run(paragraph, text)
-    for heading, section in numbered_headings(briefing, chinese=chinese):
+    for section in briefing.sections:
         paragraph = document.add_paragraph()
         _spacing(paragraph, indent=True)
-        _run(paragraph, heading, font=HEADING_FONT)
+        _run(paragraph, section.heading, font=HEADING_FONT)
         for text in section.paragraphs:
             paragraph = document.add_paragraph()
             _spacing(paragraph, indent=True)

@@ -2,7 +2,7 @@
 
 Staff edit the body (the opening and the numbered sections) in one text box:
 one paragraph per line, each section's heading on its own line with its
-number ("一、…" in Chinese, "1. …" in English), as the page shows it. Parsing
+number ("一、…" in Chinese, "I. …" in English), as the page shows it. Parsing
 reads the headings back by that numbering, so the edited text renders (page,
 Word) exactly like the generated one. Title, 文号 line, table and notes are
 not part of the body: the title and 文号 line have their own fields, and the
@@ -20,47 +20,22 @@ import re
 
 from reports.briefing.document import Briefing, BriefingSection, BriefingTable
 
-CHINESE_DIGITS = "零一二三四五六七八九"
-# A heading line: 一、… to 九十九、… or 1. … / 1．… / 1、…
-# (but not "1.5万平方米…": a decimal point is no heading's dot).
+# A heading line, as composing numbers them ("一、总体情况", "I. Overview") or
+# as staff may type them ("1. …", "1、…"); not "1.5万平方米…", whose dot is
+# a decimal point.
 HEADING = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]{1,3}、|\d{1,2}(?:[．、]|\.(?!\d))\s*)(?P<text>\S.*)$"
+    r"^\s*(?:[一二三四五六七八九十]{1,3}、|[IVXLC]{1,6}\.\s|\d{1,2}(?:[．、]|\.(?!\d)))\s*\S"
 )
 # A heading is a short line; a longer numbered line is an ordinary paragraph.
 MAX_HEADING_LENGTH = 60
 
 
-def section_number(index: int, *, chinese: bool) -> str:
-    """The number before the ``index``-th (from 1) section's heading:
-    一、 … 十一、 … 二十、 in Chinese, ``1.`` in English."""
-    if not chinese:
-        return f"{index}. "
-    tens, ones = divmod(index, 10)
-    if index < 10:
-        words = CHINESE_DIGITS[ones]
-    else:
-        words = (
-            ("" if tens == 1 else CHINESE_DIGITS[tens])
-            + "十"
-            + (CHINESE_DIGITS[ones] if ones else "")
-        )
-    return f"{words}、"
-
-
-def numbered_headings(briefing: Briefing, *, chinese: bool) -> list[tuple[str, BriefingSection]]:
-    """Each section with its numbered heading, as every rendering shows it."""
-    return [
-        (section_number(index, chinese=chinese) + section.heading, section)
-        for index, section in enumerate(briefing.sections, start=1)
-    ]
-
-
-def body_text(briefing: Briefing, *, chinese: bool) -> str:
-    """The editable body: the opening, then each numbered heading and its
-    paragraphs, one per line."""
+def body_text(briefing: Briefing) -> str:
+    """The editable body: the opening, then each section's heading (numbered
+    by composing) and its paragraphs, one per line."""
     lines = [briefing.opening] if briefing.opening else []
-    for heading, section in numbered_headings(briefing, chinese=chinese):
-        lines.append(heading)
+    for section in briefing.sections:
+        lines.append(section.heading)
         lines.extend(section.paragraphs)
     return "\n".join(lines)
 
@@ -74,9 +49,8 @@ def parse_body(text: str) -> tuple[str, tuple[BriefingSection, ...]]:
         line = raw.strip()
         if not line:
             continue
-        match = HEADING.match(line)
-        if match and len(line) <= MAX_HEADING_LENGTH:
-            sections.append((match["text"].strip(), []))
+        if HEADING.match(line) and len(line) <= MAX_HEADING_LENGTH:
+            sections.append((line, []))
         elif sections:
             sections[-1][1].append(line)
         else:

@@ -14,6 +14,7 @@ page adds the overview's two charts.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -36,7 +37,7 @@ from reports.briefing.edits import (
     save_edit,
     version_briefing,
 )
-from reports.briefing.text import body_text, fingerprint, numbered_headings
+from reports.briefing.text import body_text, fingerprint
 from reports.views import charts, plotting
 from reports.views.dashboards import overview_charts
 from reports.views.forms import BriefingEditForm, PeriodForm
@@ -67,17 +68,14 @@ class BriefingMixin(ProgressMixin):
         return "" if self.region is None else self.region.name
 
     @cached_property
-    def chinese(self) -> bool:
-        return translation.get_language().startswith("zh")
-
-    @cached_property
     def key(self) -> BriefingKey:
         return BriefingKey(
             self.plan,
             self.region,
             self.period.year,
             self.period.quarter,
-            "zh-hans" if self.chinese else translation.get_language(),
+            # The English briefing is edited apart from the Chinese one.
+            translation.get_language(),
         )
 
     @cached_property
@@ -88,6 +86,8 @@ class BriefingMixin(ProgressMixin):
             quarter=self.period.quarter,
             regions=self.regions,
             region=self.region,
+            # A township's rank among the others only where the bureau allows it.
+            show_rank=settings.BRIEFING_SHOW_TOWNSHIP_RANK,
             include_submitted=self.include_submitted,
         )
 
@@ -145,9 +145,7 @@ class BriefingView(BriefingMixin, TemplateView):
                 initial={
                     "title": start.title if start else self.generated.title,
                     "number_line": start.number_line if start else self.generated.number_line,
-                    "body": start.body
-                    if start
-                    else body_text(self.generated, chinese=self.chinese),
+                    "body": start.body if start else body_text(self.generated),
                     "base": self.versions[0].number if self.versions else 0,
                     "started_from": generated_hash,
                 }
@@ -155,7 +153,6 @@ class BriefingView(BriefingMixin, TemplateView):
         context.update(
             region=self.region,
             briefing=briefing,
-            headings=numbered_headings(briefing, chinese=self.chinese),
             version=version,
             current=self.current,
             versions=self.versions,
@@ -213,7 +210,7 @@ class BriefingSaveView(BriefingView):
                     request.user,
                     self.key,
                     generated=self.generated,
-                    body=body_text(self.generated, chinese=self.chinese),
+                    body=body_text(self.generated),
                     base_number=data["base"],
                 )
                 message = _("已恢复为系统生成的通报文本。")
@@ -244,7 +241,7 @@ class BriefingWordView(BriefingMixin, View):
     def get(self, request, *args, **kwargs):
         version = self.chosen_version()
         briefing = self.shown(version)
-        content = briefing_docx(briefing, chinese=self.chinese)
+        content = briefing_docx(briefing)
         name = briefing.title
         if version is not None:
             name += _("(第%(number)s版)") % {"number": version.number}

@@ -35,10 +35,6 @@ PAGES = {
     # The plan's figures once (the quarter to work on), closed quarters, the goals
     # and the quarter's series values.
     "goal_entry": ("reports:goal_entry", [], [], 14),
-    # The briefing: a dashboard's reads for its charts, what composing the
-    # briefing reads, and its saved versions with who saved each (one query).
-    "briefing": ("reports:briefing", [], [], 22),
-    "briefing_region": ("reports:briefing_region", ["kunyang"], ["r00001"], 23),
 }
 PARAMS = {"matrix_xlsx": {"_export": "xlsx"}, "overview_with_submitted": {"include": "submitted"}}
 
