@@ -184,9 +184,16 @@ def test_a_township_that_has_not_reported_has_no_numbers_but_its_target():
     )
 
 
-def test_a_status_standing_on_a_missing_quarter_is_provisional():
+def test_a_status_standing_on_a_missing_quarter_is_provisional_and_never_seriously_behind():
+    """As on the pages: 10 of 50 due is seriously behind, but with a quarter
+    not yet approved it reads behind, provisionally."""
     facts = facts_for({(2026, 2): 10}, Q2, unreported={(2026, 1)})
-    assert "本年度有季度数据尚未审核，以上为暂定数。" in paragraph(facts, county=False)
+    text = paragraph(facts, county=False)
+    assert (
+        "低于序时进度（50.0%）40.0个百分点，进度滞后。本年度有季度数据尚未审核，以上为暂定数。"
+        in text
+    )
+    assert "严重滞后" not in text
 
 
 def region_cell(value: int, *, reported: bool = True):

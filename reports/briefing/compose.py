@@ -21,6 +21,7 @@ from reports.briefing.facts import BriefingFacts
 from reports.briefing.gather import gather
 from reports.briefing.phrasing import indicator_paragraph
 from reports.progress import Period
+from reports.progress.queries import may_include_submitted
 from targets.access import scope_for
 from targets.models import Plan
 
@@ -77,14 +78,18 @@ def briefing_from_facts(facts: BriefingFacts) -> Briefing:
     if facts.measures:
         parts.append((_("重点任务推进情况"), sections.measures(facts)))
     parts.append((_("下一步工作要求"), sections.next_steps(facts)))
+    # English sentences end in a space, to be joined: none is left at an end.
     numbered = tuple(
-        BriefingSection(heading=sections.heading(index, heading), paragraphs=tuple(paragraphs))
+        BriefingSection(
+            heading=sections.heading(index, heading),
+            paragraphs=tuple(p.strip() for p in paragraphs if p.strip()),
+        )
         for index, (heading, paragraphs) in enumerate(parts, start=1)
     )
     return Briefing(
         title=sections.title(facts),
         number_line=sections.number_line(facts),
-        opening=sections.opening(facts),
+        opening=sections.opening(facts).strip(),
         sections=numbered,
         table=sections.indicator_table(facts),
         year=facts.period.year,
@@ -93,11 +98,21 @@ def briefing_from_facts(facts: BriefingFacts) -> Briefing:
     )
 
 
-def briefing_for(user, plan: Plan, year: int, quarter: int, region: Region | None = None):
+def briefing_for(
+    user,
+    plan: Plan,
+    year: int,
+    quarter: int,
+    region: Region | None = None,
+    *,
+    include_submitted: bool = False,
+) -> Briefing:
     """The briefing ``user`` may read: a township official always gets their
     own township's (whatever ``region`` asks); a county reader the county's,
     or a township's of their scope. The township's rank among townships only
-    when ``settings.BRIEFING_SHOW_TOWNSHIP_RANK`` allows it."""
+    when ``settings.BRIEFING_SHOW_TOWNSHIP_RANK`` allows it; reports not yet
+    approved counted only when asked and the user is staff. ``OutOfScope``
+    (targets.access) when the user may see nothing of the plan."""
     scope = scope_for(user, plan)
     if not scope.whole_county:
         region = scope.own_region
@@ -108,4 +123,5 @@ def briefing_for(user, plan: Plan, year: int, quarter: int, region: Region | Non
         regions=scope.regions,
         region=region,
         show_rank=settings.BRIEFING_SHOW_TOWNSHIP_RANK,
+        include_submitted=include_submitted and may_include_submitted(user),
     )

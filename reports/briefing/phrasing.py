@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from reports.briefing.facts import IndicatorFacts, Rank
 from reports.choices import Status
-from reports.progress.display import field_kind
+from reports.progress.display import field_kind, shown_status
 from reports.progress.engine import QUARTERS_PER_YEAR, CellProgress, Period
 from reports.progress.table import IndicatorInfo, RegionInfo
 from targets.formatting import format_number, format_percent, format_points, percent_points
@@ -37,6 +37,13 @@ STATUS_RANK = {
     Status.DONE: 3,
 }
 BEHIND_STATUSES = (Status.BEHIND, Status.SERIOUSLY_BEHIND)
+
+
+def shown(cell: CellProgress) -> Status:
+    """The status as the pages show it: a "seriously behind" standing on a
+    year with reports still missing reads "behind" (provisional), never
+    blaming a region for reports on their way."""
+    return shown_status(cell.status, cell.provisional)
 
 
 def join_names(names: Sequence[str]) -> str:
@@ -98,7 +105,7 @@ def subject_state(
             )
             % words
         ]
-    if cell.status == Status.NO_TARGET:
+    if shown(cell) == Status.NO_TARGET:
         return [
             _("截至%(period)s，%(subject)s%(indicator)s本年度累计完成%(actual)s，本年度未设目标。")
             % words
@@ -109,7 +116,7 @@ def subject_state(
             % words
         ]
     year_end = period.quarter == QUARTERS_PER_YEAR
-    if cell.status == Status.DONE:
+    if shown(cell) == Status.DONE:
         if year_end:
             text = _(
                 "%(year)s年，%(subject)s%(indicator)s全年累计完成%(actual)s，"
@@ -126,7 +133,7 @@ def subject_state(
             "%(year)s年，%(subject)s%(indicator)s全年累计完成%(actual)s，"
             "为年度目标（%(target)s）的%(completion)s，未完成年度目标，尚差%(gap)s"
         )
-        if cell.status == Status.SERIOUSLY_BEHIND:
+        if shown(cell) == Status.SERIOUSLY_BEHIND:
             text += _("，差距较大")
         return [text % words + _("。"), provisional_note(cell, region_term)]
     lead = (
@@ -145,9 +152,9 @@ def pace_clause(cell: CellProgress) -> str:
         return _("；该指标按年底考核，第四季度前不计序时进度。")
     points = relative_points(cell)
     words = {"expected": format_percent(cell.expected_share), "points": format_points(points)}
-    if cell.status == Status.SERIOUSLY_BEHIND:
+    if shown(cell) == Status.SERIOUSLY_BEHIND:
         return _("，低于序时进度（%(expected)s）%(points)s个百分点，进度严重滞后。") % words
-    if cell.status == Status.BEHIND:
+    if shown(cell) == Status.BEHIND:
         if points == 0:
             return _("，略低于序时进度（%(expected)s），进度滞后。") % words
         return _("，低于序时进度（%(expected)s）%(points)s个百分点，进度滞后。") % words
@@ -190,11 +197,11 @@ def change_since(facts: IndicatorFacts, period: Period) -> list[str]:
         return [_("本季度新增%(added)s。") % {"added": added}]
     if not before.reported:
         return [_("本季度新增%(added)s；上季度数据未报，无法与上季度比较。") % {"added": added}]
-    now_rank, before_rank = STATUS_RANK.get(cell.status), STATUS_RANK.get(before.status)
+    now_rank, before_rank = STATUS_RANK.get(shown(cell)), STATUS_RANK.get(shown(before))
     words = {
         "added": added,
-        "before": Status(before.status).label,
-        "now": Status(cell.status).label,
+        "before": Status(shown(before)).label,
+        "now": Status(shown(cell)).label,
     }
     if now_rank is None or before_rank is None or zero_target(cell):
         return [_("本季度新增%(added)s。") % words]
@@ -208,7 +215,7 @@ def change_since(facts: IndicatorFacts, period: Period) -> list[str]:
             _("本季度新增%(added)s，进度由上季度的“%(before)s”降为“%(now)s”，较上季度下滑。")
             % words
         ]
-    if cell.status == Status.DONE or nothing_due(cell) or nothing_due(before):
+    if shown(cell) == Status.DONE or nothing_due(cell) or nothing_due(before):
         return [_("本季度新增%(added)s。") % words]
     delta = relative_points(cell) - relative_points(before)
     words["points"] = format_points(delta)
@@ -240,14 +247,14 @@ def regions_clause(facts: IndicatorFacts, region_term: str, year_end: bool = Fal
     for region, cell in facts.regions:
         if not cell.reported:
             missing.append((region, cell))
-        elif cell.status == Status.DONE and not zero_target(cell):
+        elif shown(cell) == Status.DONE and not zero_target(cell):
             done.append((region, cell))
-        elif cell.status == Status.SERIOUSLY_BEHIND:
+        elif shown(cell) == Status.SERIOUSLY_BEHIND:
             serious.append((region, cell))
-        elif cell.status == Status.BEHIND:
+        elif shown(cell) == Status.BEHIND:
             behind.append((region, cell))
         elif (
-            cell.status == Status.ON_PACE
+            shown(cell) == Status.ON_PACE
             and not nothing_due(cell)
             and (points := relative_points(cell)) is not None
             and points > 0
@@ -325,7 +332,7 @@ def needed_clause(facts: IndicatorFacts, period: Period) -> list[str]:
                 "completion": format_percent(cell.plan_completion),
             }
         ]
-    if cell.status == Status.DONE or cell.needed_per_quarter is None:
+    if shown(cell) == Status.DONE or cell.needed_per_quarter is None:
         return []
     words = {
         "quarters": QUARTERS_PER_YEAR - period.quarter,

@@ -13,7 +13,7 @@ from django.utils.translation import pgettext
 
 from reports.briefing.document import BriefingTable
 from reports.briefing.facts import BriefingFacts
-from reports.briefing.phrasing import BEHIND_STATUSES, MAX_NAMED, join_names, zero_target
+from reports.briefing.phrasing import BEHIND_STATUSES, MAX_NAMED, join_names, shown, zero_target
 from reports.choices import GoalStatus, Status
 from reports.progress.display import status_label
 from reports.progress.engine import QUARTERS_PER_YEAR
@@ -120,7 +120,7 @@ def status_counts(facts: BriefingFacts) -> str:
     # A zero target is DONE to the engine (nothing is asked); the briefing
     # says there was nothing to do, not that it was done.
     counts = Counter(
-        ZERO_TARGET if zero_target(item.cell) else item.cell.status for item in facts.indicators
+        ZERO_TARGET if zero_target(item.cell) else shown(item.cell) for item in facts.indicators
     )
     texts = {
         Status.DONE: _("已完成年度目标%(count)s项"),
@@ -230,7 +230,7 @@ def measures(facts: BriefingFacts) -> list[str]:
 def next_steps(facts: BriefingFacts) -> list[str]:
     """What to do next, chosen by what the quarter showed."""
     behind = [
-        item.indicator.name for item in facts.indicators if item.cell.status in BEHIND_STATUSES
+        item.indicator.name for item in facts.indicators if shown(item.cell) in BEHIND_STATUSES
     ]
     paragraphs = []
     year_end = facts.period.quarter == QUARTERS_PER_YEAR
