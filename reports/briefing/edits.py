@@ -32,6 +32,13 @@ EDIT_BRIEFING = MANAGE_QUARTERS
 MAX_TITLE = 200
 MAX_BODY = 20_000
 FINGERPRINT = re.compile(r"^[0-9a-f]{64}$")
+# Control characters pasted from other programs (form feed, vertical tab…):
+# not allowed in XML, so no Word file could hold them. Lines and tabs stay.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean(text: str) -> str:
+    return CONTROL.sub("", text).strip()
 
 
 class BriefingEditError(Exception):
@@ -121,7 +128,7 @@ def save_edit(
     started_from: str,
 ) -> BriefingVersion:
     """Keep staff's text as the briefing's next version."""
-    title, number_line, body = title.strip(), number_line.strip(), body.strip()
+    title, number_line, body = _clean(title), _clean(number_line), _clean(body)
     if not title:
         raise BriefingEditError(_("标题不能为空。"))
     if not body:

@@ -177,3 +177,18 @@ def test_only_staff_may_save(client_for, staff, demo, region_a, persona, request
     own_save = reverse("reports:briefing_region_save", args=[region_a.code])
     assert save(client, own_save, **fields).status_code == 403
     assert not BriefingVersion.objects.exists()
+
+
+def test_control_characters_pasted_into_the_text_do_not_break_the_word_file(
+    client_for, staff, demo
+):
+    """A vertical tab or form feed pasted from another program is not XML: the
+    Word file could not be written with it. It is dropped on saving."""
+    client = client_for(staff)
+    fields = edit_fields(client, title="标题\x0b", body="第一段\x0c。\n一、部分\x1f\n正文\x07。")
+    assert save(client, **fields).status_code == 302
+    version = BriefingVersion.objects.get()
+    assert (version.title, version.body) == ("标题", "第一段。\n一、部分\n正文。")
+    word = client.get(WORD, {"period": PERIOD})
+    assert word.status_code == 200
+    assert "正文。" in docx_paragraphs(word.content)
