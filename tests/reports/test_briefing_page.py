@@ -3,11 +3,14 @@ composed briefing's, the same in its Word file), and its query count."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from regions.models import Region
 from reports.briefing.compose import compose_briefing
@@ -196,3 +199,34 @@ def test_the_page_and_its_word_file_are_english_in_english(client_for, leader, d
     assert "Table: indicators" in content
     word = client.get(reverse("reports:briefing_word"))
     assert docx_table(word.content) == page_table(response.content)
+    briefing = response.context["briefing"]
+    lines = docx_paragraphs(word.content)
+    assert briefing.title in lines and briefing.sections[0].heading in lines
+    assert "Table: indicators' progress" in lines
+    # The numbers are the Chinese briefing's.
+    with translation.override("zh-hans"):
+        chinese = composed(demo)
+    assert chinese.title != briefing.title
+
+    def numbers(table):
+        return [[cell for cell in row[1:] if re.search(r"\d", cell)] for row in table.rows]
+
+    assert numbers(briefing.table) == numbers(chinese.table)
+    assert any(numbers(chinese.table))
+    assert parse_body(body_text(briefing)) == (briefing.opening, briefing.sections)
+
+
+def test_the_english_briefing_is_edited_apart_from_the_chinese(client_for, staff, demo):
+    client = client_for(staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    form = client.get(reverse("reports:briefing")).context["form"]
+    fields = {name: form.initial.get(name, "") for name in form.fields}
+    fields.update(action="save", period="2026Q2", title="Edited title")
+    saved = client.post(reverse("reports:briefing_save") + "?period=2026Q2", fields)
+    assert saved.status_code == 302
+    assert client.get(reverse("reports:briefing")).context["briefing"].title == "Edited title"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    chinese = client.get(reverse("reports:briefing"))
+    with translation.override("zh-hans"):
+        assert chinese.context["briefing"].title == composed(demo).title
+    assert chinese.context["versions"] == []
