@@ -147,7 +147,9 @@ class BriefingView(BriefingMixin, TemplateView):
                     "number_line": start.number_line if start else self.generated.number_line,
                     "body": start.body if start else body_text(self.generated),
                     "base": self.versions[0].number if self.versions else 0,
-                    "started_from": generated_hash,
+                    # Editing an edited text keeps its basis: the warning
+                    # stays until the generated text is restored.
+                    "started_from": start.generated_hash if start else generated_hash,
                 }
             )
         context.update(

@@ -109,6 +109,14 @@ def test_a_warning_once_the_data_changed_after_the_edit(client_for, staff, demo)
     assert "briefing-stale" in page.content.decode()
     assert "编辑过的标题" in page_paragraphs(page.content)  # the edit stays until restored
 
+    # Editing that text again does not make it up to date: the warning stays…
+    save(client, **edit_fields(client, title="再次编辑的标题"))
+    assert client.get(PAGE, {"period": PERIOD}).context["data_changed"] is True
+    # …until the generated text is restored (and edited from there).
+    save(client, **edit_fields(client, action="restore"))
+    save(client, **edit_fields(client, title="从新数据编辑的标题"))
+    assert client.get(PAGE, {"period": PERIOD}).context["data_changed"] is False
+
 
 def test_each_quarter_and_each_township_has_its_own_history(client_for, staff, region_a, demo):
     client = client_for(staff)
