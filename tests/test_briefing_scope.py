@@ -100,7 +100,34 @@ def test_staff_may_count_submitted_reports_and_leaders_may_not(demo, staff, lead
     """2026 Q3: 腾蛟 has submitted, not yet approved."""
     counted = briefing_for(staff, demo, 2026, 3, include_submitted=True)
     assert "本通报计入了已上报尚未审核的数据，审核后可能变化。" in counted.opening
-    assert "9个乡镇中，6个数据已审核计入；麻步、海西、经开区数据未报" in counted.opening
+    assert "9个乡镇中，6个数据已计入（含已上报尚未审核的）；麻步、海西、经开区数据未报" in (
+        counted.opening
+    )
     ignored = briefing_for(leader, demo, 2026, 3, include_submitted=True)
     assert "计入了已上报" not in ignored.opening
     assert "9个乡镇中，5个数据已审核计入；腾蛟、麻步、海西、经开区数据未报" in ignored.opening
+
+
+def test_a_township_counted_before_approval_says_so(demo, staff):
+    tengjiao = demo.regions.get(name="腾蛟")
+    counted = briefing_for(staff, demo, 2026, 3, region=tengjiao, include_submitted=True)
+    assert "本季度数据已上报，尚未审核，本通报已计入。" in counted.opening
+    waiting = briefing_for(staff, demo, 2026, 3, region=tengjiao)
+    assert "本季度数据已上报，尚未审核，未计入统计。" in waiting.opening
+
+
+def test_each_indicators_rank_is_the_engines_pace_rank(demo, official, region_a, settings):
+    settings.BRIEFING_SHOW_TOWNSHIP_RANK = True
+    briefing = briefing_for(official, demo, 2026, 2)
+    data = load_plan_data(demo, Region.objects.filter(plan=demo), whole_county=False)
+    table = progress_table(data, Period(2026, 2))
+    paragraphs = briefing.sections[1].paragraphs
+    for indicator in table.broken_down:
+        paces = {r.id: table.cell(r.id, indicator.id).progress_vs_expected for r in table.regions}
+        paces = {key: pace for key, pace in paces.items() if pace is not None}
+        paragraph = next(p for p in paragraphs if indicator.name in p)
+        if region_a.pk not in paces:
+            assert "居第" not in paragraph
+            continue
+        position = 1 + sum(pace > paces[region_a.pk] for pace in paces.values())
+        assert f"该项进度在{len(paces)}个乡镇中居第{position}位。" in paragraph

@@ -83,29 +83,51 @@ def opening(facts: BriefingFacts) -> str:
     }
     text = _("现将%(subject)s%(period)s%(plan)s推进情况通报如下。") % words
     coverage = facts.coverage
+    # Counted but not approved: staff asked to count submitted reports.
+    unapproved = coverage.submitted if facts.includes_submitted else 0
     if facts.region is not None:
         if facts.not_reported:
             if facts.submitted:
                 text += _("本季度数据已上报，尚未审核，未计入统计。")
             else:
                 text += _("本季度数据未报，未计入统计。")
+        elif unapproved:
+            text += _("本季度数据已上报，尚未审核，本通报已计入。")
         else:
             text += _("本季度数据已审核。")
     elif coverage.regions and not facts.not_reported:
-        text += _("本季度%(total)s个%(region)s数据均已审核，通报数据完整。") % {
-            **words,
-            "total": coverage.regions,
-        }
+        if unapproved:
+            text += _(
+                "本季度%(total)s个%(region)s数据均已计入，其中%(count)s个已上报尚未审核。"
+            ) % {**words, "total": coverage.regions, "count": unapproved}
+        else:
+            text += _("本季度%(total)s个%(region)s数据均已审核，通报数据完整。") % {
+                **words,
+                "total": coverage.regions,
+            }
     elif coverage.regions:
-        text += _(
-            "本季度%(total)s个%(region)s中，%(counted)s个数据已审核计入；"
-            "%(names)s数据未报（尚未审核），未计入统计，相关合计为暂定数。"
-        ) % {
+        counts = {
             **words,
             "total": coverage.regions,
             "counted": coverage.regions - len(facts.not_reported),
             "names": _names(facts.not_reported, facts.region_term),
         }
+        if unapproved:
+            text += (
+                _(
+                    "本季度%(total)s个%(region)s中，%(counted)s个数据已计入（含已上报尚未审核的）；"
+                    "%(names)s数据未报，未计入统计，相关合计为暂定数。"
+                )
+                % counts
+            )
+        else:
+            text += (
+                _(
+                    "本季度%(total)s个%(region)s中，%(counted)s个数据已审核计入；"
+                    "%(names)s数据未报（尚未审核），未计入统计，相关合计为暂定数。"
+                )
+                % counts
+            )
         if facts.submitted:
             text += _("其中%(names)s已上报，待审核。") % {
                 "names": _names(facts.submitted, facts.region_term)
@@ -120,7 +142,8 @@ def status_counts(facts: BriefingFacts) -> str:
     # A zero target is DONE to the engine (nothing is asked); the briefing
     # says there was nothing to do, not that it was done.
     counts = Counter(
-        ZERO_TARGET if zero_target(item.cell) else shown(item.cell) for item in facts.indicators
+        ZERO_TARGET if item.cell.reported and zero_target(item.cell) else shown(item.cell)
+        for item in facts.indicators
     )
     texts = {
         Status.DONE: _("已完成年度目标%(count)s项"),
