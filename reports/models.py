@@ -278,8 +278,10 @@ class PendingImport(models.Model):
         return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
-# Township reporting (填报 → 上报 → 审核) and its deadlines and notices, and the
-# departments' measure reports and the incubator ledger, live in their own modules.
+# Township reporting (填报 → 上报 → 审核) and its deadlines and notices, the
+# departments' measure reports, the briefing's edited versions and the
+# incubator ledger live in their own modules.
+from reports.briefing_models import BriefingVersion  # noqa: E402, F401
 from reports.evaluation_models import EvaluationDecision  # noqa: E402, F401
 from reports.ledger_models import (  # noqa: E402, F401
     Enterprise,

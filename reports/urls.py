@@ -1,5 +1,6 @@
 from django.urls import path
 
+from reports.views import briefing as briefing_views
 from reports.views import dashboards as views
 from reports.views import deadlines as deadline_views
 from reports.views import entry as entry_views
@@ -20,6 +21,24 @@ urlpatterns = [
     path("goals/entry/", goal_views.GoalEntryView.as_view(), name="goal_entry"),
     path("report/", report_views.ReportView.as_view(), name="report"),
     path("townships/<slug:region>/", views.TownshipView.as_view(), name="township"),
+    path("briefing/", briefing_views.BriefingView.as_view(), name="briefing"),
+    path("briefing/save/", briefing_views.BriefingSaveView.as_view(), name="briefing_save"),
+    path("briefing/word/", briefing_views.BriefingWordView.as_view(), name="briefing_word"),
+    path(
+        "briefing/townships/<slug:region>/",
+        briefing_views.BriefingView.as_view(),
+        name="briefing_region",
+    ),
+    path(
+        "briefing/townships/<slug:region>/save/",
+        briefing_views.BriefingSaveView.as_view(),
+        name="briefing_region_save",
+    ),
+    path(
+        "briefing/townships/<slug:region>/word/",
+        briefing_views.BriefingWordView.as_view(),
+        name="briefing_region_word",
+    ),
     path("indicators/<slug:indicator>/", views.IndicatorView.as_view(), name="indicator"),
     path("entry/", entry_views.EntryView.as_view(), name="entry"),
     path("entry/template/", upload_views.TemplateDownloadView.as_view(), name="entry_template"),

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.utils import translation
 
 from regions.models import Membership, Region
 from regions.roles import GROUP_NAMES, Role
@@ -36,6 +37,16 @@ def fast_password_hashing(settings):
 def media_in_tmp(settings, tmp_path_factory):
     """Stored attachments go to a scratch directory, never the repository's media/."""
     settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language. A request in English leaves
+    English active in the thread (LocaleMiddleware activates, nothing resets),
+    and a later test of the same worker that composes text outside a request
+    (the briefing) would read English where it expects Chinese."""
+    yield
+    translation.deactivate()
 
 
 # --- The plan and its demo figures, loaded once per test database ----------------

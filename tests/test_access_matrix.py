@@ -136,6 +136,7 @@ TO_HOME = Redirect("home")
 TO_MEASURES = Redirect("reports:measures")
 TO_DEPARTMENT = Redirect("reports:department")
 TO_MEASURE_REPORT = Redirect("reports:measure_report")
+OWN_BRIEFING = Redirect("reports:briefing_region")  # an official: their own township's briefing
 
 # --- The table ----------------------------------------------------------------------
 #                                  anonymous official other_region leader staff unbound
@@ -189,6 +190,30 @@ EXPECTED: dict[str, Expect] = {
     "reports:matrix?_export=csv": Expect(get=COUNTY_WIDE, post=COUNTY_WIDE_GET_ONLY),
     "reports:indicator": Expect(get=COUNTY_WIDE, post=COUNTY_WIDE_GET_ONLY),
     "reports:township": Expect(get=Row(LOGIN, 200, 404, 200, 200, 403), post=REGION_GET_ONLY),
+    # The quarterly briefing: county users read the county's and any township's;
+    # an official is sent from the county's to their own (another region: 404);
+    # a liaison, bound to no region, is refused as on the overview. Only staff
+    # (manage_quarters) save an edit: an empty POST is malformed (400).
+    "reports:briefing": Expect(
+        get=Row(LOGIN, OWN_BRIEFING, NA, 200, 200, 403),
+        post=Row(LOGIN, OWN_BRIEFING, NA, 405, 405, 403),
+    ),
+    "reports:briefing_word": Expect(
+        get=Row(LOGIN, OWN_BRIEFING, NA, 200, 200, 403),
+        post=Row(LOGIN, OWN_BRIEFING, NA, 405, 405, 403),
+    ),
+    "reports:briefing_save": Expect(
+        get=Row(LOGIN, 403, NA, 403, 405, 403), post=Row(LOGIN, 403, NA, 403, 400, 403)
+    ),
+    "reports:briefing_region": Expect(
+        get=Row(LOGIN, 200, 404, 200, 200, 403), post=Row(LOGIN, 405, 404, 405, 405, 403)
+    ),
+    "reports:briefing_region_word": Expect(
+        get=Row(LOGIN, 200, 404, 200, 200, 403), post=Row(LOGIN, 405, 404, 405, 405, 403)
+    ),
+    "reports:briefing_region_save": Expect(
+        get=Row(LOGIN, 403, 403, 403, 405, 403), post=Row(LOGIN, 403, 403, 403, 400, 403)
+    ),
     # Figure entry: staff for every region, a township official for their own
     # (the page shows their row alone). An empty POST is a malformed grid
     # (400), or a quarter action without a quarter (back to the quarters page).

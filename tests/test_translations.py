@@ -197,6 +197,10 @@ def data_words(plan) -> set[str]:
         texts += [indicator.name, indicator.alt_name, indicator.unit]
     for goal in plan.goals.all():  # the headline goals, in the plan's own words
         texts += [goal.text, goal.section, goal.unit]
+    # The measures and departments, named as the plan names them (the briefing
+    # lists the measures without progress and who leads them).
+    texts += [f"{measure.label}{measure.title}" for measure in plan.measures.all()]
+    texts += [department.name for department in plan.departments.all()]
     return {run for text in texts if text for run in CJK.findall(text)}
 
 
@@ -301,6 +305,8 @@ PAGES = [
     ("reports:history_county", []),
     ("reports:history", ["kunyang"]),
     ("targets:plan", []),
+    ("reports:briefing", []),
+    ("reports:briefing_region", ["kunyang"]),
 ]
 
 

@@ -34,6 +34,36 @@ from targets.models import current_plan
 from targets.tables import Annex1Table
 
 
+def overview_charts(plan, table, period) -> list[tuple[str, str]]:
+    """The overview's two key charts, (id, figure JSON): the county's
+    completion per indicator and the township × indicator heatmap (every
+    township while they fit on a screen; beyond that the ones lagging most).
+    The briefing page shows them too."""
+    completion = charts.completion_bars(
+        [indicator.name for indicator in table.indicators],
+        list(table.county_row().cells),
+        title=_("%(county)s各指标年度完成率") % {"county": plan.county_name},
+        period=period,
+    )
+    limit = settings.HEATMAP_MAX_REGIONS
+    region = plan.region_term
+    if len(table.regions) <= limit:
+        title = _("各%(region)s进度热力图(实际 ÷ 序时进度)") % {"region": region}
+        heatmap = charts.progress_heatmap(table, title=title)
+    else:
+        lagging = [score.region for score in table.lagging(limit)]
+        title = _("滞后最多的 %(shown)s 个%(region)s(共 %(total)s 个):实际 ÷ 序时进度") % {
+            "shown": len(lagging),
+            "region": region,
+            "total": len(table.regions),
+        }
+        heatmap = charts.progress_heatmap(table, lagging, title=title)
+    return [
+        ("chart-completion", plotting.figure_json(completion)),
+        ("chart-heatmap", plotting.figure_json(heatmap)),
+    ]
+
+
 class HomeView(RedirectView):
     """Leaders and staff land on the county overview, a township official on
     their own township (one redirect, not two)."""
@@ -68,44 +98,13 @@ class OverviewView(CountyWideMixin, GoalsMixin, ProgressMixin, TemplateView):
             table, None, urls=self.indicator_urls(), summary=True
         )
         region_urls = self.region_urls()
-        county = list(table.county_row().cells)
         context.update(
             indicator_table=indicator_rows,
             goal_table=self.goal_table(summary=True),
             lagging=[(score, region_urls[score.region.code]) for score in table.lagging(5)],
-            charts=[
-                (
-                    "chart-completion",
-                    plotting.figure_json(
-                        charts.completion_bars(
-                            [indicator.name for indicator in table.indicators],
-                            county,
-                            title=_("%(county)s各指标年度完成率")
-                            % {"county": self.plan.county_name},
-                            period=self.period,
-                        )
-                    ),
-                ),
-                ("chart-heatmap", plotting.figure_json(self.heatmap(table))),
-            ],
+            charts=overview_charts(self.plan, table, self.period),
         )
         return context
-
-    def heatmap(self, table):
-        """Every township while they fit on a screen; beyond that the ones
-        lagging most, most behind first."""
-        limit = settings.HEATMAP_MAX_REGIONS
-        region = self.plan.region_term
-        if len(table.regions) <= limit:
-            title = _("各%(region)s进度热力图(实际 ÷ 序时进度)") % {"region": region}
-            return charts.progress_heatmap(table, title=title)
-        lagging = [score.region for score in table.lagging(limit)]
-        title = _("滞后最多的 %(shown)s 个%(region)s(共 %(total)s 个):实际 ÷ 序时进度") % {
-            "shown": len(lagging),
-            "region": region,
-            "total": len(table.regions),
-        }
-        return charts.progress_heatmap(table, lagging, title=title)
 
 
 class MatrixView(CountyWideMixin, ProgressMixin, TemplateView):

@@ -109,3 +109,24 @@ class DueDateForm(QuarterForm):
         if not cleaned.get("clear") and not cleaned.get("due") and "due" not in self.errors:
             self.add_error("due", _("请填写截止日期。"))
         return cleaned
+
+
+class BriefingEditForm(forms.Form):
+    """Staff's edit of a quarter's briefing (``save``) or going back to the
+    generated text (``restore``). The texts' own rules (not empty, not too
+    long) are ``reports.briefing.edits``'s, which says what is wrong."""
+
+    action = forms.ChoiceField(choices=[("save", "save"), ("restore", "restore")])
+    title = forms.CharField(label=_("标题"), required=False, strip=False)
+    number_line = forms.CharField(label=_("文号"), required=False, strip=False)
+    body = forms.CharField(label=_("正文"), required=False, strip=False, widget=forms.Textarea)
+    # The version the edit replaces (0: the generated text) and the
+    # fingerprint of the generated text it started from.
+    base = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    started_from = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].widget.attrs.update({"class": "form-control", "maxlength": 200})
+        self.fields["number_line"].widget.attrs.update({"class": "form-control", "maxlength": 200})
+        self.fields["body"].widget.attrs.update({"class": "form-control briefing-body", "rows": 18})

@@ -1,0 +1,171 @@
+"""Staff's edits of a quarter's briefing: each save a new ``BriefingVersion``
+(who, when), never an overwrite; "restore the generated text" is a version
+too. All or nothing, permission checked here as well as by the page.
+
+A version names the generated briefing it started from (``started_from``, the
+fingerprint from ``reports.briefing.text``), so the page can warn when the data
+changed after the text was edited; and the number of the version it replaced
+(``base_number``), so a save over someone else's newer version is refused
+instead of silently losing their text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from regions.models import Region
+from regions.roles import MANAGE_QUARTERS
+from reports.briefing.document import Briefing
+from reports.briefing.text import fingerprint, table_data, table_from_data, with_text
+from reports.models import BriefingVersion
+from targets.models import Plan
+
+# Who may edit: the bureau staff who close quarters (the briefing is the
+# bureau's word on a quarter); leaders and townships read.
+EDIT_BRIEFING = MANAGE_QUARTERS
+MAX_TITLE = 200
+MAX_BODY = 20_000
+FINGERPRINT = re.compile(r"^[0-9a-f]{64}$")
+# Control characters pasted from other programs (form feed, vertical tab…):
+# not allowed in XML, so no Word file could hold them. Lines and tabs stay.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean(text: str) -> str:
+    return CONTROL.sub("", text).strip()
+
+
+class BriefingEditError(Exception):
+    """A refused edit; the message says why, in the user's language."""
+
+
+@dataclass(frozen=True)
+class BriefingKey:
+    """Which briefing: one plan's quarter, for the county (region None) or a
+    township, in one language."""
+
+    plan: Plan
+    region: Region | None
+    year: int
+    quarter: int
+    language: str
+
+    def versions(self) -> QuerySet[BriefingVersion]:
+        """Newest first."""
+        return BriefingVersion.objects.filter(
+            plan=self.plan,
+            region=self.region,
+            year=self.year,
+            quarter=self.quarter,
+            language=self.language,
+        )
+
+
+def may_edit(user) -> bool:
+    return user.has_perm(EDIT_BRIEFING)
+
+
+def version_briefing(version: BriefingVersion, generated: Briefing) -> Briefing:
+    """The briefing as that version saved it (its text, table and notes)."""
+    edited = with_text(
+        generated, title=version.title, number_line=version.number_line, body=version.body
+    )
+    return dataclasses.replace(
+        edited, table=table_from_data(version.table), notes=tuple(version.notes)
+    )
+
+
+def _check(user, key: BriefingKey, base_number: int) -> None:
+    if not may_edit(user):
+        raise BriefingEditError(_("您的账号没有编辑通报的权限。"))
+    latest = key.versions().select_for_update().values_list("number", flat=True).first() or 0
+    if base_number != latest:
+        raise BriefingEditError(
+            _(
+                "通报在您编辑期间已被他人保存为第 %(number)s 版,您的修改未保存。"
+                "请查看最新版本后重新编辑。"
+            )
+            % {"number": latest}
+        )
+
+
+def _create(user, key: BriefingKey, base_number: int, **fields) -> BriefingVersion:
+    try:
+        with transaction.atomic():
+            _check(user, key, base_number)
+            return BriefingVersion.objects.create(
+                plan=key.plan,
+                region=key.region,
+                year=key.year,
+                quarter=key.quarter,
+                language=key.language,
+                number=base_number + 1,
+                created_by=user,
+                **fields,
+            )
+    except IntegrityError:
+        # Another save took the same number between our check and our write.
+        raise BriefingEditError(
+            _("通报在您编辑期间已被他人保存,您的修改未保存。请查看最新版本后重新编辑。")
+        ) from None
+
+
+def save_edit(
+    user,
+    key: BriefingKey,
+    *,
+    generated: Briefing,
+    title: str,
+    number_line: str,
+    body: str,
+    base_number: int,
+    started_from: str,
+) -> BriefingVersion:
+    """Keep staff's text as the briefing's next version."""
+    title, number_line, body = _clean(title), _clean(number_line), _clean(body)
+    if not title:
+        raise BriefingEditError(_("标题不能为空。"))
+    if not body:
+        raise BriefingEditError(_("正文不能为空。"))
+    if len(title) > MAX_TITLE or len(number_line) > MAX_TITLE:
+        raise BriefingEditError(_("标题和文号不能超过 %(max)s 个字。") % {"max": MAX_TITLE})
+    if len(body) > MAX_BODY:
+        raise BriefingEditError(_("正文不能超过 %(max)s 个字。") % {"max": MAX_BODY})
+    if not FINGERPRINT.match(started_from):
+        raise BriefingEditError(_("提交的内容不完整,请刷新页面后重新编辑。"))
+    return _create(
+        user,
+        key,
+        base_number,
+        title=title,
+        number_line=number_line,
+        body=body,
+        table=table_data(generated.table),
+        notes=list(generated.notes),
+        generated_hash=started_from,
+    )
+
+
+def restore_generated(
+    user, key: BriefingKey, *, generated: Briefing, body: str, base_number: int
+) -> BriefingVersion:
+    """Back to the generated text (``body`` is it, as the page shows it): a
+    version of its own, so the history shows who restored it and when."""
+    return _create(
+        user,
+        key,
+        base_number,
+        restored=True,
+        title=generated.title,
+        number_line=generated.number_line,
+        body=body,
+        table=table_data(generated.table),
+        notes=list(generated.notes),
+        generated_hash=fingerprint(generated),
+    )
