@@ -268,7 +268,7 @@ def _cell(column: Column, raw: object) -> tuple[str | None, str | None]:
             return None, _("不能为负数")
         if number != number.quantize(Decimal("0.01")) or number > Decimal("9999999999.99"):
             return None, _("最多两位小数")
-        return str(number), None
+        return str(number.quantize(Decimal("0.01"))), None
     problem = value_problem(column.field, number)
     if problem:
         return None, f"“{format(number.normalize(), 'f')}”{problem}"
