@@ -246,6 +246,21 @@ EXPECTED: dict[str, Expect] = {
     "reports:upload_preview": Expect(
         get=Row(LOGIN, 404, 404, 403, 404, 403), post=Row(LOGIN, 404, 404, 403, 404, 403)
     ),
+    # The incubators' quarterly operating data (孵化载体台账): entered like the
+    # figures — staff for any region (``?region=``), an official for their own;
+    # an empty POST has no quarter (400). The template and the ledger upload
+    # likewise (an empty upload is a form error); a preview id that is not the
+    # user's own staged ledger upload is a 404. The ledger export is read
+    # access: whoever sees regions, scoped to them (leaders included).
+    "reports:ledger_operating": Expect(get=ENTRY_PAGE, post=Row(LOGIN, 400, NA, 403, 400, 403)),
+    "reports:ledger_operating_template": Expect(get=ENTRY_PAGE, post=ENTRY_PAGE_GET_ONLY),
+    "reports:ledger_upload": Expect(get=ENTRY_PAGE, post=Row(LOGIN, 400, NA, 403, 400, 403)),
+    "reports:ledger_upload_preview": Expect(
+        get=Row(LOGIN, 404, 404, 403, 404, 403), post=Row(LOGIN, 404, 404, 403, 404, 403)
+    ),
+    "reports:ledger_export": Expect(
+        get=Row(LOGIN, 200, NA, 200, 200, 403), post=Row(LOGIN, 405, NA, 405, 405, 403)
+    ),
     # Change history: read access, scoped like the township page. The county's
     # own history (county-only indicators) is out of an official's scope: 404.
     "reports:history_county": Expect(get=Row(LOGIN, 404, NA, 200, 200, 403), post=GET_ONLY),

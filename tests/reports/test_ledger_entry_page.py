@@ -6,6 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reports.choices import IncubatorStatus, Source
@@ -159,3 +161,40 @@ def test_malformed_posts_never_fail_with_500(client_for, staff, hubs, data):
 def test_every_metric_has_a_column(client_for, staff, hubs):
     text = client_for(staff).get(URL, {"period": PERIOD}).content.decode()
     assert all(f'name="o{hubs["a1"].pk}_{name}"' in text for name in METRIC_NAMES)
+
+
+def test_a_row_not_posted_at_all_is_left_as_it_is(client_for, official, plan, hubs):
+    record_operating_data(plan, official, [change(hubs["a2"])], source=Source.FORM)
+    assert post(client_for(official), row_data(hubs["a1"])).status_code == 302
+    assert IncubatorQuarter.objects.filter(incubator=hubs["a2"]).exists()
+
+
+# The session and user (read session, user, permissions ×2, and saving the
+# session: 3 with its savepoint), the plan, the unread notices (base.html); the
+# page: the region (staff: the one named by ?region=; an official: their scope's
+# region), the incubators, their rows, the region's report, the closed quarter;
+# and the regions of the selector (an official: their membership instead).
+ENTRY_QUERIES = {"staff": 15, "official": 15}
+
+
+@pytest.mark.parametrize("who", ["staff", "official"])
+def test_the_entry_page_reads_the_same_queries_for_5_or_60_incubators(
+    client_for, plan, staff, official, region_a, who
+):
+    user = {"staff": staff, "official": official}[who]
+    client = client_for(user)
+    params = {"period": PERIOD, "region": region_a.code}
+
+    def count(n_before: int, n: int) -> int:
+        for i in range(n_before, n):
+            hub = incubator(region_a, f"载体{i:03d}")
+            if i % 2:
+                IncubatorQuarter.objects.create(incubator=hub, year=2026, quarter=1, **values())
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(URL, params)
+        assert response.status_code == 200
+        assert response.content.decode().count('<tr><th scope="row">') == n
+        return len(queries)
+
+    small, large = count(0, 5), count(5, 60)
+    assert small == large == ENTRY_QUERIES[who], (small, large)
