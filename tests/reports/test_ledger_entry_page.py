@@ -198,3 +198,18 @@ def test_the_entry_page_reads_the_same_queries_for_5_or_60_incubators(
 
     small, large = count(0, 5), count(5, 60)
     assert small == large == ENTRY_QUERIES[who], (small, large)
+
+
+def test_the_review_page_shows_the_operating_data_handed_in_with_the_figures(
+    client_for, official, staff, plan, hubs, region_a
+):
+    fill(plan, official, region_a)
+    record_operating_data(
+        plan, official, [change(hubs["a1"], period=(2026, 4))], source=Source.FORM
+    )
+    submit(plan, official, region_a, 2026, 4)
+    page = client_for(staff).get(reverse("reports:review"), {"period": "2026Q4"})
+    text = page.content.decode()
+    section = text[text.index('id="region-kunyang"') :]
+    assert "昆阳科创孵化器" in section and "1500.25" in section
+    assert "尚未填报本季度运营数据:昆阳众创空间" in section
