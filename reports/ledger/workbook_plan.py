@@ -210,7 +210,7 @@ class _Planner(EnterprisePlanning):
                 self.problem(
                     SHEET_OPERATING,
                     row,
-                    _("%(p)s不在计划期内") % {"p": period_label(year, quarter)},
+                    _("%(period)s不在计划期内") % {"period": period_label(year, quarter)},
                 )
                 continue
             values = {name: decimal_of(row.values.get(name)) for name in METRIC_NAMES}
