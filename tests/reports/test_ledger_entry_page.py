@@ -15,7 +15,7 @@ from reports.figures.quarters import close_quarter
 from reports.figures.submissions import submit
 from reports.ledger.operating import METRIC_NAMES, record_operating_data
 from reports.models import IncubatorQuarter, Submission
-from tests.reports.ledger_data import change, incubator, values
+from tests.reports.operating_data import change, incubator, values
 from tests.reports.test_submissions import fill
 
 URL = reverse("reports:ledger_operating")

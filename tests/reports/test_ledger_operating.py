@@ -23,7 +23,7 @@ from reports.ledger.operating import (
 )
 from reports.models import IncubatorQuarter, Submission
 from tests.conftest import make_user
-from tests.reports.ledger_data import Q, change, incubator
+from tests.reports.operating_data import Q, change, incubator
 from tests.reports.test_submissions import fill
 
 

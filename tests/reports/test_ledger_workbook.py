@@ -28,7 +28,7 @@ from reports.models import (
     PendingImport,
 )
 from targets.ledger import Industry
-from tests.reports.ledger_data import change, incubator
+from tests.reports.operating_data import change, incubator
 from tests.reports.test_submissions import fill
 
 UPLOAD = reverse("reports:ledger_upload")
