@@ -34,8 +34,6 @@ from targets.access import PlanAccessMixin
 from targets.ledger import LedgerFlag
 
 PER_PAGE = 50
-# Ids beyond this are no record (and would overflow the database's integer).
-MAX_ID = 2**31 - 1
 
 
 class LedgerMixin(PlanAccessMixin):
@@ -46,8 +44,6 @@ class LedgerMixin(PlanAccessMixin):
         return may_write_ledger(self.request.user)
 
     def incubator_or_404(self, pk: int) -> Incubator:
-        if pk > MAX_ID:
-            raise Http404
         found = (
             Incubator.objects.filter(region__in=self.regions, pk=pk)
             .select_related("region", "lead_industry", "second_industry")
@@ -58,8 +54,6 @@ class LedgerMixin(PlanAccessMixin):
         return found
 
     def enterprise_or_404(self, pk: int) -> Enterprise:
-        if pk > MAX_ID:
-            raise Http404
         found = (
             Enterprise.objects.filter(incubator__region__in=self.regions, pk=pk)
             .select_related("incubator__region", "industry")

@@ -232,3 +232,64 @@ def test_staff_settle_a_duplicate_on_its_page(client_for, staff, official, ledge
     decision = DuplicateDecision.objects.get()
     assert decision.reason == "同一企业" and decision.decided_by == staff
     assert "同一企业" in client.get(url).content.decode()
+
+
+# --- Malformed requests -----------------------------------------------------------------
+
+NONSENSE = [
+    {},
+    {"region": "abc", "kind": "\x00", "level": "99", "industry": "-1", "status": "x" * 5000},
+    {"level": ["1", "2"], "page": "abc", "sort": "no_such_column", "query": "x" * 10000},
+    {"page": "999999", "_export": "pdf"},
+    {"without_code": "maybe", "stage": "'; DROP TABLE reports_enterprise; --"},
+]
+BAD_BODIES = [
+    {},
+    {"name": "x" * 10000, "region": "abc", "floor_area": "1e999", "status_since": "2025-02-30"},
+    {"incubator": "99999999999999999999", "entered_on": "昨天", "credit_code": "x" * 10000},
+    {"level": "9", "recognised_on": "0000-00-00", "flag": "abc", "granted_on": "\x00"},
+    {"action": "merge", "first": "1", "second": "99999999999999999999", "keep": "x", "reason": "r"},
+]
+
+
+def test_nonsense_never_gets_a_server_error_nor_a_write(client_for, staff, official, ledger):
+    city = ledger["city"]
+    firm = Enterprise.objects.filter(incubator=city).first()
+    urls = [
+        reverse("reports:ledger_incubators"),
+        reverse("reports:ledger_enterprises"),
+        reverse("reports:ledger_incubator", args=[city.pk]),
+        reverse("reports:ledger_incubator", args=[99999999999999999999]),
+        reverse("reports:ledger_incubator_create"),
+        reverse("reports:ledger_incubator_edit", args=[city.pk]),
+        reverse("reports:ledger_enterprise_create"),
+        reverse("reports:ledger_enterprise_edit", args=[firm.pk]),
+        reverse("reports:ledger_enterprise_edit", args=[99999999999999999999]),
+        reverse("reports:ledger_recognition_add", args=[city.pk]),
+        reverse("reports:ledger_incubator_flag", args=[city.pk]),
+        reverse("reports:ledger_enterprise_flag", args=[firm.pk]),
+        reverse("reports:ledger_duplicates"),
+    ]
+    before = (
+        list(Incubator.objects.values()),
+        list(Enterprise.objects.values()),
+        city.recognitions.count(),
+        DuplicateDecision.objects.count(),
+    )
+    for user in (staff, official):
+        client = client_for(user)
+        client.raise_request_exception = False
+        for url in urls:
+            for query in NONSENSE:
+                response = client.get(url, query)
+                assert response.status_code < 500, (url, query, response.status_code)
+            for body in BAD_BODIES:
+                response = client.post(url, body)
+                assert response.status_code < 500, (url, body, response.status_code)
+    after = (
+        list(Incubator.objects.values()),
+        list(Enterprise.objects.values()),
+        city.recognitions.count(),
+        DuplicateDecision.objects.count(),
+    )
+    assert after == before
