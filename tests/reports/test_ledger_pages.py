@@ -293,3 +293,39 @@ def test_nonsense_never_gets_a_server_error_nor_a_write(client_for, staff, offic
         DuplicateDecision.objects.count(),
     )
     assert after == before
+
+
+def test_the_ledger_pages_read_in_english_but_for_the_data(client_for, staff, plan, ledger):
+    from django.conf import settings
+
+    from tests.test_translations import CJK, data_words
+
+    services.grant_incubator_flag(
+        staff,
+        ledger["city"],
+        flag=plan.ledger_flags.filter(applies_to="incubator").first(),
+        granted_on=datetime.date(2025, 8, 1),
+    )
+    data = data_words(plan) | {
+        run
+        for text in [
+            *Incubator.objects.values_list("name", flat=True),
+            *Enterprise.objects.values_list("name", flat=True),
+            *plan.ledger_flags.values_list("name", flat=True),
+            ledger["tech"].name,
+        ]
+        for run in CJK.findall(text)
+    }
+    client = client_for(staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    firm = Enterprise.objects.filter(incubator=ledger["city"]).first()
+    for url in [
+        reverse("reports:ledger_incubators"),
+        reverse("reports:ledger_enterprises"),
+        reverse("reports:ledger_incubator", args=[ledger["city"].pk]),
+        reverse("reports:ledger_enterprise_edit", args=[firm.pk]),
+        reverse("reports:ledger_duplicates"),
+    ]:
+        page = client.get(url).content.decode()
+        leftover = set(CJK.findall(page)) - data
+        assert not leftover, (url, sorted(leftover))
