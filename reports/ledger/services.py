@@ -203,8 +203,8 @@ def update_incubator(user, incubator: Incubator, **changes) -> Incubator:
         raise TypeError(f"update_incubator: unknown fields {sorted(unknown)}")
     check_region_write(user, incubator.region)
     incubator = Incubator.objects.select_for_update().get(pk=incubator.pk)
-    for name, value in changes.items():
-        setattr(incubator, name, value)
+    if not _apply(incubator, changes):
+        return incubator  # nothing changed: no history row
     check_region_write(user, incubator.region)
     return _save_incubator(user, incubator)
 
@@ -329,8 +329,10 @@ def update_enterprise(user, enterprise: Enterprise, **changes) -> Enterprise:
         raise TypeError(f"update_enterprise: unknown fields {sorted(unknown)}")
     check_region_write(user, enterprise.incubator.region)
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-    for name, value in changes.items():
-        setattr(enterprise, name, value)
+    if "credit_code" in changes:
+        changes["credit_code"] = clean_credit_code(changes["credit_code"])
+    if not _apply(enterprise, changes):
+        return enterprise  # nothing changed: no history row
     check_region_write(user, enterprise.incubator.region)
     return _save_enterprise(user, enterprise)
 
@@ -383,6 +385,16 @@ def grant_enterprise_flag(
 
 
 # --- Shared -------------------------------------------------------------------------
+
+
+def _apply(record, changes: dict) -> bool:
+    """Set ``changes`` on ``record``; whether any value differs."""
+    changed = False
+    for name, value in changes.items():
+        if getattr(record, name) != value:
+            setattr(record, name, value)
+            changed = True
+    return changed
 
 
 def _check_flag(flag: LedgerFlag, plan_id: int, applies_to: str) -> None:

@@ -255,3 +255,22 @@ def test_changing_a_code_to_one_already_registered_is_refused(official, region_a
     assert other.credit_code == credit_code(2)
     # Saving a record with its own code is no conflict.
     services.update_enterprise(official, other, note="核实")
+
+
+def test_saving_a_record_unchanged_adds_no_history(official, region_a):
+    made = incubator(official, region_a)
+    firm = enterprise(official, made, credit_code=VALID)
+    services.update_incubator(official, made, name="科创孵化园", floor_area=Decimal("1.25"))
+    services.update_enterprise(official, firm, credit_code=VALID.lower(), stage="incubating")
+    assert made.history.count() == 1 and firm.history.count() == 1
+
+
+def test_township_official_cannot_move_an_enterprise_to_another_region(
+    official, other_official, region_a, region_b
+):
+    firm = enterprise(official, incubator(official, region_a))
+    theirs = incubator(other_official, region_b)
+    with pytest.raises(PermissionDenied):
+        services.update_enterprise(official, firm, incubator=theirs)
+    firm.refresh_from_db()
+    assert firm.incubator.region == region_a
