@@ -280,6 +280,7 @@ class PendingImport(models.Model):
 
 # Township reporting (填报 → 上报 → 审核) and its deadlines and notices, and the
 # departments' measure reports and the incubator ledger, live in their own modules.
+from reports.ledger_decisions import DuplicateDecision  # noqa: E402, F401
 from reports.ledger_models import (  # noqa: E402, F401
     Enterprise,
     EnterpriseFlagGrant,

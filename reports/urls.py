@@ -1,5 +1,6 @@
 from django.urls import path
 
+from reports.ledger_urls import urlpatterns as ledger_urlpatterns
 from reports.views import dashboards as views
 from reports.views import deadlines as deadline_views
 from reports.views import entry as entry_views
@@ -97,4 +98,5 @@ urlpatterns = [
     ),
     path("history/", entry_views.HistoryView.as_view(), name="history_county"),
     path("history/<slug:region>/", entry_views.HistoryView.as_view(), name="history"),
+    *ledger_urlpatterns,
 ]

@@ -301,6 +301,11 @@ PAGES = [
     ("reports:history_county", []),
     ("reports:history", ["kunyang"]),
     ("targets:plan", []),
+    ("reports:ledger_incubators", []),
+    ("reports:ledger_enterprises", []),
+    ("reports:ledger_incubator_create", []),
+    ("reports:ledger_enterprise_create", []),
+    ("reports:ledger_duplicates", []),
 ]
 
 
