@@ -328,3 +328,19 @@ def test_someone_elses_staged_upload_is_a_404(client_for, staff, official, ledge
     client = client_for(official)
     assert client.get(staged["Location"]).status_code == 404
     assert client.post(staged["Location"], {"action": "confirm"}).status_code == 404
+
+
+def test_the_ledger_services_rules_are_listed_at_preview_by_row(client_for, staff, ledger):
+    data = build_workbook(
+        {
+            "孵化载体": [
+                new_incubator_row(name="好的基地"),
+                new_incubator_row(name="缺日期基地", operating=None),
+            ]
+        }
+    )
+    response = upload(client_for(staff), data)
+    assert response.status_code == 400
+    assert "工作表“孵化载体”第3行:运营中(或限期整改)的载体需填写投入运营日期" in problems(response)
+    assert not Incubator.objects.filter(name__in=["好的基地", "缺日期基地"]).exists()
+    assert not PendingImport.objects.exists()
