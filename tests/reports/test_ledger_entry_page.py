@@ -213,3 +213,20 @@ def test_the_review_page_shows_the_operating_data_handed_in_with_the_figures(
     section = text[text.index('id="region-kunyang"') :]
     assert "昆阳科创孵化器" in section and "1500.25" in section
     assert "尚未填报本季度运营数据:昆阳众创空间" in section
+
+
+def test_the_operating_pages_read_in_english_but_for_the_data(client_for, staff, plan, hubs):
+    from django.conf import settings
+
+    from reports.ledger.workbook import SHEETS
+    from tests.test_translations import CJK, data_words, visible_text
+
+    # Data: the plan's and the incubators' names; the workbook's sheet names
+    # are its file format and stay Chinese in every language.
+    allowed = data_words(plan) | {run for text in SHEETS for run in CJK.findall(text)}
+    allowed |= {run for hub in hubs.values() for run in CJK.findall(hub.name)}
+    client = client_for(staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    for url in [URL, reverse("reports:ledger_upload")]:
+        text = visible_text(client.get(url, {"period": PERIOD}).content.decode())
+        assert set(CJK.findall(text)) <= allowed, (url, set(CJK.findall(text)) - allowed)
