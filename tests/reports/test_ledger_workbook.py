@@ -344,3 +344,32 @@ def test_the_ledger_services_rules_are_listed_at_preview_by_row(client_for, staf
     assert "工作表“孵化载体”第3行:运营中(或限期整改)的载体需填写投入运营日期" in problems(response)
     assert not Incubator.objects.filter(name__in=["好的基地", "缺日期基地"]).exists()
     assert not PendingImport.objects.exists()
+
+
+def test_the_export_reads_the_same_queries_for_a_small_and_a_larger_ledger(
+    client_for, staff, plan, region_a, ledger
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(staff)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(EXPORT).status_code == 200
+        return len(queries)
+
+    small = count()
+    for i in range(30):
+        hub = incubator(region_a, f"载体{i:02d}")
+        IncubatorRecognition.objects.create(
+            incubator=hub, level=1, recognised_on=datetime.date(2025, 1, 1)
+        )
+        Enterprise.objects.create(
+            plan=plan,
+            name=f"企业{i:02d}",
+            incubator=hub,
+            entered_on=datetime.date(2025, 3, 1),
+            stage="nursery",
+        )
+    assert count() == small
