@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from regions.roles import Role
 from reports.choices import Source, SubmissionState
@@ -25,6 +26,14 @@ from reports.models import IncubatorQuarter, Submission
 from tests.conftest import make_user
 from tests.reports.operating_data import Q, change, incubator
 from tests.reports.test_submissions import fill
+
+
+@pytest.fixture(autouse=True)
+def chinese():
+    """The messages are checked in Chinese, the UI's language: a page test run
+    before in English must not leave its language active in this thread."""
+    with translation.override("zh-hans"):
+        yield
 
 
 @pytest.fixture
