@@ -84,6 +84,13 @@ ADMIN_MODEL_PERMISSIONS: list[str] = [
     *model_permissions("reports", "closedquarter", READ),
     *model_permissions("reports", "quarterevent", READ),
     *model_permissions("reports", "measurereport", READ),
+    *model_permissions("reports", "incubator", READ),
+    *model_permissions("reports", "incubatorrecognition", READ),
+    *model_permissions("reports", "incubatorflaggrant", READ),
+    *model_permissions("reports", "enterprise", READ),
+    *model_permissions("reports", "enterpriseflaggrant", READ),
+    *model_permissions("reports", "incubatorquarter", READ),
+    *model_permissions("reports", "duplicatedecision", READ),
     *model_permissions("axes", "accessattempt", ("view", "delete")),
     *model_permissions("axes", "accesslog", READ),
 ]

@@ -139,3 +139,6 @@ class MeasureReportAdmin(ReadOnlyAdmin):
     list_filter = ["status", "year", "quarter", "department"]
     search_fields = ["measure__title", "department__name", "done", "next_steps"]
     list_select_related = ["measure", "department", "reported_by"]
+
+
+from reports import ledger_admin  # noqa: E402, F401  (the ledger, read-only)

@@ -283,6 +283,7 @@ class PendingImport(models.Model):
 # incubator ledger live in their own modules.
 from reports.briefing_models import BriefingVersion  # noqa: E402, F401
 from reports.evaluation_models import EvaluationDecision  # noqa: E402, F401
+from reports.ledger_decisions import DuplicateDecision  # noqa: E402, F401
 from reports.ledger_models import (  # noqa: E402, F401
     Enterprise,
     EnterpriseFlagGrant,

@@ -1,11 +1,14 @@
 from django.urls import path
 
+from reports.ledger_urls import urlpatterns as ledger_urlpatterns
 from reports.views import briefing as briefing_views
 from reports.views import dashboards as views
 from reports.views import deadlines as deadline_views
 from reports.views import entry as entry_views
 from reports.views import goals as goal_views
+from reports.views import ledger_entry as ledger_entry_views
 from reports.views import ledger_evaluation as evaluation_views
+from reports.views import ledger_upload as ledger_upload_views
 from reports.views import measures as measure_views
 from reports.views import notices as notice_views
 from reports.views import report as report_views
@@ -45,6 +48,23 @@ urlpatterns = [
     path("entry/upload/", upload_views.UploadView.as_view(), name="upload"),
     path("entry/upload/<int:pk>/", upload_views.UploadPreviewView.as_view(), name="upload_preview"),
     path("entry/submit/", entry_views.SubmitView.as_view(), name="entry_submit"),
+    path(
+        "ledger/operating/",
+        ledger_entry_views.OperatingEntryView.as_view(),
+        name="ledger_operating",
+    ),
+    path(
+        "ledger/operating/template/",
+        ledger_upload_views.OperatingTemplateView.as_view(),
+        name="ledger_operating_template",
+    ),
+    path("ledger/upload/", ledger_upload_views.LedgerUploadView.as_view(), name="ledger_upload"),
+    path(
+        "ledger/upload/<int:pk>/",
+        ledger_upload_views.LedgerUploadPreviewView.as_view(),
+        name="ledger_upload_preview",
+    ),
+    path("ledger/export/", ledger_upload_views.LedgerExportView.as_view(), name="ledger_export"),
     path("review/", review_views.ReviewView.as_view(), name="review"),
     path(
         "review/approve/",
@@ -103,4 +123,5 @@ urlpatterns = [
     ),
     path("history/", entry_views.HistoryView.as_view(), name="history_county"),
     path("history/<slug:region>/", entry_views.HistoryView.as_view(), name="history"),
+    *ledger_urlpatterns,
 ]

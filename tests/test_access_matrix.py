@@ -79,7 +79,7 @@ REGION_A, REGION_B = "昆阳", "鳌江"
 PINGYANG_REGIONS = ["昆阳", "鳌江", "水头", "萧江", "万全", "腾蛟", "麻步", "海西", "经开区"]
 # Keyword arguments that pick one region's data: the "other region" probe
 # substitutes region B's (or an object of region B) for them.
-REGION_SCOPED_KWARGS = {"region", "pk", "id"}
+REGION_SCOPED_KWARGS = {"region", "pk", "id", "incubator", "enterprise"}
 
 
 class Row(NamedTuple):
@@ -137,6 +137,12 @@ TO_MEASURES = Redirect("reports:measures")
 TO_DEPARTMENT = Redirect("reports:department")
 TO_MEASURE_REPORT = Redirect("reports:measure_report")
 OWN_BRIEFING = Redirect("reports:briefing_region")  # an official: their own township's briefing
+# The ledger: read by every county user and an official (their region's).
+LEDGER_READ = Row(LOGIN, 200, NA, 200, 200, 403)
+LEDGER_READ_GET_ONLY = Row(LOGIN, 405, NA, 405, 405, 403)
+LEDGER_POST_ONLY = Row(LOGIN, 405, 405, 403, 405, 403)
+TO_INCUBATOR = Redirect("reports:ledger_incubator")
+TO_ENTERPRISE = Redirect("reports:ledger_enterprise_edit")
 
 # --- The table ----------------------------------------------------------------------
 #                                  anonymous official other_region leader staff unbound
@@ -281,6 +287,21 @@ EXPECTED: dict[str, Expect] = {
     "reports:upload_preview": Expect(
         get=Row(LOGIN, 404, 404, 403, 404, 403), post=Row(LOGIN, 404, 404, 403, 404, 403)
     ),
+    # The incubators' quarterly operating data (孵化载体台账): entered like the
+    # figures — staff for any region (``?region=``), an official for their own;
+    # an empty POST has no quarter (400). The template and the ledger upload
+    # likewise (an empty upload is a form error); a preview id that is not the
+    # user's own staged ledger upload is a 404. The ledger export is read
+    # access: whoever sees regions, scoped to them (leaders included).
+    "reports:ledger_operating": Expect(get=ENTRY_PAGE, post=Row(LOGIN, 400, NA, 403, 400, 403)),
+    "reports:ledger_operating_template": Expect(get=ENTRY_PAGE, post=ENTRY_PAGE_GET_ONLY),
+    "reports:ledger_upload": Expect(get=ENTRY_PAGE, post=Row(LOGIN, 400, NA, 403, 400, 403)),
+    "reports:ledger_upload_preview": Expect(
+        get=Row(LOGIN, 404, 404, 403, 404, 403), post=Row(LOGIN, 404, 404, 403, 404, 403)
+    ),
+    "reports:ledger_export": Expect(
+        get=Row(LOGIN, 200, NA, 200, 200, 403), post=Row(LOGIN, 405, NA, 405, 405, 403)
+    ),
     # Change history: read access, scoped like the township page. The county's
     # own history (county-only indicators) is out of an official's scope: 404.
     "reports:history_county": Expect(get=Row(LOGIN, 404, NA, 200, 200, 403), post=GET_ONLY),
@@ -304,6 +325,43 @@ EXPECTED: dict[str, Expect] = {
     # The measures, scoped like their pages: a liaison their department's.
     "api:measures": Expect(
         get=Row(401, 200, NA, 200, 200, 403, 200), post=Row(401, 405, NA, 405, 405, 405, 405)
+    ),
+    # The ledger (孵化载体台账): leaders and staff read every region's records, an
+    # official their own (another region's record: 404); staff and the official
+    # write (an empty form: 400; an empty recognition or title: back to the record
+    # with a message), leaders read only. The duplicates page is the bureau's.
+    "reports:ledger_incubators": Expect(get=LEDGER_READ, post=LEDGER_READ_GET_ONLY),
+    "reports:ledger_incubators?_export=xlsx": Expect(get=LEDGER_READ, post=LEDGER_READ_GET_ONLY),
+    "reports:ledger_incubators?_export=csv": Expect(get=LEDGER_READ, post=LEDGER_READ_GET_ONLY),
+    "reports:ledger_enterprises": Expect(get=LEDGER_READ, post=LEDGER_READ_GET_ONLY),
+    "reports:ledger_enterprises?_export=xlsx": Expect(get=LEDGER_READ, post=LEDGER_READ_GET_ONLY),
+    "reports:ledger_enterprises?_export=csv": Expect(get=LEDGER_READ, post=LEDGER_READ_GET_ONLY),
+    "reports:ledger_incubator": Expect(
+        get=Row(LOGIN, 200, 404, 200, 200, 403), post=REGION_GET_ONLY
+    ),
+    "reports:ledger_incubator_create": Expect(
+        get=ENTRY_PAGE, post=Row(LOGIN, 400, NA, 403, 400, 403)
+    ),
+    "reports:ledger_enterprise_create": Expect(
+        get=ENTRY_PAGE, post=Row(LOGIN, 400, NA, 403, 400, 403)
+    ),
+    "reports:ledger_incubator_edit": Expect(
+        get=Row(LOGIN, 200, 404, 403, 200, 403), post=Row(LOGIN, 400, 404, 403, 400, 403)
+    ),
+    "reports:ledger_enterprise_edit": Expect(
+        get=Row(LOGIN, 200, 404, 403, 200, 403), post=Row(LOGIN, 400, 404, 403, 400, 403)
+    ),
+    "reports:ledger_recognition_add": Expect(
+        get=LEDGER_POST_ONLY, post=Row(LOGIN, TO_INCUBATOR, 404, 403, TO_INCUBATOR, 403)
+    ),
+    "reports:ledger_incubator_flag": Expect(
+        get=LEDGER_POST_ONLY, post=Row(LOGIN, TO_INCUBATOR, 404, 403, TO_INCUBATOR, 403)
+    ),
+    "reports:ledger_enterprise_flag": Expect(
+        get=LEDGER_POST_ONLY, post=Row(LOGIN, TO_ENTERPRISE, 404, 403, TO_ENTERPRISE, 403)
+    ),
+    "reports:ledger_duplicates": Expect(
+        get=STAFF_ONLY, post=Row(LOGIN, 403, NA, 403, Redirect("reports:ledger_duplicates"), 403)
     ),
     "api:schema": Expect(get=everyone(200), post=everyone(405)),  # structure only, no data
     "api:token": Expect(get=everyone(405), post=everyone(400)),  # empty credentials
@@ -449,6 +507,10 @@ def kwarg_value(name: str, region: Region):
         return item.pk
     if name == "attachment":
         return measure_attachment(region.plan).pk
+    if name == "incubator":
+        return ledger_incubator(region).pk
+    if name == "enterprise":
+        return ledger_enterprise(region).pk
     raise AssertionError(f"tests/test_access_matrix.py: teach kwarg_value to fill {name!r}")
 
 
@@ -474,6 +536,36 @@ def measure_attachment(plan):
     )
     attachment.file.save("a.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
     return attachment
+
+
+def ledger_incubator(region: Region):
+    """An incubator of ``region``, made on first use."""
+    from reports.models import Incubator
+
+    return Incubator.objects.get_or_create(
+        region=region,
+        name=f"{region.name}科创园",
+        defaults={
+            "kind": "incubator",
+            "floor_area": Decimal("1.00"),
+            "status": "operating",
+            "status_since": datetime.date(2025, 1, 1),
+            "operating_since": datetime.date(2025, 1, 1),
+        },
+    )[0]
+
+
+def ledger_enterprise(region: Region):
+    """An enterprise in ``region``'s incubator, made on first use."""
+    from reports.models import Enterprise
+
+    incubator = ledger_incubator(region)
+    return Enterprise.objects.get_or_create(
+        plan=region.plan,
+        incubator=incubator,
+        name=f"{region.name}某科技有限公司",
+        defaults={"entered_on": datetime.date(2025, 2, 1), "stage": "incubating"},
+    )[0]
 
 
 def url_for(route: Route, region: Region) -> str:

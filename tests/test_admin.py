@@ -7,10 +7,31 @@ from django.contrib import admin
 from django.urls import reverse
 
 from regions.models import Membership, Region
-from reports.models import ClosedQuarter, Figure, QuarterEvent
+from reports.models import (
+    ClosedQuarter,
+    DuplicateDecision,
+    Enterprise,
+    EnterpriseFlagGrant,
+    Figure,
+    Incubator,
+    IncubatorFlagGrant,
+    IncubatorQuarter,
+    IncubatorRecognition,
+    QuarterEvent,
+)
 from targets.models import Indicator, Plan, Target
 
 MODELS = [Plan, Indicator, Target, Region, Membership, Figure, ClosedQuarter, QuarterEvent]
+LEDGER_MODELS = [
+    Incubator,
+    IncubatorRecognition,
+    IncubatorFlagGrant,
+    Enterprise,
+    EnterpriseFlagGrant,
+    IncubatorQuarter,
+    DuplicateDecision,
+]
+MODELS += LEDGER_MODELS
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
@@ -159,3 +180,24 @@ def test_reverting_in_the_admin_history_goes_through_record_figures(
     figure.refresh_from_db()
     assert figure.value == 1 and figure.version == 3
     assert figure.history.first().history_change_reason == "admin"
+
+
+@pytest.mark.parametrize("model", LEDGER_MODELS, ids=lambda m: m.__name__)
+def test_the_ledger_is_read_only_in_the_admin(client_for, admin_user, model):
+    """Ledger records are written on the ledger pages (scope, credit codes, one
+    record per firm); the admin reads them and their history."""
+    name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    client = client_for(admin_user)
+    assert client.get(reverse(f"{name}_changelist")).status_code == 200
+    assert client.get(reverse(f"{name}_add")).status_code == 403
+
+
+def test_an_incubators_history_is_readable_in_the_admin(client_for, admin_user, staff, region_a):
+    from tests.reports.ledger_data import incubator
+
+    made = incubator(staff, region_a)
+    client = client_for(admin_user)
+    history = client.get(reverse("admin:reports_incubator_history", args=[made.pk]))
+    assert history.status_code == 200 and "staff" in history.content.decode()
+    change = client.post(reverse("admin:reports_incubator_change", args=[made.pk]), {"name": "x"})
+    assert change.status_code == 403

@@ -34,6 +34,8 @@ ARGS = {
     "measure": "10",  # 三(一)
     "attachment": "1",
     "item": "1",
+    "incubator": "1",
+    "enterprise": "1",
 }
 
 

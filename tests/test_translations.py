@@ -307,6 +307,11 @@ PAGES = [
     ("targets:plan", []),
     ("reports:briefing", []),
     ("reports:briefing_region", ["kunyang"]),
+    ("reports:ledger_incubators", []),
+    ("reports:ledger_enterprises", []),
+    ("reports:ledger_incubator_create", []),
+    ("reports:ledger_enterprise_create", []),
+    ("reports:ledger_duplicates", []),
 ]
 
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reports.choices import Source
+from reports.excel.figures_format import ValueMode
 from reports.figures.changes import ChangeSummary, FigureChange, FigureError
 from reports.figures.imports import ImportPreview, PlannedChange, summarize
 from reports.figures.services import record_figures
@@ -32,6 +33,7 @@ from targets.excel.values import Loc
 from targets.models import Plan
 
 PENDING_LIFETIME = timedelta(days=1)
+FIGURE_MODES = ValueMode.values
 
 
 class PendingUploadMissing(FigureError):
@@ -58,7 +60,7 @@ def stage_upload(
         raise FigureError(preview.problems)
     now = timezone.now()
     PendingImport.objects.filter(
-        Q(user=user, plan=plan) | Q(created_at__lt=now - PENDING_LIFETIME)
+        Q(user=user, plan=plan, mode__in=FIGURE_MODES) | Q(created_at__lt=now - PENDING_LIFETIME)
     ).delete()
     period = preview.file.period
     return PendingImport.objects.create(
@@ -139,7 +141,11 @@ def pending_loc(pending: PendingImport, planned: PlannedChange) -> Loc:
 
 def _own(plan: Plan, user, pk: int):
     cutoff = timezone.now() - PENDING_LIFETIME
-    return PendingImport.objects.filter(pk=pk, plan=plan, user=user, created_at__gte=cutoff)
+    # Figures files only: a staged ledger workbook (``reports.ledger.uploads``)
+    # shares the table and is confirmed on its own page.
+    return PendingImport.objects.filter(
+        pk=pk, plan=plan, user=user, created_at__gte=cutoff, mode__in=FIGURE_MODES
+    )
 
 
 def _encode(planned: PlannedChange) -> list:

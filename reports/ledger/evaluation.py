@@ -3,8 +3,9 @@ database in a constant number of queries, and the bureau's decisions.
 
 Scores never depend on who looks: every operating incubator of the plan is
 scored against the others of its kind, then the reader sees the rows of their
-scope. The quarters that count are those the figures' rule counts: a
-region's quarter once its report for that quarter is approved.
+scope. The quarters that count are the operating data's counted ones
+(``reports.ledger.operating.counted_quarters``: a region's quarter once its
+report for that quarter is approved).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,10 +26,10 @@ from reports.choices import (
     OPERATING_STATUSES,
     EvaluationDecisionKind,
     IncubatorStatus,
-    SubmissionState,
 )
 from reports.ledger import scoring
-from reports.models import EvaluationDecision, Incubator, IncubatorQuarter, Submission
+from reports.ledger.operating import counted_quarters
+from reports.models import EvaluationDecision, Incubator
 from targets.models import EvaluationCriterion, EvaluationThresholds, Plan
 
 REASON_MAX_LENGTH = 2000
@@ -61,20 +62,6 @@ class Evaluation:
         return any(c.weight for c in self.criteria)
 
 
-def counted_quarters(plan: Plan, year: int) -> QuerySet[IncubatorQuarter]:
-    """The year's operating data that counts: its region's report of the
-    quarter approved (one subquery on the submission's unique key)."""
-    approved = Submission.objects.filter(
-        region=OuterRef("incubator__region"),
-        year=OuterRef("year"),
-        quarter=OuterRef("quarter"),
-        state=SubmissionState.APPROVED,
-    )
-    return IncubatorQuarter.objects.filter(incubator__region__plan=plan, year=year).filter(
-        Exists(approved)
-    )
-
-
 def read_thresholds(plan: Plan) -> scoring.Thresholds:
     row = EvaluationThresholds.objects.filter(plan=plan).first()
     if row is None:
@@ -98,7 +85,7 @@ def load_evaluation(plan: Plan, year: int, regions: QuerySet[Region]) -> Evaluat
         .order_by("region__order", "name", "pk")
     )
     quarters: dict[int, list[scoring.QuarterData]] = {}
-    for row in counted_quarters(plan, year).values(
+    for row in counted_quarters(plan).filter(year=year).values(
         "incubator_id", *(f.name for f in scoring.QuarterData.__dataclass_fields__.values())
     ):
         incubator_id = row.pop("incubator_id")

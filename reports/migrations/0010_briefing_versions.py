@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('regions', '0003_api_token_admin'),
-        ('reports', '0007_measure_reports'),
+        ('reports', '0009_evaluation_decisions'),
         ('targets', '0005_measures'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -19,6 +19,7 @@ from django.views.generic import TemplateView
 from regions.roles import MANAGE_QUARTERS, REVIEW_FIGURES
 from reports.figures.review import ReviewBoard, quarter_to_review
 from reports.figures.submissions import BatchResult, approve_many, return_many
+from reports.ledger.review import metric_headers, operating_review
 from reports.progress import Period
 from reports.views.forms import ReviewActionForm
 from reports.views.mixins import PeriodChoiceMixin
@@ -37,9 +38,14 @@ class ReviewView(CountyWideMixin, PeriodChoiceMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        board = ReviewBoard.load(self.plan, self.period)
+        # The incubators' operating data are part of each region's report.
+        operating = operating_review(self.plan, self.period)
         context.update(
             self.period_context(),
-            board=ReviewBoard.load(self.plan, self.period),
+            board=board,
+            review_items=[(item, operating.get(item.region.pk)) for item in board.regions],
+            operating_headers=metric_headers(),
             can_manage_quarters=self.request.user.has_perm(MANAGE_QUARTERS),
         )
         return context

@@ -1,0 +1,317 @@
+"""The ledger workbook in the bureau's layout (docs/ledger-workbook.md): one
+sheet per record type, Chinese headers, regions, incubators, industries and
+titles by name. Bytes in, plain rows and problems out; no database.
+
+Sheets (any subset may be uploaded; the operating-data template is the
+workbook with its last sheet alone): 孵化载体, 载体认定, 载体标识, 在孵企业,
+企业标识, 季度运营数据. Sheet names, headers and the words for kinds, statuses,
+stages and levels are the file format and are not translated.
+
+``read_ledger_file`` returns each sheet's rows as plain values (text, ISO
+dates, decimal strings, choice codes) keyed by field, so that a preview can be
+staged as JSON and planned again at confirmation
+(``reports.ledger.workbook_plan``). Every problem names its sheet, row and
+column, and all are collected.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from reports.choices import EnterpriseStage, ExitReason, IncubatorStatus
+from reports.ledger.operating import COUNT, METRICS, metric_label, value_problem
+from targets.choices import IncubatorKind, IncubatorLevel
+from targets.excel.safety import UnsafeWorkbookError, XlsxLimits
+from targets.excel.values import Loc, describe_non_number, normalize, open_workbook
+
+TEXT, DATE, AREA, INT, NUMBER = "text", "date", "area", "int", "number"
+KIND, STATUS, STAGE, EXIT, LEVEL = "kind", "status", "stage", "exit", "level"
+MAX_PROBLEMS = 500
+HEADER_SEARCH_ROWS = 10
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    field: str
+    kind: str = TEXT
+    required: bool = False
+
+
+SHEET_INCUBATORS = "孵化载体"
+SHEET_RECOGNITIONS = "载体认定"
+SHEET_INCUBATOR_FLAGS = "载体标识"
+SHEET_ENTERPRISES = "在孵企业"
+SHEET_ENTERPRISE_FLAGS = "企业标识"
+SHEET_OPERATING = "季度运营数据"
+
+
+def _operating_columns() -> tuple[Column, ...]:
+    with translation.override("zh-hans"):
+        metrics = tuple(Column(metric_label(name), name, NUMBER, True) for name, _k in METRICS)
+    return (
+        Column("区域", "region", required=True),
+        Column("载体名称", "incubator", required=True),
+        Column("年份", "year", INT, True),
+        Column("季度", "quarter", INT, True),
+        *metrics,
+        Column("备注", "note"),
+    )
+
+
+SHEETS: dict[str, tuple[Column, ...]] = {
+    SHEET_INCUBATORS: (
+        Column("区域", "region", required=True),
+        Column("载体名称", "name", required=True),
+        Column("运营机构", "operator"),
+        Column("载体类型", "kind", KIND, True),
+        Column("主导产业", "lead_industry"),
+        Column("第二主导产业", "second_industry"),
+        Column("面积(万平方米)", "floor_area", AREA, True),
+        Column("状态", "status", STATUS, True),
+        Column("状态起始日期", "status_since", DATE, True),
+        Column("投入运营日期", "operating_since", DATE),
+        Column("备注", "note"),
+    ),
+    SHEET_RECOGNITIONS: (
+        Column("区域", "region", required=True),
+        Column("载体名称", "incubator", required=True),
+        Column("级别", "level", LEVEL, True),
+        Column("认定日期", "recognised_on", DATE, True),
+    ),
+    SHEET_INCUBATOR_FLAGS: (
+        Column("区域", "region", required=True),
+        Column("载体名称", "incubator", required=True),
+        Column("标识", "flag", required=True),
+        Column("获得日期", "granted_on", DATE, True),
+    ),
+    SHEET_ENTERPRISES: (
+        Column("企业名称", "name", required=True),
+        Column("统一社会信用代码", "credit_code"),
+        Column("区域", "region", required=True),
+        Column("所在载体", "incubator", required=True),
+        Column("所属产业", "industry"),
+        Column("入孵日期", "entered_on", DATE, True),
+        Column("阶段", "stage", STAGE, True),
+        Column("毕业或退出日期", "left_on", DATE),
+        Column("毕业或退出原因", "exit_reason", EXIT),
+        Column("备注", "note"),
+    ),
+    SHEET_ENTERPRISE_FLAGS: (
+        Column("企业名称", "enterprise", required=True),
+        Column("统一社会信用代码", "credit_code"),
+        Column("标识", "flag", required=True),
+        Column("获得日期", "granted_on", DATE, True),
+    ),
+    SHEET_OPERATING: _operating_columns(),
+}
+CHOICES = {
+    KIND: IncubatorKind,
+    STATUS: IncubatorStatus,
+    STAGE: EnterpriseStage,
+    EXIT: ExitReason,
+    LEVEL: IncubatorLevel,
+}
+
+
+def choice_words(kind: str) -> dict[str, str]:
+    """How a choice is written in a file (its Chinese label) → its stored value."""
+    with translation.override("zh-hans"):
+        return {normalize(str(label)): str(value) for value, label in CHOICES[kind].choices}
+
+
+def choice_word(kind: str, value) -> str:
+    with translation.override("zh-hans"):
+        return str(dict(CHOICES[kind].choices).get(value, value))
+
+
+@dataclass
+class SheetRow:
+    row: int
+    values: dict[str, str | None]
+
+
+@dataclass
+class LedgerFile:
+    sheets: dict[str, list[SheetRow]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    more_problems: int = 0
+
+    def problem(self, loc: Loc, message: str) -> None:
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.more_problems += 1
+        else:
+            self.problems.append(loc.says(message))
+
+    @property
+    def all_problems(self) -> list[str]:
+        if not self.more_problems:
+            return self.problems
+        return [
+            *self.problems,
+            _("……另有 %(count)d 个问题未列出。") % {"count": self.more_problems},
+        ]
+
+    def as_payload(self) -> dict:
+        return {name: [[r.row, r.values] for r in rows] for name, rows in self.sheets.items()}
+
+    @classmethod
+    def from_payload(cls, payload: dict) -> LedgerFile:
+        return cls({name: [SheetRow(r, v) for r, v in rows] for name, rows in payload.items()})
+
+
+def read_ledger_file(data: bytes, limits: XlsxLimits, *, fast: bool = True) -> LedgerFile:
+    """Read every known sheet of ``data``; never raises for a bad file."""
+    result = LedgerFile()
+    try:
+        workbook = open_workbook(data, limits, fast=fast)
+        known = [name for name in workbook.sheet_names if name in SHEETS]
+        if not known:
+            message = _("找不到台账工作表(%(wanted)s);工作簿中的工作表为:%(names)s")
+            result.problems.append(
+                message
+                % {"wanted": "、".join(SHEETS), "names": "、".join(workbook.sheet_names) or "—"}
+            )
+            return result
+        for name in known:
+            _read_sheet(name, workbook.read_sheet(name, limits), result)
+    except UnsafeWorkbookError as exc:
+        result.problems.extend(exc.messages)
+    return result
+
+
+def _read_sheet(name: str, rows: list[list[object]], result: LedgerFile) -> None:
+    columns = SHEETS[name]
+    first = normalize(columns[0].header)
+    header_row = next(
+        (
+            number
+            for number, row in enumerate(rows[:HEADER_SEARCH_ROWS], start=1)
+            if any(normalize(value) == first for value in row)
+        ),
+        None,
+    )
+    if header_row is None:
+        result.problem(Loc(name), _("找不到表头“%(header)s”") % {"header": columns[0].header})
+        return
+    positions = {normalize(value): index for index, value in enumerate(rows[header_row - 1])}
+    found: dict[str, int] = {}
+    for column in columns:
+        index = positions.get(normalize(column.header))
+        if index is not None:
+            found[column.field] = index
+        elif column.required:
+            result.problem(
+                Loc(name, header_row), _("缺少列“%(header)s”") % {"header": column.header}
+            )
+    if any(c.required and c.field not in found for c in columns):
+        return
+    parsed = result.sheets.setdefault(name, [])
+    for number in range(header_row + 1, len(rows) + 1):
+        raw_row = rows[number - 1]
+        if all(_blank(value) for value in raw_row):
+            continue
+        values: dict[str, str | None] = {}
+        for column in columns:
+            index = found.get(column.field)
+            raw = raw_row[index] if index is not None and index < len(raw_row) else None
+            loc = Loc(name, number, None if index is None else index + 1, column.header)
+            value, problem = _cell(column, raw)
+            if problem:
+                result.problem(loc, problem)
+            elif value is None and column.required:
+                result.problem(loc, _("必填,不能为空"))
+            values[column.field] = value
+        parsed.append(SheetRow(number, values))
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _cell(column: Column, raw: object) -> tuple[str | None, str | None]:
+    """The cell as a plain value (None: empty), or why it cannot be read."""
+    if _blank(raw):
+        return None, None
+    if column.kind == TEXT:
+        text = unicodedata.normalize("NFKC", str(raw)).strip()
+        if isinstance(raw, float) and raw.is_integer():
+            text = str(int(raw))
+        return (text[:500], None) if len(text) <= 500 else (None, _("内容过长(最多 500 字)"))
+    if column.kind == DATE:
+        return _date(raw)
+    if column.kind in CHOICES:
+        value = choice_words(column.kind).get(normalize(raw))
+        if value is None:
+            words = "、".join(choice_word(column.kind, v) for v in CHOICES[column.kind].values)
+            return None, _("“%(value)s”不是可选值(%(words)s)") % {
+                "value": str(raw)[:30],
+                "words": words,
+            }
+        return value, None
+    number, problem = _number(raw)
+    if problem:
+        return None, problem
+    if column.kind == INT:
+        if number != number.to_integral_value():
+            return None, _("应为整数")
+        return str(int(number)), None
+    if column.kind == AREA:
+        if number < 0:
+            return None, _("不能为负数")
+        if number != number.quantize(Decimal("0.01")) or number > Decimal("9999999999.99"):
+            return None, _("最多两位小数")
+        return str(number.quantize(Decimal("0.01"))), None
+    problem = value_problem(column.field, number)
+    if problem:
+        return None, f"“{format(number.normalize(), 'f')}”{problem}"
+    return (str(int(number)) if dict(METRICS)[column.field] == COUNT else str(number)), None
+
+
+def _number(raw: object) -> tuple[Decimal | None, str | None]:
+    if isinstance(raw, bool):
+        return None, describe_non_number(raw)
+    if isinstance(raw, float):
+        return Decimal(repr(raw)), None
+    if isinstance(raw, int):
+        return Decimal(raw), None
+    return None, describe_non_number(raw) or _("不是数字")
+
+
+_DATE_TEXT = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+
+
+def _date(raw: object) -> tuple[str | None, str | None]:
+    if isinstance(raw, datetime):
+        return raw.date().isoformat(), None
+    if isinstance(raw, date):
+        return raw.isoformat(), None
+    if isinstance(raw, str):
+        match = _DATE_TEXT.match(normalize(raw))
+        if match:
+            try:
+                return date(*(int(part) for part in match.groups())).isoformat(), None
+            except ValueError:
+                pass
+    shown = str(raw)[:30]
+    return None, _("“%(value)s”不是日期(如 2025-03-31)") % {"value": shown}
+
+
+def decimal_of(text: str | None) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def date_of(text: str | None) -> date | None:
+    return None if text is None else date.fromisoformat(text)

@@ -1,0 +1,201 @@
+"""Planning the enterprise sheets of a ledger workbook (在孵企业, 企业标识):
+identity by credit code (checked with its GB 32100 check character) or, without
+one, by normalised name; a firm already recorded under another incubator is a
+row error naming it — to those who may see its region — never a second
+record. A mixin of ``reports.ledger.workbook_plan``'s planner."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from reports.ledger.identity import clean_credit_code, credit_code_problem, normalise_name
+from reports.ledger.workbook import SHEET_ENTERPRISE_FLAGS, SHEET_ENTERPRISES, SheetRow
+from reports.models import Enterprise, EnterpriseFlagGrant
+from targets.models import Plan
+
+ENTERPRISE_FIELDS = (
+    "name",
+    "credit_code",
+    "industry",
+    "entered_on",
+    "stage",
+    "left_on",
+    "exit_reason",
+    "note",
+)
+CREDIT_CODE_WORDS = {
+    "length": gettext_lazy("统一社会信用代码应为 18 位"),
+    "characters": gettext_lazy(
+        "统一社会信用代码含有不允许的字符(只能是数字和除 I、O、Z、S、V 外的大写字母)"
+    ),
+    "check": gettext_lazy("统一社会信用代码校验位不正确,请核对"),
+}
+
+
+class EnterprisePlanning:
+    """The enterprise sheets; expects the planner's ``problem``,
+    ``incubator_key``, ``named``, ``incubators``, ``industries``, ``flags``,
+    ``region_names`` and ``result``."""
+
+    def enterprise_rows(self) -> None:
+        rows = self.file.sheets.get(SHEET_ENTERPRISES, [])
+        found = _EnterpriseIndex(self.plan)
+        seen_codes, seen_names = set(), set()
+        self.enterprise_keys: dict[str, dict] = {}  # code or name → what the flags refer to
+        for row in rows:
+            v = row.values
+            key = self.incubator_key(SHEET_ENTERPRISES, row)
+            industry = self.named(SHEET_ENTERPRISES, row, "industry", self.industries)
+            code = clean_credit_code(v.get("credit_code") or "")
+            problem = credit_code_problem(code) if code else None
+            if problem:
+                self.problem(SHEET_ENTERPRISES, row, str(CREDIT_CODE_WORDS[problem]), "credit_code")
+            if not self.enterprise_dates_ok(row) or key is None or industry is False or problem:
+                continue
+            normal = normalise_name(v["name"])
+            if (code and code in seen_codes) or (not code and normal in seen_names):
+                self.problem(SHEET_ENTERPRISES, row, _("同一企业在本表中出现了两次"), "name")
+                continue
+            (seen_codes if code else seen_names).add(code or normal)
+            incubator = self.incubators.get(key)
+            existing = found.match(code, normal)
+            if existing is not None and (
+                incubator is None or existing.incubator_id != incubator.pk
+            ):
+                self.problem(SHEET_ENTERPRISES, row, self.elsewhere(existing), "name")
+                continue
+            values = {name: v.get(name) for name in ENTERPRISE_FIELDS}
+            values.update(
+                credit_code=code or (existing.credit_code if existing else ""),
+                industry=industry,
+                exit_reason=v.get("exit_reason") or "",
+                note=v.get("note") or "",
+            )
+            self.enterprise_keys[code or normal] = {"pk": _pk(existing), "row": row.row}
+            if existing and _enterprise_values(existing) == values:
+                self.result.unchanged += 1
+                continue
+            self.result.ops[SHEET_ENTERPRISES].append(
+                {
+                    "row": row.row,
+                    "incubator": [key[0], v["incubator"]],
+                    "pk": _pk(existing),
+                    "values": values,
+                    "old": _enterprise_values(existing) if existing else None,
+                }
+            )
+        self.found_enterprises = found
+
+    def enterprise_dates_ok(self, row: SheetRow) -> bool:
+        v = row.values
+        if v.get("left_on") and v.get("entered_on") and v["left_on"] < v["entered_on"]:
+            self.problem(SHEET_ENTERPRISES, row, _("毕业或退出日期早于入孵日期"), "left_on")
+            return False
+        if bool(v.get("left_on")) != bool(v.get("exit_reason")):
+            message = _("毕业或退出日期与原因须同时填写或同时留空")
+            self.problem(SHEET_ENTERPRISES, row, message, "exit_reason")
+            return False
+        return True
+
+    def elsewhere(self, existing: Enterprise) -> str:
+        """Where the firm is recorded already; another region's record is
+        named only to those who may see that region."""
+        region_id = existing.incubator.region_id
+        if region_id in self.region_names:
+            return _(
+                "该企业已登记为“%(name)s”(%(region)s · %(incubator)s),不能重复登记;"
+                "如已迁入,请先在台账中修改其所在载体"
+            ) % {
+                "name": existing.name,
+                "region": self.region_names[region_id],
+                "incubator": existing.incubator.name,
+            }
+        return _("该企业已由其他区域登记,不能重复登记;请联系县科技局核对")
+
+    def enterprise_flag_rows(self) -> None:
+        seen = set()
+        for row in self.file.sheets.get(SHEET_ENTERPRISE_FLAGS, []):
+            v = row.values
+            flag = self.named(SHEET_ENTERPRISE_FLAGS, row, "flag", self.flags, "enterprise")
+            code = clean_credit_code(v.get("credit_code") or "")
+            target = self.enterprise_keys.get(code or normalise_name(v.get("enterprise")))
+            if target is None:
+                existing = self.found_enterprises.match(code, normalise_name(v.get("enterprise")))
+                visible = existing and existing.incubator.region_id in self.region_names
+                target = {"pk": existing.pk, "row": None} if visible else None
+            if target is None:
+                message = _("“%(name)s”不是已登记或本文件中新增的企业") % {
+                    "name": v.get("enterprise")
+                }
+                self.problem(SHEET_ENTERPRISE_FLAGS, row, message, "enterprise")
+                continue
+            if flag in (None, False) or not v.get("granted_on"):
+                continue
+            ref = (target["pk"], target["row"], flag)
+            if ref in seen:
+                self.problem(SHEET_ENTERPRISE_FLAGS, row, _("同一企业的同一标识出现了两次"))
+                continue
+            seen.add(ref)
+            existing = self.found_enterprises.flags.get((target["pk"], flag))
+            old = existing[1] if existing else None
+            if old == v["granted_on"]:
+                self.result.unchanged += 1
+                continue
+            self.result.ops[SHEET_ENTERPRISE_FLAGS].append(
+                {
+                    "row": row.row,
+                    "enterprise": target["pk"],
+                    "enterprise_row": target["row"],
+                    "name": v.get("enterprise"),
+                    "what": flag,
+                    "date": v["granted_on"],
+                    "pk": existing[0] if existing else None,
+                    "old": old,
+                }
+            )
+
+
+class _EnterpriseIndex:
+    """The plan's enterprises by credit code and by normalised name (two
+    queries, whatever their number), and their titles."""
+
+    def __init__(self, plan: Plan):
+        firms = list(Enterprise.objects.filter(plan=plan).select_related("incubator"))
+        self.by_code = {f.credit_code: f for f in firms if f.credit_code}
+        self.by_name = {}
+        for firm in firms:
+            self.by_name.setdefault(firm.normalised_name, firm)
+        self.flags = {
+            (g.enterprise_id, g.flag_id): (g.pk, g.granted_on.isoformat())
+            for g in EnterpriseFlagGrant.objects.filter(enterprise__plan=plan)
+        }
+
+    def match(self, code: str, normal: str) -> Enterprise | None:
+        if code and code in self.by_code:
+            return self.by_code[code]
+        firm = self.by_name.get(normal)
+        if firm is not None and (not code or not firm.credit_code):
+            return firm
+        return None
+
+
+def _pk(record) -> int | None:
+    return record.pk if record is not None else None
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _enterprise_values(firm: Enterprise) -> dict:
+    return {
+        "name": firm.name,
+        "credit_code": firm.credit_code,
+        "industry": firm.industry_id,
+        "entered_on": _iso(firm.entered_on),
+        "stage": firm.stage,
+        "left_on": _iso(firm.left_on),
+        "exit_reason": firm.exit_reason,
+        "note": firm.note,
+    }

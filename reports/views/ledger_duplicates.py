@@ -1,0 +1,67 @@
+"""The bureau's page for enterprises that may be one firm reported twice
+(``reports.ledger.duplicates``): each suspect pair side by side, to merge
+(keeping one) or to record as two firms, with a reason; and the decisions
+made so far. County staff only (``enter_figures``): the pairs cross regions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from regions.roles import ENTER_FIGURES
+from reports.ledger.duplicates import mark_distinct, merge_enterprises, suspect_pairs
+from reports.ledger.services import LedgerError
+from reports.models import DuplicateDecision
+from reports.views.ledger import LedgerMixin
+from reports.views.ledger_forms import DuplicateForm
+
+RECENT_DECISIONS = 20
+
+
+class DuplicatesView(LedgerMixin, TemplateView):
+    template_name = "reports/ledger/duplicates.html"
+    required_permission = ENTER_FIGURES
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        decisions = DuplicateDecision.objects.filter(plan=self.plan).select_related("decided_by")
+        context.update(
+            pairs=suspect_pairs(self.plan),
+            decisions=list(decisions[:RECENT_DECISIONS]),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = DuplicateForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect("reports:ledger_duplicates")
+        data = form.cleaned_data
+        try:
+            if data["action"] == "merge":
+                drop = data["second"] if data["keep"] == data["first"] else data["first"]
+                merge_enterprises(
+                    self.plan,
+                    request.user,
+                    keep_id=data["keep"],
+                    drop_id=drop,
+                    reason=data["reason"],
+                )
+                messages.success(request, _("已合并为一条记录。"))
+            else:
+                mark_distinct(
+                    self.plan,
+                    request.user,
+                    first_id=data["first"],
+                    second_id=data["second"],
+                    reason=data["reason"],
+                )
+                messages.success(request, _("已记录为不同企业。"))
+        except LedgerError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        return redirect("reports:ledger_duplicates")

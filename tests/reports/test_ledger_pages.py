@@ -1,0 +1,331 @@
+"""The ledger pages as their users use them: lists narrowed by the filters
+with their counts, an incubator's page with its history, the forms (a bad
+record is shown back with the reason and nothing written), the exports, the
+duplicates page, and each role seeing and changing only what it may."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from reports.ledger import services
+from reports.models import DuplicateDecision, Enterprise, Incubator
+from tests.reports.ledger_data import credit_code, enterprise, incubator, industry
+
+
+@pytest.fixture
+def ledger(plan, staff, region_a, region_b):
+    """Two incubators in 昆阳 (one city-level makerspace), one in 鳌江."""
+    tech = industry(plan)
+    city = incubator(staff, region_a, name="昆阳众创空间", kind="makerspace", lead_industry=tech)
+    services.add_recognition(staff, city, level=1, recognised_on=datetime.date(2025, 1, 1))
+    services.add_recognition(staff, city, level=2, recognised_on=datetime.date(2025, 6, 1))
+    building = incubator(
+        staff, region_a, name="昆阳在建园", status="building", operating_since=None
+    )
+    aojiang = incubator(staff, region_b, name="鳌江孵化器", floor_area=Decimal("3.00"))
+    enterprise(staff, city, name="甲科技有限公司", credit_code=credit_code(1), industry=tech)
+    enterprise(staff, city, name="乙科技有限公司")
+    enterprise(staff, aojiang, name="乙科技 有限公司", credit_code=credit_code(2))
+    return {"city": city, "building": building, "aojiang": aojiang, "tech": tech}
+
+
+def names(response) -> list[str]:
+    return [row.record.name for row in response.context["table"].page.object_list]
+
+
+def test_incubator_filters_narrow_the_list_and_its_counts(client_for, staff, ledger, region_a):
+    client = client_for(staff)
+    url = reverse("reports:ledger_incubators")
+    everything = client.get(url)
+    assert names(everything) == ["昆阳众创空间", "昆阳在建园", "鳌江孵化器"]
+    assert everything.context["counts"]["total"] == 3
+    assert everything.context["counts"]["floor_area"] == Decimal("5.50")
+    assert client.get(url, {"region": region_a.pk}).context["counts"]["total"] == 2
+    assert names(client.get(url, {"kind": "makerspace"})) == ["昆阳众创空间"]
+    assert names(client.get(url, {"level": "2"})) == ["昆阳众创空间"]  # its highest
+    assert names(client.get(url, {"level": "1"})) == []
+    assert names(client.get(url, {"level": "0"})) == ["昆阳在建园", "鳌江孵化器"]
+    assert names(client.get(url, {"industry": ledger["tech"].pk})) == ["昆阳众创空间"]
+    assert names(client.get(url, {"status": "building"})) == ["昆阳在建园"]
+    page = client.get(url, {"kind": "makerspace"}).content.decode()
+    assert "共 1 个载体" in page and "市级" in page
+
+
+def test_a_bad_filter_value_is_ignored_with_a_message(client_for, staff, ledger):
+    response = client_for(staff).get(
+        reverse("reports:ledger_incubators"), {"kind": "castle", "status": "building"}
+    )
+    assert response.status_code == 200
+    assert names(response) == ["昆阳在建园"]  # the valid filter still applies
+    assert "部分筛选条件无效,已忽略。" in response.content.decode()
+
+
+def test_enterprise_list_marks_missing_codes_and_suspected_duplicates(client_for, staff, ledger):
+    response = client_for(staff).get(reverse("reports:ledger_enterprises"))
+    table = response.context["table"]
+    markers = {row.record.name: table.markers_of(row.record) for row in table.page.object_list}
+    assert markers == {
+        "甲科技有限公司": [],
+        "乙科技有限公司": ["无信用代码", "疑似重复"],
+        "乙科技 有限公司": ["疑似重复"],
+    }
+    assert response.context["counts"]["without_code"] == 1
+
+
+def test_enterprise_filters(client_for, staff, ledger, region_b):
+    client = client_for(staff)
+    url = reverse("reports:ledger_enterprises")
+    assert names(client.get(url, {"region": region_b.pk})) == ["乙科技 有限公司"]
+    assert names(client.get(url, {"kind": "makerspace"})) == ["乙科技有限公司", "甲科技有限公司"]
+    assert names(client.get(url, {"level": "2"})) == ["乙科技有限公司", "甲科技有限公司"]
+    assert names(client.get(url, {"industry": ledger["tech"].pk})) == ["甲科技有限公司"]
+    assert names(client.get(url, {"stage": "nursery"})) == []
+    assert names(client.get(url, {"without_code": "on"})) == ["乙科技有限公司"]
+
+
+def test_township_official_sees_only_their_region(client_for, official, ledger):
+    client = client_for(official)
+    assert names(client.get(reverse("reports:ledger_incubators"))) == ["昆阳众创空间", "昆阳在建园"]
+    firms = names(client.get(reverse("reports:ledger_enterprises")))
+    assert firms == ["乙科技有限公司", "甲科技有限公司"]
+    other = ledger["aojiang"]
+    assert client.get(reverse("reports:ledger_incubator", args=[other.pk])).status_code == 404
+    assert client.get(reverse("reports:ledger_incubator_edit", args=[other.pk])).status_code == 404
+    response = client.post(
+        reverse("reports:ledger_recognition_add", args=[other.pk]),
+        {"level": "3", "recognised_on": "2025-07-01"},
+    )
+    assert response.status_code == 404 and not other.recognitions.exists()
+    foreign = Enterprise.objects.get(incubator=other)
+    edit = reverse("reports:ledger_enterprise_edit", args=[foreign.pk])
+    assert client.post(edit, {"name": "改名"}).status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.name == "乙科技 有限公司"
+
+
+def test_township_official_creates_an_incubator_in_their_region(
+    client_for, official, region_a, region_b
+):
+    client = client_for(official)
+    form = client.get(reverse("reports:ledger_incubator_create")).context["form"]
+    assert list(form.fields["region"].queryset) == [region_a]
+    data = {
+        "region": region_a.pk,
+        "name": "昆阳新园",
+        "kind": "incubator",
+        "floor_area": "0.80",
+        "status": "operating",
+        "status_since": "2025-04-01",
+        "operating_since": "2025-04-01",
+    }
+    response = client.post(reverse("reports:ledger_incubator_create"), data)
+    made = Incubator.objects.get(name="昆阳新园")
+    assert response.status_code == 302 and response.url.endswith(f"/ledger/incubators/{made.pk}/")
+    assert made.history.get().history_user == official
+    # Another region's id is no choice of theirs: a form error, nothing written.
+    response = client.post(
+        reverse("reports:ledger_incubator_create"), {**data, "region": region_b.pk, "name": "x"}
+    )
+    assert response.status_code == 400 and not Incubator.objects.filter(name="x").exists()
+
+
+def test_a_wrong_credit_code_is_shown_on_the_form_and_nothing_is_written(
+    client_for, official, ledger
+):
+    client = client_for(official)
+    data = {
+        "name": "丙科技有限公司",
+        "credit_code": "91350100M000100Y44",
+        "incubator": ledger["city"].pk,
+        "entered_on": "2025-08-01",
+        "stage": "nursery",
+    }
+    response = client.post(reverse("reports:ledger_enterprise_create"), data)
+    assert response.status_code == 400
+    assert "校验位(第18位)不符" in response.content.decode()
+    assert not Enterprise.objects.filter(name="丙科技有限公司").exists()
+    response = client.post(reverse("reports:ledger_enterprise_create"), {**data, "credit_code": ""})
+    assert response.status_code == 302
+    assert Enterprise.objects.get(name="丙科技有限公司").credit_code == ""
+
+
+def test_a_code_registered_in_another_township_is_refused_on_the_form(client_for, official, ledger):
+    data = {
+        "name": "另一个名字",
+        "credit_code": credit_code(2),  # 鳌江's 乙科技
+        "incubator": ledger["city"].pk,
+        "entered_on": "2025-08-01",
+        "stage": "nursery",
+    }
+    response = client_for(official).post(reverse("reports:ledger_enterprise_create"), data)
+    page = response.content.decode()
+    assert response.status_code == 400 and "已在其他区域登记" in page
+    assert "鳌江" not in page
+
+
+def test_the_incubator_page_shows_its_records_and_history(client_for, staff, leader, ledger):
+    city = ledger["city"]
+    services.update_incubator(staff, city, floor_area=Decimal("2.00"))
+    page = client_for(leader).get(reverse("reports:ledger_incubator", args=[city.pk]))
+    text = page.content.decode()
+    assert "市级 · 2025-06-01" in text and "甲科技有限公司" in text
+    assert "面积(万平方米):1.25 → 2.00" in text
+    assert "添加认定" not in text  # leaders read only
+
+
+def test_a_recognition_posted_on_the_page_is_added(client_for, official, ledger):
+    city = ledger["city"]
+    url = reverse("reports:ledger_recognition_add", args=[city.pk])
+    response = client_for(official).post(url, {"level": "3", "recognised_on": "2026-01-05"})
+    assert response.status_code == 302
+    assert list(city.recognitions.values_list("level", flat=True).order_by("level")) == [1, 2, 3]
+    again = client_for(official).post(
+        url, {"level": "3", "recognised_on": "2026-01-05"}, follow=True
+    )
+    assert "该载体已有省级认定。" in again.content.decode()
+
+
+def test_leaders_cannot_open_the_forms(client_for, leader, ledger):
+    client = client_for(leader)
+    assert client.get(reverse("reports:ledger_incubator_create")).status_code == 403
+    edit = reverse("reports:ledger_incubator_edit", args=[ledger["city"].pk])
+    assert client.post(edit, {"name": "改名"}).status_code == 403
+
+
+def test_exports_hold_every_filtered_row_and_no_live_formula(client_for, staff, ledger, region_a):
+    enterprise(staff, ledger["city"], name='=HYPERLINK("x")公司')
+    client = client_for(staff)
+    url = reverse("reports:ledger_enterprises")
+    response = client.get(url, {"region": region_a.pk, "_export": "xlsx"})
+    assert "%E5%9C%A8%E5%AD%B5%E4%BC%81%E4%B8%9A.xlsx" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.values)
+    assert rows[0][:3] == ("企业名称", "统一社会信用代码", "提示")
+    assert sorted(row[0] for row in rows[1:]) == sorted(
+        ['=HYPERLINK("x")公司', "乙科技有限公司", "甲科技有限公司"]
+    )
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    text = client.get(url, {"_export": "csv"}).content.decode("utf-8-sig")
+    cells = [row[0] for row in csv.reader(io.StringIO(text))]
+    assert '\'=HYPERLINK("x")公司' in cells
+
+
+def test_staff_settle_a_duplicate_on_its_page(client_for, staff, official, ledger):
+    a = Enterprise.objects.get(name="乙科技有限公司")
+    b = Enterprise.objects.get(name="乙科技 有限公司")
+    url = reverse("reports:ledger_duplicates")
+    assert client_for(official).get(url).status_code == 403
+    client = client_for(staff)
+    assert "乙科技 有限公司" in client.get(url).content.decode()
+    data = {"first": a.pk, "second": b.pk, "keep": b.pk, "action": "merge", "reason": "同一企业"}
+    missing_reason = client.post(url, {**data, "reason": ""}, follow=True)
+    assert "理由" in missing_reason.content.decode() and Enterprise.objects.count() == 3
+    assert client.post(url, data).status_code == 302
+    assert not Enterprise.objects.filter(pk=a.pk).exists()
+    decision = DuplicateDecision.objects.get()
+    assert decision.reason == "同一企业" and decision.decided_by == staff
+    assert "同一企业" in client.get(url).content.decode()
+
+
+# --- Malformed requests -----------------------------------------------------------------
+
+NONSENSE = [
+    {},
+    {"region": "abc", "kind": "\x00", "level": "99", "industry": "-1", "status": "x" * 5000},
+    {"level": ["1", "2"], "page": "abc", "sort": "no_such_column", "query": "x" * 10000},
+    {"page": "999999", "_export": "pdf"},
+    {"without_code": "maybe", "stage": "'; DROP TABLE reports_enterprise; --"},
+]
+BAD_BODIES = [
+    {},
+    {"name": "x" * 10000, "region": "abc", "floor_area": "1e999", "status_since": "2025-02-30"},
+    {"incubator": "99999999999999999999", "entered_on": "昨天", "credit_code": "x" * 10000},
+    {"level": "9", "recognised_on": "0000-00-00", "flag": "abc", "granted_on": "\x00"},
+    {"action": "merge", "first": "1", "second": "99999999999999999999", "keep": "x", "reason": "r"},
+]
+
+
+def test_nonsense_never_gets_a_server_error_nor_a_write(client_for, staff, official, ledger):
+    city = ledger["city"]
+    firm = Enterprise.objects.filter(incubator=city).first()
+    urls = [
+        reverse("reports:ledger_incubators"),
+        reverse("reports:ledger_enterprises"),
+        reverse("reports:ledger_incubator", args=[city.pk]),
+        reverse("reports:ledger_incubator", args=[99999999999999999999]),
+        reverse("reports:ledger_incubator_create"),
+        reverse("reports:ledger_incubator_edit", args=[city.pk]),
+        reverse("reports:ledger_enterprise_create"),
+        reverse("reports:ledger_enterprise_edit", args=[firm.pk]),
+        reverse("reports:ledger_enterprise_edit", args=[99999999999999999999]),
+        reverse("reports:ledger_recognition_add", args=[city.pk]),
+        reverse("reports:ledger_incubator_flag", args=[city.pk]),
+        reverse("reports:ledger_enterprise_flag", args=[firm.pk]),
+        reverse("reports:ledger_duplicates"),
+    ]
+    before = (
+        list(Incubator.objects.values()),
+        list(Enterprise.objects.values()),
+        city.recognitions.count(),
+        DuplicateDecision.objects.count(),
+    )
+    for user in (staff, official):
+        client = client_for(user)
+        client.raise_request_exception = False
+        for url in urls:
+            for query in NONSENSE:
+                response = client.get(url, query)
+                assert response.status_code < 500, (url, query, response.status_code)
+            for body in BAD_BODIES:
+                response = client.post(url, body)
+                assert response.status_code < 500, (url, body, response.status_code)
+    after = (
+        list(Incubator.objects.values()),
+        list(Enterprise.objects.values()),
+        city.recognitions.count(),
+        DuplicateDecision.objects.count(),
+    )
+    assert after == before
+
+
+def test_the_ledger_pages_read_in_english_but_for_the_data(client_for, staff, plan, ledger):
+    from django.conf import settings
+
+    from tests.test_translations import CJK, data_words
+
+    services.grant_incubator_flag(
+        staff,
+        ledger["city"],
+        flag=plan.ledger_flags.filter(applies_to="incubator").first(),
+        granted_on=datetime.date(2025, 8, 1),
+    )
+    data = data_words(plan) | {
+        run
+        for text in [
+            *Incubator.objects.values_list("name", flat=True),
+            *Enterprise.objects.values_list("name", flat=True),
+            *plan.ledger_flags.values_list("name", flat=True),
+            ledger["tech"].name,
+        ]
+        for run in CJK.findall(text)
+    }
+    client = client_for(staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    firm = Enterprise.objects.filter(incubator=ledger["city"]).first()
+    for url in [
+        reverse("reports:ledger_incubators"),
+        reverse("reports:ledger_enterprises"),
+        reverse("reports:ledger_incubator", args=[ledger["city"].pk]),
+        reverse("reports:ledger_enterprise_edit", args=[firm.pk]),
+        reverse("reports:ledger_duplicates"),
+    ]:
+        page = client.get(url).content.decode()
+        leftover = set(CJK.findall(page)) - data
+        assert not leftover, (url, sorted(leftover))

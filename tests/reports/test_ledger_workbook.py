@@ -1,0 +1,375 @@
+"""The ledger workbook in the bureau's layout: export what one may see,
+upload → preview → confirm, all or nothing, every bad row named with its
+sheet and row; enterprises one record per credit code."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from reports.choices import Source
+from reports.figures.submissions import submit
+from reports.ledger.operating import record_operating_data
+from reports.ledger.workbook_writing import build_workbook
+from reports.models import (
+    Enterprise,
+    EnterpriseFlagGrant,
+    Incubator,
+    IncubatorFlagGrant,
+    IncubatorQuarter,
+    IncubatorRecognition,
+    PendingImport,
+)
+from targets.ledger import Industry
+from tests.reports.operating_data import change, incubator
+from tests.reports.test_submissions import fill
+
+UPLOAD = reverse("reports:ledger_upload")
+EXPORT = reverse("reports:ledger_export")
+CODE = "91350100M000100Y43"  # valid
+OPERATING_ROW = [85, 20, 12, 300, 1500, 2, 15, 900]
+
+
+@pytest.fixture
+def ledger(plan, region_a, region_b, staff):
+    hub = incubator(region_a, "昆阳科创孵化器", operator="昆阳科创公司")
+    other = incubator(region_b, "鳌江众创空间")
+    IncubatorRecognition.objects.create(
+        incubator=hub, level=2, recognised_on=datetime.date(2025, 6, 1)
+    )
+    flag = plan.ledger_flags.get(name="新质孵化器")
+    IncubatorFlagGrant.objects.create(
+        incubator=hub, flag=flag, granted_on=datetime.date(2025, 7, 1)
+    )
+    firm = Enterprise.objects.create(
+        plan=plan,
+        name="平阳某某科技有限公司",
+        credit_code=CODE,
+        incubator=hub,
+        entered_on=datetime.date(2025, 3, 1),
+        stage="incubating",
+    )
+    EnterpriseFlagGrant.objects.create(
+        enterprise=firm,
+        flag=plan.ledger_flags.get(name="高新技术企业"),
+        granted_on=datetime.date(2025, 12, 1),
+    )
+    Enterprise.objects.create(
+        plan=plan,
+        name="鳌江某某有限公司",
+        incubator=other,
+        entered_on=datetime.date(2025, 3, 1),
+        stage="nursery",
+    )
+    record_operating_data(plan, staff, [change(hub), change(other)], source=Source.FORM)
+    return {"hub": hub, "other": other, "firm": firm}
+
+
+def upload(client, data: bytes, name="台账.xlsx"):
+    return client.post(UPLOAD, {"file": SimpleUploadedFile(name, data)})
+
+
+def confirm(client, response):
+    assert response.status_code == 302, problems(response)
+    return client.post(response["Location"], {"action": "confirm"})
+
+
+def sheets_of(data: bytes) -> dict[str, list[list]]:
+    book = load_workbook(io.BytesIO(data))
+    return {s.title: [list(r) for r in s.iter_rows(values_only=True)] for s in book}
+
+
+def problems(response) -> str:
+    """The problems an upload page lists, one per item, as one text."""
+    return " | ".join(re.findall(r"<li>(.*?)</li>", response.content.decode(), re.S))
+
+
+INCUBATOR_HEADERS = 11
+
+
+def new_incubator_row(region="昆阳", name="昆阳新基地", **over):
+    row = {
+        "region": region,
+        "name": name,
+        "operator": "",
+        "kind": "孵化基地",
+        "lead": "",
+        "second": "",
+        "area": 2.5,
+        "status": "运营",
+        "since": "2026-01-01",
+        "operating": "2026-01-01",
+        "note": "",
+    }
+    row.update(over)
+    return list(row.values())
+
+
+def test_the_export_holds_every_sheet_in_chinese_and_reads_back_unchanged(
+    client_for, staff, ledger
+):
+    client = client_for(staff)
+    response = client.get(EXPORT)
+    assert response.status_code == 200
+    sheets = sheets_of(response.content)
+    assert list(sheets) == [
+        "孵化载体",
+        "载体认定",
+        "载体标识",
+        "在孵企业",
+        "企业标识",
+        "季度运营数据",
+    ]
+    assert sheets["孵化载体"][0][:4] == ["区域", "载体名称", "运营机构", "载体类型"]
+    assert sheets["载体认定"][1][:3] == ["昆阳", "昆阳科创孵化器", "市级"]
+    assert sheets["在孵企业"][1][:4] == ["平阳某某科技有限公司", CODE, "昆阳", "昆阳科创孵化器"]
+    again = upload(client, response.content)
+    assert again.status_code == 200
+    assert "完全一致,无需导入" in again.content.decode()
+
+
+def test_an_official_exports_their_own_region_only(client_for, official, ledger):
+    text = str(sheets_of(client_for(official).get(EXPORT).content))
+    assert "昆阳科创孵化器" in text and "鳌江" not in text
+
+
+def test_leaders_export_but_may_not_import(client_for, leader, ledger):
+    client = client_for(leader)
+    assert client.get(EXPORT).status_code == 200
+    assert client.get(UPLOAD).status_code == 403
+
+
+def test_a_workbook_creates_records_through_preview_and_confirmation(
+    client_for, staff, plan, ledger
+):
+    Industry.objects.create(plan=plan, code="ai", name="人工智能")
+    data = build_workbook(
+        {
+            "孵化载体": [new_incubator_row(lead="人工智能")],
+            "载体认定": [["昆阳", "昆阳新基地", "县级", "2026-02-01"]],
+            "在孵企业": [
+                [
+                    "新企业有限公司",
+                    "",
+                    "昆阳",
+                    "昆阳新基地",
+                    "人工智能",
+                    "2026-02-01",
+                    "苗圃",
+                    None,
+                    None,
+                    "",
+                ]
+            ],
+            "企业标识": [["新企业有限公司", "", "省级科技型中小企业", "2026-03-01"]],
+            "季度运营数据": [["昆阳", "昆阳新基地", 2026, 1, *OPERATING_ROW, "首季"]],
+        }
+    )
+    client = client_for(staff)
+    staged = upload(client, data)
+    preview = client.get(staged["Location"])
+    assert "昆阳 · 昆阳新基地" in preview.content.decode()
+    assert not Incubator.objects.filter(name="昆阳新基地").exists()  # nothing before confirming
+    assert confirm(client, staged).status_code == 302
+    hub = Incubator.objects.get(name="昆阳新基地")
+    assert (hub.kind, hub.floor_area, hub.lead_industry.name) == (
+        "base",
+        Decimal("2.5"),
+        "人工智能",
+    )
+    assert hub.history.get().history_user == staff
+    assert hub.recognitions.get().level == 1
+    firm = Enterprise.objects.get(name="新企业有限公司")
+    assert firm.incubator == hub and firm.flag_grants.get().flag.name == "省级科技型中小企业"
+    assert IncubatorQuarter.objects.get(incubator=hub).note == "首季"
+    assert not PendingImport.objects.exists()
+
+
+def test_every_bad_row_is_listed_with_sheet_and_row_and_nothing_is_written(
+    client_for, staff, ledger
+):
+    data = build_workbook(
+        {
+            "孵化载体": [
+                new_incubator_row(kind="孵化园"),
+                new_incubator_row(name="另一个", area=-1),
+                new_incubator_row(region="火星镇", name="第三个"),
+            ],
+            "在孵企业": [
+                [
+                    "错码企业",
+                    "91350100M000100Y44",
+                    "昆阳",
+                    "昆阳科创孵化器",
+                    "",
+                    "2026-01-01",
+                    "孵化",
+                    None,
+                    None,
+                    "",
+                ],
+                [
+                    "重复企业",
+                    CODE,
+                    "鳌江",
+                    "鳌江众创空间",
+                    "",
+                    "2026-01-01",
+                    "孵化",
+                    None,
+                    None,
+                    "",
+                ],
+            ],
+            "季度运营数据": [
+                ["昆阳", "昆阳科创孵化器", 2026, 2, 120, 20, 12, 300, 1500, 2, 25, 900, ""]
+            ],
+        }
+    )
+    response = upload(client_for(staff), data)
+    text = problems(response)
+    assert response.status_code == 400
+    for expected in [
+        "工作表“孵化载体”第2行D列(载体类型)",
+        "“孵化园”不是可选值",
+        "工作表“孵化载体”第3行",
+        "不能为负数",
+        "工作表“孵化载体”第4行:区域:“火星镇”不是您可以导入的区域",
+        "工作表“在孵企业”第2行:统一社会信用代码:统一社会信用代码校验位不正确",
+        "工作表“在孵企业”第3行:企业名称:"
+        "该企业已登记为“平阳某某科技有限公司”(昆阳 · 昆阳科创孵化器)",
+        "工作表“季度运营数据”第2行",
+        "入驻率应在 0 到 100 之间",
+    ]:
+        assert expected in text, expected
+    assert not Incubator.objects.filter(name__in=["昆阳新基地", "另一个"]).exists()
+    assert not PendingImport.objects.exists()
+
+
+def test_an_official_may_not_import_another_regions_rows(client_for, official, ledger):
+    data = build_workbook({"孵化载体": [new_incubator_row(region="鳌江", name="鳌江新基地")]})
+    response = upload(client_for(official), data)
+    assert response.status_code == 400
+    assert "不是您可以导入的区域" in response.content.decode()
+    assert not Incubator.objects.filter(name="鳌江新基地").exists()
+
+
+def test_an_official_is_not_told_where_another_region_keeps_a_firm(client_for, official, ledger):
+    ledger["firm"].incubator = ledger["other"]
+    ledger["firm"].save()
+    row = ["某某科技", CODE, "昆阳", "昆阳科创孵化器", "", "2026-01-01", "孵化", None, None, ""]
+    response = upload(client_for(official), build_workbook({"在孵企业": [row]}))
+    text = response.content.decode()
+    assert "该企业已由其他区域登记" in text and "鳌江" not in text
+
+
+def test_a_change_between_preview_and_confirmation_writes_nothing(client_for, staff, plan, ledger):
+    data = build_workbook({"孵化载体": [new_incubator_row(name="昆阳科创孵化器", area=9)]})
+    client = client_for(staff)
+    staged = upload(client, data)
+    hub = ledger["hub"]
+    hub.operator = "改过了"
+    hub.save()
+    response = confirm(client, staged)
+    assert response.status_code == 302
+    hub.refresh_from_db()
+    assert hub.floor_area == Decimal("1.50")
+    assert not PendingImport.objects.exists()
+
+
+def test_the_operating_template_round_trips(client_for, staff, region_a, ledger):
+    client = client_for(staff)
+    template = client.get(
+        reverse("reports:ledger_operating_template"),
+        {"period": "2026Q1", "region": region_a.code},
+    )
+    sheets = sheets_of(template.content)
+    assert list(sheets) == ["季度运营数据"]
+    rows = sheets["季度运营数据"]
+    assert rows[1][:4] == ["昆阳", "昆阳科创孵化器", 2026, 1]
+    rows[1][8] = 2000  # 营业收入
+    data = build_workbook({"季度运营数据": rows[1:]})
+    assert confirm(client, upload(client, data)).status_code == 302
+    row = IncubatorQuarter.objects.get(incubator=ledger["hub"])
+    assert (row.revenue, row.version) == (Decimal("2000"), 2)
+    assert row.history.latest().history_change_reason == "upload: 台账.xlsx"
+
+
+def test_a_handed_in_quarter_refuses_the_townships_operating_rows(
+    client_for, official, plan, region_a, ledger
+):
+    fill(plan, official, region_a)
+    submit(plan, official, region_a, 2026, 4)
+    data = build_workbook(
+        {"季度运营数据": [["昆阳", "昆阳科创孵化器", 2026, 4, *OPERATING_ROW, ""]]}
+    )
+    response = upload(client_for(official), data)
+    assert response.status_code == 400
+    assert "已上报" in response.content.decode()
+
+
+@pytest.mark.parametrize("data", [b"", b"not a workbook", b"PK\x03\x04broken"])
+def test_a_file_that_is_not_a_workbook_gets_a_message(client_for, staff, data):
+    response = upload(client_for(staff), data)
+    assert response.status_code == 400
+    assert "文件未导入" in response.content.decode()
+
+
+def test_someone_elses_staged_upload_is_a_404(client_for, staff, official, ledger):
+    data = build_workbook({"孵化载体": [new_incubator_row()]})
+    staged = upload(client_for(staff), data)
+    client = client_for(official)
+    assert client.get(staged["Location"]).status_code == 404
+    assert client.post(staged["Location"], {"action": "confirm"}).status_code == 404
+
+
+def test_the_ledger_services_rules_are_listed_at_preview_by_row(client_for, staff, ledger):
+    data = build_workbook(
+        {
+            "孵化载体": [
+                new_incubator_row(name="好的基地"),
+                new_incubator_row(name="缺日期基地", operating=None),
+            ]
+        }
+    )
+    response = upload(client_for(staff), data)
+    assert response.status_code == 400
+    assert "工作表“孵化载体”第3行:运营中(或限期整改)的载体需填写投入运营日期" in problems(response)
+    assert not Incubator.objects.filter(name__in=["好的基地", "缺日期基地"]).exists()
+    assert not PendingImport.objects.exists()
+
+
+def test_the_export_reads_the_same_queries_for_a_small_and_a_larger_ledger(
+    client_for, staff, plan, region_a, ledger
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(staff)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(EXPORT).status_code == 200
+        return len(queries)
+
+    small = count()
+    for i in range(30):
+        hub = incubator(region_a, f"载体{i:02d}")
+        IncubatorRecognition.objects.create(
+            incubator=hub, level=1, recognised_on=datetime.date(2025, 1, 1)
+        )
+        Enterprise.objects.create(
+            plan=plan,
+            name=f"企业{i:02d}",
+            incubator=hub,
+            entered_on=datetime.date(2025, 3, 1),
+            stage="nursery",
+        )
+    assert count() == small
