@@ -40,6 +40,7 @@ from targets.models import (
     Target,
     WorkItem,
 )
+from targets.versioning import bump_data_version
 
 # What a plan consists of; anything else hanging off it (reported figures, closed
 # quarters, township officials' memberships…) is work that --replace must not delete.
@@ -163,6 +164,8 @@ def save_plan(data: PlanSpec, *, replace: bool = False, activate: bool = False) 
         for g in data.goals
     )
     save_measures(plan, data)
+    # A new plan (its own version); bumped again after the bulk writes above.
+    bump_data_version(plan.pk)
     return plan
 
 

@@ -124,11 +124,16 @@ def test_api_query_count_does_not_grow_with_the_plan(client_for, staff, demo, ur
     generate_plan(regions=90, indicators=6, years=3, seed=3)
     with CaptureQueriesContext(connection) as big:
         assert client.get(url).status_code == 200
-    # Progress reads the regions, their submissions and the closed quarters
-    # (what counts, the coverage, the default quarter), then indicators,
-    # targets and figures; the plan reads no figures at all.
-    expected = {PROGRESS: 14, PLAN: 11}[url]
+    # Progress reads the plan's data version, the regions, their submissions
+    # and the closed quarters (what counts, the coverage, the default quarter),
+    # then indicators, targets and figures; the plan reads no figures at all.
+    expected = {PROGRESS: 15, PLAN: 12}[url]
     assert len(small) == len(big) == expected
+    # Asked again at the same data version: only the version is read, the
+    # rest is reused (reports/progress/reuse.py).
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(url).status_code == 200
+    assert len(again) == {PROGRESS: 9, PLAN: 9}[url]
 
 
 def test_openapi_schema_is_valid(client_for, staff, tmp_path):
