@@ -31,6 +31,7 @@ from targets.excel.format import (
 from targets.excel.reading import read_plan_workbook
 from targets.excel.writing import write_plan_workbook
 from targets.models import (
+    DataVersion,
     Department,
     Goal,
     Indicator,
@@ -46,6 +47,7 @@ from targets.versioning import bump_data_version
 # quarters, township officials' memberships…) is work that --replace must not delete.
 PLAN_MODELS = (
     Plan,
+    DataVersion,
     Region,
     Indicator,
     Target,

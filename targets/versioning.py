@@ -77,20 +77,12 @@ def bump_data_version(plan_id: int | None = None, **plan_filter) -> None:
 
     ``plan_id`` names the plan; or ``plan_filter`` finds it through a relation
     (``plan__indicators=indicator_id``) when the writer only knows a child.
-    A plan without a version row yet (created before versions existed) gets
-    one."""
+    Never creates the row (a plan gets it when created, ``_plan_created``): in
+    a plan's deletion the children's signals come after the row is gone, and
+    recreating it would dangle. A plan without a row is never reused."""
     if plan_id is not None:
         plan_filter = {"plan_id": plan_id}
-    changed = DataVersion.objects.filter(**plan_filter).update(
-        counter=F("counter") + 1, token=_new_token()
-    )
-    if not changed and plan_id is not None:
-        # The plan may have just been deleted (a cascade's signals): then it
-        # needs no version, and creating one would break its foreign key.
-        from targets.models import Plan
-
-        if Plan.objects.filter(pk=plan_id).exists():
-            DataVersion.objects.bulk_create([DataVersion(plan_id=plan_id)], ignore_conflicts=True)
+    DataVersion.objects.filter(**plan_filter).update(counter=F("counter") + 1, token=_new_token())
 
 
 def bumps_data_version(plan_of: Callable[..., int]):
