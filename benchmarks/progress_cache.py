@@ -116,9 +116,9 @@ def run(args, fresh: bool) -> int:
     from reports.demo.scale import generate_plan
 
     shape = f"{args.regions} regions × {args.indicators} indicators × {args.years} years"
+    call_command("migrate", verbosity=0)
     if fresh:
-        print(f"… migrate, generate {shape}", file=sys.stderr, flush=True)
-        call_command("migrate", verbosity=0)
+        print(f"… generate {shape}", file=sys.stderr, flush=True)
         if settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
             call_command("createcachetable", verbosity=0)
         generate_plan(regions=args.regions, indicators=args.indicators, years=args.years)
