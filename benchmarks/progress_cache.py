@@ -60,6 +60,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--runs", type=int, default=7, help="timed runs per path (median)")
     parser.add_argument("--profile", metavar="PAGE", help="cProfile one afresh request of PAGE")
+    parser.add_argument("--reused", action="store_true", help="with --profile: a reused request")
     parser.add_argument(
         "--keep-sqlite",
         metavar="PATH",
@@ -106,7 +107,7 @@ def run(args, fresh: bool) -> int:
     django.setup()
     from django.conf import settings
     from django.contrib.auth import get_user_model
-    from django.core.cache import cache
+    from django.core.cache import caches
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -114,6 +115,11 @@ def run(args, fresh: bool) -> int:
     from django.urls import reverse
 
     from reports.demo.scale import generate_plan
+
+    def forget() -> None:
+        """Both tiers of the reused progress (reports/progress/reuse.py)."""
+        caches["default"].clear()
+        caches["progress"].clear()
 
     shape = f"{args.regions} regions × {args.indicators} indicators × {args.years} years"
     call_command("migrate", verbosity=0)
@@ -140,12 +146,12 @@ def run(args, fresh: bool) -> int:
         samples = []
         for _ in range(args.runs):
             if clear:
-                cache.clear()
+                forget()
             start = time.perf_counter()
             get(url)
             samples.append((time.perf_counter() - start) * 1000)
         if clear:
-            cache.clear()
+            forget()
         with CaptureQueriesContext(connection) as queries:
             get(url)
         return statistics.median(samples), len(queries)
@@ -154,7 +160,9 @@ def run(args, fresh: bool) -> int:
     for url in urls.values():
         get(url)  # warm-up: imports, connection, templates
     if args.profile:
-        cache.clear()
+        forget()
+        if args.reused:
+            get(urls[args.profile])
         profiler = cProfile.Profile()
         profiler.enable()
         get(urls[args.profile])

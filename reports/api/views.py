@@ -31,6 +31,7 @@ from reports.api.serializers import (
     GoalsSerializer,
     PeriodErrorSerializer,
     PlanSerializer,
+    ProgressRowSerializer,
     ProgressSerializer,
     TokenSerializer,
 )
@@ -170,6 +171,14 @@ class ProgressAPIView(ScopedAPIView):
         include = includes_submitted(request.user, request.query_params.get(INCLUDE_PARAM))
         source = source_for(scope, include_submitted=include)
         period = self.period(request, scope, source)
+        payload = source.reuse(
+            ("api-progress", period.code), lambda: self.payload(scope, source, period)
+        )
+        return Response(payload)
+
+    @staticmethod
+    def payload(scope: Scope, source: ProgressSource, period: Period) -> dict:
+        """The response's data, serialised (reused as is at the same version)."""
         data, table = source.table(period)
         coverage = source.reporting.reporting.coverage(period)
         subjects = [(region.id, region.code, region.name) for region in data.regions]
@@ -204,12 +213,11 @@ class ProgressAPIView(ScopedAPIView):
                         "plan_provisional": progress.plan_provisional,
                     }
                 )
-        payload = {
+        return {
             "period": period.code,
-            "coverage": CoverageSerializer.payload(coverage),
-            "rows": rows,
+            "coverage": CoverageSerializer(CoverageSerializer.payload(coverage)).data,
+            "rows": ProgressRowSerializer.represent_many(rows),
         }
-        return Response(ProgressSerializer(payload).data)
 
     @staticmethod
     def period(request, scope: Scope, source: ProgressSource) -> Period:

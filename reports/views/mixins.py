@@ -35,6 +35,9 @@ from reports.progress.reuse import ProgressSource, scope_key
 from reports.views.forms import PeriodForm
 from targets.access import PlanAccessMixin
 
+# Stands for a region's code in a reversed URL (a slug no region has).
+REGION_SLOT = "region-code-slot"
+
 
 class PeriodMixin:
     """The quarter a page is "as of": ``?period=2026Q3`` (or a posted
@@ -166,9 +169,11 @@ class ProgressMixin(PeriodMixin, PlanAccessMixin):
         return urlencode(params)
 
     def region_urls(self) -> dict[str, str]:
+        # One reverse() for a thousand regions: codes are slugs, safe in a path.
+        pattern = reverse("reports:township", kwargs={"region": REGION_SLOT})
         query = f"?{self.page_query}"
         return {
-            region.code: reverse("reports:township", kwargs={"region": region.code}) + query
+            region.code: pattern.replace(REGION_SLOT, region.code) + query
             for region in self.data.regions
         }
 
