@@ -17,9 +17,11 @@ Two tiers, both Django caches:
 - ``caches["progress"]``: this process's entries as live objects
   (``live_cache.LiveObjectCache``): a reused table costs a dictionary look-up;
 - ``caches["default"]`` when it is shared (``CACHE_URL`` redis:// or db://):
-  entries pickled for the other app servers, read on a local miss. With the
-  in-process default (locmem) there is no second tier; with ``dummy://``
-  nothing is reused at all.
+  entries pickled for the other app servers, read on a local miss. Pickling
+  a thousand-region table takes about half a second, so during a request it
+  is stored once the response has gone out (``request_finished``), not while
+  the user waits. With the in-process default (locmem) there is no second
+  tier; with ``dummy://`` nothing is reused at all.
 
 What is not keyed: the language (the table holds no translated text: status
 codes, names from the database) and the settings (``Bands`` are read at start).
@@ -28,12 +30,14 @@ codes, names from the database) and the settings (``Bands`` are read at start).
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.signals import request_finished, request_started
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
@@ -100,8 +104,34 @@ def reuse(plan_id: int, version: str | None, parts: tuple, compute: Callable[[],
     value = compute()
     local.set(key, value)
     if shared is not None:
-        shared.set(key, value)
+        _share(shared, key, value)
     return value
+
+
+_requests = threading.local()
+
+
+def _share(shared, key: str, value) -> None:
+    """Into the shared tier: after the response when inside a request."""
+    pending = getattr(_requests, "pending", None)
+    if pending is None:
+        shared.set(key, value)
+    else:
+        pending.append((shared, key, value))
+
+
+def _request_started(**kwargs) -> None:
+    _requests.pending = []
+
+
+def _request_finished(**kwargs) -> None:
+    pending, _requests.pending = getattr(_requests, "pending", None) or [], None
+    for shared, key, value in pending:
+        shared.set(key, value)
+
+
+request_started.connect(_request_started, dispatch_uid="progress-reuse-started")
+request_finished.connect(_request_finished, dispatch_uid="progress-reuse-finished")
 
 
 def clear_local() -> None:

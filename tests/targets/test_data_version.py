@@ -104,3 +104,30 @@ def test_a_reader_sees_the_version_its_transaction_committed(demo, staff):
         raise RuntimeError
     after = county_source(demo)
     assert after.table(period)[1].cell(None, space.pk).ytd_actual == old
+
+
+def test_a_shared_cache_serves_what_another_server_computed(demo, staff, settings):
+    """With CACHE_URL=db:// a table computed by one process is found by
+    another (its own memory empty) without reading the figures again."""
+    from django.core.cache import caches
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "test_shared_progress",
+        },
+    }
+    call_command("createcachetable", verbosity=0)
+    period = county_source(demo).latest_period
+    _data, table = county_source(demo).table(period)
+    caches["progress"].clear()  # another server
+    with CaptureQueriesContext(connection) as queries:
+        _data, again = county_source(demo).table(period)
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "reports_figure" not in sql and "test_shared_progress" in sql
+    space = demo.indicators.get(code="space")
+    assert again.cell(None, space.pk) == table.cell(None, space.pk)
