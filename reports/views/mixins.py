@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig, Table
 
@@ -152,6 +153,12 @@ class ProgressMixin(PeriodMixin, PlanAccessMixin):
     @property
     def table(self):
         return self._data_and_table[1]
+
+    def reused_charts(self, name: str, build):
+        """A page's charts (their JSON) reused with its table: the same
+        numbers at the same data version, in the language of the request."""
+        key = ("charts", name, self.period.code, get_language(), self.request.path)
+        return self.progress_source.reuse(key, build)
 
     @cached_property
     def coverage(self):

@@ -301,3 +301,15 @@ def test_a_plan_imported_again_shows_its_new_targets(plan, staff, client_for):
     assert after[0] != before[0] and after[1] != before[1]
     totals = [t for t in after[1]["targets"] if t["indicator"] == "space" and t["region"] is None]
     assert any(Decimal(t["value"]) >= 1000 for t in totals)
+
+
+def test_reused_charts_are_in_the_readers_language(demo, staff, client_for, settings):
+    """Charts are reused with their titles: a Chinese reader's charts are not
+    served to an English one."""
+    client = client_for(staff)
+    url = reverse("reports:overview")
+    chinese = client.get(url).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url).content.decode()
+    assert "annual completion rate by indicator" in english
+    assert "annual completion rate by indicator" not in chinese
