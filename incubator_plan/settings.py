@@ -171,7 +171,7 @@ CACHES = {
         "BACKEND": "reports.progress.live_cache.LiveObjectCache",
         "LOCATION": "progress",
         "TIMEOUT": env_int("CACHE_SECONDS", 6 * 60 * 60),
-        "OPTIONS": {"MAX_ENTRIES": env_int("PROGRESS_CACHE_ENTRIES", 24)},
+        "OPTIONS": {"MAX_ENTRIES": env_int("PROGRESS_CACHE_ENTRIES", 12)},
     },
 }
 
