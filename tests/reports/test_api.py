@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
 
@@ -201,3 +202,35 @@ def test_schema_documents_the_token_lockout_and_expiry():
         in resolve(schema, token["200"]["content"]["application/json"]["schema"])["properties"]
     )
     assert "401" in schema["paths"]["/api/v1/progress/"]["get"]["responses"]
+
+
+def test_progress_rows_read_as_the_serializer_writes_them(client_for, staff, demo):
+    """The rows are represented field by field (for speed); the result is the
+    one ``ProgressRowSerializer`` gives for the same rows."""
+    from reports.api.serializers import ProgressRowSerializer
+
+    payload = client_for(staff).get(PROGRESS, {"period": "2026Q3"}).json()
+    rows = [
+        {**row, **{name: (None if row[name] is None else Decimal(row[name])) for name in DECIMALS}}
+        for row in payload["rows"]
+    ]
+    expected = json.loads(json.dumps(ProgressRowSerializer(rows, many=True).data))
+    assert payload["rows"] == expected
+    assert any(row["reported"] is False for row in payload["rows"])
+    assert any(row["needed_per_quarter"] is not None for row in payload["rows"])
+
+
+DECIMALS = [
+    "target",
+    "actual",
+    "quarter_actual",
+    "completion",
+    "expected",
+    "expected_share",
+    "needed_per_quarter",
+    "plan_actual",
+    "plan_target",
+    "plan_expected",
+    "plan_completion",
+    "stretch_target",
+]
