@@ -124,6 +124,57 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def cache_from_url(url: str) -> dict:
+    """CACHE_URL → Django's CACHES["default"]. Computed progress tables are
+    kept here (reports/progress/reuse.py), keyed on the plan's data version, so
+    every backend is safe; only a shared one lets several app servers reuse
+    each other's work.
+
+    - unset or ``locmem://``: in each process's memory (the embedded default);
+    - ``redis://host:port/db`` (or ``rediss://``): one Redis for every server;
+    - ``db://`` or ``db://TABLE``: a table of the database (``createcachetable``);
+    - ``dummy://``: nothing is kept (every page computes afresh).
+    """
+    scheme, _sep, rest = url.partition("://")
+    if scheme in ("", "locmem"):
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": rest or "incubator",
+        }
+    if scheme in ("redis", "rediss"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "db":
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": rest or "django_cache",
+        }
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(
+        f"CACHE_URL must be locmem://, redis://HOST:PORT/DB, db://TABLE or dummy://, not {url!r}."
+    )
+
+
+CACHES = {
+    "default": {
+        **cache_from_url(os.environ.get("CACHE_URL", "").strip()),
+        # Keys carry the data version; an old entry is never read again, it
+        # only waits to expire.
+        "TIMEOUT": env_int("CACHE_SECONDS", 6 * 60 * 60),
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "incubator"),
+    },
+    # Each process's own computed progress tables, kept as live objects (no
+    # pickling: reports/progress/live_cache.py); checked against the plan's data
+    # version on every read. A thousand-region table takes tens of MB: keep few.
+    "progress": {
+        "BACKEND": "reports.progress.live_cache.LiveObjectCache",
+        "LOCATION": "progress",
+        "TIMEOUT": env_int("CACHE_SECONDS", 6 * 60 * 60),
+        "OPTIONS": {"MAX_ENTRIES": env_int("PROGRESS_CACHE_ENTRIES", 12)},
+    },
+}
+
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # --- Accounts and login -------------------------------------------------------

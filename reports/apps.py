@@ -12,3 +12,7 @@ class ReportsConfig(AppConfig):
 
         # Once per process: a template passed per figure costs ~11 ms each.
         pio.templates.default = "plotly_white"
+
+        from reports.versions import connect_signals
+
+        connect_signals()

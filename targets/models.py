@@ -389,8 +389,10 @@ from targets.measures import (  # noqa: E402
     MeasureDepartment,
     WorkItem,
 )
+from targets.versioning import DataVersion  # noqa: E402
 
 __all__ = [
+    "DataVersion",
     "Department",
     "DepartmentMembership",
     "EvaluationCriterion",

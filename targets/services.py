@@ -31,6 +31,7 @@ from targets.excel.format import (
 from targets.excel.reading import read_plan_workbook
 from targets.excel.writing import write_plan_workbook
 from targets.models import (
+    DataVersion,
     Department,
     EvaluationCriterion,
     EvaluationThresholds,
@@ -45,11 +46,13 @@ from targets.models import (
     Target,
     WorkItem,
 )
+from targets.versioning import bump_data_version
 
 # What a plan consists of; anything else hanging off it (reported figures, closed
 # quarters, township officials' memberships…) is work that --replace must not delete.
 PLAN_MODELS = (
     Plan,
+    DataVersion,
     Region,
     Indicator,
     Target,
@@ -174,6 +177,8 @@ def save_plan(data: PlanSpec, *, replace: bool = False, activate: bool = False) 
         for g in data.goals
     )
     save_measures(plan, data)
+    # A new plan (its own version); bumped again after the bulk writes above.
+    bump_data_version(plan.pk)
     return plan
 
 

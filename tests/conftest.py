@@ -13,6 +13,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import translation
@@ -31,6 +32,18 @@ def fast_password_hashing(settings):
     """Tests create and log in many users; the production hasher's deliberate
     slowness buys nothing here."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def computed_progress_forgotten():
+    """Each test computes its progress afresh: tests roll the database back to
+    the preloaded state, data version included, and some write past the
+    services (``update()``) to set up what they look at."""
+    for alias in ("default", "progress"):
+        caches[alias].clear()
+    yield
+    for alias in ("default", "progress"):
+        caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)

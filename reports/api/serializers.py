@@ -5,7 +5,10 @@ plan_completion, expected_share) are fractions (0.775 = 77.5%); completion
 rates are rounded to six places. A region that has not reported the period
 has null actuals and rates — unknown, never 0."""
 
+import decimal
+
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 
 from reports.choices import GoalStatus, Status
 from targets.choices import GoalKind, Pacing
@@ -107,6 +110,20 @@ class ProgressRowSerializer(serializers.Serializer):
     plan_provisional = serializers.BooleanField(
         help_text="the same for plan_status: some quarter since the plan began is missing"
     )
+
+    @classmethod
+    def represent_many(cls, rows: list[dict]) -> list[dict]:
+        """What ``cls(rows, many=True).data`` gives, field by field, without
+        DRF's per-row machinery (a thousand regions make twenty thousand rows:
+        seconds through the serializer, a fraction of it here)."""
+        fields = [(name, _representer(field)) for name, field in cls().fields.items()]
+        return [
+            {
+                name: None if (value := row[name]) is None else represent(value)
+                for name, represent in fields
+            }
+            for row in rows
+        ]
 
 
 class CoverageSerializer(serializers.Serializer):
@@ -216,3 +233,27 @@ class GoalRowSerializer(serializers.Serializer):
 class GoalsSerializer(serializers.Serializer):
     period = serializers.CharField(help_text="e.g. 2026Q3")
     goals = GoalRowSerializer(many=True)
+
+
+def _representer(field: serializers.Field):
+    """``field.to_representation``; for a Decimal field the same steps with the
+    exponent and context made once (DRF builds both per value: a fifth of the
+    API's time at a thousand regions). The test of ``represent_many`` holds it
+    to DRF's output."""
+    if not isinstance(field, serializers.DecimalField) or field.decimal_places is None:
+        return field.to_representation
+    coerce = getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
+    if field.localize or field.normalize_output or not coerce:
+        return field.to_representation
+    context = decimal.getcontext().copy()
+    if field.max_digits is not None:
+        context.prec = field.max_digits
+    exponent = decimal.Decimal(".1") ** field.decimal_places
+    rounding = field.rounding
+
+    def represent(value):
+        if not isinstance(value, decimal.Decimal):
+            return field.to_representation(value)
+        return f"{value.quantize(exponent, rounding=rounding, context=context):f}"
+
+    return represent

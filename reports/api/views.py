@@ -31,6 +31,7 @@ from reports.api.serializers import (
     GoalsSerializer,
     PeriodErrorSerializer,
     PlanSerializer,
+    ProgressRowSerializer,
     ProgressSerializer,
     TokenSerializer,
 )
@@ -40,11 +41,8 @@ from reports.progress.queries import (
     INCLUDE_PARAM,
     INCLUDE_SUBMITTED,
     includes_submitted,
-    latest_period,
-    load_plan_data,
-    load_reporting,
-    progress_table,
 )
+from reports.progress.reuse import ProgressSource, scope_key
 from targets.access import NoPlan, NotBound, Scope, scope_for
 from targets.models import current_plan
 
@@ -77,6 +75,17 @@ class ScopedAPIView(APIView):
             ) from None
 
 
+def source_for(scope: Scope, *, include_submitted: bool = False) -> ProgressSource:
+    """The pages' reused progress (``reports.progress.reuse``) for an API scope."""
+    return ProgressSource(
+        scope.plan,
+        scope.regions,
+        whole_county=scope.whole_county,
+        scope=scope_key(scope.whole_county, scope.own_region),
+        include_submitted=include_submitted,
+    )
+
+
 class PlanAPIView(ScopedAPIView):
     @extend_schema(
         responses={200: PlanSerializer, **REFUSALS},
@@ -86,9 +95,7 @@ class PlanAPIView(ScopedAPIView):
     def get(self, request):
         scope = self.scope(request)
         plan = scope.plan
-        data = load_plan_data(
-            plan, scope.regions, whole_county=scope.whole_county, with_figures=False
-        )
+        data = source_for(scope).targets()
         codes = {region.id: region.code for region in data.regions}
         indicator_codes = {indicator.id: indicator.code for indicator in data.indicators}
         payload = {
@@ -162,17 +169,18 @@ class ProgressAPIView(ScopedAPIView):
     def get(self, request):
         scope = self.scope(request)
         include = includes_submitted(request.user, request.query_params.get(INCLUDE_PARAM))
-        scoped = load_reporting(scope.plan, scope.regions, include_submitted=include)
-        period = self.period(request, scope, scoped)
-        data = load_plan_data(
-            scope.plan,
-            scope.regions,
-            whole_county=scope.whole_county,
-            summarise_for=period,
-            scoped=scoped,
+        source = source_for(scope, include_submitted=include)
+        period = self.period(request, scope, source)
+        payload = source.reuse(
+            ("api-progress", period.code), lambda: self.payload(scope, source, period)
         )
-        table = progress_table(data, period)
-        coverage = scoped.reporting.coverage(period)
+        return Response(payload)
+
+    @staticmethod
+    def payload(scope: Scope, source: ProgressSource, period: Period) -> dict:
+        """The response's data, serialised (reused as is at the same version)."""
+        data, table = source.table(period)
+        coverage = source.reporting.reporting.coverage(period)
         subjects = [(region.id, region.code, region.name) for region in data.regions]
         if scope.whole_county:
             subjects.append((None, None, scope.plan.county_name))
@@ -205,20 +213,17 @@ class ProgressAPIView(ScopedAPIView):
                         "plan_provisional": progress.plan_provisional,
                     }
                 )
-        payload = {
+        return {
             "period": period.code,
-            "coverage": CoverageSerializer.payload(coverage),
-            "rows": rows,
+            "coverage": CoverageSerializer(CoverageSerializer.payload(coverage)).data,
+            "rows": ProgressRowSerializer.represent_many(rows),
         }
-        return Response(ProgressSerializer(payload).data)
 
     @staticmethod
-    def period(request, scope: Scope, scoped) -> Period:
+    def period(request, scope: Scope, source: ProgressSource) -> Period:
         code = request.query_params.get("period")
         if not code:
-            return latest_period(
-                scope.plan, scope.regions, whole_county=scope.whole_county, scoped=scoped
-            )
+            return source.latest_period
         try:
             period = Period.from_code(code)
         except ValueError:
@@ -261,11 +266,14 @@ class GoalsAPIView(ScopedAPIView):
         scope = self.scope(request)
         if not scope.whole_county:
             raise PermissionDenied(_("三年目标为全县汇总数据,仅限县级用户查看。"))
-        scoped = load_reporting(scope.plan, scope.regions)
-        period = ProgressAPIView.period(request, scope, scoped)
-        data = load_plan_data(scope.plan, scope.regions, whole_county=True, scoped=scoped)
-        table = progress_table(data, period)
-        rows = evaluate_goals(scope.plan, load_goals(scope.plan), table, period)
+        source = source_for(scope)
+        period = ProgressAPIView.period(request, scope, source)
+
+        def goals():
+            _data, table = source.table(period, series=True)
+            return evaluate_goals(scope.plan, load_goals(scope.plan), table, period)
+
+        rows = source.reuse(("goals", period.code, False), goals)
         payload = {
             "period": period.code,
             "goals": [

@@ -17,6 +17,7 @@ from reports.choices import SubmissionState
 from reports.models import Figure, GoalFigure, Submission
 from targets.choices import GoalKind
 from targets.models import Goal, Indicator, Plan, Target
+from targets.versioning import bump_data_version
 
 BATCH = 5000
 
@@ -173,3 +174,4 @@ def _generate_goals(plan: Plan, indicators: list[Indicator], periods, rng: rando
                 )
             )
     GoalFigure.objects.bulk_create(series, batch_size=BATCH)
+    bump_data_version(plan.pk)

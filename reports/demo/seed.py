@@ -25,6 +25,7 @@ from reports.figures.submissions import state_label
 from reports.models import Deadline, Figure, GoalFigure, Submission, SubmissionEvent
 from targets.choices import GoalKind
 from targets.models import DepartmentMembership, Plan, Target
+from targets.versioning import bump_data_version
 
 DEMO_PASSWORD = "incubator-demo-2025"
 
@@ -235,6 +236,7 @@ def _create_figures(
                     )
                 )
     bulk_create_with_history(figures, Figure, default_change_reason=Source.DEMO)
+    bump_data_version(plan.pk)
     return len(figures)
 
 
@@ -354,6 +356,7 @@ def _create_submissions(
             )
             steps.append(actions)
     Submission.objects.bulk_create(submissions)
+    bump_data_version(plan.pk)
     SubmissionEvent.objects.bulk_create(
         SubmissionEvent(
             submission=submission,

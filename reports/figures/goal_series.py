@@ -22,6 +22,7 @@ from reports.figures.changes import FigureError, QuarterClosedError
 from reports.figures.quarters import locked_closed_periods
 from reports.models import GoalFigure
 from targets.models import Goal, Plan
+from targets.versioning import bump_data_version
 
 # The column holds up to 9,999,999,999.9999, as the figures.
 MAX_ADJUSTED = 10
@@ -128,4 +129,6 @@ def record_goal_figures(
         figure._history_user = user
         figure.save()
         changed += 1
+    if changed:
+        bump_data_version(plan.pk)
     return changed

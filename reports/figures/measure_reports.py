@@ -25,6 +25,7 @@ from reports.figures.quarters import locked_closed_periods
 from reports.measure_models import MeasureAttachment, MeasureReport
 from reports.progress import Period
 from targets.models import Department, DepartmentMembership, Measure, WorkItem
+from targets.versioning import bump_data_version
 
 # First bytes → content type. WebP: "RIFF", four bytes of length, "WEBP".
 SIGNATURES = (
@@ -142,6 +143,7 @@ def record_measure_report(
         for attachment in stored:  # the transaction rolls back; so do the files
             attachment.file.delete(save=False)
         raise
+    bump_data_version(plan.pk)
     return report
 
 

@@ -21,6 +21,7 @@ from reports.figures.submissions import unapproved_regions
 from reports.models import ClosedQuarter, Figure, QuarterEvent, Submission
 from reports.progress import Period, default_period
 from targets.models import Plan
+from targets.versioning import bump_data_version
 
 SHOWN_EVENTS = 50
 
@@ -141,6 +142,8 @@ def close_quarter(
     QuarterEvent.objects.create(
         plan=plan, year=year, quarter=quarter, action=QuarterAction.CLOSE, reason=reason, user=user
     )
+    # A closed quarter counts as complete: the pages' default quarter moves.
+    bump_data_version(plan.pk)
     return closed
 
 
@@ -165,3 +168,4 @@ def reopen_quarter(plan: Plan, user, year: int, quarter: int, reason: str) -> No
         reason=reason.strip(),
         user=user,
     )
+    bump_data_version(plan.pk)

@@ -32,6 +32,7 @@ from reports.figures.quarters import locked_closed_periods
 from reports.figures.submissions import check_figure_writes, note_figure_writes
 from reports.models import Figure
 from targets.models import Indicator, Plan
+from targets.versioning import bump_data_version
 
 
 def validate_changes(plan: Plan, changes: Iterable[FigureChange]) -> list[str]:
@@ -150,6 +151,9 @@ def record_figures(
     _bulk_create(plan, created)
     _bulk_update(updated)
     note_figure_writes(plan, user, {cell.key[1:] for cell in result.changes})
+    if result.changes:
+        # Bulk writes send no signals: every table computed before is stale.
+        bump_data_version(plan.pk)
     return result
 
 

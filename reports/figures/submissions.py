@@ -42,6 +42,7 @@ from reports.figures.changes import FigureError
 from reports.figures.notices import notify
 from reports.models import ClosedQuarter, Figure, Submission, SubmissionEvent
 from targets.models import Plan
+from targets.versioning import bump_data_version
 
 # States in which the township may still change its figures.
 EDITABLE_BY_TOWNSHIP = (SubmissionState.DRAFT, SubmissionState.RETURNED)
@@ -113,6 +114,8 @@ def _step(
     SubmissionEvent.objects.create(
         submission=submission, action=action, state=state, reason=reason, user=user
     )
+    # Approving or returning changes which figures count.
+    bump_data_version(submission.plan_id)
     return submission
 
 

@@ -85,8 +85,12 @@ def load_evaluation(plan: Plan, year: int, regions: QuerySet[Region]) -> Evaluat
         .order_by("region__order", "name", "pk")
     )
     quarters: dict[int, list[scoring.QuarterData]] = {}
-    for row in counted_quarters(plan).filter(year=year).values(
-        "incubator_id", *(f.name for f in scoring.QuarterData.__dataclass_fields__.values())
+    for row in (
+        counted_quarters(plan)
+        .filter(year=year)
+        .values(
+            "incubator_id", *(f.name for f in scoring.QuarterData.__dataclass_fields__.values())
+        )
     ):
         incubator_id = row.pop("incubator_id")
         quarters.setdefault(incubator_id, []).append(scoring.QuarterData(**row))

@@ -161,12 +161,16 @@ def load_plan_data(
     ``whole_county`` adds the county-level rows (county targets and county-only
     figures); without it only the scoped regions' rows are read.
     ``only_regions`` narrows the regions read to these ids (one township's page).
-    ``indicator_code`` reads one indicator's targets and figures only. ``summarise_for`` reads
+    ``indicator_code`` reads one indicator (its targets and figures) only. ``summarise_for`` reads
     figures summed in the database for that quarter (see ``_summarised``):
     a page that shows no quarter-by-quarter series needs no more.
     ``with_figures=False`` reads targets only (no figures, no reporting).
     """
     indicators = [indicator_info(i) for i in plan.indicators.all()]
+    if indicator_code is not None:
+        # The table then holds this indicator only: a thousand regions' cells
+        # of the others would be built for nothing (the overview's goals).
+        indicators = [i for i in indicators if i.code == indicator_code]
     if not with_figures:
         region_rows, reporting = read_regions(plan, regions), None
     else:

@@ -102,7 +102,9 @@ class OverviewView(CountyWideMixin, GoalsMixin, ProgressMixin, TemplateView):
             indicator_table=indicator_rows,
             goal_table=self.goal_table(summary=True),
             lagging=[(score, region_urls[score.region.code]) for score in table.lagging(5)],
-            charts=overview_charts(self.plan, table, self.period),
+            charts=self.reused_charts(
+                "overview", lambda: overview_charts(self.plan, table, self.period)
+            ),
         )
         return context
 
@@ -160,6 +162,17 @@ class TownshipView(ProgressMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         region = self.region
         table = self.table
+        context.update(
+            region=region,
+            due_quarters=self.due_quarters(),
+            indicator_table=IndicatorProgressTable.for_subject(table, region.pk),
+            targets_table=self.targets_table(region),
+            figures_table=self.figures_table(region),
+            charts=self.reused_charts("township", lambda: self.charts(table, region)),
+        )
+        return context
+
+    def charts(self, table, region) -> list[tuple[str, str]]:
         indicators = table.broken_down
         progresses = [table.get(region.pk, indicator.id) for indicator in indicators]
         cumulative = [
@@ -176,28 +189,20 @@ class TownshipView(ProgressMixin, TemplateView):
             )
             for indicator in indicators
         ]
-        context.update(
-            region=region,
-            due_quarters=self.due_quarters(),
-            indicator_table=IndicatorProgressTable.for_subject(table, region.pk),
-            targets_table=self.targets_table(region),
-            figures_table=self.figures_table(region),
-            charts=[
-                (
-                    "chart-completion",
-                    plotting.figure_json(
-                        charts.completion_bars(
-                            [indicator.name for indicator in indicators],
-                            progresses,
-                            title=_("各指标年度完成率"),
-                            period=self.period,
-                        )
-                    ),
+        return [
+            (
+                "chart-completion",
+                plotting.figure_json(
+                    charts.completion_bars(
+                        [indicator.name for indicator in indicators],
+                        progresses,
+                        title=_("各指标年度完成率"),
+                        period=self.period,
+                    )
                 ),
-                *cumulative,
-            ],
-        )
-        return context
+            ),
+            *cumulative,
+        ]
 
     def due_quarters(self) -> list[due.DueQuarter] | None:
         """The "待填报" box, for those who report this region's figures: its own

@@ -16,7 +16,6 @@ from reports.figures.changes import FigureError
 from reports.figures.goal_series import GoalFigureChange, record_goal_figures
 from reports.figures.quarters import is_closed
 from reports.models import GoalFigure
-from reports.progress import load_plan_data, progress_table
 from reports.progress.goal_queries import evaluate_goals, load_goals
 from reports.views import charts, plotting
 from reports.views.goal_tables import GoalTable, goal_places
@@ -33,6 +32,13 @@ class GoalsMixin:
 
     @cached_property
     def goal_rows(self):
+        """Reused like the table itself (the goals' writes bump the version)."""
+        summarised = self.data.summarised_for is not None
+        return self.progress_source.reuse(
+            ("goals", self.period.code, summarised), lambda: self._evaluate_goals(summarised)
+        )
+
+    def _evaluate_goals(self, summarised: bool):
         goals = load_goals(self.plan)
         table = self.table
         floors = {
@@ -40,18 +46,13 @@ class GoalsMixin:
             for g in goals
             if g.indicator_id is not None and g.kind == GoalKind.ANNUAL_FLOOR
         }
-        if self.data.summarised_for is None or not floors:
+        if not summarised or not floors:
             return evaluate_goals(self.plan, goals, table, self.period)
         rows = {}
         for code in sorted(floors):
-            data = load_plan_data(
-                self.plan,
-                self.regions,
-                whole_county=True,
-                indicator_code=code,
-                scoped=self.scoped_reporting,
+            _data, series = self.progress_source.table(
+                self.period, indicator_code=code, series=True
             )
-            series = progress_table(data, self.period)
             linked = [g for g in goals if g.indicator_id and g.indicator.code == code]
             for row in evaluate_goals(self.plan, linked, series, self.period):
                 rows[row.goal.pk] = row

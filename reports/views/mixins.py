@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig, Table
 
@@ -29,14 +30,14 @@ from reports.progress.queries import (
     INCLUDE_PARAM,
     INCLUDE_SUBMITTED,
     includes_submitted,
-    latest_period,
-    load_plan_data,
-    load_reporting,
     may_include_submitted,
-    progress_table,
 )
+from reports.progress.reuse import ProgressSource, scope_key
 from reports.views.forms import PeriodForm
 from targets.access import PlanAccessMixin
+
+# Stands for a region's code in a reversed URL (a slug no region has).
+REGION_SLOT = "region-code-slot"
 
 
 class PeriodMixin:
@@ -113,32 +114,51 @@ class ProgressMixin(PeriodMixin, PlanAccessMixin):
         return includes_submitted(self.request.user, self.request.GET.get(INCLUDE_PARAM))
 
     @cached_property
+    def progress_source(self) -> ProgressSource:
+        """The way to the computed progress, reused until the data changes
+        (``reports.progress.reuse``): one query for the data version, none
+        more when this page's table was computed at that version before."""
+        return ProgressSource(
+            self.plan,
+            self.regions,
+            whole_county=self.whole_county,
+            scope=scope_key(self.whole_county, self.own_region),
+            include_submitted=self.include_submitted,
+        )
+
+    @cached_property
     def scoped_reporting(self):
         """The scope's regions and who reported what, read once for the
         default quarter, the figures and the coverage."""
-        return load_reporting(self.plan, self.regions, include_submitted=self.include_submitted)
+        return self.progress_source.reporting
 
     @cached_property
-    def data(self):
-        return load_plan_data(
-            self.plan,
-            self.regions,
-            whole_county=self.whole_county and self.reads_county_rows,
+    def _data_and_table(self):
+        return self.progress_source.table(
+            self.period,
+            county_rows=self.reads_county_rows,
             indicator_code=self.data_indicator_code(),
-            summarise_for=None if self.needs_series else self.period,
-            scoped=self.scoped_reporting,
+            series=self.needs_series,
             only_regions=self.data_region_ids(),
         )
 
-    @cached_property
-    def default_period(self) -> Period:
-        return latest_period(
-            self.plan, self.regions, whole_county=self.whole_county, scoped=self.scoped_reporting
-        )
+    @property
+    def data(self):
+        return self._data_and_table[0]
 
     @cached_property
+    def default_period(self) -> Period:
+        return self.progress_source.latest_period
+
+    @property
     def table(self):
-        return progress_table(self.data, self.period)
+        return self._data_and_table[1]
+
+    def reused_charts(self, name: str, build):
+        """A page's charts (their JSON) reused with its table: the same
+        numbers at the same data version, in the language of the request."""
+        key = ("charts", name, self.period.code, get_language(), self.request.path)
+        return self.progress_source.reuse(key, build)
 
     @cached_property
     def coverage(self):
@@ -156,9 +176,11 @@ class ProgressMixin(PeriodMixin, PlanAccessMixin):
         return urlencode(params)
 
     def region_urls(self) -> dict[str, str]:
+        # One reverse() for a thousand regions: codes are slugs, safe in a path.
+        pattern = reverse("reports:township", kwargs={"region": REGION_SLOT})
         query = f"?{self.page_query}"
         return {
-            region.code: reverse("reports:township", kwargs={"region": region.code}) + query
+            region.code: pattern.replace(REGION_SLOT, region.code) + query
             for region in self.data.regions
         }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
 
@@ -124,11 +125,16 @@ def test_api_query_count_does_not_grow_with_the_plan(client_for, staff, demo, ur
     generate_plan(regions=90, indicators=6, years=3, seed=3)
     with CaptureQueriesContext(connection) as big:
         assert client.get(url).status_code == 200
-    # Progress reads the regions, their submissions and the closed quarters
-    # (what counts, the coverage, the default quarter), then indicators,
-    # targets and figures; the plan reads no figures at all.
-    expected = {PROGRESS: 14, PLAN: 11}[url]
+    # Progress reads the plan's data version, the regions, their submissions
+    # and the closed quarters (what counts, the coverage, the default quarter),
+    # then indicators, targets and figures; the plan reads no figures at all.
+    expected = {PROGRESS: 15, PLAN: 12}[url]
     assert len(small) == len(big) == expected
+    # Asked again at the same data version: only the version is read, the
+    # rest is reused (reports/progress/reuse.py).
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(url).status_code == 200
+    assert len(again) == {PROGRESS: 9, PLAN: 9}[url]
 
 
 def test_openapi_schema_is_valid(client_for, staff, tmp_path):
@@ -196,3 +202,35 @@ def test_schema_documents_the_token_lockout_and_expiry():
         in resolve(schema, token["200"]["content"]["application/json"]["schema"])["properties"]
     )
     assert "401" in schema["paths"]["/api/v1/progress/"]["get"]["responses"]
+
+
+def test_progress_rows_read_as_the_serializer_writes_them(client_for, staff, demo):
+    """The rows are represented field by field (for speed); the result is the
+    one ``ProgressRowSerializer`` gives for the same rows, roundings included."""
+    from reports.api.serializers import ProgressRowSerializer
+
+    payload = client_for(staff).get(PROGRESS, {"period": "2026Q3"}).json()
+    tricky = [Decimal(7) / Decimal(9), Decimal("0.0000125"), Decimal("2.5"), Decimal(-1) / 3]
+    rows = [
+        {**row, **{name: tricky[(i + n) % len(tricky)] for n, name in enumerate(DECIMALS)}}
+        for i, row in enumerate(payload["rows"][:8])
+    ] + [{**row, **dict.fromkeys(DECIMALS)} for row in payload["rows"][:2]]
+    fast = json.loads(json.dumps(ProgressRowSerializer.represent_many(rows)))
+    assert fast == json.loads(json.dumps(ProgressRowSerializer(rows, many=True).data))
+    assert any(row["reported"] is False for row in payload["rows"])
+
+
+DECIMALS = [
+    "target",
+    "actual",
+    "quarter_actual",
+    "completion",
+    "expected",
+    "expected_share",
+    "needed_per_quarter",
+    "plan_actual",
+    "plan_target",
+    "plan_expected",
+    "plan_completion",
+    "stretch_target",
+]

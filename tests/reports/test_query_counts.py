@@ -13,7 +13,9 @@ from reports.demo.scale import generate_plan
 
 # page → (url name, args for the seed plan, args for the generated plan, pinned count).
 # Every request costs 5 for the session and the user (read session, user,
-# permissions ×2, session save for the idle timeout) and 1 for the plan; every
+# permissions ×2, session save for the idle timeout) and 1 for the plan; the
+# pages with progress 1 for the plan's data version (reports/progress/reuse.py);
+# every
 # HTML page 1 for the user's unread notices (base.html; not the xlsx export);
 # the dashboards then read the scope's regions, their submissions (who reported
 # what: what counts, the coverage, the default quarter), the closed quarters,
@@ -24,14 +26,14 @@ from reports.demo.scale import generate_plan
 # reads the indicators, targets and figures of an annual floor's indicator
 # quarter by quarter (3, once for each such indicator: one in either plan).
 PAGES = {
-    "overview": ("reports:overview", [], [], 20),
-    "overview_with_submitted": ("reports:overview", [], [], 20),
-    "matrix": ("reports:matrix", [], [], 15),
-    "matrix_xlsx": ("reports:matrix", [], [], 14),
-    "township": ("reports:township", ["kunyang"], ["r00001"], 17),
-    "indicator": ("reports:indicator", ["space"], ["i001"], 15),
+    "overview": ("reports:overview", [], [], 21),
+    "overview_with_submitted": ("reports:overview", [], [], 21),
+    "matrix": ("reports:matrix", [], [], 16),
+    "matrix_xlsx": ("reports:matrix", [], [], 15),
+    "township": ("reports:township", ["kunyang"], ["r00001"], 18),
+    "indicator": ("reports:indicator", ["space"], ["i001"], 16),
     "plan": ("targets:plan", [], [], 12),
-    "goals": ("reports:goals", [], [], 17),
+    "goals": ("reports:goals", [], [], 18),
     # The plan's figures once (the quarter to work on), closed quarters, the goals
     # and the quarter's series values.
     "goal_entry": ("reports:goal_entry", [], [], 14),
@@ -65,3 +67,31 @@ def test_township_page_costs_its_own_official_the_same(client_for, demo, officia
     url = reverse("reports:township", args=["kunyang"])
     count = count_queries(client_for(official), url, {})
     assert count == PAGES["township"][3] + 2, count
+
+
+# Asked again at the same data version, a page reads the session and the user
+# and saves the session (7 with the savepoint), the plan, its data version, the
+# unread notices (HTML pages) and what it does not take from the progress table
+# (the township page: its region and its "待填报" box), and nothing of the
+# table: regions, submissions, closed quarters, indicators, targets, figures
+# and goals are reused.
+REUSED = {
+    "overview": 10,
+    "overview_with_submitted": 10,
+    "matrix": 10,
+    "matrix_xlsx": 9,
+    "township": 12,
+    "indicator": 10,
+    "goals": 10,
+}
+
+
+@pytest.mark.parametrize("page", list(REUSED))
+def test_page_reused_at_the_same_data_version_reads_only_the_version(client_for, staff, demo, page):
+    name, _seed_args, big_args, pinned = PAGES[page]
+    params = PARAMS.get(page, {})
+    client = client_for(staff)
+    generate_plan(regions=90, indicators=6, years=3, seed=7)
+    url = reverse(name, args=big_args)
+    assert count_queries(client, url, params) == pinned
+    assert count_queries(client, url, params) == REUSED[page]

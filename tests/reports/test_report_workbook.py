@@ -312,9 +312,9 @@ def test_report_shows_the_overview_numbers(client_for, leader, demo):
 
 
 def test_report_query_count_does_not_grow_with_the_plan(client_for, staff, demo):
-    """Pinned like the dashboards (tests/reports/test_query_counts.py), at 14:
+    """Pinned like the dashboards (tests/reports/test_query_counts.py), at 15:
     session and user (read, user, permissions ×2, session save with its
-    savepoint), the plan, then regions, submissions, closed quarters,
+    savepoint), the plan, its data version, then regions, submissions, closed quarters,
     indicators, targets, figures once; then 5 for the goals sheet, as on the
     overview (the goals, their series, and an annual floor's indicator,
     targets and figures quarter by quarter); then the measures sheet: the
@@ -329,7 +329,10 @@ def test_report_query_count_does_not_grow_with_the_plan(client_for, staff, demo)
 
     seed_count = count()
     generate_plan(regions=90, indicators=6, years=3, seed=7)  # becomes the current plan
-    assert (seed_count, count()) == (14 + 5 + 4, 14 + 5 + 1)
+    assert (seed_count, count()) == (15 + 5 + 4, 15 + 5 + 1)
+    # Again at the same version: the table and the goals reused; the
+    # measures sheet still reads its one query (no measures in this plan).
+    assert count() == 9 + 1
 
 
 def test_chart_expected_line_follows_each_indicators_pacing(client_for, leader, demo):
