@@ -9,8 +9,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-import pytest
-
 from reports.choices import IncubatorStatus
 from reports.ledger.counts import ledger_counts
 from reports.progress import Period
@@ -107,7 +105,7 @@ def test_incubator_title_gained_twice_counts_once_when_first_gained(plan, region
     assert counts.year_to_date(titles, region_a.pk, 2025, 4) == 1
 
 
-def test_enterprise_entries_in_the_quarter_and_a_firm_two_townships_report_counts_once_for_the_county(
+def test_entries_in_the_quarter_and_a_firm_two_townships_report_counts_once_in_the_county(
     plan, region_a, region_b
 ):
     home_a, home_b = incubator(region_a, "甲"), incubator(region_b, "乙")
