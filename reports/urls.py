@@ -4,6 +4,7 @@ from reports.views import dashboards as views
 from reports.views import deadlines as deadline_views
 from reports.views import entry as entry_views
 from reports.views import goals as goal_views
+from reports.views import ledger_reconcile
 from reports.views import measures as measure_views
 from reports.views import notices as notice_views
 from reports.views import report as report_views
@@ -17,6 +18,11 @@ urlpatterns = [
     path("matrix/", views.MatrixView.as_view(), name="matrix"),
     path("goals/", goal_views.GoalsView.as_view(), name="goals"),
     path("goals/entry/", goal_views.GoalEntryView.as_view(), name="goal_entry"),
+    path(
+        "ledger/reconcile/",
+        ledger_reconcile.LedgerReconcileView.as_view(),
+        name="ledger_reconcile",
+    ),
     path("report/", report_views.ReportView.as_view(), name="report"),
     path("townships/<slug:region>/", views.TownshipView.as_view(), name="township"),
     path("indicators/<slug:indicator>/", views.IndicatorView.as_view(), name="indicator"),

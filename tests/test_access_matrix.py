@@ -188,6 +188,15 @@ EXPECTED: dict[str, Expect] = {
     "reports:matrix?_export=xlsx": Expect(get=COUNTY_WIDE, post=COUNTY_WIDE_GET_ONLY),
     "reports:matrix?_export=csv": Expect(get=COUNTY_WIDE, post=COUNTY_WIDE_GET_ONLY),
     "reports:indicator": Expect(get=COUNTY_WIDE, post=COUNTY_WIDE_GET_ONLY),
+    # The ledger beside the figures: county users every region, an official
+    # their own region's rows (and records) only; exports alike.
+    "reports:ledger_reconcile": Expect(get=Row(LOGIN, 200, NA, 200, 200, 403), post=GET_ONLY),
+    "reports:ledger_reconcile?_export=xlsx": Expect(
+        get=Row(LOGIN, 200, NA, 200, 200, 403), post=GET_ONLY
+    ),
+    "reports:ledger_reconcile?_export=csv": Expect(
+        get=Row(LOGIN, 200, NA, 200, 200, 403), post=GET_ONLY
+    ),
     "reports:township": Expect(get=Row(LOGIN, 200, 404, 200, 200, 403), post=REGION_GET_ONLY),
     # Figure entry: staff for every region, a township official for their own
     # (the page shows their row alone). An empty POST is a malformed grid
