@@ -23,15 +23,17 @@ from reports.demo.scale import generate_plan
 # their series once each; the overview (figures summed for its quarter) also
 # reads the indicators, targets and figures of an annual floor's indicator
 # quarter by quarter (3, once for each such indicator: one in either plan).
+# Pages with the goals also read the ledger's incubators and their
+# recognitions (2) for the stock goals the ledger counts (both plans keep one).
 PAGES = {
-    "overview": ("reports:overview", [], [], 20),
-    "overview_with_submitted": ("reports:overview", [], [], 20),
+    "overview": ("reports:overview", [], [], 22),
+    "overview_with_submitted": ("reports:overview", [], [], 22),
     "matrix": ("reports:matrix", [], [], 15),
     "matrix_xlsx": ("reports:matrix", [], [], 14),
     "township": ("reports:township", ["kunyang"], ["r00001"], 17),
     "indicator": ("reports:indicator", ["space"], ["i001"], 15),
     "plan": ("targets:plan", [], [], 12),
-    "goals": ("reports:goals", [], [], 17),
+    "goals": ("reports:goals", [], [], 19),
     # The plan's figures once (the quarter to work on), closed quarters, the goals
     # and the quarter's series values.
     "goal_entry": ("reports:goal_entry", [], [], 14),
