@@ -30,8 +30,9 @@ NOT_REPORTED = gettext_lazy("未报")
 class ReportedColumn(ValueColumn):
     """A reported figure; 未报 when none counts."""
 
-    def render(self, value, record):
-        return NOT_REPORTED if value is None else super().render(value, record)
+    def __init__(self, *args, **kwargs):
+        kwargs["default"] = NOT_REPORTED
+        super().__init__(*args, **kwargs)
 
     def value(self, value, record):
         return str(NOT_REPORTED) if value is None else super().value(value, record)
