@@ -39,18 +39,18 @@ class ReportedColumn(ValueColumn):
 
 
 class RecordsColumn(tables.Column):
-    """The records behind a differing ledger number: name, and for a township
-    row of the county its township, with the date that counts."""
+    """The records behind a differing ledger number: name (on a county row,
+    with its township) and the date that counts."""
 
     def render(self, value):
         return format_html_join(
             "",
             '<div class="small">{} <span class="text-muted">{}</span></div>',
-            ((record.name, date_format(record.on, "Y-m-d")) for record in value),
+            ((name, date_format(on, "Y-m-d")) for name, on in value),
         )
 
     def value(self, value):
-        return "、".join(record.name for record in value)
+        return "、".join(name for name, _on in value)
 
 
 class ReconcileTable(BaseTable):
@@ -72,15 +72,19 @@ class ReconcileTable(BaseTable):
         }
 
     @classmethod
-    def for_rows(cls, rows: list[ReconcileRow]) -> ReconcileTable:
-        return cls([_row(row) for row in rows])
+    def for_rows(cls, rows: list[ReconcileRow], region_names: dict[int, str]) -> ReconcileTable:
+        return cls([_row(row, region_names) for row in rows])
 
 
-def _row(row: ReconcileRow) -> dict:
+def _row(row: ReconcileRow, region_names: dict[int, str]) -> dict:
     def gap(ledger, reported):
         return None if reported is None else ledger - reported
 
     shown = row.records_ytd if row.differs_ytd else row.records if row.differs else ()
+    if row.region_id is None:  # the county's row: say which township each is in
+        shown = [(f"{r.name}({region_names.get(r.region_id, '')})", r.on) for r in shown]
+    else:
+        shown = [(r.name, r.on) for r in shown]
     return {
         "region": row.region_name,
         "indicator": row.indicator.name,
@@ -115,6 +119,9 @@ class LedgerReconcileView(PeriodMixin, PlanAccessMixin, TemplateView):
         regions = [(region.id, region.name) for region in self.scoped.regions]
         return reconcile(self.plan, self.period, regions, whole_county=self.whole_county)
 
+    def table(self) -> ReconcileTable:
+        return ReconcileTable.for_rows(self.rows, {r.id: r.name for r in self.scoped.regions})
+
     def get(self, request, *args, **kwargs):
         export_format = request.GET.get("_export")
         if export_format is None:
@@ -122,13 +129,13 @@ class LedgerReconcileView(PeriodMixin, PlanAccessMixin, TemplateView):
         if export_format not in EXPORT_FORMATS:
             raise Http404(_("不支持的导出格式。"))
         filename = _("台账核对_%(period)s") % {"period": self.period.code}
-        return export_response(ReconcileTable.for_rows(self.rows), export_format, filename)
+        return export_response(self.table(), export_format, filename)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
             self.period_context(),
-            table=ReconcileTable.for_rows(self.rows),
+            table=self.table(),
             differences=sum(1 for row in self.rows if row.any_difference),
             page_query=f"period={self.period.code}",
         )

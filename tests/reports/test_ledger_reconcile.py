@@ -51,9 +51,14 @@ def rows(response) -> list[tuple[bool, str]]:
     return found
 
 
-def row_for(response, *words) -> tuple[bool, str]:
-    matching = [row for row in rows(response) if all(word in row[1] for word in words)]
-    assert len(matching) == 1, (words, rows(response))
+def row_for(response, place, *words) -> tuple[bool, str]:
+    """The row of ``place`` (its first cell) holding ``words``."""
+    matching = [
+        row
+        for row in rows(response)
+        if row[1].startswith(f"{place} ") and all(word in row[1] for word in words)
+    ]
+    assert len(matching) == 1, (place, words, rows(response))
     return matching[0]
 
 
@@ -217,3 +222,21 @@ def test_reconciliation_costs_the_same_queries_at_two_sizes(client_for, staff, d
     # sources and their flags, incubators, recognitions, incubator titles,
     # enterprises, their titles, indicators, figures; 2 savepoints.
     assert small == large == 21, (small, large)
+
+
+def test_the_county_row_names_each_records_township(client_for, staff, plan, region_a, region_b):
+    ledger_space(plan, region_a)
+    incubator(region_b, "乙科创园", area="0.50", opened=date(2025, 3, 1))
+    report(plan, region_a, "space", "1.5")
+    report(plan, region_b, "space", "0.5")
+    report(plan, plan.regions.get(code="shuitou"), "space", "1")
+    response = client_for(staff).get(URL, {"period": "2025Q1"})
+    highlighted, text = row_for(response, plan.county_name, "新增孵化空间面积")
+    assert highlighted
+    assert f"甲科创园({region_a.name})" in text and f"乙科创园({region_b.name})" in text
+
+
+def test_the_demo_shows_agreements_and_differences(client_for, leader, demo):
+    response = client_for(leader).get(URL)
+    flags = [highlighted for highlighted, _text in rows(response)]
+    assert True in flags and False in flags
