@@ -150,12 +150,17 @@ class LedgerCounts:
 
 
 def ledger_counts(
-    plan: Plan, region_ids: Iterable[int] | None = None, *, derived_only: bool = False
+    plan: Plan,
+    region_ids: Iterable[int] | None = None,
+    *,
+    derived_only: bool = False,
+    years: Iterable[int] | None = None,
 ) -> LedgerCounts:
     """Every counted indicator's cells: seven queries (two when the plan
     declares no source). ``region_ids``: only those regions' records (the
-    county cells then hold only theirs too)."""
-    counts = LedgerCounts(tuple(plan.years))
+    county cells then hold only theirs too); ``years``: only those years'
+    cells (the plan's by default)."""
+    counts = LedgerCounts(tuple(years if years is not None else plan.years))
     sources = read_sources(plan, goals=False)
     if derived_only:
         sources = {key: value for key, value in sources.items() if value[1]}

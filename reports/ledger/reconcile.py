@@ -79,7 +79,7 @@ def reconcile(
     plan order; ``whole_county`` adds the county rows and the county-only
     indicators."""
     region_ids = [pk for pk, _name in regions]
-    counts = ledger_counts(plan, None if whole_county else region_ids)
+    counts = ledger_counts(plan, None if whole_county else region_ids, years=[period.year])
     if not counts.sources:
         return []
     indicators = [

@@ -129,8 +129,10 @@ def _incubator_records(source: SourceRule, ledger: Ledger) -> list[Record]:
     return records
 
 
-def _enterprise_records(source: SourceRule, ledger: Ledger) -> list[tuple[str, Record]]:
-    records = []
+def _enterprise_dates(source: SourceRule, ledger: Ledger) -> list[tuple]:
+    """(date, id, identity, region id, name) of each enterprise the rule
+    counts, earliest first."""
+    rows = []
     for enterprise in ledger.enterprises:
         incubator = ledger.incubators.get(enterprise.incubator_id)
         if source.kind and (incubator is None or incubator.kind != source.kind):
@@ -141,19 +143,11 @@ def _enterprise_records(source: SourceRule, ledger: Ledger) -> list[tuple[str, R
             grants = ledger.enterprise_grants.get(enterprise.id, ())
             on = _first(d for flag, d in grants if flag in source.flag_ids)
         if on is not None:
-            record = Record(
-                ENTERPRISE, enterprise.id, enterprise.name, enterprise.region_id, on, Decimal(1)
+            rows.append(
+                (on, enterprise.id, enterprise.identity, enterprise.region_id, enterprise.name)
             )
-            records.append((enterprise.identity, record))
-    return records
-
-
-def _once_per_identity(records: list[tuple[str, Record]]) -> list[Record]:
-    """Each identity once, at its earliest date."""
-    first: dict[str, Record] = {}
-    for identity, record in sorted(records, key=lambda pair: (pair[1].on, pair[1].id)):
-        first.setdefault(identity, record)
-    return list(first.values())
+    rows.sort()
+    return rows
 
 
 # (region id | None for the county, year, quarter) → the records counted there.
@@ -171,15 +165,20 @@ def count_cells(source: SourceRule, ledger: Ledger, years: Iterable[int]) -> Cel
             cells.setdefault((region_id, year, quarter), []).append(record)
 
     if source.rule in ("enterprise_entries", "enterprise_flag"):
-        pairs = _enterprise_records(source, ledger)
-        by_region: dict[int, list] = {}
-        for identity, record in pairs:
-            by_region.setdefault(record.region_id, []).append((identity, record))
-        for region_id, region_pairs in by_region.items():
-            for record in _once_per_identity(region_pairs):
-                put(region_id, record)
-        for record in _once_per_identity(pairs):
-            put(None, record)
+        # Each identity once: in its region at its earliest date there, in
+        # the county at its earliest date anywhere (one pass, earliest first).
+        in_region, in_county = set(), set()
+        for on, pk, identity, region_id, name in _enterprise_dates(source, ledger):
+            first_here = (region_id, identity) not in in_region
+            first_anywhere = identity not in in_county
+            in_region.add((region_id, identity))
+            in_county.add(identity)
+            if (first_here or first_anywhere) and on.year in years:
+                record = Record(ENTERPRISE, pk, name, region_id, on, Decimal(1))
+                if first_here:
+                    put(region_id, record)
+                if first_anywhere:
+                    put(None, record)
     else:
         for record in _incubator_records(source, ledger):
             put(record.region_id, record)

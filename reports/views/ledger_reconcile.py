@@ -11,7 +11,7 @@ import django_tables2 as tables
 from django.http import Http404
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -25,6 +25,9 @@ from targets.formatting import NumberKind
 from targets.tables import BaseTable, ValueColumn
 
 NOT_REPORTED = gettext_lazy("未报")
+# A county row's records can run into thousands: the page lists the first
+# ones, the export all of them.
+RECORDS_SHOWN = 30
 
 
 class ReportedColumn(ValueColumn):
@@ -43,11 +46,15 @@ class RecordsColumn(tables.Column):
     with its township) and the date that counts."""
 
     def render(self, value):
-        return format_html_join(
+        shown = format_html_join(
             "",
             '<div class="small">{} <span class="text-muted">{}</span></div>',
-            ((name, date_format(on, "Y-m-d")) for name, on in value),
+            ((name, date_format(on, "Y-m-d")) for name, on in value[:RECORDS_SHOWN]),
         )
+        if len(value) <= RECORDS_SHOWN:
+            return shown
+        more = _("……另有 %(count)d 条,见导出文件。") % {"count": len(value) - RECORDS_SHOWN}
+        return format_html('{}<div class="small text-muted">{}</div>', shown, more)
 
     def value(self, value):
         return "、".join(name for name, _on in value)
