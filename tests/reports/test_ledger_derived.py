@@ -4,10 +4,12 @@ types or uploads them; the overview and the API show the ledger's number."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from reports.choices import Source, SubmissionState
@@ -128,3 +130,14 @@ def test_an_upload_carrying_the_derived_figure_unchanged_passes(plan, staff, reg
     assert [c.change.indicator_id for c in preview.changes] == [
         plan.indicators.get(code="space").pk
     ]
+
+
+def test_the_command_writes_the_derived_figures_as_the_named_user(plan, staff, region_a, derived):
+    entries(region_a, 2)
+    out = io.StringIO()
+    call_command("sync_ledger_figures", "--user", staff.username, stdout=out)
+    figure = Figure.objects.get(indicator=derived, region=region_a, year=2025, quarter=1)
+    assert figure.value == 2 and figure.entered_by == staff
+    assert "有变化" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("sync_ledger_figures")
