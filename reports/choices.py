@@ -13,6 +13,7 @@ class Source(models.TextChoices):
     ADMIN = "admin", _("管理后台")
     API = "api", _("接口")
     DEMO = "demo", _("演示数据")
+    LEDGER = "ledger", _("台账生成")
 
 
 class QuarterAction(models.TextChoices):

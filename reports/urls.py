@@ -8,6 +8,7 @@ from reports.views import entry as entry_views
 from reports.views import goals as goal_views
 from reports.views import ledger_entry as ledger_entry_views
 from reports.views import ledger_evaluation as evaluation_views
+from reports.views import ledger_reconcile
 from reports.views import ledger_upload as ledger_upload_views
 from reports.views import measures as measure_views
 from reports.views import notices as notice_views
@@ -22,6 +23,11 @@ urlpatterns = [
     path("matrix/", views.MatrixView.as_view(), name="matrix"),
     path("goals/", goal_views.GoalsView.as_view(), name="goals"),
     path("goals/entry/", goal_views.GoalEntryView.as_view(), name="goal_entry"),
+    path(
+        "ledger/reconcile/",
+        ledger_reconcile.LedgerReconcileView.as_view(),
+        name="ledger_reconcile",
+    ),
     path("report/", report_views.ReportView.as_view(), name="report"),
     path("townships/<slug:region>/", views.TownshipView.as_view(), name="township"),
     path("briefing/", briefing_views.BriefingView.as_view(), name="briefing"),

@@ -11,7 +11,7 @@ plan's fixture or workbook, never in code.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -173,3 +173,12 @@ class LedgerSource(models.Model):
             raise ValidationError({"rule": _("目标要求只能按载体存量计数。")})
         if self.indicator_id and self.rule == LedgerRule.INCUBATOR_STOCK:
             raise ValidationError({"rule": _("指标按期间新增计数,不能用载体存量口径。")})
+
+
+def is_derived(indicator) -> bool:
+    """Whether ``indicator``'s figures are computed from the ledger, not typed
+    (read it with ``select_related("ledger_source")`` to spare a query)."""
+    try:
+        return indicator.ledger_source.derived
+    except ObjectDoesNotExist:
+        return False

@@ -30,6 +30,7 @@ from targets.excel.format import (
 )
 from targets.excel.reading import read_plan_workbook
 from targets.excel.writing import write_plan_workbook
+from targets.ledger_services import ledger_as_spec, save_ledger
 from targets.models import (
     DataVersion,
     Department,
@@ -177,6 +178,7 @@ def save_plan(data: PlanSpec, *, replace: bool = False, activate: bool = False) 
         for g in data.goals
     )
     save_measures(plan, data)
+    save_ledger(plan, data)
     # A new plan (its own version); bumped again after the bulk writes above.
     bump_data_version(plan.pk)
     return plan
@@ -293,6 +295,7 @@ def plan_as_spec(plan: Plan) -> PlanSpec:
             for g in plan.goals.select_related("indicator").order_by("order", "pk")
         ),
         **measures_as_spec(plan),
+        **ledger_as_spec(plan),
     )
 
 

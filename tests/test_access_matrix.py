@@ -195,6 +195,15 @@ EXPECTED: dict[str, Expect] = {
     "reports:matrix?_export=xlsx": Expect(get=COUNTY_WIDE, post=COUNTY_WIDE_GET_ONLY),
     "reports:matrix?_export=csv": Expect(get=COUNTY_WIDE, post=COUNTY_WIDE_GET_ONLY),
     "reports:indicator": Expect(get=COUNTY_WIDE, post=COUNTY_WIDE_GET_ONLY),
+    # The ledger beside the figures: county users every region, an official
+    # their own region's rows (and records) only; exports alike.
+    "reports:ledger_reconcile": Expect(get=Row(LOGIN, 200, NA, 200, 200, 403), post=GET_ONLY),
+    "reports:ledger_reconcile?_export=xlsx": Expect(
+        get=Row(LOGIN, 200, NA, 200, 200, 403), post=GET_ONLY
+    ),
+    "reports:ledger_reconcile?_export=csv": Expect(
+        get=Row(LOGIN, 200, NA, 200, 200, 403), post=GET_ONLY
+    ),
     "reports:township": Expect(get=Row(LOGIN, 200, 404, 200, 200, 403), post=REGION_GET_ONLY),
     # The quarterly briefing: county users read the county's and any township's;
     # an official is sent from the county's to their own (another region: 404);

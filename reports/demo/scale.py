@@ -14,6 +14,7 @@ from django.db import transaction
 
 from regions.models import Region
 from reports.choices import SubmissionState
+from reports.demo.scale_ledger import generate_ledger
 from reports.models import Figure, GoalFigure, Submission
 from targets.choices import GoalKind
 from targets.models import Goal, Indicator, Plan, Target
@@ -33,10 +34,14 @@ def generate_plan(
     seed: int = 1,
     name: str | None = None,
     active: bool = True,
+    incubators_per_region: int = 2,
+    enterprises_per_incubator: int = 3,
 ) -> Plan:
     """A plan with ``regions`` regions, ``indicators`` indicators (the last one
     county-only when there are two or more), yearly targets and figures for the
-    first ``quarters`` quarters (all quarters of all years by default)."""
+    first ``quarters`` quarters (all quarters of all years by default), and a
+    ledger (``incubators_per_region``, 0 for none) that counts the first
+    indicators, the county-only one and the stock goal."""
     rng = random.Random(seed)
     if active:
         Plan.objects.filter(is_active=True).update(is_active=False)
@@ -111,11 +116,25 @@ def generate_plan(
         ),
         batch_size=BATCH,
     )
-    _generate_goals(plan, indicator_objs, periods, rng)
+    goals = _generate_goals(plan, indicator_objs, periods, rng)
+    if incubators_per_region:
+        generate_ledger(
+            plan,
+            region_objs,
+            indicator_objs,
+            goals,
+            rng,
+            incubators_per_region=incubators_per_region,
+            enterprises_per_incubator=enterprises_per_incubator,
+        )
+    # Written in bulk (no signals): the plan's numbers changed.
+    bump_data_version(plan.pk)
     return plan
 
 
-def _generate_goals(plan: Plan, indicators: list[Indicator], periods, rng: random.Random) -> None:
+def _generate_goals(
+    plan: Plan, indicators: list[Indicator], periods, rng: random.Random
+) -> list[Goal]:
     """One headline goal of each kind — a cumulative one and an annual floor on
     indicators, the others on their own county series — with a series figure
     for every period, so pages show goals of every kind at any size."""
@@ -174,4 +193,4 @@ def _generate_goals(plan: Plan, indicators: list[Indicator], periods, rng: rando
                 )
             )
     GoalFigure.objects.bulk_create(series, batch_size=BATCH)
-    bump_data_version(plan.pk)
+    return goals

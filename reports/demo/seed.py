@@ -20,6 +20,7 @@ from regions.models import Membership, Region
 from regions.roles import GROUP_NAMES, Role
 from regions.services import ensure_role_groups
 from reports.choices import NOT_STARTED, Source, SubmissionAction, SubmissionState
+from reports.demo.ledger import DemoLedgerResult, seed_ledger
 from reports.figures.deadlines import default_due_date
 from reports.figures.submissions import state_label
 from reports.models import Deadline, Figure, GoalFigure, Submission, SubmissionEvent
@@ -57,6 +58,7 @@ class DemoResult:
     closed_quarters_skipped: list[tuple[int, int]] = field(default_factory=list)
     # The latest demo quarter's reporting state per region: (region name, state).
     latest_states: list[tuple[str, str]] = field(default_factory=list)
+    ledger: DemoLedgerResult = field(default_factory=DemoLedgerResult)
 
 
 def demo_periods(plan: Plan, quarters: int) -> list[tuple[int, int]]:
@@ -101,6 +103,14 @@ def seed_demo(
         plan.save(update_fields=["is_demo"])
         result.latest_states = _create_submissions(plan, open_periods, states)
         _create_goal_figures(plan, open_periods, random.Random(seed + 1))
+        not_started = {
+            (region_id, *states.latest)
+            for region_id, state in states.special.items()
+            if state == NOT_STARTED
+        }
+        result.ledger = seed_ledger(
+            plan, open_periods, random.Random(seed + 2), skip=frozenset(not_started)
+        )
     return result
 
 

@@ -29,6 +29,7 @@ from reports.figures.changes import FigureChange
 from reports.figures.submissions import EDITABLE_BY_TOWNSHIP, state_label
 from reports.models import Figure, Submission
 from reports.progress import Period
+from targets.ledger import is_derived
 from targets.models import Indicator, Plan, Target
 
 # A quarter more than this many times the region's best earlier quarter is
@@ -125,7 +126,7 @@ class EntryGrid:
         """The grid of ``period``: every region and the county row, or with
         ``region`` that region's row alone (a township official's grid: it
         reads nothing of other regions, not even to compare)."""
-        indicators = list(plan.indicators.all())
+        indicators = list(plan.indicators.select_related("ledger_source"))
         if region is not None:
             indicators = [i for i in indicators if i.by_region]
             regions = [region]
@@ -216,6 +217,8 @@ def parse_number(text: str) -> Decimal | None:
     return value
 
 
+DERIVED_HELP = gettext_lazy("由台账生成")
+
 # The names of a cell's field and of its version's (``c12_3``, ``v12_county``).
 CELL_FIELD = re.compile(r"^[cv]\d+_(?:\d+|county)$")
 
@@ -249,6 +252,10 @@ class EntryForm(forms.Form):
                     }
                 ),
             )
+            if is_derived(cell.indicator):
+                # Computed from the ledger: shown, never typed.
+                self.fields[cell.name].disabled = True
+                self.fields[cell.name].help_text = DERIVED_HELP
             self.fields[f"v{cell.name[1:]}"] = forms.IntegerField(
                 min_value=0, initial=cell.version, widget=forms.HiddenInput
             )
@@ -262,6 +269,11 @@ class EntryForm(forms.Form):
                 value = parse_number(raw)
             except ValueError:
                 self.add_error(cell.name, _("“%(text)s”不是数字。") % {"text": raw[:30]})
+                continue
+            if is_derived(cell.indicator):
+                if raw.strip() and value != cell.value:
+                    self.add_error(cell.name, _("该指标由台账生成,不能手工填写。"))
+                self.values[cell.name] = cell.value
                 continue
             if value is not None:
                 for problem in cell.indicator.value_problems(value):

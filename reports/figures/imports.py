@@ -42,6 +42,7 @@ from reports.figures.submissions import handed_in_problems
 from reports.models import Figure
 from reports.progress import Period
 from targets.excel.safety import XlsxLimits
+from targets.ledger import is_derived
 from targets.models import Plan
 
 DEFAULT_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
@@ -72,7 +73,7 @@ def plan_shape(plan: Plan, region: Region | None = None) -> PlanShape:
     """The plan's regions and indicators, in plan order (two queries). With
     ``region``: that region alone and the indicators reported by region (a
     township's template: no other region, no county row)."""
-    indicators = list(plan.indicators.all())
+    indicators = list(plan.indicators.select_related("ledger_source"))
     regions = list(plan.regions.all()) if region is None else [region]
     if region is not None:
         indicators = [indicator for indicator in indicators if indicator.by_region]
@@ -208,8 +209,16 @@ def preview_import(
     amounts = _quarterly_amounts(parsed, current, preview)
     if preview.problems:
         return preview
+    derived = {indicator.pk for indicator in shape.indicators if is_derived(indicator)}
     for cell in parsed.cells:
-        _compare(cell, amounts[cell.key], current.get(cell.key), parsed, preview)
+        now = current.get(cell.key)
+        if cell.key[0] in derived and amounts[cell.key] != (now.value if now else None):
+            message = _("该指标由台账生成,不能手工填报或上传")
+            preview.problems.append(parsed.loc(cell.row, cell.column).says(message))
+            continue
+        _compare(cell, amounts[cell.key], now, parsed, preview)
+    if preview.problems:
+        preview.changes, preview.unchanged = [], 0
     return preview
 
 

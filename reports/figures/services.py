@@ -31,16 +31,21 @@ from reports.figures.changes import (
 from reports.figures.quarters import locked_closed_periods
 from reports.figures.submissions import check_figure_writes, note_figure_writes
 from reports.models import Figure
+from targets.ledger import is_derived
 from targets.models import Indicator, Plan
 from targets.versioning import bump_data_version
 
 
-def validate_changes(plan: Plan, changes: Iterable[FigureChange]) -> list[str]:
+def validate_changes(
+    plan: Plan, changes: Iterable[FigureChange], *, source: Source | None = None
+) -> list[str]:
     """Everything about the cells themselves that makes a write impossible:
     period inside the plan, region and indicator of this plan and matching
     (county-only indicators have no region), value ≥ 0 with the indicator's
-    decimal places. Returns messages; empty when all is well."""
-    indicators = {i.pk: i for i in plan.indicators.all()}
+    decimal places, and no typed value for an indicator the plan derives from
+    its ledger (only ``source`` ledger writes those). Returns messages; empty
+    when all is well."""
+    indicators = {i.pk: i for i in plan.indicators.select_related("ledger_source")}
     region_names = dict(Region.objects.filter(plan=plan).values_list("pk", "name"))
     messages, seen = [], set()
 
@@ -79,6 +84,9 @@ def validate_changes(plan: Plan, changes: Iterable[FigureChange]) -> list[str]:
         if change.key in seen:
             say(change, indicator, _("%(label)s:同一单元格出现了两次。"))
         seen.add(change.key)
+        if source != Source.LEDGER and is_derived(indicator):
+            say(change, indicator, _("%(label)s:该指标由台账生成,不能手工填报或上传。"))
+            continue
         if change.value is not None:
             for problem in indicator.value_problems(change.value):
                 messages.append(f"{label(change, indicator)}:{problem}")
@@ -108,7 +116,7 @@ def record_figures(
     # Who may write which region in which state (a township only its own
     # region's draft or returned report); locks the submissions involved.
     check_figure_writes(plan, user, cells)
-    problems = validate_changes(plan, changes)
+    problems = validate_changes(plan, changes, source=source)
     if problems:
         raise FigureError(problems)
     periods = {(c.year, c.quarter) for c in changes}

@@ -24,6 +24,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from regions.roles import ENTER_FIGURES
+from reports.ledger.derived import follow
 from reports.ledger.services import LedgerError
 from reports.models import DuplicateDecision, Enterprise
 from targets.models import Plan
@@ -171,7 +172,7 @@ def merge_enterprises(
             mine._change_reason = reason
             mine.save()
         grant.delete()
-    code = drop.credit_code
+    code, dropped_from = drop.credit_code, drop.incubator.region_id
     drop._history_user = user
     drop._change_reason = reason
     drop.delete()
@@ -181,6 +182,8 @@ def merge_enterprises(
     if not keep.credit_code and code:
         keep.credit_code = code
     keep.save()
+    # One firm fewer: the derived figures of both regions follow.
+    follow(plan, user, {keep.incubator.region_id, dropped_from})
     return decision
 
 

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from regions.models import Region, region_id_of
 from regions.roles import ENTER_FIGURES, REPORT_OWN_FIGURES
 from reports.choices import OPERATING_STATUSES, IncubatorStatus
+from reports.ledger.derived import follow
 from reports.ledger.identity import clean_credit_code, credit_code_problem
 from reports.models import (
     Enterprise,
@@ -203,13 +204,14 @@ def update_incubator(user, incubator: Incubator, **changes) -> Incubator:
         raise TypeError(f"update_incubator: unknown fields {sorted(unknown)}")
     check_region_write(user, incubator.region)
     incubator = Incubator.objects.select_for_update().get(pk=incubator.pk)
+    was_in = incubator.region_id
     if not _apply(incubator, changes):
         return incubator  # nothing changed: no history row
     check_region_write(user, incubator.region)
-    return _save_incubator(user, incubator)
+    return _save_incubator(user, incubator, was_in=was_in)
 
 
-def _save_incubator(user, incubator: Incubator) -> Incubator:
+def _save_incubator(user, incubator: Incubator, *, was_in: int | None = None) -> Incubator:
     plan_id = incubator.region.plan_id
     problems = _field_problems(incubator, exclude=["region", "lead_industry", "second_industry"])
     for industry in (incubator.lead_industry, incubator.second_industry):
@@ -233,6 +235,7 @@ def _save_incubator(user, incubator: Incubator) -> Incubator:
     incubator.updated_by = user
     incubator._history_user = user
     _save(incubator)
+    follow(incubator.region.plan, user, {incubator.region_id, was_in})
     return incubator
 
 
@@ -329,15 +332,16 @@ def update_enterprise(user, enterprise: Enterprise, **changes) -> Enterprise:
         raise TypeError(f"update_enterprise: unknown fields {sorted(unknown)}")
     check_region_write(user, enterprise.incubator.region)
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    was_in = enterprise.incubator.region_id
     if "credit_code" in changes:
         changes["credit_code"] = clean_credit_code(changes["credit_code"])
     if not _apply(enterprise, changes):
         return enterprise  # nothing changed: no history row
     check_region_write(user, enterprise.incubator.region)
-    return _save_enterprise(user, enterprise)
+    return _save_enterprise(user, enterprise, was_in=was_in)
 
 
-def _save_enterprise(user, enterprise: Enterprise) -> Enterprise:
+def _save_enterprise(user, enterprise: Enterprise, *, was_in: int | None = None) -> Enterprise:
     plan_id = enterprise.plan_id
     problems = []
     try:
@@ -365,6 +369,7 @@ def _save_enterprise(user, enterprise: Enterprise) -> Enterprise:
     enterprise.updated_by = user
     enterprise._history_user = user
     _save(enterprise)
+    follow(enterprise.plan, user, {enterprise.incubator.region_id, was_in})
     return enterprise
 
 
@@ -427,5 +432,10 @@ def _save(instance) -> None:
 
 
 def _touch(user, record) -> None:
-    """A recognition or title changes its holder: who changed it last."""
+    """A recognition or title changes its holder: who changed it last, and the
+    derived figures of its region."""
     type(record).objects.filter(pk=record.pk).update(updated_by=user, updated_at=timezone.now())
+    if isinstance(record, Incubator):
+        follow(record.region.plan, user, {record.region_id})
+    else:
+        follow(record.plan, user, {record.incubator.region_id})

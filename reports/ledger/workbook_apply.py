@@ -29,6 +29,7 @@ from regions.roles import ENTER_FIGURES
 from reports.choices import Source
 from reports.figures.changes import FigureError
 from reports.ledger import services
+from reports.ledger.derived import derived_figures_once
 from reports.ledger.operating import METRIC_NAMES, OperatingChange, record_operating_data
 from reports.ledger.workbook import (
     SHEET_ENTERPRISE_FLAGS,
@@ -122,9 +123,11 @@ def apply_ledger(plan: Plan, user, file: LedgerFile, staged_ops: dict, *, file_n
     if replanned.ops != staged_ops:
         raise LedgerChangedError()
     problems: list[str] = []
-    _Writer(plan, user, file_name, problems).write(replanned.ops)
-    if problems:
-        raise FigureError(problems)
+    # The derived figures follow once, for every region the file touched.
+    with derived_figures_once(plan, user):
+        _Writer(plan, user, file_name, problems).write(replanned.ops)
+        if problems:
+            raise FigureError(problems)
     return LedgerWritten({sheet: len(rows) for sheet, rows in replanned.ops.items()})
 
 

@@ -5,7 +5,9 @@ A goal that an annex indicator measures takes its numbers from the progress
 table the page already built — the county cell's plan-to-date for a cumulative
 goal, each year's year-to-date for an annual floor — so the goals and the
 progress pages show one number. Every other goal reads its own county series
-(``GoalFigure``).
+(``GoalFigure``) — but a stock goal the ledger counts (``LedgerSource``
+with the incubator-stock rule) reads the ledger's stock at each quarter's end
+once the plan keeps a ledger (holds any incubator).
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ObjectDoesNotExist
+
 from reports.models import GoalFigure
 from reports.progress.engine import QUARTERS_PER_YEAR, Period
 from reports.progress.goals import GoalData, GoalResult, evaluate_goal
+from reports.progress.ledger_counts import source_rule, stock_series
 from reports.progress.table import ProgressTable
-from targets.choices import GoalKind
+from targets.choices import GoalKind, LedgerRule
 from targets.models import Goal, Plan
 
 
@@ -39,8 +44,27 @@ class GoalRow:
 
 
 def load_goals(plan: Plan) -> list[Goal]:
-    """The plan's goals with their indicators: one query."""
-    return list(plan.goals.select_related("indicator").order_by("order", "pk"))
+    """The plan's goals with their indicators and ledger sources: one query."""
+    return list(plan.goals.select_related("indicator", "ledger_source").order_by("order", "pk"))
+
+
+def ledger_stocks(
+    plan: Plan, goals: list[Goal], as_of: Period
+) -> dict[int, dict[tuple[int, int], Decimal]]:
+    """The stock goals the ledger counts, when the plan keeps one: each one's
+    stock at the end of every quarter of the plan through ``as_of``, from the
+    ledger instead of the reported series (two queries, none without such a
+    goal)."""
+    sources = {}
+    for goal in goals:
+        try:
+            source = goal.ledger_source
+        except ObjectDoesNotExist:
+            continue
+        if goal.kind == GoalKind.STOCK and source.rule == LedgerRule.INCUBATOR_STOCK:
+            sources[goal.pk] = source_rule(source)
+    periods = [(y, q) for y in plan.years for q in range(1, 5) if Period(y, q) <= as_of]
+    return stock_series(plan, sources, periods)
 
 
 def goal_series(goals: list[Goal]) -> dict[int, tuple[dict, dict]]:
@@ -79,6 +103,7 @@ def evaluate_goals(
     quarter-by-quarter figures (not summarised for one quarter) when some
     annual floor is measured on an indicator."""
     series = goal_series(goals)
+    stocks = ledger_stocks(plan, goals, as_of)
     rows = []
     for goal in goals:
         annex_total = None
@@ -89,6 +114,8 @@ def evaluate_goals(
                 plan_to_date, annex_total = cell.plan_actual, cell.plan_target
             else:
                 yearly = _yearly(table, goal.indicator_id, plan.first_year, as_of)
+        elif goal.pk in stocks:
+            quarterly = stocks[goal.pk]
         else:
             quarterly, denominators = series[goal.pk]
         data = GoalData(

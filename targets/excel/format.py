@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from targets.choices import GoalKind, Pacing
+from targets.choices import GoalKind, IncubatorKind, IncubatorLevel, LedgerRule, Pacing
 from targets.excel.values import normalize
 
 SHEET_PLAN, SHEET_INDICATORS, SHEET_REGIONS = "计划", "指标", "区域"
@@ -48,7 +48,54 @@ PACING_READ = {
 REGION_COLUMNS = ("序号", "代码", "名称")
 # Optional sheets: a workbook without them still loads (older workbooks have none).
 SHEET_GOALS = "目标要求"
-OPTIONAL_SHEETS = (SHEET_GOALS, SHEET_DEPARTMENTS, SHEET_MEASURES, SHEET_WORK_ITEMS)
+# The ledger's sheets (written when the plan declares any of it).
+SHEET_INDUSTRIES, SHEET_LEDGER_FLAGS, SHEET_LEDGER_SOURCES = "产业", "台账标识", "台账口径"
+OPTIONAL_SHEETS = (
+    SHEET_GOALS,
+    SHEET_DEPARTMENTS,
+    SHEET_MEASURES,
+    SHEET_WORK_ITEMS,
+    SHEET_INDUSTRIES,
+    SHEET_LEDGER_FLAGS,
+    SHEET_LEDGER_SOURCES,
+)
+INDUSTRY_COLUMNS = ("序号", "代码", "产业名称")
+LEDGER_FLAG_COLUMNS = ("序号", "代码", "名称", "适用对象")
+LEDGER_SOURCE_COLUMNS = (
+    "序号",
+    "指标代码",
+    "目标代码",
+    "口径",
+    "标识",
+    "最低级别",
+    "载体类型",
+    "由台账生成",
+)
+# The words of the ledger sheets' cells: the export writes the first, the
+# reader also takes the codes themselves.
+APPLIES_WORDS = {"incubator": "孵化载体", "enterprise": "在孵企业"}
+APPLIES_READ = {"载体": "incubator", "企业": "enterprise"}
+RULE_WORDS = {
+    LedgerRule.FLOOR_AREA_OPENED: "新投入运营面积",
+    LedgerRule.RECOGNITIONS: "新认定载体",
+    LedgerRule.INCUBATOR_FLAG: "载体新获标识",
+    LedgerRule.ENTERPRISE_ENTRIES: "新入孵企业",
+    LedgerRule.ENTERPRISE_FLAG: "企业新获标识",
+    LedgerRule.INCUBATOR_STOCK: "载体存量",
+}
+LEVEL_WORDS = {
+    IncubatorLevel.COUNTY: "县级",
+    IncubatorLevel.CITY: "市级",
+    IncubatorLevel.PROVINCE: "省级",
+    IncubatorLevel.NATIONAL: "国家级",
+}
+KIND_WORDS = {
+    IncubatorKind.INCUBATOR: "孵化器",
+    IncubatorKind.MAKERSPACE: "众创空间",
+    IncubatorKind.ACCELERATOR: "加速器",
+    IncubatorKind.NURSERY: "创业苗圃",
+    IncubatorKind.BASE: "孵化基地",
+}
 GOAL_COLUMNS = (
     "序号",
     "代码",
@@ -170,6 +217,35 @@ class WorkItemSpec:
 
 
 @dataclass(frozen=True)
+class IndustrySpec:
+    code: str
+    name: str
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class LedgerFlagSpec:
+    code: str
+    name: str
+    applies_to: str  # "incubator" or "enterprise"
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class LedgerSourceSpec:
+    """How the ledger counts an indicator or a goal (exactly one code set);
+    ``flags``: flag codes."""
+
+    rule: str
+    indicator_code: str | None = None
+    goal_code: str | None = None
+    flags: tuple[str, ...] = ()
+    min_level: int | None = None
+    kind: str = ""
+    derived: bool = False
+
+
+@dataclass(frozen=True)
 class PlanSpec:
     """A plan as a workbook specifies it, plain frozen data: what import reads
     and export writes. (The engine's input, the plan's targets and figures
@@ -188,6 +264,9 @@ class PlanSpec:
     departments: tuple[DepartmentSpec, ...] = ()
     measures: tuple[MeasureSpec, ...] = ()
     work_items: tuple[WorkItemSpec, ...] = ()
+    industries: tuple[IndustrySpec, ...] = ()
+    ledger_flags: tuple[LedgerFlagSpec, ...] = ()
+    ledger_sources: tuple[LedgerSourceSpec, ...] = ()
 
     @property
     def years(self) -> list[int]:

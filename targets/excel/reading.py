@@ -29,6 +29,7 @@ from targets.excel.format import (
 )
 from targets.excel.goal_sheet import read_goals
 from targets.excel.grid import load_grids, read_bytes
+from targets.excel.ledger_sheets import read_ledger_sheets
 from targets.excel.list_sheets import read_indicators, read_plan_sheet, read_regions
 from targets.excel.measure_sheets import read_measure_sheets
 
@@ -42,6 +43,9 @@ def read_plan_workbook(source: str | Path | BinaryIO) -> PlanSpec:
     regions = read_regions(grids[SHEET_REGIONS], plan, problems)
     goals = read_goals(grids.get(SHEET_GOALS), indicators, problems)
     departments, measures, work_items = read_measure_sheets(grids, plan, problems)
+    industries, ledger_flags, ledger_sources = read_ledger_sheets(
+        grids, indicators, goals, problems
+    )
     problems.raise_if_any()
     cells = TargetCells()
     read_annex1(grids[SHEET_ANNEX1], plan, indicators, problems, cells)
@@ -72,4 +76,7 @@ def read_plan_workbook(source: str | Path | BinaryIO) -> PlanSpec:
         departments=tuple(departments),
         measures=tuple(measures),
         work_items=tuple(work_items),
+        industries=tuple(industries),
+        ledger_flags=tuple(ledger_flags),
+        ledger_sources=tuple(ledger_sources),
     )

@@ -33,6 +33,7 @@ from targets.excel.format import (
     slot_header,
 )
 from targets.excel.goal_sheet import GOAL_WIDTHS, goal_rows
+from targets.excel.ledger_sheets import LEDGER_WIDTHS, ledger_rows
 
 # ---------------------------------------------------------------- writing
 
@@ -66,6 +67,8 @@ def write_plan_workbook(plan: PlanSpec, destination: str | Path | BinaryIO) -> N
     _write_annex2(book.create_sheet(SHEET_ANNEX2), plan, found)
     if plan.goals:  # a plan without headline goals writes the workbook it always did
         _table(book.create_sheet(SHEET_GOALS), goal_rows(plan.goals), GOAL_WIDTHS)
+    for title, rows in ledger_rows(plan).items():  # only what the plan declares
+        _table(book.create_sheet(title), rows, LEDGER_WIDTHS[title])
     _write_measure_sheets(book, plan)
     book.save(destination)
 

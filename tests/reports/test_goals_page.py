@@ -13,6 +13,7 @@ from reports.choices import GoalStatus, Status, SubmissionState
 from reports.models import Figure, GoalFigure, Submission
 from reports.progress import Period
 from reports.progress.display import STATUS_COLOURS, goal_status_colour
+from targets.ledger import LedgerSource
 from targets.models import Goal
 from targets.services import import_plan
 from tests.targets.test_goals_workbook import OTHER_GOALS, SEED_GOALS, add_goals_sheet
@@ -59,6 +60,7 @@ def test_a_series_goal_shows_its_latest_report_and_an_annual_floor_each_year(
     client_for, leader, staff, demo
 ):
     bases = Goal.objects.get(code="bases")
+    LedgerSource.objects.filter(goal__code="bases").delete()  # its own series, not the ledger's
     for quarter, value in ((1, 31), (2, 29)):
         GoalFigure.objects.update_or_create(
             goal=bases, year=2026, quarter=quarter, defaults={"value": value}
@@ -90,6 +92,7 @@ def test_the_overview_has_a_compact_goals_panel_agreeing_with_the_page(client_fo
 
 def test_the_goals_chart_is_one_bar_per_goal_coloured_by_status(client_for, leader, demo):
     GoalFigure.objects.filter(goal__code="bases").delete()
+    LedgerSource.objects.filter(goal__code="bases").delete()  # its own series, not the ledger's
     response = client_for(leader).get(reverse("reports:goals"), {"period": AS_OF.code})
     (_chart_id, figure), *_ = response.context["charts"]
     bars = json.loads(figure)["data"][0]

@@ -25,15 +25,17 @@ from reports.demo.scale import generate_plan
 # their series once each; the overview (figures summed for its quarter) also
 # reads the indicators, targets and figures of an annual floor's indicator
 # quarter by quarter (3, once for each such indicator: one in either plan).
+# Pages with the goals also read the ledger's incubators and their
+# recognitions (2) for the stock goals the ledger counts (both plans keep one).
 PAGES = {
-    "overview": ("reports:overview", [], [], 21),
-    "overview_with_submitted": ("reports:overview", [], [], 21),
+    "overview": ("reports:overview", [], [], 23),
+    "overview_with_submitted": ("reports:overview", [], [], 23),
     "matrix": ("reports:matrix", [], [], 16),
     "matrix_xlsx": ("reports:matrix", [], [], 15),
     "township": ("reports:township", ["kunyang"], ["r00001"], 18),
     "indicator": ("reports:indicator", ["space"], ["i001"], 16),
     "plan": ("targets:plan", [], [], 12),
-    "goals": ("reports:goals", [], [], 18),
+    "goals": ("reports:goals", [], [], 20),
     # The plan's figures once (the quarter to work on), closed quarters, the goals
     # and the quarter's series values.
     "goal_entry": ("reports:goal_entry", [], [], 14),

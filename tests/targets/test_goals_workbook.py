@@ -122,6 +122,8 @@ def test_a_workbook_without_the_goals_sheet_still_loads(plan, tmp_path):
     export_plan(plan, path)
     book = openpyxl.load_workbook(path)
     book.remove(book["目标要求"])
+    # An older workbook has no ledger sheets either (their rows name goals).
+    book.remove(book["台账口径"])
     book.save(path)
     plan.delete()
 

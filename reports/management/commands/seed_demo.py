@@ -34,6 +34,14 @@ class Command(BaseCommand):
                     % {"count": result.figures_written}
                 )
             )
+            if result.ledger.incubators:
+                self.stdout.write(
+                    _(
+                        "已写入演示台账:%(incubators)d 个孵化载体、%(enterprises)d 家在孵企业、"
+                        "%(quarters)d 条季度运营数据。"
+                    )
+                    % vars(result.ledger)
+                )
             if result.latest_states:
                 states = "、".join(f"{name} {state}" for name, state in result.latest_states)
                 self.stdout.write(_("最新演示季度的填报状态:%(states)s") % {"states": states})

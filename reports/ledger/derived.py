@@ -1,0 +1,43 @@
+"""The derived figures follow every ledger write (``LedgerSource.derived``):
+each write of the ledger's services ends by bringing the derived figures of
+the regions it touched in line (``reports.figures.ledger_figures``), in the
+same transaction, so a refusal there (a closed quarter, a report already
+handed in) refuses the ledger write too. A plan that derives nothing pays
+two small queries.
+
+An import writes many records: ``derived_figures_once`` gathers the regions
+of every write inside it and syncs them once at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from reports.figures.ledger_figures import sync_derived_figures
+
+_PENDING: ContextVar[set[int] | None] = ContextVar("ledger_derived_pending", default=None)
+
+
+def follow(plan, user, region_ids: Iterable[int | None]) -> None:
+    """After a ledger write touching ``region_ids``: sync their derived figures
+    now, or at the end of the enclosing ``derived_figures_once``."""
+    regions = {r for r in region_ids if r is not None}
+    pending = _PENDING.get()
+    if pending is not None:
+        pending |= regions
+    elif regions:
+        sync_derived_figures(plan, user, sorted(regions))
+
+
+@contextmanager
+def derived_figures_once(plan, user) -> Iterator[None]:
+    token = _PENDING.set(set())
+    try:
+        yield
+        regions = _PENDING.get()
+    finally:
+        _PENDING.reset(token)
+    if regions:
+        sync_derived_figures(plan, user, sorted(regions))
