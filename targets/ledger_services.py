@@ -1,10 +1,19 @@
-"""The plan's ledger declarations (industries, titles, ledger sources) from
+"""The plan's ledger declarations (industries, titles, ledger sources, the
+yearly evaluation's criteria and thresholds) from
 and to the plan workbook's plain data (``targets.excel.format``): what
 ``targets.services.save_plan`` creates and ``plan_as_spec`` exports."""
 
 from __future__ import annotations
 
-from targets.excel.format import IndustrySpec, LedgerFlagSpec, LedgerSourceSpec, PlanSpec
+from targets.evaluation import EvaluationCriterion, EvaluationThresholds
+from targets.excel.format import (
+    CriterionSpec,
+    IndustrySpec,
+    LedgerFlagSpec,
+    LedgerSourceSpec,
+    PlanSpec,
+    ThresholdSpec,
+)
 from targets.ledger import Industry, LedgerFlag, LedgerSource
 
 
@@ -18,6 +27,7 @@ def save_ledger(plan, data: PlanSpec) -> None:
         LedgerFlag(plan=plan, code=f.code, name=f.name, applies_to=f.applies_to, order=f.order)
         for f in data.ledger_flags
     )
+    save_evaluation(plan, data)
     if not data.ledger_sources:
         return
     indicators = {i.code: i for i in plan.indicators.all()}
@@ -42,6 +52,48 @@ def save_ledger(plan, data: PlanSpec) -> None:
     )
 
 
+def save_evaluation(plan, data: PlanSpec) -> None:
+    EvaluationCriterion.objects.bulk_create(
+        EvaluationCriterion(
+            plan=plan,
+            code=c.code,
+            name=c.name,
+            metric=c.metric,
+            weight=c.weight,
+            full_marks_at=c.full_marks_at,
+            order=c.order,
+        )
+        for c in data.evaluation_criteria
+    )
+    t = data.evaluation_thresholds
+    if t is not None:
+        EvaluationThresholds.objects.create(
+            plan=plan,
+            recommend_min_score=t.recommend_min_score,
+            recommend_top=t.recommend_top,
+            rectify_below=t.rectify_below,
+            delist_below=t.delist_below,
+        )
+
+
+def evaluation_as_spec(plan) -> dict[str, object]:
+    thresholds = EvaluationThresholds.objects.filter(plan=plan).first()
+    return {
+        "evaluation_criteria": tuple(
+            CriterionSpec(c.code, c.name, c.metric, c.weight, c.full_marks_at, c.order)
+            for c in EvaluationCriterion.objects.filter(plan=plan).order_by("order", "pk")
+        ),
+        "evaluation_thresholds": None
+        if thresholds is None
+        else ThresholdSpec(
+            recommend_min_score=thresholds.recommend_min_score,
+            recommend_top=thresholds.recommend_top,
+            rectify_below=thresholds.rectify_below,
+            delist_below=thresholds.delist_below,
+        ),
+    }
+
+
 def ledger_as_spec(plan) -> dict[str, tuple]:
     sources = (
         LedgerSource.objects.filter(plan=plan)
@@ -50,6 +102,7 @@ def ledger_as_spec(plan) -> dict[str, tuple]:
         .order_by("indicator__order", "goal__order", "pk")
     )
     return {
+        **evaluation_as_spec(plan),
         "industries": tuple(
             IndustrySpec(i.code, i.name, i.order) for i in plan.industries.order_by("order", "pk")
         ),

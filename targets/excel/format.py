@@ -48,6 +48,9 @@ PACING_READ = {
 REGION_COLUMNS = ("序号", "代码", "名称")
 # Optional sheets: a workbook without them still loads (older workbooks have none).
 SHEET_GOALS = "目标要求"
+# The yearly evaluation's criteria and thresholds (written when the plan has them).
+SHEET_CRITERIA, SHEET_THRESHOLDS = "评估指标", "评估规则"
+CRITERION_COLUMNS = ("序号", "代码", "评估指标", "取数口径", "权重", "满分值")
 # The ledger's sheets (written when the plan declares any of it).
 SHEET_INDUSTRIES, SHEET_LEDGER_FLAGS, SHEET_LEDGER_SOURCES = "产业", "台账标识", "台账口径"
 OPTIONAL_SHEETS = (
@@ -58,6 +61,8 @@ OPTIONAL_SHEETS = (
     SHEET_INDUSTRIES,
     SHEET_LEDGER_FLAGS,
     SHEET_LEDGER_SOURCES,
+    SHEET_CRITERIA,
+    SHEET_THRESHOLDS,
 )
 INDUSTRY_COLUMNS = ("序号", "代码", "产业名称")
 LEDGER_FLAG_COLUMNS = ("序号", "代码", "名称", "适用对象")
@@ -246,6 +251,24 @@ class LedgerSourceSpec:
 
 
 @dataclass(frozen=True)
+class CriterionSpec:
+    code: str
+    name: str
+    metric: str
+    weight: Decimal
+    full_marks_at: Decimal | None
+    order: int
+
+
+@dataclass(frozen=True)
+class ThresholdSpec:
+    recommend_min_score: Decimal | None = None
+    recommend_top: int | None = None
+    rectify_below: Decimal | None = None
+    delist_below: Decimal | None = None
+
+
+@dataclass(frozen=True)
 class PlanSpec:
     """A plan as a workbook specifies it, plain frozen data: what import reads
     and export writes. (The engine's input, the plan's targets and figures
@@ -267,6 +290,8 @@ class PlanSpec:
     industries: tuple[IndustrySpec, ...] = ()
     ledger_flags: tuple[LedgerFlagSpec, ...] = ()
     ledger_sources: tuple[LedgerSourceSpec, ...] = ()
+    evaluation_criteria: tuple[CriterionSpec, ...] = ()
+    evaluation_thresholds: ThresholdSpec | None = None
 
     @property
     def years(self) -> list[int]:

@@ -18,13 +18,16 @@ from django.utils.translation import gettext as _
 
 from targets.excel.annex_sheets import TargetCells, read_annex1, read_annex2
 from targets.excel.cells import Problems
+from targets.excel.evaluation_sheets import read_criteria, read_thresholds
 from targets.excel.format import (
     SHEET_ANNEX1,
     SHEET_ANNEX2,
+    SHEET_CRITERIA,
     SHEET_GOALS,
     SHEET_INDICATORS,
     SHEET_PLAN,
     SHEET_REGIONS,
+    SHEET_THRESHOLDS,
     PlanSpec,
 )
 from targets.excel.goal_sheet import read_goals
@@ -46,6 +49,8 @@ def read_plan_workbook(source: str | Path | BinaryIO) -> PlanSpec:
     industries, ledger_flags, ledger_sources = read_ledger_sheets(
         grids, indicators, goals, problems
     )
+    criteria = read_criteria(grids.get(SHEET_CRITERIA), problems)
+    thresholds = read_thresholds(grids.get(SHEET_THRESHOLDS), problems)
     problems.raise_if_any()
     cells = TargetCells()
     read_annex1(grids[SHEET_ANNEX1], plan, indicators, problems, cells)
@@ -79,4 +84,6 @@ def read_plan_workbook(source: str | Path | BinaryIO) -> PlanSpec:
         industries=tuple(industries),
         ledger_flags=tuple(ledger_flags),
         ledger_sources=tuple(ledger_sources),
+        evaluation_criteria=tuple(criteria),
+        evaluation_thresholds=thresholds,
     )

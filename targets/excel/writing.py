@@ -10,6 +10,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from targets.excel.evaluation_sheets import (
+    CRITERION_WIDTHS,
+    THRESHOLD_WIDTHS,
+    criterion_rows,
+    threshold_rows,
+)
 from targets.excel.format import (
     DEPARTMENT_COLUMNS,
     INDICATOR_COLUMNS,
@@ -19,12 +25,14 @@ from targets.excel.format import (
     REGION_COLUMNS,
     SHEET_ANNEX1,
     SHEET_ANNEX2,
+    SHEET_CRITERIA,
     SHEET_DEPARTMENTS,
     SHEET_GOALS,
     SHEET_INDICATORS,
     SHEET_MEASURES,
     SHEET_PLAN,
     SHEET_REGIONS,
+    SHEET_THRESHOLDS,
     SHEET_WORK_ITEMS,
     WORK_ITEM_COLUMNS,
     PlanSpec,
@@ -69,6 +77,12 @@ def write_plan_workbook(plan: PlanSpec, destination: str | Path | BinaryIO) -> N
         _table(book.create_sheet(SHEET_GOALS), goal_rows(plan.goals), GOAL_WIDTHS)
     for title, rows in ledger_rows(plan).items():  # only what the plan declares
         _table(book.create_sheet(title), rows, LEDGER_WIDTHS[title])
+    if plan.evaluation_criteria:
+        rows = criterion_rows(plan.evaluation_criteria)
+        _table(book.create_sheet(SHEET_CRITERIA), rows, CRITERION_WIDTHS)
+    if plan.evaluation_thresholds is not None:
+        rows = threshold_rows(plan.evaluation_thresholds)
+        _table(book.create_sheet(SHEET_THRESHOLDS), rows, THRESHOLD_WIDTHS)
     _write_measure_sheets(book, plan)
     book.save(destination)
 
