@@ -21,10 +21,17 @@ from decimal import Decimal
 from reports.demo.ledger_build import DemoLedgerResult, _aim, _Builder
 from reports.models import Figure, Incubator
 from targets.choices import IncubatorLevel, LedgerRule
+from targets.evaluation import EvaluationThresholds
 from targets.ledger import LedgerSource
 from targets.models import Plan
 
 TWIN_NAME = "（演示）瓯江云帆科技有限公司"
+DEMO_THRESHOLDS = {
+    "recommend_min_score": Decimal(60),
+    "recommend_top": 1,
+    "rectify_below": Decimal(35),
+    "delist_below": Decimal(15),
+}
 
 
 def seed_ledger(
@@ -94,6 +101,9 @@ def seed_ledger(
         flags = [flag.pk for flag in source.flags.all()]
         for (region_id, year, quarter), count in aims(source).items():
             build.certify(region_id, (year, quarter), int(count), flags)
+    # The plan text names no thresholds; the demo sets some so that the
+    # evaluation page has candidates to show (a real plan sets its own).
+    EvaluationThresholds.objects.get_or_create(plan=plan, defaults=DEMO_THRESHOLDS)
     return build.save(periods, set(skip))
 
 
