@@ -127,7 +127,7 @@ def test_api_query_count_does_not_grow_with_the_plan(client_for, staff, demo, ur
     # Progress reads the regions, their submissions and the closed quarters
     # (what counts, the coverage, the default quarter), then indicators,
     # targets and figures; the plan reads no figures at all.
-    expected = {PROGRESS: 14, PLAN: 11}[url]
+    expected = {PROGRESS: 11, PLAN: 8}[url]
     assert len(small) == len(big) == expected
 
 

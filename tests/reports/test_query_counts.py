@@ -12,8 +12,9 @@ from django.urls import reverse
 from reports.demo.scale import generate_plan
 
 # page → (url name, args for the seed plan, args for the generated plan, pinned count).
-# Every request costs 5 for the session and the user (read session, user,
-# permissions ×2, session save for the idle timeout) and 1 for the plan; every
+# Every request costs 2 for the session and the user (read session, user; no
+# session write: renewed at most once a minute, regions/sessions.py) and 1 for
+# the plan; every
 # HTML page 1 for the user's unread notices (base.html; not the xlsx export);
 # the dashboards then read the scope's regions, their submissions (who reported
 # what: what counts, the coverage, the default quarter), the closed quarters,
@@ -24,17 +25,17 @@ from reports.demo.scale import generate_plan
 # reads the indicators, targets and figures of an annual floor's indicator
 # quarter by quarter (3, once for each such indicator: one in either plan).
 PAGES = {
-    "overview": ("reports:overview", [], [], 20),
-    "overview_with_submitted": ("reports:overview", [], [], 20),
-    "matrix": ("reports:matrix", [], [], 15),
-    "matrix_xlsx": ("reports:matrix", [], [], 14),
-    "township": ("reports:township", ["kunyang"], ["r00001"], 17),
-    "indicator": ("reports:indicator", ["space"], ["i001"], 15),
-    "plan": ("targets:plan", [], [], 12),
-    "goals": ("reports:goals", [], [], 17),
+    "overview": ("reports:overview", [], [], 17),
+    "overview_with_submitted": ("reports:overview", [], [], 17),
+    "matrix": ("reports:matrix", [], [], 12),
+    "matrix_xlsx": ("reports:matrix", [], [], 11),
+    "township": ("reports:township", ["kunyang"], ["r00001"], 14),
+    "indicator": ("reports:indicator", ["space"], ["i001"], 12),
+    "plan": ("targets:plan", [], [], 9),
+    "goals": ("reports:goals", [], [], 14),
     # The plan's figures once (the quarter to work on), closed quarters, the goals
     # and the quarter's series values.
-    "goal_entry": ("reports:goal_entry", [], [], 14),
+    "goal_entry": ("reports:goal_entry", [], [], 11),
 }
 PARAMS = {"matrix_xlsx": {"_export": "xlsx"}, "overview_with_submitted": {"include": "submitted"}}
 
