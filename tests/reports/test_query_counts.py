@@ -31,7 +31,7 @@ PAGES = {
     "matrix_xlsx": ("reports:matrix", [], [], 11),
     "township": ("reports:township", ["kunyang"], ["r00001"], 14),
     "indicator": ("reports:indicator", ["space"], ["i001"], 12),
-    "plan": ("targets:plan", [], [], 9),
+    "plan": ("targets:plan", [], [], 10),  # its regions counted, then one page of them
     "goals": ("reports:goals", [], [], 14),
     # The plan's figures once (the quarter to work on), closed quarters, the goals
     # and the quarter's series values.
