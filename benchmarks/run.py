@@ -49,7 +49,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--excel-rows", type=int, help="figure rows (default 100000)")
     parser.add_argument("--load-seconds", type=int, help="wrk duration (default 15, quick 5)")
     parser.add_argument("--connections", type=int, default=16, help="wrk connections")
-    parser.add_argument("--skip", action="append", default=[], choices=["web", "stack", "excel", "large"])
+    parser.add_argument(
+        "--skip", action="append", default=[], choices=["web", "stack", "excel", "large"]
+    )
     args = parser.parse_args()
     quick = args.quick
     args.runs = args.runs or (3 if quick else 7)
