@@ -87,6 +87,14 @@ def forms_of(html: str) -> list[dict]:
     return parser.forms
 
 
+def grid_form(html: str) -> dict | None:
+    """The entry grid's form, when it has cells to edit."""
+    return next(
+        (f for f in forms_of(html) if any(re.match(r"c\d+_", name) for name, _ in f["fields"])),
+        None,
+    )
+
+
 def csrf_of(html: str) -> str:
     match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
     return match[1] if match else ""
@@ -182,10 +190,8 @@ class TownshipWriter(_LoggedIn):
     @task
     def work(self):
         page = self.client.get("/entry/", params={"period": PERIOD}, name="township: entry grid")
-        grid = next(
-            (f for f in forms_of(page.text) if any(n == "period" for n, _ in f["fields"])), None
-        )
-        if grid is None or not any(re.match(r"c\d+_", name) for name, _ in grid["fields"]):
+        grid = grid_form(page.text)
+        if grid is None:
             return  # handed in: nothing to edit until the bureau returns it
         fields = []
         for name, value in grid["fields"]:
@@ -201,9 +207,7 @@ class TownshipWriter(_LoggedIn):
             REFUSED.append("save")
             return
         page = self.client.get("/entry/", params={"period": PERIOD}, name="township: entry grid")
-        grid = next(
-            (f for f in forms_of(page.text) if any(n == "period" for n, _ in f["fields"])), None
-        )
+        grid = grid_form(page.text)
         if grid is None:
             return
         handed = self.client.post(
