@@ -126,6 +126,11 @@ def machine() -> dict[str, str]:
     }
 
 
+def load_average() -> str:
+    """1, 5 and 15 minutes: other work on the machine skews every timing."""
+    return " / ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
 def database_version() -> str:
     from django.db import connection
 
@@ -218,7 +223,8 @@ def run(args, workdir: Path, env: dict[str, str]) -> int:
     say()
     say(
         f"Machine: {info['cpu']}, {info['memory']} RAM; Python {info['python']}; "
-        f"{info['database']}. Mode: {'--quick' if args.quick else 'full'}."
+        f"{info['database']}. Mode: {'--quick' if args.quick else 'full'}. "
+        f"Load average at the start: {load_average()}."
     )
     say()
 
@@ -309,6 +315,7 @@ def run(args, workdir: Path, env: dict[str, str]) -> int:
         ]
         say(table(["step", "seconds", "ratio to floor"], excel_rows))
         say()
+    say(f"Load average at the end: {load_average()}.")
     step(f"all done in {time.perf_counter() - started:.0f} s")
     return 0
 
