@@ -200,7 +200,7 @@ def stale_reads(log: dict, rush_env: dict[str, str]) -> tuple[list[str], int]:
         values.setdefault(record.region_id, []).append(
             (record.history_date.timestamp(), record.value)
         )
-    timeline: dict[str, list[tuple[float, float, Decimal | None]]] = {}
+    timeline: Timeline = {}
     events = SubmissionEvent.objects.filter(
         submission__plan=plan, submission__year=year, submission__quarter=quarter
     ).select_related("submission")
@@ -217,8 +217,20 @@ def stale_reads(log: dict, rush_env: dict[str, str]) -> tuple[list[str], int]:
             index = bisect_right([t for t, _v in series], at) - 1
             value = series[index][1] if index >= 0 else None
         timeline.setdefault(codes[region], []).append((at, committed, value))
+    return find_stale(log["reads"], timeline)
+
+
+# region code → [(when the change was made, when it was surely committed, the
+# number it made count: the approved value, or None after a return)]
+Timeline = dict[str, list[tuple[float, float, Decimal | None]]]
+
+
+def find_stale(reads: list[dict], timeline: Timeline) -> tuple[list[str], int]:
+    """A read may show what the last change committed before it started made
+    count, or what a change made while it ran made count; anything else (an
+    older number) is stale. Returns the stale reads and how many were checked."""
     stale, checked = [], 0
-    for read in log["reads"]:
+    for read in reads:
         for code, shown in read["shown"].items():
             changes = timeline.get(code, [])
             before = [value for _at, committed, value in changes if committed < read["start"]]
