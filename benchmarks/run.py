@@ -11,9 +11,12 @@ files) and prints Markdown tables:
 
 1. server time (median of --runs) and SQL queries of each page and API call, at
    the seed plan (Pingyang + demo figures) and at a generated large plan;
-2. page weight of the overview, first and repeat visit, and requests per
-   second under wrk, through gunicorn with 2 workers on 127.0.0.1;
-3. Excel import and export of N figure rows against their raw floors.
+2. the request path layer by layer: each middleware's own time (stack.py);
+3. page weight of the overview, first and repeat visit, and requests per
+   second under wrk, through gunicorn with 2 workers on 127.0.0.1, of the
+   framework floor (floor_settings.py: no middleware, no database), the app
+   floor (a logged-in page with no data) and the overview, in the same run;
+4. Excel import and export of N figure rows against their raw floors.
 """
 
 from __future__ import annotations
