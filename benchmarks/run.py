@@ -11,9 +11,12 @@ files) and prints Markdown tables:
 
 1. server time (median of --runs) and SQL queries of each page and API call, at
    the seed plan (Pingyang + demo figures) and at a generated large plan;
-2. page weight of the overview, first and repeat visit, and requests per
-   second under wrk, through gunicorn with 2 workers on 127.0.0.1;
-3. Excel import and export of N figure rows against their raw floors.
+2. the request path layer by layer: each middleware's own time (stack.py);
+3. page weight of the overview, first and repeat visit, and requests per
+   second under wrk, through gunicorn with 2 workers on 127.0.0.1, of the
+   framework floor (floor_settings.py: no middleware, no database), the app
+   floor (a logged-in page with no data) and the overview, in the same run;
+4. Excel import and export of N figure rows against their raw floors.
 """
 
 from __future__ import annotations
@@ -49,7 +52,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--excel-rows", type=int, help="figure rows (default 100000)")
     parser.add_argument("--load-seconds", type=int, help="wrk duration (default 15, quick 5)")
     parser.add_argument("--connections", type=int, default=16, help="wrk connections")
-    parser.add_argument("--skip", action="append", default=[], choices=["web", "excel", "large"])
+    parser.add_argument(
+        "--skip", action="append", default=[], choices=["web", "stack", "excel", "large"]
+    )
     args = parser.parse_args()
     quick = args.quick
     args.runs = args.runs or (3 if quick else 7)
@@ -122,6 +127,11 @@ def machine() -> dict[str, str]:
         "memory": f"{memory_gib:.1f} GiB",
         "python": platform.python_version(),
     }
+
+
+def load_average() -> str:
+    """1, 5 and 15 minutes: other work on the machine skews every timing."""
+    return " / ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 def database_version() -> str:
@@ -216,13 +226,16 @@ def run(args, workdir: Path, env: dict[str, str]) -> int:
     say()
     say(
         f"Machine: {info['cpu']}, {info['memory']} RAM; Python {info['python']}; "
-        f"{info['database']}. Mode: {'--quick' if args.quick else 'full'}."
+        f"{info['database']}. Mode: {'--quick' if args.quick else 'full'}. "
+        f"Load average at the start: {load_average()}."
     )
     say()
 
     step(f"pages at the seed plan ({args.runs} runs each)")
     seed = page_bench.time_pages(staff, large=False, runs=args.runs)
 
+    if "stack" not in args.skip:
+        stack_step(staff, runs=50 if args.quick else 300)
     if "web" not in args.skip:
         web_step(args, env, DEMO_PASSWORD)
 
@@ -305,38 +318,51 @@ def run(args, workdir: Path, env: dict[str, str]) -> int:
         ]
         say(table(["step", "seconds", "ratio to floor"], excel_rows))
         say()
+    say(f"Load average at the end: {load_average()}.")
     step(f"all done in {time.perf_counter() - started:.0f} s")
     return 0
+
+
+APP_FLOOR = "/accounts/password_change/"  # the cheapest logged-in page: a form, no data
 
 
 def web_step(args, env: dict[str, str], password: str) -> None:
     from benchmarks import web
 
     step("gunicorn (2 workers) on 127.0.0.1: page weight and load")
+    loads = {}
     with web.Gunicorn(web.server_env(env), ROOT) as server:
         browser = web.Browser(server.port)
         browser.login("staff", password)
         weight = web.page_weight(browser, "/overview/")
-        try:
-            step(f"wrk for {args.load_seconds} s")
-            loaded = web.load(
-                server.port,
-                "/overview/",
-                browser.cookies,
-                seconds=args.load_seconds,
-                connections=args.connections,
+        floor_bytes = len(browser.request("GET", APP_FLOOR, headers={"Accept-Encoding": ""}).body)
+        if shutil.which("wrk") is None:
+            say(f"> {web.WRK_MISSING}")
+        else:
+            for label, path in [("app floor", APP_FLOOR), ("overview", "/overview/")]:
+                step(f"wrk for {args.load_seconds} s: {label}")
+                loads[label] = web.load(
+                    server.port,
+                    path,
+                    browser.cookies,
+                    seconds=args.load_seconds,
+                    connections=args.connections,
+                )
+    if loads:
+        # The framework floor: the same gunicorn command, Django with no
+        # middleware, no apps and no database, a view of the same size.
+        floor_env = {**web.server_env(env), "FLOOR_BYTES": str(floor_bytes)}
+        with web.Gunicorn(floor_env, ROOT, settings_module="benchmarks.floor_settings") as bare:
+            step(f"wrk for {args.load_seconds} s: framework floor")
+            loads["framework floor"] = web.load(
+                bare.port, "/", {}, seconds=args.load_seconds, connections=args.connections
             )
-            # The floor: the cheapest logged-in page (a form, no data), same stack.
-            floor = web.load(
-                server.port,
-                "/accounts/password_change/",
-                browser.cookies,
-                seconds=args.load_seconds,
-                connections=args.connections,
-            )
-        except FileNotFoundError as missing:
-            loaded = floor = None
-            say(f"> {missing}")
+    say_weight(weight)
+    if loads:
+        say_load(loads, floor_bytes)
+
+
+def say_weight(weight) -> None:
     say("### Page weight of the overview (seed plan, gunicorn, DEBUG=0)")
     say()
     rows = [["HTML", kib(weight.html_bytes), weight.html_encoding, "no-store (page)"]]
@@ -344,39 +370,68 @@ def web_step(args, env: dict[str, str], password: str) -> None:
     say(table(["resource", "on the wire", "encoding", "Cache-Control"], rows))
     say()
     say(
-        f"First visit: **{kib(weight.first_visit)}** (target ≤ 600 KB); "
-        f"repeat visit: **{kib(weight.repeat_visit)}** (target ≤ 60 KB; HTML again, "
+        f"First visit: **{kib(weight.first_visit)}** (target ≤ 450 KB); "
+        f"repeat visit: **{kib(weight.repeat_visit)}** (target ≤ 30 KB; the HTML again, "
         "long-cached assets not)."
     )
     say()
-    if loaded:
-        say("### Load: the overview under wrk (seed plan, gunicorn 2 sync workers)")
-        say()
-        say(
-            table(
-                ["page", "requests/s", "non-2xx", "latency", "command"],
-                [
-                    [
-                        "overview",
-                        f"**{loaded.requests_per_s:.0f}** (target ≥ 300)",
-                        loaded.non_2xx,
-                        loaded.latency,
-                        f"`{loaded.command}`",
-                    ],
-                    [
-                        "floor: password-change form (logged in, no data)",
-                        f"{floor.requests_per_s:.0f}",
-                        floor.non_2xx,
-                        floor.latency,
-                        f"`{floor.command}`",
-                    ],
-                ],
-            )
-        )
-        if loaded.errors:
+
+
+def say_load(loads: dict, floor_bytes: int) -> None:
+    framework, app, overview = loads["framework floor"], loads["app floor"], loads["overview"]
+    say("### Load: floors and the overview under wrk (seed plan, gunicorn 2 sync workers)")
+    say()
+    described = {
+        "framework floor": f"bare Django view, no middleware, no database, {floor_bytes:,} bytes",
+        "app floor": "logged-in password-change form (the whole stack, no data)",
+        "overview": "the overview, seed plan",
+    }
+    rows = [
+        [
+            f"{label}: {described[label]}",
+            f"**{load.requests_per_s:.0f}**",
+            load.non_2xx,
+            load.latency,
+            f"`{load.command}`",
+        ]
+        for label, load in loads.items()
+    ]
+    say(table(["page", "requests/s", "non-2xx", "latency", "command"], rows))
+    say()
+    app_ratio = app.requests_per_s / framework.requests_per_s if framework.requests_per_s else 0
+    overview_ratio = overview.requests_per_s / app.requests_per_s if app.requests_per_s else 0
+    say(
+        f"App floor / framework floor: **{app_ratio:.2f}** (target ≥ 0.15); "
+        f"overview / app floor: **{overview_ratio:.2f}** (target ≥ 0.5). Same run, one "
+        "after the other; wrk shares the two cores with the server."
+    )
+    say()
+    for load in loads.values():
+        if load.errors:
+            say(f"wrk: {load.errors}")
             say()
-            say(f"wrk: {loaded.errors}")
-        say()
+
+
+def stack_step(user, runs: int) -> None:
+    from benchmarks.stack import time_stack
+
+    step(f"the request path layer by layer ({runs} requests a page)")
+    floor = time_stack(user, APP_FLOOR, runs)
+    overview = dict(time_stack(user, "/overview/", runs))
+    say(f"### The request path, layer by layer (median µs of its own, {runs} requests)")
+    say()
+    say(
+        "In process (Django test client), each middleware's own call timed alone; the "
+        "handler row holds URL resolution, the process_view hooks (CSRF, login required: "
+        "the session and user reads), the view and its template."
+    )
+    say()
+    rows = [
+        [f"`{name}`" if "." in name else name, f"{micros:,.0f}", f"{overview[name]:,.0f}"]
+        for name, micros in floor
+    ]
+    say(table(["layer", "app floor µs", "overview µs"], rows))
+    say()
 
 
 if __name__ == "__main__":

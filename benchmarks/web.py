@@ -4,6 +4,7 @@ DEBUG=0, collected and compressed static files served by whitenoise) on
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import os
 import re
@@ -31,7 +32,15 @@ def free_port() -> int:
 class Gunicorn:
     """gunicorn on a free loopback port; stopped (by its own pid) on exit."""
 
-    def __init__(self, env: dict[str, str], root: Path, workers: int = 2):
+    def __init__(
+        self,
+        env: dict[str, str],
+        root: Path,
+        workers: int = 2,
+        settings_module: str = "incubator_plan.settings",
+    ):
+        """``settings_module``: the project's, or benchmarks.floor_settings for
+        the framework floor (the same command otherwise)."""
         self.port = free_port()
         self.command = [
             sys.executable,
@@ -45,7 +54,8 @@ class Gunicorn:
             "--log-level",
             "warning",
         ]
-        self.env, self.root = env, root
+        self.env = {**env, "DJANGO_SETTINGS_MODULE": settings_module}
+        self.root = root
 
     def __enter__(self) -> Gunicorn:
         self.process = subprocess.Popen(self.command, cwd=self.root, env=self.env)
@@ -76,6 +86,17 @@ class Fetched:
     headers: dict[str, str]
     body: bytes
     wire_bytes: int  # status line + headers + body as sent (compressed if it was)
+
+    def text(self) -> str:
+        """The body as a browser reads it: decompressed."""
+        encoding = self.headers.get("content-encoding", "identity")
+        if encoding == "gzip":
+            return gzip.decompress(self.body).decode()
+        if encoding == "br":
+            import brotli
+
+            return brotli.decompress(self.body).decode()
+        return self.body.decode()
 
 
 @dataclass
@@ -112,11 +133,11 @@ class Browser:
 
     def login(self, username: str, password: str) -> None:
         page = self.request("GET", "/accounts/login/")
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.body)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text())
         if token is None:
             raise RuntimeError("no CSRF token on the login page")
         form = urlencode(
-            {"username": username, "password": password, "csrfmiddlewaretoken": token[1].decode()}
+            {"username": username, "password": password, "csrfmiddlewaretoken": token[1]}
         ).encode()
         answer = self.request(
             "POST",
@@ -170,7 +191,7 @@ def page_weight(browser: Browser, path: str) -> Weight:
     if page.status != 200:
         raise RuntimeError(f"{path} answered {page.status}")
     parser = _Assets()
-    parser.feed(page.body.decode())
+    parser.feed(page.text())
     assets, repeat = [], page.wire_bytes
     for url in dict.fromkeys(parser.urls):
         asset = browser.request("GET", urljoin(path, url))
@@ -205,17 +226,9 @@ def load(port: int, path: str, cookies: dict[str, str], *, seconds: int, connect
     if shutil.which("wrk") is None:
         raise FileNotFoundError(WRK_MISSING)
     cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
-    command = [
-        "wrk",
-        "-t2",
-        f"-c{connections}",
-        f"-d{seconds}s",
-        "--timeout",
-        "10s",
-        "-H",
-        f"Cookie: {cookie}",
-        f"http://{HOST}:{port}{path}",
-    ]
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
+    command += ["-H", f"Cookie: {cookie}"] if cookie else []
+    command.append(f"http://{HOST}:{port}{path}")
     output = subprocess.run(
         command, capture_output=True, text=True, timeout=seconds + 30, check=True
     ).stdout
@@ -223,7 +236,9 @@ def load(port: int, path: str, cookies: dict[str, str], *, seconds: int, connect
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     errors = re.search(r"Socket errors:.*", output)
     latency = re.search(r"Latency\s+(\S+)\s+(\S+)\s+(\S+)", output)
-    shown = " ".join([*command[:-3], "-H", "'Cookie: sessionid=…'", command[-1]])
+    shown = " ".join(
+        [*command[:-3], "-H", "'Cookie: sessionid=…'", command[-1]] if cookie else command
+    )
     return Load(
         float(rate[1]) if rate else 0.0,
         int(non_2xx[1]) if non_2xx else 0,

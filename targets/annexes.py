@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
-from django.db.models import QuerySet
+from django.db.models import Q
 
 from regions.models import Region
 from targets.models import Indicator, Plan, Target
@@ -97,13 +97,16 @@ def has_stretch(rows: list[dict]) -> bool:
     return any(row["stretch"] is not None for row in rows)
 
 
-def build_annexes(plan: Plan, regions: QuerySet[Region], *, whole_county: bool) -> Annexes:
+def build_annexes(plan: Plan, regions: Sequence[Region], *, whole_county: bool) -> Annexes:
+    """``regions``: the regions of annex 2 to show (one page of them on a
+    large plan); only their targets are read, with the county's."""
     indicators = list(plan.indicators.all())
-    region_list = list(regions.filter(plan=plan))
-    region_ids = {region.pk for region in region_list}
-    targets = Target.objects.filter(indicator__plan=plan).filter(
-        **({} if whole_county else {"region__in": region_ids})
-    )
+    region_list = [region for region in regions if region.plan_id == plan.pk]
+    region_ids = [region.pk for region in region_list]
+    shown = Q(region_id__in=region_ids)
+    if whole_county:
+        shown |= Q(region__isnull=True)
+    targets = Target.objects.filter(shown, indicator__plan=plan)
     values: dict[tuple[int, int | None, int | None], tuple[Decimal, Decimal | None]] = {
         (indicator_id, region_id, year): (value, stretch)
         for indicator_id, region_id, year, value, stretch in targets.values_list(

@@ -16,11 +16,12 @@ from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from regions.models import Membership, Region
 from regions.roles import GROUP_NAMES, Role
 from regions.services import ensure_role_groups
+from regions.sessions import RENEWED_KEY
 from reports.demo.seed import seed_demo
 from targets.models import DepartmentMembership, Plan
 
@@ -323,6 +324,11 @@ def client_for(client):
 
     def login(user):
         client.force_login(user)
+        # As a login through the login page leaves it: just renewed, so the
+        # next minute's requests read it and write nothing (regions/sessions.py).
+        session = client.session
+        session[RENEWED_KEY] = int(timezone.now().timestamp())
+        session.save()
         return client
 
     return login

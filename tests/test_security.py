@@ -14,7 +14,9 @@ import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -191,12 +193,64 @@ def test_session_expires_after_the_idle_time(client, staff):
     assert response.url.startswith(LOGIN_URL)
 
 
-def test_activity_renews_the_session(client, staff):
+@pytest.fixture
+def clock(monkeypatch):
+    """Moves Django's clock (session expiry and renewal both read it) forward."""
+    real_now = timezone.now
+    offset = {"by": timedelta(0)}
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + offset["by"])
+
+    def advance(**delta):
+        offset["by"] += timedelta(**delta)
+
+    return advance
+
+
+def writes(queries) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+
+
+def test_a_read_within_the_minute_writes_no_session(client, staff, clock):
     log_in(client, "staff", PASSWORD)
-    soon = timezone.now() + timedelta(minutes=5)
-    Session.objects.update(expire_date=soon)
+    saved = Session.objects.get().expire_date
+    clock(seconds=50)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(PLAN_URL).status_code == 200
+    assert writes(queries) == []
+    assert Session.objects.get().expire_date == saved
+
+
+def test_activity_renews_the_session_once_a_minute(client, staff, clock):
+    log_in(client, "staff", PASSWORD)
+    clock(minutes=5)
     client.get(PLAN_URL)
-    assert Session.objects.get().expire_date > soon + timedelta(minutes=20)
+    renewed = Session.objects.get().expire_date
+    assert renewed >= timezone.now() + timedelta(minutes=29)
+    clock(seconds=30)
+    client.get(PLAN_URL)
+    assert Session.objects.get().expire_date == renewed  # within the minute: not again
+
+
+def test_a_user_at_work_stays_logged_in_for_hours(client, staff, clock):
+    log_in(client, "staff", PASSWORD)
+    for _ in range(12):  # two hours, a page every ten minutes
+        clock(minutes=10)
+        assert client.get(PLAN_URL).status_code == 200
+
+
+@pytest.mark.parametrize("idle_minutes", [30, 45])
+def test_an_idle_user_is_logged_out_after_30_minutes(client, staff, clock, idle_minutes):
+    log_in(client, "staff", PASSWORD)
+    clock(seconds=59)
+    assert client.get(PLAN_URL).status_code == 200  # within the minute: no renewal
+    clock(minutes=idle_minutes)
+    response = client.get(PLAN_URL)
+    assert response.status_code == 302
+    assert response.url.startswith(LOGIN_URL)
 
 
 # --- CSRF -------------------------------------------------------------------------

@@ -1,12 +1,18 @@
-"""Table exports (xlsx, csv) through django-tables2's TableExport, with its two
-traps handled: a Chinese file name in the header, and text that a spreadsheet
-would run as a formula."""
+"""Table exports (xlsx, csv) through django-tables2, with its two traps
+handled: a Chinese file name in the header, and text that a spreadsheet would
+run as a formula.
+
+CSV is streamed row by row as django-tables2 renders the values (no whole file
+in memory). An xlsx file cannot be: it is a zip whose directory comes last, and
+openpyxl (under tablib) builds the workbook before writing it."""
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Iterator
 from io import BytesIO
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 from django_tables2.export import TableExport
 from openpyxl import load_workbook
@@ -16,34 +22,36 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export_response(table, export_format: str, filename: str) -> HttpResponse:
-    exporter = TableExport(export_format, table)
     if export_format == "csv":
-        _neutralise_csv(exporter.dataset)
-        content = exporter.export()
-        if isinstance(content, str):
-            # A BOM so Excel opens the Chinese text as UTF-8.
-            content = "\ufeff" + content
+        response = StreamingHttpResponse(_csv_lines(table), content_type="text/csv; charset=utf-8")
     else:
+        exporter = TableExport(export_format, table)
         content = _text_cells_as_text(exporter.export())
-    response = HttpResponse(content, content_type=exporter.content_type())
+        response = HttpResponse(content, content_type=exporter.content_type())
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"{filename}.{export_format}"
     )
     return response
 
 
-def _neutralise_csv(dataset) -> None:
-    for row_index, row in enumerate(dataset):
-        cleaned = [
-            f"'{cell}" if isinstance(cell, str) and cell.startswith(FORMULA_PREFIXES) else cell
-            for cell in row
-        ]
-        if cleaned != list(row):
-            dataset[row_index] = cleaned
-    dataset.headers = [
-        f"'{h}" if isinstance(h, str) and h.startswith(FORMULA_PREFIXES) else h
-        for h in dataset.headers or []
-    ]
+class _Line:
+    """csv.writer's file: hands back each line instead of keeping it."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def _csv_lines(table) -> Iterator[str]:
+    writer = csv.writer(_Line())
+    yield "\ufeff"  # a BOM so Excel opens the Chinese text as UTF-8
+    for row in table.as_values():
+        yield writer.writerow([_as_text(cell) for cell in row])
+
+
+def _as_text(cell):
+    if isinstance(cell, str) and cell.startswith(FORMULA_PREFIXES):
+        return f"'{cell}"
+    return cell
 
 
 def _text_cells_as_text(content: bytes) -> bytes:

@@ -128,13 +128,13 @@ def test_api_query_count_does_not_grow_with_the_plan(client_for, staff, demo, ur
     # Progress reads the plan's data version, the regions, their submissions
     # and the closed quarters (what counts, the coverage, the default quarter),
     # then indicators, targets and figures; the plan reads no figures at all.
-    expected = {PROGRESS: 15, PLAN: 12}[url]
+    expected = {PROGRESS: 12, PLAN: 9}[url]
     assert len(small) == len(big) == expected
     # Asked again at the same data version: only the version is read, the
     # rest is reused (reports/progress/reuse.py).
     with CaptureQueriesContext(connection) as again:
         assert client.get(url).status_code == 200
-    assert len(again) == {PROGRESS: 9, PLAN: 9}[url]
+    assert len(again) == {PROGRESS: 6, PLAN: 6}[url]
 
 
 def test_openapi_schema_is_valid(client_for, staff, tmp_path):

@@ -198,7 +198,7 @@ def test_matrix_xlsx_export_has_the_same_numbers(client_for, staff, demo):
 def test_matrix_csv_export_neutralises_formula_text(client_for, staff, demo):
     demo.regions.filter(name="昆阳").update(name="=HYPERLINK(1)")
     response = client_for(staff).get(reverse("reports:matrix"), {"_export": "csv"})
-    text = response.content.decode("utf-8-sig")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert "'=HYPERLINK(1)" in text
 
 
@@ -315,3 +315,12 @@ def test_refusals_are_explained_in_chinese_on_the_site_layout(client_for, offici
     refused = client_for(leader).get(reverse("reports:entry"))
     assert refused.status_code == 403
     assert "没有权限" in refused.content.decode()
+
+
+def test_matrix_csv_export_is_streamed_row_by_row(client_for, staff, demo):
+    response = client_for(staff).get(reverse("reports:matrix"), {"_export": "csv"})
+    assert response.streaming
+    chunks = list(response.streaming_content)
+    lines = b"".join(chunks).decode("utf-8-sig").splitlines()
+    assert len(chunks) == 1 + len(lines)  # the BOM, then one chunk per line
+    assert [line.split(",")[0] for line in lines[1:]][:2] == ["昆阳", "鳌江"]

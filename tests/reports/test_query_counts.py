@@ -12,10 +12,10 @@ from django.urls import reverse
 from reports.demo.scale import generate_plan
 
 # page → (url name, args for the seed plan, args for the generated plan, pinned count).
-# Every request costs 5 for the session and the user (read session, user,
-# permissions ×2, session save for the idle timeout) and 1 for the plan; the
-# pages with progress 1 for the plan's data version (reports/progress/reuse.py);
-# every
+# Every request costs 2 for the session and the user (read session, user; no
+# session write: renewed at most once a minute, regions/sessions.py) and 1 for
+# the plan; the pages with progress 1 for the plan's data version
+# (reports/progress/reuse.py); every
 # HTML page 1 for the user's unread notices (base.html; not the xlsx export);
 # the dashboards then read the scope's regions, their submissions (who reported
 # what: what counts, the coverage, the default quarter), the closed quarters,
@@ -28,17 +28,17 @@ from reports.demo.scale import generate_plan
 # Pages with the goals also read the ledger's incubators and their
 # recognitions (2) for the stock goals the ledger counts (both plans keep one).
 PAGES = {
-    "overview": ("reports:overview", [], [], 23),
-    "overview_with_submitted": ("reports:overview", [], [], 23),
-    "matrix": ("reports:matrix", [], [], 16),
-    "matrix_xlsx": ("reports:matrix", [], [], 15),
-    "township": ("reports:township", ["kunyang"], ["r00001"], 18),
-    "indicator": ("reports:indicator", ["space"], ["i001"], 16),
-    "plan": ("targets:plan", [], [], 12),
-    "goals": ("reports:goals", [], [], 20),
+    "overview": ("reports:overview", [], [], 20),
+    "overview_with_submitted": ("reports:overview", [], [], 20),
+    "matrix": ("reports:matrix", [], [], 13),
+    "matrix_xlsx": ("reports:matrix", [], [], 12),
+    "township": ("reports:township", ["kunyang"], ["r00001"], 15),
+    "indicator": ("reports:indicator", ["space"], ["i001"], 13),
+    "plan": ("targets:plan", [], [], 10),  # its regions counted, then one page of them
+    "goals": ("reports:goals", [], [], 17),
     # The plan's figures once (the quarter to work on), closed quarters, the goals
     # and the quarter's series values.
-    "goal_entry": ("reports:goal_entry", [], [], 14),
+    "goal_entry": ("reports:goal_entry", [], [], 11),
 }
 PARAMS = {"matrix_xlsx": {"_export": "xlsx"}, "overview_with_submitted": {"include": "submitted"}}
 
