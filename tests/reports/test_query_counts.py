@@ -72,19 +72,19 @@ def test_township_page_costs_its_own_official_the_same(client_for, demo, officia
 
 
 # Asked again at the same data version, a page reads the session and the user
-# and saves the session (7 with the savepoint), the plan, its data version, the
+# (no session write within the minute), the plan, its data version, the
 # unread notices (HTML pages) and what it does not take from the progress table
 # (the township page: its region and its "待填报" box), and nothing of the
 # table: regions, submissions, closed quarters, indicators, targets, figures
 # and goals are reused.
 REUSED = {
-    "overview": 10,
-    "overview_with_submitted": 10,
-    "matrix": 10,
-    "matrix_xlsx": 9,
-    "township": 12,
-    "indicator": 10,
-    "goals": 10,
+    "overview": 7,
+    "overview_with_submitted": 7,
+    "matrix": 7,
+    "matrix_xlsx": 6,
+    "township": 9,
+    "indicator": 7,
+    "goals": 7,
 }
 
 
