@@ -29,7 +29,7 @@ from reports.figures.changes import (
     QuarterClosedError,
 )
 from reports.figures.quarters import locked_closed_periods
-from reports.figures.submissions import check_figure_writes, note_figure_writes
+from reports.figures.submission_writes import check_figure_writes, note_figure_writes
 from reports.models import Figure
 from targets.models import Indicator, Plan
 
