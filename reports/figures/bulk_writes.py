@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from operator import attrgetter
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
 
 BATCH = 2000
@@ -39,17 +39,34 @@ PLAIN_INTEGER_TYPES = frozenset(
 
 
 def db_rows(objects: Sequence[models.Model], fields: Sequence[models.Field]) -> list[list]:
-    """Each object's ``fields`` as the database takes them."""
-    plain = [field.get_internal_type() in PLAIN_INTEGER_TYPES for field in fields]
+    """Each object's ``fields`` as the database takes them: each distinct
+    value prepared once (a write has one time, few notes, one user)."""
+    database = connections[DEFAULT_DB_ALIAS]  # not the proxy: a lookup per use
     getters = [attrgetter(field.attname) for field in fields]
-    preparers = [field.get_db_prep_save for field in fields]
+    preparers = [
+        None if field.get_internal_type() in PLAIN_INTEGER_TYPES else _memo(field, database)
+        for field in fields
+    ]
     return [
         [
-            getter(obj) if is_plain else prepare(getter(obj), connection)
-            for getter, prepare, is_plain in zip(getters, preparers, plain, strict=True)
+            getter(obj) if prepare is None else prepare(getter(obj))
+            for getter, prepare in zip(getters, preparers, strict=True)
         ]
         for obj in objects
     ]
+
+
+def _memo(field: models.Field, database):
+    prepared = {}
+
+    def prepare(value):
+        try:
+            return prepared[value]
+        except KeyError:
+            result = prepared[value] = field.get_db_prep_save(value, database)
+            return result
+
+    return prepare
 
 
 def update_by_pk(model: type[models.Model], objects: Sequence[models.Model], names: list[str]):

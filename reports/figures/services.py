@@ -147,6 +147,7 @@ def record_figures(
     result = ChangeSummary()
     created: list[tuple[FigureChange, Figure]] = []
     updated: list[Figure] = []
+    now = timezone.now()  # one time for the whole write
     for change in changes:
         figure = existing.get(change.key)
         if figure is not None and change.value is None:
@@ -154,7 +155,7 @@ def record_figures(
         elif figure is None:
             result_change = _prepare_create(change, user, source, reason, created)
         else:
-            result_change = _prepare_update(figure, change, user, source, reason, updated)
+            result_change = _prepare_update(figure, change, user, source, reason, updated, now)
         if result_change is None:
             result.unchanged += 1
         else:
@@ -189,7 +190,7 @@ def _prepare_create(change, user, source, reason, created) -> ChangedCell | None
     return ChangedCell(change.key, None, change.value)
 
 
-def _prepare_update(figure, change, user, source, reason, updated) -> ChangedCell | None:
+def _prepare_update(figure, change, user, source, reason, updated, now) -> ChangedCell | None:
     old, note = figure.value, change.note
     if old == change.value and (note is None or note == figure.note):
         return None
@@ -197,7 +198,7 @@ def _prepare_update(figure, change, user, source, reason, updated) -> ChangedCel
     if note is not None:
         figure.note = note
     figure.entered_by = user
-    figure.entered_at = timezone.now()  # auto_now is not applied by bulk_update
+    figure.entered_at = now  # auto_now is not applied by a bulk update
     figure.version += 1
     _mark(figure, user, source, reason)
     updated.append(figure)

@@ -132,7 +132,7 @@ def test_matrix_csv_export_rounds_rates_half_up(client_for, staff, demo, region_
     response = client_for(staff).get(
         reverse("reports:matrix"), {"period": PERIOD, "_export": "csv"}
     )
-    lines = response.content.decode("utf-8-sig").splitlines()
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
     header = lines[0].split(",")
     kunyang = next(line.split(",") for line in lines if line.startswith("昆阳"))
     assert kunyang[header.index(f"{talents.label} 完成率(%)")] == "17.3"

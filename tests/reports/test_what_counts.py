@@ -140,7 +140,7 @@ def test_a_region_that_has_not_reported_reads_not_reported_in_the_matrix_and_exp
     assert by_region["全县"][status] == "滞后(暂定)"
 
     csv = client.get(reverse("reports:matrix"), {"period": HALF, "_export": "csv"})
-    assert "未报" in csv.content.decode("utf-8-sig")
+    assert "未报" in b"".join(csv.streaming_content).decode("utf-8-sig")
 
 
 def test_the_heatmap_greys_a_region_that_has_not_reported(client_for, leader, half_reported):
