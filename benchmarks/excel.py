@@ -29,6 +29,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -256,8 +257,11 @@ def run_excel(plan, user, workdir: Path, *, rows: int, with_openpyxl: bool) -> E
     child = import_in_child(import_file, plan, user)
     if child["changed"] != rows:
         raise RuntimeError(f"the import changed {child['changed']} figures, not {rows}")
-    # The floor writes the same rows again: the same values, a real write.
-    floor_read_s, floor_write_s = write_floor(import_file, plan, user)
+    # The floor writes the same rows again (the same values: a real write),
+    # three times; each time its read and its write, the medians of each.
+    floors = [write_floor(import_file, plan, user) for _ in range(3)]
+    floor_read_s = statistics.median(read for read, _write in floors)
+    floor_write_s = statistics.median(write for _read, write in floors)
     return ExcelResult(
         rows=rows,
         file_bytes=import_file.stat().st_size,
@@ -293,7 +297,7 @@ def excel_table(result: ExcelResult) -> list[list[str]]:
     rows += [
         [
             f"**write floor**: calamine read + raw {engine} of the updates and history rows, "
-            "one transaction",
+            "one transaction (medians of 3)",
             f"{result.write_floor_s:.2f}",
             "",
         ],
