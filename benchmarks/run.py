@@ -276,7 +276,7 @@ def run(args, workdir: Path, env: dict[str, str]) -> int:
     say()
 
     if "excel" not in args.skip:
-        from benchmarks.excel import run_excel
+        from benchmarks.excel import excel_table, run_excel
 
         plan = Plan.objects.current()
         t = step(f"Excel: {args.excel_rows} figure rows of {plan.name}")
@@ -284,39 +284,12 @@ def run(args, workdir: Path, env: dict[str, str]) -> int:
         step(f"Excel done in {time.perf_counter() - t:.1f} s")
         say(f"### Excel, {result.rows:,} figure rows of {plan.name}")
         say()
-        say(f"Import file: {kib(result.file_bytes)}; every row changes an existing figure.")
+        say(
+            f"Import file: {kib(result.file_bytes)}; every row changes an existing figure. "
+            "Each project step beside its floor, measured in this run (benchmarks/excel.py)."
+        )
         say()
-        excel_rows = [
-            ["raw read, python-calamine (floor, median of 3)", f"{result.calamine_read_s:.2f}", ""],
-        ]
-        if result.openpyxl_read_s is not None:
-            excel_rows.append(
-                [
-                    "raw read, openpyxl read-only (for comparison)",
-                    f"{result.openpyxl_read_s:.2f}",
-                    f"{result.openpyxl_read_s / result.calamine_read_s:.1f}×",
-                ]
-            )
-        excel_rows += [
-            [
-                "**import** (checks, parse, validate, compare + record_figures)",
-                f"{result.import_s:.2f}",
-                f"**{result.import_ratio:.1f}×** (target ≤ 1.5×)",
-            ],
-            ["… of which read + validate + compare", f"{result.import_preview_s:.2f}", ""],
-            ["… of which record_figures (updates + history)", f"{result.import_write_s:.2f}", ""],
-            [
-                "raw write, openpyxl write-only (floor, median of 3)",
-                f"{result.raw_write_s:.2f}",
-                "",
-            ],
-            [
-                "**export** (figures_export, median of 3)",
-                f"{result.export_s:.2f}",
-                f"**{result.export_ratio:.2f}×** (target ≤ 1.5×)",
-            ],
-        ]
-        say(table(["step", "seconds", "ratio to floor"], excel_rows))
+        say(table(["step", "seconds", "ratio to floor"], excel_table(result)))
         say()
     say(f"Load average at the end: {load_average()}.")
     step(f"all done in {time.perf_counter() - started:.0f} s")

@@ -5,8 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import django_tables2 as tables
+from django.db import models
+from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_tables2.columns.linkcolumn import BaseLinkColumn
+from django_tables2.columns.manytomanycolumn import ManyToManyColumn
+from django_tables2.utils import Accessor, signature
 
 from targets.formatting import NumberKind, display_number, format_number
 from targets.models import Indicator
@@ -32,6 +37,71 @@ class BaseTable(tables.Table, metaclass=InheritedMetaclass):
     class Meta:
         attrs = {"class": "table table-sm table-striped table-hover align-middle"}
         orderable = False
+
+    def as_values(self, exclude_columns=None):
+        """What exports write: django-tables2's own ``as_values``, the same
+        values, with each column's value method and the arguments it takes
+        looked up once per column, not once per cell — inspecting the
+        signature for every cell was most of the 22 s the matrix export of
+        1,000 regions took (benchmarks/excel.py). Rows of model instances take
+        django-tables2's per-cell path (it shows their choices' labels)."""
+        exclude = exclude_columns or ()
+        columns = [
+            column
+            for column in self.columns.iterall()
+            if not (column.column.exclude_from_export or column.name in exclude)
+        ]
+        yield [force_str(column.header, strings_only=True) for column in columns]
+        cells = [_ExportCell(self, column) for column in columns]
+        for row in self.rows:
+            if isinstance(row.record, models.Model):
+                yield [force_str(row.get_cell_value(c.name), strings_only=True) for c in columns]
+            else:
+                yield [force_str(cell.value(row), strings_only=True) for cell in cells]
+
+
+class _ExportCell:
+    """One column's export value of a row, as ``BoundRow.get_cell_value``
+    computes it for a record that is not a model instance."""
+
+    def __init__(self, table, bound_column):
+        self.table, self.bound_column = table, bound_column
+        self.column = column = bound_column.column
+        self.accessor = Accessor(bound_column.accessor)
+        self.function = bound_column.value
+        self.arguments, self.catch_all = signature(self.function)
+        self.text_link = isinstance(column, BaseLinkColumn) and column.text is not None
+        self.many = isinstance(column, ManyToManyColumn)
+
+    def value(self, row):
+        record = row.record
+        if self.many:
+            return row.get_cell_value(self.bound_column.name)
+        try:
+            value = self.accessor.resolve(record)
+        except Exception:
+            if not self.text_link:
+                value = None
+            else:
+                return self.call(row, None)
+        if value in self.column.empty_values:
+            return None
+        return self.call(row, value)
+
+    def call(self, row, value):
+        offered = {
+            "value": value,
+            "record": row.record,
+            "column": self.column,
+            "bound_column": self.bound_column,
+            "bound_row": row,
+            "table": self.table,
+        }
+        if self.catch_all:
+            return self.function(**offered)
+        if any(name not in offered for name in self.arguments):
+            return None
+        return self.function(**{name: offered[name] for name in self.arguments})
 
 
 class ValueColumn(tables.Column):

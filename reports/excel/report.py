@@ -40,6 +40,7 @@ from reports.excel.report_cells import (
     TOTAL_FILL,
     ReportPlan,
     finish_sheet,
+    set_style,
     write_derived,
     write_header,
     write_number,
@@ -100,14 +101,14 @@ def write_annex1(
         ws.row_dimensions[line].height = DATA_ROW_HEIGHT
         places = row["decimal_places"]
         for column in range(1, width + 1):
-            ws.cell(line, column).border = BORDER
-        ws.cell(line, 1, row["order"]).alignment = CENTER
-        write_text(ws.cell(line, 2), row["label"]).alignment = LEFT
+            set_style(ws.cell(line, column), border=BORDER)
+        set_style(ws.cell(line, 1, row["order"]), alignment=CENTER)
+        set_style(write_text(ws.cell(line, 2), row["label"]), alignment=LEFT)
         values = [row[f"y{year}"] for year in years] + [row["total"]]
         values += [row["stretch"]] if stretch else []
         for index, value in enumerate(values):
             write_number(ws.cell(line, 3 + index), value, places)
-        ws.cell(line, year_column).font = BOLD
+        set_style(ws.cell(line, year_column), font=BOLD)
         column = first_progress
         write_number(ws.cell(line, column), progress.ytd_actual, places)
         write_rate(ws.cell(line, column + 1), progress.completion)
@@ -167,14 +168,15 @@ def write_annex2(
         ws.row_dimensions[row].height = DATA_ROW_HEIGHT
         # Style first: the status cells then put their own colours on top.
         for column in range(1, width + 1):
-            cell = ws.cell(row, column)
-            cell.border = BORDER
             if region_id is None:
-                cell.fill, cell.font = TOTAL_FILL, BOLD
+                set_style(ws.cell(row, column), border=BORDER, fill=TOTAL_FILL, font=BOLD)
+            else:
+                set_style(ws.cell(row, column), border=BORDER)
         if region_id is not None:
             ws.cell(row, 1, offset + 1)
         write_text(ws.cell(row, 2), name)
-        ws.cell(row, 1).alignment = ws.cell(row, 2).alignment = CENTER
+        set_style(ws.cell(row, 1), alignment=CENTER)
+        set_style(ws.cell(row, 2), alignment=CENTER)
         for index, indicator in enumerate(indicators):
             column = 3 + index * len(sub_headers)
             progress = table.cell(region_id, indicator.id)
@@ -195,7 +197,8 @@ def write_annex2_cells(
     if progress.reported:
         write_number(ws.cell(row, column + 1), progress.ytd_actual, places)
     else:
-        write_text(ws.cell(row, column + 1), status_label(Status.NOT_REPORTED)).alignment = CENTER
+        not_reported = write_text(ws.cell(row, column + 1), status_label(Status.NOT_REPORTED))
+        set_style(not_reported, alignment=CENTER)
     write_rate(ws.cell(row, column + 2), progress.completion)
     write_status(ws.cell(row, column + 3), progress.status, progress.provisional)
 

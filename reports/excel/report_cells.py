@@ -10,12 +10,15 @@ name in its colour. Titles, headers and print setup are the same on every sheet.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from copy import copy
 from decimal import Decimal
+from functools import cache
 from typing import Protocol
 
 from django.utils.translation import gettext as _
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -45,6 +48,30 @@ FIRST_ANNEX1_ROW = 5  # annex 1: title, period, group header, header
 FIRST_ANNEX2_ROW = 5  # annex 2: title, period, indicator header, sub-header
 
 
+def set_style(cell: Cell, **style) -> Cell:
+    """Give ``cell`` a font, fill, border, alignment and/or number_format.
+
+    Each assignment in openpyxl hashes the style object, field by field, to
+    find it in the workbook's tables: the report of 1,000 regions made
+    140,000 of them, most of its build time (benchmarks/excel.py). Here each
+    combination (the cell's style so far plus the new parts) is looked up
+    once per workbook and later cells copy the result. Keyed by the parts'
+    identity: pass the module's constants (or ``status_style``'s), which the
+    cache keeps alive."""
+    shared = cell.parent.parent.__dict__.setdefault("_shared_styles", {})
+    if cell._style is None:  # a merged cell starts without one
+        cell._style = StyleArray()
+    key = (tuple(cell._style), *((name, id(value)) for name, value in style.items()))
+    found = shared.get(key)
+    if found is None:
+        for name, value in style.items():
+            setattr(cell, name, value)
+        shared[key] = (copy(cell._style), tuple(style.values()))
+    else:
+        cell._style = copy(found[0])
+    return cell
+
+
 class ReportPlan(Protocol):
     """What the report needs of a plan (a ``targets.models.Plan`` fits); an
     ``is_demo`` attribute, when true, marks every title as demo data."""
@@ -68,6 +95,7 @@ def write_text(cell: Cell, value: str) -> Cell:
     return cell
 
 
+@cache  # one string per precision: set_style keys on identity
 def number_format(places: int) -> str:
     return "0" if places <= 0 else "0." + "0" * places
 
@@ -81,7 +109,7 @@ def excel_number(value: Decimal) -> int | float:
 def write_number(cell: Cell, value: Decimal | None, places: int) -> None:
     """A value with its indicator's number format; an empty cell when there is
     none (no target), never 0."""
-    cell.number_format = number_format(places)
+    set_style(cell, number_format=number_format(places))
     cell.value = None if value is None else excel_number(value)
 
 
@@ -98,7 +126,7 @@ def write_derived(cell: Cell, value: Decimal | None, places: int) -> None:
 
 
 def write_rate(cell: Cell, fraction: Decimal | None) -> None:
-    cell.number_format = RATE_FORMAT
+    set_style(cell, number_format=RATE_FORMAT)
     cell.value = None if fraction is None else excel_number(fraction)
 
 
@@ -114,11 +142,16 @@ def font_colour_on(fill_hex: str) -> str:
 def write_status(cell: Cell, status: str, provisional: bool = False) -> None:
     """The status name in its colour: the text stays, colour is never the only
     cue. A provisional one reads e.g. "滞后(暂定)" (``shown_status``)."""
-    colour = STATUS_COLOURS[shown_status(status, provisional)].lstrip("#").upper()
     write_text(cell, status_label(status, provisional))
-    cell.fill = PatternFill("solid", fgColor=colour)
-    cell.font = Font(bold=True, color=font_colour_on(colour))
-    cell.alignment = CENTER
+    fill, font = status_style(STATUS_COLOURS[shown_status(status, provisional)])
+    set_style(cell, fill=fill, font=font, alignment=CENTER)
+
+
+@cache
+def status_style(colour: str) -> tuple[PatternFill, Font]:
+    """A status colour's fill and its readable bold font, one pair per colour."""
+    colour = colour.lstrip("#").upper()
+    return PatternFill("solid", fgColor=colour), Font(bold=True, color=font_colour_on(colour))
 
 
 def write_title(
@@ -155,7 +188,7 @@ def write_header(ws: Worksheet, row: int, column: int, text: str, **merge: int) 
     for r in range(row, row + rows):
         for c in range(column, column + columns):
             cell = ws.cell(r, c)
-            cell.font, cell.fill, cell.alignment, cell.border = BOLD, HEADER_FILL, CENTER, BORDER
+            set_style(cell, font=BOLD, fill=HEADER_FILL, alignment=CENTER, border=BORDER)
 
 
 def finish_sheet(ws: Worksheet, widths: Sequence[float], header_rows: int, freeze: str) -> None:

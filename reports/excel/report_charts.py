@@ -11,6 +11,7 @@ from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.legend import LegendEntry
 from openpyxl.chart.marker import DataPoint
 from openpyxl.chart.series import SeriesLabel
+from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -126,11 +127,15 @@ def completion_chart(indicator: IndicatorInfo, table: ProgressTable, values: Ref
         showLeaderLines=False,
         dLblPos="outEnd",
     )
+    # One fill per status colour, shared by its bars: a chart of 1,000
+    # regions made 1,000 of each otherwise (a third of the report's build).
+    fills: dict[str, GraphicalProperties] = {}
     for point, (_region, progress) in enumerate(table.column(indicator.id)):
         shown = shown_status(progress.status, progress.provisional)
         colour = STATUS_COLOURS[shown].lstrip("#").upper()
-        data_point = DataPoint(idx=point)
-        data_point.graphicalProperties.solidFill = colour
-        data_point.graphicalProperties.line.solidFill = colour
-        series.dPt.append(data_point)
+        fill = fills.get(colour)
+        if fill is None:
+            fill = fills[colour] = GraphicalProperties(solidFill=colour)
+            fill.line.solidFill = colour
+        series.dPt.append(DataPoint(idx=point, spPr=fill))
     return chart

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from regions.models import Region
 from reports.choices import Source
+from reports.figures.bulk_writes import insert_history, update_by_pk
 from reports.figures.changes import (
     ChangedCell,
     ChangeSummary,
@@ -29,7 +30,7 @@ from reports.figures.changes import (
     QuarterClosedError,
 )
 from reports.figures.quarters import locked_closed_periods
-from reports.figures.submissions import check_figure_writes, note_figure_writes
+from reports.figures.submission_writes import check_figure_writes, note_figure_writes
 from reports.models import Figure
 from targets.ledger import is_derived
 from targets.models import Indicator, Plan
@@ -131,19 +132,31 @@ def record_figures(
         )
 
     existing = _lock_existing(plan, changes)
-    conflicts = []
+    stale = []
     for change in changes:
         figure = existing.get(change.key)
         current_version = figure.version if figure else 0
         if change.seen_version is not None and change.seen_version != current_version:
-            current_value = figure.value if figure else None
-            conflicts.append(Conflict(change, current_value, current_version, _changed_by(figure)))
-    if conflicts:
-        raise FigureConflictError(conflicts)
+            stale.append((change, figure))
+    if stale:
+        # Who changed them, in one query: only conflicts need the users.
+        prefetch_related_objects([figure for _change, figure in stale if figure], "entered_by")
+        raise FigureConflictError(
+            [
+                Conflict(
+                    change,
+                    figure.value if figure else None,
+                    figure.version if figure else 0,
+                    _changed_by(figure),
+                )
+                for change, figure in stale
+            ]
+        )
 
     result = ChangeSummary()
     created: list[tuple[FigureChange, Figure]] = []
     updated: list[Figure] = []
+    now = timezone.now()  # one time for the whole write
     for change in changes:
         figure = existing.get(change.key)
         if figure is not None and change.value is None:
@@ -151,7 +164,7 @@ def record_figures(
         elif figure is None:
             result_change = _prepare_create(change, user, source, reason, created)
         else:
-            result_change = _prepare_update(figure, change, user, source, reason, updated)
+            result_change = _prepare_update(figure, change, user, source, reason, updated, now)
         if result_change is None:
             result.unchanged += 1
         else:
@@ -189,7 +202,7 @@ def _prepare_create(change, user, source, reason, created) -> ChangedCell | None
     return ChangedCell(change.key, None, change.value)
 
 
-def _prepare_update(figure, change, user, source, reason, updated) -> ChangedCell | None:
+def _prepare_update(figure, change, user, source, reason, updated, now) -> ChangedCell | None:
     old, note = figure.value, change.note
     if old == change.value and (note is None or note == figure.note):
         return None
@@ -197,7 +210,7 @@ def _prepare_update(figure, change, user, source, reason, updated) -> ChangedCel
     if note is not None:
         figure.note = note
     figure.entered_by = user
-    figure.entered_at = timezone.now()  # auto_now is not applied by bulk_update
+    figure.entered_at = now  # auto_now is not applied by a bulk update
     figure.version += 1
     _mark(figure, user, source, reason)
     updated.append(figure)
@@ -215,7 +228,7 @@ def _bulk_create(plan: Plan, created: list[tuple[FigureChange, Figure]]) -> None
         # Another transaction inserted some of these cells since we looked.
         raise FigureConflictError(_inserted_meanwhile(plan, created)) from None
     # PostgreSQL and SQLite ≥ 3.35 return the new ids the history rows need.
-    Figure.history.bulk_history_create(figures, batch_size=BULK_BATCH)
+    insert_history(Figure, figures, "+")
 
 
 def _inserted_meanwhile(plan: Plan, created: list[tuple[FigureChange, Figure]]) -> list[Conflict]:
@@ -228,31 +241,8 @@ def _inserted_meanwhile(plan: Plan, created: list[tuple[FigureChange, Figure]]) 
 def _bulk_update(updated: list[Figure]) -> None:
     if not updated:
         return
-    _update_by_pk(updated, UPDATED_FIELDS)
-    Figure.history.bulk_history_create(updated, batch_size=BULK_BATCH, update=True)
-
-
-def _update_by_pk(figures: list[Figure], names: list[str]) -> None:
-    """``UPDATE … SET … WHERE id = %s`` once per figure through executemany.
-
-    Not ``QuerySet.bulk_update``: it builds a CASE WHEN expression per field
-    and row in the ORM, which cost 2.2 s per 1,000 figures (22 s of a 25 s
-    import of 10,000 cells, benchmarks/README.md). executemany sends the same
-    statement with rows of parameters (psycopg 3 pipelines them); the rows are
-    already locked by ``_lock_existing``. Values go through each field's own
-    database preparation, as a save would."""
-    fields = [Figure._meta.get_field(name) for name in names]
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
-    sql = f"UPDATE {quote(Figure._meta.db_table)} SET {assignments} WHERE {quote('id')} = %s"
-    params = [
-        [field.get_db_prep_save(getattr(figure, field.attname), connection) for field in fields]
-        + [figure.pk]
-        for figure in figures
-    ]
-    with connection.cursor() as cursor:
-        for start in range(0, len(params), BULK_BATCH):
-            cursor.executemany(sql, params[start : start + BULK_BATCH])
+    update_by_pk(Figure, updated, UPDATED_FIELDS)
+    insert_history(Figure, updated, "~")
 
 
 # Up to this many cells are looked up one by one (an OR of their keys); more
@@ -276,13 +266,7 @@ def _lock_existing(plan: Plan, changes: list[FigureChange]) -> dict:
     else:
         for year, quarter in {(c.year, c.quarter) for c in changes}:
             query |= Q(year=year, quarter=quarter)
-    figures = (
-        # of=("self",): PostgreSQL cannot lock the nullable side of the
-        # outer join to entered_by, and only the figure rows need locking.
-        Figure.objects.select_for_update(of=("self",))
-        .filter(query, indicator__plan=plan)
-        .select_related("entered_by")
-    )
+    figures = Figure.objects.select_for_update(of=("self",)).filter(query, indicator__plan=plan)
     keys = {change.key for change in changes}
     existing = {}
     for figure in figures:

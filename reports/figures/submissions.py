@@ -24,13 +24,13 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from regions.models import Region, region_id_of
-from regions.roles import ENTER_FIGURES, REPORT_OWN_FIGURES, REVIEW_FIGURES
+from regions.roles import REPORT_OWN_FIGURES, REVIEW_FIGURES
 from reports.choices import (
     NOT_STARTED,
     NOT_STARTED_LABEL,
@@ -85,26 +85,6 @@ def _locked(plan: Plan, region_id: int, year: int, quarter: int) -> Submission |
     )
 
 
-def _locked_or_new(plan: Plan, region_id: int, year: int, quarter: int) -> Submission:
-    """The submission row, locked; created (unsaved state) when there is none.
-    Two first writers racing both end up holding the one row."""
-    submission = _locked(plan, region_id, year, quarter)
-    if submission is not None:
-        return submission
-    try:
-        with transaction.atomic():
-            return Submission.objects.create(
-                plan=plan,
-                region_id=region_id,
-                year=year,
-                quarter=quarter,
-                state=SubmissionState.DRAFT,
-                version=0,
-            )
-    except IntegrityError:
-        return _locked(plan, region_id, year, quarter)
-
-
 def _step(
     submission: Submission, user, action: SubmissionAction, state: str, reason: str = ""
 ) -> Submission:
@@ -128,33 +108,7 @@ def _check_version(submission: Submission | None, seen_version: int | None) -> N
 # --- writes of figures -----------------------------------------------------
 
 
-def check_figure_writes(plan: Plan, user, cells: Iterable[tuple[int | None, int, int]]) -> None:
-    """Refuse, before anything is written, figures ``user`` may not write:
-    ``cells`` are (region_id | None, year, quarter). Staff (``enter_figures``)
-    may write every region and the county; a township official only their own
-    region, while its report for that quarter is 未填报, 填报中 or 已退回.
-    Locks the submissions involved until the transaction ends."""
-    cells = set(cells)
-    if user.has_perm(ENTER_FIGURES):
-        for region_id, year, quarter in sorted(cells, key=_order):
-            if region_id is not None:
-                _locked(plan, region_id, year, quarter)
-        return
-    if not user.has_perm(REPORT_OWN_FIGURES):
-        raise PermissionDenied(_("您的账号没有填报数据的权限。"))
-    own = region_id_of(user)
-    if own is None or any(region_id != own for region_id, _y, _q in cells):
-        raise PermissionDenied(_("只能填报本区域的数据。"))
-    problems = []
-    for region_id, year, quarter in sorted(cells, key=_order):
-        submission = _locked(plan, region_id, year, quarter)
-        if submission is not None and submission.state not in EDITABLE_BY_TOWNSHIP:
-            problems.append(_handed_in(year, quarter, submission.state))
-    if problems:
-        raise SubmissionError(problems)
-
-
-def _handed_in(year: int, quarter: int, state: str) -> str:
+def handed_in_message(year: int, quarter: int, state: str) -> str:
     return _("%(period)s的数据%(state)s,不能再修改;如需更正,请联系县科技局退回。") % {
         "period": period_label(year, quarter),
         "state": state_label(state),
@@ -170,7 +124,7 @@ def handed_in_problems(plan: Plan, region_id: int, periods: Iterable[tuple[int, 
         state__in=EDITABLE_BY_TOWNSHIP
     )
     return [
-        _handed_in(year, quarter, state)
+        handed_in_message(year, quarter, state)
         for year, quarter, state in rows.order_by("year", "quarter").values_list(
             "year", "quarter", "state"
         )
@@ -178,41 +132,9 @@ def handed_in_problems(plan: Plan, region_id: int, periods: Iterable[tuple[int, 
     ]
 
 
-def _order(cell: tuple[int | None, int, int]) -> tuple:
+def cell_order(cell: tuple[int | None, int, int]) -> tuple:
     region_id, year, quarter = cell
     return (year, quarter, region_id or 0)
-
-
-def note_figure_writes(
-    plan: Plan, user, cells: Iterable[tuple[int | None, int, int]]
-) -> list[Submission]:
-    """After figures of ``cells`` were written: a township's first change makes
-    its report 填报中; the bureau's own entry (代填) is approved at once unless
-    the report is under review or approved already, whose state it keeps."""
-    by_staff = user.has_perm(ENTER_FIGURES)
-    touched = []
-    for region_id, year, quarter in sorted(set(cells), key=_order):
-        if region_id is None:
-            continue  # county-level figures are the bureau's and count as written
-        submission = _locked_or_new(plan, region_id, year, quarter)
-        fresh = submission.version == 0
-        if by_staff:
-            if fresh or submission.state in EDITABLE_BY_TOWNSHIP:
-                touched.append(
-                    _step(submission, user, SubmissionAction.PROXY, SubmissionState.APPROVED)
-                )
-            else:
-                SubmissionEvent.objects.create(
-                    submission=submission,
-                    action=SubmissionAction.PROXY,
-                    state=submission.state,
-                    reason=_("县科技局更正"),
-                    user=user,
-                )
-                touched.append(submission)
-        elif fresh or submission.state == SubmissionState.RETURNED:
-            touched.append(_step(submission, user, SubmissionAction.SAVE, SubmissionState.DRAFT))
-    return touched
 
 
 # --- transitions -----------------------------------------------------------

@@ -1,0 +1,166 @@
+"""Township reporting's bookkeeping around a write of figures
+(``reports.figures.services.record_figures``): before it, who may write which
+region's quarter, with the submissions involved locked; after it, each
+touched report's new state (``reports.figures.submissions`` has the state
+machine). Both in a constant number of queries, however many region ×
+quarter reports an import touches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from regions.models import region_id_of
+from regions.roles import ENTER_FIGURES, REPORT_OWN_FIGURES
+from reports.choices import SubmissionAction, SubmissionState
+from reports.figures.submissions import (
+    EDITABLE_BY_TOWNSHIP,
+    SubmissionError,
+    cell_order,
+    handed_in_message,
+)
+from reports.models import Submission, SubmissionEvent
+from targets.models import Plan
+
+
+def check_figure_writes(plan: Plan, user, cells: Iterable[tuple[int | None, int, int]]) -> None:
+    """Refuse, before anything is written, figures ``user`` may not write:
+    ``cells`` are (region_id | None, year, quarter). Staff (``enter_figures``)
+    may write every region and the county; a township official only their own
+    region, while its report for that quarter is 未填报, 填报中 or 已退回.
+    Locks the submissions involved until the transaction ends."""
+    cells = set(cells)
+    if user.has_perm(ENTER_FIGURES):
+        _locked_many(plan, cells)
+        return
+    if not user.has_perm(REPORT_OWN_FIGURES):
+        raise PermissionDenied(_("您的账号没有填报数据的权限。"))
+    own = region_id_of(user)
+    if own is None or any(region_id != own for region_id, _y, _q in cells):
+        raise PermissionDenied(_("只能填报本区域的数据。"))
+    locked = _locked_many(plan, cells)
+    problems = [
+        handed_in_message(year, quarter, submission.state)
+        for (_region_id, year, quarter), submission in sorted(
+            locked.items(), key=lambda item: cell_order(item[0])
+        )
+        if submission.state not in EDITABLE_BY_TOWNSHIP
+    ]
+    if problems:
+        raise SubmissionError(problems)
+
+
+# Up to this many regions are locked by id; more (an import of the whole
+# county) and the quarters' submissions are locked whole: SQLite caps the
+# parameters of one query, and such an import writes nearly all of them anyway.
+EXACT_REGION_LIMIT = 500
+
+
+def _locked_many(
+    plan: Plan, cells: Iterable[tuple[int | None, int, int]]
+) -> dict[tuple[int, int, int], Submission]:
+    """The existing submissions of ``cells`` (region_id, year, quarter; the
+    county's cells have none), locked in one query, always in the same order
+    (quarter, then region) so that two writers cannot deadlock."""
+    cells = {cell for cell in cells if cell[0] is not None}
+    if not cells:
+        return {}
+    where = Q()
+    for year, quarter in {(year, quarter) for _region_id, year, quarter in cells}:
+        where |= Q(year=year, quarter=quarter)
+    rows = Submission.objects.select_for_update().filter(where, plan=plan)
+    region_ids = {region_id for region_id, _year, _quarter in cells}
+    if len(region_ids) <= EXACT_REGION_LIMIT:
+        rows = rows.filter(region_id__in=region_ids)
+    found = {}
+    for submission in rows.order_by("year", "quarter", "region_id"):
+        cell = (submission.region_id, submission.year, submission.quarter)
+        if cell in cells:
+            found[cell] = submission
+    return found
+
+
+def note_figure_writes(
+    plan: Plan, user, cells: Iterable[tuple[int | None, int, int]]
+) -> list[Submission]:
+    """After figures of ``cells`` were written: a township's first change makes
+    its report 填报中; the bureau's own entry (代填) is approved at once unless
+    the report is under review or approved already, whose state it keeps.
+
+    In a constant number of queries however many cells (an import writes
+    thousands of region × quarter reports): the missing rows created at once,
+    the changed ones moved to their new state with one UPDATE, one event each."""
+    cells = {cell for cell in cells if cell[0] is not None}  # the county's are the bureau's
+    if not cells:
+        return []
+    submissions = _locked_many(plan, cells)
+    missing = cells - submissions.keys()
+    if missing:
+        # A writer racing us for the same new row waits on its insert and
+        # skips it; both then hold the one row, locked.
+        Submission.objects.bulk_create(
+            [
+                Submission(
+                    plan=plan,
+                    region_id=region_id,
+                    year=year,
+                    quarter=quarter,
+                    state=SubmissionState.DRAFT,
+                    version=0,
+                )
+                for region_id, year, quarter in sorted(missing, key=cell_order)
+            ],
+            batch_size=1000,
+            ignore_conflicts=True,
+        )
+        submissions |= _locked_many(plan, missing)
+    by_staff = user.has_perm(ENTER_FIGURES)
+    stepped, events = [], []
+    for cell in sorted(submissions, key=cell_order):
+        submission = submissions[cell]
+        fresh = submission.version == 0
+        if by_staff and not (fresh or submission.state in EDITABLE_BY_TOWNSHIP):
+            events.append(
+                SubmissionEvent(
+                    submission=submission,
+                    action=SubmissionAction.PROXY,
+                    state=submission.state,
+                    reason=_("县科技局更正"),
+                    user=user,
+                )
+            )
+        elif by_staff or fresh or submission.state == SubmissionState.RETURNED:
+            stepped.append(submission)
+    if by_staff:
+        action, state = SubmissionAction.PROXY, SubmissionState.APPROVED
+    else:
+        action, state = SubmissionAction.SAVE, SubmissionState.DRAFT
+    _step_many(stepped, state)
+    events += [
+        SubmissionEvent(submission=submission, action=action, state=state, user=user)
+        for submission in stepped
+    ]
+    SubmissionEvent.objects.bulk_create(events, batch_size=1000)
+    return [submissions[cell] for cell in sorted(submissions, key=cell_order)]
+
+
+def _step_many(submissions: list[Submission], state: str) -> None:
+    """What ``_step`` does to one submission, to many in one UPDATE (per
+    thousand rows): the new state, version + 1, updated now."""
+    now = timezone.now()
+    for start in range(0, len(submissions), 1000):
+        chunk = submissions[start : start + 1000]
+        Submission.objects.filter(pk__in=[s.pk for s in chunk]).update(
+            state=state, version=F("version") + 1, updated_at=now
+        )
+    for submission in submissions:
+        submission.state, submission.version, submission.updated_at = (
+            state,
+            submission.version + 1,
+            now,
+        )
