@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from reports.choices import COUNTED_STATES, OPERATING_STATUSES, Source
 from reports.figures.changes import FigureError, QuarterClosedError
 from reports.figures.quarters import locked_closed_periods
-from reports.figures.submissions import check_figure_writes, note_figure_writes
+from reports.figures.submission_writes import check_figure_writes, note_figure_writes
 from reports.models import Incubator, IncubatorQuarter, Submission
 from targets.models import Plan
 
