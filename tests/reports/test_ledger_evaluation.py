@@ -224,7 +224,7 @@ def test_queries_do_not_grow_with_incubators(
 ):
     client = client_for(staff)
     client.get(URL, {"year": YEAR})  # warm the session and caches
-    with django_assert_num_queries(15) as few:
+    with django_assert_num_queries(12) as few:
         client.get(URL, {"year": YEAR})
     for n in range(40):
         inc = incubator(region_a, f"新孵化器{n}")
