@@ -16,6 +16,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
+from django_tables2 import RequestConfig
 
 from regions.roles import ENTER_FIGURES
 from reports.choices import EvaluationDecisionKind, IncubatorStatus
@@ -31,6 +32,7 @@ from targets.access import PlanAccessMixin
 from targets.choices import IncubatorKind
 from targets.tables import BaseTable, ValueColumn
 
+PER_PAGE = 100
 BECAUSE = {
     Because.BELOW_DELIST: gettext_lazy("得分低于摘牌分数线"),
     Because.STILL_BELOW_AFTER_RECTIFYING: gettext_lazy("限期整改中,得分仍低于整改分数线"),
@@ -165,6 +167,12 @@ class EvaluationView(PlanAccessMixin, TemplateView):
     def may_decide(self) -> bool:
         return self.request.user.has_perm(ENTER_FIGURES)
 
+    def paginated(self, table: EvaluationTable) -> EvaluationTable:
+        """A county of a thousand incubators reads them a page at a time (the
+        export holds them all)."""
+        RequestConfig(self.request, paginate={"per_page": PER_PAGE}).configure(table)
+        return table
+
     def get(self, request, *args, **kwargs):
         export_format = request.GET.get("_export")
         if export_format is None:
@@ -181,7 +189,7 @@ class EvaluationView(PlanAccessMixin, TemplateView):
             year=self.year,
             years=range(self.plan.first_year, self.plan.last_year + 1),
             evaluation=evaluation,
-            table=EvaluationTable.build(evaluation),
+            table=self.paginated(EvaluationTable.build(evaluation)),
             candidates={
                 kind: sum(1 for r in evaluation.rows if r.result.candidacy == kind)
                 for kind in Candidacy
