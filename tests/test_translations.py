@@ -32,6 +32,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from reports.models import Enterprise, Incubator
 from targets.models import Indicator
 
 ROOT = Path(settings.BASE_DIR)
@@ -201,6 +202,16 @@ def data_words(plan) -> set[str]:
     # lists the measures without progress and who leads them).
     texts += [f"{measure.label}{measure.title}" for measure in plan.measures.all()]
     texts += [department.name for department in plan.departments.all()]
+    # The incubator ledger's records and the plan's ledger words (the demo's
+    # names carry their "（演示）" mark).
+    texts += [industry.name for industry in plan.industries.all()]
+    texts += [flag.name for flag in plan.ledger_flags.all()]
+    texts += [c.name for c in plan.evaluation_criteria.all()]
+    for name, operator in Incubator.objects.filter(region__plan=plan).values_list(
+        "name", "operator"
+    ):
+        texts += [name, operator]
+    texts += list(Enterprise.objects.filter(plan=plan).values_list("name", flat=True))
     return {run for text in texts if text for run in CJK.findall(text)}
 
 
@@ -312,6 +323,8 @@ PAGES = [
     ("reports:ledger_incubator_create", []),
     ("reports:ledger_enterprise_create", []),
     ("reports:ledger_duplicates", []),
+    ("reports:ledger_reconcile", []),
+    ("reports:ledger_evaluation", []),
 ]
 
 
