@@ -178,8 +178,28 @@ def target_in_admin(plan, staff, admin):
 
 
 def goal_figure(plan, staff, admin):
-    bases = Goal.objects.get(plan=plan, code="bases")
-    record_goal_figures(plan, staff, 2026, 2, [GoalFigureChange(bases.pk, Decimal(40))])
+    # A goal staff report themselves (the stock goals come from the ledger,
+    # which the demo keeps).
+    conversions = Goal.objects.get(plan=plan, code="conversions")
+    record_goal_figures(plan, staff, 2026, 2, [GoalFigureChange(conversions.pk, Decimal(40))])
+
+
+def ledger_base(plan, staff, admin):
+    """A new incubation base in operation: the stock goal 孵化基地 counts it."""
+    from datetime import date
+
+    from reports.ledger.services import create_incubator
+
+    create_incubator(
+        staff,
+        region=plan.regions.get(code="kunyang"),
+        name="新建孵化基地",
+        kind="base",
+        floor_area=Decimal("2.00"),
+        status="operating",
+        status_since=date(2025, 1, 1),
+        operating_since=date(2025, 1, 1),
+    )
 
 
 def measure_report(plan, staff, admin):
@@ -205,6 +225,7 @@ WRITES = {
     "target in admin": (target_in_admin, ["plan", "API plan", "township default"]),
     "goal figure": (goal_figure, ["goals default", "API goals default", "overview default"]),
     "measure report": (measure_report, ["report default"]),
+    "ledger incubator": (ledger_base, ["goals default", "API goals default", "overview default"]),
 }
 
 
