@@ -174,7 +174,7 @@ def test_a_row_not_posted_at_all_is_left_as_it_is(client_for, official, plan, hu
 # page: the region (staff: the one named by ?region=; an official: their scope's
 # region), the incubators, their rows, the region's report, the closed quarter;
 # and the regions of the selector (an official: their membership instead).
-ENTRY_QUERIES = {"staff": 15, "official": 15}
+ENTRY_QUERIES = {"staff": 12, "official": 12}
 
 
 @pytest.mark.parametrize("who", ["staff", "official"])
