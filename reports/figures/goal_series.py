@@ -18,8 +18,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from regions.roles import ENTER_FIGURES
-from reports.figures.changes import FigureError, QuarterClosedError
-from reports.figures.quarters import locked_closed_periods
+from reports.figures.changes import FigureError
+from reports.figures.quarters import refuse_closed_periods
 from reports.models import GoalFigure
 from targets.models import Goal, Plan
 from targets.versioning import bump_data_version
@@ -99,9 +99,7 @@ def record_goal_figures(
     problems = validate_goal_changes(goals, changes)
     if problems:
         raise FigureError(problems)
-    if locked_closed_periods(plan, {(year, quarter)}):
-        message = _("%(year)s年第%(quarter)s季度已关闭,需先重新开放才能修改。")
-        raise QuarterClosedError([message % {"year": year, "quarter": quarter}])
+    refuse_closed_periods(plan, {(year, quarter)})
     existing = {
         f.goal_id: f
         for f in GoalFigure.objects.select_for_update().filter(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from regions.models import Region
 from regions.roles import MANAGE_QUARTERS
 from reports.choices import QuarterAction, SubmissionState
-from reports.figures.changes import FigureError
+from reports.figures.changes import FigureError, QuarterClosedError
 from reports.figures.submissions import unapproved_regions
 from reports.models import ClosedQuarter, Figure, QuarterEvent, Submission
 from reports.progress import Period, default_period
@@ -93,6 +93,18 @@ def locked_closed_periods(plan: Plan, periods: set[tuple[int, int]]) -> set[tupl
         query |= Q(year=year, quarter=quarter)
     rows = ClosedQuarter.objects.select_for_update().filter(query, plan=plan)
     return set(rows.values_list("year", "quarter"))
+
+
+def refuse_closed_periods(plan: Plan, periods: set[tuple[int, int]]) -> None:
+    """``QuarterClosedError`` naming every closed quarter among ``periods``
+    (read under the lock above): every write path refuses a closed quarter
+    in these words."""
+    closed = locked_closed_periods(plan, periods)
+    if closed:
+        message = _("%(year)s年第%(quarter)s季度已关闭,需先重新开放才能修改。")
+        raise QuarterClosedError(
+            [message % {"year": year, "quarter": quarter} for year, quarter in sorted(closed)]
+        )
 
 
 @transaction.atomic

@@ -27,9 +27,8 @@ from reports.figures.changes import (
     FigureChange,
     FigureConflictError,
     FigureError,
-    QuarterClosedError,
 )
-from reports.figures.quarters import locked_closed_periods
+from reports.figures.quarters import refuse_closed_periods
 from reports.figures.submission_writes import check_figure_writes, note_figure_writes
 from reports.models import Figure
 from targets.ledger import is_derived
@@ -121,15 +120,7 @@ def record_figures(
     if problems:
         raise FigureError(problems)
     periods = {(c.year, c.quarter) for c in changes}
-    closed = periods & locked_closed_periods(plan, periods)
-    if closed:
-        raise QuarterClosedError(
-            [
-                _("%(year)s年第%(quarter)s季度已关闭,需先重新开放才能修改。")
-                % {"year": year, "quarter": quarter}
-                for year, quarter in sorted(closed)
-            ]
-        )
+    refuse_closed_periods(plan, periods)
 
     existing = _lock_existing(plan, changes)
     stale = []

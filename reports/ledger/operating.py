@@ -33,8 +33,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from reports.choices import COUNTED_STATES, OPERATING_STATUSES, Source
-from reports.figures.changes import FigureError, QuarterClosedError
-from reports.figures.quarters import locked_closed_periods
+from reports.figures.changes import FigureError
+from reports.figures.quarters import refuse_closed_periods
 from reports.figures.submission_writes import check_figure_writes, note_figure_writes
 from reports.models import Incubator, IncubatorQuarter, Submission
 from targets.models import Plan
@@ -257,15 +257,7 @@ def record_operating_data(
     if problems:
         raise FigureError(problems)
     periods = {(c.year, c.quarter) for c in rows}
-    closed = periods & locked_closed_periods(plan, periods)
-    if closed:
-        raise QuarterClosedError(
-            [
-                _("%(year)s年第%(quarter)s季度已关闭,需先重新开放才能修改。")
-                % {"year": year, "quarter": quarter}
-                for year, quarter in sorted(closed)
-            ]
-        )
+    refuse_closed_periods(plan, periods)
     existing = _lock_existing(rows)
     conflicts = [
         OperatingConflict(change, _version(existing.get(change.key)), _by(existing.get(change.key)))
