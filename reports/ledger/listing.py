@@ -7,6 +7,7 @@ size (the lists page their rows)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -14,6 +15,7 @@ from django.db.models.functions import Coalesce
 from reports.choices import EnterpriseStage, IncubatorStatus
 from reports.models import Enterprise, Incubator, IncubatorRecognition
 from targets.choices import IncubatorKind
+from targets.formatting import rounded
 from targets.ledger import Industry
 
 # A level filter's value for incubators without any recognition.
@@ -96,6 +98,9 @@ def incubators(regions: QuerySet, chosen: IncubatorFilter) -> QuerySet[Incubator
     return rows.order_by("region__order", "name", "pk")
 
 
+AREA_PLACES = 2
+
+
 def incubator_counts(rows: QuerySet[Incubator]) -> dict:
     """How many incubators ``rows`` holds, their floor area, and how many of
     each kind and status (one query)."""
@@ -110,7 +115,10 @@ def incubator_counts(rows: QuerySet[Incubator]) -> dict:
     )
     return {
         "total": totals["total"],
-        "floor_area": totals["floor_area"],
+        # Two decimals, as the records hold them (SQLite sums decimals as floats).
+        "floor_area": None
+        if totals["floor_area"] is None
+        else rounded(Decimal(str(totals["floor_area"])), AREA_PLACES),
         "kinds": [
             (label, totals[f"kind_{value}"])
             for value, label in IncubatorKind.choices

@@ -47,6 +47,7 @@ def test_incubator_filters_narrow_the_list_and_its_counts(client_for, staff, led
     assert names(everything) == ["昆阳众创空间", "昆阳在建园", "鳌江孵化器"]
     assert everything.context["counts"]["total"] == 3
     assert everything.context["counts"]["floor_area"] == Decimal("5.50")
+    assert "面积合计 5.50 万平方米" in everything.content.decode()  # two decimals, as kept
     assert client.get(url, {"region": region_a.pk}).context["counts"]["total"] == 2
     assert names(client.get(url, {"kind": "makerspace"})) == ["昆阳众创空间"]
     assert names(client.get(url, {"level": "2"})) == ["昆阳众创空间"]  # its highest
