@@ -82,7 +82,57 @@ def bump_data_version(plan_id: int | None = None, **plan_filter) -> None:
     recreating it would dangle. A plan without a row is never reused."""
     if plan_id is not None:
         plan_filter = {"plan_id": plan_id}
+    connection = transaction.get_connection()
+    key = tuple(sorted(plan_filter.items()))
+    if _still_pending(connection, key):
+        return
     DataVersion.objects.filter(**plan_filter).update(counter=F("counter") + 1, token=_new_token())
+    _note_pending(connection, key)
+
+
+# One bump per transaction is enough, as long as nobody read the version after
+# it. A write of many rows through signals (a cascade deleting a plan's
+# 20,000 figures, the admin saving inlines, the demo seed) would otherwise
+# issue one UPDATE per row: each bump in a transaction after the first changes
+# nothing another connection can see (they see the commit, which carries the
+# first bump), and this connection's own readers go through
+# ``current_data_version``, which forgets the pending bumps so that the next
+# write bumps again. A bump is pending while its marker is among the
+# connection's on-commit callbacks: Django drops those when the transaction
+# (or the savepoint the bump was made in) rolls back, and runs them at commit,
+# so a rolled-back bump is never taken for a pending one.
+
+
+class _Pending:
+    """The on-commit marker of a bump not yet committed (does nothing)."""
+
+    def __call__(self) -> None:
+        pass
+
+
+def _pending(connection) -> dict:
+    return connection.__dict__.setdefault("_data_versions_pending", {})
+
+
+def _still_pending(connection, key: tuple) -> bool:
+    marker = _pending(connection).get(key)
+    if marker is None or not connection.in_atomic_block:
+        return False
+    return any(callback is marker for _sids, callback, _robust in connection.run_on_commit)
+
+
+def _note_pending(connection, key: tuple) -> None:
+    pending = _pending(connection)
+    if not connection.in_atomic_block:
+        pending.clear()  # committed already (autocommit): nothing is pending
+        return
+    marker = _Pending()
+    connection.on_commit(marker)
+    pending[key] = marker
+
+
+def _forget_pending() -> None:
+    transaction.get_connection().__dict__.pop("_data_versions_pending", None)
 
 
 def bumps_data_version(plan_of: Callable[..., int]):
@@ -105,6 +155,7 @@ def bumps_data_version(plan_of: Callable[..., int]):
 def current_data_version(plan_id: int) -> str | None:
     """The plan's data version as a cache-key part: one indexed query. None
     when the plan has no version row (nothing may then be reused)."""
+    _forget_pending()  # a write after this read must bump again
     row = DataVersion.objects.filter(plan_id=plan_id).values_list("counter", "token").first()
     return None if row is None else f"{row[0]}-{row[1]}"
 

@@ -172,3 +172,51 @@ def test_ledger_and_evaluation_writes_bump_the_version(plan, staff):
     assert version(plan) == after_enterprise
     EvaluationCriterion.objects.filter(plan=plan).first().delete()
     assert version(plan) != after_enterprise
+
+
+def version_updates(queries) -> int:
+    return sum(
+        1
+        for q in queries.captured_queries
+        if q["sql"].startswith("UPDATE") and "targets_dataversion" in q["sql"]
+    )
+
+
+def test_many_rows_written_in_one_transaction_bump_once(demo):
+    """A cascade or a loop of saves (signals, one per row) bumps the version
+    once per transaction, not once per row, and the new version shows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    before = version(demo)
+    space = demo.indicators.get(code="space")
+    figures = list(Figure.objects.filter(indicator=space)[:40])
+    assert len(figures) == 40
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        for figure in figures:
+            figure.value += 1
+            figure.save()
+    assert version_updates(queries) == 1  # one filter (the indicator's plan)
+    assert version(demo) != before
+
+
+def test_a_read_between_two_writes_makes_the_second_bump_again(demo):
+    """A reader inside the transaction keys its table on the version it read:
+    a write after that read must change the version once more."""
+    with transaction.atomic():
+        bump_data_version(demo.pk)
+        seen = version(demo)
+        bump_data_version(demo.pk)
+        assert version(demo) != seen
+
+
+def test_a_bump_rolled_back_with_its_savepoint_is_not_taken_for_pending(demo):
+    """The first bump is undone with its savepoint; the write after it, in
+    the same outer transaction, must bump for itself."""
+    before = version(demo)
+    with transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            bump_data_version(demo.pk)
+            raise RuntimeError
+        bump_data_version(demo.pk)
+    assert version(demo) != before
