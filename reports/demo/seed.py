@@ -10,6 +10,7 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
@@ -185,17 +186,22 @@ def _create_accounts(plan: Plan) -> list[DemoAccount]:
             "username", flat=True
         )
     )
+    # Every demo account has the same published password: it is hashed once
+    # (the hasher is deliberately slow, ~0.3 s a call, and there are some thirty
+    # accounts) and the hash is given to each new account.
+    demo_password_hash = None
     for account in accounts:
         if account.username in taken:
             account.created = False
             continue
+        demo_password_hash = demo_password_hash or make_password(DEMO_PASSWORD)
         user = User(
             username=account.username,
             is_staff=account.username == "admin",
             is_superuser=account.username == "admin",
             first_name=f"演示-{account.region or account.department or account.role}",
         )
-        user.set_password(DEMO_PASSWORD)
+        user.password = demo_password_hash
         user.save()
         user.groups.set([groups[role_of.get(account.username, Role.TOWNSHIP)]])
         if account.region:
