@@ -8,10 +8,7 @@ The plan's quarters before 2026 Q3 are closed in these tests, so 2026 Q3
 from __future__ import annotations
 
 import email
-import os
 import socket
-import subprocess
-import sys
 from datetime import date
 from decimal import Decimal
 from email.header import decode_header, make_header
@@ -291,34 +288,28 @@ def test_reminders_reach_a_real_smtp_server_with_the_chinese_subject_intact(
 
 
 def test_smtp_is_configured_from_the_environment():
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("EMAIL_")},
-        "DJANGO_SETTINGS_MODULE": "incubator_plan.settings",
-        "EMAIL_HOST": "smtp.example.invalid",
-        "EMAIL_PORT": "587",
-        "EMAIL_HOST_USER": "dashboard",
-        "EMAIL_HOST_PASSWORD": "secret-from-env",
-        "EMAIL_USE_TLS": "1",
-        "DEFAULT_FROM_EMAIL": "dashboard@example.invalid",
-        "SITE_URL": "https://dashboard.example.invalid/",
-    }
-    script = (
-        "import django; django.setup(); from django.conf import settings as s; "
-        "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, "
-        "s.EMAIL_HOST_PASSWORD, s.EMAIL_USE_TLS, s.DEFAULT_FROM_EMAIL, s.SITE_URL)"
+    from tests.settings_env import settings_under
+
+    s = settings_under(
+        EMAIL_HOST="smtp.example.invalid",
+        EMAIL_PORT="587",
+        EMAIL_HOST_USER="dashboard",
+        EMAIL_HOST_PASSWORD="secret-from-env",
+        EMAIL_USE_TLS="1",
+        DEFAULT_FROM_EMAIL="dashboard@example.invalid",
+        SITE_URL="https://dashboard.example.invalid/",
     )
-    configured = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
-        check=True, timeout=60,
-    ).stdout.split()  # fmt: skip
+    configured = [
+        s[name]
+        for name in (
+            "EMAIL_BACKEND", "EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER",
+            "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS", "DEFAULT_FROM_EMAIL", "SITE_URL",
+        )
+    ]  # fmt: skip
     assert configured == [
-        "django.core.mail.backends.smtp.EmailBackend", "smtp.example.invalid", "587",
-        "dashboard", "secret-from-env", "True", "dashboard@example.invalid",
+        "django.core.mail.backends.smtp.EmailBackend", "smtp.example.invalid", 587,
+        "dashboard", "secret-from-env", True, "dashboard@example.invalid",
         "https://dashboard.example.invalid",
     ]  # fmt: skip
-    env.pop("EMAIL_HOST")
-    default = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
-        check=True, timeout=60,
-    ).stdout.split()  # fmt: skip
-    assert default[0] == "django.core.mail.backends.console.EmailBackend"
+    without_host = settings_under(EMAIL_PORT="587", EMAIL_HOST_USER="dashboard")
+    assert without_host["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
