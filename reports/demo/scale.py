@@ -3,6 +3,9 @@
 Deterministic for a given seed. Bulk inserts without history rows: this is
 generated test data, not anyone's report. Every region × quarter with figures
 is approved (no event: nobody did it), so the figures count like real ones.
+The many rows (targets, figures, reports, series) are written without model
+instances (``reports.demo.rows``); the few others refer to (regions,
+indicators, goals) through ``bulk_create``.
 """
 
 from __future__ import annotations
@@ -14,13 +17,12 @@ from django.db import transaction
 
 from regions.models import Region
 from reports.choices import SubmissionState
+from reports.demo.rows import insert_rows
 from reports.demo.scale_ledger import generate_ledger
 from reports.models import Figure, GoalFigure, Submission
 from targets.choices import GoalKind
 from targets.models import Goal, Indicator, Plan, Target
 from targets.versioning import bump_data_version
-
-BATCH = 5000
 
 
 @transaction.atomic
@@ -74,47 +76,33 @@ def generate_plan(
     for indicator in indicator_objs:
         subjects = region_objs if indicator.by_region else [None]
         county_by_year = {year: Decimal(0) for year in plan.years}
+        quantum = indicator.quantum
         for region in subjects:
+            region_id = None if region is None else region.pk
             yearly = {}
             for year in plan.years:
                 value = Decimal(rng.randint(1, 50))
                 yearly[year] = value
                 county_by_year[year] += value
                 if region is not None:
-                    targets.append(
-                        Target(indicator=indicator, region=region, year=year, value=value)
-                    )
+                    targets.append((indicator.pk, region_id, year, value))
             for year, quarter in periods:
                 share = Decimal(rng.randint(10, 35)) / 100
-                figures.append(
-                    Figure(
-                        indicator=indicator,
-                        region=region,
-                        year=year,
-                        quarter=quarter,
-                        value=(yearly[year] * share).quantize(indicator.quantum),
-                    )
-                )
+                value = (yearly[year] * share).quantize(quantum)
+                figures.append((indicator.pk, region_id, year, quarter, value))
         for year, value in county_by_year.items():
-            targets.append(Target(indicator=indicator, region=None, year=year, value=value))
-        targets.append(
-            Target(indicator=indicator, region=None, year=None, value=sum(county_by_year.values()))
-        )
-    Target.objects.bulk_create(targets, batch_size=BATCH)
-    Figure.objects.bulk_create(figures, batch_size=BATCH)
-    Submission.objects.bulk_create(
+            targets.append((indicator.pk, None, year, value))
+        targets.append((indicator.pk, None, None, sum(county_by_year.values())))
+    insert_rows(Target, ["indicator_id", "region_id", "year", "value"], targets)
+    insert_rows(Figure, ["indicator_id", "region_id", "year", "quarter", "value"], figures)
+    insert_rows(
+        Submission,
+        ["plan_id", "region_id", "year", "quarter", "state"],
         (
-            Submission(
-                plan=plan,
-                region=region,
-                year=year,
-                quarter=quarter,
-                state=SubmissionState.APPROVED,
-            )
+            (plan.pk, region.pk, year, quarter, SubmissionState.APPROVED.value)
             for region in region_objs
             for year, quarter in periods
         ),
-        batch_size=BATCH,
     )
     goals = _generate_goals(plan, indicator_objs, periods, rng)
     if incubators_per_region:
@@ -187,10 +175,6 @@ def _generate_goals(
         for year, quarter in periods:
             denominator = Decimal(40) if goal.kind == GoalKind.SHARE else None
             value = Decimal(rng.randint(10, 35))
-            series.append(
-                GoalFigure(
-                    goal=goal, year=year, quarter=quarter, value=value, denominator=denominator
-                )
-            )
-    GoalFigure.objects.bulk_create(series, batch_size=BATCH)
+            series.append((goal.pk, year, quarter, value, denominator))
+    insert_rows(GoalFigure, ["goal_id", "year", "quarter", "value", "denominator"], series)
     return goals

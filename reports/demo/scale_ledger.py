@@ -1,7 +1,9 @@
 """A synthetic ledger for a synthetic plan (``reports.demo.scale``): sources
 for the first two indicators (area opened, entries), the county-only one
 (recognitions 市级+) and the stock goal; incubators and enterprises per
-region with dates spread over the plan. Bulk inserts, no history."""
+region with dates spread over the plan. Bulk inserts, no history; the
+incubators, recognitions and enterprises without model instances
+(``reports.demo.rows``)."""
 
 from __future__ import annotations
 
@@ -10,12 +12,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from reports.choices import EnterpriseStage, IncubatorStatus
+from reports.demo.rows import insert_rows
 from reports.ledger.identity import normalise_name
 from reports.models import Enterprise, Incubator, IncubatorRecognition
 from targets.choices import GoalKind, IncubatorKind, IncubatorLevel, LedgerRule
 from targets.ledger import LedgerSource
-
-BATCH = 5000
 
 
 def generate_ledger(
@@ -55,46 +56,47 @@ def generate_ledger(
         return start + timedelta(days=rng.randint(-365, span))
 
     kinds = IncubatorKind.values
-    incubators = Incubator.objects.bulk_create(
+    operating = IncubatorStatus.OPERATING.value
+    incubators = [
         (
-            Incubator(
-                region=region,
-                name=f"{region.name} incubator {n}",
-                kind=kinds[n % len(kinds)],
-                floor_area=Decimal(rng.randint(10, 300)) / 100,
-                status=IncubatorStatus.OPERATING,
-                status_since=start,
-                operating_since=some_day(),
-            )
-            for region in regions
-            for n in range(incubators_per_region)
-        ),
-        batch_size=BATCH,
+            region.pk,
+            f"{region.name} incubator {n}",
+            kinds[n % len(kinds)],
+            Decimal(rng.randint(10, 300)) / 100,
+            operating,
+            start,
+            some_day(),
+        )
+        for region in regions
+        for n in range(incubators_per_region)
+    ]
+    insert_rows(
+        Incubator,
+        ["region_id", "name", "kind", "floor_area", "status", "status_since", "operating_since"],
+        incubators,
     )
-    IncubatorRecognition.objects.bulk_create(
+    # Their keys, in the order written (a name is unique within the plan).
+    ids = dict(Incubator.objects.filter(region__plan=plan).order_by().values_list("name", "pk"))
+    if len(ids) != len(incubators):
+        raise ValueError("incubator names repeat within the plan")
+    keys = [ids[name] for _region, name, *_rest in incubators]
+    insert_rows(
+        IncubatorRecognition,
+        ["incubator_id", "level", "recognised_on"],
         (
-            IncubatorRecognition(
-                incubator=incubator,
-                level=rng.choice(IncubatorLevel.values),
-                recognised_on=some_day(),
-            )
-            for incubator in incubators
+            (key, rng.choice(IncubatorLevel.values), some_day())
+            for key in keys
             if rng.random() < 0.5
         ),
-        batch_size=BATCH,
     )
+    incubating = EnterpriseStage.INCUBATING.value
     firms = []
-    for incubator in incubators:
+    for key, (_region, incubator_name, *_rest) in zip(keys, incubators, strict=True):
         for n in range(enterprises_per_incubator):
-            name = f"{incubator.name} firm {n}"
-            firms.append(
-                Enterprise(
-                    plan=plan,
-                    name=name,
-                    normalised_name=normalise_name(name),
-                    incubator=incubator,
-                    entered_on=some_day(),
-                    stage=EnterpriseStage.INCUBATING,
-                )
-            )
-    Enterprise.objects.bulk_create(firms, batch_size=BATCH)
+            name = f"{incubator_name} firm {n}"
+            firms.append((plan.pk, name, normalise_name(name), key, some_day(), incubating))
+    insert_rows(
+        Enterprise,
+        ["plan_id", "name", "normalised_name", "incubator_id", "entered_on", "stage"],
+        firms,
+    )
