@@ -13,7 +13,9 @@ from django.core.management import CommandError, call_command
 from regions.models import Region
 from reports.models import Figure
 from targets.excel.cells import PlanWorkbookError
+from targets.excel.grid import LIMITS
 from targets.excel.reading import read_plan_workbook
+from targets.excel.safety import check_archive
 from targets.models import Indicator, Plan, Target
 from targets.services import PlanConflictError, export_plan, import_plan
 
@@ -575,6 +577,16 @@ def test_formula_with_a_cached_value_is_read_as_its_cached_value(plan, exported,
         if (t.indicator_code, t.region_code, t.year) == ("space", "kunyang", 2025)
     ]
     assert kunyang.value == 3
+
+
+def test_formula_cells_anywhere_change_how_the_workbook_is_read_not_what_is_read(plan, exported):
+    """Without formula cells the sheets are read in one pass; a formula, even in
+    a sheet the reader ignores, makes every sheet go through the formula pass
+    as well. Both give the same plan."""
+    one_pass = read_plan_workbook(exported)
+    mutate(exported, lambda book: book.create_sheet("备注").cell(1, 1, "=1+1"))
+    assert check_archive(exported.read_bytes(), LIMITS).cell_markers
+    assert read_plan_workbook(exported) == one_pass
 
 
 def test_import_command_prints_the_messages_and_fails(plan, exported):
