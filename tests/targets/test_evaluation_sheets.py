@@ -9,9 +9,9 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from targets.excel.cells import PlanWorkbookError
-from targets.models import EvaluationThresholds, Plan
-from targets.services import export_plan, import_plan, plan_as_spec
+from targets.models import EvaluationThresholds
+from targets.services import import_plan, plan_as_spec
+from tests.targets.workbooks import export, make_room, mutate, refused, set_cell
 
 
 @pytest.fixture
@@ -22,9 +22,7 @@ def exported(plan, tmp_path):
     EvaluationThresholds.objects.create(
         plan=plan, recommend_min_score=80, recommend_top=2, rectify_below=60, delist_below=40
     )
-    path = tmp_path / "pingyang.xlsx"
-    export_plan(plan, path)
-    return path
+    return export(plan, tmp_path / "pingyang.xlsx")
 
 
 def rows(path, title):
@@ -47,7 +45,7 @@ def test_export_writes_the_criteria_and_thresholds_in_words(exported):
 def test_the_evaluation_round_trips(plan, exported):
     before = plan_as_spec(plan)
     assert len(before.evaluation_criteria) == 6
-    plan.delete()
+    make_room(plan)
     after = plan_as_spec(import_plan(exported))
     assert after.evaluation_criteria == before.evaluation_criteria
     assert after.evaluation_thresholds == before.evaluation_thresholds
@@ -58,7 +56,7 @@ def test_a_workbook_without_the_sheets_loads_with_no_evaluation(plan, exported):
     book.remove(book["评估指标"])
     book.remove(book["评估规则"])
     book.save(exported)
-    plan.delete()
+    make_room(plan)
     imported = import_plan(exported)
     assert not imported.evaluation_criteria.exists()
     assert not EvaluationThresholds.objects.filter(plan=imported).exists()
@@ -78,12 +76,6 @@ BAD = {
 @pytest.mark.parametrize("case", list(BAD))
 def test_a_bad_cell_is_refused_naming_it_and_nothing_is_written(plan, exported, case):
     sheet, ref, value, where, words = BAD[case]
-    book = openpyxl.load_workbook(exported)
-    book[sheet][ref] = value
-    book.save(exported)
-    plan.delete()
-    with pytest.raises(PlanWorkbookError) as refused:
-        import_plan(exported)
-    messages = refused.value.messages
+    mutate(exported, set_cell(sheet, ref, value))
+    messages = refused(exported, plan)  # and nothing written
     assert any(f"工作表“{sheet}”" in m and where in m and words in m for m in messages), messages
-    assert not Plan.objects.exists()

@@ -18,6 +18,7 @@ from targets.excel.reading import read_plan_workbook
 from targets.models import Goal, Plan
 from targets.services import export_plan, import_plan
 from tests.targets.test_workbook import build_other_county
+from tests.targets.workbooks import export, make_room
 
 # (text, kind, goal, high line, linked indicator's annex name or None, unit)
 SEED_GOALS = [
@@ -108,7 +109,7 @@ def test_goals_survive_export_and_import(plan, tmp_path):
     sheet = openpyxl.load_workbook(path)["目标要求"]
     assert [c.value for c in sheet[1]][:5] == ["序号", "代码", "出处", "目标表述", "类型"]
     assert [c.value for c in sheet[2]][3:8] == [SEED_GOALS[0][0], "累计", 70, 80, "space"]
-    plan.delete()
+    make_room(plan)
 
     imported = import_plan(path)
 
@@ -118,14 +119,13 @@ def test_goals_survive_export_and_import(plan, tmp_path):
 
 
 def test_a_workbook_without_the_goals_sheet_still_loads(plan, tmp_path):
-    path = tmp_path / "old.xlsx"
-    export_plan(plan, path)
+    path = export(plan, tmp_path / "old.xlsx")
     book = openpyxl.load_workbook(path)
     book.remove(book["目标要求"])
     # An older workbook has no ledger sheets either (their rows name goals).
     book.remove(book["台账口径"])
     book.save(path)
-    plan.delete()
+    make_room(plan)
 
     imported = import_plan(path)
 
@@ -143,6 +143,7 @@ OTHER_GOALS = [
 
 
 def add_goals_sheet(path, rows) -> None:
+    """Append a 目标要求 sheet of ``rows`` to the workbook at ``path``."""
     book = openpyxl.load_workbook(path)
     sheet = book.create_sheet("目标要求")
     for row in rows:
@@ -152,8 +153,7 @@ def add_goals_sheet(path, rows) -> None:
 
 def test_another_countys_goals_load_from_its_workbook(db, tmp_path):
     path = tmp_path / "donghu.xlsx"
-    build_other_county(path)
-    add_goals_sheet(path, OTHER_GOALS)
+    build_other_county(path, goals=OTHER_GOALS)
 
     imported = import_plan(path)
 
@@ -191,8 +191,7 @@ def test_a_bad_goal_row_is_refused_naming_the_cell_and_nothing_is_written(db, tm
     rows = [list(r) for r in OTHER_GOALS]
     rows[row - 1][OTHER_GOALS[0].index(column)] = value
     path = tmp_path / "donghu.xlsx"
-    build_other_county(path)
-    add_goals_sheet(path, rows)
+    build_other_county(path, goals=rows)
 
     with pytest.raises(PlanWorkbookError) as caught:
         import_plan(path)
