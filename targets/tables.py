@@ -6,11 +6,15 @@ from collections.abc import Sequence
 
 import django_tables2 as tables
 from django.db import models
+from django.template.defaultfilters import date as date_filter
 from django.utils.encoding import force_str
+from django.utils.html import conditional_escape
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.columns.manytomanycolumn import ManyToManyColumn
+from django_tables2.rows import BoundPinnedRow, BoundRow, BoundRows
 from django_tables2.utils import Accessor, signature
 
 from targets.formatting import NumberKind, display_number, format_number
@@ -30,7 +34,95 @@ class InheritedMetaclass(type(tables.Table)):
         return super().__new__(mcs, name, bases, attrs)
 
 
-class BaseTable(tables.Table, metaclass=InheritedMetaclass):
+class _Call:
+    """``function`` called with those of a cell's arguments (value, record,
+    column, bound_column, bound_row, table) it names, exactly as
+    django-tables2's ``call_with_appropriate`` calls it, with the signature
+    read once instead of on every call: inspecting it for every cell was a
+    fifth of the time a page with a table took to render."""
+
+    __slots__ = ("catch_all", "function", "names")
+
+    def __init__(self, function):
+        if getattr(function, "__func__", None) is tables.Column.value:
+            # django-tables2's Column.value only hands the arguments on to the
+            # column's render (call_with_appropriate(self.render, kwargs)).
+            function = function.__self__.render
+        self.function = function
+        self.names, self.catch_all = signature(function)
+
+    def __call__(self, offered: dict):
+        if self.catch_all:
+            return self.function(**offered)
+        if any(name not in offered for name in self.names):
+            return None
+        return self.function(**{name: offered[name] for name in self.names})
+
+
+class _CachedCalls:
+    """A row that calls its columns' render and value methods through the
+    table's ``_Call`` of each (django-tables2's ``BoundRow`` inspects them
+    for every cell); the cells are the same."""
+
+    def _call_render(self, bound_column, value=None):
+        offered = self._optional_cell_arguments(bound_column, value)
+        content = self._table.cell_call(bound_column, "render")(offered)
+        return bound_column.link(content, **offered) if bound_column.link else content
+
+    def _call_value(self, bound_column, value=None):
+        offered = self._optional_cell_arguments(bound_column, value)
+        return self._table.cell_call(bound_column, "value")(offered)
+
+
+class _Row(_CachedCalls, BoundRow):
+    pass
+
+
+class _PinnedRow(_CachedCalls, BoundPinnedRow):
+    pass
+
+
+class _Rows(BoundRows):
+    """django-tables2's ``BoundRows`` spawning ``_Row``s."""
+
+    def generator_pinned_row(self, data):
+        if data is not None:
+            if not hasattr(data, "__iter__"):
+                raise ValueError("The data for pinned rows must be iterable")
+            for record in data:
+                yield _PinnedRow(record, table=self.table)
+
+    def __iter__(self):
+        yield from self.generator_pinned_row(self.pinned_data.get("top"))
+        for record in self.data:
+            yield _Row(record, table=self.table)
+        yield from self.generator_pinned_row(self.pinned_data.get("bottom"))
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return _Rows(data=self.data[key], table=self.table, pinned_data=self.pinned_data)
+        return _Row(record=self.data[key], table=self.table)
+
+
+class CachedCallsMixin:
+    """For a ``tables.Table``: its rows call each column's render and value
+    through one ``_Call`` per column (``BaseTable`` has it; a table with a
+    Meta of its own can take it too)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._cell_calls = {}
+        self.rows = _Rows(data=self.data, table=self, pinned_data=self.pinned_data)
+
+    def cell_call(self, bound_column, method: str) -> _Call:
+        key = (bound_column.name, method)
+        call = self._cell_calls.get(key)
+        if call is None:
+            call = self._cell_calls[key] = _Call(getattr(bound_column, method))
+        return call
+
+
+class BaseTable(CachedCallsMixin, tables.Table, metaclass=InheritedMetaclass):
     """Every table of the project: bootstrap styling, numbers right-aligned,
     not sortable unless a table says so (the matrix does)."""
 
@@ -44,7 +136,8 @@ class BaseTable(tables.Table, metaclass=InheritedMetaclass):
         looked up once per column, not once per cell — inspecting the
         signature for every cell was most of the 22 s the matrix export of
         1,000 regions took (benchmarks/excel.py). Rows of model instances take
-        django-tables2's per-cell path (it shows their choices' labels)."""
+        django-tables2's per-cell path (it shows their choices' labels), with
+        the same once-per-column calls (``_Row``)."""
         exclude = exclude_columns or ()
         columns = [
             column
@@ -68,8 +161,7 @@ class _ExportCell:
         self.table, self.bound_column = table, bound_column
         self.column = column = bound_column.column
         self.accessor = Accessor(bound_column.accessor)
-        self.function = bound_column.value
-        self.arguments, self.catch_all = signature(self.function)
+        self.function = table.cell_call(bound_column, "value")
         self.text_link = isinstance(column, BaseLinkColumn) and column.text is not None
         self.many = isinstance(column, ManyToManyColumn)
 
@@ -89,19 +181,40 @@ class _ExportCell:
         return self.call(row, value)
 
     def call(self, row, value):
-        offered = {
-            "value": value,
-            "record": row.record,
-            "column": self.column,
-            "bound_column": self.bound_column,
-            "bound_row": row,
-            "table": self.table,
-        }
-        if self.catch_all:
-            return self.function(**offered)
-        if any(name not in offered for name in self.arguments):
-            return None
-        return self.function(**{name: offered[name] for name in self.arguments})
+        return self.function(
+            {
+                "value": value,
+                "record": row.record,
+                "column": self.column,
+                "bound_column": self.bound_column,
+                "bound_row": row,
+                "table": self.table,
+            }
+        )
+
+
+class _DateFormatted:
+    """django-tables2's date columns render each cell through a template
+    compiled for that cell (``{{ value|date:format|default:default }}``);
+    these apply the same ``date`` filter, in the current time zone as a
+    template would, without compiling anything. Exports are django-tables2's
+    (ISO dates)."""
+
+    def __init__(self, *args, format: str, **kwargs):
+        super().__init__(*args, format=format, **kwargs)
+        self.date_format = format
+
+    def render(self, value, bound_column):
+        shown = date_filter(template_localtime(value), self.date_format) or bound_column.default
+        return conditional_escape(shown)
+
+
+class DateColumn(_DateFormatted, tables.DateColumn):
+    pass
+
+
+class DateTimeColumn(_DateFormatted, tables.DateTimeColumn):
+    pass
 
 
 class ValueColumn(tables.Column):

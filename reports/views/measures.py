@@ -33,9 +33,10 @@ from reports.measure_models import MeasureAttachment, MeasureReport, MeasureStat
 from reports.views.mixins import PeriodMixin
 from targets.measure_access import MeasureAccessMixin
 from targets.models import WorkItem
+from targets.tables import CachedCallsMixin
 
 
-class BoardTable(tables.Table):
+class BoardTable(CachedCallsMixin, tables.Table):
     label = tables.Column(verbose_name=gettext_lazy("编号"), accessor="measure__label")
     title = tables.Column(verbose_name=gettext_lazy("任务"), accessor="measure__title")
     lead = tables.Column(verbose_name=gettext_lazy("牵头部门"), accessor="lead")
