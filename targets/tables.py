@@ -104,15 +104,27 @@ class _Rows(BoundRows):
         return _Row(record=self.data[key], table=self.table)
 
 
-class CachedCallsMixin:
+# The library's bootstrap5 table, each row written in Python (targets/templatetags/table_rows.py).
+TABLE_TEMPLATE = "tables/table.html"
+
+
+class QuickRowsMixin:
     """For a ``tables.Table``: its rows call each column's render and value
-    through one ``_Call`` per column (``BaseTable`` has it; a table with a
-    Meta of its own can take it too)."""
+    through one ``_Call`` per column, and with ``Meta.template_name =
+    TABLE_TEMPLATE`` they are written by ``{% table_row %}`` (``BaseTable``
+    has both; a table with a Meta of its own can take them too)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._cell_calls = {}
         self.rows = _Rows(data=self.data, table=self, pinned_data=self.pinned_data)
+
+    @property
+    def rows_in_python(self) -> bool:
+        """``{% table_row %}`` writes what the template writes for a column
+        that is neither localised nor unlocalised (``localize`` None);
+        otherwise the table's rows go through the library's template."""
+        return all(column.localize is None for column in self.columns)
 
     def cell_call(self, bound_column, method: str) -> _Call:
         key = (bound_column.name, method)
@@ -122,13 +134,14 @@ class CachedCallsMixin:
         return call
 
 
-class BaseTable(CachedCallsMixin, tables.Table, metaclass=InheritedMetaclass):
+class BaseTable(QuickRowsMixin, tables.Table, metaclass=InheritedMetaclass):
     """Every table of the project: bootstrap styling, numbers right-aligned,
     not sortable unless a table says so (the matrix does)."""
 
     class Meta:
         attrs = {"class": "table table-sm table-striped table-hover align-middle"}
         orderable = False
+        template_name = TABLE_TEMPLATE
 
     def as_values(self, exclude_columns=None):
         """What exports write: django-tables2's own ``as_values``, the same

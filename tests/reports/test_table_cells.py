@@ -1,7 +1,9 @@
 """The project's tables render and export exactly the cells django-tables2's
-own rows would: their rows only read each column's method signature once
-(``targets.tables._Call``), and their date columns format without a template
-per cell."""
+own rows would, and are written exactly as django-tables2's bootstrap5
+template writes them: their rows only read each column's method signature
+once (``targets.tables._Call``), their date columns format without a
+template per cell, and their rows are written in Python
+(targets/templatetags/table_rows.py)."""
 
 from __future__ import annotations
 
@@ -12,9 +14,12 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django_tables2.rows import BoundRows
 
-from targets.tables import BaseTable, DateColumn, DateTimeColumn
+from targets.tables import TABLE_TEMPLATE, BaseTable, DateColumn, DateTimeColumn
+
+LIBRARY_TEMPLATE = "django_tables2/bootstrap5.html"
 
 
 def library_rows(table) -> BoundRows:
@@ -57,7 +62,7 @@ PAGES = [
 
 
 @pytest.mark.parametrize(("who", "name", "kwargs"), PAGES, ids=[p[1] for p in PAGES])
-def test_rows_render_and_export_what_django_tables2_rows_would(
+def test_tables_show_and_export_what_django_tables2_would(
     client_for, demo, leader, staff, who, name, kwargs
 ):
     user = {"leader": leader, "staff": staff}[who]
@@ -71,6 +76,13 @@ def test_rows_render_and_export_what_django_tables2_rows_would(
         library = cells(library_rows(table), table)
         assert ours == library, type(table).__name__
         compared += len(ours)
+        # The whole table as the page writes it, and as the library's template would.
+        assert table.template_name == TABLE_TEMPLATE
+        assert table.rows_in_python
+        html = table.as_html(response.wsgi_request)
+        assert "<td " in html
+        table.template_name = LIBRARY_TEMPLATE
+        assert html == table.as_html(response.wsgi_request), type(table).__name__
     assert compared
 
 
@@ -104,7 +116,42 @@ def test_date_columns_show_what_django_tables2_date_columns_show(settings):
         {"day": None, "at": timezone.now()},
     ]
     request = RequestFactory().get("/")
-    ours, library = _Dates(rows), _LibraryDates(rows)
+    ours, library = _Dates(rows), _LibraryDates(rows, template_name=LIBRARY_TEMPLATE)
     assert ours.as_html(request) == library.as_html(request)
     assert "2026-03-10 07:30" in ours.as_html(request)
     assert list(ours.as_values()) == list(library.as_values())
+
+
+class _Localised(BaseTable):
+    number = tables.Column(localize=False)
+
+
+def test_a_table_with_a_localised_column_is_written_by_the_librarys_template():
+    table = _Localised([{"number": 1234}])
+    assert not table.rows_in_python
+    html = table.as_html(RequestFactory().get("/"))
+    table.template_name = LIBRARY_TEMPLATE
+    assert html == table.as_html(RequestFactory().get("/"))
+
+
+class _Texts(BaseTable):
+    text = tables.Column()
+    link = tables.Column(empty_values=())
+    number = tables.Column(attrs={"td": {"class": lambda value: "neg" if value < 0 else "pos"}})
+
+    def render_link(self, record):
+        return format_html('<a href="/x?a=1&b={}">{}</a>', record["text"], "链接")
+
+
+def test_rows_written_in_python_escape_as_the_template_escapes():
+    rows = [
+        {"text": "<script>alert('&')</script>", "number": -1},
+        {"text": "甲", "number": 2},
+        {"text": None, "number": 3},
+    ]
+    request = RequestFactory().get("/")
+    table = _Texts(rows, row_attrs={"data-n": lambda record: record["number"]})
+    html = table.as_html(request)
+    assert "&lt;script&gt;" in html and 'class="neg"' in html and 'data-n="2"' in html
+    table.template_name = LIBRARY_TEMPLATE
+    assert html == table.as_html(request)
