@@ -73,6 +73,20 @@ class _CachedCalls:
         offered = self._optional_cell_arguments(bound_column, value)
         return self._table.cell_call(bound_column, "value")(offered)
 
+    def items(self):
+        """``BoundRow.items`` without looking each column up again by its
+        name (``get_cell(name)`` walks the columns to find it)."""
+        for column in self.table.columns:
+            column.current_value = self._get_and_render_with(
+                column, render_func=self._call_render, default=column.default
+            )
+            column.current_record = self.record
+            yield (column, column.current_value)
+
+    def value_of(self, bound_column):
+        """``get_cell_value`` of the column itself, not of its name."""
+        return self._get_and_render_with(bound_column, render_func=self._call_value, default=None)
+
 
 class _Row(_CachedCalls, BoundRow):
     pass
@@ -161,7 +175,7 @@ class BaseTable(QuickRowsMixin, tables.Table, metaclass=InheritedMetaclass):
         cells = [_ExportCell(self, column) for column in columns]
         for row in self.rows:
             if isinstance(row.record, models.Model):
-                yield [force_str(row.get_cell_value(c.name), strings_only=True) for c in columns]
+                yield [force_str(row.value_of(c), strings_only=True) for c in columns]
             else:
                 yield [force_str(cell.value(row), strings_only=True) for cell in cells]
 
