@@ -118,6 +118,13 @@ class _Rows(BoundRows):
         return _Row(record=self.data[key], table=self.table)
 
 
+def _holds_callable(attrs: dict) -> bool:
+    return any(
+        callable(value) or (isinstance(value, dict) and _holds_callable(value))
+        for value in attrs.values()
+    )
+
+
 # The library's bootstrap5 table, each row written in Python (targets/templatetags/table_rows.py).
 TABLE_TEMPLATE = "tables/table.html"
 
@@ -131,6 +138,7 @@ class QuickRowsMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._cell_calls = {}
+        self._td_html = {}
         self.rows = _Rows(data=self.data, table=self, pinned_data=self.pinned_data)
 
     @property
@@ -139,6 +147,30 @@ class QuickRowsMixin:
         that is neither localised nor unlocalised (``localize`` None);
         otherwise the table's rows go through the library's template."""
         return all(column.localize is None for column in self.columns)
+
+    def td_html(self, bound_column) -> str:
+        """``bound_column.attrs.td.as_html``, as the library's template writes
+        it for the current cell. A column's ``td`` attributes hold no callable
+        in this project's tables but the matrix's (a cell's status colour), so
+        they are the same for every cell: computed once per column (the
+        library computes the th, td and tf attributes again for every cell)."""
+        html = self._td_html.get(bound_column.name)
+        if html is None:
+            html = bound_column.attrs["td"].as_html()
+            if self._td_is_static(bound_column):
+                self._td_html[bound_column.name] = html
+        return html
+
+    def _td_is_static(self, bound_column) -> bool:
+        # BoundColumn.attrs: the table's attrs updated by the column's; "td",
+        # else "cell"; every callable in it (at any depth) called per cell.
+        attrs = {**self.attrs, **bound_column.column.attrs}
+        td = attrs.get("td", attrs.get("cell", {}))
+        return (
+            type(self).get_column_class_names is tables.Table.get_column_class_names
+            and not callable(td)
+            and not _holds_callable(td)
+        )
 
     def cell_call(self, bound_column, method: str) -> _Call:
         key = (bound_column.name, method)

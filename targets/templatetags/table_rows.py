@@ -27,15 +27,17 @@ CELL = "\n" + " " * 28
 
 @register.simple_tag(takes_context=True)
 def table_row(context, row) -> str:
-    """The row's ``<tr>`` with a ``<td>`` per column. Only for tables whose
-    columns do not ask to be localised or unlocalised (``localize`` None),
-    which is what ``rows_in_python`` on the table says."""
+    """The row's ``<tr>`` with a ``<td>`` per column. Only for the project's
+    tables (``targets.tables.QuickRowsMixin``: ``td_html``) whose columns do
+    not ask to be localised or unlocalised (``localize`` None), which is
+    what ``rows_in_python`` on the table says."""
+    table = row.table
     parts = [ROW, "<tr ", render_value_in_context(row.attrs.as_html(), context), ">", CELLS]
     for column, cell in row.items():
         parts += [
             CELL,
             "<td ",
-            render_value_in_context(column.attrs["td"].as_html(), context),
+            render_value_in_context(table.td_html(column), context),
             ">",
             render_value_in_context(cell, context),
             "</td>",
