@@ -259,6 +259,10 @@ STORAGES = {
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
+# Django's form renderer with the <input> and <select> widgets written in
+# Python: the same HTML without two or three templates per widget.
+FORM_RENDERER = "incubator_plan.form_renderer.QuickWidgetsRenderer"
+
 # Status bands for progress against the time-elapsed expected value (序时进度):
 # a share of the expected value below BEHIND is "behind", below SERIOUSLY_BEHIND
 # "seriously behind". Settings, not code, so a bureau can tune them.

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from reports.choices import Source, SubmissionAction, SubmissionState
 from reports.models import Figure, SubmissionEvent
 from targets.models import Target
-from targets.tables import BaseTable, ValueColumn
+from targets.tables import BaseTable, DateTimeColumn, ValueColumn
 
 
 @dataclass
@@ -84,7 +84,7 @@ def target_history(plan, region_id: int | None) -> list[ChangeRow]:
 
 
 class ChangeTable(BaseTable):
-    at = tables.DateTimeColumn(verbose_name=gettext_lazy("时间"), format="Y-m-d H:i")
+    at = DateTimeColumn(verbose_name=gettext_lazy("时间"), format="Y-m-d H:i")
     user = tables.Column(verbose_name=gettext_lazy("修改人"))
     subject = tables.Column(verbose_name=gettext_lazy("项目"))
     old = ValueColumn(verbose_name=gettext_lazy("原值"))
@@ -133,7 +133,7 @@ def submission_events(plan, region_id: int | None, year: int, quarter: int) -> l
 
 
 class EventTable(BaseTable):
-    at = tables.DateTimeColumn(verbose_name=gettext_lazy("时间"), format="Y-m-d H:i")
+    at = DateTimeColumn(verbose_name=gettext_lazy("时间"), format="Y-m-d H:i")
     user = tables.Column(verbose_name=gettext_lazy("操作人"))
     action = tables.Column(verbose_name=gettext_lazy("操作"))
     state = tables.Column(verbose_name=gettext_lazy("操作后状态"))

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
 from reports.choices import GoalStatus, Status
@@ -36,7 +35,7 @@ from targets.formatting import (
 )
 
 
-def progress_heatmap(table: ProgressTable, regions: list | None = None, *, title: str) -> go.Figure:
+def progress_heatmap(table: ProgressTable, regions: list | None = None, *, title: str) -> dict:
     """Townships × indicators coloured by progress against 序时 (100% = on pace);
     ``regions`` limits the rows (a thousand rows help nobody on a phone). The
     title is the caller's: it names the regions in the plan's own word."""
@@ -57,7 +56,8 @@ def progress_heatmap(table: ProgressTable, regions: list | None = None, *, title
         missing.append(missing_row)
     names = [indicator.name for indicator in indicators]
     region_names = [region.name for region in rows]
-    heatmap = go.Heatmap(
+    heatmap = plotting.trace(
+        "heatmap",
         z=z,
         x=names,
         y=region_names,
@@ -81,7 +81,8 @@ def progress_heatmap(table: ProgressTable, regions: list | None = None, *, title
         # a grey layer of its own, saying 未报.
         not_reported = str(status_label(Status.NOT_REPORTED))
         traces.append(
-            go.Heatmap(
+            plotting.trace(
+                "heatmap",
                 z=missing,
                 x=names,
                 y=region_names,
@@ -126,7 +127,7 @@ def _cell_hover(indicator: IndicatorInfo, progress: CellProgress | None) -> str:
 
 def completion_bars(
     labels: list[str], progresses: list[CellProgress | None], *, title: str, period: Period
-) -> go.Figure:
+) -> dict:
     """Completion per bar (indicator or township), coloured by status, with the
     序时 marker: the share that should be done by ``period`` — one line when
     every bar shares it, else a mark on each bar."""
@@ -148,11 +149,12 @@ def completion_bars(
         for p in progresses
     ]
     traces = [
-        go.Bar(
+        plotting.trace(
+            "bar",
             x=completion,
             y=labels,
             orientation="h",
-            marker_color=colours,
+            marker={"color": colours},
             name=_("完成率"),
             hovertext=hover,
             hovertemplate="%{y}<br>%{hovertext}<extra></extra>",
@@ -176,13 +178,18 @@ def completion_bars(
         # before Q4): one line would be wrong for some bars, so each bar
         # gets its own 序时 mark.
         traces.append(
-            go.Scatter(
+            plotting.trace(
+                "scatter",
                 x=[percent_number(p.expected_share) if p else None for p in progresses],
                 y=labels,
                 mode="markers",
                 name=_("序时进度"),
-                marker={"symbol": "line-ns-open", "size": 22, "line": {"width": 3}},
-                marker_color=plotting.EXPECTED_COLOUR,
+                marker={
+                    "symbol": "line-ns-open",
+                    "size": 22,
+                    "line": {"width": 3},
+                    "color": plotting.EXPECTED_COLOUR,
+                },
                 customdata=[
                     _("序时 %(share)s") % {"share": format_percent(p.expected_share)} if p else ""
                     for p in progresses
@@ -252,19 +259,21 @@ def _target_actual_expected(
         ]
 
     return [
-        go.Bar(
+        plotting.trace(
+            "bar",
             x=names,
             y=[plotting.num(v) for v in values(reading.target)],
             name=reading.target_label,
-            marker_color=plotting.TARGET_COLOUR,
+            marker={"color": plotting.TARGET_COLOUR},
             customdata=texts(reading.target),
             hovertemplate=plotting.hover(reading.target_label, unit),
         ),
-        go.Bar(
+        plotting.trace(
+            "bar",
             x=names,
             y=[plotting.num(v) for v in values(reading.actual)],
             name=reading.actual_label,
-            marker_color=[_colour(p, reading.status) for _n, p in rows],
+            marker={"color": [_colour(p, reading.status) for _n, p in rows]},
             customdata=[
                 [actual, format_percent(rate)]
                 for actual, rate in zip(
@@ -275,13 +284,18 @@ def _target_actual_expected(
                 reading.actual_label, unit, "%{customdata[0]}", extra=" (%{customdata[1]})"
             ),
         ),
-        go.Scatter(
+        plotting.trace(
+            "scatter",
             x=names,
             y=[plotting.num(v) for v in values(reading.expected)],
             name=reading.expected_label,
             mode="markers",
-            marker={"symbol": "line-ew-open", "size": 28, "line": {"width": 3}},
-            marker_color=plotting.EXPECTED_COLOUR,
+            marker={
+                "symbol": "line-ew-open",
+                "size": 28,
+                "line": {"width": 3},
+                "color": plotting.EXPECTED_COLOUR,
+            },
             customdata=texts(reading.expected),
             hovertemplate=plotting.hover(reading.expected_label, unit),
         ),
@@ -290,7 +304,7 @@ def _target_actual_expected(
 
 def actual_vs_target(
     indicator: IndicatorInfo, column: list[tuple[str, CellProgress]], period: Period
-) -> go.Figure:
+) -> dict:
     """Year-to-date actual against the year's target per township, with the
     序时 expected value as a marker."""
     reading = _Reading(
@@ -313,15 +327,16 @@ def actual_vs_target(
 
 def gap_ranking(
     indicator: IndicatorInfo, column: list[tuple[str, CellProgress]], period: Period
-) -> go.Figure:
+) -> dict:
     """What each township still owes this year, largest first."""
     owing = owing_most_first(column)
     places = indicator.decimal_places
-    bars = go.Bar(
+    bars = plotting.trace(
+        "bar",
         x=[plotting.num(p.gap_to_target) for _n, p in owing],
         y=[name for name, _p in owing],
         orientation="h",
-        marker_color=[_colour(p) for _n, p in owing],
+        marker={"color": [_colour(p) for _n, p in owing]},
         customdata=[
             [
                 format_field(p, "gap_to_target", places),
@@ -355,14 +370,15 @@ def cumulative_lines(
     *,
     title: str,
     expected_name: str | None = None,
-) -> go.Figure:
+) -> dict:
     """Cumulative actual by quarter, one line per subject; the first subject's
     expected values drawn as a dashed line when ``expected_name`` is given."""
     places = indicator.decimal_places
     traces = []
     for name, points in series:
         traces.append(
-            go.Scatter(
+            plotting.trace(
+                "scatter",
                 x=[point.period.code for point in points],
                 y=[plotting.num(point.actual) for point in points],
                 mode="lines+markers",
@@ -379,7 +395,8 @@ def cumulative_lines(
     if expected_name and series:
         points = series[0][1]
         traces.append(
-            go.Scatter(
+            plotting.trace(
+                "scatter",
                 x=[point.period.code for point in points],
                 y=[plotting.num(point.expected) for point in points],
                 mode="lines",
@@ -399,7 +416,7 @@ def cumulative_lines(
 
 def plan_to_date_bars(
     indicator: IndicatorInfo, rows: list[tuple[str, CellProgress]], period: Period
-) -> go.Figure:
+) -> dict:
     """Plan-to-date actual against the whole plan's target, with the plan's
     expected value as a marker and the high line (高线) where the plan has one."""
     places = indicator.decimal_places
@@ -438,7 +455,7 @@ GOAL_BAR_CAP = 150.0
 GOAL_LABEL_CHARS = 14
 
 
-def goal_bars(rows, *, title: str, period: Period, places) -> go.Figure:
+def goal_bars(rows, *, title: str, period: Period, places) -> dict:
     """Every headline goal as a bar of its value ÷ its goal (an annual floor:
     this year so far), coloured by the goal's status, with the goal at 100%.
     Short labels for a phone; the whole goal, the numbers and the forecast in
@@ -472,11 +489,12 @@ def goal_bars(rows, *, title: str, period: Period, places) -> go.Figure:
     shapes, notes = plotting.marker_line(
         x=100, text=_("目标"), dash="dash", colour=plotting.EXPECTED_COLOUR
     )
-    trace = go.Bar(
+    trace = plotting.trace(
+        "bar",
         x=shares,
         y=labels,
         orientation="h",
-        marker_color=colours,
+        marker={"color": colours},
         hovertext=hovers,
         hovertemplate="%{hovertext}<extra></extra>",
         text=texts,

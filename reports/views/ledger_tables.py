@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from targets.choices import IncubatorLevel
 from targets.formatting import format_value
-from targets.tables import BaseTable
+from targets.tables import BaseTable, DateColumn
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
 
@@ -44,7 +44,7 @@ class IncubatorTable(BaseTable):
     )
     floor_area = tables.Column(verbose_name=gettext_lazy("面积(万平方米)"), attrs=NUM)
     status = tables.Column(accessor="get_status_display", verbose_name=gettext_lazy("状态"))
-    status_since = tables.DateColumn(verbose_name=gettext_lazy("状态起始日期"), format="Y-m-d")
+    status_since = DateColumn(verbose_name=gettext_lazy("状态起始日期"), format="Y-m-d")
     enterprise_count = tables.Column(verbose_name=gettext_lazy("在孵企业"), attrs=NUM)
 
     def render_name(self, value, record):
@@ -82,8 +82,8 @@ class EnterpriseTable(BaseTable):
     level = LevelColumn(verbose_name=gettext_lazy("载体最高认定级别"))
     industry = tables.Column(accessor="industry__name", verbose_name=gettext_lazy("所属产业"))
     stage = tables.Column(accessor="get_stage_display", verbose_name=gettext_lazy("阶段"))
-    entered_on = tables.DateColumn(verbose_name=gettext_lazy("入孵日期"), format="Y-m-d")
-    left_on = tables.DateColumn(verbose_name=gettext_lazy("毕业或退出日期"), format="Y-m-d")
+    entered_on = DateColumn(verbose_name=gettext_lazy("入孵日期"), format="Y-m-d")
+    left_on = DateColumn(verbose_name=gettext_lazy("毕业或退出日期"), format="Y-m-d")
     exit_reason = tables.Column(
         accessor="get_exit_reason_display", verbose_name=gettext_lazy("毕业或退出原因")
     )

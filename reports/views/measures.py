@@ -33,9 +33,10 @@ from reports.measure_models import MeasureAttachment, MeasureReport, MeasureStat
 from reports.views.mixins import PeriodMixin
 from targets.measure_access import MeasureAccessMixin
 from targets.models import WorkItem
+from targets.tables import TABLE_TEMPLATE, QuickRowsMixin
 
 
-class BoardTable(tables.Table):
+class BoardTable(QuickRowsMixin, tables.Table):
     label = tables.Column(verbose_name=gettext_lazy("编号"), accessor="measure__label")
     title = tables.Column(verbose_name=gettext_lazy("任务"), accessor="measure__title")
     lead = tables.Column(verbose_name=gettext_lazy("牵头部门"), accessor="lead")
@@ -56,6 +57,7 @@ class BoardTable(tables.Table):
     class Meta:
         orderable = False
         attrs = {"class": "table table-sm align-middle"}
+        template_name = TABLE_TEMPLATE
 
     def __init__(self, data, *, may_report=None, **kwargs):
         self.may_report = may_report or (lambda row: False)

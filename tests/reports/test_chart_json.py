@@ -1,0 +1,85 @@
+"""Every chart of the dashboards is a figure plotly itself accepts, written as
+plotly writes it: the pages build plain dicts and serialise them without
+plotly's per-property validation (reports/views/plotting.py), so validation
+happens here instead — a misspelt property or a value of the wrong kind
+fails, and the JSON must be exactly what plotly's validated ``go.Figure``
+writes (the text plotly.js has been drawing)."""
+
+from __future__ import annotations
+
+import json
+
+import plotly.graph_objects as go
+import pytest
+from django.urls import reverse
+
+from reports.views import plotting
+
+PAGES = [
+    ("reports:overview", {}, ""),
+    # 2026 Q3 is half reported in the demo: the heatmap's grey 未报 layer.
+    ("reports:overview", {}, "period=2026Q3"),
+    ("reports:goals", {}, ""),
+    ("reports:briefing", {}, ""),
+    ("reports:township", {"region": "kunyang"}, ""),
+    ("reports:indicator", {"indicator": "space"}, ""),
+    ("reports:indicator", {"indicator": "talents"}, ""),
+    ("reports:indicator", {"indicator": "carriers"}, ""),
+]
+
+
+def page_charts(response) -> list[tuple[str, str]]:
+    found = list(response.context["charts"])
+    assert found
+    return found
+
+
+@pytest.mark.parametrize(("name", "kwargs", "query"), PAGES)
+def test_every_chart_is_what_plotly_validates_and_writes(
+    client_for, leader, demo, name, kwargs, query
+):
+    response = client_for(leader).get(f"{reverse(name, kwargs=kwargs)}?{query}")
+    assert response.status_code == 200
+    for chart_id, text in page_charts(response):
+        figure = json.loads(text)
+        # The page's figure carries the default template; go.Figure adds it itself.
+        figure["layout"].pop("template")
+        # go.Figure raises ValueError for any property plotly does not know.
+        validated = go.Figure(figure)
+        assert validated.to_json() == text, chart_id
+        assert f'data-chart-for="{chart_id}">{text}</script>' in response.content.decode()
+
+
+def test_the_grey_not_reported_layer_is_drawn_where_a_region_has_not_reported(
+    client_for, leader, demo
+):
+    # The case the second PAGES entry is there for.
+    response = client_for(leader).get(reverse("reports:overview"), {"period": "2026Q3"})
+    heatmap = json.loads(dict(response.context["charts"])["chart-heatmap"])
+    assert [trace["type"] for trace in heatmap["data"]] == ["heatmap", "heatmap"]
+
+
+def test_a_misspelt_property_is_caught_by_the_validation_above():
+    figure = plotting.figure(
+        [plotting.trace("bar", x=[1], y=["a"], marker={"colour": "#000"})], title="t"
+    )
+    with pytest.raises(ValueError, match="colour"):
+        go.Figure(json.loads(plotting.figure_json(figure)))
+
+
+def test_figure_json_is_what_go_figure_writes_for_the_same_figure():
+    traces = [
+        plotting.trace(
+            "scatter",
+            x=[1, None],
+            y=["甲", "乙"],
+            mode="markers",
+            marker={"symbol": "line-ns-open", "size": 22, "line": {"width": 3}, "color": "#000"},
+            hovertemplate="%{y}<extra></extra>",
+        )
+    ]
+    shapes, notes = plotting.marker_line(x=50, text="序时 50%", dash="dash", colour="#000")
+    figure = plotting.figure(traces, title="</script>", shapes=shapes, annotations=notes)
+    text = plotting.figure_json(figure)
+    assert text == go.Figure(data=traces, layout=figure["layout"]).to_json()
+    assert "</script>" not in text
