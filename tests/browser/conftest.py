@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,8 +19,10 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import connection, transaction
+from django.test import TransactionTestCase
 
-from tests.conftest import PASSWORD
+from tests.conftest import DEMO, PASSWORD, SNAPSHOT, _models, _snapshot
 
 # Playwright's sync API runs an event loop in the test's thread; Django would
 # refuse the test's own ORM calls (fixtures, assertions) without this.
@@ -67,6 +70,83 @@ def browser_context_args(browser_context_args):
         "viewport": {"width": 1280, "height": 900},
         "accept_downloads": True,
     }
+
+
+# --- The preloaded data put back, not flushed --------------------------------------
+#
+# A journey commits for real (the live server reads what it writes, and the app's
+# on-commit work runs), so pytest-django ends it with a flush that empties every
+# table, and the next database test loads the plan and its demo figures again
+# (tests/conftest.py): ~1 s a journey. Instead, once the journey is over, the
+# rows it added go, the rows it changed or removed get their preloaded values back
+# (and on SQLite the AUTOINCREMENT counters), the database is compared with the
+# preloaded snapshot, and only when they agree is the flush skipped. Should the
+# put-back fail or differ, the flush runs as before.
+
+
+def _put_back_preloaded() -> bool:
+    """The database as preloaded (``SNAPSHOT[DEMO]``); whether it now is."""
+    if DEMO not in SNAPSHOT:
+        return False
+    target, target_sequences = SNAPSHOT[DEMO]
+    rows, sequences = _snapshot()
+    quote = connection.ops.quote_name
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            for model in _models():
+                now, then = rows[model], target[model]
+                added = sorted(now.keys() - then.keys())
+                table, column = quote(model._meta.db_table), quote(model._meta.pk.column)
+                for start in range(0, len(added), 500):
+                    chunk = added[start : start + 500]
+                    marks = ", ".join(["%s"] * len(chunk))
+                    cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", chunk)
+                names = [f.attname for f in model._meta.concrete_fields]
+                for pk in now.keys() & then.keys():
+                    if now[pk] != then[pk]:
+                        values = dict(zip(names, then[pk], strict=True))
+                        model._base_manager.filter(pk=pk).update(**values)
+                missing = [
+                    model(**dict(zip(names, then[pk], strict=True)))
+                    for pk in sorted(then.keys() - now.keys())
+                ]
+                fields = model._meta.local_concrete_fields
+                size = connection.ops.bulk_batch_size(fields, missing) or len(missing) or 1
+                for start in range(0, len(missing), size):
+                    model._base_manager._insert(missing[start : start + size], fields, raw=True)
+            for name in sequences.keys() - target_sequences.keys():
+                cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [name])
+            for name, seq in target_sequences.items():
+                if sequences.get(name) != seq:
+                    cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [name])
+                    cursor.execute(
+                        "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [name, seq]
+                    )
+    except Exception as error:  # the flush then empties the database, as before
+        warnings.warn(f"preloaded data not put back ({error!r}): flushed", stacklevel=1)
+        return False
+    if _snapshot() != SNAPSHOT[DEMO]:
+        warnings.warn("preloaded data put back differs from the snapshot: flushed", stacklevel=1)
+        return False
+    return True
+
+
+def _skip_the_flush() -> None:
+    """pytest-django's teardown, which runs next, ends without its flush (once)."""
+    flush = TransactionTestCase.__dict__["_fixture_teardown"]
+
+    def _fixture_teardown(self):
+        TransactionTestCase._fixture_teardown = flush
+
+    TransactionTestCase._fixture_teardown = _fixture_teardown
+
+
+@pytest.fixture
+def transactional_db(transactional_db, django_db_blocker):
+    yield
+    with django_db_blocker.unblock():
+        if _put_back_preloaded():
+            _skip_the_flush()
 
 
 @pytest.fixture

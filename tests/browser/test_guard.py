@@ -11,6 +11,9 @@ from tests.browser.conftest import SKIP_REASON
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(bool(SKIP_REASON), reason=SKIP_REASON or "-"),
+    # Any page will do. With the preloaded demo asked for, nothing is taken
+    # away before the test and put back after it (tests/conftest.py).
+    pytest.mark.usefixtures("demo"),
 ]
 
 
@@ -26,7 +29,7 @@ def provoked(app, script: str) -> str:
     return str(failure.value)
 
 
-def test_guard_fails_on_a_missing_static_file(app, db):
+def test_guard_fails_on_a_missing_static_file(app):
     report = provoked(
         app,
         "() => { const s = document.createElement('script');"
@@ -36,12 +39,12 @@ def test_guard_fails_on_a_missing_static_file(app, db):
     assert "missing.js" in report
 
 
-def test_guard_fails_on_an_uncaught_exception(app, db):
+def test_guard_fails_on_an_uncaught_exception(app):
     report = provoked(app, "() => setTimeout(() => { throw new Error('provoked'); })")
     assert "provoked" in report
 
 
-def test_guard_blocks_and_fails_on_another_host(app, db):
+def test_guard_blocks_and_fails_on_another_host(app):
     with pytest.raises(PlaywrightError):
         app.page.goto("http://example.invalid/")
     with pytest.raises(AssertionError, match=r"example\.invalid"):
