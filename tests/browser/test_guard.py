@@ -17,11 +17,13 @@ pytestmark = [
 ]
 
 
-def provoked(app, script: str) -> str:
-    """Runs ``script`` on the login page and returns what the guard reports."""
+def provoked(app, script: str, event: str) -> str:
+    """Runs ``script`` on the login page, waits until the browser reports the
+    error (``event``: an error on the ``console`` or a ``pageerror``) and
+    returns what the guard makes of it."""
     app.visit("/accounts/login/")
-    app.page.evaluate(script)
-    app.page.wait_for_timeout(300)
+    with app.page.expect_event(event, lambda e: getattr(e, "type", "error") == "error"):
+        app.page.evaluate(script)
     with pytest.raises(AssertionError) as failure:
         app.guard.check()
     app.guard.errors.clear()
@@ -34,19 +36,27 @@ def test_guard_fails_on_a_missing_static_file(app):
         app,
         "() => { const s = document.createElement('script');"
         " s.src = '/static/js/missing.js'; document.head.append(s); }",
+        "console",
     )
     assert "404" in report
     assert "missing.js" in report
 
 
 def test_guard_fails_on_an_uncaught_exception(app):
-    report = provoked(app, "() => setTimeout(() => { throw new Error('provoked'); })")
+    report = provoked(app, "() => setTimeout(() => { throw new Error('provoked'); })", "pageerror")
     assert "provoked" in report
 
 
 def test_guard_blocks_and_fails_on_another_host(app):
-    with pytest.raises(PlaywrightError):
-        app.page.goto("http://example.invalid/")
+    # The pages' own CSP already stops them loading anything from elsewhere; a
+    # second tab going there shows the browser's proxy refusing it (not merely
+    # failing to resolve it): nothing leaves the machine. (In a tab of its own,
+    # so the journeys' tab stays on the live server.)
+    elsewhere = app.page.context.new_page()
+    app.guard.watch(elsewhere)
+    with pytest.raises(PlaywrightError, match="ERR_PROXY_CONNECTION_FAILED"):
+        elsewhere.goto("http://example.invalid/")
+    elsewhere.close()
     with pytest.raises(AssertionError, match=r"example\.invalid"):
         app.guard.check()
     app.guard.foreign.clear()
