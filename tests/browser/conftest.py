@@ -12,7 +12,7 @@ import os
 import re
 import socket
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -185,11 +185,21 @@ class Guard:
     errors: list[str] = field(default_factory=list)
     foreign: list[str] = field(default_factory=list)
     expected: list[re.Pattern] = field(default_factory=list)
+    watched: list = field(default_factory=list)
 
     def watch(self, page) -> None:
-        page.on("console", self._on_console)
-        page.on("pageerror", self._on_page_error)
-        page.on("request", self._on_request)
+        for event, handler in (
+            ("console", self._on_console),
+            ("pageerror", self._on_page_error),
+            ("request", self._on_request),
+        ):
+            page.on(event, handler)
+            self.watched.append((page, event, handler))
+
+    def unwatch(self) -> None:
+        while self.watched:
+            page, event, handler = self.watched.pop()
+            page.remove_listener(event, handler)
 
     def _on_console(self, message) -> None:
         if message.type != "error":
@@ -223,18 +233,86 @@ class Guard:
         assert not self.foreign, "requests to other hosts:\n" + "\n".join(self.foreign)
 
 
+# --- Browser tabs kept from one journey to the next ----------------------------------
+#
+# A tab opened in a new browser context starts a renderer with nothing compiled:
+# its first page with charts takes ~1.5 s (plotly's 1.5 MB parsed and compiled),
+# against ~0.6 s in a tab that has shown one before. So the tabs stay open for
+# the whole session, one context (cookie jar) each, as pytest-playwright would
+# open them (``browser_context_args`` and the test's marker). A test takes as
+# many as it has people; when it is over each tab is left on a static file of
+# the live server (nothing running, no request pending), its cookies are
+# cleared, and the next test with the same context arguments gets it back:
+# logged out, its cache (static files only) kept.
+
+
+@pytest.fixture(scope="session")
+def _idle_tabs(browser) -> Iterator[dict[str, list]]:
+    idle: dict[str, list] = {}
+    yield idle
+    for pages in idle.values():
+        for page in pages:
+            page.context.close()
+
+
 @pytest.fixture
-def guard(live_server, static_files) -> Iterator[Guard]:
+def tabs(_idle_tabs, browser, browser_context_args, live_server, request) -> Iterator[Callable]:
+    """``tabs()``: a logged-out tab in a context of its own, for this test."""
+    marker = request.node.get_closest_marker("browser_context_args")
+    args = {**browser_context_args, **(marker.kwargs if marker else {})}
+    idle = _idle_tabs.setdefault(repr(sorted(args.items())), [])
+    taken = []
+
+    def take():
+        page = idle.pop() if idle else browser.new_context(**args).new_page()
+        taken.append(page)
+        return page
+
+    yield take
+    for page in taken:
+        try:
+            page.goto(live_server.url + "/static/favicon.svg")
+            page.context.clear_cookies()
+        except Exception:  # a tab left in an odd state is closed, not reused
+            page.context.close()
+        else:
+            idle.append(page)
+
+
+@pytest.fixture
+def guard(tabs, live_server, static_files) -> Iterator[Guard]:
+    """Checked once more when the test is over (before its tabs go idle)."""
     watcher = Guard(origin=live_server.url)
     yield watcher
-    watcher.check()
+    try:
+        watcher.check()
+    finally:
+        watcher.unwatch()
 
 
 @pytest.fixture
-def app(page, guard, live_server):
-    """The page, watched by ``guard``, with helpers for the journeys."""
+def app(tabs, guard, live_server):
+    """A tab, watched by ``guard``, with helpers for the journeys."""
+    page = tabs()
     guard.watch(page)
     return App(page, guard, live_server.url)
+
+
+@pytest.fixture
+def signed_in(tabs, guard, live_server) -> Callable[[object], App]:
+    """``signed_in(user)``: that user at a browser of their own (a context with
+    its own cookies, watched by ``guard``), logged in through the login form.
+    A journey with several people keeps one each and goes back and forth
+    between them, as they would at their own desks, instead of logging in again
+    at every turn."""
+
+    def open_for(user) -> App:
+        person = App(tabs(), guard, live_server.url)
+        guard.watch(person.page)
+        person.log_in(user.username)
+        return person
+
+    return open_for
 
 
 class App:

@@ -149,11 +149,16 @@ def test_township_official_lands_on_own_township_and_is_refused_elsewhere(app, d
 
     # A county page or export sends the official home, with no workbook.
     downloads = []
-    page.on("download", lambda download: downloads.append(download))
+
+    def downloaded(download) -> None:
+        downloads.append(download)
+
+    page.on("download", downloaded)
     app.visit("/matrix/?_export=xlsx")
     assert page.url.endswith("/townships/kunyang/")
     app.visit("/overview/")
     assert page.url.endswith("/townships/kunyang/")
+    page.remove_listener("download", downloaded)
     assert downloads == []
     assert_no_other_township(page)
 
