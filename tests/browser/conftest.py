@@ -240,10 +240,11 @@ class Guard:
 # against ~0.6 s in a tab that has shown one before. So the tabs stay open for
 # the whole session, one context (cookie jar) each, as pytest-playwright would
 # open them (``browser_context_args`` and the test's marker). A test takes as
-# many as it has people; when it is over each tab is left on a static file of
-# the live server (nothing running, no request pending), its cookies are
-# cleared, and the next test with the same context arguments gets it back:
-# logged out, its cache (static files only) kept.
+# many as it has people. When it is over each tab's cookies are cleared and it
+# is left on the login page, loaded: nothing running, no request pending (on a
+# static file the browser would still ask for /favicon.ico). The next test with
+# the same context arguments gets it back logged out, its cache (static files
+# only) kept.
 
 
 @pytest.fixture(scope="session")
@@ -271,8 +272,8 @@ def tabs(_idle_tabs, browser, browser_context_args, live_server, request) -> Ite
     yield take
     for page in taken:
         try:
-            page.goto(live_server.url + "/static/favicon.svg")
             page.context.clear_cookies()
+            page.goto(live_server.url + "/accounts/login/")
         except Exception:  # a tab left in an odd state is closed, not reused
             page.context.close()
         else:
@@ -299,17 +300,18 @@ def app(tabs, guard, live_server):
 
 
 @pytest.fixture
-def signed_in(tabs, guard, live_server) -> Callable[[object], App]:
-    """``signed_in(user)``: that user at a browser of their own (a context with
-    its own cookies, watched by ``guard``), logged in through the login form.
+def signed_in(tabs, guard, live_server) -> Callable[..., App]:
+    """``signed_in(user, at=None)``: that user at a browser of their own (a
+    context with its own cookies, watched by ``guard``), logged in through the
+    login form (``App.log_in``).
     A journey with several people keeps one each and goes back and forth
     between them, as they would at their own desks, instead of logging in again
     at every turn."""
 
-    def open_for(user) -> App:
+    def open_for(user, at: str | None = None) -> App:
         person = App(tabs(), guard, live_server.url)
         guard.watch(person.page)
-        person.log_in(user.username)
+        person.log_in(user.username, at=at)
         return person
 
     return open_for
@@ -337,14 +339,20 @@ class App:
             button.click()
         self.guard.check()
 
-    def log_in(self, username: str, password: str = PASSWORD) -> None:
-        """Through the real login form, as a person would."""
-        self.page.goto(self.url("/accounts/login/"))
+    def log_in(self, username: str, password: str = PASSWORD, *, at: str | None = None) -> None:
+        """Through the real login form, as a person would: on the login page,
+        then on their landing page; or, ``at`` a page, sent to the form first
+        and brought back there (a tab that has not drawn a chart yet then
+        need not compile plotly for a landing page it does not look at)."""
+        self.page.goto(self.url(at or "/accounts/login/"))
+        assert "/accounts/login/" in self.page.url, f"{at} did not ask to log in"
         self.page.fill("input[name=username]", username)
         self.page.fill("input[name=password]", password)
         with self.page.expect_navigation():
             self.page.click("button[type=submit]")
         assert "/accounts/login/" not in self.page.url, f"login as {username} failed"
+        if at is not None:
+            assert self.page.url == self.url(at), f"login as {username} landed on {self.page.url}"
         self.guard.check()
 
     def wait_for_charts(self) -> int:

@@ -55,15 +55,15 @@ def test_a_township_reports_the_bureau_returns_then_approves_and_only_then_it_co
 ):
     indicators = list(demo.indicators.filter(by_region=True))
 
-    # Each at their own browser, logged in through the form once.
-    as_leader = signed_in(leader)
-    before = county_space(as_leader)
+    # Each at their own browser, logged in through the form once: the page
+    # they open sends them to it first.
+    as_leader = signed_in(leader, at=f"/overview/?period={PERIOD}")
+    before = read_number(as_leader, SPACE, "年度累计完成")
     assert f"0/{demo.regions.count()} {demo.region_term}已审核" in coverage(as_leader)
 
     # The official fills their own row only (no other region, no county row).
-    as_official = signed_in(official)
+    as_official = signed_in(official, at=f"/entry/?period={PERIOD}")
     page = as_official.page
-    as_official.visit(f"/entry/?period={PERIOD}")
     assert page.locator("tbody tr").count() == 1
     values = {indicator.name: "1" for indicator in indicators}
     values[SPACE] = "1.5"
@@ -105,8 +105,7 @@ def test_a_township_reports_the_bureau_returns_then_approves_and_only_then_it_co
     assert county_space(as_leader) == before
 
     # The as_staff returns it with a reason.
-    as_staff = signed_in(staff)
-    as_staff.visit(f"/review/?period={PERIOD}")
+    as_staff = signed_in(staff, at=f"/review/?period={PERIOD}")
     as_staff.screenshot("review")
     as_staff.page.locator(f"#review-{region_a.code}").check()
     as_staff.page.fill("#return-reason", REASON)
