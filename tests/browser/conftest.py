@@ -348,9 +348,11 @@ class App:
         assert "/accounts/login/" in self.page.url, f"{at} did not ask to log in"
         self.page.fill("input[name=username]", username)
         self.page.fill("input[name=password]", password)
-        with self.page.expect_navigation():
+        with self.page.expect_navigation() as navigation:
             self.page.click("button[type=submit]")
         assert "/accounts/login/" not in self.page.url, f"login as {username} failed"
+        landed = navigation.value
+        assert landed is not None and landed.status == 200, f"{self.page.url}: {landed}"
         if at is not None:
             assert self.page.url == self.url(at), f"login as {username} landed on {self.page.url}"
         self.guard.check()

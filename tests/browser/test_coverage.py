@@ -28,8 +28,7 @@ def test_staff_include_submitted_figures_with_one_tick(app, demo, staff):
     ).value
 
     page = app.page
-    app.log_in(staff.username)
-    app.visit("/overview/?period=2026Q3")
+    app.log_in(staff.username, at="/overview/?period=2026Q3")
     assert app.wait_for_charts() == 2  # the heatmap with its grey 未报 layer draws
     coverage = page.locator(".coverage").inner_text()
     assert "5/9 乡镇已审核,1 已上报,3 未报" in coverage

@@ -1,4 +1,5 @@
-"""The three users' main journeys in headless chromium (issue 6).
+"""The three users' main journeys in headless chromium (issue 6), the
+quarterly briefing as the leader (on a phone) and an official read it included.
 
 Each fails on a browser console error or a request to another host (see
 ``Guard`` in conftest.py) and saves full-page screenshots of the pages it
@@ -13,7 +14,7 @@ import openpyxl
 import pytest
 from django.urls import NoReverseMatch, reverse
 
-from tests.browser.conftest import SKIP_REASON
+from tests.browser.conftest import SCREENSHOTS, SKIP_REASON
 
 pytestmark = [
     pytest.mark.browser,
@@ -134,7 +135,9 @@ def upload_a_changed_template(app, tmp_path) -> Decimal | None:
     return Decimal("0.8")
 
 
-def test_township_official_lands_on_own_township_and_is_refused_elsewhere(app, demo, official):
+def test_township_official_lands_on_own_township_and_briefing_and_is_refused_elsewhere(
+    app, demo, official
+):
     page = app.page
     app.log_in(official.username)
     assert page.url.endswith("/townships/kunyang/")
@@ -162,6 +165,13 @@ def test_township_official_lands_on_own_township_and_is_refused_elsewhere(app, d
     assert downloads == []
     assert_no_other_township(page)
 
+    # The quarterly briefing in the menu is their own township's, to read.
+    page.get_by_role("link", name="季度通报").first.click()
+    page.wait_for_url("**/briefing/townships/kunyang/")
+    assert app.wait_for_charts() == 2
+    assert page.locator("textarea[name=body]").count() == 0
+    assert_no_other_township(page)
+
 
 def assert_no_other_township(page) -> None:
     html = page.content()
@@ -172,7 +182,7 @@ def assert_no_other_township(page) -> None:
 @pytest.mark.browser_context_args(
     viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2
 )
-def test_leader_on_a_phone_sees_every_chart(app, demo, leader):
+def test_leader_on_a_phone_sees_every_chart_and_reads_the_briefing(app, demo, leader):
     app.log_in(leader.username)
     assert app.page.url.endswith("/overview/")
     assert app.wait_for_charts() == 2
@@ -188,6 +198,20 @@ def test_leader_on_a_phone_sees_every_chart(app, demo, leader):
     assert app.wait_for_charts() == 1
     assert_fits_the_phone(app.page)
     app.screenshot("goals-phone")
+
+    # The quarterly briefing from the menu, with its two charts: leaders read it.
+    page = app.page
+    page.get_by_role("link", name="季度通报").first.click()
+    page.wait_for_url("**/briefing/")
+    assert app.wait_for_charts() == 2
+    assert page.locator(".briefing-title").inner_text().startswith("关于")
+    assert page.locator("textarea[name=body]").count() == 0  # leaders read
+    assert_fits_the_phone(page)
+    app.screenshot("briefing-phone-full")
+    # The first screen, and the charts, as a reader sees them.
+    page.screenshot(path=SCREENSHOTS / "briefing-phone.png", scale="css")
+    page.locator("#chart-completion").scroll_into_view_if_needed()
+    page.screenshot(path=SCREENSHOTS / "briefing-phone-charts.png", scale="css")
 
 
 def assert_fits_the_phone(page) -> None:
