@@ -2,8 +2,8 @@
 quarterly briefing as the leader (on a phone) and an official read it included.
 
 Each fails on a browser console error or a request to another host (see
-``Guard`` in conftest.py) and saves full-page screenshots of the pages it
-visits to ``artifacts/screenshots/``.
+``Guard`` in conftest.py) and saves screenshots of the pages it visits to
+``artifacts/screenshots/`` (whole pages for the README's).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from django.urls import NoReverseMatch, reverse
 
-from tests.browser.conftest import SCREENSHOTS, SKIP_REASON
+from tests.browser.conftest import SKIP_REASON
 
 pytestmark = [
     pytest.mark.browser,
@@ -192,12 +192,12 @@ def test_leader_on_a_phone_sees_every_chart_and_reads_the_briefing(app, demo, le
     app.visit("/indicators/space/")
     assert app.wait_for_charts() >= 4
     assert_fits_the_phone(app.page)
-    app.screenshot("indicator-phone")
+    app.screenshot("indicator-phone", full_page=False)
 
     app.visit("/goals/")
     assert app.wait_for_charts() == 1
     assert_fits_the_phone(app.page)
-    app.screenshot("goals-phone")
+    app.screenshot("goals-phone", full_page=False)
 
     # The quarterly briefing from the menu, with its two charts: leaders read it.
     page = app.page
@@ -209,9 +209,9 @@ def test_leader_on_a_phone_sees_every_chart_and_reads_the_briefing(app, demo, le
     assert_fits_the_phone(page)
     app.screenshot("briefing-phone-full")
     # The first screen, and the charts, as a reader sees them.
-    page.screenshot(path=SCREENSHOTS / "briefing-phone.png", scale="css")
+    app.screenshot("briefing-phone", full_page=False)
     page.locator("#chart-completion").scroll_into_view_if_needed()
-    page.screenshot(path=SCREENSHOTS / "briefing-phone-charts.png", scale="css")
+    app.screenshot("briefing-phone-charts", full_page=False)
 
 
 def assert_fits_the_phone(page) -> None:

@@ -106,7 +106,7 @@ def test_a_township_reports_the_bureau_returns_then_approves_and_only_then_it_co
 
     # The as_staff returns it with a reason.
     as_staff = signed_in(staff, at=f"/review/?period={PERIOD}")
-    as_staff.screenshot("review")
+    as_staff.screenshot("review", full_page=False)
     as_staff.page.locator(f"#review-{region_a.code}").check()
     as_staff.page.fill("#return-reason", REASON)
     as_staff.submit(as_staff.page.get_by_role("button", name="退回所选区域"))
@@ -131,4 +131,4 @@ def test_a_township_reports_the_bureau_returns_then_approves_and_only_then_it_co
 
     assert county_space(as_leader) == before + Decimal(2)
     assert f"1/{demo.regions.count()} {demo.region_term}已审核" in coverage(as_leader)
-    as_leader.screenshot("overview-after-approval")
+    as_leader.screenshot("overview-after-approval", full_page=False)
