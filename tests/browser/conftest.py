@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import socket
+import threading
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -248,12 +249,20 @@ class Guard:
 
 
 @pytest.fixture(scope="session")
-def _idle_tabs(browser) -> Iterator[dict[str, list]]:
+def _idle_tabs(browser, django_db_setup) -> Iterator[dict[str, list]]:
+    """Closed before the test database is dropped (pytest-django drops it before
+    the browser closes): an open tab keeps connections to the live server, each
+    served by a thread that holds a database connection, and PostgreSQL refuses
+    to drop a database in use. The closed sockets end those threads; they are
+    waited for."""
     idle: dict[str, list] = {}
     yield idle
     for pages in idle.values():
         for page in pages:
             page.context.close()
+    for thread in threading.enumerate():
+        if thread.daemon and thread.name.endswith("(process_request_thread)"):
+            thread.join(timeout=10)
 
 
 @pytest.fixture
