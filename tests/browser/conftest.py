@@ -4,6 +4,10 @@ against Django's live server.
 Every page a journey opens is watched by ``guard``: a console error, an
 uncaught exception or a request to any host but the live server fails the test.
 Screenshots of the main pages go to ``artifacts/screenshots/``.
+
+For speed, the browser's tabs stay open from one journey to the next (``tabs``)
+and each journey's writes are undone instead of flushing the database
+(``transactional_db``); both sections below say why and what they keep.
 """
 
 from __future__ import annotations
@@ -57,8 +61,9 @@ def nowhere() -> Iterator[str]:
 def browser_type_launch_args(browser_type_launch_args, live_server, nowhere):
     """Debian's chromium; no background calls home (updates, sync, safe browsing).
     Every request to another host than the live server's goes to a proxy that
-    refuses it, so nothing leaves the machine (Chromium cannot bypass the proxy
-    for one port only); ``Guard`` fails the test on any request to another
+    refuses it, so nothing leaves the machine (the bypass is by host: Chromium
+    did not honour one for the live server's port alone, so other loopback
+    ports go direct); ``Guard`` fails the test on any request to another
     origin. (Aborting them in a route instead turns the browser's cache off:
     every page would fetch and compile plotly's 1.5 MB again, ~0.1 s a page.)"""
     return {
