@@ -1,7 +1,8 @@
-"""The quarterly briefing in the browser: a leader reads it on a phone with
-its two charts; staff edit the text, save, find it in the history and
-download the Word file, which LibreOffice prints (its first page kept as a
-screenshot); a township official lands on their own township's briefing."""
+"""The quarterly briefing in the browser: staff edit the text, save, find it
+in the history and download the Word file, which LibreOffice prints (its first
+page kept as a screenshot). A leader reading it on a phone and an official
+landing on their own township's briefing are part of their journeys
+(test_journeys.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import SCREENSHOTS, SKIP_REASON
-from tests.browser.test_journeys import PHONE, assert_fits_the_phone, assert_no_other_township
 from tests.reports.test_briefing_docx import SOFFICE
 
 pytestmark = [
@@ -20,29 +20,8 @@ pytestmark = [
 ]
 
 
-@pytest.mark.browser_context_args(
-    viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2
-)
-def test_leader_reads_the_briefing_on_a_phone(app, demo, leader):
-    app.log_in(leader.username)
-    app.page.get_by_role("link", name="季度通报").first.click()
-    app.page.wait_for_url("**/briefing/")
-    assert app.wait_for_charts() == 2
-    assert app.page.locator(".briefing-title").inner_text().startswith("关于")
-    assert app.page.locator("textarea[name=body]").count() == 0  # leaders read
-    assert_fits_the_phone(app.page)
-    app.screenshot("briefing-phone-full")
-    # The first screen, and the charts, as a reader sees them.
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    app.page.screenshot(path=SCREENSHOTS / "briefing-phone.png", scale="css")
-    charts = app.page.locator("#chart-completion")
-    charts.scroll_into_view_if_needed()
-    app.page.screenshot(path=SCREENSHOTS / "briefing-phone-charts.png", scale="css")
-
-
 def test_staff_edit_the_briefing_and_download_it(app, demo, staff, tmp_path):
-    app.log_in(staff.username)
-    app.visit("/briefing/?period=2026Q2")
+    app.log_in(staff.username, at="/briefing/?period=2026Q2")
     page = app.page
     page.locator("summary", has_text="编辑通报文本").click()
     body = page.locator("textarea[name=body]")
@@ -96,12 +75,3 @@ def test_staff_edit_the_briefing_and_download_it(app, demo, staff, tmp_path):
         ],
         check=True,
     )
-
-
-def test_an_official_lands_on_their_own_townships_briefing(app, demo, official):
-    app.log_in(official.username)
-    app.page.get_by_role("link", name="季度通报").first.click()
-    app.page.wait_for_url("**/briefing/townships/kunyang/")
-    assert app.wait_for_charts() == 2
-    assert app.page.locator("textarea[name=body]").count() == 0
-    assert_no_other_township(app.page)

@@ -28,14 +28,13 @@ def test_staff_include_submitted_figures_with_one_tick(app, demo, staff):
     ).value
 
     page = app.page
-    app.log_in(staff.username)
-    app.visit("/overview/?period=2026Q3")
+    app.log_in(staff.username, at="/overview/?period=2026Q3")
     assert app.wait_for_charts() == 2  # the heatmap with its grey 未报 layer draws
     coverage = page.locator(".coverage").inner_text()
     assert "5/9 乡镇已审核,1 已上报,3 未报" in coverage
     assert "填报尚未完成" in page.locator(".coverage-notice").inner_text()
     before = read_number(app, "新增孵化空间面积", "年度累计完成")
-    app.screenshot("overview-half-reported")
+    app.screenshot("overview-half-reported", full_page=False)
 
     app.submit(page.get_by_label("包含已上报未审核的数据"))
     assert "include=submitted" in page.url and "period=2026Q3" in page.url

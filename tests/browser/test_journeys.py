@@ -1,8 +1,9 @@
-"""The three users' main journeys in headless chromium (issue 6).
+"""The three users' main journeys in headless chromium (issue 6), the
+quarterly briefing as the leader (on a phone) and an official read it included.
 
 Each fails on a browser console error or a request to another host (see
-``Guard`` in conftest.py) and saves full-page screenshots of the pages it
-visits to ``artifacts/screenshots/``.
+``Guard`` in conftest.py) and saves screenshots of the pages it visits to
+``artifacts/screenshots/`` (whole pages for the README's).
 """
 
 from __future__ import annotations
@@ -134,7 +135,9 @@ def upload_a_changed_template(app, tmp_path) -> Decimal | None:
     return Decimal("0.8")
 
 
-def test_township_official_lands_on_own_township_and_is_refused_elsewhere(app, demo, official):
+def test_township_official_lands_on_own_township_and_briefing_and_is_refused_elsewhere(
+    app, demo, official
+):
     page = app.page
     app.log_in(official.username)
     assert page.url.endswith("/townships/kunyang/")
@@ -149,12 +152,24 @@ def test_township_official_lands_on_own_township_and_is_refused_elsewhere(app, d
 
     # A county page or export sends the official home, with no workbook.
     downloads = []
-    page.on("download", lambda download: downloads.append(download))
+
+    def downloaded(download) -> None:
+        downloads.append(download)
+
+    page.on("download", downloaded)
     app.visit("/matrix/?_export=xlsx")
     assert page.url.endswith("/townships/kunyang/")
     app.visit("/overview/")
     assert page.url.endswith("/townships/kunyang/")
+    page.remove_listener("download", downloaded)
     assert downloads == []
+    assert_no_other_township(page)
+
+    # The quarterly briefing in the menu is their own township's, to read.
+    page.get_by_role("link", name="季度通报").first.click()
+    page.wait_for_url("**/briefing/townships/kunyang/")
+    assert app.wait_for_charts() == 2
+    assert page.locator("textarea[name=body]").count() == 0
     assert_no_other_township(page)
 
 
@@ -167,7 +182,7 @@ def assert_no_other_township(page) -> None:
 @pytest.mark.browser_context_args(
     viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2
 )
-def test_leader_on_a_phone_sees_every_chart(app, demo, leader):
+def test_leader_on_a_phone_sees_every_chart_and_reads_the_briefing(app, demo, leader):
     app.log_in(leader.username)
     assert app.page.url.endswith("/overview/")
     assert app.wait_for_charts() == 2
@@ -177,12 +192,26 @@ def test_leader_on_a_phone_sees_every_chart(app, demo, leader):
     app.visit("/indicators/space/")
     assert app.wait_for_charts() >= 4
     assert_fits_the_phone(app.page)
-    app.screenshot("indicator-phone")
+    app.screenshot("indicator-phone", full_page=False)
 
     app.visit("/goals/")
     assert app.wait_for_charts() == 1
     assert_fits_the_phone(app.page)
-    app.screenshot("goals-phone")
+    app.screenshot("goals-phone", full_page=False)
+
+    # The quarterly briefing from the menu, with its two charts: leaders read it.
+    page = app.page
+    page.get_by_role("link", name="季度通报").first.click()
+    page.wait_for_url("**/briefing/")
+    assert app.wait_for_charts() == 2
+    assert page.locator(".briefing-title").inner_text().startswith("关于")
+    assert page.locator("textarea[name=body]").count() == 0  # leaders read
+    assert_fits_the_phone(page)
+    app.screenshot("briefing-phone-full")
+    # The first screen, and the charts, as a reader sees them.
+    app.screenshot("briefing-phone", full_page=False)
+    page.locator("#chart-completion").scroll_into_view_if_needed()
+    app.screenshot("briefing-phone-charts", full_page=False)
 
 
 def assert_fits_the_phone(page) -> None:

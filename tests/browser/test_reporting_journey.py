@@ -26,12 +26,6 @@ SPACE = "新增孵化空间面积"
 REASON = "空间面积与台账不符,请核实"
 
 
-def as_user(app, user) -> None:
-    """Another person at the same browser: a fresh session, then the login form."""
-    app.page.context.clear_cookies()
-    app.log_in(user.username)
-
-
 def county_space(app) -> Decimal:
     app.visit(f"/overview/?period={PERIOD}")
     return read_number(app, SPACE, "年度累计完成")
@@ -57,29 +51,30 @@ def state_shown(app) -> str:
 
 
 def test_a_township_reports_the_bureau_returns_then_approves_and_only_then_it_counts(
-    app, demo, staff, leader, official, region_a, tmp_path
+    signed_in, demo, staff, leader, official, region_a, tmp_path
 ):
-    page = app.page
     indicators = list(demo.indicators.filter(by_region=True))
 
-    as_user(app, leader)
-    before = county_space(app)
-    assert f"0/{demo.regions.count()} {demo.region_term}已审核" in coverage(app)
+    # Each at their own browser, logged in through the form once: the page
+    # they open sends them to it first.
+    as_leader = signed_in(leader, at=f"/overview/?period={PERIOD}")
+    before = read_number(as_leader, SPACE, "年度累计完成")
+    assert f"0/{demo.regions.count()} {demo.region_term}已审核" in coverage(as_leader)
 
     # The official fills their own row only (no other region, no county row).
-    as_user(app, official)
-    app.visit(f"/entry/?period={PERIOD}")
+    as_official = signed_in(official, at=f"/entry/?period={PERIOD}")
+    page = as_official.page
     assert page.locator("tbody tr").count() == 1
     values = {indicator.name: "1" for indicator in indicators}
     values[SPACE] = "1.5"
     for name, value in values.items():
         page.get_by_label(f"{region_a.name} · {name}", exact=True).fill(value)
-    save(app, "保存草稿")
-    assert "填报中" in state_shown(app)
-    app.screenshot("township-entry-draft")
+    save(as_official, "保存草稿")
+    assert "填报中" in state_shown(as_official)
+    as_official.screenshot("township-entry-draft")
 
     # A corrected template: 1.5 → 2.5 for the space, previewed, confirmed.
-    app.visit(f"/entry/upload/?period={PERIOD}")
+    as_official.visit(f"/entry/upload/?period={PERIOD}")
     with page.expect_download() as download_info:
         page.get_by_role("button", name="下载模板").click()
     template = tmp_path / download_info.value.suggested_filename
@@ -95,51 +90,45 @@ def test_a_township_reports_the_bureau_returns_then_approves_and_only_then_it_co
     cell.value = 2.5
     book.save(template)
     page.set_input_files("input[name=file]", template)
-    app.submit(page.get_by_role("button", name="上传并预览"))
+    as_official.submit(page.get_by_role("button", name="上传并预览"))
     preview = page.locator("table tbody tr", has_text=region_a.name)
     cells = preview.locator("td").all_inner_texts()
     assert (cells[-2].strip(), cells[-1].strip()) == ("1.5", "2.5")
-    app.submit(page.get_by_role("button", name="确认导入"))
+    as_official.submit(page.get_by_role("button", name="确认导入"))
     assert "已导入" in page.locator(".alert-success").inner_text()
 
     # Submit: the grid locks; nothing counts yet.
-    app.visit(f"/entry/?period={PERIOD}")
-    app.submit(page.get_by_role("button", name="上报本季度数据"))
-    assert "已上报" in state_shown(app)
+    as_official.visit(f"/entry/?period={PERIOD}")
+    as_official.submit(page.get_by_role("button", name="上报本季度数据"))
+    assert "已上报" in state_shown(as_official)
     assert page.get_by_label(f"{region_a.name} · {SPACE}", exact=True).is_disabled()
-    as_user(app, leader)
-    assert county_space(app) == before
+    assert county_space(as_leader) == before
 
-    # The bureau returns it with a reason.
-    as_user(app, staff)
-    app.visit(f"/review/?period={PERIOD}")
-    app.screenshot("review")
-    page.locator(f"#review-{region_a.code}").check()
-    page.fill("#return-reason", REASON)
-    app.submit(page.get_by_role("button", name="退回所选区域"))
+    # The as_staff returns it with a reason.
+    as_staff = signed_in(staff, at=f"/review/?period={PERIOD}")
+    as_staff.screenshot("review", full_page=False)
+    as_staff.page.locator(f"#review-{region_a.code}").check()
+    as_staff.page.fill("#return-reason", REASON)
+    as_staff.submit(as_staff.page.get_by_role("button", name="退回所选区域"))
     assert Submission.objects.get(region=region_a, year=2026, quarter=4).state == "returned"
 
     # The official sees the reason, fixes one cell, submits again.
-    as_user(app, official)
-    app.visit(f"/entry/?period={PERIOD}")
+    as_official.visit(f"/entry/?period={PERIOD}")
     assert REASON in page.locator(".return-reason").inner_text()
-    app.screenshot("township-entry-returned")
+    as_official.screenshot("township-entry-returned")
     page.get_by_label(f"{region_a.name} · {SPACE}", exact=True).fill("2")
-    save(app, "保存草稿")
-    app.submit(page.get_by_role("button", name="上报本季度数据"))
-    assert "已上报" in state_shown(app)
+    save(as_official, "保存草稿")
+    as_official.submit(page.get_by_role("button", name="上报本季度数据"))
+    assert "已上报" in state_shown(as_official)
 
-    as_user(app, leader)
-    assert county_space(app) == before
+    assert county_space(as_leader) == before
 
-    # The bureau approves; from now on the leader's overview counts it.
-    as_user(app, staff)
-    app.visit(f"/review/?period={PERIOD}")
-    page.locator(f"#review-{region_a.code}").check()
-    app.submit(page.get_by_role("button", name="审核通过所选区域"))
+    # The as_staff approves; from now on the leader's overview counts it.
+    as_staff.visit(f"/review/?period={PERIOD}")
+    as_staff.page.locator(f"#review-{region_a.code}").check()
+    as_staff.submit(as_staff.page.get_by_role("button", name="审核通过所选区域"))
     assert Submission.objects.get(region=region_a, year=2026, quarter=4).state == "approved"
 
-    as_user(app, leader)
-    assert county_space(app) == before + Decimal(2)
-    assert f"1/{demo.regions.count()} {demo.region_term}已审核" in coverage(app)
-    app.screenshot("overview-after-approval")
+    assert county_space(as_leader) == before + Decimal(2)
+    assert f"1/{demo.regions.count()} {demo.region_term}已审核" in coverage(as_leader)
+    as_leader.screenshot("overview-after-approval", full_page=False)
