@@ -79,9 +79,11 @@ def default_language():
 # test that asks for ``plan`` or ``demo`` only at run time (getfixturevalue) has
 # them loaded then, as before.
 #
-# Tests on ``transactional_db`` / ``live_server`` (the browser journeys) commit for
-# real and end with a flush that empties every table: the next database test finds
-# no plan and loads everything again before its own transaction starts.
+# Tests on ``transactional_db`` commit for real and end with a flush that empties
+# every table: the next database test finds no plan and loads everything again
+# before its own transaction starts. The browser journeys (``live_server``) put
+# the preloaded rows back instead (tests/browser/conftest.py), and flush only when
+# that fails.
 
 PLAN_FIXTURE = "pingyang_2025_2027"
 EMPTY, PLAN, DEMO = 0, 1, 2
