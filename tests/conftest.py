@@ -8,6 +8,7 @@ Personas follow the roles: ``staff`` (county science bureau), ``leader``,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
 import pytest
 from django.apps import apps
@@ -16,14 +17,14 @@ from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.utils import timezone, translation
+from django.utils import translation
 
 from regions.models import Membership, Region
 from regions.roles import GROUP_NAMES, Role
 from regions.services import ensure_role_groups
-from regions.sessions import RENEWED_KEY
 from reports.demo.seed import seed_demo
 from targets.models import DepartmentMembership, Plan
+from tests.signing_in import sign_in
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -322,18 +323,9 @@ def admin_user(groups, plan):
 
 @pytest.fixture
 def client_for(client):
-    """``client_for(user)``: a test client logged in as ``user``."""
+    """``client_for(user)``: a test client signed in as ``user``."""
 
-    def login(user):
-        client.force_login(user)
-        # As a login through the login page leaves it: just renewed, so the
-        # next minute's requests read it and write nothing (regions/sessions.py).
-        session = client.session
-        session[RENEWED_KEY] = int(timezone.now().timestamp())
-        session.save()
-        return client
-
-    return login
+    return partial(sign_in, client)
 
 
 def pytest_collection_modifyitems(items):

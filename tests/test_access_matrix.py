@@ -56,6 +56,7 @@ from reports.figures.submissions import approve, return_submission, submit
 from reports.models import ClosedQuarter, Figure, PendingImport, Submission, SubmissionEvent
 from reports.progress import Period
 from tests.reports.figures_files import edit
+from tests.signing_in import sign_in
 
 # --- Outcomes ---------------------------------------------------------------------
 
@@ -681,7 +682,7 @@ def check_route(route: Route, world: World) -> list[str]:
             client = Client()
             user = world.users[persona]
             if user is not None:
-                client.force_login(user)
+                sign_in(client, user)
             response = getattr(client, method)(url)
             actual = outcome_of(response, world)
             where = f"{method.upper()} {url} as {persona}"
@@ -865,7 +866,7 @@ def test_what_a_township_official_may_write(
 ):
     put_in_state(plan, state, official, staff, region_a)
     before = write_snapshot()
-    client.force_login(official)
+    sign_in(client, official)
     response = attempt(action, client, plan, region_a, region_b)
     assert response.status_code < 500
     outcome = W if write_snapshot() != before else R
@@ -881,7 +882,7 @@ def test_a_leader_writes_nothing(
 ):
     put_in_state(plan, state, official, staff, region_a)
     before = write_snapshot()
-    client.force_login(leader)
+    sign_in(client, leader)
     response = attempt(action, client, plan, region_a, region_b)
     assert response.status_code == 403
     assert write_snapshot() == before
@@ -903,7 +904,7 @@ def test_a_leader_writes_nothing(
 )
 def test_only_the_administrator_gets_into_the_admin(request, client, plan, persona, status):
     if persona is not None:
-        client.force_login(request.getfixturevalue(persona))
+        sign_in(client, request.getfixturevalue(persona))
     response = client.get(reverse("admin:index"))
     assert response.status_code == status
     if status == 302:

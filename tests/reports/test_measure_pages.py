@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from reports.measure_models import MeasureAttachment, MeasureReport
 from targets.models import WorkItem
+from tests.signing_in import sign_in
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 
@@ -202,7 +203,7 @@ def test_an_attachment_downloads_for_its_readers_only(plan, liaison, staff, grou
         user=outsider, department=plan.departments.get(code="kexie")
     )
     other = Client()
-    other.force_login(outsider)
+    sign_in(other, outsider)
     assert other.get(url).status_code == 404  # 县科协 is not in charge of 三(五)
 
 

@@ -53,6 +53,7 @@ from targets.models import Goal, Plan, Target
 from targets.services import plan_as_spec, save_plan
 from tests.conftest import make_user
 from tests.reports.figures_files import cell, edit, template
+from tests.signing_in import sign_in
 
 Q2, Q3 = "2026Q2", "2026Q3"
 
@@ -185,7 +186,7 @@ def reopen_q3(plan, staff, admin):
 def target_in_admin(plan, staff, admin):
     target = Target.objects.get(indicator__code="space", region__code="kunyang", year=2026)
     client = Client()
-    client.force_login(admin)
+    sign_in(client, admin)
     url = reverse("admin:targets_target_change", args=[target.pk])
     response = client.post(
         url,
@@ -311,8 +312,8 @@ def test_every_page_shows_the_new_number_after_a_write(
     cache_backend, demo, staff, official, admin_user, chain
 ):
     staff_client, official_client = Client(), Client()
-    staff_client.force_login(staff)
-    official_client.force_login(official)
+    sign_in(staff_client, staff)
+    sign_in(official_client, official)
     problems = []
 
     before = read_all(staff_client, official_client)  # computed and kept
