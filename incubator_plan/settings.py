@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "targets.context_processors.plan",
                 "reports.context_processors.notices",
+                "reports.context_processors.navigation",
             ],
         },
     },
