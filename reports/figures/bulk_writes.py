@@ -15,6 +15,7 @@ through ``COPY`` (updates copied into a temporary table and applied by one
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from operator import attrgetter
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
@@ -37,16 +38,16 @@ PLAIN_INTEGER_TYPES = frozenset(
     }
 )
 
+# Text is text already when it is a str (not a lazy translation).
+TEXT_TYPES = frozenset({"CharField", "SlugField", "TextField"})
+
 
 def db_rows(objects: Sequence[models.Model], fields: Sequence[models.Field]) -> list[list]:
     """Each object's ``fields`` as the database takes them: each distinct
     value prepared once (a write has one time, few notes, one user)."""
     database = connections[DEFAULT_DB_ALIAS]  # not the proxy: a lookup per use
     getters = [attrgetter(field.attname) for field in fields]
-    preparers = [
-        None if field.get_internal_type() in PLAIN_INTEGER_TYPES else _memo(field, database)
-        for field in fields
-    ]
+    preparers = [value_preparer(field, database) for field in fields]
     return [
         [
             getter(obj) if prepare is None else prepare(getter(obj))
@@ -56,10 +57,23 @@ def db_rows(objects: Sequence[models.Model], fields: Sequence[models.Field]) -> 
     ]
 
 
-def _memo(field: models.Field, database):
+def value_preparer(field: models.Field, database):
+    """What ``field.get_db_prep_save`` makes of a value, quickly (also for the
+    synthetic plans' rows, reports/demo/rows.py): None when there is nothing to
+    prepare (a whole number); a text field's str as it is; any other value
+    prepared once per distinct value (a write has one time, few notes, one
+    user), decimals each time (1.0 and 1.00 are equal keys)."""
+    kind = field.get_internal_type()
+    if kind in PLAIN_INTEGER_TYPES:
+        return None
+    text = kind in TEXT_TYPES
     prepared = {}
 
     def prepare(value):
+        if text and type(value) is str:
+            return value
+        if isinstance(value, Decimal):
+            return field.get_db_prep_save(value, database)
         try:
             return prepared[value]
         except KeyError:
