@@ -43,8 +43,7 @@ TEXT_TYPES = frozenset({"CharField", "SlugField", "TextField"})
 
 
 def db_rows(objects: Sequence[models.Model], fields: Sequence[models.Field]) -> list[list]:
-    """Each object's ``fields`` as the database takes them: each distinct
-    value prepared once (a write has one time, few notes, one user)."""
+    """Each object's ``fields`` as the database takes them (``value_preparer``)."""
     database = connections[DEFAULT_DB_ALIAS]  # not the proxy: a lookup per use
     getters = [attrgetter(field.attname) for field in fields]
     preparers = [value_preparer(field, database) for field in fields]
