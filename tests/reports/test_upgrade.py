@@ -3,10 +3,14 @@
 counted as the bureau's own, approved entry, every closed quarter still closed
 and all history kept.
 
-The database is built the way the previous version left it: migrated back to
-those nodes and filled through the historical models of that state (the
-current models describe tables that do not exist yet), then migrated forward
-to the newest migrations.
+The database is built the way the previous version built it: migrated forward
+from empty to those nodes (every other app to its newest) and filled through
+the historical models of that state (the current models describe tables that
+do not exist yet), then migrated forward to the newest migrations.
+
+Forward from empty rather than back from the newest: that is how a deployed
+database got there, and it takes a quarter of the time (Django renders the
+project's state once per migration it unapplies).
 """
 
 from __future__ import annotations
@@ -44,20 +48,19 @@ OLD_FIGURES = [
 
 
 @pytest.fixture
-def real_migrations(settings):
-    """The project's migration files, also when the suite builds its test
-    databases from the models (``--nomigrations``, pyproject.toml): such a
-    schema is the newest migrations' state (``makemigrations --check`` in
-    scripts/test holds the two equal), so every migration is recorded as
-    applied, as ``migrate --fake`` would, before this test migrates for real."""
+def empty_database(settings):
+    """The worker's test database with every table dropped, and the project's
+    migration files in use, also when the suite builds its test databases from
+    the models (``--nomigrations``, pyproject.toml). The migrations then build
+    the newest schema again, which ``makemigrations --check`` in scripts/test
+    holds equal to the models', and the transactional test's flush empties it
+    for the next test as usual."""
     settings.MIGRATION_MODULES = {}
-    executor = MigrationExecutor(connection)
-    recorder = executor.recorder
-    recorder.ensure_schema()
-    applied = recorder.applied_migrations()
-    for node in executor.loader.graph.nodes:
-        if node not in applied:
-            recorder.record_applied(*node)
+    quote = connection.ops.quote_name
+    cascade = " CASCADE" if connection.vendor == "postgresql" else ""
+    with connection.constraint_checks_disabled(), connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"DROP TABLE {quote(table)}{cascade}")
 
 
 def migrate(targets) -> None:
@@ -68,6 +71,12 @@ def migrate(targets) -> None:
 
 def newest() -> list[tuple[str, str]]:
     return MigrationExecutor(connection).loader.graph.leaf_nodes()
+
+
+def previous() -> list[tuple[str, str]]:
+    """PREVIOUS, and every other app at its newest."""
+    ours = {app for app, _ in PREVIOUS}
+    return PREVIOUS + [node for node in newest() if node[0] not in ours]
 
 
 def build_previous_version_database() -> dict:
@@ -137,9 +146,9 @@ def build_previous_version_database() -> dict:
 
 @pytest.mark.django_db(transaction=True)
 def test_upgrading_counts_every_figure_as_approved_and_keeps_closures_and_history(
-    real_migrations,
+    empty_database,
 ):
-    migrate(PREVIOUS)
+    migrate(previous())
     try:
         assert "reports_submission" not in connection.introspection.table_names()
         before = build_previous_version_database()
