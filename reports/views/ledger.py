@@ -29,11 +29,25 @@ from reports.views.ledger_forms import (
     IncubatorFilterForm,
     RecognitionForm,
 )
-from reports.views.ledger_tables import EnterpriseTable, IncubatorTable, level_label
+from reports.views.ledger_tables import (
+    EnterpriseTable,
+    IncubatorTable,
+    RecordHistoryTable,
+    level_label,
+)
 from targets.access import PlanAccessMixin
 from targets.ledger import LedgerFlag
 
 PER_PAGE = 50
+HISTORY_PER_PAGE = 20
+
+
+def history_table(request, record) -> RecordHistoryTable:
+    """A ledger record's history, a page at a time (its own page parameter,
+    ``history-page``, beside a page's other table)."""
+    table = RecordHistoryTable(record_history(record), prefix="history-")
+    RequestConfig(request, paginate={"per_page": HISTORY_PER_PAGE}).configure(table)
+    return table
 
 
 class LedgerMixin(PlanAccessMixin):
@@ -166,14 +180,23 @@ class IncubatorDetailView(LedgerMixin, TemplateView):
         recognitions = list(incubator.recognitions.order_by("recognised_on", "level"))
         firms = list(incubator.enterprises.select_related("industry").order_by("entered_on", "pk"))
         top = max((r.level for r in recognitions), default=None)
+        enterprises = EnterpriseTable(
+            firms,
+            suspects=suspect_ids(self.plan),
+            may_edit=self.may_write,
+            exclude=("region", "incubator", "level"),
+            empty_text=_("暂无在孵企业。"),
+        )
+        RequestConfig(self.request, paginate={"per_page": PER_PAGE}).configure(enterprises)
         context.update(
             incubator=incubator,
             level=level_label(top),
             recognitions=recognitions,
             flag_grants=list(incubator.flag_grants.select_related("flag")),
-            enterprises=firms,
+            enterprises=enterprises,
+            enterprise_total=len(firms),
             current_count=sum(1 for firm in firms if firm.left_on is None),
-            history=record_history(incubator),
+            history=history_table(self.request, incubator),
         )
         if self.may_write:
             flags = LedgerFlag.objects.filter(

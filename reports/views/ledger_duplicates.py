@@ -6,7 +6,9 @@ made so far. County staff only (``enter_figures``): the pairs cross regions."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
@@ -16,8 +18,12 @@ from reports.ledger.services import LedgerError
 from reports.models import DuplicateDecision
 from reports.views.ledger import LedgerMixin
 from reports.views.ledger_forms import DuplicateForm
+from reports.views.ledger_tables import DuplicateDecisionTable
 
 RECENT_DECISIONS = 20
+# Suspect pairs shown a page at a time: n records sharing one name make
+# n(n-1)/2 pairs, each with its own form.
+PAIRS_PER_PAGE = 20
 
 
 class DuplicatesView(LedgerMixin, TemplateView):
@@ -27,9 +33,10 @@ class DuplicatesView(LedgerMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         decisions = DuplicateDecision.objects.filter(plan=self.plan).select_related("decided_by")
+        pairs = Paginator(suspect_pairs(self.plan), PAIRS_PER_PAGE)
         context.update(
-            pairs=suspect_pairs(self.plan),
-            decisions=list(decisions[:RECENT_DECISIONS]),
+            pairs=pairs.get_page(self.request.GET.get("page")),
+            decisions=DuplicateDecisionTable(decisions[:RECENT_DECISIONS]),
         )
         return context
 
@@ -39,7 +46,7 @@ class DuplicatesView(LedgerMixin, TemplateView):
             for errors in form.errors.values():
                 for error in errors:
                     messages.error(request, error)
-            return redirect("reports:ledger_duplicates")
+            return self.back()
         data = form.cleaned_data
         try:
             if data["action"] == "merge":
@@ -64,4 +71,11 @@ class DuplicatesView(LedgerMixin, TemplateView):
         except LedgerError as error:
             for message in error.messages:
                 messages.error(request, message)
-        return redirect("reports:ledger_duplicates")
+        return self.back()
+
+    def back(self):
+        """To the page of pairs the form was on (its last pair may have gone,
+        ``get_page`` then shows the last page)."""
+        page = self.request.POST.get("page", "")
+        url = reverse("reports:ledger_duplicates")
+        return redirect(f"{url}?page={page}" if page.isdigit() else url)

@@ -17,10 +17,9 @@ from django.views.generic import TemplateView
 
 from regions.roles import ENTER_FIGURES, REPORT_OWN_FIGURES
 from reports.ledger import listing, services
-from reports.ledger.record_history import record_history
 from reports.ledger.services import LedgerError
 from reports.models import Incubator
-from reports.views.ledger import LedgerMixin
+from reports.views.ledger import LedgerMixin, history_table
 from reports.views.ledger_forms import (
     EnterpriseForm,
     FlagGrantForm,
@@ -163,7 +162,7 @@ class EnterpriseEditView(EnterpriseFormMixin, RecordFormView):
             flag_grants=list(enterprise.flag_grants.select_related("flag")),
             flag_form=FlagGrantForm(flags=flags),
             flag_url=reverse("reports:ledger_enterprise_flag", args=[enterprise.pk]),
-            history=record_history(enterprise),
+            history=history_table(self.request, enterprise),
         )
         return context
 

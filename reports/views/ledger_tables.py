@@ -1,6 +1,7 @@
 """django-tables2 tables of the ledger: incubators and enterprises, paged on
-the page and whole in the exports (``reports.excel.tables.export_response``).
-Names link to the record on the page; exports hold the plain text."""
+the page and whole in the exports (``reports.excel.tables.export_response``);
+a record's history and the bureau's duplicate decisions. Names link to the
+record on the page; exports hold the plain text."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from targets.choices import IncubatorLevel
 from targets.formatting import format_value
-from targets.tables import BaseTable, DateColumn
+from targets.tables import BaseTable, DateColumn, DateTimeColumn
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
 
@@ -125,3 +126,45 @@ class EnterpriseTable(BaseTable):
 
     def value_markers(self, record):
         return "、".join(self.markers_of(record))
+
+
+class RecordHistoryTable(BaseTable):
+    """A ledger record's history (``reports.ledger.record_history``), newest first."""
+
+    when = DateTimeColumn(verbose_name=gettext_lazy("时间"), format="Y-m-d H:i")
+    who = tables.Column(verbose_name=gettext_lazy("修改人"))
+    kind = tables.Column(verbose_name=gettext_lazy("操作"))
+    changes = tables.Column(verbose_name=gettext_lazy("内容"), empty_values=())
+
+    class Meta(BaseTable.Meta):
+        attrs = {"class": "table table-sm align-middle"}
+        empty_text = gettext_lazy("暂无修改记录。")
+
+    def render_changes(self, record):
+        lines = format_html_join(
+            "",
+            "<div>{}:{} → {}</div>",
+            ((change.field, change.old, change.new) for change in record.changes),
+        )
+        if record.reason:
+            lines += format_html('<div class="text-muted">{}</div>', record.reason)
+        return lines
+
+
+class DuplicateDecisionTable(BaseTable):
+    """The bureau's latest decisions on suspect duplicates."""
+
+    decided_at = DateTimeColumn(verbose_name=gettext_lazy("时间"), format="Y-m-d H:i")
+    decided_by = tables.Column(
+        accessor="decided_by__username", verbose_name=gettext_lazy("处理人"), default="—"
+    )
+    kind = tables.Column(accessor="get_kind_display", verbose_name=gettext_lazy("处理结果"))
+    records = tables.Column(accessor="pk", verbose_name=gettext_lazy("记录"), empty_values=())
+    reason = tables.Column(verbose_name=gettext_lazy("理由"))
+
+    class Meta(BaseTable.Meta):
+        attrs = {"class": "table table-sm align-middle"}
+        empty_text = gettext_lazy("暂无。")
+
+    def render_records(self, record):
+        return format_html("{}<br>{}", record.first_label, record.second_label)

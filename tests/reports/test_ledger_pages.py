@@ -181,6 +181,31 @@ def test_the_incubator_page_shows_its_records_and_history(client_for, staff, lea
     assert "添加认定" not in text  # leaders read only
 
 
+def test_the_incubator_page_marks_its_enterprises_and_pages_its_history(
+    client_for, staff, official, ledger
+):
+    city = ledger["city"]
+    for area in range(2, 25):  # 23 changes and the creation: two pages of history
+        services.update_incubator(staff, city, floor_area=Decimal(area))
+    url = reverse("reports:ledger_incubator", args=[city.pk])
+    page = client_for(official).get(url)
+    firms = {row.record.name: row for row in page.context["enterprises"].page.object_list}
+    assert set(firms) == {"甲科技有限公司", "乙科技有限公司"}
+    # 乙 shares its name with 鳌江's 乙科技 有限公司: marked, as on the enterprise list.
+    assert firms["乙科技有限公司"].get_cell_value("markers") == "无信用代码、疑似重复"
+    assert firms["甲科技有限公司"].get_cell_value("markers") == ""
+    text = page.content.decode()
+    assert "在孵企业(在孵 2 家,累计 2 家)" in text
+    assert "载体类型" not in page.context["enterprises"].columns.names()
+    # Newest first, twenty to a page; the rest (and the creation) on the next.
+    history = page.context["history"].page.object_list
+    assert len(history) == 20 and "24.00" in text and "面积(万平方米):1.25 → 2.00" not in text
+    older = client_for(official).get(url, {"history-page": "2"}).content.decode()
+    assert "面积(万平方米):1.25 → 2.00" in older and "创建" in older
+    # Paging the history leaves the enterprises on their first page, and back.
+    assert client_for(official).get(url, {"history-page": "abc"}).status_code == 200
+
+
 def test_a_recognition_posted_on_the_page_is_added(client_for, official, ledger):
     city = ledger["city"]
     url = reverse("reports:ledger_recognition_add", args=[city.pk])
@@ -234,6 +259,39 @@ def test_staff_settle_a_duplicate_on_its_page(client_for, staff, official, ledge
     decision = DuplicateDecision.objects.get()
     assert decision.reason == "同一企业" and decision.decided_by == staff
     assert "同一企业" in client.get(url).content.decode()
+
+
+def test_many_suspect_pairs_come_a_page_at_a_time_and_a_decision_returns_to_its_page(
+    client_for, staff, ledger
+):
+    city = ledger["city"]
+    for n in range(7):  # 丙 ×7: 21 pairs, with 乙's 22, two more than a page
+        enterprise(staff, city, name=f"丙科技{' ' * n}有限公司")
+    url = reverse("reports:ledger_duplicates")
+    client = client_for(staff)
+    first = client.get(url)
+    text = first.content.decode()
+    assert "待处理 22 对。" in text and "第 1 / 2 页" in text
+    assert len(first.context["pairs"].object_list) == 20
+    for nonsense in ["abc", "0", "-1", "99"]:
+        assert client.get(url, {"page": nonsense}).status_code == 200
+    for left in (21, 20):
+        pair = client.get(url, {"page": "2"}).context["pairs"].object_list[-1]
+        data = {
+            "first": pair.first.pk,
+            "second": pair.second.pk,
+            "action": "distinct",
+            "reason": "不同企业",
+            "page": "2",
+        }
+        response = client.post(url, data)
+        assert response.status_code == 302 and response["Location"] == f"{url}?page=2"
+        after = client.get(response["Location"])
+        assert f"待处理 {left} 对。" in after.content.decode()
+    # Page 2 is gone with its last pair: the last page there is is shown.
+    assert after.context["pairs"].number == 1 and "第 1 / 2 页" not in after.content.decode()
+    assert "不同企业" in after.content.decode()
+    assert client.post(url, {**data, "page": "../../x"})["Location"] == url
 
 
 # --- Malformed requests -----------------------------------------------------------------
