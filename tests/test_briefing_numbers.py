@@ -110,7 +110,9 @@ class EngineNumbers:
         self.region_ids = [r.id for r in self.table.regions] if whole else []
 
     def common(self) -> set[str]:
-        years = {str(p.year) for p in self.periods}
+        # The plan's years so far: a quarter's, the year before's, and an
+        # annual floor's missed years (未达成(2025年)).
+        years = {str(year) for year in range(self.plan.first_year, self.period.year + 1)}
         return years | {str(4 - self.period.quarter)}
 
     def for_indicator(self, indicator) -> set[str]:

@@ -15,7 +15,7 @@ from django.utils import translation
 from reports.briefing.compose import briefing_from_facts
 from reports.briefing.facts import BriefingFacts, GoalFacts, IndicatorFacts, MeasureFacts, Rank
 from reports.briefing.phrasing import MAX_NAMED, indicator_paragraph
-from reports.choices import GoalStatus
+from reports.choices import GoalStatus, Status
 from reports.progress import Bands, Period, SubjectData, compute_progress
 from reports.progress.coverage import Coverage
 from reports.progress.table import IndicatorInfo, RegionInfo
@@ -35,6 +35,7 @@ def cell(
     target: int = 100,
     pacing: str = Pacing.SPREAD,
     unreported=frozenset(),
+    incomplete=frozenset(),
     bands: Bands | None = None,
 ):
     """The engine's cell for a subject with ``target`` each year and these
@@ -45,6 +46,7 @@ def cell(
         {key: Decimal(value) for key, value in figures.items()},
         pacing=pacing,
         unreported=frozenset(unreported),
+        incomplete=frozenset(incomplete),
     )
     return compute_progress(data, as_of, bands or Bands())
 
@@ -196,6 +198,17 @@ def test_a_status_standing_on_a_missing_quarter_is_provisional_and_never_serious
     assert "严重滞后" not in text
 
 
+def test_a_provisional_quarter_is_not_compared_with_the_quarter_before():
+    """Q1 10 of 25 due: seriously behind. Q2 with another region's report
+    still missing: 20 of 50 due reads "behind" (provisional, capped), which is
+    no improvement, and its points are no decline either: incomplete."""
+    facts = facts_for({(2026, 1): 10, (2026, 2): 10}, Q2, incomplete={(2026, 2)})
+    assert facts.previous.status == Status.SERIOUSLY_BEHIND and facts.cell.provisional
+    text = paragraph(facts)
+    assert "本季度新增10个；本年度部分数据尚未审核，暂不与上季度比较。" in text
+    assert "好转" not in text and "下滑" not in text and "转为" not in text
+
+
 def region_cell(value: int, *, reported: bool = True):
     return cell({(2026, 2): value}, Q2, unreported=() if reported else {(2026, 2)})
 
@@ -277,6 +290,24 @@ def test_goals_at_risk_are_named_with_their_numbers_and_goals_met_are_listed():
     assert section.paragraphs == (
         "“累计建成孵化基地30个以上”：目前为22个（目标30个），滞后,仍可追回。",
         "已达成的目标：“省级孵化器3家以上”。",
+    )
+
+
+def test_an_annual_floor_says_whose_year_its_number_is_and_which_year_missed():
+    floor = GoalFacts(
+        "每年新增在孵企业200家以上",
+        "家",
+        0,
+        GoalStatus.MISSED,
+        Decimal(80),
+        Decimal(200),
+        status_label="未达成(2025年)",
+        year=2026,
+    )
+    briefing = briefing_from_facts(briefing_facts([facts_for({(2026, 2): 50}, Q2)], goals=(floor,)))
+    section = next(s for s in briefing.sections if s.heading.endswith("三年目标进展"))
+    assert section.paragraphs[0] == (
+        "“每年新增在孵企业200家以上”：2026年目前为80家（每年目标200家），未达成(2025年)。"
     )
 
 

@@ -51,6 +51,10 @@ class GoalFacts:
     status: str
     value: Decimal | None
     goal: Decimal
+    # The status in words (an annual floor's missed years named), and an
+    # annual floor's year: its value is that year's so far.
+    status_label: str = ""
+    year: int | None = None
 
 
 @dataclass(frozen=True)

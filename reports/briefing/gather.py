@@ -32,7 +32,7 @@ from reports.choices import SubmissionState
 from reports.figures.measure_board import board
 from reports.measure_models import MeasureStatus
 from reports.progress import Period, ProgressTable, RegionInfo
-from reports.progress.goal_display import goal_places
+from reports.progress.goal_display import goal_places, goal_status_label
 from reports.progress.goal_queries import evaluate_goals, load_goals
 from reports.progress.queries import load_plan_data, load_reporting, progress_table
 from targets.models import Plan
@@ -92,6 +92,8 @@ def _goals(plan: Plan, table: ProgressTable, period: Period) -> tuple[GoalFacts,
             status=row.result.status,
             value=row.result.value,
             goal=row.result.goal,
+            status_label=goal_status_label(row.result),
+            year=row.result.years[-1].year if row.result.years else None,
         )
         for row in rows
     )

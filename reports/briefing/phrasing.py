@@ -197,6 +197,13 @@ def change_since(facts: IndicatorFacts, period: Period) -> list[str]:
         return [_("本季度新增%(added)s。") % {"added": added}]
     if not before.reported:
         return [_("本季度新增%(added)s；上季度数据未报，无法与上季度比较。") % {"added": added}]
+    if cell.provisional or before.provisional:
+        # Numbers still missing reports are not better or worse than last
+        # quarter's, only incomplete: a "seriously behind" capped to read
+        # "behind" meanwhile must not read as an improvement.
+        return [
+            _("本季度新增%(added)s；本年度部分数据尚未审核，暂不与上季度比较。") % {"added": added}
+        ]
     now_rank, before_rank = STATUS_RANK.get(shown(cell)), STATUS_RANK.get(shown(before))
     words = {
         "added": added,

@@ -207,16 +207,22 @@ def goals(facts: BriefingFacts) -> list[str]:
     for goal in facts.goals:
         if goal.status not in GOALS_AT_RISK:
             continue
-        paragraphs.append(
-            _("“%(goal)s”：目前为%(value)s%(unit)s（目标%(target)s%(unit)s），%(status)s。")
-            % {
-                "goal": goal.text,
-                "value": format_number(goal.value, goal.places),
-                "target": format_number(goal.goal, goal.places),
-                "unit": goal.unit,
-                "status": GoalStatus(goal.status).label,
-            }
-        )
+        words = {
+            "goal": goal.text,
+            "value": format_number(goal.value, goal.places),
+            "target": format_number(goal.goal, goal.places),
+            "unit": goal.unit,
+            "status": goal.status_label or GoalStatus(goal.status).label,
+            "year": goal.year,
+        }
+        if goal.year is None:
+            text = _("“%(goal)s”：目前为%(value)s%(unit)s（目标%(target)s%(unit)s），%(status)s。")
+        else:  # an annual floor: this year's value, the plan's status
+            text = _(
+                "“%(goal)s”：%(year)s年目前为%(value)s%(unit)s"
+                "（每年目标%(target)s%(unit)s），%(status)s。"
+            )
+        paragraphs.append(text % words)
     if not paragraphs:
         paragraphs.append(_("三年目标均已达成或按当前进度可以达成。"))
     met = [goal.text for goal in facts.goals if goal.status in GOALS_MET]

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reports.choices import GoalStatus
 from reports.excel.report_cells import (
     BORDER,
     CENTER,
@@ -26,14 +25,14 @@ from reports.excel.report_cells import (
 )
 from reports.progress import Period
 from reports.progress.display import goal_status_colour
-from reports.progress.goal_display import goal_note, goal_places
+from reports.progress.goal_display import goal_note, goal_places, goal_status_label
 
 FIRST_GOAL_ROW = 4
 
 
-def write_goal_status(cell, status: str) -> None:
+def write_goal_status(cell, status: str, label: str) -> None:
     colour = goal_status_colour(status).lstrip("#").upper()
-    write_text(cell, str(GoalStatus(status).label))
+    write_text(cell, label)
     cell.fill = PatternFill("solid", fgColor=colour)
     cell.font = Font(bold=True, color=font_colour_on(colour))
     cell.alignment = CENTER
@@ -70,7 +69,7 @@ def write_goals(ws: Worksheet, rows, plan: ReportPlan, period: Period, coverage:
         write_number(ws.cell(line, 6), result.value, places)
         write_number(ws.cell(line, 7), goal.value, places)
         write_number(ws.cell(line, 8), goal.stretch_value, places)
-        write_goal_status(ws.cell(line, 9), result.status)
+        write_goal_status(ws.cell(line, 9), result.status, goal_status_label(result))
         write_derived(ws.cell(line, 10), result.forecast, places)
         write_text(ws.cell(line, 11), goal_note(row)).alignment = LEFT
     finish_sheet(ws, [6, 8, 44, 8, 9, 11, 10, 10, 16, 14, 40], header_rows=3, freeze="D4")

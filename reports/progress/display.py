@@ -117,8 +117,8 @@ def coverage_notice(coverage: Coverage, *, region_term: str, region_name: str = 
         }
     else:
         text = _(
-            "%(period)s的填报尚未完成:%(count)s 个%(region)s的数据尚未审核,显示为“未报”,"
-            "不计入合计;标注“暂定”的状态可能变化。"
+            "%(period)s的填报尚未完成:%(count)s 个%(region)s的数据尚未审核,显示为“未报”;"
+            "合计含这些%(region)s此前已审核的季度,不含本季度;标注“暂定”的状态可能变化。"
         ) % {"period": coverage.period.label, "count": missing, "region": region_term}
     return f"{unapproved}{text}"
 
@@ -152,9 +152,11 @@ def goal_status_colour(status: str) -> str:
     return STATUS_COLOURS[GOAL_STATUS_AS[GoalStatus(status)]]
 
 
-def goal_status_badge_html(status: str) -> str:
-    """A goal's status as a coloured badge with its name."""
+def goal_status_badge_html(status: str, label: str | None = None) -> str:
+    """A goal's status as a coloured badge with its name (or ``label``)."""
     status = GoalStatus(status)
     return format_html(
-        '<span class="badge status-{}">{}</span>', GOAL_STATUS_AS[status], status.label
+        '<span class="badge status-{}">{}</span>',
+        GOAL_STATUS_AS[status],
+        status.label if label is None else label,
     )

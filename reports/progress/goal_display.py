@@ -21,6 +21,18 @@ def goal_places(row) -> int:
     return row.goal.decimal_places
 
 
+def goal_status_label(result) -> str:
+    """A goal's status in words. An annual floor's value is this year's, its
+    status the plan's: missed in an earlier year, it says which, so that this
+    year's number never reads as the year that missed (未达成(2025年))."""
+    label = str(GoalStatus(result.status).label)
+    missed = result.missed_years
+    if result.status == GoalStatus.MISSED and missed:
+        years = _("、").join(str(year) for year in missed)
+        label = _("%(status)s(%(years)s年)") % {"status": label, "years": years}
+    return label
+
+
 def goal_note(row) -> str:
     """What else the reader needs: the annex's own number, each year of a
     floor, the quarter a stock or share was last reported."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from reports.choices import GoalStatus, Status
+from reports.choices import Status
 from reports.progress import CellProgress, Period, owing_most_first
 from reports.progress.display import (
     STATUS_COLOURS,
@@ -24,6 +24,7 @@ from reports.progress.display import (
     shown_status,
     status_label,
 )
+from reports.progress.goal_display import goal_status_label
 from reports.progress.table import IndicatorInfo, ProgressTable
 from reports.views import plotting
 from targets.formatting import (
@@ -476,13 +477,14 @@ def goal_bars(rows, *, title: str, period: Period, places) -> dict:
             "goal": format_number(goal.value, places(row)),
             "unit": goal.unit,
         }
-        texts.append(str(GoalStatus(result.status).label))
+        status = goal_status_label(result)
+        texts.append(status)
         hovers.append(
             _("%(text)s<br>%(numbers)s<br>%(status)s<br>按当前进度预计 %(forecast)s")
             % {
                 "text": text,
                 "numbers": numbers,
-                "status": GoalStatus(result.status).label,
+                "status": status,
                 "forecast": format_number(result.forecast, places(row), NumberKind.DERIVED),
             }
         )

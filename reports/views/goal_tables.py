@@ -7,20 +7,21 @@ import django_tables2 as tables
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reports.choices import GoalStatus
 from reports.progress.display import goal_status_badge_html
-from reports.progress.goal_display import goal_note, goal_places
+from reports.progress.goal_display import goal_note, goal_places, goal_status_label
 from reports.progress.goal_queries import GoalRow
 from targets.formatting import NumberKind
 from targets.tables import BaseTable, ValueColumn
 
 
 class GoalStatusColumn(tables.Column):
-    def render(self, value):
-        return goal_status_badge_html(value)
+    """The status's colour, in words that name an annual floor's missed years."""
 
-    def value(self, value):
-        return str(GoalStatus(value).label)
+    def render(self, value, record):
+        return goal_status_badge_html(value, record["status_label"])
+
+    def value(self, record):
+        return record["status_label"]
 
 
 class GoalTable(BaseTable):
@@ -60,6 +61,7 @@ class GoalTable(BaseTable):
                 "stretch": row.goal.stretch_value,
                 "unit": row.goal.unit,
                 "status": row.result.status,
+                "status_label": goal_status_label(row.result),
                 "forecast": row.result.forecast,
                 "note": goal_note(row),
                 "decimal_places": goal_places(row),

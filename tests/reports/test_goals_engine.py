@@ -7,9 +7,11 @@ from __future__ import annotations
 from decimal import Decimal as D
 
 import pytest
+from django.utils import translation
 
 from reports.choices import GoalStatus
 from reports.progress.engine import Period
+from reports.progress.goal_display import goal_status_label
 from reports.progress.goals import GoalData, evaluate_goal
 
 FIRST, LAST = 2025, 2027
@@ -137,6 +139,20 @@ def test_an_annual_floor_missed_in_one_year_shows_each_year():
     assert result.status == GoalStatus.MISSED
     assert result.missed_years == [2025]
     assert (result.value, result.forecast) == (120, 240)
+    # The value is 2026's, the verdict 2025's: the words say which year missed.
+    with translation.override("zh-hans"):
+        assert goal_status_label(result) == "未达成(2025年)"
+    with translation.override("en"):
+        assert goal_status_label(result) == "Missed (2025)"
+
+
+def test_a_status_other_than_missed_reads_as_it_is():
+    cumulative_goal = GoalData("cumulative", D(100), plan_to_date=D(50))
+    floor_on_course = GoalData("annual_floor", D(200), yearly={2025: D(120)})
+    with translation.override("zh-hans"):
+        for goal in (cumulative_goal, floor_on_course):
+            result = at(goal, 2025, 2)
+            assert goal_status_label(result) == GoalStatus(result.status).label
 
 
 def test_an_annual_floor_measured_on_its_own_series():

@@ -91,7 +91,10 @@ def test_the_demo_opens_on_2026_q2_and_says_its_2026_q3_is_half_reported(client_
     response = client.get(reverse("reports:overview"), {"period": "2026Q3"})
     html = response.content.decode()
     assert "截至2026年第3季度 · 5/9 乡镇已审核,1 已上报,3 未报" in html
+    # Their earlier approved quarters stay in the county's total: the notice
+    # says so, as the total is more than the rows shown.
     assert "填报尚未完成:4 个乡镇的数据尚未审核" in html
+    assert "合计含这些乡镇此前已审核的季度,不含本季度" in html
     assert by_label(response)["新增孵化空间面积(万平方米)"].provisional is True
 
 
