@@ -216,6 +216,11 @@ class GoalRowSerializer(serializers.Serializer):
     goal = _amount()
     stretch = _amount("the high line (高线)")
     annex_total = _amount("the linked indicator's own plan total in annex 1 (cumulative)")
+    annex_status = serializers.ChoiceField(
+        choices=GoalStatus.choices,
+        allow_null=True,
+        help_text="the value judged against annex_total when it differs from the goal",
+    )
     value = _amount(
         "value to date: plan to date (cumulative), latest stock (stock), this year so far "
         "(annual floor), numerator ÷ denominator in percent (share, coverage); null: no data",

@@ -287,6 +287,7 @@ class GoalsAPIView(ScopedAPIView):
                     "goal": row.goal.value,
                     "stretch": row.goal.stretch_value,
                     "annex_total": row.annex_total,
+                    "annex_status": row.annex_result.status if row.annex_result else None,
                     "value": row.result.value,
                     "measured_at": row.result.measured_at.code if row.result.measured_at else None,
                     "status": row.result.status,

@@ -40,7 +40,14 @@ def goal_note(row) -> str:
     notes = []
     if row.differs_from_annex:
         annex = format_number(row.annex_total, goal.indicator.decimal_places)
-        notes.append(_("附件1计划期目标 %(value)s%(unit)s") % {"value": annex, "unit": goal.unit})
+        notes.append(
+            _("附件1计划期目标 %(value)s%(unit)s(%(status)s)")
+            % {
+                "value": annex,
+                "unit": goal.unit,
+                "status": GoalStatus(row.annex_result.status).label,
+            }
+        )
     for year in result.years:
         value = format_number(year.value, places) if year.value is not None else "—"
         notes.append(

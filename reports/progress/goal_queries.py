@@ -32,11 +32,13 @@ class GoalRow:
     """One headline goal as a page shows it. ``annex_total``: the linked
     indicator's own plan total in annex 1, when it differs from the goal the
     text sets (5000 talents in the text, 6000 in the annex): both are shown,
-    each against its own number."""
+    each against its own number (``annex_result``: the same value judged
+    against the annex's total; both are floors)."""
 
     goal: Goal
     result: GoalResult
     annex_total: Decimal | None
+    annex_result: GoalResult | None = None
 
     @property
     def differs_from_annex(self) -> bool:
@@ -129,5 +131,9 @@ def evaluate_goals(
             denominators=denominators,
         )
         result = evaluate_goal(data, plan.first_year, plan.last_year, as_of)
-        rows.append(GoalRow(goal, result, annex_total))
+        annex_result = None
+        if annex_total is not None and annex_total != goal.value:
+            annex_goal = GoalData(kind=goal.kind, value=annex_total, plan_to_date=plan_to_date)
+            annex_result = evaluate_goal(annex_goal, plan.first_year, plan.last_year, as_of)
+        rows.append(GoalRow(goal, result, annex_total, annex_result))
     return rows

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.urls import reverse
 
+from reports.choices import GoalStatus
 from reports.models import GoalFigure
 from targets.ledger import LedgerSource
 from targets.models import Goal
@@ -40,6 +41,10 @@ def test_the_goals_endpoint_gives_the_pages_numbers(client_for, leader, staff, d
         "5000.0000",
         "6000.0000",
     )
+    # The same value against the annex's 6000: the page's note says the same.
+    annex_label = GoalStatus(by_code["talents"]["annex_status"]).label
+    assert f"6000人({annex_label})" in shown["累计新增创新创业人才超5000人"]["note"]
+    assert by_code["space"]["annex_status"] is None  # the annex says 70 too
     assert [y["year"] for y in by_code["enterprises"]["years"]] == [2025, 2026]
 
 
