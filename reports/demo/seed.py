@@ -25,6 +25,7 @@ from reports.demo.ledger import DemoLedgerResult, seed_ledger
 from reports.figures.deadlines import default_due_date
 from reports.figures.submissions import state_label
 from reports.models import Deadline, Figure, GoalFigure, Submission, SubmissionEvent
+from reports.progress.goal_queries import ledger_counted_goals
 from targets.choices import GoalKind
 from targets.models import DepartmentMembership, Plan, Target
 from targets.versioning import bump_data_version
@@ -120,7 +121,12 @@ def _create_goal_figures(plan: Plan, periods: list[tuple[int, int]], rng: random
     grows and once falls (a base closes), an annual floor's quarters around a
     quarter of the floor, a share or coverage near its goal."""
     figures = []
-    for goal in plan.goals.filter(indicator__isnull=True):
+    goals = list(plan.goals.filter(indicator__isnull=True).select_related("ledger_source"))
+    # The demo keeps a ledger (seed_ledger): the stocks it counts are its own.
+    counted = ledger_counted_goals(plan, goals, ledger_kept=True)
+    for goal in goals:
+        if goal.pk in counted:
+            continue
         quantum = goal.quantum
         if goal.kind == GoalKind.STOCK:
             start = goal.base_value or (goal.value * Decimal("0.6")).quantize(quantum)

@@ -21,6 +21,7 @@ from regions.roles import ENTER_FIGURES
 from reports.figures.changes import FigureError
 from reports.figures.quarters import refuse_closed_periods
 from reports.models import GoalFigure
+from reports.progress.goal_queries import ledger_counted_goals
 from targets.models import Goal, Plan
 from targets.versioning import bump_data_version
 
@@ -53,12 +54,19 @@ def number_problems(value: Decimal, places: int) -> list[str]:
     return problems
 
 
-def validate_goal_changes(goals: dict[int, Goal], changes: list[GoalFigureChange]) -> list[str]:
+def validate_goal_changes(
+    goals: dict[int, Goal], changes: list[GoalFigureChange], ledger_counted: set[int] = frozenset()
+) -> list[str]:
+    """Every problem of ``changes``; ``ledger_counted``: the goals the ledger
+    counts (``ledger_counted_goals``), which take no entries."""
     messages, seen = [], set()
     for change in changes:
         goal = goals.get(change.goal_id)
         if goal is None or not goal.has_series:
             messages.append(_("目标不属于本计划,或由附件指标计量,不能在此填报。"))
+            continue
+        if goal.pk in ledger_counted:
+            messages.append(_("%(goal)s:由孵化载体台账统计,不在此填报。") % {"goal": goal.text})
             continue
         if change.goal_id in seen:
             messages.append(_("%(goal)s:出现了两次。") % {"goal": goal.text})
@@ -95,8 +103,9 @@ def record_goal_figures(
         raise FigureError(
             [_("%(year)s年第%(quarter)s季度不在计划期内。") % {"year": year, "quarter": quarter}]
         )
-    goals = {g.pk: g for g in plan.goals.all()}
-    problems = validate_goal_changes(goals, changes)
+    goals = {g.pk: g for g in plan.goals.select_related("ledger_source")}
+    counted = ledger_counted_goals(plan, list(goals.values()))
+    problems = validate_goal_changes(goals, changes, counted)
     if problems:
         raise FigureError(problems)
     refuse_closed_periods(plan, {(year, quarter)})

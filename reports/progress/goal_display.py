@@ -55,5 +55,6 @@ def goal_note(row) -> str:
             % {"year": year.year, "value": value, "status": GoalStatus(year.status).label}
         )
     if result.measured_at is not None:
-        notes.append(_("截至%(period)s填报") % {"period": result.measured_at.label})
+        words = _("截至%(period)s末台账统计") if row.from_ledger else _("截至%(period)s填报")
+        notes.append(words % {"period": result.measured_at.label})
     return ";".join(notes)

@@ -18,10 +18,11 @@ from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
 
-from reports.models import GoalFigure
+from reports.models import GoalFigure, Incubator
 from reports.progress.engine import QUARTERS_PER_YEAR, Period
 from reports.progress.goals import GoalData, GoalResult, evaluate_goal
 from reports.progress.ledger_counts import source_rule, stock_series
+from reports.progress.ledger_rules import SourceRule
 from reports.progress.table import ProgressTable
 from targets.choices import GoalKind, LedgerRule
 from targets.models import Goal, Plan
@@ -39,6 +40,7 @@ class GoalRow:
     result: GoalResult
     annex_total: Decimal | None
     annex_result: GoalResult | None = None
+    from_ledger: bool = False  # a stock the ledger counts, not a reported series
 
     @property
     def differs_from_annex(self) -> bool:
@@ -50,13 +52,8 @@ def load_goals(plan: Plan) -> list[Goal]:
     return list(plan.goals.select_related("indicator", "ledger_source").order_by("order", "pk"))
 
 
-def ledger_stocks(
-    plan: Plan, goals: list[Goal], as_of: Period
-) -> dict[int, dict[tuple[int, int], Decimal]]:
-    """The stock goals the ledger counts, when the plan keeps one: each one's
-    stock at the end of every quarter of the plan through ``as_of``, from the
-    ledger instead of the reported series (two queries, none without such a
-    goal)."""
+def _stock_sources(goals: list[Goal]) -> dict[int, SourceRule]:
+    """The stock goals the ledger can count: goal id → its incubator-stock rule."""
     sources = {}
     for goal in goals:
         try:
@@ -65,6 +62,32 @@ def ledger_stocks(
             continue
         if goal.kind == GoalKind.STOCK and source.rule == LedgerRule.INCUBATOR_STOCK:
             sources[goal.pk] = source_rule(source)
+    return sources
+
+
+def ledger_counted_goals(
+    plan: Plan, goals: list[Goal], *, ledger_kept: bool | None = None
+) -> set[int]:
+    """The goals whose numbers the ledger gives, not staff's entries: the stock
+    goals with an incubator-stock source, once the plan keeps a ledger (holds
+    any incubator; ``ledger_kept`` says so when known). One query, none
+    without such a goal."""
+    sources = _stock_sources(goals)
+    if not sources:
+        return set()
+    if ledger_kept is None:
+        ledger_kept = Incubator.objects.filter(region__plan=plan).exists()
+    return set(sources) if ledger_kept else set()
+
+
+def ledger_stocks(
+    plan: Plan, goals: list[Goal], as_of: Period
+) -> dict[int, dict[tuple[int, int], Decimal]]:
+    """The stock goals the ledger counts, when the plan keeps one: each one's
+    stock at the end of every quarter of the plan through ``as_of``, from the
+    ledger instead of the reported series (two queries, none without such a
+    goal)."""
+    sources = _stock_sources(goals)
     periods = [(y, q) for y in plan.years for q in range(1, 5) if Period(y, q) <= as_of]
     return stock_series(plan, sources, periods)
 
@@ -135,5 +158,5 @@ def evaluate_goals(
         if annex_total is not None and annex_total != goal.value:
             annex_goal = GoalData(kind=goal.kind, value=annex_total, plan_to_date=plan_to_date)
             annex_result = evaluate_goal(annex_goal, plan.first_year, plan.last_year, as_of)
-        rows.append(GoalRow(goal, result, annex_total, annex_result))
+        rows.append(GoalRow(goal, result, annex_total, annex_result, goal.pk in stocks))
     return rows

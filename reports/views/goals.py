@@ -16,7 +16,12 @@ from reports.figures.changes import FigureError
 from reports.figures.goal_series import GoalFigureChange, record_goal_figures
 from reports.figures.quarters import is_closed
 from reports.models import GoalFigure
-from reports.progress.goal_queries import evaluate_goals, load_goals
+from reports.progress.goal_queries import (
+    evaluate_goals,
+    ledger_counted_goals,
+    ledger_stocks,
+    load_goals,
+)
 from reports.views import charts, plotting
 from reports.views.goal_tables import GoalTable, goal_places
 from reports.views.mixins import PeriodChoiceMixin, ProgressMixin
@@ -134,8 +139,25 @@ class GoalEntryView(CountyWideMixin, PeriodChoiceMixin, TemplateView):
     required_permission = ENTER_FIGURES
 
     @cached_property
+    def series_goals(self):
+        goals = self.plan.goals.select_related("ledger_source").order_by("order", "pk")
+        return [g for g in goals if g.has_series]
+
+    @cached_property
+    def ledger_counted(self) -> set[int]:
+        return ledger_counted_goals(self.plan, self.series_goals)
+
+    @cached_property
     def goals(self):
-        return [g for g in self.plan.goals.order_by("order", "pk") if g.has_series]
+        """The goals staff enter: not those the ledger counts."""
+        return [g for g in self.series_goals if g.pk not in self.ledger_counted]
+
+    def ledger_rows(self) -> list[tuple]:
+        """The goals the ledger counts, with its count at the quarter's end."""
+        counted = [g for g in self.series_goals if g.pk in self.ledger_counted]
+        stocks = ledger_stocks(self.plan, counted, self.period)
+        key = (self.period.year, self.period.quarter)
+        return [(goal, stocks.get(goal.pk, {}).get(key)) for goal in counted]
 
     def form(self, data=None) -> GoalFiguresForm:
         existing = {
@@ -152,6 +174,7 @@ class GoalEntryView(CountyWideMixin, PeriodChoiceMixin, TemplateView):
             self.period_context(),
             form=kwargs.get("form") or self.form(),
             closed=is_closed(self.plan, self.period),
+            ledger_rows=self.ledger_rows(),
         )
         return context
 

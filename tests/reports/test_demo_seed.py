@@ -19,6 +19,7 @@ from reports.figures.quarters import close_quarter
 from reports.figures.services import record_figures
 from reports.figures.submissions import state_label, states_for
 from reports.models import Deadline, Figure, Submission, SubmissionEvent
+from targets.ledger import LedgerSource
 from tests.conftest import make_user
 
 
@@ -212,9 +213,25 @@ def test_a_plan_with_real_figures_gets_no_demo_states(plan, staff_user):
     assert not Deadline.objects.exists()
 
 
-def test_the_demo_reports_every_goal_series_each_quarter_and_a_stock_falls_once(plan):
+def test_the_demo_reports_no_series_for_the_stocks_its_ledger_counts(plan):
     from reports.models import GoalFigure
 
+    seed_demo(plan, accounts=False)
+    counted = {"bases", "provincial-incubators", "provincial-maker-spaces"}
+    assert (
+        set(LedgerSource.objects.filter(goal__isnull=False).values_list("goal__code", flat=True))
+        == counted
+    )
+    assert not GoalFigure.objects.filter(goal__code__in=counted).exists()
+    others = plan.goals.filter(indicator__isnull=True).exclude(code__in=counted)
+    assert GoalFigure.objects.count() == others.count() * 7
+
+
+def test_the_demo_reports_every_goal_series_each_quarter_and_a_stock_falls_once(plan):
+    """A plan whose stocks no ledger counts: the demo reports them too."""
+    from reports.models import GoalFigure
+
+    LedgerSource.objects.filter(goal__isnull=False).delete()
     seed_demo(plan, accounts=False)
     series = plan.goals.filter(indicator__isnull=True)
     figures = GoalFigure.objects.filter(goal__plan=plan)

@@ -13,6 +13,7 @@ from reports.figures.changes import FigureError, QuarterClosedError
 from reports.figures.goal_series import GoalFigureChange, record_goal_figures
 from reports.models import ClosedQuarter, GoalFigure
 from targets.models import Goal
+from tests.reports.ledger_data import incubator
 
 
 def goal(code: str) -> Goal:
@@ -130,3 +131,29 @@ def test_a_bad_entry_is_refused_with_the_goals_words(client_for, plan, staff):
     )
     assert response.status_code == 400
     assert "主导产业企业占比75%以上:分子不能大于分母" in response.content.decode()
+
+
+def test_once_the_plan_keeps_a_ledger_its_stocks_are_counted_not_entered(
+    client_for, plan, staff, region_a
+):
+    incubator(staff, region_a, kind="base")  # operating since 2025-03-01
+    bases, share = goal("bases"), goal("leading-industry-firms")
+    url = reverse("reports:goal_entry")
+    client = client_for(staff)
+    body = client.get(url, {"period": "2025Q4"}).content.decode()
+    assert f'name="v{bases.pk}"' not in body and f'name="d{share.pk}"' in body
+    assert "全县累计建成各类孵化基地30个以上:2025年第4季度末 1个" in body
+    # A value posted for it anyway is written neither by the page nor by the service.
+    assert client.post(url, {"period": "2025Q4", f"v{bases.pk}": "23"}).status_code == 302
+    assert not GoalFigure.objects.filter(goal=bases).exists()
+    changes = [GoalFigureChange(bases.pk, D(23)), GoalFigureChange(share.pk, D(30), D(40))]
+    with pytest.raises(FigureError) as refused:
+        record_goal_figures(plan, staff, 2025, 4, changes)
+    assert refused.value.messages == [
+        "全县累计建成各类孵化基地30个以上:由孵化载体台账统计,不在此填报。"
+    ]
+    assert not GoalFigure.objects.exists()
+    # The goals page says where its number comes from.
+    page = client.get(reverse("reports:goals"), {"period": "2025Q4"})
+    (row,) = [r for r in page.context["goal_table"].data.data if r["text"] == bases.text]
+    assert row["value"] == 1 and "截至2025年第4季度末台账统计" in row["note"]

@@ -44,8 +44,9 @@ PAGES = {
     "plan": ("targets:plan", [], [], 10),  # its regions counted, then one page of them
     "goals": ("reports:goals", [], [], 17),
     # The plan's figures once (the quarter to work on), closed quarters, the goals
-    # and the quarter's series values.
-    "goal_entry": ("reports:goal_entry", [], [], 11),
+    # and the quarter's series values; whether the plan keeps a ledger, and its
+    # incubators and recognitions for the stocks it counts (shown, not entered).
+    "goal_entry": ("reports:goal_entry", [], [], 14),
 }
 PARAMS = {"matrix_xlsx": {"_export": "xlsx"}, "overview_with_submitted": {"include": "submitted"}}
 
