@@ -2,7 +2,7 @@
 hand-built records in the Pingyang plan (whose ledger sources are: 新增孵化空间面积
 ← area opened, 新增市级及以上孵化载体 ← recognitions 市级+ (county-only), 新增在孵企业
 ← entries, 新培育省级及以上科技企业 ← enterprise titles, 新建成新质孵化器 ← incubator
-titles; stock goals: 孵化基地, 省级+ 孵化器, 省级+ 众创空间)."""
+titles; stock goals: 各类孵化基地 (every kind), 省级+ 孵化器, 省级+ 众创空间)."""
 
 from __future__ import annotations
 

@@ -53,8 +53,9 @@ def test_with_a_ledger_the_stock_is_the_ledgers_on_the_page_and_the_api(
     client = client_for(leader)
     assert goal_value(client, "provincial-incubators") == "3.000000"
     assert page_value(client, goal.text) == 3
-    # The makerspace goal counts the makerspace, the bases goal none of these.
+    # The makerspace goal counts the makerspace; the bases goal (各类孵化基地,
+    # bases of every kind) every carrier operating, whatever its kind or level.
     assert goal_value(client, "provincial-maker-spaces") == "1.000000"
-    assert goal_value(client, "bases") == "0.000000"
+    assert goal_value(client, "bases") == "5.000000"
     # At the end of 2025 Q1 the de-listed one still operated.
     assert goal_value(client, "provincial-incubators", "2025Q1") == "4.000000"
