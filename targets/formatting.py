@@ -14,6 +14,7 @@ colour) is ``reports.progress.display``; this module knows numbers only.
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
@@ -131,3 +132,17 @@ def percent_number(fraction: Decimal | None, places: int = PERCENT_PLACES) -> fl
 def labelled(name: str, unit: str) -> str:
     """A name with its unit, as the annexes print it: 新增孵化空间面积(万平方米)."""
     return f"{name}({unit})" if unit else name
+
+
+# Digits grouped by three with commas, as people write thousands: 2,000 and
+# 1,234.5 (never 0,5 or 1,2).
+GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
+
+
+def without_grouping(text: str) -> str | None:
+    """``text`` without its thousands separators when they group digits by
+    three; None when a comma stands anywhere else: a decimal comma (0,5) or a
+    slip (1,2) is not a number here, never read as 5 or 12."""
+    if "," not in text:
+        return text
+    return text.replace(",", "") if GROUPED.fullmatch(text) else None

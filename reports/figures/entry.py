@@ -29,6 +29,7 @@ from reports.figures.changes import FigureChange
 from reports.figures.submissions import EDITABLE_BY_TOWNSHIP, state_label
 from reports.models import Figure, Submission
 from reports.progress import Period
+from targets.formatting import without_grouping
 from targets.ledger import is_derived
 from targets.models import Indicator, Plan, Target
 
@@ -203,9 +204,12 @@ def parse_number(text: str) -> Decimal | None:
     """What staff type, read leniently: full-width digits (１２．５), spaces and
     thousands separators are fine. None for an empty cell; ValueError for
     anything that is not a number."""
-    text = unicodedata.normalize("NFKC", text or "").strip().replace(",", "").replace(" ", "")
+    text = unicodedata.normalize("NFKC", text or "").strip().replace(" ", "")
     if not text:
         return None
+    text = without_grouping(text)
+    if text is None:
+        raise ValueError(text)
     if len(text) > 30:
         raise ValueError(text)
     try:

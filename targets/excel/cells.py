@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from targets.choices import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS, Pacing
 from targets.excel.format import PACING_READ
 from targets.excel.values import UNCACHED_FORMULA, Loc, normalize
+from targets.formatting import without_grouping
 
 MAX_MESSAGES = 50
 MAX_VALUE = Decimal(10) ** (VALUE_MAX_DIGITS - VALUE_DECIMAL_PLACES)
@@ -103,7 +104,10 @@ def amount(value: object, decimal_places: int) -> Decimal | None:
     if value is None or normalize(value) == "":
         return None
     # str() of a float is its shortest repr: 0.35 stays 0.35, not 0.34999…
-    raw = normalize(value).replace(",", "") if isinstance(value, str) else str(value)
+    raw = without_grouping(normalize(value)) if isinstance(value, str) else str(value)
+    if raw is None:
+        message = _("“%(value)s”不是数字:逗号只能用作千位分隔符(如 2,000),小数点请用“.”")
+        raise BadCell(message % {"value": value})
     try:
         number = Decimal(raw)
     except InvalidOperation:

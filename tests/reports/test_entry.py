@@ -94,6 +94,10 @@ def test_untouched_grid_saves_nothing(client_for, staff, demo):
         ("talents", "1e12", "数值过大"),
         ("talents", "Infinity", "不是数字"),
         ("talents", "１２３４５６７８９０１２３", "数值过大"),
+        # A decimal comma or a slip is no thousands separator: not 5, not 12.
+        ("space", "0,5", "不是数字"),
+        ("talents", "1,2", "不是数字"),
+        ("talents", "12,00", "不是数字"),
     ],
 )
 def test_bad_cells_are_listed_and_nothing_is_saved(client_for, staff, demo, code, text, message):
@@ -149,6 +153,19 @@ def test_full_width_digits_are_understood(client_for, staff, demo):
     data[cell(demo, "space", "昆阳")] = "１．２５"
     assert client.post(ENTRY, data).status_code == 302
     assert Figure.objects.get(year=2026, quarter=4).value == Decimal("1.25")
+
+
+def test_thousands_separators_grouping_by_three_are_understood(client_for, staff, demo):
+    client = client_for(staff)
+    data = grid_data(client, "2026Q4")
+    data[cell(demo, "talents", "昆阳")] = "1,200"
+    data[cell(demo, "space", "昆阳")] = "１，２３４.５"  # full-width comma too
+    data["confirm_warnings"] = "on"  # both above the year's target
+    assert client.post(ENTRY, data).status_code == 302
+    saved = dict(
+        Figure.objects.filter(year=2026, quarter=4).values_list("indicator__code", "value")
+    )
+    assert saved == {"talents": Decimal(1200), "space": Decimal("1234.5")}
 
 
 def test_outlier_needs_confirmation_before_saving(client_for, staff, demo):

@@ -16,6 +16,7 @@ from targets.formatting import (
     format_percent,
     format_value,
     percent_number,
+    without_grouping,
 )
 
 
@@ -94,3 +95,22 @@ def test_percent_column_exports_the_number_it_shows():
     column = PercentColumn()
     assert column.render(Decimal("0.1745")) == "17.5%"
     assert column.value(Decimal("0.1745")) == 17.5
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("2000", "2000"),
+        ("2,000", "2000"),
+        ("1,234,567.25", "1234567.25"),
+        ("-1,000", "-1000"),
+        ("0,5", None),  # a decimal comma
+        ("1,2", None),  # a slip
+        ("12,00", None),
+        ("1,2345", None),
+        (",500", None),
+        ("1,000,00", None),
+    ],
+)
+def test_only_commas_grouping_digits_by_three_are_thousands_separators(text, read):
+    assert without_grouping(text) == read

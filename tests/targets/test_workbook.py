@@ -444,6 +444,11 @@ MALFORMED = {
     "missing sheet": (lambda b: b.remove(b["附件2"]), ["工作表“附件2”", "工作表不存在"]),
     "non-number": (set_cell("附件1", "C3", "十六"), ["工作表“附件1”第3行C列(2025年)", "不是数字"]),
     "negative": (set_cell("附件2", "C4", -40), ["工作表“附件2”第4行C列", "不能为负数"]),
+    # A decimal comma (or a slip) is no thousands separator: never read as 5.
+    "decimal comma": (
+        set_cell("附件2", "B4", "0,5"),
+        ["工作表“附件2”第4行B列", "“0,5”不是数字:逗号只能用作千位分隔符"],
+    ),
     "unknown region": (
         set_cell("附件2", "A5", "龙港"),
         ["工作表“附件2”第5行A列", "未知区域“龙港”"],
