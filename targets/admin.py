@@ -1,8 +1,14 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from regions.admin import AccountAdmin
+from regions.roles import GROUP_NAMES, Role
 from targets.models import (
     Department,
+    DepartmentMembership,
     EvaluationCriterion,
     EvaluationThresholds,
     Goal,
@@ -76,12 +82,70 @@ class GoalAdmin(admin.ModelAdmin):
     list_select_related = ["indicator", "plan"]
 
 
+class DepartmentMemberInline(admin.TabularInline):
+    """The department's liaisons (部门联络员), bound on its page."""
+
+    model = DepartmentMembership
+    extra = 0
+    autocomplete_fields = ["user"]
+    verbose_name = _("部门联络员")
+    verbose_name_plural = _("部门联络员")
+
+
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
     list_display = ["order", "name", "aliases", "code", "plan"]
     list_display_links = ["name"]
     list_filter = ["plan"]
     search_fields = ["name", "aliases", "code"]
+    inlines = [DepartmentMemberInline]
+
+
+@admin.register(DepartmentMembership)
+class DepartmentMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "department"]
+    list_filter = ["department__plan", "department"]
+    search_fields = ["user__username", "user__first_name", "department__name"]
+    list_select_related = ["user", "department"]
+    autocomplete_fields = ["user", "department"]
+
+
+# --- Accounts: a liaison's department on the user's own page ----------------------------
+
+
+class AccountDepartmentInline(admin.StackedInline):
+    """The department of a liaison, edited on the user's page beside the region
+    of a township official, so that creating a liaison is one form."""
+
+    model = DepartmentMembership
+    fk_name = "user"
+    max_num = 1
+    extra = 0
+    autocomplete_fields = ["department"]
+    verbose_name = _("所属部门(仅部门联络员)")
+    verbose_name_plural = _("所属部门(仅部门联络员)")
+
+
+class AccountWithDepartmentAdmin(AccountAdmin):
+    inlines = [*AccountAdmin.inlines, AccountDepartmentInline]
+
+    def save_related(self, request, form, formsets, change):
+        """Warn (not refuse) about a liaison left without a department: they
+        would see nothing to report on until one is set."""
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        is_liaison = user.groups.filter(name=GROUP_NAMES[Role.DEPARTMENT]).exists()
+        if is_liaison and not DepartmentMembership.objects.filter(user=user).exists():
+            self.message_user(
+                request,
+                gettext("%(user)s 属于部门联络员组,但尚未绑定部门:登录后没有可报送的任务。")
+                % {"user": user.get_username()},
+                level=messages.WARNING,
+            )
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), AccountWithDepartmentAdmin)
 
 
 class MeasureDepartmentInline(admin.TabularInline):

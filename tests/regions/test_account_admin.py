@@ -9,13 +9,16 @@ from django.urls import reverse
 from regions.models import Membership
 from regions.roles import GROUP_NAMES, ROLE_PERMISSIONS, Role
 from regions.services import ensure_role_groups
+from targets.models import DepartmentMembership
+from tests.conftest import make_user
 
 User = get_user_model()
 
 
 def user_change_form(user, **changes) -> dict:
-    """The POST data of the user change page, with the region inline."""
+    """The POST data of the user change page, with the region and department inlines."""
     membership = Membership.objects.filter(user=user).first()
+    department = DepartmentMembership.objects.filter(user=user).first()
     data = {
         "username": user.username,
         "first_name": user.first_name,
@@ -34,6 +37,13 @@ def user_change_form(user, **changes) -> dict:
         "membership-0-id": membership.pk if membership else "",
         "membership-0-user": user.pk,
         "membership-0-region": membership.region_id if membership else "",
+        "department_membership-TOTAL_FORMS": "1",
+        "department_membership-INITIAL_FORMS": "1" if department else "0",
+        "department_membership-MIN_NUM_FORMS": "0",
+        "department_membership-MAX_NUM_FORMS": "1",
+        "department_membership-0-id": department.pk if department else "",
+        "department_membership-0-user": user.pk,
+        "department_membership-0-department": department.department_id if department else "",
     }
     data.update(changes)
     return data
@@ -125,7 +135,42 @@ def test_admin_asks_for_the_address_when_adding_a_user(client_for, admin_user):
             "membership-INITIAL_FORMS": "0",
             "membership-MIN_NUM_FORMS": "0",
             "membership-MAX_NUM_FORMS": "1",
+            "department_membership-TOTAL_FORMS": "0",
+            "department_membership-INITIAL_FORMS": "0",
+            "department_membership-MIN_NUM_FORMS": "0",
+            "department_membership-MAX_NUM_FORMS": "1",
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert User.objects.get(username="town-new").email == "new@example.invalid"
+
+
+def test_admin_binds_a_liaison_to_a_department_on_the_user_page(client_for, admin_user, plan):
+    """A new county's liaison is made in the admin alone: account, group, department."""
+    user = make_user("new-liaison", Role.DEPARTMENT)
+    department = plan.departments.get(name="县科技局")
+    url = reverse("admin:auth_user_change", args=[user.pk])
+    client = client_for(admin_user)
+    assert "所属部门(仅部门联络员)" in client.get(url).content.decode()
+
+    unbound = client.post(url, user_change_form(user), follow=True)
+    assert "属于部门联络员组,但尚未绑定部门" in unbound.content.decode()
+
+    form = user_change_form(user, **{"department_membership-0-department": department.pk})
+    response = client.post(url, form)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert DepartmentMembership.objects.get(user=user).department == department
+    # The liaison now reads their department's page.
+    page = client_for(user).get(reverse("reports:department", args=[department.code]))
+    assert page.status_code == 200 and "县科技局" in page.content.decode()
+
+
+def test_a_departments_liaisons_are_listed_and_bound_on_its_admin_page(
+    client_for, admin_user, liaison, plan
+):
+    department = plan.departments.get(name="县投资促进服务中心")
+    client = client_for(admin_user)
+    page = client.get(reverse("admin:targets_department_change", args=[department.pk]))
+    assert page.status_code == 200 and "liaison" in page.content.decode()
+    listing = client.get(reverse("admin:targets_departmentmembership_changelist"), {"q": "投资"})
+    assert list(listing.context["cl"].queryset) == [liaison.department_membership]
