@@ -31,7 +31,7 @@ class Link:
 
 def links_for(user, words: dict[str, str]) -> list[Link]:
     """The links, in the bar's order. ``words``: the plan's name for its total
-    row (``county``) and for its regions (``region``)."""
+    row (``county``), for its regions (``region``) and its goals (``goals``)."""
     may = user.has_perm
     sees_county = may(VIEW_ALL_REGIONS)
     own_figures = may(REPORT_OWN_FIGURES)
@@ -41,7 +41,7 @@ def links_for(user, words: dict[str, str]) -> list[Link]:
         links += [
             ("reports:overview", _("%(county)s总览") % {"county": words["county"]}),
             ("reports:matrix", _("%(region)s矩阵") % {"region": words["region"]}),
-            ("reports:goals", _("三年目标")),
+            ("reports:goals", words["goals"]),
             ("reports:briefing", _("季度通报")),
         ]
     elif own_measures:

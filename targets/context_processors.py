@@ -2,20 +2,22 @@
 data, and the plan's own words for its total row and its regions."""
 
 from django.http import HttpRequest
+from django.utils.translation import pgettext
 
 from targets.models import Plan, current_plan
 
 
 def plan_words(plan: Plan | None) -> dict[str, str]:
     """``county``: what the plan calls its total row (全县, 全市…); ``region``:
-    what it calls its regions (乡镇, 区县, 街道…). Without a plan, the defaults
-    a new plan gets."""
+    what it calls its regions (乡镇, 区县, 街道…); ``goals``: its headline goals
+    by its length (三年目标). Without a plan, the defaults a new plan gets."""
     if plan is None:
         return {
             "county": str(Plan._meta.get_field("county_name").get_default()),
             "region": str(Plan._meta.get_field("region_term").get_default()),
+            "goals": pgettext("goals", "目标要求"),
         }
-    return {"county": plan.county_name, "region": plan.region_term}
+    return {"county": plan.county_name, "region": plan.region_term, "goals": plan.goals_term}
 
 
 def plan(request: HttpRequest) -> dict:

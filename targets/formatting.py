@@ -19,6 +19,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from django.utils.formats import number_format
+from django.utils.translation import gettext, pgettext_lazy
 
 # A computed share of a target (序时 3.75 of 5 enterprises, a projection) is
 # fractional even for a whole-number indicator: it keeps at least this many places.
@@ -146,3 +147,25 @@ def without_grouping(text: str) -> str | None:
     if "," not in text:
         return text
     return text.replace(",", "") if GROUPED.fullmatch(text) else None
+
+
+# A plan's length as its text says it: 三年行动计划, two-year, four-year plans.
+YEARS_IN_WORDS = [
+    pgettext_lazy("years", "一"),
+    pgettext_lazy("years", "两"),
+    pgettext_lazy("years", "三"),
+    pgettext_lazy("years", "四"),
+    pgettext_lazy("years", "五"),
+    pgettext_lazy("years", "六"),
+    pgettext_lazy("years", "七"),
+    pgettext_lazy("years", "八"),
+    pgettext_lazy("years", "九"),
+    pgettext_lazy("years", "十"),
+]
+
+
+def goals_term(years: int) -> str:
+    """What a plan of ``years`` years calls its headline goals: 三年目标 for a
+    three-year plan, 两年目标, 四年目标… (digits past ten)."""
+    count = YEARS_IN_WORDS[years - 1] if 1 <= years <= len(YEARS_IN_WORDS) else str(years)
+    return gettext("%(count)s年目标") % {"count": count}

@@ -23,7 +23,7 @@ from targets.choices import (
     GoalKind,
     Pacing,
 )
-from targets.formatting import labelled
+from targets.formatting import goals_term, labelled
 
 
 class PlanQuerySet(models.QuerySet):
@@ -82,6 +82,11 @@ class Plan(models.Model):
     @property
     def years(self) -> list[int]:
         return list(range(self.first_year, self.last_year + 1))
+
+    @property
+    def goals_term(self) -> str:
+        """What the plan calls its headline goals: 三年目标 for three years."""
+        return goals_term(self.last_year - self.first_year + 1)
 
     def contains(self, year: int, quarter: int | None = None) -> bool:
         in_years = self.first_year <= year <= self.last_year

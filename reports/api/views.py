@@ -265,7 +265,14 @@ class GoalsAPIView(ScopedAPIView):
     def get(self, request):
         scope = self.scope(request)
         if not scope.whole_county:
-            raise PermissionDenied(_("三年目标为全县汇总数据,仅限县级用户查看。"))
+            raise PermissionDenied(
+                _("%(goals)s是%(county)s的汇总数据,%(region)s账号不能查看。")
+                % {
+                    "goals": scope.plan.goals_term,
+                    "county": scope.plan.county_name,
+                    "region": scope.plan.region_term,
+                }
+            )
         source = source_for(scope)
         period = ProgressAPIView.period(request, scope, source)
 

@@ -23,6 +23,7 @@ from reports.briefing.phrasing import indicator_paragraph
 from reports.progress import Period
 from reports.progress.queries import may_include_submitted
 from targets.access import scope_for
+from targets.formatting import goals_term
 from targets.models import Plan
 
 
@@ -74,7 +75,8 @@ def briefing_from_facts(facts: BriefingFacts) -> Briefing:
         ),
     ]
     if facts.goals:
-        parts.append((_("三年目标进展"), sections.goals(facts)))
+        goals = goals_term(facts.last_year - facts.first_year + 1)
+        parts.append((_("%(goals)s进展") % {"goals": goals}, sections.goals(facts)))
     if facts.measures:
         parts.append((_("重点任务推进情况"), sections.measures(facts)))
     parts.append((_("下一步工作要求"), sections.next_steps(facts)))

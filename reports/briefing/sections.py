@@ -17,7 +17,7 @@ from reports.briefing.phrasing import BEHIND_STATUSES, MAX_NAMED, join_names, sh
 from reports.choices import GoalStatus, Status
 from reports.progress.display import status_label
 from reports.progress.engine import QUARTERS_PER_YEAR
-from targets.formatting import format_number, format_percent
+from targets.formatting import format_number, format_percent, goals_term
 
 ZERO_TARGET = "zero_target"
 GOALS_AT_RISK = (GoalStatus.BEHIND, GoalStatus.OUT_OF_REACH, GoalStatus.MISSED)
@@ -224,7 +224,8 @@ def goals(facts: BriefingFacts) -> list[str]:
             )
         paragraphs.append(text % words)
     if not paragraphs:
-        paragraphs.append(_("三年目标均已达成或按当前进度可以达成。"))
+        goals = goals_term(facts.last_year - facts.first_year + 1)
+        paragraphs.append(_("%(goals)s均已达成或按当前进度可以达成。") % {"goals": goals})
     met = [goal.text for goal in facts.goals if goal.status in GOALS_MET]
     if met:
         paragraphs.append(

@@ -55,6 +55,7 @@ from reports.progress import CellProgress, Period
 from reports.progress.display import status_label
 from reports.progress.table import IndicatorInfo, ProgressTable
 from targets.annexes import has_stretch
+from targets.formatting import goals_term
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -230,7 +231,8 @@ def build_report_workbook(
         charts = workbook.create_sheet(_("图表"))
         write_charts(charts, annex2, table, plan, completion_columns, coverage)
     if goals:
-        write_goals(workbook.create_sheet(_("三年目标")), goals, plan, period, coverage)
+        terms = goals_term(len(plan.years))
+        write_goals(workbook.create_sheet(terms), goals, plan, period, coverage)
     if measures:
         sheet = workbook.create_sheet(_("任务推进"))
         write_measures_sheet(sheet, measures, period, coverage)

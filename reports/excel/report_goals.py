@@ -26,6 +26,7 @@ from reports.excel.report_cells import (
 from reports.progress import Period
 from reports.progress.display import goal_status_colour
 from reports.progress.goal_display import goal_note, goal_places, goal_status_label
+from targets.formatting import goals_term
 
 FIRST_GOAL_ROW = 4
 
@@ -52,7 +53,8 @@ def write_goals(ws: Worksheet, rows, plan: ReportPlan, period: Period, coverage:
         _("按当前进度预计%(year)s年") % {"year": plan.years[-1]},
         _("说明"),
     ]
-    write_title(ws, plan, period, _("三年目标完成情况"), len(headers), coverage=coverage)
+    title = _("%(goals)s完成情况") % {"goals": goals_term(len(plan.years))}
+    write_title(ws, plan, period, title, len(headers), coverage=coverage)
     for column, text in enumerate(headers, start=1):
         write_header(ws, 3, column, text)
     for offset, row in enumerate(rows):

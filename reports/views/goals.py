@@ -72,7 +72,7 @@ class GoalsMixin:
     def goal_chart(self) -> tuple[str, str]:
         figure = charts.goal_bars(
             self.goal_rows,
-            title=_("三年目标:截至目前 ÷ 目标"),
+            title=_("%(goals)s:截至目前 ÷ 目标") % {"goals": self.plan.goals_term},
             period=self.period,
             places=goal_places,
         )

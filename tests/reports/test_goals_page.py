@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+import pytest
 from django.urls import reverse
 
 from reports.choices import GoalStatus, Status, SubmissionState
@@ -126,3 +127,28 @@ def test_a_second_plan_shows_its_own_goals_without_code_change(client_for, staff
 
     assert response.status_code == 200
     assert list(rows_of(response)) == [row[2] for row in OTHER_GOALS[1:]]
+
+
+@pytest.mark.parametrize(("years", "term"), [(4, "四年目标"), (2, "两年目标")])
+def test_a_plan_names_its_goals_by_its_own_length(client_for, staff, db, years, term):
+    """Pingyang's 三年目标 is its three years: a four-year plan has 四年目标,
+    on every page, the report and the briefing alike."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from reports.demo.scale import generate_plan
+
+    plan = generate_plan(regions=3, indicators=2, years=years, quarters=4, seed=3)
+    client = client_for(staff)
+    period = {"period": "2025Q4"}
+    page = client.get(reverse("reports:goals"), period).content.decode()
+    assert f"<h1 class=\"h4\">{term} · 2025年第4季度</h1>" in page
+    assert f">{term}</a>" in page  # the bar's link
+    assert "三年目标" not in page
+    assert f"{term}数据填报" in client.get(reverse("reports:goal_entry"), period).content.decode()
+    book = load_workbook(BytesIO(client.get(reverse("reports:report"), period).content))
+    assert term in book.sheetnames and book[term]["A1"].value.endswith(f"{term}完成情况")
+    briefing = client.get(reverse("reports:briefing"), period).content.decode()
+    assert f"{term}进展" in briefing and "三年目标" not in briefing
+    assert plan.goals.exists()
