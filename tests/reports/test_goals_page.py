@@ -143,7 +143,7 @@ def test_a_plan_names_its_goals_by_its_own_length(client_for, staff, db, years, 
     client = client_for(staff)
     period = {"period": "2025Q4"}
     page = client.get(reverse("reports:goals"), period).content.decode()
-    assert f"<h1 class=\"h4\">{term} · 2025年第4季度</h1>" in page
+    assert f'<h1 class="h4">{term} · 2025年第4季度</h1>' in page
     assert f">{term}</a>" in page  # the bar's link
     assert "三年目标" not in page
     assert f"{term}数据填报" in client.get(reverse("reports:goal_entry"), period).content.decode()
