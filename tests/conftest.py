@@ -7,6 +7,7 @@ Personas follow the roles: ``staff`` (county science bureau), ``leader``,
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -23,6 +24,7 @@ from regions.models import Membership, Region
 from regions.roles import GROUP_NAMES, Role
 from regions.services import ensure_role_groups
 from reports.demo.seed import seed_demo
+from reports.figures import deadlines
 from targets.models import DepartmentMembership, Plan
 from tests.signing_in import sign_in
 
@@ -46,6 +48,13 @@ def computed_progress_forgotten():
     yield
     for alias in ("default", "progress"):
         caches[alias].clear()
+
+
+@pytest.fixture
+def every_quarter_begun(monkeypatch):
+    """Today after the end of every plan: for a test that writes its plan's
+    later quarters (figures are refused for a quarter that has not begun)."""
+    monkeypatch.setattr(deadlines, "today", lambda: datetime.date(2100, 1, 1))
 
 
 @pytest.fixture(autouse=True)

@@ -22,6 +22,7 @@ from regions.roles import GROUP_NAMES, Role
 from regions.services import ensure_role_groups
 from reports.choices import NOT_STARTED, Source, SubmissionAction, SubmissionState
 from reports.demo.ledger import DemoLedgerResult, seed_ledger
+from reports.figures import deadlines
 from reports.figures.deadlines import default_due_date
 from reports.figures.submissions import state_label
 from reports.models import Deadline, Figure, GoalFigure, Submission, SubmissionEvent
@@ -64,9 +65,12 @@ class DemoResult:
 
 
 def demo_periods(plan: Plan, quarters: int) -> list[tuple[int, int]]:
-    """The first ``quarters`` quarters of the plan."""
+    """The first ``quarters`` quarters of the plan, of those begun by today: a
+    plan starting next year gets no demo figures yet, never a future quarter's."""
+    day = deadlines.today()
+    now = (day.year, (day.month - 1) // 3 + 1)
     periods = [(year, quarter) for year in plan.years for quarter in (1, 2, 3, 4)]
-    return periods[:quarters]
+    return [period for period in periods[:quarters] if period <= now]
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from regions.models import Region
 from reports.choices import Source
+from reports.figures import deadlines
 from reports.figures.bulk_writes import insert_history, update_by_pk
 from reports.figures.changes import (
     ChangedCell,
@@ -42,12 +43,16 @@ def validate_changes(
     """Everything about the cells themselves that makes a write impossible:
     period inside the plan, region and indicator of this plan and matching
     (county-only indicators have no region), value ≥ 0 with the indicator's
-    decimal places, and no typed value for an indicator the plan derives from
-    its ledger (only ``source`` ledger writes those). Returns messages; empty
-    when all is well."""
+    decimal places, no typed value for an indicator the plan derives from
+    its ledger (only ``source`` ledger writes those), and no quarter that has
+    not begun: what a quarter achieved is reported once it is under way, so a
+    value for 2029 Q4 today is a slip (and would move every page's default
+    quarter). Returns messages; empty when all is well."""
     indicators = {i.pk: i for i in plan.indicators.select_related("ledger_source")}
     region_names = dict(Region.objects.filter(plan=plan).values_list("pk", "name"))
     messages, seen = [], set()
+    day = deadlines.today()
+    now = (day.year, (day.month - 1) // 3 + 1)
 
     def label(change: FigureChange, indicator: Indicator | None) -> str:
         # Built only for a message: formatting it for every cell of a
@@ -81,6 +86,8 @@ def validate_changes(
             say(change, indicator, _("%(label)s:该指标仅在%(county)s一级填报。"))
         if not plan.contains(change.year, change.quarter):
             say(change, indicator, _("%(label)s:不在计划期内。"))
+        elif (change.year, change.quarter) > now:
+            say(change, indicator, _("%(label)s:该季度尚未开始,不能填报。"))
         if change.key in seen:
             say(change, indicator, _("%(label)s:同一单元格出现了两次。"))
         seen.add(change.key)

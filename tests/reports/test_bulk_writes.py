@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -38,6 +39,7 @@ def _queries(plan, user, changes, reason) -> int:
     return len(queries)
 
 
+@pytest.mark.usefixtures("every_quarter_begun")
 def test_writing_every_region_and_two_quarters_takes_as_many_queries_as_one_cell(plan, staff):
     regions = list(plan.regions.all())
     assert len(regions) > 5
@@ -51,6 +53,7 @@ def test_writing_every_region_and_two_quarters_takes_as_many_queries_as_one_cell
     assert many == one
 
 
+@pytest.mark.usefixtures("every_quarter_begun")
 def test_a_bulk_update_keeps_each_figures_history_with_user_and_reason(plan, staff):
     regions = list(plan.regions.all())
     periods = [(2027, 2), (2027, 3)]
@@ -70,6 +73,7 @@ def test_a_bulk_update_keeps_each_figures_history_with_user_and_reason(plan, sta
         assert changed.entered_at == figure.entered_at
 
 
+@pytest.mark.usefixtures("every_quarter_begun")
 def test_the_bureaus_bulk_entry_approves_each_report_once_with_one_event(plan, staff):
     regions = list(plan.regions.all())
     returned = Submission.objects.create(

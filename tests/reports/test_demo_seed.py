@@ -12,7 +12,9 @@ from django.contrib.auth import get_user_model
 
 from reports.choices import NOT_STARTED, Source, SubmissionAction, SubmissionState
 from reports.demo import seed as seed_module
-from reports.demo.seed import DEMO_PASSWORD, seed_demo
+from reports.demo.scale import generate_plan
+from reports.demo.seed import DEMO_PASSWORD, demo_periods, seed_demo
+from reports.figures import deadlines
 from reports.figures.changes import FigureChange
 from reports.figures.deadlines import overdue_regions
 from reports.figures.quarters import close_quarter
@@ -258,3 +260,14 @@ def test_each_department_gets_a_demo_liaison(plan):
     membership = DepartmentMembership.objects.get(user__username="dept-touzicujin")
     assert membership.department.name == "县投资促进服务中心"
     assert membership.user.groups.get().name == "部门联络员"
+
+
+def test_a_plan_not_yet_under_way_gets_no_future_quarters(db, monkeypatch):
+    """A 2026–2029 plan seeded on 3 December 2026: its demo stops at 2026 Q4,
+    the quarter under way, never a quarter that has not happened."""
+    monkeypatch.setattr(deadlines, "today", lambda: date(2026, 12, 3))
+    plan = generate_plan(regions=3, indicators=2, years=4, first_year=2026)
+    assert demo_periods(plan, 7) == [(2026, 1), (2026, 2), (2026, 3), (2026, 4)]
+    assert demo_periods(plan, 3) == [(2026, 1), (2026, 2), (2026, 3)]
+    monkeypatch.setattr(deadlines, "today", lambda: date(2025, 6, 1))
+    assert demo_periods(plan, 7) == []

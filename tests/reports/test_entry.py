@@ -3,12 +3,14 @@ county staff use them."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from reports.choices import Source
+from reports.figures import deadlines
 from reports.figures.changes import FigureChange
 from reports.figures.quarters import close_quarter
 from reports.figures.services import record_figures
@@ -337,3 +339,25 @@ def test_history_default_quarter_is_the_regions_own_latest_for_staff_too(client_
     Figure.objects.filter(region__isnull=True, year=2026, quarter=3).delete()
     county = client.get(reverse("reports:history_county"))
     assert county.context["period"].code == "2026Q2"
+
+
+def test_a_quarter_not_yet_begun_is_refused_and_nothing_is_saved(
+    client_for, staff, demo, monkeypatch
+):
+    """2026 Q4 on 30 September: a slip, not a report (it would also become
+    every page's default quarter)."""
+    monkeypatch.setattr(deadlines, "today", lambda: datetime.date(2026, 9, 30))
+    client = client_for(staff)
+    data = grid_data(client, "2026Q4")
+    data[cell(demo, "space", "昆阳")] = "1"
+    before = snapshot()
+    response = client.post(ENTRY, data)
+    assert response.status_code == 409  # as every refusal of the write
+    assert "昆阳 · 新增孵化空间面积 · 2026年第4季度:该季度尚未开始,不能填报。" in (
+        response.content.decode()
+    )
+    assert snapshot() == before
+    # On its first day it is under way: the same entry is saved.
+    monkeypatch.setattr(deadlines, "today", lambda: datetime.date(2026, 10, 1))
+    assert client.post(ENTRY, data).status_code == 302
+    assert Figure.objects.get(year=2026, quarter=4).value == 1

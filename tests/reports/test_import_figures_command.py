@@ -85,6 +85,7 @@ def test_missing_file_and_garbage_fail(demo, staff, tmp_path):
         run(garbage, "--user", staff.username)
 
 
+@pytest.mark.usefixtures("every_quarter_begun")
 def test_a_large_long_sheet_shows_progress_and_imports(staff, tmp_path):
     big = generate_plan(regions=160, indicators=4, years=3, quarters=1, active=False)
     indicators = list(big.indicators.all())
