@@ -13,7 +13,11 @@ it; shared by every Excel import (nothing in openpyxl stops a zip bomb):
    python-calamine, which does not use it;
 5. the same pass notes whether any worksheet has formula or error cells, and
    whether every cell's position is explicit and inside the limits: what
-   decides how ``targets.excel.values`` reads the sheets.
+   decides how ``targets.excel.values`` reads the sheets;
+6. the text the shared-string cells would spell out is added up: a small,
+   well-formed file can point a million cells at one long string, which a
+   reader copying it per cell (python-calamine does) would inflate to
+   gigabytes. Past the unpacked-size cap the file is refused.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from itertools import zip_longest
 from pathlib import Path
 from typing import BinaryIO
 
@@ -39,6 +44,20 @@ CELL_MARKER_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]|\st\s*=\s*[\"']e[\
 # read by openpyxl, which streams and so cannot be made to allocate a huge grid.
 CELL_COLUMN_RE = re.compile(rb'<c r="([A-Z]{1,3})\d')
 CELL_ROW_RE = re.compile(rb'<c r="[A-Z]{1,3}(\d{1,7})"')
+# Every cell element however written (any whitespace, a namespace prefix):
+# what the cells written as above must account for.
+PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
+CELL_TAG_RE = re.compile(rb"<" + PREFIX + rb"c[\s/>]")
+# The shared strings (<si> items, in order, however written) and the cells
+# pointing at one.
+SHARED_TABLE_RE = re.compile(rb"<" + PREFIX + rb"sst[\s>/]")
+SHARED_ITEM_RE = re.compile(
+    rb"<" + PREFIX + rb"si(?:\s[^>]*?)?(?:/>|>.*?</" + PREFIX + rb"si\s*>)", re.S
+)
+SHARED_CELL_RE = re.compile(rb"\st\s*=\s*[\"']s[\"']")
+SHARED_VALUE_RE = re.compile(
+    rb"<c\s[^>]*?\bt\s*=\s*[\"']s[\"'][^>]*>\s*<" + PREFIX + rb"v>\s*(\d{1,9})\s*<"
+)
 
 
 @dataclass(frozen=True)
@@ -136,6 +155,7 @@ def check_archive(data: bytes, limits: XlsxLimits) -> ArchiveScan:
         if sum(info.file_size for info in archive.infolist()) > limits.max_unpacked_bytes:
             raise UnsafeWorkbookError([_bomb_message(limits)])
         unpacked, markers, fast = 0, False, True
+        shared = SharedText()
         for info in archive.infolist():
             try:
                 xml = _inflate(archive, info, limits.max_unpacked_bytes - unpacked, limits)
@@ -156,7 +176,51 @@ def check_archive(data: bytes, limits: XlsxLimits) -> ArchiveScan:
                 markers = True
             elif fast:
                 fast = _fast_readable(xml, limits)
+            shared.note(xml)
+        if shared.spelled_out() > limits.max_unpacked_bytes:
+            message = _(
+                "文件中的文本单元格展开后过大(上限 %(size)s),已拒绝;"
+                "请使用系统下载的模板,只填写所需内容"
+            )
+            raise UnsafeWorkbookError([message % {"size": human_size(limits.max_unpacked_bytes)}])
     return ArchiveScan(cell_markers=markers, fast_readable=fast and not markers)
+
+
+class SharedText:
+    """How much text the shared-string cells spell out: each cell's string's
+    size, summed. Conservative where a file is odd: a cell whose index cannot
+    be read counts as the longest string; two string tables, as the larger
+    string at each index."""
+
+    def __init__(self):
+        self.tables: list[list[int]] = []
+        self.indices: dict[int, int] = {}
+        self.unread = 0
+
+    def note(self, xml: bytes) -> None:
+        """Takes in a part: a string table, a sheet's cells (or both)."""
+        if b"sst" in xml and SHARED_TABLE_RE.search(xml):
+            self.tables.append([len(item.group(0)) for item in SHARED_ITEM_RE.finditer(xml)])
+        if b"s" not in xml:
+            return
+        cells = len(SHARED_CELL_RE.findall(xml))
+        if not cells:
+            return
+        read = 0
+        for match in SHARED_VALUE_RE.finditer(xml):
+            index = int(match.group(1))
+            self.indices[index] = self.indices.get(index, 0) + 1
+            read += 1
+        self.unread += max(0, cells - read)
+
+    def spelled_out(self) -> int:
+        if not self.tables:
+            return 0
+        sizes = [max(column) for column in zip_longest(*self.tables, fillvalue=0)]
+        total = self.unread * max(sizes, default=0)
+        for index, count in self.indices.items():
+            total += (sizes[index] if index < len(sizes) else 0) * count
+        return total
 
 
 def _has_cell_markers(xml: bytes) -> bool:
@@ -190,7 +254,7 @@ def _inflate(archive, info, allowance: int, limits: XlsxLimits) -> bytes:
 def _fast_readable(xml: bytes, limits: XlsxLimits) -> bool:
     """Whether a worksheet's XML (without cell markers) is safe for the fast reader."""
     rows = CELL_ROW_RE.findall(xml)
-    cells = xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/>")
+    cells = len(CELL_TAG_RE.findall(xml))
     if cells != len(rows):  # a cell without an explicit position, or written unusually
         return False
     if not rows:

@@ -16,7 +16,7 @@ from reports.excel.figures_format import ValueMode
 from reports.excel.reading import read_figures_file
 from reports.figures.imports import COMMAND_LIMITS, plan_shape, upload_limits
 from reports.progress import Period
-from targets.excel.safety import XlsxLimits, check_archive
+from targets.excel.safety import UnsafeWorkbookError, XlsxLimits, check_archive
 from targets.excel.values import open_workbook
 from tests.reports.figures_files import (
     cell,
@@ -296,6 +296,88 @@ def test_a_stray_cell_far_away_cannot_exhaust_memory(demo):
     scan = check_archive(data, upload_limits())
     assert not scan.fast_readable
     assert "行的上限" in problems_of(demo, data)
+
+
+def test_a_far_cell_written_unusually_still_goes_to_the_streaming_reader(demo):
+    """A tab between ``<c`` and its position: the cell is still counted, so the
+    fast reader (which would allocate up to XFD1048576, half a terabyte) is not
+    used, and the row limit refuses the file."""
+    data = template(demo)
+    name = sheet_xml_name(data)
+    far = b'<row r="1048576"><c\tr="XFD1048576" t="n"><v>1</v></c></row></sheetData>'
+    data = patch_zip(
+        data,
+        lambda member, content: (
+            content.replace(b"</sheetData>", far) if member == name else content
+        ),
+    )
+    assert not check_archive(data, upload_limits()).fast_readable
+    assert "行的上限" in problems_of(demo, data)
+
+
+def shared_string_file(cells: int, size: int) -> bytes:
+    """A well-formed workbook whose ``cells`` cells all show one string of
+    ``size`` characters, stored once in the shared strings (as Excel does)."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    kinds = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    rows = "".join(
+        f'<row r="{n}"><c r="A{n}" t="s"><v>0</v></c></row>' for n in range(1, cells + 1)
+    )
+    parts = {
+        "[Content_Types].xml": (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" '
+            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{kinds}/officeDocument" Target="xl/workbook.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/workbook.xml": (
+            f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+            '<sheet name="说明" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{kinds}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{kinds}/sharedStrings" Target="sharedStrings.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/worksheets/sheet1.xml": (
+            f'<worksheet xmlns="{main}"><sheetData>{rows}</sheetData></worksheet>'
+        ),
+        "xl/sharedStrings.xml": (
+            f'<sst xmlns="{main}" count="{cells}" uniqueCount="1">'
+            f"<si><t>{'长' * size}</t></si></sst>"
+        ),
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return out.getvalue()
+
+
+def test_one_long_string_shown_in_many_cells_is_refused_before_reading():
+    """A few KB on disk, but spelled out cell by cell (as the fast reader
+    copies it) far past the unpacked limit: refused, and said why."""
+    limits = XlsxLimits(max_bytes=10**7, max_unpacked_bytes=10**6)
+    small = shared_string_file(cells=50, size=5000)  # about 750 KB spelled out
+    assert check_archive(small, limits).fast_readable
+    big = shared_string_file(cells=100, size=5000)  # about 1.5 MB
+    assert len(big) < 50_000
+    with pytest.raises(UnsafeWorkbookError) as refused:
+        check_archive(big, limits)
+    assert "文本单元格展开后过大" in refused.value.messages[0]
 
 
 def test_a_file_over_the_size_cap_is_refused(demo):
