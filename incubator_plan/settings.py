@@ -130,6 +130,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database serves requests from several threads at once. A
+    # write transaction takes SQLite's write lock when it begins (IMMEDIATE),
+    # so a second writer waits for the first (up to 20 s) instead of failing
+    # with "database is locked" once it has read and tries to write.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": env_int("SQLITE_TIMEOUT", 20)}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 

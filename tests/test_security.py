@@ -405,3 +405,16 @@ def test_api_token_endpoint_is_throttled_too(client, staff):
     assert response.status_code == 429
     assert "登录已被暂时锁定" in response.json()["detail"]
     assert "token" not in response.json()
+
+
+def test_the_embedded_database_makes_a_second_writer_wait_instead_of_failing(tmp_path):
+    """Two writers at once on SQLite (runserver's threads): each write
+    transaction takes the lock when it begins, and the second waits for it,
+    rather than a server error ("database is locked") after it has read."""
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    options = settings_under(DATABASE_URL=url)["DATABASES"]["default"]["OPTIONS"]
+    assert options == {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    waits = settings_under(DATABASE_URL=url, SQLITE_TIMEOUT="5")["DATABASES"]["default"]
+    assert waits["OPTIONS"]["timeout"] == 5
+    postgres = settings_under(DATABASE_URL="postgres://postgres@127.0.0.1:5432/x")
+    assert "transaction_mode" not in postgres["DATABASES"]["default"].get("OPTIONS", {})
