@@ -285,7 +285,15 @@ class EntryForm(forms.Form):
             self.values[cell.name] = value
         # (The grid's form has no prefix: its data keys are the field names.)
         foreign = [name for name in self.data if CELL_FIELD.match(name) and name not in self.fields]
-        if foreign or any(name.startswith("v") for name in self.errors):
+        # A browser posts every input of the grid, empty or not (a derived
+        # cell's is disabled, so never): one missing is a tampered or broken
+        # form, never a cell to clear.
+        missing = [
+            cell.name
+            for cell in self.grid.cells
+            if not is_derived(cell.indicator) and cell.name not in self.data
+        ]
+        if foreign or missing or any(name.startswith("v") for name in self.errors):
             raise forms.ValidationError(_("表单已过期或被篡改,请重新打开本页。"))
         return cleaned
 

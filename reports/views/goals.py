@@ -23,6 +23,7 @@ from reports.progress.goal_queries import (
     load_goals,
 )
 from reports.views import charts, plotting
+from reports.views.forms import PeriodForm
 from reports.views.goal_tables import GoalTable, goal_places
 from reports.views.mixins import PeriodChoiceMixin, ProgressMixin
 from targets.access import CountyWideMixin
@@ -123,6 +124,14 @@ class GoalFiguresForm(forms.Form):
             denominator = self[f"d{goal.pk}"] if goal.has_denominator else None
             yield goal, self[f"v{goal.pk}"], denominator
 
+    def clean(self):
+        """A browser posts every input, empty or not: one missing is a
+        tampered or stale form, never a value to clear."""
+        cleaned = super().clean()
+        if any(name not in self.data for name in self.fields):
+            raise forms.ValidationError(_("表单已过期或被篡改,请重新打开本页。"))
+        return cleaned
+
     def changes(self) -> list[GoalFigureChange]:
         data = self.cleaned_data
         return [
@@ -179,9 +188,22 @@ class GoalEntryView(CountyWideMixin, PeriodChoiceMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
+        if PeriodForm(request.POST, plan_years=self.plan.years).chosen() is None:
+            # A tampered or stale form: saving it into the default quarter
+            # would put the values where nobody typed them.
+            self.warn_on_bad_period = False
+            messages.error(
+                request,
+                _(
+                    "提交的季度无效(缺失、格式错误或不在计划期内),未保存任何数据。"
+                    "请在下面选择季度后重新填写。"
+                ),
+            )
+            return self.render_to_response(self.get_context_data(), status=400)
         form = self.form(request.POST)
         if not form.is_valid():
-            messages.error(request, _("请填写数字。"))
+            for error in form.non_field_errors() or [_("请填写数字。")]:
+                messages.error(request, error)
             return self.render_to_response(self.get_context_data(form=form), status=400)
         try:
             changed = record_goal_figures(

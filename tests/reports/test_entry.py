@@ -361,3 +361,19 @@ def test_a_quarter_not_yet_begun_is_refused_and_nothing_is_saved(
     monkeypatch.setattr(deadlines, "today", lambda: datetime.date(2026, 10, 1))
     assert client.post(ENTRY, data).status_code == 302
     assert Figure.objects.get(year=2026, quarter=4).value == 1
+
+
+def test_a_grid_posted_without_its_cells_clears_nothing(client_for, staff, demo):
+    """The versions and the quarter but no cell: a broken or forged form, not
+    an order to clear the whole quarter."""
+    client = client_for(staff)
+    data = {
+        name: value
+        for name, value in grid_data(client, "2026Q2").items()
+        if not name.startswith("c")
+    }
+    before = snapshot()
+    response = client.post(ENTRY, data)
+    assert response.status_code == 400
+    assert "表单已过期或被篡改" in response.content.decode()
+    assert snapshot() == before

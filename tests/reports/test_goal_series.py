@@ -87,6 +87,17 @@ def test_a_quarter_outside_the_plan_is_refused(plan, staff):
 # ---------------------------------------------------------------- the entry page
 
 
+def goal_form(client, period: str, **values) -> dict:
+    """What the browser posts: every input of the page as shown, then ``values``."""
+    form = client.get(reverse("reports:goal_entry"), {"period": period}).context["form"]
+    data = {"period": period}
+    for name, field in form.fields.items():
+        initial = form.initial.get(name, field.initial)
+        data[name] = "" if initial is None else str(initial)
+    data.update(values)
+    return data
+
+
 def test_staff_enter_a_quarter_of_the_goal_series_on_the_page(client_for, plan, staff):
     bases, share = goal("bases"), goal("leading-industry-firms")
     client = client_for(staff)
@@ -95,10 +106,8 @@ def test_staff_enter_a_quarter_of_the_goal_series_on_the_page(client_for, plan, 
     assert f'name="v{bases.pk}"' in body and f'name="d{share.pk}"' in body
     assert f'name="v{goal("talents").pk}"' not in body  # measured on annex figures
 
-    response = client.post(
-        reverse("reports:goal_entry"),
-        {"period": "2025Q4", f"v{bases.pk}": "12", f"v{share.pk}": "30", f"d{share.pk}": "40"},
-    )
+    values = {f"v{bases.pk}": "12", f"v{share.pk}": "30", f"d{share.pk}": "40"}
+    response = client.post(reverse("reports:goal_entry"), goal_form(client, "2025Q4", **values))
 
     assert response.status_code == 302
     saved = GoalFigure.objects.get(goal=share, year=2025, quarter=4)
@@ -114,9 +123,8 @@ def test_the_entry_page_refuses_a_closed_quarter_and_shows_it_read_only(client_f
     page = client.get(reverse("reports:goal_entry"), {"period": "2025Q4"}).content.decode()
     assert f'name="v{bases.pk}"' not in page and "本季度已关闭" in page
 
-    response = client.post(
-        reverse("reports:goal_entry"), {"period": "2025Q4", f"v{bases.pk}": "12"}
-    )
+    data = goal_form(client, "2025Q4", **{f"v{bases.pk}": "12"})
+    response = client.post(reverse("reports:goal_entry"), data)
 
     assert response.status_code == 400
     assert "2025年第4季度已关闭" in response.content.decode()
@@ -125,10 +133,9 @@ def test_the_entry_page_refuses_a_closed_quarter_and_shows_it_read_only(client_f
 
 def test_a_bad_entry_is_refused_with_the_goals_words(client_for, plan, staff):
     share = goal("leading-industry-firms")
-    response = client_for(staff).post(
-        reverse("reports:goal_entry"),
-        {"period": "2025Q4", f"v{share.pk}": "50", f"d{share.pk}": "40"},
-    )
+    client = client_for(staff)
+    values = {f"v{share.pk}": "50", f"d{share.pk}": "40"}
+    response = client.post(reverse("reports:goal_entry"), goal_form(client, "2025Q4", **values))
     assert response.status_code == 400
     assert "主导产业企业占比75%以上:分子不能大于分母" in response.content.decode()
 
@@ -144,7 +151,8 @@ def test_once_the_plan_keeps_a_ledger_its_stocks_are_counted_not_entered(
     assert f'name="v{bases.pk}"' not in body and f'name="d{share.pk}"' in body
     assert "全县累计建成各类孵化基地30个以上:2025年第4季度末 1个" in body
     # A value posted for it anyway is written neither by the page nor by the service.
-    assert client.post(url, {"period": "2025Q4", f"v{bases.pk}": "23"}).status_code == 302
+    posted = goal_form(client, "2025Q4", **{f"v{bases.pk}": "23"})
+    assert client.post(url, posted).status_code == 302
     assert not GoalFigure.objects.filter(goal=bases).exists()
     changes = [GoalFigureChange(bases.pk, D(23)), GoalFigureChange(share.pk, D(30), D(40))]
     with pytest.raises(FigureError) as refused:
@@ -157,3 +165,30 @@ def test_once_the_plan_keeps_a_ledger_its_stocks_are_counted_not_entered(
     page = client.get(reverse("reports:goals"), {"period": "2025Q4"})
     (row,) = [r for r in page.context["goal_table"].data.data if r["text"] == bases.text]
     assert row["value"] == 1 and "截至2025年第4季度末台账统计" in row["note"]
+
+
+@pytest.mark.parametrize("period", ["2025Q4 ", "", None, "2030Q1", "２０２５Q4"])
+def test_a_bad_posted_quarter_writes_nothing_anywhere(client_for, plan, staff, period):
+    """Posted with a quarter that is not one (a tampered or stale form): not
+    written into the page's default quarter either."""
+    share = goal("leading-industry-firms")
+    client = client_for(staff)
+    data = goal_form(client, "2025Q4", **{f"v{share.pk}": "30", f"d{share.pk}": "40"})
+    if period is None:
+        del data["period"]
+    else:
+        data["period"] = period
+    response = client.post(reverse("reports:goal_entry"), data)
+    assert response.status_code == 400
+    assert "提交的季度无效" in response.content.decode()
+    assert not GoalFigure.objects.exists()
+
+
+def test_a_form_missing_its_inputs_clears_nothing(client_for, plan, staff):
+    """Only the quarter posted: not "every value cleared" but a broken form."""
+    share = goal("leading-industry-firms")
+    GoalFigure.objects.create(goal=share, year=2025, quarter=4, value=30, denominator=40)
+    response = client_for(staff).post(reverse("reports:goal_entry"), {"period": "2025Q4"})
+    assert response.status_code == 400
+    assert "表单已过期或被篡改" in response.content.decode()
+    assert GoalFigure.objects.get(goal=share).value == 30
