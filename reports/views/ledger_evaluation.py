@@ -152,7 +152,8 @@ class EvaluationView(PlanAccessMixin, TemplateView):
         """``?year=`` within the plan's years; by default the current year
         (the plan's last once it has ended, its first before it begins)."""
         plan = self.plan
-        asked = self.request.GET.get("year") or self.request.POST.get("year")
+        source = self.request.POST if self.request.method == "POST" else self.request.GET
+        asked = source.get("year")
         if asked:
             if not asked.isdigit() or not plan.first_year <= int(asked) <= plan.last_year:
                 raise Http404(_("评估年度不在计划期内。"))
@@ -205,6 +206,11 @@ class EvaluationView(PlanAccessMixin, TemplateView):
         if not self.may_decide:
             # The page is for everyone in scope; deciding is for staff only.
             raise PermissionDenied(_("您的账号没有此操作的权限。"))
+        if not request.POST.get("year"):
+            # The page's form always posts its year: without one (a tampered or
+            # broken form) the decision would land in the default year.
+            messages.error(request, _("提交的年度无效,未记录任何决定。"))
+            return self.render_to_response(self.get_context_data(), status=400)
         form = DecisionForm(request.POST, evaluation=self.evaluation)
         if not form.is_valid():
             messages.error(request, _("请选择载体和决定,并填写理由。"))

@@ -30,6 +30,7 @@ from reports.figures.measure_reports import (
 )
 from reports.figures.quarters import is_closed
 from reports.measure_models import MeasureAttachment, MeasureReport, MeasureStatus
+from reports.views.forms import PeriodForm
 from reports.views.mixins import PeriodMixin
 from targets.measure_access import MeasureAccessMixin
 from targets.models import WorkItem
@@ -286,6 +287,11 @@ class MeasureReportView(MeasureAccessMixin, MeasuresPeriodMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         form = self.form(request.POST, request.FILES)
+        if PeriodForm(request.POST, plan_years=self.plan.years).chosen() is None:
+            # The page's form posts its quarter: without a valid one (tampered
+            # or stale) the report would land in the default quarter.
+            form.add_error(None, _("提交的季度无效(缺失、格式错误或不在计划期内),未保存。"))
+            return self.render_to_response(self.get_context_data(form=form), status=400)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
         department = next(d for d in self.departments if d.code == form.cleaned_data["department"])

@@ -200,6 +200,20 @@ def test_a_year_outside_the_plan_is_not_found(client_for, staff, ledger, year):
     assert client_for(staff).get(URL, {"year": year}).status_code == 404
 
 
+@pytest.mark.parametrize("year", ["", None])
+def test_a_decision_posted_without_its_year_is_refused_not_put_in_this_year(
+    client_for, staff, ledger, year
+):
+    post = {"incubator": ledger["c"].pk, "decision": "rectify", "reason": "入驻率偏低"}
+    if year is not None:
+        post["year"] = year
+    response = client_for(staff).post(f"{URL}?year={YEAR}", post)
+
+    assert response.status_code == 400
+    assert "提交的年度无效,未记录任何决定。" in response.content.decode()
+    assert not EvaluationDecision.objects.exists()
+
+
 def test_the_export_holds_the_page_numbers(client_for, staff, ledger):
     response = client_for(staff).get(URL, {"year": YEAR, "_export": "xlsx"})
 

@@ -241,3 +241,15 @@ def test_a_liaisons_menu_names_their_department_not_a_township(client_for, liais
     assert "本部门" in page and "本乡镇" not in page
     page = client_for(official).get(reverse("home"), follow=True).content.decode()
     assert "本乡镇" in page and "本部门" not in page
+
+
+@pytest.mark.parametrize("period", ["2030Q1", "zz", "", None, "2026Q3\x00", "２０２６Q3"])
+def test_a_report_posted_with_a_bad_quarter_is_refused_not_moved(plan, liaison, client_for, period):
+    """Not written into the page's default quarter (today's) either."""
+    data = {"department": "touzicujin", "status": "in_progress", "done": "发布场景清单"}
+    if period is not None:
+        data["period"] = period
+    response = client_for(liaison).post(report_url(plan, 5), data)
+    assert response.status_code == 400
+    assert "提交的季度无效" in response.content.decode()
+    assert not MeasureReport.objects.exists()
