@@ -29,7 +29,14 @@ from reports.choices import EnterpriseStage, ExitReason, IncubatorStatus
 from reports.ledger.operating import COUNT, METRICS, metric_label, value_problem
 from targets.choices import IncubatorKind, IncubatorLevel
 from targets.excel.safety import UnsafeWorkbookError, XlsxLimits
-from targets.excel.values import Loc, describe_non_number, normalize, open_workbook
+from targets.excel.values import (
+    Loc,
+    describe_non_number,
+    describe_non_text,
+    describe_unusable,
+    normalize,
+    open_workbook,
+)
 
 TEXT, DATE, AREA, INT, NUMBER = "text", "date", "area", "int", "number"
 KIND, STATUS, STAGE, EXIT, LEVEL = "kind", "status", "stage", "exit", "level"
@@ -241,10 +248,16 @@ def _cell(column: Column, raw: object) -> tuple[str | None, str | None]:
     if _blank(raw):
         return None, None
     if column.kind == TEXT:
+        problem = describe_non_text(raw)
+        if problem:
+            return None, problem
         text = unicodedata.normalize("NFKC", str(raw)).strip()
         if isinstance(raw, float) and raw.is_integer():
             text = str(int(raw))
         return (text[:500], None) if len(text) <= 500 else (None, _("内容过长(最多 500 字)"))
+    unusable = describe_unusable(raw)
+    if unusable:
+        return None, unusable
     if column.kind == DATE:
         return _date(raw)
     if column.kind in CHOICES:

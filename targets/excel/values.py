@@ -81,6 +81,30 @@ def normalize(value: object) -> str:
     return "".join(folded.split())
 
 
+def describe_unusable(value: object) -> str | None:
+    """Why a cell holds nothing usable as any value: a formula never
+    calculated, or an error value (None: it holds a value, or nothing)."""
+    if value is UNCACHED_FORMULA:
+        return _("公式没有计算结果;请在 Excel 中重新计算并保存,或直接填写内容")
+    if isinstance(value, CellError):
+        return _("单元格是错误值 %(error)s") % {"error": value.text}
+    return None
+
+
+def describe_non_text(value: object) -> str | None:
+    """Why a cell that should hold text (a name, a code, a note) does not:
+    unusable, or a logical value or a date, which Excel shows as something
+    other than what is stored. Numbers are fine (a code may be all digits)."""
+    unusable = describe_unusable(value)
+    if unusable:
+        return unusable
+    if isinstance(value, bool):
+        return _("单元格是逻辑值(%(value)s),应填写文字") % {"value": "TRUE" if value else "FALSE"}
+    if isinstance(value, datetime | date | time | timedelta):
+        return _("单元格是日期或时间,应填写文字")
+    return None
+
+
 def describe_non_number(value: object) -> str | None:
     """Why a cell that should hold a number does not (None: it is a number or
     empty). Text is refused even when it looks numeric: Excel's own sums skip

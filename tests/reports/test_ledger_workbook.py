@@ -192,6 +192,40 @@ def test_a_workbook_creates_records_through_preview_and_confirmation(
     assert not PendingImport.objects.exists()
 
 
+def test_a_formula_error_logical_value_or_date_is_no_name(client_for, staff, ledger):
+    """Text columns take text (or a number, a code may be all digits): a
+    formula Excel never calculated, an error value, TRUE or a date is listed
+    as such, never stored as some other text."""
+    data = build_workbook(
+        {
+            "孵化载体": [
+                new_incubator_row(name="甲"),
+                new_incubator_row(name="乙"),
+                new_incubator_row(name=True),
+                new_incubator_row(name="丁", operator=datetime.date(2026, 1, 1)),
+            ]
+        }
+    )
+    book = load_workbook(io.BytesIO(data))
+    book["孵化载体"]["B2"] = "=1+1"  # a formula without a calculated value
+    book["孵化载体"]["K3"] = "=1/0"
+    out = io.BytesIO()
+    book.save(out)
+    before = Incubator.objects.count()
+    response = upload(client_for(staff), out.getvalue())
+    text = problems(response)
+    assert response.status_code == 400
+    for expected in [
+        "工作表“孵化载体”第2行B列(载体名称)",
+        "公式没有计算结果",
+        "工作表“孵化载体”第3行K列(备注)",
+        "工作表“孵化载体”第4行B列(载体名称):单元格是逻辑值(TRUE),应填写文字",
+        "工作表“孵化载体”第5行C列(运营机构):单元格是日期或时间,应填写文字",
+    ]:
+        assert expected in text, text
+    assert Incubator.objects.count() == before and not PendingImport.objects.exists()
+
+
 def test_every_bad_row_is_listed_with_sheet_and_row_and_nothing_is_written(
     client_for, staff, ledger
 ):
