@@ -418,3 +418,38 @@ def test_the_embedded_database_makes_a_second_writer_wait_instead_of_failing(tmp
     assert waits["OPTIONS"]["timeout"] == 5
     postgres = settings_under(DATABASE_URL="postgres://postgres@127.0.0.1:5432/x")
     assert "transaction_mode" not in postgres["DATABASES"]["default"].get("OPTIONS", {})
+
+
+# --- Error pages: in the user's language, never Django's bare English ------------------
+
+
+def test_a_request_too_big_to_read_gets_a_page_in_chinese(client_for, staff):
+    """Django refuses more than 1,000 fields before any view runs (a 400)."""
+    client = client_for(staff)
+    client.raise_request_exception = False
+    response = client.post(reverse("reports:entry"), {f"f{n}": "1" for n in range(1200)})
+    assert response.status_code == 400
+    assert "请求无效" in response.content.decode() and "未保存任何数据" in response.content.decode()
+
+
+def test_a_server_error_gets_a_page_in_chinese(client_for, staff, monkeypatch):
+    from reports.views import notices
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(notices.NoticeListView, "get", broken)
+    client = client_for(staff)
+    client.raise_request_exception = False
+    response = client.get(reverse("reports:notices"))
+    assert response.status_code == 500
+    assert "服务器出错" in response.content.decode()
+    assert "本次操作未完成" in response.content.decode()
+
+
+def test_a_form_posted_without_its_security_token_says_so_in_chinese(staff):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("login"), {"username": staff.username, "password": PASSWORD})
+    assert response.status_code == 403
+    assert "页面已过期" in response.content.decode()
+    assert "请刷新页面后重新填写并提交" in response.content.decode()
