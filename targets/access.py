@@ -33,6 +33,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from regions.models import Region, sees_whole_county
+from regions.roles import REPORT_OWN_FIGURES
 from targets.models import Plan, current_plan
 
 # The township dashboard (reports app): where a township official belongs.
@@ -123,6 +124,10 @@ class PlanAccessMixin:
         except NoPlan:
             return render(request, "no_plan.html", status=404)
         except NotBound:
+            if not request.user.has_perm(REPORT_OWN_FIGURES):
+                # A liaison, or an account of no role: not a township waiting
+                # for its region, simply not a reader of figures.
+                raise PermissionDenied(_("您的账号没有此操作的权限。")) from None
             return render(request, "regions/no_region.html", status=403)
         refusal = self.check_access(request)
         if refusal is not None:

@@ -23,6 +23,7 @@ from rest_framework.exceptions import APIException, NotFound, PermissionDenied, 
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from regions.roles import REPORT_OWN_FIGURES
 from regions.tokens import token_expires_at, valid_token_for
 from reports.api.serializers import (
     CoverageSerializer,
@@ -70,6 +71,8 @@ class ScopedAPIView(APIView):
         except NoPlan:
             raise NotFound(_("尚未载入计划。")) from None
         except NotBound:
+            if not request.user.has_perm(REPORT_OWN_FIGURES):  # a liaison, or no role
+                raise PermissionDenied(_("您的账号没有此操作的权限。")) from None
             raise PermissionDenied(
                 _("您的账号尚未绑定%(region)s。") % {"region": plan.region_term}
             ) from None

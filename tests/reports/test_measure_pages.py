@@ -253,3 +253,18 @@ def test_a_report_posted_with_a_bad_quarter_is_refused_not_moved(plan, liaison, 
     assert response.status_code == 400
     assert "提交的季度无效" in response.content.decode()
     assert not MeasureReport.objects.exists()
+
+
+def test_a_liaison_on_a_figures_page_is_refused_as_such_not_as_an_unbound_township(
+    plan, liaison, client_for
+):
+    """A liaison reads measures, not figures: the pages and the API say they
+    may not, not that their account waits for a township."""
+    client = client_for(liaison)
+    for url in [reverse("reports:overview"), reverse("reports:matrix")]:
+        response = client.get(url)
+        assert response.status_code == 403
+        text = response.content.decode()
+        assert "没有权限" in text and "尚未绑定" not in text
+    api = client.get(reverse("api:progress"))
+    assert api.status_code == 403 and api.json()["detail"] == "您的账号没有此操作的权限。"
