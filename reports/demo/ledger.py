@@ -25,7 +25,7 @@ from targets.evaluation import EvaluationThresholds
 from targets.ledger import LedgerSource
 from targets.models import Plan
 
-TWIN_NAME = "（演示）瓯江云帆科技有限公司"
+TWIN_NAME = "（演示）启明云帆科技有限公司"
 DEMO_THRESHOLDS = {
     "recommend_min_score": Decimal(60),
     "recommend_top": 1,
