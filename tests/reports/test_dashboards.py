@@ -312,6 +312,14 @@ def test_indicator_page_says_when_an_indicator_is_judged_at_year_end(client_for,
     note = "本指标年底考核"
     assert note in client.get(reverse("reports:indicator", args=["incubators-20"])).content.decode()
     assert note not in client.get(reverse("reports:indicator", args=["space"])).content.decode()
+    # Its period line does not claim three quarters of the year are due.
+    milestone = reverse("reports:indicator", args=["incubators-20"])
+    q3 = client.get(milestone, {"period": "2026Q3"}).content.decode()
+    assert "序时进度:年底考核,第4季度前不计" in q3 and "全年目标的 3/4" not in q3
+    q4 = client.get(milestone, {"period": "2025Q4"}).content.decode()
+    assert "序时进度:全年目标的 4/4" in q4
+    space = client.get(reverse("reports:indicator", args=["space"]), {"period": "2026Q3"})
+    assert "序时进度:全年目标的 3/4" in space.content.decode()
 
 
 def test_indicator_page_for_a_county_only_indicator(client_for, leader, demo):
