@@ -264,9 +264,7 @@ EXPECTED: dict[str, Expect] = {
         get=Row(LOGIN, 200, NA, 200, 200, 403), post=Row(LOGIN, 403, NA, 403, 400, 403)
     ),
     # Staff's bare POST is a form without its inputs: refused (400), nothing cleared.
-    "reports:goal_entry": Expect(
-        get=STAFF_ONLY, post=Row(LOGIN, 403, NA, 403, 400, 403)
-    ),
+    "reports:goal_entry": Expect(get=STAFF_ONLY, post=Row(LOGIN, 403, NA, 403, 400, 403)),
     "reports:quarter_close": Expect(
         get=STAFF_ONLY_GET_ONLY,
         post=Row(LOGIN, 403, NA, 403, Redirect("reports:quarters"), 403),

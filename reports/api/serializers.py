@@ -230,6 +230,9 @@ class GoalRowSerializer(serializers.Serializer):
         allow_null=True, help_text="the quarter a stock or share was last reported"
     )
     status = serializers.ChoiceField(choices=GoalStatus.choices)
+    provisional = serializers.BooleanField(
+        help_text="the status stands on figures still missing some region's report: it may change"
+    )
     stretch_status = serializers.ChoiceField(choices=GoalStatus.choices, allow_null=True)
     forecast = _amount("at the current pace, for the plan's last quarter", places=6)
     years = GoalYearSerializer(many=True, help_text="an annual floor's years")

@@ -301,6 +301,7 @@ class GoalsAPIView(ScopedAPIView):
                     "value": row.result.value,
                     "measured_at": row.result.measured_at.code if row.result.measured_at else None,
                     "status": row.result.status,
+                    "provisional": row.provisional,
                     "stretch_status": row.result.stretch_status,
                     "forecast": row.result.forecast,
                     "years": [year.__dict__ for year in row.result.years],

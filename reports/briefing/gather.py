@@ -92,7 +92,7 @@ def _goals(plan: Plan, table: ProgressTable, period: Period) -> tuple[GoalFacts,
             status=row.result.status,
             value=row.result.value,
             goal=row.result.goal,
-            status_label=goal_status_label(row.result),
+            status_label=goal_status_label(row.result, row.provisional),
             year=row.result.years[-1].year if row.result.years else None,
         )
         for row in rows

@@ -71,7 +71,8 @@ def write_goals(ws: Worksheet, rows, plan: ReportPlan, period: Period, coverage:
         write_number(ws.cell(line, 6), result.value, places)
         write_number(ws.cell(line, 7), goal.value, places)
         write_number(ws.cell(line, 8), goal.stretch_value, places)
-        write_goal_status(ws.cell(line, 9), result.status, goal_status_label(result))
+        label = goal_status_label(result, row.provisional)
+        write_goal_status(ws.cell(line, 9), result.status, label)
         write_derived(ws.cell(line, 10), result.forecast, places)
         write_text(ws.cell(line, 11), goal_note(row)).alignment = LEFT
     finish_sheet(ws, [6, 8, 44, 8, 9, 11, 10, 10, 16, 14, 40], header_rows=3, freeze="D4")

@@ -21,15 +21,19 @@ def goal_places(row) -> int:
     return row.goal.decimal_places
 
 
-def goal_status_label(result) -> str:
+def goal_status_label(result, provisional: bool = False) -> str:
     """A goal's status in words. An annual floor's value is this year's, its
     status the plan's: missed in an earlier year, it says which, so that this
-    year's number never reads as the year that missed (未达成(2025年))."""
+    year's number never reads as the year that missed (未达成(2025年)). A
+    status standing on figures still missing reports reads 暂定, as the
+    indicators' do (``GoalRow.provisional``)."""
     label = str(GoalStatus(result.status).label)
     missed = result.missed_years
     if result.status == GoalStatus.MISSED and missed:
         years = _("、").join(str(year) for year in missed)
         label = _("%(status)s(%(years)s年)") % {"status": label, "years": years}
+    if provisional:
+        label = _("%(status)s(暂定)") % {"status": label}
     return label
 
 

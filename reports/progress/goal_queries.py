@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
 
+from reports.choices import GoalStatus
 from reports.models import GoalFigure, Incubator
 from reports.progress.engine import QUARTERS_PER_YEAR, Period
 from reports.progress.goals import GoalData, GoalResult, evaluate_goal
@@ -26,6 +27,8 @@ from reports.progress.ledger_rules import SourceRule
 from reports.progress.table import ProgressTable
 from targets.choices import GoalKind, LedgerRule
 from targets.models import Goal, Plan
+
+SETTLED = (GoalStatus.MET, GoalStatus.MET_EARLY, GoalStatus.NO_DATA)
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,9 @@ class GoalRow:
     annex_total: Decimal | None
     annex_result: GoalResult | None = None
     from_ledger: bool = False  # a stock the ledger counts, not a reported series
+    # Measured on an indicator whose counted figures still miss some region's
+    # report for the period judged: the status may change (as the indicator's).
+    provisional: bool = False
 
     @property
     def differs_from_annex(self) -> bool:
@@ -132,13 +138,16 @@ def evaluate_goals(
     rows = []
     for goal in goals:
         annex_total = None
+        provisional = False
         plan_to_date, yearly, quarterly, denominators = None, None, {}, {}
         if goal.indicator_id is not None:
+            cell = table.cell(None, goal.indicator_id)
             if goal.kind == GoalKind.CUMULATIVE:
-                cell = table.cell(None, goal.indicator_id)
                 plan_to_date, annex_total = cell.plan_actual, cell.plan_target
+                provisional = cell.plan_provisional or cell.provisional
             else:
                 yearly = _yearly(table, goal.indicator_id, plan.first_year, as_of)
+                provisional = cell.provisional
         elif goal.pk in stocks:
             quarterly = stocks[goal.pk]
         else:
@@ -158,5 +167,20 @@ def evaluate_goals(
         if annex_total is not None and annex_total != goal.value:
             annex_goal = GoalData(kind=goal.kind, value=annex_total, plan_to_date=plan_to_date)
             annex_result = evaluate_goal(annex_goal, plan.first_year, plan.last_year, as_of)
-        rows.append(GoalRow(goal, result, annex_total, annex_result, goal.pk in stocks))
+        # Reached, unknown, or missed in a year already over: nothing to wait for.
+        settled = result.status in (
+            GoalStatus.MET,
+            GoalStatus.MET_EARLY,
+            GoalStatus.NO_DATA,
+        ) or any(year < as_of.year for year in result.missed_years)
+        rows.append(
+            GoalRow(
+                goal,
+                result,
+                annex_total,
+                annex_result,
+                goal.pk in stocks,
+                provisional=provisional and not settled,
+            )
+        )
     return rows

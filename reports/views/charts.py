@@ -477,7 +477,7 @@ def goal_bars(rows, *, title: str, period: Period, places) -> dict:
             "goal": format_number(goal.value, places(row)),
             "unit": goal.unit,
         }
-        status = goal_status_label(result)
+        status = goal_status_label(result, row.provisional)
         texts.append(status)
         hovers.append(
             _("%(text)s<br>%(numbers)s<br>%(status)s<br>按当前进度预计 %(forecast)s")

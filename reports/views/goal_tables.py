@@ -61,7 +61,7 @@ class GoalTable(BaseTable):
                 "stretch": row.goal.stretch_value,
                 "unit": row.goal.unit,
                 "status": row.result.status,
-                "status_label": goal_status_label(row.result),
+                "status_label": goal_status_label(row.result, row.provisional),
                 "forecast": row.result.forecast,
                 "note": goal_note(row),
                 "decimal_places": goal_places(row),

@@ -152,3 +152,20 @@ def test_a_plan_names_its_goals_by_its_own_length(client_for, staff, db, years, 
     briefing = client.get(reverse("reports:briefing"), period).content.decode()
     assert f"{term}进展" in briefing and "三年目标" not in briefing
     assert plan.goals.exists()
+
+
+def test_a_goal_on_a_half_reported_quarter_reads_provisional(client_for, leader, demo):
+    """2026 Q3 misses four townships' reports: the goals measured on the
+    indicators stand on incomplete figures and say so, as the indicators do;
+    2026 Q2 is complete and says nothing of the kind."""
+    client = client_for(leader)
+    q3 = rows_of(client.get(reverse("reports:goals"), {"period": "2026Q3"}))
+    space = q3["未来三年累计新增空间达到70万平方米(高线80万)"]
+    assert space["status_label"].endswith("(暂定)")
+    assert GoalStatus(space["status"]).label + "(暂定)" == space["status_label"]
+    bases = q3["全县累计建成各类孵化基地30个以上"]  # counted from the ledger
+    assert "暂定" not in bases["status_label"]
+    q2 = rows_of(client.get(reverse("reports:goals"), {"period": "2026Q2"}))
+    assert not any("暂定" in row["status_label"] for row in q2.values())
+    api = client.get(reverse("api:goals"), {"period": "2026Q3"}).json()["goals"]
+    assert {g["code"]: g["provisional"] for g in api}["space"] is True
