@@ -25,7 +25,7 @@ from reports.progress.goals import GoalData, GoalResult, evaluate_goal
 from reports.progress.ledger_counts import source_rule, stock_series
 from reports.progress.ledger_rules import SourceRule
 from reports.progress.table import ProgressTable
-from targets.choices import GoalKind, LedgerRule
+from targets.choices import GoalKind, LedgerRule, Pacing
 from targets.models import Goal, Plan
 
 SETTLED = (GoalStatus.MET, GoalStatus.MET_EARLY, GoalStatus.NO_DATA)
@@ -161,6 +161,7 @@ def evaluate_goals(
             yearly=yearly,
             quarterly=quarterly,
             denominators=denominators,
+            year_end=goal.indicator_id is not None and goal.indicator.pacing == Pacing.YEAR_END,
         )
         result = evaluate_goal(data, plan.first_year, plan.last_year, as_of)
         annex_result = None

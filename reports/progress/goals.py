@@ -54,6 +54,9 @@ class GoalData:
     yearly: Mapping[int, Decimal | None] | None = None
     quarterly: Quarterly = field(default_factory=dict)
     denominators: Quarterly = field(default_factory=dict)
+    # An annual floor measured on a year-end milestone (targets.choices.Pacing):
+    # nothing is due before the year's last quarter, so it is not judged on pace.
+    year_end: bool = False
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,8 @@ def _annual_floor(goal: GoalData, first_year: int, last_year: int, as_of: Period
         remaining = QUARTERS_PER_YEAR - through
         if value is None:
             status, forecast = GoalStatus.NO_DATA, None
+        elif goal.year_end and remaining and value < goal.value:
+            status, forecast = GoalStatus.ON_COURSE, None  # due at the year's end
         else:
             pace = value / through
             status = _judge(value, goal.value, remaining, pace)

@@ -225,3 +225,15 @@ def test_a_share_uses_the_latest_quarter_with_both_parts():
 def test_full_coverage_at_the_plans_end():
     goal = share(100, {(2027, 4): 5}, {(2027, 4): 5}, kind="coverage")
     assert at(goal, 2027, 4).status == GoalStatus.MET
+
+
+def test_an_annual_floor_on_a_year_end_milestone_is_not_judged_before_the_year_end():
+    """One "20" incubator a year, judged at the year's end as its indicator is:
+    none yet in Q1–Q3 is not behind; none at Q4 is missed."""
+    goal = GoalData("annual_floor", D(1), yearly={2026: D(0)}, year_end=True)
+    for quarter in (1, 2, 3):
+        result = at(goal, 2026, quarter)
+        assert (result.status, result.forecast) == (GoalStatus.ON_COURSE, None), quarter
+    assert at(goal, 2026, 4).status == GoalStatus.MISSED
+    spread = GoalData("annual_floor", D(1), yearly={2026: D(0)})
+    assert at(spread, 2026, 1).status != GoalStatus.ON_COURSE  # paced: judged every quarter
