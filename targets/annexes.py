@@ -44,8 +44,9 @@ def annex1_rows(
     indicators: Sequence[AnnexIndicator], targets: TargetValues, years: Sequence[int]
 ) -> list[dict]:
     """Annex 1 as rows, one per indicator: each year's county target
-    (``y2025`` …), the plan's 总计 (``total``: the stored total, else the sum
-    of the years) and its 高线 (``stretch``). No database access: the plan
+    (``y2025`` …) and its 高线 when the plan sets one for the year (``s2025``),
+    the plan's 总计 (``total``: the stored total, else the sum of the years)
+    and its 高线 (``stretch``). No database access: the plan
     page and the official report both build annex 1 here, from the targets
     they have read."""
     rows = []
@@ -62,8 +63,14 @@ def annex1_rows(
         for year in years:
             target = targets.get((indicator.id, None, year))
             row[f"y{year}"] = target[0] if target else None
+            row[f"s{year}"] = target[1] if target else None
         rows.append(row)
     return rows
+
+
+def stretch_years(rows: list[dict], years: Sequence[int]) -> list[int]:
+    """The years for which some indicator of annex 1 has a 高线 of its own."""
+    return [year for year in years if any(row.get(f"s{year}") is not None for row in rows)]
 
 
 def region_target_rows(

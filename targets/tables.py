@@ -327,10 +327,18 @@ class Annex1Table(BaseTable):
     ) -> Annex1Table:
         """``numbered``: show annex 1's 序号 (a township's table skips the
         county-only indicators, so its numbers would have gaps)."""
-        extra = [
-            (f"y{year}", ValueColumn(verbose_name=_("%(year)s年建设任务") % {"year": year}))
-            for year in years
-        ]
+        with_stretch = {
+            year for year in years if any(row.get(f"s{year}") is not None for row in rows)
+        }
+        extra = []
+        for year in years:
+            extra.append(
+                (f"y{year}", ValueColumn(verbose_name=_("%(year)s年建设任务") % {"year": year}))
+            )
+            if year in with_stretch:  # a year's own 高线, beside its target
+                extra.append(
+                    (f"s{year}", ValueColumn(verbose_name=_("%(year)s年高线") % {"year": year}))
+                )
         extra.append(("total", ValueColumn(verbose_name=_("总计"))))
         if has_stretch:
             extra.append(("stretch", ValueColumn(verbose_name=_("总计高线"))))

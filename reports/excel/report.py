@@ -54,7 +54,7 @@ from reports.excel.report_goals import write_goals
 from reports.progress import CellProgress, Period
 from reports.progress.display import status_label
 from reports.progress.table import IndicatorInfo, ProgressTable
-from targets.annexes import has_stretch
+from targets.annexes import has_stretch, stretch_years
 from targets.formatting import goals_term
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -73,8 +73,10 @@ def write_annex1(
     progress for the report's year and for the plan so far beside it."""
     years = list(plan.years)
     stretch = has_stretch(annex1)
+    year_stretch = stretch_years(annex1, years)  # after 总计: the year columns stay in place
     targets = [_("%(year)s年建设任务") % {"year": year} for year in years]
     targets += [_("总计")] + ([_("总计高线")] if stretch else [])
+    targets += [_("%(year)s年高线") % {"year": year} for year in year_stretch]
     this_year = [_("年度累计完成"), _("完成率"), _("序时进度应完成"), _("状态")]
     plan_to_date = [_("计划期累计"), _("计划期完成率")]
     groups = [
@@ -107,6 +109,7 @@ def write_annex1(
         set_style(write_text(ws.cell(line, 2), row["label"]), alignment=LEFT)
         values = [row[f"y{year}"] for year in years] + [row["total"]]
         values += [row["stretch"]] if stretch else []
+        values += [row[f"s{year}"] for year in year_stretch]
         for index, value in enumerate(values):
             write_number(ws.cell(line, 3 + index), value, places)
         set_style(ws.cell(line, year_column), font=BOLD)

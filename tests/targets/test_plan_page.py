@@ -104,3 +104,30 @@ def test_every_project_table_keeps_the_base_styling_and_sorting_choice():
         assert "table-striped" in table._meta.attrs["class"], table
     assert MatrixTable._meta.orderable is True
     assert "table-striped" in MatrixTable._meta.attrs["class"]
+
+
+def test_a_years_own_high_line_is_shown_beside_its_target(client_for, staff, plan, tmp_path):
+    """东湖's annex 1 sets a 2030 高线 for its labs (10 against 8): the plan
+    page and the official report show it, not only the export."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from targets.services import import_plan
+    from tests.targets.test_workbook import build_other_county
+
+    path = tmp_path / "donghu.xlsx"
+    build_other_county(path)
+    import_plan(path, activate=True)
+    client = client_for(staff)
+    table = client.get(PLAN_URL).context["annex1"]
+    names = [column.verbose_name for column in table.columns]
+    assert names.index("2030年高线") == names.index("2030年建设任务") + 1
+    labs = next(row for row in table.data.data if row["label"].startswith("新建实验室"))
+    assert (labs["y2030"], labs["s2030"]) == (8, 10)
+    book = load_workbook(BytesIO(client.get(reverse("reports:report")).content))
+    sheet = book["附件1 任务指标"]
+    headers = [cell.value for cell in sheet[4]]
+    assert "2030年高线" in headers
+    row = next(r for r in sheet.iter_rows(min_row=5, values_only=True) if r[1] and "实验室" in r[1])
+    assert row[headers.index("2030年高线")] == 10
