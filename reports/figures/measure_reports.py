@@ -167,11 +167,14 @@ def add_work_item(user, measure: Measure, *, year: int, title: str, due_date) ->
 
 @transaction.atomic
 def mark_work_item_done(user, item: WorkItem, done_on) -> WorkItem:
-    """A work item done on ``done_on`` (staff, or a liaison of a department in charge)."""
+    """A work item done on ``done_on`` (staff, or a liaison of a department in
+    charge). Done once: a repeated post changes nothing and adds no history."""
     allowed = reportable_departments(user, item.measure)
     if not allowed:
         raise PermissionDenied(_("您的账号不能修改此工作事项。"))
     item = WorkItem.objects.select_for_update().get(pk=item.pk)
+    if item.done_on is not None:  # done already (a second click): kept as it was
+        return item
     item.done_on = done_on
     item.save()
     return item

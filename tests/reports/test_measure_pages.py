@@ -233,6 +233,10 @@ def test_staff_add_a_work_item_and_the_liaison_marks_it_done(plan, staff, liaiso
     assert client_for(liaison).post(done).status_code == 302
     item.refresh_from_db()
     assert item.done_on is not None
+    # A second click (or a replayed post) keeps the first date and adds no history.
+    entries = item.history.count()
+    assert client_for(staff).post(done).status_code == 302
+    assert item.history.count() == entries
 
 
 def test_a_liaisons_menu_names_their_department_not_a_township(client_for, liaison, official):
