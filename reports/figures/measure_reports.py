@@ -92,6 +92,16 @@ def department_of(user) -> Department | None:
 
 
 @transaction.atomic
+def reports_stamp(measure: Measure, period: Period) -> str:
+    """What the measure's reports for ``period`` were when a page showed them:
+    how many, and the latest save. A save from that page checks it is still so."""
+    reports = MeasureReport.objects.filter(
+        measure=measure, year=period.year, quarter=period.quarter
+    ).values_list("reported_at", flat=True)
+    times = sorted(reports)
+    return f"{len(times)}:{times[-1].isoformat() if times else ''}"
+
+
 def record_measure_report(
     user,
     measure: Measure,
@@ -102,9 +112,12 @@ def record_measure_report(
     done: str = "",
     next_steps: str = "",
     attachments: list[UploadedFile] = (),
+    seen: str | None = None,
 ) -> MeasureReport:
     """Create or update ``department``'s report on ``measure`` for ``period``,
-    with history; add ``attachments``. All or nothing."""
+    with history; add ``attachments``. All or nothing. ``seen``: the
+    ``reports_stamp`` the editor's page showed; a save after someone else's
+    is refused rather than silently overwriting it."""
     if department.pk not in {d.pk for d in reportable_departments(user, measure)}:
         raise PermissionDenied(_("您的账号不能填报该部门的此项任务进展。"))
     plan = measure.plan
@@ -114,6 +127,12 @@ def record_measure_report(
         message = _("%(year)s年第%(quarter)s季度已关闭,不能修改任务进展。")
         raise ValidationError(message % {"year": period.year, "quarter": period.quarter})
     checked = [check_attachment(upload) for upload in attachments]
+    # One writer of a measure's reports at a time: the stamp below holds until the save.
+    Measure.objects.select_for_update().filter(pk=measure.pk).first()
+    if seen is not None and seen != reports_stamp(measure, period):
+        raise ValidationError(
+            _("该任务本季度的进展在您打开页面后已被他人修改;请刷新页面查看后再保存。")
+        )
     report = (
         MeasureReport.objects.select_for_update()
         .filter(measure=measure, department=department, year=period.year, quarter=period.quarter)

@@ -27,6 +27,7 @@ from reports.figures.measure_reports import (
     mark_work_item_done,
     record_measure_report,
     reportable_departments,
+    reports_stamp,
 )
 from reports.figures.quarters import is_closed
 from reports.measure_models import MeasureAttachment, MeasureReport, MeasureStatus
@@ -217,6 +218,8 @@ class MeasureReportForm(forms.Form):
         label=gettext_lazy("下一步计划"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     attachments = MultipleFileField(label=gettext_lazy("附件(PDF 或图片)"), required=False)
+    # The reports as the page showed them (reports_stamp): a stale save is refused.
+    seen = forms.CharField(required=False, widget=forms.HiddenInput, max_length=80)
 
     def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)
@@ -254,7 +257,7 @@ class MeasureReportView(MeasureAccessMixin, MeasuresPeriodMixin, TemplateView):
             year=self.period.year,
             quarter=self.period.quarter,
         ).first()
-        initial = {"department": department.code}
+        initial = {"department": department.code, "seen": reports_stamp(self.measure, self.period)}
         if existing:
             initial.update(
                 status=existing.status, done=existing.done, next_steps=existing.next_steps
@@ -305,6 +308,7 @@ class MeasureReportView(MeasureAccessMixin, MeasuresPeriodMixin, TemplateView):
                 done=form.cleaned_data["done"],
                 next_steps=form.cleaned_data["next_steps"],
                 attachments=form.cleaned_data["attachments"],
+                seen=form.cleaned_data["seen"] or None,  # the page always sends it
             )
         except ValidationError as error:
             for message in error.messages:

@@ -272,3 +272,22 @@ def test_a_liaison_on_a_figures_page_is_refused_as_such_not_as_an_unbound_townsh
         assert "没有权限" in text and "尚未绑定" not in text
     api = client.get(reverse("api:progress"))
     assert api.status_code == 403 and api.json()["detail"] == "您的账号没有此操作的权限。"
+
+
+def test_a_report_saved_over_someone_elses_newer_save_is_refused(plan, liaison, staff, client_for):
+    """Two people open the same measure's quarter; the second save to arrive
+    must not silently overwrite the first."""
+    url = report_url(plan, 5)
+    mine = client_for(liaison).get(url).context["form"].initial["seen"]
+    theirs = client_for(staff).get(url).context["form"].initial["seen"]
+    assert mine == theirs == "0:"
+    first = {"period": "2026Q2", "department": "touzicujin", "status": "in_progress"}
+    assert client_for(staff).post(url, {**first, "done": "甲", "seen": theirs}).status_code == 302
+    late = client_for(liaison).post(url, {**first, "done": "乙", "seen": mine})
+    assert late.status_code == 400
+    assert "已被他人修改" in late.content.decode()
+    assert MeasureReport.objects.get().done == "甲"
+    # Reloaded, the page carries the new stamp and the save goes through.
+    fresh = client_for(liaison).get(url).context["form"].initial["seen"]
+    again = client_for(liaison).post(url, {**first, "done": "乙", "seen": fresh})
+    assert again.status_code == 302 and MeasureReport.objects.get().done == "乙"
