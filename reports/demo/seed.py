@@ -67,10 +67,9 @@ class DemoResult:
 def demo_periods(plan: Plan, quarters: int) -> list[tuple[int, int]]:
     """The first ``quarters`` quarters of the plan, of those begun by today: a
     plan starting next year gets no demo figures yet, never a future quarter's."""
-    day = deadlines.today()
-    now = (day.year, (day.month - 1) // 3 + 1)
+    now = deadlines.current_quarter()
     periods = [(year, quarter) for year in plan.years for quarter in (1, 2, 3, 4)]
-    return [period for period in periods[:quarters] if period <= now]
+    return [period for period in periods[:quarters] if period <= (now.year, now.quarter)]
 
 
 @transaction.atomic

@@ -40,6 +40,16 @@ def today() -> date:
     return timezone.localdate()
 
 
+def current_quarter() -> Period:
+    """The quarter under way today: figures are reported for it and before."""
+    day = today()
+    return Period(day.year, (day.month - 1) // 3 + 1)
+
+
+def quarter_begun(period: Period) -> bool:
+    return period <= current_quarter()
+
+
 def quarter_start(year: int, quarter: int) -> date:
     return date(year, quarter * 3 - 2, 1)
 

@@ -51,8 +51,7 @@ def validate_changes(
     indicators = {i.pk: i for i in plan.indicators.select_related("ledger_source")}
     region_names = dict(Region.objects.filter(plan=plan).values_list("pk", "name"))
     messages, seen = [], set()
-    day = deadlines.today()
-    now = (day.year, (day.month - 1) // 3 + 1)
+    now = deadlines.current_quarter()
 
     def label(change: FigureChange, indicator: Indicator | None) -> str:
         # Built only for a message: formatting it for every cell of a
@@ -86,7 +85,7 @@ def validate_changes(
             say(change, indicator, _("%(label)s:该指标仅在%(county)s一级填报。"))
         if not plan.contains(change.year, change.quarter):
             say(change, indicator, _("%(label)s:不在计划期内。"))
-        elif (change.year, change.quarter) > now:
+        elif (change.year, change.quarter) > (now.year, now.quarter):
             say(change, indicator, _("%(label)s:该季度尚未开始,不能填报。"))
         if change.key in seen:
             say(change, indicator, _("%(label)s:同一单元格出现了两次。"))

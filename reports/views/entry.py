@@ -62,6 +62,7 @@ class EntryView(EntryAccessMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         form = kwargs.get("form") or EntryForm(grid=self.grid)
         closed = is_closed(self.plan, self.period)
+        not_begun = not due.quarter_begun(self.period)
         own_row = self.grid.own_row
         handed_in = own_row is not None and not own_row.editable_by_township
         submit_form = missing = None
@@ -80,7 +81,8 @@ class EntryView(EntryAccessMixin, TemplateView):
                 for row in self.grid.rows
             ],
             closed=closed,
-            locked=closed or handed_in,
+            not_begun=not_begun,
+            locked=closed or handed_in or not_begun,
             own_row=own_row,
             can_submit=own_row is not None
             and not closed

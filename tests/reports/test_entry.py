@@ -348,6 +348,8 @@ def test_a_quarter_not_yet_begun_is_refused_and_nothing_is_saved(
     every page's default quarter)."""
     monkeypatch.setattr(deadlines, "today", lambda: datetime.date(2026, 9, 30))
     client = client_for(staff)
+    page = client.get(ENTRY, {"period": "2026Q4"})
+    assert page.context["locked"] and "该季度尚未开始,不能填报" in page.content.decode()
     data = grid_data(client, "2026Q4")
     data[cell(demo, "space", "昆阳")] = "1"
     before = snapshot()
