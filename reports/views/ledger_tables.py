@@ -134,7 +134,7 @@ class RecordHistoryTable(BaseTable):
     when = DateTimeColumn(verbose_name=gettext_lazy("时间"), format="Y-m-d H:i")
     who = tables.Column(verbose_name=gettext_lazy("修改人"))
     kind = tables.Column(verbose_name=gettext_lazy("操作"))
-    changes = tables.Column(verbose_name=gettext_lazy("内容"), empty_values=())
+    changes = tables.Column(verbose_name=gettext_lazy("修改内容"), empty_values=())
 
     class Meta(BaseTable.Meta):
         attrs = {"class": "table table-sm align-middle"}
