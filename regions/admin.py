@@ -105,14 +105,21 @@ class AccountAdmin(UserAdmin):
         """Warn (not refuse) about a township official left without a region:
         they would only see the "not bound" page until one is set."""
         super().save_related(request, form, formsets, change)
-        user = form.instance
-        is_township = user.groups.filter(name=GROUP_NAMES[Role.TOWNSHIP]).exists()
-        if is_township and not Membership.objects.filter(user=user).exists():
+        self.warn_if_unbound(
+            request,
+            form.instance,
+            Role.TOWNSHIP,
+            Membership,
+            gettext("%(user)s 属于乡镇干部组,但尚未绑定区域:登录后将看不到任何数据。"),
+        )
+
+    def warn_if_unbound(self, request, user, role: str, binding, message: str) -> None:
+        """``message`` as a warning when ``user`` is in ``role``'s group with no
+        ``binding`` row (the model binding that role to its region, department…)."""
+        in_role = user.groups.filter(name=GROUP_NAMES[role]).exists()
+        if in_role and not binding.objects.filter(user=user).exists():
             self.message_user(
-                request,
-                gettext("%(user)s 属于乡镇干部组,但尚未绑定区域:登录后将看不到任何数据。")
-                % {"user": user.get_username()},
-                level=messages.WARNING,
+                request, message % {"user": user.get_username()}, level=messages.WARNING
             )
 
 

@@ -1,11 +1,11 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from regions.admin import AccountAdmin
-from regions.roles import GROUP_NAMES, Role
+from regions.roles import Role
 from targets.models import (
     Department,
     DepartmentMembership,
@@ -133,15 +133,13 @@ class AccountWithDepartmentAdmin(AccountAdmin):
         """Warn (not refuse) about a liaison left without a department: they
         would see nothing to report on until one is set."""
         super().save_related(request, form, formsets, change)
-        user = form.instance
-        is_liaison = user.groups.filter(name=GROUP_NAMES[Role.DEPARTMENT]).exists()
-        if is_liaison and not DepartmentMembership.objects.filter(user=user).exists():
-            self.message_user(
-                request,
-                gettext("%(user)s 属于部门联络员组,但尚未绑定部门:登录后没有可报送的任务。")
-                % {"user": user.get_username()},
-                level=messages.WARNING,
-            )
+        self.warn_if_unbound(
+            request,
+            form.instance,
+            Role.DEPARTMENT,
+            DepartmentMembership,
+            gettext("%(user)s 属于部门联络员组,但尚未绑定部门:登录后没有可报送的任务。"),
+        )
 
 
 admin.site.unregister(get_user_model())

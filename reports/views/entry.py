@@ -39,7 +39,7 @@ from reports.figures.services import record_figures
 from reports.figures.submissions import submit, unapproved_regions
 from reports.models import Figure
 from reports.progress import Period, default_period
-from reports.views.forms import DueDateForm, PeriodForm, QuarterActionForm, SubmitForm
+from reports.views.forms import DueDateForm, QuarterActionForm, SubmitForm
 from reports.views.mixins import EntryAccessMixin, PeriodChoiceMixin, PeriodMixin
 from targets.access import CountyWideMixin, PlanAccessMixin
 
@@ -95,18 +95,8 @@ class EntryView(EntryAccessMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
-        if PeriodForm(request.POST, plan_years=self.plan.years).chosen() is None:
-            # A tampered or stale form: saving it into the default quarter
-            # would put the values where nobody typed them.
-            self.warn_on_bad_period = False
-            messages.error(
-                request,
-                _(
-                    "提交的季度无效(缺失、格式错误或不在计划期内),未保存任何数据。"
-                    "请在下面选择季度后重新填写。"
-                ),
-            )
-            return self.render_to_response(self.get_context_data(), status=400)
+        if refusal := self.refuse_bad_posted_period():
+            return refusal
         form = EntryForm(request.POST, grid=self.grid)
         if is_closed(self.plan, self.period):
             messages.error(request, _("本季度已关闭,需先重新开放才能修改。"))

@@ -23,7 +23,6 @@ from reports.progress.goal_queries import (
     load_goals,
 )
 from reports.views import charts, plotting
-from reports.views.forms import PeriodForm
 from reports.views.goal_tables import GoalTable, goal_places
 from reports.views.mixins import PeriodChoiceMixin, ProgressMixin
 from targets.access import CountyWideMixin
@@ -188,18 +187,8 @@ class GoalEntryView(CountyWideMixin, PeriodChoiceMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
-        if PeriodForm(request.POST, plan_years=self.plan.years).chosen() is None:
-            # A tampered or stale form: saving it into the default quarter
-            # would put the values where nobody typed them.
-            self.warn_on_bad_period = False
-            messages.error(
-                request,
-                _(
-                    "提交的季度无效(缺失、格式错误或不在计划期内),未保存任何数据。"
-                    "请在下面选择季度后重新填写。"
-                ),
-            )
-            return self.render_to_response(self.get_context_data(), status=400)
+        if refusal := self.refuse_bad_posted_period():
+            return refusal
         form = self.form(request.POST)
         if not form.is_valid():
             for error in form.non_field_errors() or [_("请填写数字。")]:

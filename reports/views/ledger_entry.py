@@ -24,7 +24,6 @@ from reports.figures.changes import FigureError
 from reports.figures.quarters import is_closed
 from reports.ledger.entry import OperatingForm, OperatingGrid
 from reports.ledger.operating import OperatingConflictError, record_operating_data
-from reports.views.forms import PeriodForm
 from reports.views.mixins import EntryAccessMixin
 
 
@@ -85,12 +84,8 @@ class OperatingEntryView(LedgerRegionMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
-        if PeriodForm(request.POST, plan_years=self.plan.years).chosen() is None:
-            self.warn_on_bad_period = False
-            messages.error(
-                request, _("提交的季度无效(缺失、格式错误或不在计划期内),未保存任何数据。")
-            )
-            return self.render_to_response(self.get_context_data(), status=400)
+        if refusal := self.refuse_bad_posted_period():
+            return refusal
         form = OperatingForm(request.POST, grid=self.grid)
         if is_closed(self.plan, self.period):
             messages.error(request, _("本季度已关闭,需先重新开放才能修改。"))

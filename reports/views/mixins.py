@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
@@ -60,6 +61,23 @@ class PeriodMixin:
         if source.get("period") and self.warn_on_bad_period:
             messages.warning(self.request, _("所选季度无效,已显示默认季度。"))
         return self.default_period
+
+    def refuse_bad_posted_period(self) -> HttpResponse | None:
+        """A form posted with its quarter missing, malformed or outside the
+        plan (tampered or stale): saving it into the default quarter would
+        put the values where nobody typed them. The page again, saying so
+        (400); None when the posted quarter is sound."""
+        if PeriodForm(self.request.POST, plan_years=self.plan.years).chosen() is not None:
+            return None
+        self.warn_on_bad_period = False
+        messages.error(
+            self.request,
+            _(
+                "提交的季度无效(缺失、格式错误或不在计划期内),未保存任何数据。"
+                "请在下面选择季度后重新填写。"
+            ),
+        )
+        return self.render_to_response(self.get_context_data(), status=400)
 
     def period_context(self) -> dict:
         return {
