@@ -91,7 +91,6 @@ def department_of(user) -> Department | None:
     return membership.department if membership else None
 
 
-@transaction.atomic
 def reports_stamp(measure: Measure, period: Period) -> str:
     """What the measure's reports for ``period`` were when a page showed them:
     how many, and the latest save. A save from that page checks it is still so."""
@@ -102,6 +101,7 @@ def reports_stamp(measure: Measure, period: Period) -> str:
     return f"{len(times)}:{times[-1].isoformat() if times else ''}"
 
 
+@transaction.atomic
 def record_measure_report(
     user,
     measure: Measure,

@@ -169,11 +169,7 @@ def evaluate_goals(
             annex_goal = GoalData(kind=goal.kind, value=annex_total, plan_to_date=plan_to_date)
             annex_result = evaluate_goal(annex_goal, plan.first_year, plan.last_year, as_of)
         # Reached, unknown, or missed in a year already over: nothing to wait for.
-        settled = result.status in (
-            GoalStatus.MET,
-            GoalStatus.MET_EARLY,
-            GoalStatus.NO_DATA,
-        ) or any(year < as_of.year for year in result.missed_years)
+        settled = result.status in SETTLED or any(y < as_of.year for y in result.missed_years)
         rows.append(
             GoalRow(
                 goal,

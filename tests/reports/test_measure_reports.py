@@ -168,3 +168,29 @@ def test_an_attachment_over_the_size_cap_is_refused(plan, liaison, media, settin
 
     assert "超过" in caught.value.messages[0] and "scan.pdf" in caught.value.messages[0]
     assert not MeasureReport.objects.exists() and stored_files(media) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_report_whose_attachment_cannot_be_stored_leaves_nothing_behind(
+    plan, liaison, media, monkeypatch
+):
+    """All or nothing outside a test's own transaction too (as in production):
+    the report row written before the failing file goes back with it."""
+    from reports.measure_models import MeasureAttachment as Attachment
+
+    def full_disk(self, *args, **kwargs):
+        raise OSError("no space left on device")
+
+    monkeypatch.setattr(Attachment, "save", full_disk)
+    with pytest.raises(OSError):
+        record_measure_report(
+            liaison,
+            measure(plan, 5),
+            department(plan, "县投资促进服务中心"),
+            Q2,
+            status=MeasureStatus.IN_PROGRESS,
+            done="梳理场景清单",
+            attachments=[SimpleUploadedFile("清单.pdf", PDF, content_type="application/pdf")],
+        )
+    assert not MeasureReport.objects.exists()
+    assert stored_files(media) == []
