@@ -41,9 +41,10 @@ def links_for(user, words: dict[str, str]) -> list[Link]:
         links += [
             ("reports:overview", _("%(county)s总览") % {"county": words["county"]}),
             ("reports:matrix", _("%(region)s矩阵") % {"region": words["region"]}),
-            ("reports:goals", words["goals"]),
             ("reports:briefing", _("季度通报")),
         ]
+        if words.get("has_goals", True):
+            links.insert(2, ("reports:goals", words["goals"]))
     elif own_measures:
         links.append(("home", _("本部门")))
     else:
@@ -64,7 +65,9 @@ def links_for(user, words: dict[str, str]) -> list[Link]:
         links.append(("reports:entry", _("数据填报")))
         if may(REVIEW_FIGURES):
             links.append(("reports:review", _("数据审核")))
-        links += [("reports:goal_entry", _("目标数据")), ("reports:quarters", _("季度管理"))]
+        if words.get("has_goals", True):
+            links.append(("reports:goal_entry", _("目标数据")))
+        links.append(("reports:quarters", _("季度管理")))
     elif own_figures:
         links.append(("reports:entry", _("数据填报")))
     if user.is_staff:

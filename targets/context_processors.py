@@ -17,7 +17,13 @@ def plan_words(plan: Plan | None) -> dict[str, str]:
             "region": str(Plan._meta.get_field("region_term").get_default()),
             "goals": pgettext("goals", "目标要求"),
         }
-    return {"county": plan.county_name, "region": plan.region_term, "goals": plan.goals_term}
+    return {
+        "county": plan.county_name,
+        "region": plan.region_term,
+        "goals": plan.goals_term,
+        # A plan without headline goals has no goals page to offer.
+        "has_goals": getattr(plan, "has_goals", True),
+    }
 
 
 def plan(request: HttpRequest) -> dict:

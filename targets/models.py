@@ -28,8 +28,11 @@ from targets.formatting import goals_term, labelled
 
 class PlanQuerySet(models.QuerySet):
     def current(self) -> Plan | None:
-        """The plan the dashboard shows: the active one, else the newest."""
-        return self.order_by("-is_active", "-first_year", "-pk").first()
+        """The plan the dashboard shows: the active one, else the newest; with
+        ``has_goals`` (whether it lists headline goals), in the same query."""
+        goals = Goal.objects.filter(plan=models.OuterRef("pk"))
+        plans = self.annotate(has_goals=models.Exists(goals))
+        return plans.order_by("-is_active", "-first_year", "-pk").first()
 
 
 class Plan(models.Model):

@@ -66,6 +66,16 @@ def test_the_bar_uses_the_plans_words(demo, staff, client_for):
     assert labels[:2] == ["全市总览", "区县矩阵"]
 
 
+def test_a_plan_without_headline_goals_offers_no_goals_pages(demo, staff, client_for):
+    """Another county's plan may list no goals: neither the goals page nor
+    their entry is offered, the rest of the bar is unchanged."""
+    demo.goals.all().delete()
+    links = bar(client_for(staff))
+    goals_pages = {("reports:goals", "三年目标"), ("reports:goal_entry", "目标数据")}
+    expected = [(n, label) for n, label in COUNTY + STAFF_WORK if (n, label) not in goals_pages]
+    assert links == [(reverse(name), label) for name, label in expected]
+
+
 def test_the_bar_is_in_english_for_an_english_reader(demo, official, client_for):
     client = client_for(official)
     client.cookies["django_language"] = "en"
