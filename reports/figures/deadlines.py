@@ -50,6 +50,15 @@ def quarter_begun(period: Period) -> bool:
     return period <= current_quarter()
 
 
+def not_begun_message(year: int, quarter: int) -> str | None:
+    """Why nothing may be written for a quarter that has not begun (figures,
+    operating data, goal series, measure reports), or None once it has: a
+    value typed for a later quarter would count before that quarter exists."""
+    if quarter_begun(Period(year, quarter)):
+        return None
+    return _("%(year)s年第%(quarter)s季度尚未开始,不能填报。") % {"year": year, "quarter": quarter}
+
+
 def quarter_start(year: int, quarter: int) -> date:
     return date(year, quarter * 3 - 2, 1)
 

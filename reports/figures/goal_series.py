@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from regions.roles import ENTER_FIGURES
 from reports.figures.changes import FigureError
+from reports.figures.deadlines import not_begun_message
 from reports.figures.quarters import refuse_closed_periods
 from reports.models import GoalFigure
 from reports.progress.goal_queries import ledger_counted_goals
@@ -103,6 +104,8 @@ def record_goal_figures(
         raise FigureError(
             [_("%(year)s年第%(quarter)s季度不在计划期内。") % {"year": year, "quarter": quarter}]
         )
+    if not_begun := not_begun_message(year, quarter):
+        raise FigureError([not_begun])
     goals = {g.pk: g for g in plan.goals.select_related("ledger_source")}
     counted = ledger_counted_goals(plan, list(goals.values()))
     problems = validate_goal_changes(goals, changes, counted)

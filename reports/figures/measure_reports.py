@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from regions.roles import REPORT_ALL_MEASURES, REPORT_OWN_MEASURES
+from reports.figures.deadlines import not_begun_message
 from reports.figures.quarters import locked_closed_periods
 from reports.measure_models import MeasureAttachment, MeasureReport
 from reports.progress import Period
@@ -123,6 +124,8 @@ def record_measure_report(
     plan = measure.plan
     if not plan.contains(period.year, period.quarter):
         raise ValidationError(_("季度不在计划期内。"))
+    if not_begun := not_begun_message(period.year, period.quarter):
+        raise ValidationError(not_begun)
     if locked_closed_periods(plan, {(period.year, period.quarter)}):
         message = _("%(year)s年第%(quarter)s季度已关闭,不能修改任务进展。")
         raise ValidationError(message % {"year": period.year, "quarter": period.quarter})

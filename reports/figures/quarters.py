@@ -17,6 +17,7 @@ from regions.models import Region
 from regions.roles import MANAGE_QUARTERS
 from reports.choices import QuarterAction, SubmissionState
 from reports.figures.changes import FigureError, QuarterClosedError
+from reports.figures.deadlines import quarter_begun
 from reports.figures.submissions import unapproved_regions
 from reports.models import ClosedQuarter, Figure, QuarterEvent, Submission
 from reports.progress import Period, default_period
@@ -122,6 +123,10 @@ def close_quarter(
         raise PermissionDenied(_("您的账号没有关闭季度的权限。"))
     if not plan.contains(year, quarter):
         raise FigureError([_("该季度不在计划期内。")])
+    if not quarter_begun(Period(year, quarter)):
+        # A closed quarter counts as complete: every page would open on it.
+        message = _("%(year)s年第%(quarter)s季度尚未开始,不能关闭。")
+        raise FigureError([message % {"year": year, "quarter": quarter}])
     reason = (reason or "").strip()
     list(
         Submission.objects.select_for_update()

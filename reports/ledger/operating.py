@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from reports.choices import COUNTED_STATES, OPERATING_STATUSES, Source
 from reports.figures.changes import FigureError
+from reports.figures.deadlines import not_begun_message
 from reports.figures.quarters import refuse_closed_periods
 from reports.figures.submission_writes import check_figure_writes, note_figure_writes
 from reports.models import Incubator, IncubatorQuarter, Submission
@@ -218,6 +219,8 @@ def validate_operating(
         if not plan.contains(change.year, change.quarter):
             outside = _("%(period)s不在计划期内") % {"period": period}
             messages.append(cell_message(incubator.name, None, outside))
+        elif not_begun := not_begun_message(change.year, change.quarter):
+            messages.append(cell_message(incubator.name, None, not_begun))
         if change.key in seen:
             messages.append(cell_message(incubator.name, None, _("同一载体同一季度出现了两次")))
         seen.add(change.key)

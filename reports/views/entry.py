@@ -239,6 +239,7 @@ class QuartersView(CountyWideMixin, PeriodChoiceMixin, TemplateView):
             missing_table=MissingTable.build(completeness, self.period),
             events=events,
             period_closed=(self.period.year, self.period.quarter) in closed,
+            not_begun=not due.quarter_begun(self.period),
             unapproved=unapproved_regions(self.plan, self.period.year, self.period.quarter),
             region_count=self.plan.regions.count(),
             can_manage_quarters=self.request.user.has_perm(MANAGE_QUARTERS),

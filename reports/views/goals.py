@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 
 from regions.roles import ENTER_FIGURES
 from reports.figures.changes import FigureError
+from reports.figures.deadlines import quarter_begun
 from reports.figures.goal_series import GoalFigureChange, record_goal_figures
 from reports.figures.quarters import is_closed
 from reports.models import GoalFigure
@@ -182,6 +183,7 @@ class GoalEntryView(CountyWideMixin, PeriodChoiceMixin, TemplateView):
             self.period_context(),
             form=kwargs.get("form") or self.form(),
             closed=is_closed(self.plan, self.period),
+            not_begun=not quarter_begun(self.period),
             ledger_rows=self.ledger_rows(),
         )
         return context

@@ -21,6 +21,7 @@ from django.views.generic import TemplateView
 from regions.models import Region
 from reports.choices import Source
 from reports.figures.changes import FigureError
+from reports.figures.deadlines import quarter_begun
 from reports.figures.quarters import is_closed
 from reports.ledger.entry import OperatingForm, OperatingGrid
 from reports.ledger.operating import OperatingConflictError, record_operating_data
@@ -71,6 +72,7 @@ class OperatingEntryView(LedgerRegionMixin, TemplateView):
         closed = is_closed(self.plan, self.period)
         township = self.entry_region is not None
         handed_in = township and not self.grid.editable_by_township
+        not_begun = not quarter_begun(self.period)
         context.update(
             **self.period_context(),
             **self.region_context(),
@@ -78,7 +80,8 @@ class OperatingEntryView(LedgerRegionMixin, TemplateView):
             grid=self.grid,
             rows=form.bound_rows(),
             closed=closed,
-            locked=closed or handed_in,
+            not_begun=not_begun,
+            locked=closed or handed_in or not_begun,
             township=township,
         )
         return context

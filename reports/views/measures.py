@@ -21,6 +21,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from regions.roles import REPORT_ALL_MEASURES, REPORT_OWN_MEASURES
+from reports.figures.deadlines import quarter_begun
 from reports.figures.measure_board import board, quarter_of
 from reports.figures.measure_reports import (
     add_work_item,
@@ -281,6 +282,7 @@ class MeasureReportView(MeasureAccessMixin, MeasuresPeriodMixin, TemplateView):
             form=form or self.form(),
             reports=reports,
             closed=is_closed(self.plan, self.period),
+            not_begun=not quarter_begun(self.period),
         )
         return context
 
