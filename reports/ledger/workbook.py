@@ -17,7 +17,6 @@ column, and all are collected.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -251,7 +250,10 @@ def _cell(column: Column, raw: object) -> tuple[str | None, str | None]:
         problem = describe_non_text(raw)
         if problem:
             return None, problem
-        text = unicodedata.normalize("NFKC", str(raw)).strip()
+        # Kept as written: a name's full-width brackets (（演示）) are its own.
+        # Names are matched (regions, incubators, industries, firms) in a
+        # folded form instead (``normalize``, ``normalise_name``).
+        text = str(raw).strip()
         if isinstance(raw, float) and raw.is_integer():
             text = str(int(raw))
         return (text[:500], None) if len(text) <= 500 else (None, _("内容过长(最多 500 字)"))
