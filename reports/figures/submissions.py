@@ -119,17 +119,24 @@ def handed_in_problems(plan: Plan, region_id: int, periods: Iterable[tuple[int, 
     """Why a township may not change its figures of ``periods`` (already
     上报 or 审核), for a preview before anything is written; the write itself
     checks again under lock (``check_figure_writes``)."""
+    return list(handed_in_by_period(plan, region_id, periods).values())
+
+
+def handed_in_by_period(
+    plan: Plan, region_id: int, periods: Iterable[tuple[int, int]]
+) -> dict[tuple[int, int], str]:
+    """``handed_in_problems`` by (year, quarter), in time order: one query."""
     periods = set(periods)
     rows = Submission.objects.filter(plan=plan, region_id=region_id).exclude(
         state__in=EDITABLE_BY_TOWNSHIP
     )
-    return [
-        handed_in_message(year, quarter, state)
+    return {
+        (year, quarter): handed_in_message(year, quarter, state)
         for year, quarter, state in rows.order_by("year", "quarter").values_list(
             "year", "quarter", "state"
         )
         if (year, quarter) in periods
-    ]
+    }
 
 
 def cell_order(cell: tuple[int | None, int, int]) -> tuple:

@@ -41,7 +41,7 @@ class EnterprisePlanning:
     def enterprise_rows(self) -> None:
         rows = self.file.sheets.get(SHEET_ENTERPRISES, [])
         found = _EnterpriseIndex(self.plan)
-        seen_codes, seen_names = set(), set()
+        seen = set()
         self.enterprise_keys: dict[str, dict] = {}  # code or name → what the flags refer to
         for row in rows:
             v = row.values
@@ -54,12 +54,16 @@ class EnterprisePlanning:
             if not self.enterprise_dates_ok(row) or key is None or industry is False or problem:
                 continue
             normal = normalise_name(v["name"])
-            if (code and code in seen_codes) or (not code and normal in seen_names):
+            incubator = self.incubators.get(key)
+            existing = found.match(code, normal, incubator.pk if incubator else None)
+            # Two rows naming one record, or two new rows of one firm. Two
+            # records may share a name (without credit codes, under two
+            # incubators): each row then names its own.
+            ident = existing.pk if existing else code or normal
+            if ident in seen:
                 self.problem(SHEET_ENTERPRISES, row, _("同一企业在本表中出现了两次"), "name")
                 continue
-            (seen_codes if code else seen_names).add(code or normal)
-            incubator = self.incubators.get(key)
-            existing = found.match(code, normal)
+            seen.add(ident)
             if existing is not None and (
                 incubator is None or existing.incubator_id != incubator.pk
             ):
@@ -163,21 +167,22 @@ class _EnterpriseIndex:
     def __init__(self, plan: Plan):
         firms = list(Enterprise.objects.filter(plan=plan).select_related("incubator"))
         self.by_code = {f.credit_code: f for f in firms if f.credit_code}
-        self.by_name = {}
+        self.by_name: dict[str, list[Enterprise]] = {}
         for firm in firms:
-            self.by_name.setdefault(firm.normalised_name, firm)
+            self.by_name.setdefault(firm.normalised_name, []).append(firm)
         self.flags = {
             (g.enterprise_id, g.flag_id): (g.pk, g.granted_on.isoformat())
             for g in EnterpriseFlagGrant.objects.filter(enterprise__plan=plan)
         }
 
-    def match(self, code: str, normal: str) -> Enterprise | None:
+    def match(self, code: str, normal: str, incubator_id: int | None = None) -> Enterprise | None:
+        """The record a row names: by credit code, else by name (when either
+        has no code) — the one under ``incubator_id`` if several share it."""
         if code and code in self.by_code:
             return self.by_code[code]
-        firm = self.by_name.get(normal)
-        if firm is not None and (not code or not firm.credit_code):
-            return firm
-        return None
+        named = [f for f in self.by_name.get(normal, ()) if not code or not f.credit_code]
+        own = next((f for f in named if f.incubator_id == incubator_id), None)
+        return own or (named[0] if named else None)
 
 
 def _pk(record) -> int | None:

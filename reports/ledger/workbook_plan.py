@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from regions.models import Region
 from reports.figures.quarters import closed_periods
-from reports.figures.submissions import handed_in_problems, period_label
+from reports.figures.submissions import handed_in_by_period, period_label
 from reports.ledger.operating import METRIC_NAMES, cell_message, row_problems
 from reports.ledger.workbook import (
     SHEET_INCUBATOR_FLAGS,
@@ -226,22 +226,19 @@ class _Planner(EnterprisePlanning):
         self.plan_operating(keyed, user_region)
 
     def plan_operating(self, keyed, user_region: Region | None) -> None:
+        """Rows that change nothing are "unchanged", whatever their quarter's
+        state: a ledger export carries every approved quarter's rows, and
+        uploading it back with a firm added must not be refused over them.
+        A row that would change a closed or (for a township) handed-in
+        quarter is a problem of its own row."""
         periods = {(year, quarter) for _r, _k, year, quarter, _v in keyed}
-        closed = closed_periods(self.plan) & periods
-        for year, quarter in sorted(closed):
-            self.file.problems.append(
-                _("%(period)s已关闭,不能导入该季度的运营数据")
-                % {"period": period_label(year, quarter)}
-            )
-        if user_region is not None:
-            self.file.problems.extend(handed_in_problems(self.plan, user_region.pk, periods))
         stored = defaultdict(dict)
         ids = [i.pk for i in self.incubators.values()]
         for r in IncubatorQuarter.objects.filter(
             incubator_id__in=ids, year__in={p[0] for p in periods}
         ):
             stored[(r.incubator_id, r.year, r.quarter)] = r
-        seen = set()
+        seen, changes = set(), []
         for row, key, year, quarter, values in keyed:
             incubator = self.incubators.get(key)
             ident = (key, year, quarter)
@@ -259,6 +256,7 @@ class _Planner(EnterprisePlanning):
             ):
                 self.result.unchanged += 1
                 continue
+            changes.append((row, year, quarter))
             self.result.ops[SHEET_OPERATING].append(
                 {
                     "row": row.row,
@@ -271,6 +269,25 @@ class _Planner(EnterprisePlanning):
                     "old": {n: str(getattr(current, n)) for n in METRIC_NAMES} if current else None,
                 }
             )
+        self.refuse_locked_quarters(changes, user_region)
+
+    def refuse_locked_quarters(self, changes, user_region: Region | None) -> None:
+        """Each changed row of a closed quarter, or of a quarter the township
+        has handed in, is a problem naming its row."""
+        periods = {(year, quarter) for _row, year, quarter in changes}
+        if not periods:
+            return
+        refused = {
+            period: _("%(period)s已关闭,不能导入该季度的运营数据")
+            % {"period": period_label(*period)}
+            for period in closed_periods(self.plan) & periods
+        }
+        if user_region is not None:
+            handed_in = handed_in_by_period(self.plan, user_region.pk, periods - refused.keys())
+            refused.update(handed_in)
+        for row, year, quarter in changes:
+            if (year, quarter) in refused:
+                self.problem(SHEET_OPERATING, row, refused[(year, quarter)])
 
 
 def _pk(record) -> int | None:

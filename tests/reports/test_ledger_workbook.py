@@ -407,3 +407,47 @@ def test_the_export_reads_the_same_queries_for_a_small_and_a_larger_ledger(
             stage="nursery",
         )
     assert count() == small
+
+
+@pytest.mark.parametrize("persona", ["staff", "official"])
+def test_the_demo_ledger_exported_reads_back_unchanged(client_for, demo, persona, request):
+    """The whole cycle on a real-sized ledger: two firms of two regions share
+    a name without credit codes (each row names its own record), and the
+    export holds every approved quarter's operating rows (unchanged rows are
+    never refused, even in a quarter the township handed in)."""
+    client = client_for(request.getfixturevalue(persona))
+    exported = client.get(EXPORT).content
+    response = upload(client, exported)
+    assert response.status_code == 200, problems(response)
+    assert "完全一致,无需导入" in response.content.decode()
+
+
+def test_a_township_adds_a_firm_to_its_exported_ledger(client_for, official, demo):
+    client = client_for(official)
+    sheets = sheets_of(client.get(EXPORT).content)
+    firms = sheets["在孵企业"]
+    added = list(firms[1])
+    added[:2] = ["（演示）昆阳新入孵科技有限公司", None]
+    firms.append(added)
+    data = build_workbook({name: rows[1:] for name, rows in sheets.items()})
+    response = upload(client, data)
+    assert confirm(client, response).status_code == 302
+    assert Enterprise.objects.filter(name="（演示）昆阳新入孵科技有限公司").exists()
+
+
+def test_a_changed_operating_row_of_a_handed_in_quarter_names_its_row(
+    client_for, official, ledger
+):
+    """The fixture's operating rows were entered by staff: 2026 Q1 is 已审核."""
+    client = client_for(official)
+    sheets = sheets_of(client.get(EXPORT).content)
+    rows = sheets["季度运营数据"]
+    assert rows[1][:4] == ["昆阳", "昆阳科创孵化器", 2026, 1]
+    unchanged = upload(client, build_workbook({"季度运营数据": rows[1:]}))
+    assert "完全一致,无需导入" in unchanged.content.decode()
+    rows[1][8] = 2000  # 营业收入
+    response = upload(client, build_workbook({"季度运营数据": rows[1:]}))
+    assert response.status_code == 400
+    assert re.search(r"季度运营数据.{0,12}第\s*2\s*行.*已审核", problems(response)), problems(
+        response
+    )
