@@ -175,7 +175,37 @@ def test_a_zero_target_is_neither_done_nor_behind():
 def test_a_year_end_milestone_is_not_judged_against_pace_before_its_quarter():
     text = paragraph(facts_for({(2026, 1): 1, (2026, 2): 0}, Q2, indicator=CARRIERS))
     assert "该指标按年底考核，第四季度前不计序时进度" in text
-    assert "滞后" not in text
+    # Nothing is due before Q4: neither behind nor asked to hurry.
+    for word in ("滞后", "每季度需完成", "需加快推进"):
+        assert word not in text
+
+
+def test_a_year_end_milestone_missed_at_q4_has_not_worsened_since_q3():
+    """Q3 read "符合序时" only because nothing was due yet."""
+    facts = facts_for({(2026, 1): 1, (2026, 4): 0}, Period(2026, 4), indicator=CARRIERS)
+    assert facts.previous.status == Status.ON_PACE
+    assert facts.cell.status == Status.SERIOUSLY_BEHIND
+    text = paragraph(facts)
+    assert "未完成年度目标，尚差99个" in text
+    assert "本季度新增0个。" in text
+    for word in ("下滑", "降为"):
+        assert word not in text
+
+
+@pytest.mark.parametrize(
+    ("year", "says", "never"),
+    [
+        (2026, "在下一年度加快补齐", "提出整改措施"),
+        (2027, "相关单位要总结原因，提出整改措施。", "下一年度"),
+    ],
+)
+def test_a_missed_year_is_caught_up_next_year_unless_it_was_the_plans_last(year, says, never):
+    q4 = Period(year, 4)
+    facts = facts_for({(year, 4): 10}, q4)
+    steps = briefing_from_facts(briefing_facts([facts], period=q4)).sections[-1].paragraphs
+    text = "".join(steps)
+    assert "对新增在孵企业等未完成年度目标的指标" in text
+    assert says in text and never not in text
 
 
 def test_a_township_that_has_not_reported_has_no_numbers_but_its_target():

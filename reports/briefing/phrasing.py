@@ -210,7 +210,9 @@ def change_since(facts: IndicatorFacts, period: Period) -> list[str]:
         "before": Status(shown(before)).label,
         "now": Status(shown(cell)).label,
     }
-    if now_rank is None or before_rank is None or zero_target(cell):
+    if now_rank is None or before_rank is None or zero_target(cell) or nothing_due(before):
+        # Last quarter's "符合序时" of a year-end milestone only meant that
+        # nothing was due yet: judged now, it has not worsened.
         return [_("本季度新增%(added)s。") % words]
     if now_rank > before_rank:
         return [
@@ -222,7 +224,7 @@ def change_since(facts: IndicatorFacts, period: Period) -> list[str]:
             _("本季度新增%(added)s，进度由上季度的“%(before)s”降为“%(now)s”，较上季度下滑。")
             % words
         ]
-    if shown(cell) == Status.DONE or nothing_due(cell) or nothing_due(before):
+    if shown(cell) == Status.DONE or nothing_due(cell):
         return [_("本季度新增%(added)s。") % words]
     delta = relative_points(cell) - relative_points(before)
     words["points"] = format_points(delta)
@@ -339,7 +341,8 @@ def needed_clause(facts: IndicatorFacts, period: Period) -> list[str]:
                 "completion": format_percent(cell.plan_completion),
             }
         ]
-    if shown(cell) == Status.DONE or cell.needed_per_quarter is None:
+    if shown(cell) == Status.DONE or cell.needed_per_quarter is None or nothing_due(cell):
+        # A year-end milestone is due whole at Q4: no share of it per quarter.
         return []
     words = {
         "quarters": QUARTERS_PER_YEAR - period.quarter,

@@ -269,9 +269,14 @@ def next_steps(facts: BriefingFacts) -> list[str]:
             _("对%(indicators)s等进度滞后的指标，相关单位要分析原因，倒排工期，确保完成年度目标。")
             % {"indicators": join_names(behind)}
         )
-    elif behind:
+    elif behind and facts.period.year < facts.last_year:
         paragraphs.append(
             _("对%(indicators)s等未完成年度目标的指标，相关单位要总结原因，在下一年度加快补齐。")
+            % {"indicators": join_names(behind)}
+        )
+    elif behind:  # the plan's last year: there is no next one to catch up in
+        paragraphs.append(
+            _("对%(indicators)s等未完成年度目标的指标，相关单位要总结原因，提出整改措施。")
             % {"indicators": join_names(behind)}
         )
     if facts.not_reported:
