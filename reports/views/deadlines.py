@@ -36,8 +36,8 @@ class QuarterDueDateView(CountyWideMixin, View):
                 messages.error(request, message)
         else:
             if due is None:
-                message = _("%(period)s 的截止日期已恢复为默认:%(due)s。")
+                message = _("%(period)s的截止日期已恢复为默认:%(due)s。")
             else:
-                message = _("%(period)s 的截止日期已设为 %(due)s。")
+                message = _("%(period)s的截止日期已设为 %(due)s。")
             messages.success(request, message % {"period": period.label, "due": in_force})
         return redirect(f"{reverse('reports:quarters')}?period={period.code}")

@@ -261,7 +261,9 @@ class QuarterActionView(CountyWideMixin, View):
             request.POST, plan_years=self.plan.years, require_reason=self.action == "reopen"
         )
         if not form.is_valid():
-            messages.error(request, _("请选择季度;重新开放必须填写原因。"))
+            for errors in form.errors.values():
+                for message in errors:
+                    messages.error(request, message)
             return redirect("reports:quarters")
         period = form.cleaned_data["period_value"]
         reason = form.cleaned_data["reason"]
@@ -275,10 +277,10 @@ class QuarterActionView(CountyWideMixin, View):
                     reason,
                     override=form.cleaned_data["override"],
                 )
-                messages.success(request, _("%(period)s 已关闭。") % {"period": period.label})
+                messages.success(request, _("%(period)s已关闭。") % {"period": period.label})
             else:
                 reopen_quarter(self.plan, request.user, period.year, period.quarter, reason)
-                messages.success(request, _("%(period)s 已重新开放。") % {"period": period.label})
+                messages.success(request, _("%(period)s已重新开放。") % {"period": period.label})
         except FigureError as error:
             for message in error.messages:
                 messages.error(request, message)

@@ -28,7 +28,11 @@ class PeriodForm(forms.Form):
 class QuarterForm(forms.Form):
     """A posted quarter (``2026Q3``) of the plan; ``period_value`` is its Period."""
 
-    period = forms.CharField(max_length=10, widget=forms.HiddenInput)
+    period = forms.CharField(
+        max_length=10,
+        widget=forms.HiddenInput,
+        error_messages={"required": _("请选择季度。"), "max_length": _("无效的季度。")},
+    )
 
     def __init__(self, *args, plan_years, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,7 +54,11 @@ class QuarterActionForm(QuarterForm):
     so must closing with regions not yet approved (``override``)."""
 
     reason = forms.CharField(
-        label=_("原因"), required=False, max_length=500, widget=forms.TextInput
+        label=_("原因"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput,
+        error_messages={"required": _("重新开放必须填写原因(将被记录)。")},
     )
     override = forms.BooleanField(required=False)
 

@@ -297,3 +297,20 @@ def test_the_review_page_reads_as_many_queries_for_one_report_as_for_many(
         fill(plan, staff, region)  # the bureau's own entries, approved, with their steps
     act(client, RETURN, [region_a], reason="请核实")
     assert queries() == one
+
+
+@pytest.mark.parametrize(
+    ("action", "posted", "said"),
+    [
+        ("reports:quarter_close", {"period": "abc"}, "无效的季度。"),
+        ("reports:quarter_close", {"period": "2030Q1"}, "该季度不在计划期内。"),
+        ("reports:quarter_close", {}, "请选择季度。"),
+        ("reports:quarter_reopen", {"period": PERIOD}, "重新开放必须填写原因(将被记录)。"),
+    ],
+)
+def test_a_bad_close_or_reopen_says_what_was_wrong_and_changes_nothing(
+    client_for, staff, plan, action, posted, said
+):
+    response = client_for(staff).post(reverse(action), posted)
+    assert messages_of(response) == [said]
+    assert not ClosedQuarter.objects.exists() and not QuarterEvent.objects.exists()
