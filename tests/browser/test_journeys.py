@@ -214,6 +214,17 @@ def test_leader_on_a_phone_sees_every_chart_and_reads_the_briefing(app, demo, le
     app.screenshot("briefing-phone-charts", full_page=False)
 
 
+@pytest.mark.browser_context_args(
+    viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2
+)
+def test_a_township_official_on_a_phone_gets_an_entry_grid_that_fits(app, demo, official):
+    """The grid scrolls sideways inside its box, hidden labels included: the
+    page itself stays as wide as the phone."""
+    app.log_in(official.username, at="/entry/")
+    assert app.page.locator("table.entry-grid input").count() > 0
+    assert_fits_the_phone(app.page)
+
+
 def assert_fits_the_phone(page) -> None:
     """No sideways scrolling of the page; wide tables scroll inside their box."""
     overflowing = page.evaluate(
