@@ -435,9 +435,7 @@ def test_a_township_adds_a_firm_to_its_exported_ledger(client_for, official, dem
     assert Enterprise.objects.filter(name="（演示）昆阳新入孵科技有限公司").exists()
 
 
-def test_a_changed_operating_row_of_a_handed_in_quarter_names_its_row(
-    client_for, official, ledger
-):
+def test_a_changed_operating_row_of_a_handed_in_quarter_names_its_row(client_for, official, ledger):
     """The fixture's operating rows were entered by staff: 2026 Q1 is 已审核."""
     client = client_for(official)
     sheets = sheets_of(client.get(EXPORT).content)
