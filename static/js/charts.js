@@ -23,12 +23,14 @@
         badData: "The chart cannot be shown: its data could not be read.",
       };
 
+  // A touch screen has no hover: plotly then shows its toolbar for good, over
+  // the chart's title. There it is left out (a phone zooms with its fingers).
+  var canHover = !(window.matchMedia && window.matchMedia("(hover: none)").matches);
+
   var CONFIG = {
     responsive: true,
     displaylogo: false,
-    // On a phone a permanent toolbar covers the chart's title; show it on
-    // hover/tap only.
-    displayModeBar: "hover",
+    displayModeBar: canHover ? "hover" : false,
     locale: isChinese ? "zh-CN" : "en",
     modeBarButtonsToRemove: ["lasso2d", "select2d"],
     // plotly.js 4 adds a "Share chart..." button by default that uploads the

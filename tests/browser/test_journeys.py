@@ -187,6 +187,8 @@ def test_leader_on_a_phone_sees_every_chart_and_reads_the_briefing(app, demo, le
     assert app.page.url.endswith("/overview/")
     assert app.wait_for_charts() == 2
     assert_fits_the_phone(app.page)
+    # No toolbar over the charts' titles on a touch screen.
+    assert app.page.locator(".modebar-btn").count() == 0
     app.screenshot("overview-phone")
 
     app.visit("/indicators/space/")
