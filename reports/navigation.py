@@ -51,7 +51,8 @@ def links_for(user, words: dict[str, str]) -> list[Link]:
         links.append(("home", _("本%(region)s") % {"region": words["region"]}))
         if own_figures:
             links.append(("reports:briefing", _("季度通报")))
-    if sees_county or own_measures or may(REPORT_ALL_MEASURES):
+    if sees_county or own_figures or own_measures or may(REPORT_ALL_MEASURES):
+        # A township official reads the measures involving the townships.
         links.append(("reports:measures", _("任务推进")))
     if sees_county or own_figures:
         # The plan's targets and the ledger are by region: a liaison, who

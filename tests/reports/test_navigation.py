@@ -29,6 +29,7 @@ STAFF_WORK = [
 TOWNSHIP = [
     ("home", "本乡镇"),
     ("reports:briefing", "季度通报"),
+    ("reports:measures", "任务推进"),
     ("reports:ledger_reconcile", "台账核对"),
     ("targets:plan", "计划目标"),
     ("reports:ledger_incubators", "孵化载体台账"),
@@ -82,6 +83,7 @@ def test_the_bar_is_in_english_for_an_english_reader(demo, official, client_for)
     labels = [label for _url, label in bar(client)]
     assert labels[1:] == [
         "Quarterly briefing",
+        "Measures",
         "Ledger reconciliation",
         "Plan targets",
         "Incubator ledger",
