@@ -58,12 +58,12 @@ class BriefingKey:
 
     def versions(self) -> QuerySet[BriefingVersion]:
         """Newest first."""
+        return self.every_language().filter(language=self.language)
+
+    def every_language(self) -> QuerySet[BriefingVersion]:
+        """The versions of this briefing in every language, newest first."""
         return BriefingVersion.objects.filter(
-            plan=self.plan,
-            region=self.region,
-            year=self.year,
-            quarter=self.quarter,
-            language=self.language,
+            plan=self.plan, region=self.region, year=self.year, quarter=self.quarter
         )
 
 

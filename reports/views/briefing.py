@@ -92,8 +92,26 @@ class BriefingMixin(ProgressMixin):
         )
 
     @cached_property
+    def _every_language(self) -> list:
+        """This briefing's versions in every language: one query."""
+        return list(self.key.every_language().select_related("created_by"))
+
+    @cached_property
     def versions(self) -> list:
-        return list(self.key.versions().select_related("created_by"))
+        return [v for v in self._every_language if v.language == self.key.language]
+
+    def edited_in_other_languages(self) -> list[tuple[str, str, object]]:
+        """(code, name, version) of each other language whose text staff
+        edited (its latest version is not a restore): a reader of the
+        generated text here is told the official one is there."""
+        latest = {}
+        for version in self._every_language:  # newest first
+            latest.setdefault(version.language, version)
+        return [
+            (code, translation.get_language_info(code)["name_translated"], version)
+            for code, version in latest.items()
+            if code != self.key.language and not version.restored
+        ]
 
     @cached_property
     def current(self):
@@ -162,6 +180,7 @@ class BriefingView(BriefingMixin, TemplateView):
             data_changed=version is not None
             and not version.restored
             and version.generated_hash != generated_hash,
+            edited_elsewhere=self.edited_in_other_languages() if version is None else [],
             form=form if editable else None,
             error=error,
             urls=self.urls(),

@@ -200,3 +200,32 @@ def test_control_characters_pasted_into_the_text_do_not_break_the_word_file(
     word = client.get(WORD, {"period": PERIOD})
     assert word.status_code == 200
     assert "正文。" in docx_paragraphs(word.content)
+
+
+def test_a_reader_in_another_language_is_told_of_the_edited_text(client_for, staff, leader, demo):
+    """The Chinese text staff edited is the bureau's word on the quarter: an
+    English reader, shown the generated English text, is told it exists and
+    can switch to it. Once restored, there is nothing to tell."""
+
+    def page_as_leader(language: str) -> str:
+        reader = client_for(leader)
+        reader.cookies["django_language"] = language
+        return reader.get(PAGE, {"period": PERIOD}).content.decode()
+
+    editor = client_for(staff)
+    save(editor, **edit_fields(editor, title="【已校对】季度通报"))
+    english = page_as_leader("en")
+    assert "【已校对】" not in english  # the English text is its own
+    assert re.search(
+        r"A staff-edited Simplified Chinese text of this briefing exists \(version 1, "
+        r"\d{4}-\d\d-\d\d \d\d:\d\d\); the text below is generated\.",
+        english,
+    )
+    assert 'name="language" value="zh-hans"' in english
+    chinese = page_as_leader("zh-hans")
+    assert "【已校对】季度通报" in chinese and "briefing-elsewhere" not in chinese
+
+    editor = client_for(staff)
+    editor.cookies["django_language"] = "zh-hans"
+    save(editor, **edit_fields(editor, action="restore"))
+    assert "briefing-elsewhere" not in page_as_leader("en")
