@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from reports.models import Notice
@@ -69,6 +70,20 @@ def _absolute(link: str) -> str:
         return ""
     base = getattr(settings, "SITE_URL", "").rstrip("/")
     return f"{base}{link}" if base else link
+
+
+def settle(kind: str, submission_ids: Iterable[int]) -> int:
+    """Mark read the unread notices of ``kind`` about these reports (keys
+    ``<kind>:<submission>:<version>``): what they asked for has been done —
+    a report to review was approved or returned, a returned one handed in
+    again. One UPDATE; returns how many."""
+    ids = sorted(set(submission_ids))
+    if not ids:
+        return 0
+    about = Q()
+    for pk in ids:
+        about |= Q(key__startswith=f"{kind}:{pk}:")
+    return Notice.objects.filter(about, read_at__isnull=True).update(read_at=timezone.now())
 
 
 def unread_for(user):

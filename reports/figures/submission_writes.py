@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from regions.models import region_id_of
 from regions.roles import ENTER_FIGURES, REPORT_OWN_FIGURES
-from reports.choices import SubmissionAction, SubmissionState
+from reports.choices import NoticeKind, SubmissionAction, SubmissionState
+from reports.figures.notices import settle
 from reports.figures.submissions import (
     EDITABLE_BY_TOWNSHIP,
     SubmissionError,
@@ -140,6 +141,9 @@ def note_figure_writes(
         action, state = SubmissionAction.PROXY, SubmissionState.APPROVED
     else:
         action, state = SubmissionAction.SAVE, SubmissionState.DRAFT
+    if by_staff:
+        # The bureau's entry approves a returned report: its 退回 notice is done.
+        settle(NoticeKind.RETURNED, [s.pk for s in stepped if s.state == SubmissionState.RETURNED])
     _step_many(stepped, state)
     events += [
         SubmissionEvent(submission=submission, action=action, state=state, user=user)

@@ -39,7 +39,7 @@ from reports.choices import (
     SubmissionState,
 )
 from reports.figures.changes import FigureError
-from reports.figures.notices import notify
+from reports.figures.notices import notify, settle
 from reports.models import ClosedQuarter, Figure, Submission, SubmissionEvent
 from targets.models import Plan
 from targets.versioning import bump_data_version
@@ -188,6 +188,7 @@ def submit(
             ]
         )
     _step(submission, user, SubmissionAction.SUBMIT, SubmissionState.SUBMITTED)
+    settle(NoticeKind.RETURNED, [submission.pk])
     notify(
         reviewers(),
         NoticeKind.SUBMITTED,
@@ -218,6 +219,7 @@ def approve(
     _step(submission, user, SubmissionAction.APPROVE, SubmissionState.APPROVED)
     submission.return_reason = ""
     submission.save(update_fields=["return_reason"])
+    settle(NoticeKind.SUBMITTED, [submission.pk])
     notify(
         township_users(region),
         NoticeKind.APPROVED,
@@ -263,6 +265,7 @@ def return_submission(
         )
     submission.return_reason = reason
     _step(submission, user, SubmissionAction.RETURN, SubmissionState.RETURNED, reason)
+    settle(NoticeKind.SUBMITTED, [submission.pk])
     notify(
         township_users(region),
         NoticeKind.RETURNED,

@@ -10,7 +10,9 @@ from django.urls import reverse
 
 from reports.choices import NoticeKind
 from reports.figures.notices import SHOWN_UNREAD, notify
+from reports.figures.submissions import approve, return_submission, submit
 from reports.models import Notice
+from tests.reports.test_submissions import Q, fill
 
 
 @pytest.fixture
@@ -121,3 +123,33 @@ def test_the_login_page_reads_no_notices(db, client):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("login")).status_code == 200
     assert not [q for q in queries if "reports_notice" in q["sql"]]
+
+
+def unread(user, kind) -> list[str]:
+    return list(
+        Notice.objects.filter(user=user, kind=kind, read_at__isnull=True).values_list(
+            "subject", flat=True
+        )
+    )
+
+
+def test_a_notice_is_settled_once_what_it_asked_for_is_done(plan, staff, official, region_a):
+    """ "昆阳已上报…请审核" leaves the reviewers' pages once the report is
+    returned or approved; "…被退回" leaves the township's once it hands the
+    quarter in again, or once the bureau corrected and approved it (代填)."""
+    fill(plan, official, region_a)
+    submit(plan, official, region_a, *Q)
+    assert unread(staff, NoticeKind.SUBMITTED) == ["昆阳已上报2026年第4季度的数据,请审核"]
+    return_submission(plan, staff, region_a, *Q, "人才数偏高,请核实")
+    assert unread(staff, NoticeKind.SUBMITTED) == []
+    assert unread(official, NoticeKind.RETURNED) == ["2026年第4季度的数据被退回"]
+
+    submit(plan, official, region_a, *Q)  # handed in again, unchanged
+    assert unread(official, NoticeKind.RETURNED) == []
+    approve(plan, staff, region_a, *Q)
+    assert unread(staff, NoticeKind.SUBMITTED) == []
+
+    return_submission(plan, staff, region_a, *Q, "再核实")
+    assert unread(official, NoticeKind.RETURNED) == ["2026年第4季度的数据被退回"]
+    fill(plan, staff, region_a, value="2")  # the bureau corrects it: 代填, approved
+    assert unread(official, NoticeKind.RETURNED) == []
