@@ -7,6 +7,7 @@ cells come from the engine's own ``compute_progress`` over plain data."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -376,3 +377,15 @@ def test_english_phrasing_follows_the_same_rules():
         text = paragraph(facts)
     assert "45" in text and "45.0%" in text and "5.0" in text and "28" in text
     assert "behind" in text.lower()
+
+
+def test_english_sentences_are_spaced_whatever_their_translation_ends_with():
+    """The zero-target sentence's translation ends without a space: the next
+    sentence still starts after one."""
+    facts = facts_for({(2026, 1): 0, (2026, 2): 0}, Q2, target=0)
+    with translation.override("en"):
+        text = paragraph(facts)
+    assert re.search(r"\.\S", text) is None, text
+    assert "  " not in text and text == text.strip()
+    chinese = paragraph(facts)
+    assert " " not in chinese.replace("（", "").replace("）", "")

@@ -375,4 +375,17 @@ def indicator_paragraph(
         *rank_clause(facts.rank, region_term),
         *needed_clause(facts, period),
     ]
-    return "".join(sentences)
+    return join_sentences(sentences)
+
+
+def join_sentences(sentences: Sequence[str]) -> str:
+    """Chinese sentences follow one another directly (。 ends them); in a
+    language written with spaces a sentence ending in . ! ? gets one
+    before the next, whether or not its translation carried it."""
+    text = ""
+    for sentence in sentences:
+        sentence = sentence.strip()
+        if text and text[-1] in ".!?":
+            text += " "
+        text += sentence
+    return text

@@ -36,6 +36,12 @@ from targets.formatting import (
 )
 
 
+def titled_with_period(title: str, period: Period) -> str:
+    """The chart's title with its quarter: 全县各指标年度完成率(2026年第2季度);
+    in English with a space before the bracket."""
+    return _("%(title)s(%(period)s)") % {"title": title, "period": period.label}
+
+
 def progress_heatmap(table: ProgressTable, regions: list | None = None, *, title: str) -> dict:
     """Townships × indicators coloured by progress against 序时 (100% = on pace);
     ``regions`` limits the rows (a thousand rows help nobody on a phone). The
@@ -200,7 +206,7 @@ def completion_bars(
         )
     return plotting.figure(
         traces,
-        title=f"{title}({period.label})",
+        title=titled_with_period(title, period),
         height=max(300, 80 + 30 * len(labels)),
         showlegend=False,
         xaxis={"ticksuffix": "%", "rangemode": "tozero"},
@@ -505,7 +511,7 @@ def goal_bars(rows, *, title: str, period: Period, places) -> dict:
     )
     return plotting.figure(
         [trace],
-        title=f"{title}({period.label})",
+        title=titled_with_period(title, period),
         height=max(300, 80 + 30 * len(labels)),
         showlegend=False,
         xaxis={"ticksuffix": "%", "rangemode": "tozero", "range": [0, GOAL_BAR_CAP]},
