@@ -168,6 +168,9 @@ def completion_bars(
             text=[_bar_text(p) for p in progresses],
             texttemplate="%{text}",
             textposition="auto",
+            # Inside a bar its number sits at the start, clear of the 序时
+            # mark drawn near the bar's end.
+            insidetextanchor="start",
         ),
     ]
     shapes, notes = [], []
@@ -484,7 +487,9 @@ def goal_bars(rows, *, title: str, period: Period, places) -> dict:
             "unit": goal.unit,
         }
         status = goal_status_label(result, row.provisional)
-        texts.append(status)
+        # The share on the bar: status words ran past a phone's edge (the
+        # colour, the hover box and the table beside name the status).
+        texts.append("—" if share is None else format_percent(result.value / goal.value))
         hovers.append(
             _("%(text)s<br>%(numbers)s<br>%(status)s<br>按当前进度预计 %(forecast)s")
             % {
@@ -508,6 +513,7 @@ def goal_bars(rows, *, title: str, period: Period, places) -> dict:
         text=texts,
         texttemplate="%{text}",
         textposition="auto",
+        insidetextanchor="start",  # clear of the goal's line at 100%
     )
     return plotting.figure(
         [trace],

@@ -25,6 +25,8 @@ class GoalStatusColumn(tables.Column):
 
 
 class GoalTable(BaseTable):
+    # The number the goals chart labels its bars with (their text is cut short there).
+    number = tables.Column(verbose_name=gettext_lazy("序号"))
     text = tables.Column(verbose_name=gettext_lazy("目标要求"))
     kind = tables.Column(verbose_name=gettext_lazy("类型"))
     value = ValueColumn(verbose_name=gettext_lazy("截至目前"))
@@ -36,6 +38,7 @@ class GoalTable(BaseTable):
 
     class Meta(BaseTable.Meta):
         sequence = (
+            "number",
             "text",
             "kind",
             "value",
@@ -47,13 +50,14 @@ class GoalTable(BaseTable):
             "note",
         )
 
-    # What a phone shows on the overview.
-    SUMMARY_EXCLUDE = ("kind", "stretch", "unit", "forecast", "note")
+    # What a phone shows on the overview (no goals chart there to number).
+    SUMMARY_EXCLUDE = ("number", "kind", "stretch", "unit", "forecast", "note")
 
     @classmethod
     def for_rows(cls, rows: list[GoalRow], *, summary: bool = False, last_year: int) -> GoalTable:
         data = [
             {
+                "number": row.goal.order,
                 "text": row.goal.text,
                 "kind": row.goal.get_kind_display(),
                 "value": row.result.value,

@@ -14,6 +14,7 @@ from reports.choices import GoalStatus, Status, SubmissionState
 from reports.models import Figure, GoalFigure, Submission
 from reports.progress import Period
 from reports.progress.display import STATUS_COLOURS, goal_status_colour
+from targets.formatting import format_percent
 from targets.ledger import LedgerSource
 from targets.models import Goal
 from targets.services import import_plan
@@ -115,6 +116,16 @@ def test_the_goals_chart_is_one_bar_per_goal_coloured_by_status(client_for, lead
     assert bars["marker"]["color"] == [goal_status_colour(status) for status in statuses]
     # Nothing reported for the stock goals yet: grey, as a township that has not reported.
     assert bars["marker"]["color"][2] == STATUS_COLOURS[Status.NOT_REPORTED]
+    # Each bar says its share, short enough for a phone; the table numbers
+    # its rows as the chart does, since the chart cuts long goals short.
+    rows = list(rows_of(response).values())
+    for label, text, row in zip(bars["y"], bars["text"], rows, strict=True):
+        assert label.startswith(f"{row['number']}. ")
+        if row["value"] is None:
+            assert text == "—"
+        else:
+            assert text == format_percent(row["value"] / row["goal"])
+    assert bars["text"][0].endswith("%")
 
 
 def test_a_second_plan_shows_its_own_goals_without_code_change(client_for, staff, plan, tmp_path):
