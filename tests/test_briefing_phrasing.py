@@ -389,3 +389,11 @@ def test_english_sentences_are_spaced_whatever_their_translation_ends_with():
     assert "  " not in text and text == text.strip()
     chinese = paragraph(facts)
     assert " " not in chinese.replace("（", "").replace("）", "")
+
+
+def test_a_county_only_indicator_not_yet_entered_says_so_not_awaiting_review():
+    bases = IndicatorInfo(id=3, code="bases", name="新增孵化基地", unit="个", by_region=False)
+    facts = facts_for({(2026, 1): 1}, Q2, indicator=bases, unreported={(2026, 2)})
+    assert paragraph(facts) == (
+        "截至2026年第2季度，全县新增孵化基地本季度数据尚未填报，进度暂无法评估，年度目标为100个。"
+    )

@@ -97,6 +97,15 @@ def subject_state(
         "expected": format_percent(cell.expected_share),
         "gap": amount(cell.gap_to_target, indicator, "gap_to_target"),
     }
+    if not cell.reported and not indicator.by_region:
+        # A county-only indicator is the bureau's own: nothing to review, not entered yet.
+        return [
+            _(
+                "截至%(period)s，%(subject)s%(indicator)s本季度数据尚未填报，"
+                "进度暂无法评估，年度目标为%(target)s。"
+            )
+            % words
+        ]
     if not cell.reported:
         return [
             _(

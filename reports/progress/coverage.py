@@ -9,6 +9,10 @@ the coverage they state in words, and the quarter they open on.
 A region × quarter counts once its report is approved (已审核); staff may ask to
 count reports submitted and not yet approved as well (``includes_submitted``).
 Drafts and returned reports never count.
+
+A county-only indicator is the bureau's own: its quarter is reported once the
+bureau entered a figure for it (0 included) or closed the quarter. Until then
+it is unknown (未报), as a region's unreported quarter is, not 0.
 """
 
 from __future__ import annotations
@@ -60,6 +64,10 @@ class Reporting:
     states: Mapping[tuple[int, int, int], str]
     closed: frozenset[tuple[int, int]] = frozenset()
     includes_submitted: bool = False
+    # The plan's county-only indicators, and the (indicator, year, quarter)s
+    # for which the bureau entered a figure.
+    county_indicators: tuple[int, ...] = ()
+    county_entered: frozenset[tuple[int, int, int]] = frozenset()
 
     @property
     def counted_states(self) -> tuple[str, ...]:
@@ -78,6 +86,25 @@ class Reporting:
             quarters.setdefault(region, set()).add((year, quarter))
         return {region: frozenset(found) for region, found in quarters.items()}
 
+    def county_reported_quarters(self) -> dict[int, frozenset[tuple[int, int]]]:
+        """County-only indicator → the (year, quarter)s it is reported for:
+        entered, or closed (the engine's ``county_reported``)."""
+        quarters: dict[int, set[tuple[int, int]]] = {i: set() for i in self.county_indicators}
+        for indicator, year, quarter in self.county_entered:
+            quarters.setdefault(indicator, set()).add((year, quarter))
+        return {indicator: frozenset(found) | self.closed for indicator, found in quarters.items()}
+
+    def county_missing(self, period: Period) -> list[int]:
+        """The county-only indicators the bureau has not entered for ``period``
+        (none once it is closed)."""
+        if (period.year, period.quarter) in self.closed:
+            return []
+        return [
+            indicator
+            for indicator in self.county_indicators
+            if (indicator, period.year, period.quarter) not in self.county_entered
+        ]
+
     def coverage(self, period: Period, region_ids: Iterable[int] | None = None) -> Coverage:
         """``period``'s coverage of ``region_ids`` (default: every region in scope)."""
         regions = self.region_ids if region_ids is None else tuple(region_ids)
@@ -93,13 +120,17 @@ class Reporting:
 
     def latest_complete(self) -> Period | None:
         """The latest quarter whose reporting is done: closed, or every region's
-        figures count. Without regions only a closed quarter is complete."""
+        figures count and the bureau entered every county-only indicator.
+        Without regions nor county-only indicators only a closed quarter is
+        complete."""
         for period in reversed(plan_periods(self.plan_years)):
             if (period.year, period.quarter) in self.closed:
                 return period
-            if self.region_ids and all(
+            if not (self.region_ids or self.county_indicators):
+                continue
+            if all(
                 (region, period.year, period.quarter) in self._counted for region in self.region_ids
-            ):
+            ) and not self.county_missing(period):
                 return period
         return None
 

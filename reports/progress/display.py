@@ -8,6 +8,8 @@ text in ``targets.formatting``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -98,9 +100,29 @@ def coverage_words(coverage: Coverage, *, region_term: str, region_name: str = "
     return words
 
 
-def coverage_notice(coverage: Coverage, *, region_term: str, region_name: str = "") -> str | None:
+def coverage_notice(
+    coverage: Coverage,
+    *,
+    region_term: str,
+    region_name: str = "",
+    county_missing: Sequence[str] = (),
+) -> str | None:
     """What a page says when its quarter is not fully reported, or counts
-    reports not yet approved; None when every number shown is final."""
+    reports not yet approved; None when every number shown is final.
+    ``county_missing``: the county-only indicators (names) the bureau has not
+    entered for the quarter."""
+    county = ""
+    if county_missing:
+        county = _("%(indicators)s本季度尚未填报,显示为“未报”。") % {
+            "indicators": _("、").join(county_missing)
+        }
+    regions = _regions_notice(coverage, region_term=region_term, region_name=region_name)
+    if regions and county and not regions.endswith("。"):
+        regions += " "  # sentences of a language written with spaces
+    return f"{regions or ''}{county}".strip() or None
+
+
+def _regions_notice(coverage: Coverage, *, region_term: str, region_name: str) -> str | None:
     if coverage.includes_submitted and coverage.submitted:
         unapproved = _(
             "本页计入了 %(count)s 个%(region)s已上报但尚未审核的数据,审核时可能更改。"

@@ -8,8 +8,9 @@ outside it are never read.
 What counts: a region's figures of a quarter only once that region × quarter's
 report (``Submission``) is approved — or, when staff ask for it, submitted
 (``counted_figures``); county-level figures (no region) are the bureau's own
-and always count. ``load_reporting`` reads who reported what, so the engine
-can tell a quarter not reported (未报) from a quarter reported as 0.
+and count as entered. ``load_reporting`` reads who reported what, so the
+engine can tell a quarter not reported (未报) from a quarter reported as 0 —
+a region's, or a county-only indicator the bureau has not entered yet.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, FilteredRelation, OuterRef, Q, QuerySet, Sum
 
 from regions.models import Region
 from regions.roles import ENTER_FIGURES, REVIEW_FIGURES
@@ -49,6 +50,11 @@ class PlanData:
     def reported(self) -> dict[int, frozenset[tuple[int, int]]] | None:
         """The engine's ``reported``: each region's quarters whose figures count."""
         return None if self.reporting is None else self.reporting.reported_quarters()
+
+    def county_reported(self) -> dict[int, frozenset[tuple[int, int]]] | None:
+        """The engine's ``county_reported``: each county-only indicator's
+        quarters the bureau entered or closed."""
+        return None if self.reporting is None else self.reporting.county_reported_quarters()
 
 
 def indicator_info(indicator: Indicator) -> IndicatorInfo:
@@ -117,10 +123,12 @@ class ScopedReporting:
 def load_reporting(
     plan: Plan, regions: QuerySet[Region], *, include_submitted: bool = False
 ) -> ScopedReporting:
-    """Three queries: the scoped regions, their submissions that are approved or
+    """Four queries: the scoped regions, their submissions that are approved or
     submitted (one row per region × quarter, whatever the number of
-    indicators), and the plan's closed quarters. ``include_submitted``: count
-    submitted reports too (staff only: the caller decides)."""
+    indicators), the plan's closed quarters, and its county-only indicators
+    with the quarters the bureau entered (a row per indicator × quarter).
+    ``include_submitted``: count submitted reports too (staff only: the
+    caller decides)."""
     region_rows = read_regions(plan, regions)
     region_ids = [region.id for region in region_rows]
     states = Submission.objects.filter(
@@ -132,12 +140,34 @@ def load_reporting(
         state__in=[SubmissionState.APPROVED, SubmissionState.SUBMITTED],
     ).values_list("region_id", "year", "quarter", "state")
     closed = ClosedQuarter.objects.filter(plan=plan).values_list("year", "quarter")
+    # Every county-only indicator, joined to its county figures when it has
+    # any (an indicator never entered still comes, with no quarter).
+    county = (
+        Indicator.objects.filter(plan=plan, by_region=False)
+        .annotate(
+            entered=FilteredRelation(
+                "figures",
+                condition=Q(
+                    figures__region__isnull=True,
+                    figures__year__gte=plan.first_year,
+                    figures__year__lte=plan.last_year,
+                ),
+            )
+        )
+        .values_list("pk", "entered__year", "entered__quarter")
+        .order_by()
+    )
+    county_rows = list(county)
     reporting = Reporting(
         plan_years=tuple(plan.years),
         region_ids=tuple(region_ids),
         states={(region, year, quarter): state for region, year, quarter, state in states},
         closed=frozenset(closed),
         includes_submitted=include_submitted,
+        county_indicators=tuple(sorted({pk for pk, _year, _quarter in county_rows})),
+        county_entered=frozenset(
+            (pk, year, quarter) for pk, year, quarter in county_rows if year is not None
+        ),
     )
     return ScopedReporting(region_rows, reporting)
 
@@ -296,4 +326,5 @@ def progress_table(data: PlanData, as_of: Period, bands: Bands | None = None) ->
         as_of=as_of,
         bands=bands or Bands.from_settings(),
         reported=data.reported(),
+        county_reported=data.county_reported(),
     )

@@ -232,6 +232,7 @@ def build_table(
     as_of: Period,
     bands: Bands = DEFAULT_BANDS,
     reported: Mapping[int, Set[tuple[int, int]]] | None = None,
+    county_reported: Mapping[int, Set[tuple[int, int]]] | None = None,
 ) -> ProgressTable:
     """The progress of every region × broken-down indicator and the county row.
 
@@ -247,8 +248,11 @@ def build_table(
     figures count); its other quarters are unreported — unknown, not 0 — and a
     region it does not list reported nothing. The county row of a broken-down
     indicator is then incomplete in every quarter some of ``regions`` did not
-    report. County-level figures are the bureau's own and always count. None:
-    every quarter of every region counts as reported (plain data).
+    report. None: every quarter of every region counts as reported (plain data).
+
+    ``county_reported`` maps a county-only indicator to the (year, quarter)s
+    the bureau entered (or closed); its other quarters are unreported, as a
+    region's. None: every quarter of them counts as reported.
     """
     years = tuple(sorted(plan_years))
     every_quarter = frozenset((p.year, p.quarter) for p in plan_periods(years))
@@ -267,12 +271,23 @@ def build_table(
         indicator: IndicatorInfo,
         quarterly: Quarterly,
         incomplete: frozenset[tuple[int, int]] = frozenset(),
+        missing: frozenset[tuple[int, int]] | None = None,
     ) -> SubjectData:
         yearly = {y: t[0] for y in years if (t := targets.get((indicator.id, region_id, y)))}
         total, stretch = targets.get((indicator.id, region_id, None), (None, None))
-        missing = unreported.get(region_id, frozenset()) if region_id is not None else frozenset()
+        if missing is None:
+            missing = (
+                unreported.get(region_id, frozenset()) if region_id is not None else frozenset()
+            )
         return SubjectData(
-            years, yearly, quarterly, total, stretch, indicator.pacing, missing, incomplete
+            years,
+            yearly,
+            quarterly,
+            total,
+            stretch,
+            indicator.pacing,
+            missing or frozenset(),
+            incomplete,
         )
 
     regional_by_indicator: dict[int, list[Quarterly]] = defaultdict(list)
@@ -290,7 +305,10 @@ def build_table(
             subjects[(None, indicator.id)] = subject(None, indicator, county, county_incomplete)
         else:
             county = by_subject.get((None, indicator.id), {})
-            subjects[(None, indicator.id)] = subject(None, indicator, county)
+            missing = None
+            if county_reported is not None:
+                missing = every_quarter - frozenset(county_reported.get(indicator.id, ()))
+            subjects[(None, indicator.id)] = subject(None, indicator, county, missing=missing)
 
     if as_of.year not in years:
         raise ValueError(f"{as_of.code} is outside the plan years {years}")

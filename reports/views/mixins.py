@@ -221,12 +221,25 @@ class ProgressMixin(PeriodMixin, PlanAccessMixin):
         )
         return table
 
+    def county_missing(self) -> list[str]:
+        """The county-only indicators on this page the bureau has not entered
+        for its quarter (read from the table: no query)."""
+        if not (self.whole_county and self.reads_county_rows):
+            return []
+        return [
+            indicator.name
+            for indicator in self.table.indicators
+            if not indicator.by_region and not self.table.cell(None, indicator.id).reported
+        ]
+
     def coverage_context(self) -> dict:
         words = {"region_term": self.plan.region_term, "region_name": self.coverage_region_name()}
         return {
             "coverage": self.coverage,
             "coverage_words": coverage_words(self.coverage, **words),
-            "coverage_notice": coverage_notice(self.coverage, **words),
+            "coverage_notice": coverage_notice(
+                self.coverage, **words, county_missing=self.county_missing()
+            ),
             "may_include_submitted": self.may_include_submitted,
             "include_submitted": self.include_submitted,
             "page_query": self.page_query,

@@ -126,9 +126,10 @@ def test_api_query_count_does_not_grow_with_the_plan(client_for, staff, demo, ur
     with CaptureQueriesContext(connection) as big:
         assert client.get(url).status_code == 200
     # Progress reads the plan's data version, the regions, their submissions
-    # and the closed quarters (what counts, the coverage, the default quarter),
+    # the closed quarters and the county-only indicators the bureau entered
+    # (what counts, the coverage, the default quarter),
     # then indicators, targets and figures; the plan reads no figures at all.
-    expected = {PROGRESS: 12, PLAN: 9}[url]
+    expected = {PROGRESS: 13, PLAN: 9}[url]
     assert len(small) == len(big) == expected
     # Asked again at the same data version: only the version is read, the
     # rest is reused (reports/progress/reuse.py).

@@ -150,7 +150,7 @@ SHUITOU = RegionInfo(13, "shuitou", "水头")
 Q2_2025 = Period(2025, 2)
 
 
-def build(reported, as_of=Q2_2025):
+def build(reported, as_of=Q2_2025, county_reported=None):
     targets = {
         (1, None, 2025): (D(6), None),
         (1, 11, 2025): (D(2), None),
@@ -176,6 +176,7 @@ def build(reported, as_of=Q2_2025):
         as_of=as_of,
         bands=BANDS,
         reported=reported,
+        county_reported=county_reported,
     )
 
 
@@ -206,10 +207,27 @@ def test_table_county_sums_what_was_reported_and_is_provisional():
     assert (county.status, county.provisional) == (Status.SERIOUSLY_BEHIND, True)
 
 
-def test_table_county_only_indicator_is_never_provisional():
-    # County-level figures are the bureau's own entries: they always count.
-    county = build(REPORTED).cell(None, CARRIERS.id)
+def test_table_county_only_indicator_counts_what_the_bureau_entered():
+    # County-level figures are the bureau's own entries: no review, they count.
+    entered = {CARRIERS.id: {(2025, 1), (2025, 2)}}
+    county = build(REPORTED, county_reported=entered).cell(None, CARRIERS.id)
     assert (county.ytd_actual, county.status, county.provisional) == (D(2), Status.ON_PACE, False)
+    # Without a reporting map (plain data) every quarter counts, as for regions.
+    assert build(REPORTED).cell(None, CARRIERS.id).ytd_actual == D(2)
+
+
+def test_table_county_only_indicator_not_entered_is_not_reported_not_zero():
+    """The bureau has not entered 2025 Q2 yet: unknown, not 0 and behind."""
+    county = build(REPORTED, county_reported={CARRIERS.id: {(2025, 1)}}).cell(None, CARRIERS.id)
+    assert (county.reported, county.ytd_actual, county.status) == (
+        False,
+        None,
+        Status.NOT_REPORTED,
+    )
+    assert county.annual_target == D(4)
+    # Q1 missing but Q2 entered: Q2's status stands on half a year, provisionally.
+    half = build(REPORTED, county_reported={CARRIERS.id: {(2025, 2)}}).cell(None, CARRIERS.id)
+    assert (half.reported, half.provisional) == (True, True)
 
 
 def test_table_with_every_region_reported_is_final():
@@ -247,13 +265,17 @@ def test_table_without_a_reported_map_counts_every_quarter_as_reported():
 # --- coverage ---------------------------------------------------------------------------
 
 
-def reporting(states, *, closed=(), regions=(11, 12, 13), includes_submitted=False):
+def reporting(
+    states, *, closed=(), regions=(11, 12, 13), includes_submitted=False, county=(), entered=()
+):
     return Reporting(
         plan_years=YEARS,
         region_ids=tuple(regions),
         states=states,
         closed=frozenset(closed),
         includes_submitted=includes_submitted,
+        county_indicators=tuple(county),
+        county_entered=frozenset(entered),
     )
 
 
@@ -307,6 +329,24 @@ def test_latest_complete_quarter_is_all_approved_or_closed():
     assert reporting({}).latest_complete() is None
     # Without regions nothing is complete by counting (only by closing).
     assert reporting({}, regions=()).latest_complete() is None
+
+
+def test_a_quarter_is_complete_once_the_bureau_entered_its_county_only_indicators():
+    every_region = {(r, 2025, q): "approved" for r in (11, 12, 13) for q in (1, 2)}
+    entered = {(2, 2025, 1), (5, 2025, 1), (2, 2025, 2)}  # indicator 5's Q2 missing
+    counted = reporting(every_region, county=(2, 5), entered=entered)
+    assert counted.latest_complete() == Period(2025, 1)
+    assert counted.county_missing(Q2_2025) == [5]
+    assert counted.county_reported_quarters() == {
+        2: frozenset({(2025, 1), (2025, 2)}),
+        5: frozenset({(2025, 1)}),
+    }
+    closed = reporting(every_region, county=(2, 5), entered=entered, closed={(2025, 2)})
+    assert closed.latest_complete() == Q2_2025 and closed.county_missing(Q2_2025) == []
+    assert closed.county_reported_quarters()[5] == frozenset({(2025, 1), (2025, 2)})
+    # A plan of county-only indicators alone completes a quarter by entering them.
+    alone = reporting({}, regions=(), county=(2,), entered={(2, 2025, 1)})
+    assert alone.latest_complete() == Period(2025, 1)
 
 
 def test_latest_counted_quarter_of_some_regions():

@@ -19,30 +19,29 @@ from django.urls import reverse
 from reports.demo.scale import generate_plan
 
 # page → (url name, args for the seed plan, args for the generated plan, pinned count).
-# Every request costs 2 for the session and the user (read session, user; no
-# session write: renewed at most once a minute, regions/sessions.py) and 1 for
-# the plan; the pages with progress 1 for the plan's data version
-# (reports/progress/reuse.py); every
-# HTML page 1 for the user's unread notices (base.html; not the xlsx export);
-# the dashboards then read the scope's regions, their submissions (who reported
-# what: what counts, the coverage, the default quarter), the closed quarters,
-# indicators, targets and the figures that count once each (the township page
-# also its region, and 1 for its "待填报" box: the region's submissions, due
-# dates and closed quarters). Pages with the headline goals read the goals and
-# their series once each; the overview (figures summed for its quarter) also
-# reads the indicators, targets and figures of an annual floor's indicator
-# quarter by quarter (3, once for each such indicator: one in either plan).
-# Pages with the goals also read the ledger's incubators and their
-# recognitions (2) for the stock goals the ledger counts (both plans keep one).
+# Every request costs 2 for the session and the user (read session, user; no session
+# write: renewed at most once a minute, regions/sessions.py) and 1 for the plan; the
+# pages with progress 1 for the plan's data version (reports/progress/reuse.py); every
+# HTML page 1 for the user's unread notices (base.html; not the xlsx export); the
+# dashboards then read the scope's regions, their submissions (who reported what: what
+# counts, the coverage, the default quarter), the closed quarters, the county-only
+# indicators with the quarters the bureau entered, indicators, targets and the figures
+# that count once each (the township page also its region, and 1 for its "待填报" box: the
+# region's submissions, due dates and closed quarters). Pages with the headline goals
+# read the goals and their series once each; the overview (figures summed for its
+# quarter) also reads the indicators, targets and figures of an annual floor's indicator
+# quarter by quarter (3, once for each such indicator: one in either plan). Pages with
+# the goals also read the ledger's incubators and their recognitions (2) for the stock
+# goals the ledger counts (both plans keep one).
 PAGES = {
-    "overview": ("reports:overview", [], [], 20),
-    "overview_with_submitted": ("reports:overview", [], [], 20),
-    "matrix": ("reports:matrix", [], [], 13),
-    "matrix_xlsx": ("reports:matrix", [], [], 12),
-    "township": ("reports:township", ["kunyang"], ["r00001"], 15),
-    "indicator": ("reports:indicator", ["space"], ["i001"], 13),
+    "overview": ("reports:overview", [], [], 21),
+    "overview_with_submitted": ("reports:overview", [], [], 21),
+    "matrix": ("reports:matrix", [], [], 14),
+    "matrix_xlsx": ("reports:matrix", [], [], 13),
+    "township": ("reports:township", ["kunyang"], ["r00001"], 16),
+    "indicator": ("reports:indicator", ["space"], ["i001"], 14),
     "plan": ("targets:plan", [], [], 10),  # its regions counted, then one page of them
-    "goals": ("reports:goals", [], [], 17),
+    "goals": ("reports:goals", [], [], 18),
     # The plan's figures once (the quarter to work on), closed quarters, the goals
     # and the quarter's series values; whether the plan keeps a ledger, and its
     # incubators and recognitions for the stocks it counts (shown, not entered).

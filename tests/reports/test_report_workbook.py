@@ -312,16 +312,16 @@ def test_report_shows_the_overview_numbers(client_for, leader, demo):
 
 
 def test_report_query_count_does_not_grow_with_the_plan(client_for, staff, demo):
-    """Pinned like the dashboards (tests/reports/test_query_counts.py), at 12:
+    """Pinned like the dashboards (tests/reports/test_query_counts.py), at 13:
     session and user (read, user; no session write within the minute), the
-    plan, its data version, then regions, submissions, closed quarters,
-    indicators, targets, figures once; then 5 for the goals sheet, as on the
-    overview (the goals, their series, and an annual floor's indicator,
-    targets and figures quarter by quarter) and 2 for the stock goals the
-    ledger counts (its incubators and their recognitions); then the measures
-    sheet: the measures, and when there are any, their departments and reports
-    and open work items (3 more for the seed plan's 18; the generated plan has
-    none)."""
+    plan, its data version, then regions, submissions, closed quarters, the
+    county-only indicators entered, indicators, targets, figures once; then
+    5 for the goals sheet, as on the overview (the goals, their series, and
+    an annual floor's indicator, targets and figures quarter by quarter) and
+    2 for the stock goals the ledger counts (its incubators and their
+    recognitions); then the measures sheet: the measures, and when there
+    are any, their departments and reports and open work items (3 more for
+    the seed plan's 18; the generated plan has none)."""
     client = client_for(staff)
 
     def count() -> int:
@@ -331,7 +331,7 @@ def test_report_query_count_does_not_grow_with_the_plan(client_for, staff, demo)
 
     seed_count = count()
     generate_plan(regions=90, indicators=6, years=3, seed=7)  # becomes the current plan
-    assert (seed_count, count()) == (12 + 5 + 2 + 4, 12 + 5 + 2 + 1)
+    assert (seed_count, count()) == (13 + 5 + 2 + 4, 13 + 5 + 2 + 1)
     # Again at the same version: the table and the goals reused; the
     # measures sheet still reads its one query (no measures in this plan).
     assert count() == 6 + 1

@@ -112,8 +112,8 @@ def test_asked_for_a_half_reported_quarter_the_overview_says_so(client_for, lead
     table = response.context["indicator_table"].as_html(response.wsgi_request)
     assert "滞后(暂定)" in table
     assert "严重滞后" not in table  # not on a quarter most regions have not reported
-    # The bureau's own county-only figures are complete: nothing provisional there.
-    assert county["新增市级及以上孵化载体(个)"].provisional is False
+    # The bureau has not entered its own county-only figure of the quarter yet.
+    assert county["新增市级及以上孵化载体(个)"].status == Status.NOT_REPORTED
 
 
 def test_a_region_that_has_not_reported_reads_not_reported_in_the_matrix_and_exports(
@@ -386,16 +386,40 @@ def test_only_staff_may_include_submitted_figures(
     assert api_rows(staff_api.json())[("kunyang", "space")]["reported"] is True
 
 
-def test_county_level_figures_always_count(client_for, leader, staff, demo):
+def test_a_county_only_indicator_counts_once_the_bureau_entered_it(client_for, leader, staff, demo):
+    """The bureau's own figures need no review, but a quarter it has not
+    entered yet is unknown (未报), not 0 and behind; its entry, 0 included,
+    counts at once, and closing the quarter settles it as entered."""
     carriers = demo.indicators.get(code="carriers")
-    before = by_label(client_for(leader).get(reverse("reports:overview"), {"period": HALF}))
+    label = "新增市级及以上孵化载体(个)"
+    assert not Figure.objects.filter(indicator=carriers, year=YEAR, quarter=QUARTER).exists()
+    page = client_for(leader).get(reverse("reports:overview"), {"period": HALF})
+    before = by_label(page)
+    assert before[label].status == Status.NOT_REPORTED
+    assert before[label].ytd_actual is None and before[label].annual_target == 7
+    notice = "新增市级及以上孵化载体本季度尚未填报,显示为“未报”。"
+    assert notice in page.context["coverage_notice"]
+
     record_figures(
         demo,
         staff,
         [FigureChange(carriers.pk, None, YEAR, QUARTER, Decimal(2))],
         source=Source.FORM,
     )
-    after = by_label(client_for(leader).get(reverse("reports:overview"), {"period": HALF}))
-    label = "新增市级及以上孵化载体(个)"
-    assert after[label].ytd_actual == before[label].ytd_actual + 2
-    assert after[label].provisional is False
+    page = client_for(leader).get(reverse("reports:overview"), {"period": HALF})
+    after = by_label(page)
+    assert notice not in page.context["coverage_notice"]
+    assert after[label].ytd_actual == ytd_from_db(carriers, None)
+    assert Figure.objects.get(indicator=carriers, year=YEAR, quarter=QUARTER).value == 2
+    assert after[label].status != Status.NOT_REPORTED and after[label].provisional is False
+
+
+def test_closing_a_quarter_settles_a_county_only_indicator_left_blank(
+    client_for, leader, staff, demo
+):
+    ClosedQuarter.objects.create(plan=demo, year=YEAR, quarter=QUARTER, closed_by=staff)
+    carriers = demo.indicators.get(code="carriers")
+    shown = by_label(client_for(leader).get(reverse("reports:overview"), {"period": HALF}))
+    cell = shown["新增市级及以上孵化载体(个)"]
+    assert cell.status != Status.NOT_REPORTED
+    assert cell.ytd_actual == ytd_from_db(carriers, None)  # nothing new in Q4
