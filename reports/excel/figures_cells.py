@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from regions.models import Region
 from reports.excel.figures_format import PlanShape, ValueMode
 from reports.progress import Period
-from targets.excel.values import Loc, describe_non_number, normalize
+from targets.excel.values import Loc, describe_non_number, normalize, said_at
 from targets.models import Indicator
 
 HEADER_SEARCH_ROWS = 10
@@ -64,7 +64,7 @@ class FiguresFile:
         if len(self.problems) >= MAX_PROBLEMS:
             self.more_problems += 1
             return
-        self.problems.append(loc.says(message) if isinstance(loc, Loc) else f"{loc}:{message}")
+        self.problems.append(loc.says(message) if isinstance(loc, Loc) else said_at(loc, message))
 
     @property
     def all_problems(self) -> list[str]:

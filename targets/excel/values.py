@@ -63,11 +63,17 @@ class Loc:
             where += _("第%(row)d行") % {"row": self.row}
         if self.column is not None:
             where += _("%(column)s列") % {"column": get_column_letter(self.column)}
-            where += f"({self.header})" if self.header else ""
+            if self.header:
+                where = _("%(where)s(%(header)s)") % {"where": where, "header": self.header}
         return where
 
     def says(self, message: str) -> str:
-        return f"{self}:{message}"
+        return said_at(str(self), message)
+
+
+def said_at(where: str, message: str) -> str:
+    """ "工作表“填报”第4行B列:这是…"; in English with a space after the colon."""
+    return _("%(where)s:%(message)s") % {"where": where, "message": message}
 
 
 def normalize(value: object) -> str:

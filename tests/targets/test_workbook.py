@@ -610,3 +610,21 @@ def test_import_command_prints_the_messages_and_fails(plan, exported):
 def test_import_command_fails_on_a_missing_file(db, tmp_path):
     with pytest.raises(CommandError, match="找不到文件"):
         call_command("import_plan", str(tmp_path / "nope.xlsx"))
+
+
+def test_a_cells_place_reads_in_either_language():
+    """Every workbook problem names its sheet, row and column, then says what is
+    wrong: without a stray Chinese bracket or colon in the English."""
+    from django.utils import translation
+
+    from targets.excel.values import Loc
+
+    loc = Loc("填报", 4, 2, "新增孵化空间面积(万平方米)")
+    with translation.override("zh-hans"):
+        assert loc.says("这是“昆阳”的数") == (
+            "工作表“填报”第4行B列(新增孵化空间面积(万平方米)):这是“昆阳”的数"
+        )
+    with translation.override("en"):
+        assert loc.says("this is a figure of “昆阳”") == (
+            "Sheet “填报”, row 4, column B (新增孵化空间面积(万平方米)): this is a figure of “昆阳”"
+        )
