@@ -3,7 +3,8 @@ are strings. Amounts are exact: targets and figures with four places, as
 stored; expected values (target × n/4) with six. Rates (completion,
 plan_completion, expected_share) are fractions (0.775 = 77.5%); completion
 rates are rounded to six places. A region that has not reported the period
-has null actuals and rates — unknown, never 0."""
+(or a county-only indicator the bureau has not entered for it) has null
+actuals and rates — unknown, never 0."""
 
 import decimal
 
@@ -101,7 +102,8 @@ class ProgressRowSerializer(serializers.Serializer):
     stretch_target = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True)
     reported = serializers.BooleanField(
         help_text="false: the region has not reported the period (its report is not "
-        "approved); its actuals, rates and gaps are null"
+        "approved), or for a county-only indicator the bureau has not entered it (nor "
+        "closed the quarter); its actuals, rates and gaps are null"
     )
     provisional = serializers.BooleanField(
         help_text="the status stands on a year with some quarter not reported (for the "
