@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from regions.models import Region
+from reports.figures.deadlines import not_begun_message
 from reports.figures.quarters import closed_periods
 from reports.figures.submissions import handed_in_by_period, period_label
 from reports.ledger.operating import METRIC_NAMES, cell_message, row_problems
@@ -212,6 +213,9 @@ class _Planner(EnterprisePlanning):
                     row,
                     _("%(period)s不在计划期内") % {"period": period_label(year, quarter)},
                 )
+                continue
+            if not_begun := not_begun_message(year, quarter):
+                self.problem(SHEET_OPERATING, row, not_begun)
                 continue
             values = {name: decimal_of(row.values.get(name)) for name in METRIC_NAMES}
             if any(value is None for value in values.values()):

@@ -140,10 +140,12 @@ def load_reporting(
         state__in=[SubmissionState.APPROVED, SubmissionState.SUBMITTED],
     ).values_list("region_id", "year", "quarter", "state")
     closed = ClosedQuarter.objects.filter(plan=plan).values_list("year", "quarter")
-    # Every county-only indicator, joined to its county figures when it has
-    # any (an indicator never entered still comes, with no quarter).
+    # Every county-only indicator the bureau types, joined to its county
+    # figures when it has any (an indicator never entered still comes, with no
+    # quarter). One the ledger derives is never typed: it counts as reported.
     county = (
         Indicator.objects.filter(plan=plan, by_region=False)
+        .exclude(ledger_source__derived=True)
         .annotate(
             entered=FilteredRelation(
                 "figures",

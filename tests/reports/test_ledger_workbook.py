@@ -15,6 +15,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from reports.choices import Source
+from reports.figures import deadlines
 from reports.figures.submissions import submit
 from reports.ledger.operating import record_operating_data
 from reports.ledger.workbook_writing import build_workbook
@@ -449,3 +450,18 @@ def test_a_changed_operating_row_of_a_handed_in_quarter_names_its_row(client_for
     assert re.search(r"季度运营数据.{0,12}第\s*2\s*行.*已审核", problems(response)), problems(
         response
     )
+
+
+def test_operating_rows_of_a_quarter_not_begun_are_refused_at_preview(
+    client_for, staff, ledger, monkeypatch
+):
+    """As the entry grid and the write refuse them: the preview names the row
+    instead of offering a confirmation that would fail."""
+    monkeypatch.setattr(deadlines, "today", lambda: datetime.date(2026, 9, 30))
+    data = build_workbook(
+        {"季度运营数据": [["昆阳", "昆阳科创孵化器", 2026, 4, *OPERATING_ROW, ""]]}
+    )
+    response = upload(client_for(staff), data)
+    assert response.status_code == 400
+    assert re.search(r"季度运营数据.{0,12}第\s*2\s*行.*2026年第4季度尚未开始", problems(response))
+    assert not PendingImport.objects.exists()
