@@ -252,7 +252,8 @@ def build_table(
 
     ``county_reported`` maps a county-only indicator to the (year, quarter)s
     the bureau entered (or closed); its other quarters are unreported, as a
-    region's. None: every quarter of them counts as reported.
+    region's. An indicator it does not list (one the ledger derives: never
+    typed) and None: every quarter counts as reported.
     """
     years = tuple(sorted(plan_years))
     every_quarter = frozenset((p.year, p.quarter) for p in plan_periods(years))
@@ -306,8 +307,8 @@ def build_table(
         else:
             county = by_subject.get((None, indicator.id), {})
             missing = None
-            if county_reported is not None:
-                missing = every_quarter - frozenset(county_reported.get(indicator.id, ()))
+            if county_reported is not None and indicator.id in county_reported:
+                missing = every_quarter - frozenset(county_reported[indicator.id])
             subjects[(None, indicator.id)] = subject(None, indicator, county, missing=missing)
 
     if as_of.year not in years:

@@ -19,6 +19,7 @@ from reports.figures.services import record_figures
 from reports.figures.submissions import approve, submit
 from reports.models import ClosedQuarter, Figure
 from reports.progress import Period
+from targets.ledger import LedgerSource
 
 # The demo's last quarter once finished (``demo_complete``): every region approved.
 LAST_COMPLETE = Period(2026, 3)
@@ -423,3 +424,12 @@ def test_closing_a_quarter_settles_a_county_only_indicator_left_blank(
     cell = shown["新增市级及以上孵化载体(个)"]
     assert cell.status != Status.NOT_REPORTED
     assert cell.ytd_actual == ytd_from_db(carriers, None)  # nothing new in Q4
+
+
+def test_a_county_only_indicator_the_ledger_derives_is_never_not_reported(client_for, leader, demo):
+    """Its figures come from the ledger, never typed: nothing to enter, so
+    no 未报 and no notice asking the bureau to enter it."""
+    LedgerSource.objects.filter(indicator__code="carriers").update(derived=True)
+    page = client_for(leader).get(reverse("reports:overview"), {"period": HALF})
+    assert by_label(page)["新增市级及以上孵化载体(个)"].status != Status.NOT_REPORTED
+    assert "新增市级及以上孵化载体本季度尚未填报" not in (page.context["coverage_notice"] or "")
