@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from regions.models import Region
@@ -21,7 +21,7 @@ from reports.figures.deadlines import quarter_begun
 from reports.figures.submissions import unapproved_regions
 from reports.models import ClosedQuarter, Figure, QuarterEvent, Submission
 from reports.progress import Period, default_period
-from targets.models import Plan
+from targets.models import Indicator, Plan
 from targets.versioning import bump_data_version
 
 SHOWN_EVENTS = 50
@@ -108,13 +108,29 @@ def refuse_closed_periods(plan: Plan, periods: set[tuple[int, int]]) -> None:
         )
 
 
+def unentered_county_indicators(plan: Plan, year: int, quarter: int) -> list[str]:
+    """The names of the county-only indicators the bureau types and has not
+    entered for the quarter (one the ledger derives is never typed)."""
+    entered = Figure.objects.filter(
+        indicator=OuterRef("pk"), region__isnull=True, year=year, quarter=quarter
+    )
+    return list(
+        Indicator.objects.filter(plan=plan, by_region=False)
+        .exclude(ledger_source__derived=True)
+        .exclude(Exists(entered))
+        .order_by("order", "pk")
+        .values_list("name", flat=True)
+    )
+
+
 @transaction.atomic
 def close_quarter(
     plan: Plan, user, year: int, quarter: int, reason: str = "", *, override: bool = False
 ) -> ClosedQuarter:
-    """Close the quarter once every region's report is approved. With regions
-    not approved, only as an ``override`` with a ``reason``; the record then
-    names those regions beside the reason.
+    """Close the quarter once every region's report is approved and the
+    bureau entered every county-only indicator (closing settles a blank one as
+    nothing new). Otherwise only as an ``override`` with a ``reason``; the
+    record then names those regions and indicators beside the reason.
 
     The quarter's reports are locked first, so a report being returned or
     handed in meanwhile either finishes before this looks, or finds the
@@ -134,21 +150,27 @@ def close_quarter(
         .values_list("pk", flat=True)
     )
     unapproved = [region.name for region in unapproved_regions(plan, year, quarter)]
-    if unapproved and not override:
-        raise FigureError(
-            [
-                _(
-                    "以下区域的数据尚未审核,不能关闭:%(names)s。"
-                    "如确需关闭,请勾选“仍然关闭”并说明原因。"
-                )
-                % {"names": "、".join(unapproved)}
-            ]
-        )
-    if unapproved and not reason:
-        raise FigureError([_("有区域尚未审核时仍然关闭,必须说明原因。")])
+    unentered = unentered_county_indicators(plan, year, quarter)
+    if (unapproved or unentered) and not override:
+        problems = []
+        if unapproved:
+            message = _("以下区域的数据尚未审核,不能关闭:%(names)s。")
+            problems.append(message % {"names": "、".join(unapproved)})
+        if unentered:
+            message = _("以下县级指标本季度尚未填报,关闭后将按0计:%(names)s。")
+            problems.append(message % {"names": "、".join(unentered)})
+        problems.append(_("如确需关闭,请勾选“仍然关闭”并说明原因。"))
+        raise FigureError(problems)
+    if (unapproved or unentered) and not reason:
+        raise FigureError([_("有区域尚未审核或指标尚未填报时仍然关闭,必须说明原因。")])
+    pending = []
     if unapproved:
-        reason = _("仍然关闭(%(names)s 未审核):%(reason)s") % {
-            "names": "、".join(unapproved),
+        pending.append(_("%(names)s 未审核") % {"names": "、".join(unapproved)})
+    if unentered:
+        pending.append(_("%(names)s 未填报") % {"names": "、".join(unentered)})
+    if pending:
+        reason = _("仍然关闭(%(pending)s):%(reason)s") % {
+            "pending": _(";").join(pending),
             "reason": reason,
         }
     closed, created = ClosedQuarter.objects.get_or_create(

@@ -34,6 +34,7 @@ from reports.figures.quarters import (
     is_closed,
     quarter_events,
     reopen_quarter,
+    unentered_county_indicators,
 )
 from reports.figures.services import record_figures
 from reports.figures.submissions import submit, unapproved_regions
@@ -241,6 +242,7 @@ class QuartersView(CountyWideMixin, PeriodChoiceMixin, TemplateView):
             period_closed=(self.period.year, self.period.quarter) in closed,
             not_begun=not due.quarter_begun(self.period),
             unapproved=unapproved_regions(self.plan, self.period.year, self.period.quarter),
+            unentered=unentered_county_indicators(self.plan, self.period.year, self.period.quarter),
             region_count=self.plan.regions.count(),
             can_manage_quarters=self.request.user.has_perm(MANAGE_QUARTERS),
             can_review=self.request.user.has_perm(REVIEW_FIGURES),

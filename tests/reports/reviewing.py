@@ -29,6 +29,15 @@ def approve_all(plan, year: int, quarter: int) -> None:
     set_state(plan, year, quarter, SubmissionState.APPROVED)
 
 
+def enter_county_only(plan, staff, year: int, quarter: int, value=Decimal(0)) -> None:
+    """The bureau enters each county-only indicator of the quarter (0: nothing new)."""
+    changes = [
+        FigureChange(indicator.pk, None, year, quarter, value)
+        for indicator in plan.indicators.filter(by_region=False)
+    ]
+    record_figures(plan, staff, changes, source=Source.FORM)
+
+
 def finish_reporting(plan, reviewer, year: int, quarter: int, value=Decimal(1)) -> None:
     """Every region's report of the quarter approved through the services: a
     region that has not handed it in (nothing, a draft, a returned report)

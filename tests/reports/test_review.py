@@ -19,7 +19,7 @@ from reports.figures.quarters import close_quarter
 from reports.figures.services import record_figures
 from reports.figures.submissions import approve, states_for, submit
 from reports.models import ClosedQuarter, Notice, QuarterEvent, Submission
-from tests.reports.reviewing import approve_all
+from tests.reports.reviewing import approve_all, enter_county_only
 
 REVIEW = reverse("reports:review")
 APPROVE = reverse("reports:review_approve")
@@ -199,9 +199,27 @@ def test_closing_needs_every_region_approved(plan, staff, official, submitted):
     assert "鳌江" in refused.value.messages[0] and "昆阳" in refused.value.messages[0]
     assert not ClosedQuarter.objects.exists()
     approve_all(plan, *Q)
+    # The bureau's own county-only figure is not in yet: closing would count it 0.
+    with pytest.raises(FigureError) as refused:
+        close_quarter(plan, staff, *Q)
+    assert refused.value.messages[0] == (
+        "以下县级指标本季度尚未填报,关闭后将按0计:新增市级及以上孵化载体。"
+    )
+    enter_county_only(plan, staff, *Q)
     close_quarter(plan, staff, *Q)
     assert ClosedQuarter.objects.filter(year=2026, quarter=4).exists()
     assert QuarterEvent.objects.get().reason == ""
+
+
+def test_closing_with_a_county_only_indicator_blank_is_an_override_on_record(
+    client_for, plan, staff
+):
+    approve_all(plan, *Q)
+    page = client_for(staff).get(reverse("reports:quarters"), {"period": PERIOD})
+    assert "县级指标尚未填报(关闭后将按0计):新增市级及以上孵化载体" in page.content.decode()
+    close_quarter(plan, staff, *Q, reason="本季度无新增", override=True)
+    reason = QuarterEvent.objects.get().reason
+    assert reason == "仍然关闭(新增市级及以上孵化载体 未填报):本季度无新增"
 
 
 def test_closing_with_regions_unapproved_is_an_override_with_a_reason(plan, staff, submitted):

@@ -18,7 +18,7 @@ from reports.figures.changes import (
 from reports.figures.quarters import close_quarter, reopen_quarter
 from reports.figures.services import record_figures
 from reports.models import Figure, QuarterEvent
-from tests.reports.reviewing import approve_all
+from tests.reports.reviewing import approve_all, enter_county_only
 
 
 @pytest.fixture
@@ -156,6 +156,7 @@ def test_new_cell_saved_meanwhile_is_a_conflict(plan, staff, space, region_a):
 
 def test_closed_quarter_refuses_writes_until_reopened(plan, staff, space, region_a):
     approve_all(plan, 2025, 1)
+    enter_county_only(plan, staff, 2025, 1)
     close_quarter(plan, staff, 2025, 1)
     with pytest.raises(QuarterClosedError) as error:
         record_figures(plan, staff, [change(space, region_a, "1")], source=Source.COMMAND)
