@@ -42,7 +42,9 @@ class EnterprisePlanning:
         rows = self.file.sheets.get(SHEET_ENTERPRISES, [])
         found = _EnterpriseIndex(self.plan)
         seen = set()
-        self.enterprise_keys: dict[str, dict] = {}  # code or name → what the flags refer to
+        # Code or name → the records the flags sheet may mean by it: several
+        # when firms without credit codes share a name.
+        self.enterprise_keys: dict[str, list[dict]] = {}
         for row in rows:
             v = row.values
             key = self.incubator_key(SHEET_ENTERPRISES, row)
@@ -76,7 +78,8 @@ class EnterprisePlanning:
                 exit_reason=v.get("exit_reason") or "",
                 note=v.get("note") or "",
             )
-            self.enterprise_keys[code or normal] = {"pk": _pk(existing), "row": row.row}
+            target = {"pk": _pk(existing), "row": row.row}
+            self.enterprise_keys.setdefault(code or normal, []).append(target)
             if existing and _enterprise_values(existing) == values:
                 self.result.unchanged += 1
                 continue
@@ -117,18 +120,28 @@ class EnterprisePlanning:
             }
         return _("该企业已由其他区域登记,不能重复登记;请联系县科技局核对")
 
+    def flag_targets(self, code: str, normal: str) -> list[dict]:
+        """The records a title row may mean: the file's own rows of that code
+        or name, else the recorded firms the user may see."""
+        if targets := self.enterprise_keys.get(code or normal):
+            return targets
+        found = self.found_enterprises
+        if code and code in found.by_code:
+            firms = [found.by_code[code]]
+        else:
+            firms = [f for f in found.by_name.get(normal, ()) if not code or not f.credit_code]
+        return [
+            {"pk": f.pk, "row": None} for f in firms if f.incubator.region_id in self.region_names
+        ]
+
     def enterprise_flag_rows(self) -> None:
         seen = set()
         for row in self.file.sheets.get(SHEET_ENTERPRISE_FLAGS, []):
             v = row.values
             flag = self.named(SHEET_ENTERPRISE_FLAGS, row, "flag", self.flags, "enterprise")
             code = clean_credit_code(v.get("credit_code") or "")
-            target = self.enterprise_keys.get(code or normalise_name(v.get("enterprise")))
-            if target is None:
-                existing = self.found_enterprises.match(code, normalise_name(v.get("enterprise")))
-                visible = existing and existing.incubator.region_id in self.region_names
-                target = {"pk": existing.pk, "row": None} if visible else None
-            if target is None:
+            targets = self.flag_targets(code, normalise_name(v.get("enterprise")))
+            if not targets:
                 message = _("“%(name)s”不是已登记或本文件中新增的企业") % {
                     "name": v.get("enterprise")
                 }
@@ -136,6 +149,27 @@ class EnterprisePlanning:
                 continue
             if flag in (None, False) or not v.get("granted_on"):
                 continue
+            target = targets[0]
+            if len(targets) > 1:
+                # Firms sharing a name without credit codes: the row means the
+                # one that holds this title on this date already (the export's
+                # own row, unchanged); a new or changed title cannot be placed.
+                holding = [
+                    t
+                    for t in targets
+                    if t["pk"] is not None
+                    and self.found_enterprises.flags.get((t["pk"], flag), (None, None))[1]
+                    == v["granted_on"]
+                    and (t["pk"], t["row"], flag) not in seen
+                ]
+                if not holding:
+                    message = _(
+                        "有多家企业名为“%(name)s”且没有统一社会信用代码,无法确定是哪一家;"
+                        "请先在台账中为其填写信用代码"
+                    ) % {"name": v.get("enterprise")}
+                    self.problem(SHEET_ENTERPRISE_FLAGS, row, message, "enterprise")
+                    continue
+                target = holding[0]
             ref = (target["pk"], target["row"], flag)
             if ref in seen:
                 self.problem(SHEET_ENTERPRISE_FLAGS, row, _("同一企业的同一标识出现了两次"))

@@ -465,3 +465,37 @@ def test_operating_rows_of_a_quarter_not_begun_are_refused_at_preview(
     assert response.status_code == 400
     assert re.search(r"季度运营数据.{0,12}第\s*2\s*行.*2026年第4季度尚未开始", problems(response))
     assert not PendingImport.objects.exists()
+
+
+def test_titles_of_firms_sharing_a_name_stay_with_their_own_firm(client_for, staff, ledger, plan):
+    """Two firms without credit codes share a name (the form allows it); the
+    titles sheet names firms only by name and code. Uploaded back unchanged,
+    each title stays where it is; a new one for that name cannot be placed
+    and is refused rather than given to either."""
+    title = plan.ledger_flags.get(name="高新技术企业")
+    firms = [
+        Enterprise.objects.create(
+            plan=plan,
+            name="同名科技公司",
+            incubator=ledger[hub],
+            entered_on=datetime.date(2025, 3, 1),
+            stage="incubating",
+        )
+        for hub in ("hub", "other")
+    ]
+    EnterpriseFlagGrant.objects.create(
+        enterprise=firms[0], flag=title, granted_on=datetime.date(2025, 12, 1)
+    )
+    client = client_for(staff)
+    exported = client.get(EXPORT).content
+    unchanged = upload(client, exported)
+    assert "完全一致,无需导入" in unchanged.content.decode(), problems(unchanged)
+    holders = EnterpriseFlagGrant.objects.filter(flag=title).values_list("enterprise", flat=True)
+    assert set(holders) == {ledger["firm"].pk, firms[0].pk}
+
+    sheets = sheets_of(exported)
+    sheets["企业标识"].append(["同名科技公司", None, "高新技术企业", "2026-06-01"])
+    response = upload(client, build_workbook({name: rows[1:] for name, rows in sheets.items()}))
+    assert response.status_code == 400
+    assert "有多家企业名为“同名科技公司”且没有统一社会信用代码" in problems(response)
+    assert not EnterpriseFlagGrant.objects.filter(enterprise=firms[1]).exists()
