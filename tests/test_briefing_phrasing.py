@@ -397,3 +397,22 @@ def test_a_county_only_indicator_not_yet_entered_says_so_not_awaiting_review():
     assert paragraph(facts) == (
         "截至2026年第2季度，全县新增孵化基地本季度数据尚未填报，进度暂无法评估，年度目标为100个。"
     )
+
+
+def test_a_county_briefing_with_a_county_only_indicator_not_entered_is_not_complete():
+    bases = IndicatorInfo(id=3, code="bases", name="新增孵化基地", unit="个", by_region=False)
+    firms = facts_for({(2026, 1): 10, (2026, 2): 40}, Q2)
+    missing = facts_for({(2026, 1): 1}, Q2, indicator=bases, unreported={(2026, 2)})
+    briefing = briefing_from_facts(
+        briefing_facts([firms, missing], coverage=Coverage(Q2, regions=3, approved=3, submitted=0))
+    )
+    assert "本季度3个乡镇数据均已审核。新增孵化基地本季度数据尚未填报，暂无法评估。" in (
+        briefing.opening
+    )
+    assert "通报数据完整" not in briefing.opening
+    steps = briefing.sections[-1].paragraphs
+    assert "请尽快填报新增孵化基地本季度数据。" in steps
+    complete = briefing_from_facts(
+        briefing_facts([firms], coverage=Coverage(Q2, regions=3, approved=3, submitted=0))
+    )
+    assert "本季度3个乡镇数据均已审核，通报数据完整。" in complete.opening

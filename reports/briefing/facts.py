@@ -100,3 +100,15 @@ class BriefingFacts:
     @property
     def subject_name(self) -> str:
         return self.county_name if self.region is None else self.region.name
+
+    @property
+    def county_missing(self) -> list[str]:
+        """The county-only indicators the bureau has not entered for the
+        quarter (the county briefing only)."""
+        if self.region is not None:
+            return []
+        return [
+            item.indicator.name
+            for item in self.indicators
+            if not item.indicator.by_region and not item.cell.reported
+        ]

@@ -100,6 +100,11 @@ def opening(facts: BriefingFacts) -> str:
             text += _(
                 "本季度%(total)s个%(region)s数据均已计入，其中%(count)s个已上报尚未审核。"
             ) % {**words, "total": coverage.regions, "count": unapproved}
+        elif facts.county_missing:
+            text += _("本季度%(total)s个%(region)s数据均已审核。") % {
+                **words,
+                "total": coverage.regions,
+            }
         else:
             text += _("本季度%(total)s个%(region)s数据均已审核，通报数据完整。") % {
                 **words,
@@ -132,6 +137,10 @@ def opening(facts: BriefingFacts) -> str:
             text += _("其中%(names)s已上报，待审核。") % {
                 "names": _names(facts.submitted, facts.region_term)
             }
+    if facts.county_missing:
+        text += _("%(names)s本季度数据尚未填报，暂无法评估。") % {
+            "names": join_names(facts.county_missing)
+        }
     if facts.includes_submitted and coverage.submitted:
         text += _("本通报计入了已上报尚未审核的数据，审核后可能变化。")
     return text
@@ -283,6 +292,10 @@ def next_steps(facts: BriefingFacts) -> list[str]:
         paragraphs.append(
             _("请%(names)s尽快完成本季度数据的填报和审核。")
             % {"names": _names(facts.not_reported, facts.region_term)}
+        )
+    if facts.county_missing:
+        paragraphs.append(
+            _("请尽快填报%(names)s本季度数据。") % {"names": join_names(facts.county_missing)}
         )
     if year_end and facts.period.year < facts.last_year:
         paragraphs.append(_("请各单位做好年度考核，谋划下一年度工作。"))
