@@ -114,11 +114,11 @@ def write_annex1(
             write_number(ws.cell(line, 3 + index), value, places)
         set_style(ws.cell(line, year_column), font=BOLD)
         column = first_progress
-        write_number(ws.cell(line, column), progress.ytd_actual, places)
+        write_actual(ws.cell(line, column), progress, places)
         write_rate(ws.cell(line, column + 1), progress.completion)
         write_derived(ws.cell(line, column + 2), progress.expected_value, places)
         write_status(ws.cell(line, column + 3), progress.status, progress.provisional)
-        write_number(ws.cell(line, column + 4), progress.plan_actual, places)
+        write_actual(ws.cell(line, column + 4), progress, places, "plan_actual")
         write_rate(ws.cell(line, column + 5), progress.plan_completion)
     last = FIRST_ANNEX1_ROW + len(annex1) - 1
     write_notes(ws, last + 2, width)
@@ -190,6 +190,15 @@ def write_annex2(
     return completion_columns
 
 
+def write_actual(cell, progress: CellProgress, places: int, field: str = "ytd_actual") -> None:
+    """An actual, or 未报 where a subject that has not reported would have it
+    (a region, or a county-only indicator the bureau has not entered)."""
+    if progress.reported:
+        write_number(cell, getattr(progress, field), places)
+    else:
+        set_style(write_text(cell, status_label(Status.NOT_REPORTED)), alignment=CENTER)
+
+
 def write_annex2_cells(
     ws: Worksheet, row: int, column: int, indicator: IndicatorInfo, progress: CellProgress
 ) -> None:
@@ -198,11 +207,7 @@ def write_annex2_cells(
     completion cell stays empty, so its chart bar is a gap, not a zero."""
     places = indicator.decimal_places
     write_number(ws.cell(row, column), progress.annual_target, places)
-    if progress.reported:
-        write_number(ws.cell(row, column + 1), progress.ytd_actual, places)
-    else:
-        not_reported = write_text(ws.cell(row, column + 1), status_label(Status.NOT_REPORTED))
-        set_style(not_reported, alignment=CENTER)
+    write_actual(ws.cell(row, column + 1), progress, places)
     write_rate(ws.cell(row, column + 2), progress.completion)
     write_status(ws.cell(row, column + 3), progress.status, progress.provisional)
 

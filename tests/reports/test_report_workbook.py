@@ -357,3 +357,17 @@ def test_chart_expected_line_follows_each_indicators_pacing(client_for, leader, 
     )
     year_end_line = f"'图表'!${letter[year_end - 1]}$5:${letter[year_end - 1]}$13"
     assert lines["新建成新质孵化器(个)"] == year_end_line
+
+
+def test_a_county_only_indicator_not_entered_reads_not_reported_in_annex1(client_for, staff, demo):
+    """2026 Q4: the bureau has not entered carriers yet. Its actuals read 未报,
+    as a township's do in annex 2 — not blank, not 0."""
+    assert not Figure.objects.filter(
+        indicator__code="carriers", region__isnull=True, year=2026, quarter=4
+    ).exists()
+    row = annex1_rows(workbook_of(download(client_for(staff), "2026Q4")))[
+        "新增市级及以上孵化载体(个)"
+    ]
+    assert row["年度累计完成"].value == "未报" and row["计划期累计"].value == "未报"
+    assert row["完成率"].value is None
+    assert row["状态"].value == "未报"
