@@ -24,4 +24,30 @@
       form.submit();
     }
   });
+
+  // A wide table scrolls sideways inside its box; while there is more of it
+  // to the right, the box's right edge fades (.more-right), so a reader on a
+  // phone knows to swipe.
+  var SCROLL_BOXES = ".table-responsive, .table-container";
+
+  function markMore(box) {
+    box.classList.toggle("more-right", box.scrollLeft + box.clientWidth < box.scrollWidth - 1);
+  }
+
+  function markAllBoxes() {
+    document.querySelectorAll(SCROLL_BOXES).forEach(markMore);
+  }
+
+  document.addEventListener(
+    "scroll",
+    function (event) {
+      var box = event.target;
+      if (box instanceof Element && box.matches(SCROLL_BOXES)) {
+        markMore(box);
+      }
+    },
+    true // scroll does not bubble: listen on the way down
+  );
+  window.addEventListener("resize", markAllBoxes);
+  markAllBoxes();
 })();

@@ -189,6 +189,19 @@ def test_leader_on_a_phone_sees_every_chart_and_reads_the_briefing(app, demo, le
     assert_fits_the_phone(app.page)
     # No toolbar over the charts' titles on a touch screen.
     assert app.page.locator(".modebar-btn").count() == 0
+    # The townships' matrix is wider than the phone: a box that scrolls
+    # sideways fades at its edge while there is more to the right, and no
+    # longer once swiped to the end.
+    app.visit("/matrix/")
+    marked = app.page.evaluate(
+        """() => [...document.querySelectorAll(".table-container, .table-responsive")]
+            .map(b => [b.scrollWidth > b.clientWidth + 1, b.classList.contains("more-right")])"""
+    )
+    assert [True, True] in marked and all(wide == faded for wide, faded in marked)
+    app.page.locator(".more-right").first.evaluate("b => { b.scrollLeft = b.scrollWidth; }")
+    app.page.wait_for_function("() => !document.querySelector('.more-right')")
+    app.visit("/overview/")
+    assert app.wait_for_charts() == 2
     app.screenshot("overview-phone")
 
     app.visit("/indicators/space/")
