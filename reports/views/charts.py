@@ -331,7 +331,7 @@ def actual_vs_target(
         _target_actual_expected(indicator, column, reading),
         title=_("%(year)s年累计完成与目标") % {"year": period.year},
         barmode="overlay",
-        yaxis={"title": {"text": indicator.unit}},
+        y_unit=indicator.unit,
     )
 
 
@@ -420,7 +420,7 @@ def cumulative_lines(
             )
         )
     return plotting.figure(
-        traces, title=title, yaxis={"title": {"text": indicator.unit}, "rangemode": "tozero"}
+        traces, title=title, yaxis={"rangemode": "tozero"}, y_unit=indicator.unit
     )
 
 
@@ -454,7 +454,7 @@ def plan_to_date_bars(
         traces,
         title=_("计划期(截至%(period)s)累计完成") % {"period": period.label},
         barmode="overlay",
-        yaxis={"title": {"text": indicator.unit}},
+        y_unit=indicator.unit,
         shapes=shapes,
         annotations=notes,
     )

@@ -67,10 +67,28 @@ def figure(
     height: int = 360,
     xaxis: dict | None = None,
     yaxis: dict | None = None,
+    y_unit: str = "",
     **layout,
 ) -> dict:
     """The figure with its whole layout given at once. Empty lists (no
-    ``shapes``, no ``annotations``) are left out, as plotly leaves them out."""
+    ``shapes``, no ``annotations``) are left out, as plotly leaves them out.
+
+    ``y_unit``: the values' unit, written level above the y axis's top (an
+    axis title is turned on its side: a one-character unit such as 个 then
+    reads as a sign)."""
+    if y_unit:
+        unit = {
+            "text": y_unit,
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0,
+            "y": 1,
+            "xanchor": "right",
+            "yanchor": "bottom",
+            "showarrow": False,
+            "font": {"size": 11},
+        }
+        layout["annotations"] = [*layout.get("annotations", []), unit]
     layout = {key: value for key, value in layout.items() if value != []}
     return {
         "data": traces,

@@ -83,3 +83,14 @@ def test_figure_json_is_what_go_figure_writes_for_the_same_figure():
     text = plotting.figure_json(figure)
     assert text == go.Figure(data=traces, layout=figure["layout"]).to_json()
     assert "</script>" not in text
+
+
+def test_a_values_unit_is_written_level_above_the_axis_not_on_its_side(client_for, leader, demo):
+    """A y axis's title is turned on its side, where a one-character unit
+    (个) reads as a sign: the unit stands level above the axis instead."""
+    response = client_for(leader).get(reverse("reports:indicator", args=["enterprises"]))
+    charts = [json.loads(text) for _id, text in page_charts(response)]
+    for chart in charts:
+        assert "title" not in chart["layout"]["yaxis"], chart["layout"]["title"]["text"]
+    units = [a for c in charts for a in c["layout"].get("annotations", []) if a.get("text") == "个"]
+    assert units and all(a["xref"] == a["yref"] == "paper" and a["y"] == 1 for a in units)
