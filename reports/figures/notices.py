@@ -42,6 +42,16 @@ def notify(
     return created
 
 
+def notify_many(notices: list[Notice]) -> None:
+    """Unsaved ``notices`` created at once (one INSERT), each only where its
+    user does not have its key yet; mailed after the transaction commits."""
+    if not notices:
+        return
+    Notice.objects.bulk_create(notices, ignore_conflicts=True)
+    keys = {notice.key for notice in notices}
+    transaction.on_commit(lambda: mail_pending(Notice.objects.filter(key__in=keys)))
+
+
 def mail_pending(notices=None) -> int:
     """Mail every notice not mailed yet whose user has an address; returns how
     many were sent. Each is marked as soon as its own mail went out."""

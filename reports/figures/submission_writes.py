@@ -12,20 +12,22 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from regions.models import region_id_of
+from regions.models import Membership, region_id_of
 from regions.roles import ENTER_FIGURES, REPORT_OWN_FIGURES
 from reports.choices import NoticeKind, SubmissionAction, SubmissionState
-from reports.figures.notices import settle
+from reports.figures.notices import notify_many, settle
 from reports.figures.submissions import (
     EDITABLE_BY_TOWNSHIP,
     SubmissionError,
     cell_order,
     handed_in_message,
+    period_label,
 )
-from reports.models import Submission, SubmissionEvent
+from reports.models import Notice, Submission, SubmissionEvent
 from targets.models import Plan
 
 
@@ -141,16 +143,46 @@ def note_figure_writes(
         action, state = SubmissionAction.PROXY, SubmissionState.APPROVED
     else:
         action, state = SubmissionAction.SAVE, SubmissionState.DRAFT
+    # A report the township had begun (填报中, 已退回) that the bureau's entry
+    # now approves: the township is told, and a 退回 notice is done.
+    taken_over = [s for s in stepped if s.version > 0] if by_staff else []
     if by_staff:
-        # The bureau's entry approves a returned report: its 退回 notice is done.
         settle(NoticeKind.RETURNED, [s.pk for s in stepped if s.state == SubmissionState.RETURNED])
     _step_many(stepped, state)
+    tell_townships_of_proxy_approval(taken_over)
     events += [
         SubmissionEvent(submission=submission, action=action, state=state, user=user)
         for submission in stepped
     ]
     SubmissionEvent.objects.bulk_create(events, batch_size=1000)
     return [submissions[cell] for cell in sorted(submissions, key=cell_order)]
+
+
+def tell_townships_of_proxy_approval(submissions: list[Submission]) -> None:
+    """Each township official of these reports (approved by the bureau's
+    own entry) gets a notice: two queries however many."""
+    if not submissions:
+        return
+    officials = Membership.objects.filter(
+        region_id__in={s.region_id for s in submissions}, user__is_active=True
+    ).values_list("user_id", "region_id")
+    by_region: dict[int, list[int]] = {}
+    for user_id, region_id in officials:
+        by_region.setdefault(region_id, []).append(user_id)
+    notify_many(
+        [
+            Notice(
+                user_id=user_id,
+                kind=NoticeKind.APPROVED,
+                key=f"approved:{s.pk}:{s.version}",
+                subject=_("%(period)s的数据已由审核人员代填并审核通过")
+                % {"period": period_label(s.year, s.quarter)},
+                link=reverse("reports:entry") + f"?period={s.year}Q{s.quarter}",
+            )
+            for s in submissions
+            for user_id in by_region.get(s.region_id, ())
+        ]
+    )
 
 
 def _step_many(submissions: list[Submission], state: str) -> None:

@@ -153,3 +153,18 @@ def test_a_notice_is_settled_once_what_it_asked_for_is_done(plan, staff, officia
     assert unread(official, NoticeKind.RETURNED) == ["2026年第4季度的数据被退回"]
     fill(plan, staff, region_a, value="2")  # the bureau corrects it: 代填, approved
     assert unread(official, NoticeKind.RETURNED) == []
+
+
+def test_a_township_is_told_when_the_bureau_entry_approves_its_begun_report(
+    plan, staff, official, other_official, region_a, region_b
+):
+    """代填 approves a report at once: where the township had begun it (or it
+    was returned), its officials are told; a report nobody had begun gets
+    no notice (there is nothing the township was doing)."""
+    fill(plan, official, region_a, value="1")  # 昆阳's draft
+    fill(plan, staff, region_a, value="2")
+    fill(plan, staff, region_b, value="2")  # 鳌江 had not begun
+    assert unread(official, NoticeKind.APPROVED) == [
+        "2026年第4季度的数据已由审核人员代填并审核通过"
+    ]
+    assert unread(other_official, NoticeKind.APPROVED) == []
