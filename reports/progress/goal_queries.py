@@ -145,6 +145,11 @@ def evaluate_goals(
             if goal.kind == GoalKind.CUMULATIVE:
                 plan_to_date, annex_total = cell.plan_actual, cell.plan_target
                 provisional = cell.plan_provisional or cell.provisional
+                if not cell.reported:
+                    # The quarter is not in yet (a county-only indicator the
+                    # bureau has not entered): what is known so far, provisionally.
+                    plan_to_date = table.known_plan_to_date(None, goal.indicator_id)
+                    provisional = True
             else:
                 yearly = _yearly(table, goal.indicator_id, plan.first_year, as_of)
                 provisional = cell.provisional

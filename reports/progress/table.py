@@ -31,6 +31,7 @@ from reports.progress.engine import (
     pace,
     plan_cumulative_series,
     plan_periods,
+    plan_to_date,
 )
 from targets.choices import Pacing
 from targets.formatting import labelled
@@ -208,6 +209,13 @@ class ProgressTable:
             return (pace is None, pace)
 
         return sorted(regions, key=behind)[:limit]
+
+    def known_plan_to_date(self, region_id: int | None, indicator_id: int) -> Decimal:
+        """What the subject reported since the plan began, through the table's
+        quarter: its earlier quarters count even when this one is not in
+        (its cell then has no plan-to-date of its own)."""
+        subject = self.subjects[(region_id, indicator_id)]
+        return plan_to_date(subject.figures, subject.first_year, self.as_of)
 
     def cumulative_series(
         self, region_id: int | None, indicator_id: int, through: Period | None = None

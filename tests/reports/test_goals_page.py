@@ -14,6 +14,7 @@ from reports.choices import GoalStatus, Status, SubmissionState
 from reports.models import Figure, GoalFigure, Submission
 from reports.progress import Period
 from reports.progress.display import STATUS_COLOURS, goal_status_colour
+from targets.choices import GoalKind
 from targets.formatting import format_percent
 from targets.ledger import LedgerSource
 from targets.models import Goal
@@ -180,3 +181,34 @@ def test_a_goal_on_a_half_reported_quarter_reads_provisional(client_for, leader,
     assert not any("暂定" in row["status_label"] for row in q2.values())
     api = client.get(reverse("api:goals"), {"period": "2026Q3"}).json()["goals"]
     assert {g["code"]: g["provisional"] for g in api}["space"] is True
+
+
+def test_a_goal_on_a_county_only_indicator_not_yet_entered_reads_provisional(
+    client_for, leader, demo
+):
+    """Another county's plan may measure a goal on a county-only indicator.
+    In a quarter the bureau has not entered yet (carriers, 2026 Q4) the goal
+    holds what is known so far, provisionally — not "no data"."""
+    carriers = demo.indicators.get(code="carriers")
+    Goal.objects.create(
+        plan=demo,
+        code="carriers-total",
+        order=99,
+        text="累计新增市级及以上孵化载体20个以上",
+        kind=GoalKind.CUMULATIVE,
+        value=20,
+        unit="个",
+        indicator=carriers,
+    )
+    response = client_for(leader).get(reverse("reports:goals"), {"period": "2026Q4"})
+    row = rows_of(response)["累计新增市级及以上孵化载体20个以上"]
+    known = sum(
+        Figure.objects.filter(indicator=carriers, region__isnull=True).values_list(
+            "value", flat=True
+        ),
+        Decimal(0),
+    )
+    assert not Figure.objects.filter(indicator=carriers, year=2026, quarter=4).exists()
+    assert row["value"] == known > 0
+    assert row["status"] != GoalStatus.NO_DATA
+    assert "暂定" in row["status_label"]
