@@ -43,13 +43,12 @@ def notify(
 
 
 def notify_many(notices: list[Notice]) -> None:
-    """Unsaved ``notices`` created at once (one INSERT), each only where its
-    user does not have its key yet; mailed after the transaction commits."""
-    if not notices:
-        return
-    Notice.objects.bulk_create(notices, ignore_conflicts=True)
-    keys = {notice.key for notice in notices}
-    transaction.on_commit(lambda: mail_pending(Notice.objects.filter(key__in=keys)))
+    """Unsaved ``notices`` created in bulk, each only where its user does not
+    have its key yet. They are not mailed here: an import may create
+    hundreds, and the request would wait on each mail; ``send_reminders``
+    (from cron) mails every notice not mailed yet."""
+    if notices:
+        Notice.objects.bulk_create(notices, ignore_conflicts=True, batch_size=500)
 
 
 def mail_pending(notices=None) -> int:

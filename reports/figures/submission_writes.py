@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from regions.models import Membership, region_id_of
@@ -169,14 +170,19 @@ def tell_townships_of_proxy_approval(submissions: list[Submission]) -> None:
     by_region: dict[int, list[int]] = {}
     for user_id, region_id in officials:
         by_region.setdefault(region_id, []).append(user_id)
+    with translation.override(settings.LANGUAGE_CODE):  # stored and mailed as written
+        subjects = {
+            s.pk: _("%(period)s的数据已由审核人员代填并审核通过")
+            % {"period": period_label(s.year, s.quarter)}
+            for s in submissions
+        }
     notify_many(
         [
             Notice(
                 user_id=user_id,
                 kind=NoticeKind.APPROVED,
                 key=f"approved:{s.pk}:{s.version}",
-                subject=_("%(period)s的数据已由审核人员代填并审核通过")
-                % {"period": period_label(s.year, s.quarter)},
+                subject=subjects[s.pk],
                 link=reverse("reports:entry") + f"?period={s.year}Q{s.quarter}",
             )
             for s in submissions

@@ -22,11 +22,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from regions.models import Region, region_id_of
@@ -189,14 +191,16 @@ def submit(
         )
     _step(submission, user, SubmissionAction.SUBMIT, SubmissionState.SUBMITTED)
     settle(NoticeKind.RETURNED, [submission.pk])
-    notify(
-        reviewers(),
-        NoticeKind.SUBMITTED,
-        key=f"submitted:{submission.pk}:{submission.version}",
-        subject=_("%(region)s已上报%(period)s的数据,请审核")
-        % {"region": region.name, "period": period_label(year, quarter)},
-        link=reverse("reports:review") + f"?period={year}Q{quarter}",
-    )
+    # Stored and mailed as written: in the site's language, not the actor's.
+    with translation.override(settings.LANGUAGE_CODE):
+        notify(
+            reviewers(),
+            NoticeKind.SUBMITTED,
+            key=f"submitted:{submission.pk}:{submission.version}",
+            subject=_("%(region)s已上报%(period)s的数据,请审核")
+            % {"region": region.name, "period": period_label(year, quarter)},
+            link=reverse("reports:review") + f"?period={year}Q{quarter}",
+        )
     return submission
 
 
@@ -220,13 +224,15 @@ def approve(
     submission.return_reason = ""
     submission.save(update_fields=["return_reason"])
     settle(NoticeKind.SUBMITTED, [submission.pk])
-    notify(
-        township_users(region),
-        NoticeKind.APPROVED,
-        key=f"approved:{submission.pk}:{submission.version}",
-        subject=_("%(period)s的数据已通过审核") % {"period": period_label(year, quarter)},
-        link=reverse("reports:entry") + f"?period={year}Q{quarter}",
-    )
+    # Stored and mailed as written: in the site's language, not the actor's.
+    with translation.override(settings.LANGUAGE_CODE):
+        notify(
+            township_users(region),
+            NoticeKind.APPROVED,
+            key=f"approved:{submission.pk}:{submission.version}",
+            subject=_("%(period)s的数据已通过审核") % {"period": period_label(year, quarter)},
+            link=reverse("reports:entry") + f"?period={year}Q{quarter}",
+        )
     return submission
 
 
@@ -266,14 +272,16 @@ def return_submission(
     submission.return_reason = reason
     _step(submission, user, SubmissionAction.RETURN, SubmissionState.RETURNED, reason)
     settle(NoticeKind.SUBMITTED, [submission.pk])
-    notify(
-        township_users(region),
-        NoticeKind.RETURNED,
-        key=f"returned:{submission.pk}:{submission.version}",
-        subject=_("%(period)s的数据被退回") % {"period": period_label(year, quarter)},
-        body=_("退回原因:%(reason)s") % {"reason": reason},
-        link=reverse("reports:entry") + f"?period={year}Q{quarter}",
-    )
+    # Stored and mailed as written: in the site's language, not the actor's.
+    with translation.override(settings.LANGUAGE_CODE):
+        notify(
+            township_users(region),
+            NoticeKind.RETURNED,
+            key=f"returned:{submission.pk}:{submission.version}",
+            subject=_("%(period)s的数据被退回") % {"period": period_label(year, quarter)},
+            body=_("退回原因:%(reason)s") % {"reason": reason},
+            link=reverse("reports:entry") + f"?period={year}Q{quarter}",
+        )
     return submission
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from reports.choices import NoticeKind
 from reports.figures.notices import SHOWN_UNREAD, notify
@@ -162,7 +163,8 @@ def test_a_township_is_told_when_the_bureau_entry_approves_its_begun_report(
     was returned), its officials are told; a report nobody had begun gets
     no notice (there is nothing the township was doing)."""
     fill(plan, official, region_a, value="1")  # 昆阳's draft
-    fill(plan, staff, region_a, value="2")
+    with translation.override("en"):  # stored in the site's language, not the actor's
+        fill(plan, staff, region_a, value="2")
     fill(plan, staff, region_b, value="2")  # 鳌江 had not begun
     assert unread(official, NoticeKind.APPROVED) == [
         "2026年第4季度的数据已由审核人员代填并审核通过"
