@@ -73,7 +73,7 @@ def figure(
     """The figure with its whole layout given at once. Empty lists (no
     ``shapes``, no ``annotations``) are left out, as plotly leaves them out.
 
-    ``y_unit``: the values' unit, written level above the y axis's top (an
+    ``y_unit``: the values' unit, written level above the plot's top-left (an
     axis title is turned on its side: a one-character unit such as 个 then
     reads as a sign)."""
     if y_unit:
@@ -81,9 +81,11 @@ def figure(
             "text": y_unit,
             "xref": "paper",
             "yref": "paper",
+            # Over the plot's top-left corner: annotations take no margin of
+            # their own, and a long unit (万平方米) left of the axis was cut.
             "x": 0,
             "y": 1,
-            "xanchor": "right",
+            "xanchor": "left",
             "yanchor": "bottom",
             "showarrow": False,
             "font": {"size": 11},

@@ -49,5 +49,7 @@
     true // scroll does not bubble: listen on the way down
   );
   window.addEventListener("resize", markAllBoxes);
+  // A table inside a closed <details> has no width until it is opened.
+  document.addEventListener("toggle", markAllBoxes, true);
   markAllBoxes();
 })();
