@@ -224,15 +224,12 @@ def approve(
     submission.return_reason = ""
     submission.save(update_fields=["return_reason"])
     settle(NoticeKind.SUBMITTED, [submission.pk])
-    # Stored and mailed as written: in the site's language, not the actor's.
-    with translation.override(settings.LANGUAGE_CODE):
-        notify(
-            township_users(region),
-            NoticeKind.APPROVED,
-            key=f"approved:{submission.pk}:{submission.version}",
-            subject=_("%(period)s的数据已通过审核") % {"period": period_label(year, quarter)},
-            link=reverse("reports:entry") + f"?period={year}Q{quarter}",
-        )
+    _tell_township(
+        submission,
+        region,
+        NoticeKind.APPROVED,
+        lambda: (_("%(period)s的数据已通过审核") % {"period": period_label(year, quarter)}, ""),
+    )
     return submission
 
 
@@ -272,17 +269,32 @@ def return_submission(
     submission.return_reason = reason
     _step(submission, user, SubmissionAction.RETURN, SubmissionState.RETURNED, reason)
     settle(NoticeKind.SUBMITTED, [submission.pk])
-    # Stored and mailed as written: in the site's language, not the actor's.
-    with translation.override(settings.LANGUAGE_CODE):
-        notify(
-            township_users(region),
-            NoticeKind.RETURNED,
-            key=f"returned:{submission.pk}:{submission.version}",
-            subject=_("%(period)s的数据被退回") % {"period": period_label(year, quarter)},
-            body=_("退回原因:%(reason)s") % {"reason": reason},
-            link=reverse("reports:entry") + f"?period={year}Q{quarter}",
-        )
+    _tell_township(
+        submission,
+        region,
+        NoticeKind.RETURNED,
+        lambda: (
+            _("%(period)s的数据被退回") % {"period": period_label(year, quarter)},
+            _("退回原因:%(reason)s") % {"reason": reason},
+        ),
+    )
     return submission
+
+
+def _tell_township(submission: Submission, region: Region, kind: str, words) -> None:
+    """Notify the region's officials of a step of their report. ``words()``
+    gives the subject and body, composed in the site's language: a notice is
+    stored and mailed as written, whoever acted."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, body = words()
+    notify(
+        township_users(region),
+        kind,
+        key=f"{kind}:{submission.pk}:{submission.version}",
+        subject=subject,
+        body=body,
+        link=reverse("reports:entry") + f"?period={submission.year}Q{submission.quarter}",
+    )
 
 
 @dataclass
