@@ -201,9 +201,14 @@ def _amount(help_text: str = "", places: int = 4) -> serializers.DecimalField:
 class GoalYearSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     value = _amount("the year's value so far; null when nothing was reported")
-    complete = serializers.BooleanField(help_text="the year is over")
+    complete = serializers.BooleanField(
+        help_text="the year is over and every quarter of it is in: its status is final"
+    )
     status = serializers.ChoiceField(choices=GoalStatus.choices)
     forecast = _amount("the year's value at the current pace", places=6)
+    provisional = serializers.BooleanField(
+        help_text="some quarter of the year so far is not in, in full or in part: it may change"
+    )
 
 
 class GoalRowSerializer(serializers.Serializer):
@@ -221,7 +226,8 @@ class GoalRowSerializer(serializers.Serializer):
     annex_status = serializers.ChoiceField(
         choices=GoalStatus.choices,
         allow_null=True,
-        help_text="the value judged against annex_total when it differs from the goal",
+        help_text="the value judged against annex_total when it differs from the goal "
+        "(provisional when the goal's status is)",
     )
     value = _amount(
         "value to date: plan to date (cumulative), latest stock (stock), this year so far "

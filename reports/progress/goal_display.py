@@ -32,9 +32,16 @@ def goal_status_label(result, provisional: bool = False) -> str:
     if result.status == GoalStatus.MISSED and missed:
         years = _("、").join(str(year) for year in missed)
         label = _("%(status)s(%(years)s年)") % {"status": label, "years": years}
-    if provisional:
-        label = _("%(status)s(暂定)") % {"status": label}
-    return label
+    return _marked(label, provisional)
+
+
+def _marked(label: str, provisional: bool) -> str:
+    return _("%(status)s(暂定)") % {"status": label} if provisional else label
+
+
+def _noted(label: str, provisional: bool) -> str:
+    """A status inside a note's own brackets: 滞后,仍可追回,暂定."""
+    return _("%(status)s,暂定") % {"status": label} if provisional else label
 
 
 def goal_note(row) -> str:
@@ -49,14 +56,18 @@ def goal_note(row) -> str:
             % {
                 "value": annex,
                 "unit": goal.unit,
-                "status": GoalStatus(row.annex_result.status).label,
+                "status": _noted(GoalStatus(row.annex_result.status).label, row.provisional),
             }
         )
     for year in result.years:
         value = format_number(year.value, places) if year.value is not None else "—"
         notes.append(
             _("%(year)s年 %(value)s(%(status)s)")
-            % {"year": year.year, "value": value, "status": GoalStatus(year.status).label}
+            % {
+                "year": year.year,
+                "value": value,
+                "status": _noted(GoalStatus(year.status).label, year.provisional),
+            }
         )
     if result.measured_at is not None:
         words = _("截至%(period)s末台账统计") if row.from_ledger else _("截至%(period)s填报")

@@ -116,15 +116,23 @@ def goal_series(goals: list[Goal]) -> dict[int, tuple[dict, dict]]:
 
 def _yearly(
     table: ProgressTable, indicator_id: int, first_year: int, as_of: Period
-) -> dict[int, Decimal | None]:
+) -> tuple[dict[int, Decimal | None], dict[int, tuple[int, bool]]]:
     """An indicator's county year-to-date of each year through ``as_of``, as the
-    table's own year lines (None where a quarter is not reported)."""
-    yearly = {}
+    table's own year lines: the value through the year's last quarter in (None
+    when its first is not), the quarters that covers, and whether some of them
+    is missing in part (a township still to report)."""
+    subject = table.subjects[(None, indicator_id)]
+    yearly, known = {}, {}
     for year in range(first_year, as_of.year + 1):
         through = as_of if year == as_of.year else Period(year, QUARTERS_PER_YEAR)
-        points = table.cumulative_series(None, indicator_id, through)
+        points = [
+            p for p in table.cumulative_series(None, indicator_id, through) if p.actual is not None
+        ]
+        points = [p for p in points if p.period.year == year]
+        covered = points[-1].period.quarter if points else 0
         yearly[year] = points[-1].actual if points else None
-    return yearly
+        known[year] = (covered, covered > 0 and subject.provisional(Period(year, covered)))
+    return yearly, known
 
 
 def evaluate_goals(
@@ -139,7 +147,7 @@ def evaluate_goals(
     for goal in goals:
         annex_total = None
         provisional = False
-        plan_to_date, yearly, quarterly, denominators = None, None, {}, {}
+        plan_to_date, yearly, yearly_known, quarterly, denominators = None, None, {}, {}, {}
         if goal.indicator_id is not None:
             cell = table.cell(None, goal.indicator_id)
             if goal.kind == GoalKind.CUMULATIVE:
@@ -151,7 +159,7 @@ def evaluate_goals(
                     plan_to_date = table.known_plan_to_date(None, goal.indicator_id)
                     provisional = True
             else:
-                yearly = _yearly(table, goal.indicator_id, plan.first_year, as_of)
+                yearly, yearly_known = _yearly(table, goal.indicator_id, plan.first_year, as_of)
                 provisional = cell.provisional
         elif goal.pk in stocks:
             quarterly = stocks[goal.pk]
@@ -164,11 +172,14 @@ def evaluate_goals(
             base_value=goal.base_value,
             plan_to_date=plan_to_date,
             yearly=yearly,
+            yearly_known=yearly_known,
             quarterly=quarterly,
             denominators=denominators,
             year_end=goal.indicator_id is not None and goal.indicator.pacing == Pacing.YEAR_END,
         )
         result = evaluate_goal(data, plan.first_year, plan.last_year, as_of)
+        if result.years:  # an annual floor: this year so far is missing a quarter
+            provisional = provisional or result.years[-1].provisional
         annex_result = None
         if annex_total is not None and annex_total != goal.value:
             annex_goal = GoalData(kind=goal.kind, value=annex_total, plan_to_date=plan_to_date)

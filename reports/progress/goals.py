@@ -52,6 +52,10 @@ class GoalData:
     base_value: Decimal | None = None
     plan_to_date: Decimal | None = None
     yearly: Mapping[int, Decimal | None] | None = None
+    # With ``yearly``: each year's (quarters its value covers from Q1, whether
+    # some of those is missing in part). A year it does not list is covered in
+    # full through the quarter asked.
+    yearly_known: Mapping[int, tuple[int, bool]] = field(default_factory=dict)
     quarterly: Quarterly = field(default_factory=dict)
     denominators: Quarterly = field(default_factory=dict)
     # An annual floor measured on a year-end milestone (targets.choices.Pacing):
@@ -61,13 +65,16 @@ class GoalData:
 
 @dataclass(frozen=True)
 class YearResult:
-    """An annual floor's year: its value so far, whether the year is over."""
+    """An annual floor's year: its value so far, whether the year is over with
+    every quarter in (complete), whether some quarter so far is not in, in full
+    or in part (provisional)."""
 
     year: int
     value: Decimal | None
     complete: bool
     status: str
     forecast: Decimal | None
+    provisional: bool = False
 
 
 @dataclass(frozen=True)
@@ -175,26 +182,47 @@ def _stock(goal: GoalData, first_year: int, as_of: Period, total: int) -> GoalRe
     return GoalResult(value, goal.value, goal.stretch_value, status, stretch, forecast, latest)
 
 
+def _year_so_far(goal: GoalData, year: int, through: int) -> tuple[Decimal | None, int, bool]:
+    """An annual floor's ``year`` through its quarter ``through``: the value
+    known, the quarters it covers (through the latest one in) and whether some
+    of those is missing in part. A quarter not in yet is unknown, not 0: the
+    year is judged on the quarters in, and a year whose last quarter (or part
+    of one) is not in is not final even once it is over: not yet missed."""
+    if goal.yearly is not None:
+        covered, partial = goal.yearly_known.get(year, (through, False))
+        return goal.yearly.get(year), covered, partial
+    entered = {q for y, q in goal.quarterly if y == year and q <= through}
+    if not entered:
+        return None, 0, False  # nothing reported that year: unknown, not 0
+    covered = max(entered)
+    value = year_to_date(goal.quarterly, Period(year, covered))
+    return value, covered, len(entered) < covered
+
+
 def _annual_floor(goal: GoalData, first_year: int, last_year: int, as_of: Period) -> GoalResult:
     years = []
+    stretch = None
     for year in range(first_year, as_of.year + 1):
         through = QUARTERS_PER_YEAR if year < as_of.year else as_of.quarter
-        if goal.yearly is not None:
-            value = goal.yearly.get(year)
-        elif any(y == year and q <= through for y, q in goal.quarterly):
-            value = year_to_date(goal.quarterly, Period(year, through))
-        else:
-            value = None  # nothing reported that year: unknown, not 0
-        remaining = QUARTERS_PER_YEAR - through
-        if value is None:
+        value, covered, partial = _year_so_far(goal, year, through)
+        final = covered == QUARTERS_PER_YEAR and not partial
+        remaining = QUARTERS_PER_YEAR - covered
+        pace = value / covered if value is not None and covered else None
+        if value is None or pace is None:
             status, forecast = GoalStatus.NO_DATA, None
         elif goal.year_end and remaining and value < goal.value:
             status, forecast = GoalStatus.ON_COURSE, None  # due at the year's end
         else:
-            pace = value / through
             status = _judge(value, goal.value, remaining, pace)
+            if status == GoalStatus.MISSED and not final:
+                status = GoalStatus.OUT_OF_REACH  # below it so far, but not all in
+            elif status == GoalStatus.MET_EARLY and through == QUARTERS_PER_YEAR:
+                status = GoalStatus.MET  # reached in a year that is over
             forecast = _forecast(value, pace, remaining)
-        years.append(YearResult(year, value, remaining == 0, status, forecast))
+        if year == as_of.year and goal.stretch_value is not None and pace is not None:
+            stretch = _judge(value, goal.stretch_value, remaining, pace)
+        provisional = value is not None and (covered < through or partial)
+        years.append(YearResult(year, value, final, status, forecast, provisional))
     current = years[-1]
     if all(y.status == GoalStatus.NO_DATA for y in years):
         return _no_data(goal, years=tuple(years))
@@ -207,10 +235,6 @@ def _annual_floor(goal: GoalData, first_year: int, last_year: int, as_of: Period
         status = GoalStatus.ON_COURSE
     else:
         status = current.status
-    stretch = None
-    if goal.stretch_value is not None and current.value is not None:
-        pace = current.value / as_of.quarter
-        stretch = _judge(current.value, goal.stretch_value, QUARTERS_PER_YEAR - as_of.quarter, pace)
     return GoalResult(
         current.value,
         goal.value,

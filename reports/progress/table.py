@@ -256,7 +256,9 @@ def build_table(
     figures count); its other quarters are unreported — unknown, not 0 — and a
     region it does not list reported nothing. The county row of a broken-down
     indicator is then incomplete in every quarter some of ``regions`` did not
-    report. None: every quarter of every region counts as reported (plain data).
+    report, and unreported (未报) in every quarter none of the regions in
+    ``reported`` did. None: every quarter of every region counts as reported
+    (plain data).
 
     ``county_reported`` maps a county-only indicator to the (year, quarter)s
     the bureau entered (or closed); its other quarters are unreported, as a
@@ -271,6 +273,11 @@ def build_table(
             region.id: every_quarter - frozenset(reported.get(region.id, ())) for region in regions
         }
     county_incomplete = frozenset().union(*unreported.values())
+    # The sum of regions none of which reported is unknown, not 0: the county
+    # row of a broken-down indicator reads 未报 in such a quarter, as a region does.
+    county_unreported: frozenset[tuple[int, int]] = frozenset()
+    if reported is not None:
+        county_unreported = every_quarter - frozenset().union(*map(frozenset, reported.values()))
     by_subject: dict[tuple[int | None, int], dict[tuple[int, int], Decimal]] = defaultdict(dict)
     for (indicator_id, region_id, year, quarter), value in figures.items():
         by_subject[(region_id, indicator_id)][(year, quarter)] = value
@@ -311,7 +318,9 @@ def build_table(
                 key = (region.id, indicator.id)
                 subjects[key] = subject(region.id, indicator, by_subject.get(key, {}))
             county = county_quarterly(regional_by_indicator[indicator.id])
-            subjects[(None, indicator.id)] = subject(None, indicator, county, county_incomplete)
+            subjects[(None, indicator.id)] = subject(
+                None, indicator, county, county_incomplete, missing=county_unreported
+            )
         else:
             county = by_subject.get((None, indicator.id), {})
             missing = None

@@ -156,13 +156,60 @@ def test_a_status_other_than_missed_reads_as_it_is():
 
 
 def test_an_annual_floor_measured_on_its_own_series():
-    series = {(2025, 1): D(2), (2025, 3): D(4), (2026, 1): D(1)}
+    series = {(2025, 1): D(2), (2025, 3): D(4), (2026, 1): D(1), (2026, 2): D(0)}
     result = at(GoalData("annual_floor", D(5), quarterly=series), 2026, 2)
     by_year = {y.year: y for y in result.years}
+    # 2025: 6 ≥ 5 in a year that is over (Q2 and Q4 never entered: 6 is at least that).
     assert (by_year[2025].value, by_year[2025].status) == (6, GoalStatus.MET)
     # 2026: 1 after 2 quarters → 2; needs 2 a quarter, over twice 0.5.
     assert (by_year[2026].value, by_year[2026].forecast) == (1, 2)
+    assert by_year[2026].provisional is False
     assert result.status == GoalStatus.OUT_OF_REACH
+
+
+def test_an_own_series_quarter_not_entered_is_unknown_not_zero():
+    # 2026 Q2 not entered yet: 1 after the one quarter in → 4, needs 4 / 3 ≤ twice 1.
+    series = {(2026, 1): D(1)}
+    year = at(GoalData("annual_floor", D(5), quarterly=series), 2026, 2).years[-1]
+    assert (year.value, year.forecast, year.status) == (1, 4, GoalStatus.BEHIND)
+    assert (year.complete, year.provisional) == (False, True)
+    # 2025 over with its Q4 never entered: 3 so far, 2 to go ≤ twice 1 → behind, not missed.
+    series = {(2025, 1): D(1), (2025, 2): D(1), (2025, 3): D(1)}
+    result = at(GoalData("annual_floor", D(5), quarterly=series), 2026, 1)
+    year = result.years[0]
+    assert (year.value, year.status, year.complete) == (3, GoalStatus.BEHIND, False)
+    assert result.missed_years == []
+
+
+def test_an_annual_floor_year_not_all_in_is_judged_on_what_is_in_never_missed():
+    """The indicator's county line: 2025's Q4 not reported by any township
+    (its value covers Q1–Q3), 2026 Q1 reported by some townships only."""
+    goal = GoalData(
+        "annual_floor",
+        D(200),
+        yearly={2025: D(150), 2026: D(40)},
+        yearly_known={2025: (3, False), 2026: (1, True)},
+    )
+    result = at(goal, 2026, 1)
+    y2025, y2026 = result.years
+    # 150 in 3 quarters → 50 a quarter → 200 ≥ 200: on course, not yet missed.
+    assert (y2025.value, y2025.forecast, y2025.status) == (150, 200, GoalStatus.ON_COURSE)
+    assert (y2025.complete, y2025.provisional) == (False, True)
+    # 40 in Q1, part of it missing: 160 at that pace; 160 / 3 ≤ twice 40 → behind.
+    assert (y2026.forecast, y2026.status, y2026.provisional) == (160, GoalStatus.BEHIND, True)
+    assert result.status == GoalStatus.BEHIND and result.missed_years == []
+    # Every quarter in, but the last in part only: below the floor, not final.
+    partial = GoalData(
+        "annual_floor", D(200), yearly={2025: D(150)}, yearly_known={2025: (4, True)}
+    )
+    year = at(partial, 2026, 1).years[0]
+    assert (year.status, year.complete, year.provisional) == (
+        GoalStatus.OUT_OF_REACH,
+        False,
+        True,
+    )
+    final = GoalData("annual_floor", D(200), yearly={2025: D(150)}, yearly_known={2025: (4, False)})
+    assert at(final, 2026, 1).years[0].status == GoalStatus.MISSED
 
 
 def test_a_year_met_early_keeps_the_floor_only_on_course():

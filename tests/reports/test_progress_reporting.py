@@ -207,6 +207,25 @@ def test_table_county_sums_what_was_reported_and_is_provisional():
     assert (county.status, county.provisional) == (Status.SERIOUSLY_BEHIND, True)
 
 
+def test_table_county_of_a_quarter_no_region_reported_is_not_reported_not_zero():
+    """Nobody has reported 2025 Q3: the county's sum is unknown, not 0 and
+    seriously behind; its line breaks there as a region's does."""
+    table = build(REPORTED, as_of=Q3_2025)
+    county = table.cell(None, SPACE.id)
+    assert (county.reported, county.ytd_actual, county.status) == (
+        False,
+        None,
+        Status.NOT_REPORTED,
+    )
+    assert county.annual_target == D(6)
+    line = table.cumulative_series(None, SPACE.id)
+    assert [point.actual for point in line[-3:]] == [D("1.3"), D("2.1"), None]
+    # One region in is enough: the sum is shown, provisionally.
+    one_in = {**REPORTED, 11: {(2025, 1), (2025, 2), (2025, 3)}}
+    county = build(one_in, as_of=Q3_2025).cell(None, SPACE.id)
+    assert (county.reported, county.ytd_actual, county.provisional) == (True, D("2.1"), True)
+
+
 def test_table_county_only_indicator_counts_what_the_bureau_entered():
     # County-level figures are the bureau's own entries: no review, they count.
     entered = {CARRIERS.id: {(2025, 1), (2025, 2)}}

@@ -13,7 +13,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from reports.choices import Source, Status
+from reports.choices import GoalStatus, Source, Status
 from reports.figures.changes import FigureChange
 from reports.figures.services import record_figures
 from reports.figures.submissions import approve, submit
@@ -385,6 +385,41 @@ def test_only_staff_may_include_submitted_figures(
     )
     assert staff_api.json()["coverage"]["includes_submitted"] is True
     assert api_rows(staff_api.json())[("kunyang", "space")]["reported"] is True
+
+
+def test_a_quarter_no_township_has_reported_reads_not_reported_for_the_county(
+    client_for, leader, demo_complete
+):
+    """2026 Q4, nothing approved yet: the county's sum of broken-down
+    indicators is unknown (未报), not 0 for the quarter and a full year's total,
+    on the page, the API and the briefing; the annual floor measured on one of
+    them is not yet missed for 2026, only behind so far (暂定)."""
+    client = client_for(leader)
+    page = client.get(reverse("reports:overview"), {"period": HALF})
+    space = by_label(page)["新增孵化空间面积(万平方米)"]
+    assert (space.status, space.ytd_actual, space.annual_target) == (
+        Status.NOT_REPORTED,
+        None,
+        22,
+    )
+    api = api_rows(client.get(reverse("api:progress"), {"period": HALF}).json())
+    county = api[(None, "space")]
+    assert (county["reported"], county["actual"], county["quarter_actual"]) == (False, None, None)
+    briefing = client.get(reverse("reports:briefing"), {"period": HALF}).content.decode()
+    assert "全县新增孵化空间面积数据未报" in briefing
+    assert "全年累计" not in briefing and "未完成年度目标" not in briefing
+
+    goals = client.get(reverse("api:goals"), {"period": HALF}).json()["goals"]
+    floor = next(goal for goal in goals if goal["code"] == "enterprises")
+    year = next(year for year in floor["years"] if year["year"] == YEAR)
+    enterprises = demo_complete.indicators.get(code="enterprises")
+    through_q3 = Figure.objects.filter(indicator=enterprises, year=YEAR, quarter__lte=3)
+    assert Decimal(year["value"]) == through_q3.aggregate(total=Sum("value"))["total"]
+    assert (year["complete"], year["provisional"]) == (False, True)
+    assert year["status"] != "missed"
+    note = client.get(reverse("reports:goals"), {"period": HALF}).content.decode()
+    assert f"{YEAR}年 {year['value'].split('.')[0]}(" in note
+    assert f"{GoalStatus(year['status']).label},暂定)" in note
 
 
 def test_a_county_only_indicator_counts_once_the_bureau_entered_it(client_for, leader, staff, demo):
