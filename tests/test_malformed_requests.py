@@ -75,3 +75,47 @@ def test_nonsense_on_a_paginated_large_plan(client_for, staff, db, settings):
         for url in [reverse("reports:matrix"), reverse("reports:indicator", args=["i001"])]:
             response = client.get(url, query)
             assert response.status_code < 500, (url, query, response.status_code)
+
+
+# Numbers no database row could hold, and digits int() refuses ("²" passes
+# str.isdigit()): each is refused by its form or ignored, never a server error.
+HUGE = "9" * 20
+
+
+def test_ids_and_digits_no_row_could_hold_are_refused_not_a_server_error(
+    client_for, staff, demo_complete
+):
+    from reports.models import Submission
+
+    client = client_for(staff)
+    client.raise_request_exception = False
+    region = demo_complete.regions.get(code="kunyang")
+    before = list(Submission.objects.order_by("pk").values_list("pk", "state", "version"))
+    posts = [
+        (
+            "reports:review_approve",
+            {"period": "2026Q3", "regions": region.pk, f"version_{region.pk}": "²"},
+        ),
+        ("reports:review_return", {"period": "2026Q3", "regions": HUGE, "reason": "x"}),
+        ("reports:review_approve", {"period": "2026Q3", "regions": [region.pk, HUGE]}),
+        (
+            "reports:ledger_duplicates",
+            {"action": "distinct", "first": HUGE, "second": "1", "reason": "x"},
+        ),
+        (
+            "reports:ledger_duplicates",
+            {"action": "merge", "first": "1", "second": "2", "keep": HUGE, "reason": "x"},
+        ),
+        ("reports:ledger_evaluation", {"year": "²"}),
+    ]
+    for name, body in posts:
+        response = client.post(reverse(name), body)
+        assert response.status_code in (200, 302, 404), (name, body, response.status_code)
+    assert list(Submission.objects.order_by("pk").values_list("pk", "state", "version")) == before
+    gets = [
+        ("reports:ledger_evaluation", {"year": "²"}, 404),
+        ("reports:ledger_enterprise_create", {"incubator": "²"}, 200),
+        ("reports:overview", {"period": "２０２６Q²"}, 200),
+    ]
+    for name, query, expected in gets:
+        assert client.get(reverse(name), query).status_code == expected, (name, query)

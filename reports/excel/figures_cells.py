@@ -106,7 +106,7 @@ def whole_number(value: object) -> int | None:
         return int(value)
     if isinstance(value, str):
         text = normalize(value).removesuffix("年")
-        return int(text) if text.isdigit() and len(text) < 6 else None
+        return int(text) if text.isascii() and text.isdigit() and len(text) < 6 else None
     return None
 
 

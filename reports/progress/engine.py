@@ -80,7 +80,9 @@ class Period:
     def from_code(cls, code: str) -> Period:
         """Parse ``2025Q3`` (case-insensitive); ValueError on anything else."""
         year, sep, quarter = code.strip().upper().partition("Q")
-        if not sep or not year.isdigit() or not quarter.isdigit():
+        if not (
+            sep and year.isascii() and year.isdigit() and quarter.isascii() and quarter.isdigit()
+        ):
             raise ValueError(f"not a period code: {code!r}")
         return cls(int(year), int(quarter))
 

@@ -3,6 +3,32 @@ from django.utils.translation import gettext_lazy as _
 
 from reports.progress import Period, plan_periods
 
+# The largest id a row can have (a 64-bit integer). A posted id beyond it is
+# refused by its form, never sent to the database: SQLite cannot even bind it
+# in an ``IN (...)`` list, and would answer a server error.
+LARGEST_ID = 2**63 - 1
+
+
+def record_id_field(**kwargs) -> forms.IntegerField:
+    """A posted row id: a whole number from 1 to ``LARGEST_ID``."""
+    return forms.IntegerField(min_value=1, max_value=LARGEST_ID, **kwargs)
+
+
+class RecordsField(forms.ModelMultipleChoiceField):
+    """Ticked rows by id, each checked to be a possible id before the query
+    (Django's own field sends ``IN (...)`` whatever was posted)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk)
+            if not (text.isascii() and text.isdigit() and 1 <= int(text) <= LARGEST_ID):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
 
 class PeriodForm(forms.Form):
     """The "as of" selector every dashboard page carries (``?period=2025Q3``)."""
@@ -77,7 +103,7 @@ class ReviewActionForm(QuarterForm):
     """Approve or return the ticked regions of a quarter; each region's
     report version as the reviewer saw it comes as ``version_<region id>``."""
 
-    regions = forms.ModelMultipleChoiceField(queryset=None)
+    regions = RecordsField(queryset=None)
     reason = forms.CharField(required=False, max_length=2000)
 
     def __init__(self, *args, plan, require_reason: bool = False, **kwargs):
@@ -95,7 +121,7 @@ class ReviewActionForm(QuarterForm):
         versions = {}
         for region in cleaned.get("regions") or []:
             raw = self.data.get(f"version_{region.pk}", "")
-            if not raw.isdigit():
+            if not (raw.isascii() and raw.isdigit() and int(raw) <= LARGEST_ID):
                 raise forms.ValidationError(_("表单已过期或被篡改,请重新打开本页。"))
             versions[region.pk] = int(raw)
         cleaned["versions"] = versions

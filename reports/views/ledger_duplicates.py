@@ -78,4 +78,4 @@ class DuplicatesView(LedgerMixin, TemplateView):
         ``get_page`` then shows the last page)."""
         page = self.request.POST.get("page", "")
         url = reverse("reports:ledger_duplicates")
-        return redirect(f"{url}?page={page}" if page.isdigit() else url)
+        return redirect(f"{url}?page={page}" if page.isascii() and page.isdigit() else url)

@@ -134,7 +134,7 @@ class EnterpriseCreateView(EnterpriseFormMixin, RecordFormView):
         if "form" not in kwargs:
             form = self.make_form()
             chosen = self.request.GET.get("incubator", "")
-            if chosen.isdigit():
+            if chosen.isascii() and chosen.isdigit():
                 form.initial["incubator"] = int(chosen)
             kwargs["form"] = form
         return super().get_context_data(**kwargs)

@@ -155,7 +155,9 @@ class EvaluationView(PlanAccessMixin, TemplateView):
         source = self.request.POST if self.request.method == "POST" else self.request.GET
         asked = source.get("year")
         if asked:
-            if not asked.isdigit() or not plan.first_year <= int(asked) <= plan.last_year:
+            if not (asked.isascii() and asked.isdigit()) or not (
+                plan.first_year <= int(asked) <= plan.last_year
+            ):
                 raise Http404(_("评估年度不在计划期内。"))
             return int(asked)
         return min(max(timezone.localdate().year, plan.first_year), plan.last_year)

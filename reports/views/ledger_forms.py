@@ -13,6 +13,7 @@ from reports.choices import EnterpriseStage, IncubatorStatus
 from reports.ledger.listing import NO_LEVEL, EnterpriseFilter, IncubatorFilter
 from reports.ledger.services import ENTERPRISE_FIELDS, INCUBATOR_FIELDS
 from reports.models import Enterprise, Incubator
+from reports.views.forms import record_id_field
 from targets.choices import IncubatorKind, IncubatorLevel
 from targets.ledger import LedgerFlag
 
@@ -171,9 +172,9 @@ class DuplicateForm(forms.Form):
     ``distinct``."""
 
     action = forms.ChoiceField(choices=[("merge", _("合并")), ("distinct", _("不是同一企业"))])
-    first = forms.IntegerField(min_value=1)
-    second = forms.IntegerField(min_value=1)
-    keep = forms.IntegerField(min_value=1, required=False)
+    first = record_id_field()
+    second = record_id_field()
+    keep = record_id_field(required=False)
     reason = forms.CharField(label=_("理由"), max_length=500)
 
     def clean(self):

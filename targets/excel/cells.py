@@ -75,7 +75,7 @@ def text(value: object, max_length: int, *, required: bool = True) -> str:
 
 def integer(value: object, low: int, high: int) -> int:
     digits = normalize(_plain(value)).removesuffix("年")
-    if not digits.isdigit() or not low <= int(digits) <= high:
+    if not (digits.isascii() and digits.isdigit()) or not low <= int(digits) <= high:
         message = _("应为 %(low)d 到 %(high)d 之间的整数,而不是“%(value)s”")
         raise BadCell(message % {"low": low, "high": high, "value": digits})
     return int(digits)

@@ -39,7 +39,7 @@ DATE_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*�
 def number(value: object) -> int:
     """编号: 1, "1", "一", "(一)" or "(九)" → 1 … 9."""
     word = BRACKETS.sub("", normalize(_plain(value)))
-    if word.isdigit() and 1 <= int(word) <= 99:
+    if word.isascii() and word.isdigit() and 1 <= int(word) <= 99:
         return int(word)
     for n in range(1, 100):
         if chinese_numeral(n) == word:
