@@ -36,6 +36,7 @@ from reports.api.serializers import (
     ProgressSerializer,
     TokenSerializer,
 )
+from reports.figures.deadlines import latest_shown
 from reports.progress import Period
 from reports.progress.goal_queries import evaluate_goals, load_goals
 from reports.progress.queries import (
@@ -134,7 +135,7 @@ class ProgressAPIView(ScopedAPIView):
                 pattern=PERIOD_PATTERN,
                 description=(
                     "The quarter the numbers are as of: the year, Q, the quarter 1–4 "
-                    "(e.g. 2026Q3), within the plan's years. Default: the latest quarter "
+                    "(e.g. 2026Q3), within the plan's years and begun. Default: the latest quarter "
                     "whose reporting is complete (every region approved, or the quarter "
                     "closed); else the latest with any figure that counts; else the plan's "
                     "first. A township official's default is their region's latest "
@@ -156,7 +157,8 @@ class ProgressAPIView(ScopedAPIView):
         responses={
             200: ProgressSerializer,
             400: OpenApiResponse(
-                PeriodErrorSerializer, "`period` is malformed or outside the plan's years."
+                PeriodErrorSerializer,
+                "`period` is malformed, outside the plan's years or not yet begun.",
             ),
             **REFUSALS,
         },
@@ -233,6 +235,8 @@ class ProgressAPIView(ScopedAPIView):
             raise ValidationError({"period": _("无效的季度,例如 2026Q3。")}) from None
         if not scope.plan.contains(period.year):
             raise ValidationError({"period": _("该季度不在计划期内。")})
+        if period > latest_shown(scope.plan.first_year):
+            raise ValidationError({"period": _("该季度尚未开始。")})
         return period
 
 
@@ -249,7 +253,8 @@ class GoalsAPIView(ScopedAPIView):
         responses={
             200: GoalsSerializer,
             400: OpenApiResponse(
-                PeriodErrorSerializer, "`period` is malformed or outside the plan's years."
+                PeriodErrorSerializer,
+                "`period` is malformed, outside the plan's years or not yet begun.",
             ),
             **REFUSALS,
             403: OpenApiResponse(

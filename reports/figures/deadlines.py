@@ -50,6 +50,13 @@ def quarter_begun(period: Period) -> bool:
     return period <= current_quarter()
 
 
+def latest_shown(first_year: int) -> Period:
+    """The latest quarter progress is shown for: the one under way (a later
+    one has no figures and would be judged on nothing), or the plan's first
+    while the plan has not begun."""
+    return max(current_quarter(), Period(first_year, 1))
+
+
 def not_begun_message(year: int, quarter: int) -> str | None:
     """Why nothing may be written for a quarter that has not begun (figures,
     operating data, goal series, measure reports), or None once it has: a

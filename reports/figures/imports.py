@@ -37,6 +37,7 @@ from reports.excel.long_sheet import ReadProgress
 from reports.excel.reading import read_figures_file
 from reports.excel.template import build_template
 from reports.figures.changes import ChangedCell, ChangeSummary, FigureChange, Key
+from reports.figures.deadlines import not_begun_message
 from reports.figures.quarters import closed_periods
 from reports.figures.submissions import handed_in_problems
 from reports.models import Figure
@@ -189,15 +190,18 @@ def preview_import(
     shape = plan_shape(plan)
     parsed = read_figures_file(data, shape, limits, progress=progress, fast=fast)
     preview = ImportPreview(file=parsed, problems=list(parsed.all_problems))
-    if preview.problems or not parsed.cells:
+    if not parsed.cells:
         if not preview.problems:
             preview.problems.append(_("文件中没有任何数据行"))
         return preview
+    # Every problem at once, not in rounds: the cells read cleanly are checked
+    # for where they may go even when others could not be read.
     if own is not None:
         preview.problems += _foreign_cells(parsed, own, plan)
-        if preview.problems:
-            return preview
     periods = {(cell.year, cell.quarter) for cell in parsed.cells}
+    for year, quarter in sorted(periods):
+        if message := not_begun_message(year, quarter):
+            preview.problems.append(message)
     for year, quarter in sorted(periods & closed_periods(plan)):
         message = _("%(period)s已关闭,需先重新开放才能导入。")
         preview.problems.append(message % {"period": Period(year, quarter).label})

@@ -31,14 +31,17 @@ class RecordsField(forms.ModelMultipleChoiceField):
 
 
 class PeriodForm(forms.Form):
-    """The "as of" selector every dashboard page carries (``?period=2025Q3``)."""
+    """The "as of" selector every dashboard page carries (``?period=2025Q3``):
+    the plan's quarters, through ``through`` when given."""
 
     period = forms.ChoiceField(label=_("截至"), required=False)
 
-    def __init__(self, *args, plan_years, **kwargs):
+    def __init__(self, *args, plan_years, through: Period | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"].choices = [
-            (period.code, period.label) for period in reversed(plan_periods(plan_years))
+            (period.code, period.label)
+            for period in reversed(plan_periods(plan_years))
+            if through is None or period <= through
         ]
         self.fields["period"].widget.attrs.update(
             {"class": "form-select form-select-sm", "data-autosubmit": ""}

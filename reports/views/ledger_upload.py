@@ -30,7 +30,6 @@ from reports.ledger.workbook import SHEETS, read_ledger_file
 from reports.ledger.workbook_apply import preview_ledger
 from reports.ledger.workbook_writing import export_ledger, operating_template
 from reports.models import PendingImport
-from reports.progress import plan_periods
 from reports.views.ledger_entry import LedgerRegionMixin
 from reports.views.upload import XLSX_TYPE, UploadForm
 from targets.access import PlanAccessMixin
@@ -69,6 +68,7 @@ class OperatingTemplateView(LedgerRegionMixin, View):
 
 
 class LedgerUploadView(LedgerRegionMixin, TemplateView):
+    offers_later_quarters = False  # nothing may be uploaded for them
     """The downloads and the upload form; a POSTed workbook is read and
     planned at once, then previewed, or its problems listed here."""
 
@@ -79,7 +79,7 @@ class LedgerUploadView(LedgerRegionMixin, TemplateView):
         context.update(
             **self.region_context(),
             period=self.period,
-            period_choices=[(p.code, p.label) for p in reversed(plan_periods(self.plan.years))],
+            period_choices=self.period_form().fields["period"].choices,
             form=kwargs.get("form") or UploadForm(initial={"period": self.period.code}),
             max_size=human_size(upload_limits().max_bytes),
             sheets=list(SHEETS),

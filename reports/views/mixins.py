@@ -24,6 +24,7 @@ from django_tables2 import RequestConfig, Table
 
 from regions.models import Region
 from regions.roles import ENTER_FIGURES, REPORT_OWN_FIGURES
+from reports.figures.deadlines import latest_shown
 from reports.figures.quarters import quarter_to_work_on
 from reports.progress import Period
 from reports.progress.display import coverage_notice, coverage_words
@@ -47,19 +48,29 @@ class PeriodMixin:
     with a warning on pages that show messages (``warn_on_bad_period``)."""
 
     warn_on_bad_period = True
+    # Whether a quarter not yet begun may be chosen: on the entry pages (shown
+    # read-only, saying why), not on those showing progress.
+    offers_later_quarters = True
 
     @property
     def default_period(self) -> Period:
         raise NotImplementedError
 
+    def period_form(self, data=None, **kwargs) -> PeriodForm:
+        through = None if self.offers_later_quarters else latest_shown(self.plan.first_year)
+        return PeriodForm(data, plan_years=self.plan.years, through=through, **kwargs)
+
     @cached_property
     def period(self) -> Period:
         source = self.request.POST if self.request.method == "POST" else self.request.GET
-        chosen = PeriodForm(source or None, plan_years=self.plan.years).chosen()
+        chosen = self.period_form(source or None).chosen()
         if chosen is not None:
             return chosen
         if source.get("period") and self.warn_on_bad_period:
-            messages.warning(self.request, _("所选季度无效,已显示默认季度。"))
+            if PeriodForm(source, plan_years=self.plan.years).chosen() is not None:
+                messages.warning(self.request, _("所选季度尚未开始,已显示默认季度。"))
+            else:
+                messages.warning(self.request, _("所选季度无效,已显示默认季度。"))
         return self.default_period
 
     def refuse_bad_posted_period(self) -> HttpResponse | None:
@@ -82,9 +93,7 @@ class PeriodMixin:
     def period_context(self) -> dict:
         return {
             "period": self.period,
-            "period_form": PeriodForm(
-                initial={"period": self.period.code}, plan_years=self.plan.years
-            ),
+            "period_form": self.period_form(initial={"period": self.period.code}),
         }
 
 
@@ -106,8 +115,10 @@ class ProgressMixin(PeriodMixin, PlanAccessMixin):
     ``needs_series``: the page draws quarter-by-quarter series, so it reads
     every figure; other pages read the database's sums for the chosen quarter.
     ``data_region_ids()`` / ``data_indicator_code()`` narrow what is read.
+    A quarter not yet begun is not offered: nothing is reported for it.
     """
 
+    offers_later_quarters = False
     needs_series = False
     # False: the page shows its regions only, so county rows are not read.
     reads_county_rows = True

@@ -44,7 +44,7 @@ from reports.figures.uploads import (
     stage_upload,
 )
 from reports.models import PendingImport
-from reports.progress import Period, plan_periods
+from reports.progress import Period
 from reports.views.mixins import EntryAccessMixin
 from targets.excel.safety import UnsafeWorkbookError, human_size, read_capped, too_big_message
 
@@ -72,6 +72,7 @@ class UploadForm(forms.Form):
 
 
 class TemplateDownloadView(EntryAccessMixin, View):
+    offers_later_quarters = False  # nothing may be uploaded for them
     """GET ``?period=2026Q3&mode=quarter|ytd``: the prefilled template (a
     township official's: their region's row alone)."""
 
@@ -89,6 +90,7 @@ class TemplateDownloadView(EntryAccessMixin, View):
 
 
 class UploadView(EntryAccessMixin, TemplateView):
+    offers_later_quarters = False  # nothing may be uploaded for them
     """The template download choices and the upload form; a POSTed file is
     read and compared at once, then shown on the preview page, or its
     problems listed here (nothing is stored for a bad file)."""
@@ -100,7 +102,7 @@ class UploadView(EntryAccessMixin, TemplateView):
         limits = upload_limits()
         context.update(
             period=self.period,
-            period_choices=[(p.code, p.label) for p in reversed(plan_periods(self.plan.years))],
+            period_choices=self.period_form().fields["period"].choices,
             form=kwargs.get("form") or UploadForm(initial={"period": self.period.code}),
             modes=ValueMode.choices,
             max_size=human_size(limits.max_bytes),

@@ -107,6 +107,13 @@ def test_bad_period_gets_400_with_a_message(client_for, staff, demo, period):
     assert "period" in response.json()
 
 
+def test_a_quarter_not_begun_gets_400_with_a_message(client_for, staff, demo):
+    for url in (PROGRESS, reverse("api:goals")):
+        response = client_for(staff).get(url, {"period": "2027Q1"})
+        assert response.status_code == 400
+        assert response.json()["period"] == "该季度尚未开始。"
+
+
 def test_chosen_period(client_for, staff, demo):
     payload = client_for(staff).get(PROGRESS, {"period": "2025Q4"}).json()
     assert payload["period"] == "2025Q4"

@@ -157,6 +157,25 @@ def test_period_can_be_chosen_and_a_bad_one_falls_back(client_for, leader, demo)
         assert "所选季度无效" in response.content.decode()
 
 
+@pytest.mark.parametrize("name", ["reports:overview", "reports:goals", "reports:briefing"])
+def test_a_quarter_not_begun_is_neither_offered_nor_shown(client_for, leader, demo, name):
+    """Today is in 2026 Q4: 2027 Q1 has no figures and no ledger yet, so a
+    page would judge it on nothing (0 and behind, a stock "as at" a day not
+    come). It falls back to the default, saying why; the selector stops at
+    the quarter under way."""
+    response = client_for(leader).get(reverse(name), {"period": "2027Q1"})
+    assert response.status_code == 200
+    assert response.context["period"] == AS_OF
+    assert "所选季度尚未开始" in response.content.decode()
+    offered = [code for code, _label in response.context["period_form"].fields["period"].choices]
+    assert offered[0] == "2026Q4" and offered[-1] == "2025Q1"
+
+
+def test_every_quarter_is_offered_once_it_has_begun(client_for, leader, demo, every_quarter_begun):
+    response = client_for(leader).get(reverse("reports:overview"), {"period": "2027Q4"})
+    assert response.context["period"] == Period(2027, 4)
+
+
 def test_matrix_cells_match_the_database_with_a_county_total_row(client_for, staff, demo):
     response = client_for(staff).get(reverse("reports:matrix"))
     assert response.status_code == 200

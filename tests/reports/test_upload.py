@@ -417,3 +417,37 @@ def test_template_for_matches_the_download(demo, staff, client_for):
             io.BytesIO(template_for(demo, Period(2026, 1), ValueMode.QUARTER))
         ).namelist()
     )
+
+
+def test_a_file_for_a_quarter_not_begun_is_refused_at_once_and_not_offered(demo, staff, client_for):
+    """2027 Q2 has not begun (today is in 2026): the file is refused when
+    uploaded, with one message for the quarter, not at the confirmation once
+    per cell; the upload page offers no such quarter."""
+    client = client_for(staff)
+    data = edit(template(demo, "2027Q2"), {cell("昆阳", "talents"): 7, cell("鳌江", "talents"): 8})
+    before = snapshot()
+    response = upload(client, data, period="2027Q2")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert page.count("2027年第2季度尚未开始,不能填报。") == 1
+    assert snapshot() == before
+    assert not PendingImport.objects.exists()
+    choices = client.get(UPLOAD).context["period_choices"]
+    assert "2026Q4" in dict(choices) and "2027Q1" not in dict(choices)
+
+
+def test_a_township_upload_lists_every_problem_at_once(demo, client_for, official):
+    """A cell that cannot be read and cells of other townships: all listed on
+    the first upload, not the second only once the first is fixed."""
+    client = client_for(official)
+    data = edit(
+        template(demo),
+        {cell("昆阳", "talents"): "abc", cell("鳌江", "talents"): 5, cell("水头", "space"): 1},
+    )
+    before = snapshot()
+    response = upload(client, data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "第4行E列" in page  # 昆阳's unreadable cell
+    assert "第5行E列" in page and "第6行B列" in page  # 鳌江's and 水头's
+    assert snapshot() == before
