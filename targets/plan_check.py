@@ -123,7 +123,9 @@ def check_plan_consistency(plan: PlanSpec) -> PlanCheckReport:
                 continue
             yearly = [values.get((code, region_code, year)) for year in plan.years]
             present = [v for v in yearly if v is not None]
-            parts_sum = sum(present, Decimal(0)) if present else None
+            if not present:
+                continue  # a total with no yearly split (spread over the plan): nothing to add up
+            parts_sum = sum(present, Decimal(0))
             region = region_names.get(region_code, "")
             lines.append(
                 CheckLine(YEARS_VS_TOTAL, code, name, None, parts_sum, total_target, region)

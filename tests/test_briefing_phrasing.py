@@ -416,3 +416,37 @@ def test_a_county_briefing_with_a_county_only_indicator_not_entered_is_not_compl
         briefing_facts([firms], coverage=Coverage(Q2, regions=3, approved=3, submitted=0))
     )
     assert "本季度3个乡镇数据均已审核，通报数据完整。" in complete.opening
+
+
+@pytest.mark.parametrize(
+    ("figures", "says"),
+    [
+        ({(2025, 1): 1}, "按序时应完成5个，进度严重滞后。"),  # 1 of 12 × 5/12 due
+        ({(2025, 1): 3, (2026, 1): 2}, "按序时应完成5个，符合序时要求。"),
+        ({(2025, 1): 12}, "已完成计划期目标。"),
+    ],
+    ids=["seriously-behind", "on-pace", "done"],
+)
+def test_an_indicator_with_a_plan_total_only_is_judged_on_the_plan(figures, says):
+    """Its plan gives 12 for 2025–2027 and no year's target: the sentence
+    states the plan to date against the total and its 序时, never 未设目标 alone."""
+    data = SubjectData(
+        YEARS, {}, {key: Decimal(v) for key, v in figures.items()}, plan_total=Decimal(12)
+    )
+    now = compute_progress(data, Period(2026, 1), Bands())
+    text = paragraph(IndicatorFacts(FIRMS, now, None, ()))
+    assert text.startswith("截至2026年第1季度，全县新增在孵企业本年度未设目标；计划期累计完成")
+    assert "为计划期目标（12个）的" in text and says in text
+
+
+def test_at_a_years_end_a_plan_total_only_indicator_is_behind_not_a_missed_year():
+    """Q4: an indicator with a year's target below it missed that target; one
+    with a plan total only is behind the plan's 序时, said once."""
+    q4 = Period(2026, 4)
+    data = SubjectData(YEARS, {}, {(2025, 1): Decimal(1)}, plan_total=Decimal(12))
+    total_only = IndicatorFacts(FIRMS, compute_progress(data, q4, Bands()), None, ())
+    missed = facts_for({(2026, 1): 10}, q4, indicator=CARRIERS)
+    briefing = briefing_from_facts(briefing_facts([total_only, missed], period=q4))
+    assert "纳入通报的2项指标中，严重滞后1项，未完成年度目标1项。" in briefing.sections[0].paragraphs
+    text = paragraph(total_only)
+    assert text.count("计划期累计完成1个") == 1

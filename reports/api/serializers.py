@@ -109,6 +109,11 @@ class ProgressRowSerializer(serializers.Serializer):
         help_text="the status stands on a year with some quarter not reported (for the "
         "county: by some region) and may still change"
     )
+    plan_status = serializers.ChoiceField(
+        choices=Status.choices,
+        help_text="plan_actual against plan_target and plan_expected (for an indicator "
+        "with a plan total only, also its `status`)",
+    )
     plan_provisional = serializers.BooleanField(
         help_text="the same for plan_status: some quarter since the plan began is missing"
     )

@@ -212,6 +212,7 @@ class ProgressAPIView(ScopedAPIView):
                         "plan_target": progress.plan_target,
                         "plan_expected": progress.plan_expected,
                         "plan_completion": progress.plan_completion,
+                        "plan_status": progress.plan_status,
                         "stretch_target": progress.stretch_target,
                         "reported": progress.reported,
                         "provisional": progress.provisional,

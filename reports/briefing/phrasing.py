@@ -114,6 +114,12 @@ def subject_state(
             )
             % words
         ]
+    if (
+        cell.annual_target is None
+        and cell.plan_target is not None
+        and cell.status != Status.NO_TARGET
+    ):
+        return [plan_period_state(cell, indicator, words), provisional_note(cell, region_term)]
     if shown(cell) == Status.NO_TARGET:
         return [
             _("截至%(period)s，%(subject)s%(indicator)s本年度累计完成%(actual)s，本年度未设目标。")
@@ -152,6 +158,32 @@ def subject_state(
         % words
     )
     return [lead + pace_clause(cell), provisional_note(cell, region_term)]
+
+
+def plan_period_state(cell: CellProgress, indicator: IndicatorInfo, words: dict) -> str:
+    """An indicator whose plan gives no target for the year, only a total: its
+    plan-to-date against the total and the plan's 序时, which its status judges."""
+    words = {
+        **words,
+        "actual": amount(cell.plan_actual, indicator, "plan_actual"),
+        "target": amount(cell.plan_target, indicator, "plan_target"),
+        "completion": format_percent(cell.plan_completion),
+        "expected": amount(cell.plan_expected, indicator, "plan_expected"),
+    }
+    text = _(
+        "截至%(period)s，%(subject)s%(indicator)s本年度未设目标；计划期累计完成%(actual)s，"
+        "为计划期目标（%(target)s）的%(completion)s"
+    )
+    status = shown(cell)
+    if status == Status.DONE:
+        text += _("，已完成计划期目标。")
+    elif status == Status.SERIOUSLY_BEHIND:
+        text += _("，按序时应完成%(expected)s，进度严重滞后。")
+    elif status == Status.BEHIND:
+        text += _("，按序时应完成%(expected)s，进度滞后。")
+    else:
+        text += _("，按序时应完成%(expected)s，符合序时要求。")
+    return text % words
 
 
 def pace_clause(cell: CellProgress) -> str:
@@ -235,7 +267,10 @@ def change_since(facts: IndicatorFacts, period: Period) -> list[str]:
         ]
     if shown(cell) == Status.DONE or nothing_due(cell):
         return [_("本季度新增%(added)s。") % words]
-    delta = relative_points(cell) - relative_points(before)
+    now_points, before_points = relative_points(cell), relative_points(before)
+    if now_points is None or before_points is None:  # no target of the year: no 序时 to compare
+        return [_("本季度新增%(added)s。") % words]
+    delta = now_points - before_points
     words["points"] = format_points(delta)
     if delta > 0:
         text = _("本季度新增%(added)s，相对序时进度较上季度提高%(points)s个百分点，有所好转。")
@@ -340,8 +375,8 @@ def needed_clause(facts: IndicatorFacts, period: Period) -> list[str]:
     if not cell.reported:
         return []
     if period.quarter == QUARTERS_PER_YEAR:
-        if cell.plan_target is None or cell.plan_completion is None:
-            return []
+        if cell.plan_target is None or cell.plan_completion is None or cell.annual_target is None:
+            return []  # (without a target of the year, its sentence states the plan already)
         return [
             _("计划期累计完成%(actual)s，为计划期目标（%(target)s）的%(completion)s。")
             % {

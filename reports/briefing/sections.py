@@ -20,6 +20,7 @@ from reports.progress.engine import QUARTERS_PER_YEAR
 from targets.formatting import format_number, format_percent, goals_term
 
 ZERO_TARGET = "zero_target"
+MISSED_YEAR = "missed_year"
 GOALS_AT_RISK = (GoalStatus.BEHIND, GoalStatus.OUT_OF_REACH, GoalStatus.MISSED)
 GOALS_MET = (GoalStatus.MET, GoalStatus.MET_EARLY)
 
@@ -150,10 +151,16 @@ def status_counts(facts: BriefingFacts) -> str:
     """How many indicators stand where: one sentence."""
     # A zero target is DONE to the engine (nothing is asked); the briefing
     # says there was nothing to do, not that it was done.
-    counts = Counter(
-        ZERO_TARGET if item.cell.reported and zero_target(item.cell) else shown(item.cell)
-        for item in facts.indicators
-    )
+    year_end = facts.period.quarter == QUARTERS_PER_YEAR
+
+    def standing(cell) -> str:
+        if cell.reported and zero_target(cell):
+            return ZERO_TARGET
+        if year_end and shown(cell) in BEHIND_STATUSES and cell.annual_target is not None:
+            return MISSED_YEAR  # at a year's end "behind" means the year's target was missed
+        return shown(cell)
+
+    counts = Counter(standing(item.cell) for item in facts.indicators)
     texts = {
         Status.DONE: _("已完成年度目标%(count)s项"),
         Status.ON_PACE: _("符合或快于序时进度%(count)s项"),
@@ -162,18 +169,9 @@ def status_counts(facts: BriefingFacts) -> str:
         Status.NOT_REPORTED: _("未报%(count)s项"),
         Status.NO_TARGET: _("未设目标%(count)s项"),
         ZERO_TARGET: _("本年度无目标任务%(count)s项"),
+        MISSED_YEAR: _("未完成年度目标%(count)s项"),
     }
     parts = [text % {"count": counts[status]} for status, text in texts.items() if counts[status]]
-    if facts.period.quarter == QUARTERS_PER_YEAR:
-        # At a year's end "behind" means the year's target was missed.
-        behind = counts[Status.BEHIND] + counts[Status.SERIOUSLY_BEHIND]
-        parts = [
-            text % {"count": counts[status]}
-            for status, text in texts.items()
-            if counts[status] and status not in BEHIND_STATUSES
-        ]
-        if behind:
-            parts.append(_("未完成年度目标%(count)s项") % {"count": behind})
     return _("纳入通报的%(total)s项指标中，%(parts)s。") % {
         "total": len(facts.indicators),
         "parts": _("，").join(parts),

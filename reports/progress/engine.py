@@ -260,6 +260,12 @@ class SubjectData:
             return None
         return sum(self.yearly_targets.values(), ZERO)
 
+    @property
+    def total_only(self) -> bool:
+        """The plan gives only a total, no yearly split: the subject is judged
+        on the plan-to-date against the plan's 序时, the only target it has."""
+        return not self.yearly_targets and self.plan_total is not None
+
     def expected_share(self, quarter: int) -> Decimal:
         return expected_share(quarter, self.pacing)
 
@@ -347,6 +353,10 @@ def pace(
     ``compute_progress`` reports, from the same functions)."""
     if not data.reported(as_of):
         return None, Status.NOT_REPORTED
+    if data.total_only:
+        actual = plan_to_date(data.figures, data.first_year, as_of)
+        expected = data.plan_expected(as_of)
+        return ratio(actual, expected), classify(actual, data.plan_total, expected, bands)
     ytd = year_to_date(data.figures, as_of)
     target = data.yearly_targets.get(as_of.year)
     expected = data.expected_value(as_of)
@@ -376,8 +386,12 @@ def compute_progress(
     plan_target = data.plan_target
     plan_expected = data.plan_expected(as_of)
     stretch = data.stretch_total
-    status = classify(ytd, target, expected, bands)
     plan_status = classify(plan_actual, plan_target, plan_expected, bands)
+    if data.total_only:  # no target of the year: its status is the plan's
+        status, provisional = plan_status, data.plan_provisional(as_of)
+    else:
+        status = classify(ytd, target, expected, bands)
+        provisional = data.provisional(as_of)
     return CellProgress(
         period=as_of,
         quarter_actual=data.figures.get((as_of.year, as_of.quarter), ZERO),
@@ -402,7 +416,7 @@ def compute_progress(
         plan_status=plan_status,
         stretch_target=stretch,
         stretch_completion=ratio(plan_actual, stretch),
-        provisional=may_change(status) and data.provisional(as_of),
+        provisional=may_change(status) and provisional,
         plan_provisional=may_change(plan_status) and data.plan_provisional(as_of),
     )
 

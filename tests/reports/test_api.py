@@ -114,6 +114,29 @@ def test_a_quarter_not_begun_gets_400_with_a_message(client_for, staff, demo):
         assert response.json()["period"] == "该季度尚未开始。"
 
 
+def test_each_row_gives_its_plan_status(client_for, staff, demo):
+    """The plan-period judgement the pages show in 计划期状态 (and the only
+    one of an indicator whose plan gives a total alone)."""
+    payload = client_for(staff).get(PROGRESS, {"period": "2026Q2"}).json()
+    for row in payload["rows"]:
+        if not row["reported"]:
+            assert row["plan_status"] == "not_reported"
+            continue
+        actual, target = Decimal(row["plan_actual"]), Decimal(row["plan_target"])
+        due = Decimal(row["plan_expected"])
+        pace = actual / due if due else Decimal(1)  # nothing due yet: on pace
+        expected = (
+            "done"
+            if actual >= target
+            else "on_pace"
+            if pace >= Decimal("1")
+            else "behind"
+            if pace >= Decimal("0.8")
+            else "seriously_behind"
+        )
+        assert row["plan_status"] == expected, row
+
+
 def test_chosen_period(client_for, staff, demo):
     payload = client_for(staff).get(PROGRESS, {"period": "2025Q4"}).json()
     assert payload["period"] == "2025Q4"

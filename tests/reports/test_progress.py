@@ -407,13 +407,26 @@ CASES = [
         subject({}, {(2025, 1): "1", (2025, 2): "1"}, total="12"),
         Period(2025, 2),
         {
-            "status": Status.NO_TARGET,
+            # No target of the year: its status is the plan's, the only one it has.
+            "annual_target": None,
+            "status": Status.ON_PACE,
             "plan_target": 12,
             "plan_expected": 2,  # 12 spread over 12 quarters, 2 elapsed
             "plan_progress_vs_expected": 1,
             "plan_status": Status.ON_PACE,
         },
         id="plan-total-without-yearly-split",
+    ),
+    pytest.param(
+        subject({}, {}, total="8"),
+        Period(2026, 4),
+        {
+            "annual_target": None,
+            "status": Status.SERIOUSLY_BEHIND,  # 0 of 8 × 8/12 due: behind, not 无目标
+            "plan_expected": D(8) * 8 / 12,
+            "plan_status": Status.SERIOUSLY_BEHIND,
+        },
+        id="plan-total-only-behind-is-behind",
     ),
     pytest.param(
         subject({2025: "0", 2026: "10"}),

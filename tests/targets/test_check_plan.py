@@ -53,6 +53,18 @@ def test_consistent_plan_passes_every_check():
     ]
 
 
+def test_a_plan_total_with_no_yearly_split_is_spread_not_inconsistent():
+    """The plan workbook allows a 总计 alone (spread over the plan's quarters):
+    no year to add up, so nothing is flagged 不一致."""
+    report = check_plan_consistency(small_plan(TargetSpec("funds", None, None, Decimal(4))))
+    assert report.ok and not report.lines
+    # One year given and the other not: that year alone must not pass for the total.
+    partial = small_plan(
+        TargetSpec("funds", None, 2028, Decimal(1)), TargetSpec("funds", None, None, Decimal(4))
+    )
+    assert not check_plan_consistency(partial).ok
+
+
 def test_county_only_indicator_without_total_has_nothing_to_check():
     report = check_plan_consistency(small_plan(*CONSISTENT))
     assert not [line for line in report.lines if line.indicator_code == "funds"]
