@@ -50,6 +50,9 @@ class DemoAccount:
     # as it was (its password may no longer be the demo one).
     created: bool = True
     department: str | None = None  # a department liaison's department
+    # An existing account bound to another plan's region or department (the
+    # plan switched): bound to this plan's of the same code, nothing else changed.
+    rebound: bool = False
 
 
 @dataclass
@@ -202,6 +205,7 @@ def _create_accounts(plan: Plan) -> list[DemoAccount]:
     for account in accounts:
         if account.username in taken:
             account.created = False
+            account.rebound = _rebind(plan, account, regions, departments)
             continue
         demo_password_hash = demo_password_hash or make_password(DEMO_PASSWORD)
         user = User(
@@ -220,6 +224,27 @@ def _create_accounts(plan: Plan) -> list[DemoAccount]:
                 user=user, department=departments[account.department]
             )
     return accounts
+
+
+def _rebind(plan: Plan, account: DemoAccount, regions: dict, departments: dict) -> bool:
+    """Bind an existing demo account left on another plan's region or
+    department (the plan switched) to this plan's one: else the login listed
+    for it answers 403 everywhere. Its password and groups stay as they are."""
+    if account.region:
+        membership = Membership.objects.filter(user__username=account.username).first()
+        if membership is None or membership.region.plan_id == plan.pk:
+            return False
+        membership.region = regions[account.region]
+        membership.save(update_fields=["region"])
+        return True
+    if account.department:
+        bound = DepartmentMembership.objects.filter(user__username=account.username).first()
+        if bound is None or bound.department.plan_id == plan.pk:
+            return False
+        bound.department = departments[account.department]
+        bound.save(update_fields=["department"])
+        return True
+    return False
 
 
 def _create_figures(

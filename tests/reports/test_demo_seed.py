@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from decimal import Decimal
 from itertools import pairwise
@@ -118,6 +119,36 @@ def test_existing_accounts_keep_their_password_and_roles(plan):
     created = {a.username for a in result.accounts if a.created}
     assert created == {"leader"}
     assert get_user_model().objects.get(username="leader").check_password(DEMO_PASSWORD)
+
+
+def test_a_plan_switched_to_rebinds_the_demo_accounts_left_on_the_old_one(plan):
+    """Another plan made active whose regions and departments reuse the old
+    codes: the listed logins town-kunyang, dept-… must open the new plan, not
+    answer 403 bound to the old plan's region. Passwords stay as they are."""
+    from regions.models import Membership
+    from targets.measures import DepartmentMembership
+    from targets.services import plan_as_spec, save_plan
+
+    seed_demo(plan)
+    official = get_user_model().objects.get(username="town-kunyang")
+    official.set_password("a-new-private-password-7")
+    official.save()
+    spec = plan_as_spec(plan)
+    other = save_plan(dataclasses.replace(spec, name="另一计划(2025—2027年)"), activate=True)
+    assert other.pk != plan.pk and other.regions.filter(code="kunyang").exists()
+
+    result = seed_demo(other)
+
+    rebound = {a.username for a in result.accounts if a.rebound}
+    assert "town-kunyang" in rebound and any(name.startswith("dept-") for name in rebound)
+    membership = Membership.objects.get(user__username="town-kunyang")
+    assert membership.region == other.regions.get(code="kunyang")
+    liaisons = DepartmentMembership.objects.filter(user__username__startswith="dept-")
+    assert {m.department.plan_id for m in liaisons} == {other.pk}
+    official.refresh_from_db()
+    assert official.check_password("a-new-private-password-7")
+    # Run again: nothing left to rebind.
+    assert not any(a.rebound for a in seed_demo(other).accounts)
 
 
 # --- Reporting states ------------------------------------------------------------

@@ -58,5 +58,8 @@ class Command(BaseCommand):
         for account in result.accounts:
             place = account.region or account.department
             where = f" · {place}" if place else ""
-            kept = "" if account.created else _("(已存在,未改动)")
+            if account.rebound:
+                kept = _("(已存在,已改绑到本计划,密码未改动)")
+            else:
+                kept = "" if account.created else _("(已存在,未改动)")
             self.stdout.write(f"  {account.username:<16} {account.role}{where}{kept}")
