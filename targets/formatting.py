@@ -15,6 +15,7 @@ colour) is ``reports.progress.display``; this module knows numbers only.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
@@ -133,6 +134,35 @@ def percent_number(fraction: Decimal | None, places: int = PERCENT_PLACES) -> fl
 def labelled(name: str, unit: str) -> str:
     """A name with its unit, as the annexes print it: 新增孵化空间面积(万平方米)."""
     return f"{name}({unit})" if unit else name
+
+
+def join_sentences(sentences: Sequence[str]) -> str:
+    """Chinese sentences follow one another directly (。 ends them); in a
+    language written with spaces a sentence ending in . ! ? gets one
+    before the next, whether or not its translation carried it."""
+    text = ""
+    for sentence in sentences:
+        sentence = sentence.strip()
+        if text and text[-1] in ".!?":
+            text += " "
+        text += sentence
+    return text
+
+
+def quoted_value(number: Decimal) -> str:
+    """A number as a message about it quotes it: as typed (0.35, 12), or short
+    when no one would read its digits (1e+308 rather than 309 of them)."""
+    if number.is_finite() and abs(number.adjusted()) >= 15:
+        return format(number, ".6g")
+    return format(number.normalize(), "f")
+
+
+def value_problems_text(number: Decimal, problems: Sequence[str]) -> str:
+    """“-1”不能为负数。 — the value, then why it cannot be taken."""
+    return gettext("“%(value)s”%(problems)s") % {
+        "value": quoted_value(number),
+        "problems": join_sentences(problems),
+    }
 
 
 # Digits grouped by three with commas, as people write thousands: 2,000 and

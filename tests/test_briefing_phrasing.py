@@ -447,6 +447,8 @@ def test_at_a_years_end_a_plan_total_only_indicator_is_behind_not_a_missed_year(
     total_only = IndicatorFacts(FIRMS, compute_progress(data, q4, Bands()), None, ())
     missed = facts_for({(2026, 1): 10}, q4, indicator=CARRIERS)
     briefing = briefing_from_facts(briefing_facts([total_only, missed], period=q4))
-    assert "纳入通报的2项指标中，严重滞后1项，未完成年度目标1项。" in briefing.sections[0].paragraphs
+    assert (
+        "纳入通报的2项指标中，严重滞后1项，未完成年度目标1项。" in briefing.sections[0].paragraphs
+    )
     text = paragraph(total_only)
     assert text.count("计划期累计完成1个") == 1

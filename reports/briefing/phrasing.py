@@ -24,7 +24,13 @@ from reports.choices import Status
 from reports.progress.display import field_kind, shown_status
 from reports.progress.engine import QUARTERS_PER_YEAR, CellProgress, Period
 from reports.progress.table import IndicatorInfo, RegionInfo
-from targets.formatting import format_number, format_percent, format_points, percent_points
+from targets.formatting import (
+    format_number,
+    format_percent,
+    format_points,
+    join_sentences,
+    percent_points,
+)
 
 # A group of regions is named up to this many, then "等 N 个".
 MAX_NAMED = 5
@@ -420,16 +426,3 @@ def indicator_paragraph(
         *needed_clause(facts, period),
     ]
     return join_sentences(sentences)
-
-
-def join_sentences(sentences: Sequence[str]) -> str:
-    """Chinese sentences follow one another directly (。 ends them); in a
-    language written with spaces a sentence ending in . ! ? gets one
-    before the next, whether or not its translation carried it."""
-    text = ""
-    for sentence in sentences:
-        sentence = sentence.strip()
-        if text and text[-1] in ".!?":
-            text += " "
-        text += sentence
-    return text

@@ -16,6 +16,7 @@ from regions.models import Region
 from reports.excel.figures_format import PlanShape, ValueMode
 from reports.progress import Period
 from targets.excel.values import Loc, describe_non_number, normalize, said_at
+from targets.formatting import value_problems_text
 from targets.models import Indicator
 
 HEADER_SEARCH_ROWS = 10
@@ -89,10 +90,11 @@ def amount(raw: object, indicator: Indicator) -> tuple[Decimal | None, str | Non
         return None, None
     else:
         return None, describe_non_number(raw)
+    if not number.is_finite():  # 1e309 read as inf: no number Excel shows
+        return None, _("不是有效的数字。")
     problems = indicator.value_problems(number)
     if problems:
-        shown = format(number.normalize(), "f") if number.is_finite() else str(raw)
-        return None, f"“{shown}”" + "".join(problems)
+        return None, value_problems_text(number, problems)
     return number, None
 
 

@@ -152,17 +152,20 @@ def _read_template(rows: list[list[object]], shape: PlanShape, result: FiguresFi
     seen: dict[int, int] = {}
     for column, raw in enumerate(rows[header - 1][1:], start=2):
         name = normalize(raw)
-        result.headers[column] = name
+        # Messages name the column as the file writes it (万㎡, not NFKC's 万m2).
+        written = " ".join(str(raw).split()) if name else ""
+        result.headers[column] = written
         if not name:
             continue
         indicator = shape.indicator_by_name.get(name)
         if indicator is None:
             message = _("无法识别的指标列“%(name)s”(表头须与本计划的指标名称一致,不能修改)")
-            result.problem(result.loc(header, column), message % {"name": name})
+            result.problem(result.loc(header, column), message % {"name": written})
         elif indicator.pk in seen:
             message = _("指标“%(name)s”的列重复(已在第 %(first)d 列)")
             result.problem(
-                result.loc(header, column), message % {"name": name, "first": seen[indicator.pk]}
+                result.loc(header, column),
+                message % {"name": written, "first": seen[indicator.pk]},
             )
         else:
             seen[indicator.pk] = column

@@ -36,6 +36,7 @@ from targets.excel.values import (
     normalize,
     open_workbook,
 )
+from targets.formatting import value_problems_text
 
 TEXT, DATE, AREA, INT, NUMBER = "text", "date", "area", "int", "number"
 KIND, STATUS, STAGE, EXIT, LEVEL = "kind", "status", "stage", "exit", "level"
@@ -286,7 +287,7 @@ def _cell(column: Column, raw: object) -> tuple[str | None, str | None]:
         return str(number.quantize(Decimal("0.01"))), None
     problem = value_problem(column.field, number)
     if problem:
-        return None, f"“{format(number.normalize(), 'f')}”{problem}"
+        return None, value_problems_text(number, [problem])
     return (str(int(number)) if dict(METRICS)[column.field] == COUNT else str(number)), None
 
 

@@ -451,3 +451,36 @@ def test_a_township_upload_lists_every_problem_at_once(demo, client_for, officia
     assert "第4行E列" in page  # 昆阳's unreadable cell
     assert "第5行E列" in page and "第6行B列" in page  # 鳌江's and 水头's
     assert snapshot() == before
+
+
+def test_a_problem_names_its_column_as_the_file_writes_it(demo, staff, client_for):
+    """A unit like 万㎡ is matched NFKC-folded (万m2) but named as written."""
+    demo.indicators.filter(code="space").update(unit="万㎡")
+    data = edit(template(demo), {cell("昆阳", "space"): "abc"})
+    response = upload(client_for(staff), data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "第4行B列(新增孵化空间面积(万㎡))" in page and "万m2" not in page
+
+
+@pytest.mark.parametrize(
+    ("value", "says", "never"),
+    [
+        (1e308, "“1e+308”数值过大。", "0000000000"),  # not its 309 digits
+        (-1, "“-1”不能为负数。", None),
+        (2.5, "“2.5”该指标只能填整数。", None),
+    ],
+)
+def test_a_bad_number_is_quoted_as_a_person_reads_it(demo, staff, client_for, value, says, never):
+    data = edit(template(demo), {cell("昆阳", "talents"): value})
+    page = upload(client_for(staff), data).content.decode()
+    assert says in page
+    assert never is None or never not in page
+
+
+def test_a_bad_number_reads_as_english_sentences(demo, staff, client_for):
+    client = client_for(staff)
+    client.cookies["django_language"] = "en"
+    data = edit(template(demo), {cell("昆阳", "talents"): -1.5})
+    page = upload(client, data).content.decode()
+    assert "“-1.5”: Must not be negative. This indicator takes whole numbers only." in page
