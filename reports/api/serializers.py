@@ -247,7 +247,11 @@ class GoalRowSerializer(serializers.Serializer):
         help_text="the status stands on figures still missing some region's report: it may change"
     )
     stretch_status = serializers.ChoiceField(choices=GoalStatus.choices, allow_null=True)
-    forecast = _amount("at the current pace, for the plan's last quarter", places=6)
+    forecast = _amount(
+        "at the current pace: for the plan's last quarter (an annual floor: this year's "
+        "last quarter); null for a share or coverage (no pace to carry forward)",
+        places=6,
+    )
     years = GoalYearSerializer(many=True, help_text="an annual floor's years")
 
 

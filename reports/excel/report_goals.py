@@ -1,6 +1,6 @@
 """The official report's goals sheet (三年目标): every headline goal of the
 plan as of the report's quarter — its kind, value to date, goal, high line,
-status and forecast for the plan's last year — the same rows as the 三年目标
+status and forecast at the current pace — the same rows as the 三年目标
 page (``reports.progress.goal_queries.GoalRow``). No database access here."""
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def write_goals(ws: Worksheet, rows, plan: ReportPlan, period: Period, coverage:
         _("目标值"),
         _("高线"),
         _("状态"),
-        _("按当前进度预计%(year)s年") % {"year": plan.years[-1]},
+        _("按当前进度预计"),
         _("说明"),
     ]
     title = _("%(goals)s完成情况") % {"goals": goals_term(len(plan.years))}

@@ -262,4 +262,5 @@ def _share(goal: GoalData, first_year: int, as_of: Period, remaining: int) -> Go
         return _no_data(goal, latest)
     value = goal.quarterly[key] / denominator * HUNDRED
     status, stretch = _both(value, goal.value, goal.stretch_value, remaining, None)
-    return GoalResult(value, goal.value, goal.stretch_value, status, stretch, value, latest)
+    # No forecast: a share has no pace to carry forward (it may move any quarter).
+    return GoalResult(value, goal.value, goal.stretch_value, status, stretch, None, latest)

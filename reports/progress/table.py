@@ -117,8 +117,8 @@ class LazyCells(Mapping):
     def pace(self, key) -> tuple[Decimal | None, Status] | None:
         if key not in self._subjects:
             return None
-        if key in self._done:
-            cell = self._done[key]
+        if key in self._done and not self._subjects[key].total_only:
+            cell = self._done[key]  # (a plan total only is paced on the plan: not in the cell)
             return cell.progress_vs_expected, cell.status
         return pace(self._subjects[key], self._as_of, self._bands)
 

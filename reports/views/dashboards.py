@@ -101,7 +101,11 @@ class OverviewView(CountyWideMixin, GoalsMixin, ProgressMixin, TemplateView):
         context.update(
             indicator_table=indicator_rows,
             goal_table=self.goal_table(summary=True),
-            lagging=[(score, region_urls[score.region.code]) for score in table.lagging(5)],
+            # Only regions behind on something, as the briefing names them.
+            lagging=[
+                (score, region_urls[score.region.code]) for score in table.ranking if score.behind
+            ][:5],
+            ranked=bool(table.ranking),
             charts=self.reused_charts(
                 "overview", lambda: overview_charts(self.plan, table, self.period)
             ),

@@ -54,7 +54,7 @@ class GoalTable(BaseTable):
     SUMMARY_EXCLUDE = ("number", "kind", "stretch", "unit", "forecast", "note")
 
     @classmethod
-    def for_rows(cls, rows: list[GoalRow], *, summary: bool = False, last_year: int) -> GoalTable:
+    def for_rows(cls, rows: list[GoalRow], *, summary: bool = False) -> GoalTable:
         data = [
             {
                 "number": row.goal.order,
@@ -72,10 +72,7 @@ class GoalTable(BaseTable):
             }
             for row in rows
         ]
-        forecast = ValueColumn(
-            verbose_name=_("按当前进度预计%(year)s年") % {"year": last_year},
-            kind=NumberKind.DERIVED,
-        )
+        forecast = ValueColumn(verbose_name=_("按当前进度预计"), kind=NumberKind.DERIVED)
         return cls(
             data,
             extra_columns=[("forecast", forecast)],

@@ -68,7 +68,7 @@ class GoalsMixin:
         return [rows[g.pk] for g in goals]
 
     def goal_table(self, *, summary: bool = False) -> GoalTable:
-        return GoalTable.for_rows(self.goal_rows, summary=summary, last_year=self.plan.last_year)
+        return GoalTable.for_rows(self.goal_rows, summary=summary)
 
     def goal_chart(self) -> tuple[str, str]:
         figure = charts.goal_bars(

@@ -123,6 +123,18 @@ def test_overview_ranks_the_far_behind_township_first(client_for, leader, demo):
     lagging = [score.region.name for score, _url in response.context["lagging"]]
     # The demo profile makes 海西 (pace 0.4) the furthest behind.
     assert lagging[0] == "海西"
+    # Only townships behind on something are listed (as the briefing names them).
+    assert all(score.behind for score, _url in response.context["lagging"])
+    assert "单项超过序时的只按达到序时计" in response.content.decode()
+
+
+def test_overview_says_when_no_township_is_behind(client_for, leader, demo):
+    from reports.models import Figure
+
+    Figure.objects.filter(region__isnull=False).update(value=1000)  # every target reached
+    response = client_for(leader).get(reverse("reports:overview"))
+    assert response.context["lagging"] == []
+    assert "各乡镇均无滞后指标。" in response.content.decode()
 
 
 def test_overview_charts_are_json_for_the_static_script(client_for, leader, demo):

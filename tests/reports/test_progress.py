@@ -831,3 +831,28 @@ def test_table_series_default_to_the_tables_period():
 def test_table_rejects_a_period_outside_the_plan():
     with pytest.raises(ValueError):
         build(as_of=Period(2024, 4))
+
+
+def test_a_plan_total_only_indicator_ranks_alike_whether_its_cells_were_read_or_not():
+    """Its regions are paced on the plan (a total, no year's target): the
+    ranking must not change once a page has read the cells."""
+    regions = [RegionInfo(11, "a", "甲"), RegionInfo(12, "b", "乙")]
+    spread = IndicatorInfo(id=7, code="spread", name="均摊", unit="个")
+
+    def table():
+        return build_table(
+            indicators=[spread],
+            regions=regions,
+            targets={(7, 11, None): (D(12), None), (7, 12, None): (D(12), None)},
+            figures={(7, 11, 2025, 1): D(1), (7, 12, 2025, 1): D(3)},
+            plan_years=(2025, 2026, 2027),
+            as_of=Period(2025, 2),
+        )
+
+    fresh = [(s.region.code, s.score) for s in table().ranking]
+    read_first = table()
+    for region in regions:
+        read_first.cell(region.id, spread.id)
+    assert [(s.region.code, s.score) for s in read_first.ranking] == fresh
+    # 2 of 12 due after two quarters: 甲 1 → 0.5, 乙 3 → capped at 1.
+    assert fresh == [("a", D("0.5")), ("b", D(1))]
