@@ -104,7 +104,7 @@ def completion_chart(indicator: IndicatorInfo, table: ProgressTable, values: Ref
     bars' colours are statuses (the annexes' legend), not one series colour."""
     chart = BarChart()
     chart.type = "col"
-    chart.title = indicator.label
+    chart.title = indicator.annex2_label  # as the 附件2 sheet it plots names the column
     chart.y_axis.number_format = "0%"
     chart.y_axis.scaling.min = 0
     chart.y_axis.title = _("完成率")

@@ -356,7 +356,9 @@ def test_chart_expected_line_follows_each_indicators_pacing(client_for, leader, 
         == f"'图表'!${letter[spread - 1]}$5:${letter[spread - 1]}$13"
     )
     year_end_line = f"'图表'!${letter[year_end - 1]}$5:${letter[year_end - 1]}$13"
-    assert lines["新建成新质孵化器(个)"] == year_end_line
+    # Each chart plots a column of the 附件2 sheet and is titled as it names it.
+    assert lines["新增温州“20”孵化器(个)"] == year_end_line
+    assert "新增省级及以上科技企业数(家)" in lines and "新建成新质孵化器(个)" not in lines
 
 
 def test_a_county_only_indicator_not_entered_reads_not_reported_in_annex1(client_for, staff, demo):
