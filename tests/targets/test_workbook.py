@@ -90,6 +90,22 @@ def test_export_plan_command_defaults_to_the_current_plan(plan, tmp_path):
     assert read_plan_workbook(path).name == PINGYANG
 
 
+def test_exporting_a_plan_holding_demo_data_warns_of_it(demo, tmp_path):
+    """A workbook made from the demo for a real plan would carry the demo's
+    industries and evaluation thresholds: the command says so; a plan
+    without demo data exports silently."""
+    import io
+
+    errors = io.StringIO()
+    call_command("export_plan", str(tmp_path / "demo.xlsx"), stderr=errors, stdout=io.StringIO())
+    assert "该计划载入过演示数据" in errors.getvalue()
+    demo.is_demo = False
+    demo.save(update_fields=["is_demo"])
+    errors = io.StringIO()
+    call_command("export_plan", str(tmp_path / "real.xlsx"), stderr=errors, stdout=io.StringIO())
+    assert errors.getvalue() == ""
+
+
 def test_export_plan_command_rejects_an_unknown_plan(plan, tmp_path):
     with pytest.raises(CommandError, match="999"):
         call_command("export_plan", str(tmp_path / "x.xlsx"), "--plan", "999")

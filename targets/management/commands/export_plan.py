@@ -21,3 +21,12 @@ class Command(BaseCommand):
         export_plan(chosen, file)
         message = _("已导出计划“%(name)s”到 %(path)s。") % {"name": chosen.name, "path": file}
         self.stdout.write(self.style.SUCCESS(message))
+        if chosen.is_demo:
+            # The demo writes its own industries (named “（演示）…”) and
+            # evaluation thresholds into the plan: a workbook made from it
+            # for a real plan must not carry them on unnoticed.
+            warning = _(
+                "注意:该计划载入过演示数据,“产业”与“评估规则”工作表中可能含演示数据"
+                "(产业名称以“（演示）”开头,评估阈值为演示值),用作新计划前请核对修改。"
+            )
+            self.stderr.write(self.style.WARNING(warning))
