@@ -35,6 +35,7 @@ from reports.progress.display import format_field, shown_status, status_label
 from reports.progress.goal_display import goal_places
 from reports.progress.goal_queries import evaluate_goals, load_goals
 from targets.formatting import format_number, format_percent
+from targets.models import Target
 from tests.conftest import make_user
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
@@ -49,8 +50,16 @@ def shown_percent(fraction: Decimal | None) -> Decimal | None:
 
 
 def points_of(cell: CellProgress) -> Decimal | None:
-    """Completion against 序时 in points, from the two percents as shown."""
-    if not cell.reported or cell.completion is None:
+    """Completion against 序时 in points, from the two percents as shown; for
+    a cell with a plan total and no year's target, the plan's completion
+    against the plan's 序时 share."""
+    if not cell.reported:
+        return None
+    if cell.annual_target is None and cell.plan_target and cell.plan_expected is not None:
+        return shown_percent(cell.plan_completion) - shown_percent(
+            cell.plan_expected / cell.plan_target
+        )
+    if cell.completion is None:
         return None
     return shown_percent(cell.completion) - shown_percent(cell.expected_share)
 
@@ -202,8 +211,13 @@ def assert_numbers_are_the_engines(briefing, plan, engine: EngineNumbers) -> int
                 allowed = engine.for_indicator(indicator)
                 cell = engine.table.get(engine.subject, indicator.id)
                 found = numbers_in(paragraph, plan, engine.periods)
-                if cell.reported:  # it speaks of the year's actual and its rate
-                    assert format_field(cell, "ytd_actual", indicator.decimal_places) in found
+                places = indicator.decimal_places
+                if cell.reported and cell.annual_target is None and cell.plan_target:
+                    # a plan total only: it speaks of the plan to date and its rate
+                    assert format_field(cell, "plan_actual", places) in found
+                    assert format_percent(cell.plan_completion) in found
+                elif cell.reported:  # it speaks of the year's actual and its rate
+                    assert format_field(cell, "ytd_actual", places) in found
                     if cell.completion is not None:
                         assert format_percent(cell.completion) in found
                 for number in found:
@@ -299,6 +313,32 @@ def test_second_plan_briefing_numbers_are_the_engines(city, year, quarter):
     assert assert_numbers_are_the_engines(briefing, city, engine) > 30
     text = full_text(briefing)
     assert "全县" not in text and "乡镇" not in text  # the plan's own words
+
+
+@pytest.mark.parametrize(("year", "quarter"), [(2029, 2), (2028, 4)])
+def test_a_plan_total_only_indicators_briefing_numbers_are_the_engines(city, year, quarter):
+    """An indicator whose plan gives totals only (county and each region, no
+    year's target): the county briefing names its regions with the plan's
+    numbers, each one the engine's, and says no year's target of it."""
+    indicator = city.indicators.order_by("order").first()
+    for target in Target.objects.filter(indicator=indicator, year__isnull=True):
+        target.delete()
+    totals = {}
+    for target in Target.objects.filter(indicator=indicator):
+        totals[target.region_id] = totals.get(target.region_id, 0) + target.value
+    Target.objects.filter(indicator=indicator).delete()
+    Target.objects.bulk_create(
+        Target(indicator=indicator, region_id=region, year=None, value=value)
+        for region, value in totals.items()
+    )
+    reader = make_user("city_leader", Role.LEADER)
+    regions = Region.objects.visible_to(reader).filter(plan=city)
+    briefing = compose_briefing(plan=city, year=year, quarter=quarter, regions=regions)
+    engine = EngineNumbers(city, Period(year, quarter), regions)
+    assert assert_numbers_are_the_engines(briefing, city, engine) > 30
+    paragraph = next(p for p in full_text(briefing).split("\n") if "计划期累计完成" in p)
+    assert indicator.name in paragraph and "分区县看" in paragraph
+    assert "完成年度目标" not in paragraph and "—" not in paragraph
 
 
 def test_second_plan_township_briefing_names_only_itself(city):

@@ -452,3 +452,76 @@ def test_at_a_years_end_a_plan_total_only_indicator_is_behind_not_a_missed_year(
     )
     text = paragraph(total_only)
     assert text.count("计划期累计完成1个") == 1
+
+
+def plan_total_cell(figures: dict, as_of: Period, *, total: int = 12, unreported=()):
+    """A region's cell for an indicator whose plan gives it ``total`` over
+    2025–2027 and no target for any year."""
+    data = SubjectData(
+        YEARS,
+        {},
+        {key: Decimal(v) for key, v in figures.items()},
+        plan_total=Decimal(total),
+        unreported=frozenset(unreported),
+    )
+    return compute_progress(data, as_of, Bands())
+
+
+@pytest.mark.parametrize("quarter", [2, 4])
+def test_the_county_names_regions_judged_on_a_plan_total_with_the_plans_numbers(quarter):
+    """Townships whose share of the plan is a total only, no year's target:
+    named with the plan's completion and its points below the plan's 序时;
+    a year's end misses no target they do not have."""
+    as_of = Period(2026, quarter)
+    # 序时 of 12 over 12 quarters: 6 due by 2026 Q2 (50.0%), 8 by Q4 (66.7%).
+    regions = [
+        (RegionInfo(1, "a", "甲镇"), plan_total_cell({(2025, 1): 12}, as_of)),
+        (RegionInfo(2, "b", "乙镇"), plan_total_cell({(2025, 1): 3}, as_of)),
+        (RegionInfo(3, "c", "丙镇"), plan_total_cell({(2025, 1): 1}, as_of)),
+        (
+            RegionInfo(4, "d", "丁镇"),
+            plan_total_cell({}, as_of, unreported={(2026, quarter)}),
+        ),
+        (RegionInfo(5, "e", "戊镇"), plan_total_cell({}, as_of, total=0)),
+    ]
+    county = plan_total_cell({(2025, 1): 16}, as_of, total=48)
+    text = paragraph(IndicatorFacts(FIRMS, county, None, tuple(regions)))
+    points = {2: ("25.0", "41.7"), 4: ("41.7", "58.4")}[quarter]
+    assert "甲镇（100.0%）已完成计划期目标" in text
+    assert (  # the furthest behind the plan's 序时 first
+        f"丙镇（8.3%，低于序时{points[1]}个百分点）、"
+        f"乙镇（25.0%，低于序时{points[0]}个百分点）进度严重滞后"
+    ) in text
+    assert "丁镇数据未报" in text
+    assert "戊镇" not in text  # a zero share of the plan: nothing to be done or behind on
+    assert "年度目标" not in text and "—" not in text
+
+
+def test_a_region_judged_on_a_plan_total_that_has_not_reported_owes_the_plans_total():
+    as_of = Period(2026, 2)
+    missing = plan_total_cell({}, as_of, unreported={(2026, 2)})
+    text = paragraph(IndicatorFacts(FIRMS, missing, None, ()), county=False)
+    assert "数据未报（尚未审核），进度暂无法评估，本年度未设目标，计划期目标为12个。" in text
+    zero = plan_total_cell({(2025, 1): 2}, as_of, total=0)
+    text = paragraph(IndicatorFacts(FIRMS, zero, None, ()), county=False)
+    assert "甲镇新增在孵企业计划期无目标任务，计划期累计完成2个。" in text
+    assert "—" not in text
+
+
+@pytest.mark.parametrize(
+    ("year", "says"),
+    [
+        (2026, "对新增在孵企业等滞后于计划期序时进度的指标"),
+        (2027, "对新增在孵企业等未完成计划期目标的指标"),
+    ],
+)
+def test_the_counts_and_next_steps_say_plan_not_year_for_a_plan_total_only_indicator(year, says):
+    q4 = Period(year, 4)
+    behind = IndicatorFacts(FIRMS, plan_total_cell({(2025, 1): 1}, q4), None, ())
+    done = IndicatorFacts(CARRIERS, plan_total_cell({(2025, 1): 12}, q4), None, ())
+    briefing = briefing_from_facts(briefing_facts([behind, done], period=q4))
+    counts = briefing.sections[0].paragraphs[0]
+    assert "严重滞后1项，已完成计划期目标1项。" in counts
+    assert "年度目标" not in counts
+    steps = "".join(briefing.sections[-1].paragraphs)
+    assert says in steps and "未完成年度目标" not in steps

@@ -69,8 +69,38 @@ def format_field_value(value: Decimal | None, indicator: IndicatorInfo, field: s
     return format_number(value, indicator.decimal_places, field_kind(field))
 
 
+def on_plan(cell: CellProgress) -> bool:
+    """The plan gives the indicator a total only, no target of the year: the
+    cell is judged on the plan so far against the plan's 序时 (the engine's
+    status is the plan's), so its rates are the plan's too."""
+    return (
+        cell.reported
+        and cell.annual_target is None
+        and cell.plan_target is not None
+        and cell.status != Status.NO_TARGET
+    )
+
+
+def judged_completion(cell: CellProgress) -> Decimal | None:
+    """The completion its status judges: the year's, or the plan's."""
+    return cell.plan_completion if on_plan(cell) else cell.completion
+
+
+def judged_pace(cell: CellProgress) -> Decimal:
+    """Progress against the 序时 its status judges (0 when unknown): what
+    orders regions from furthest ahead to furthest behind."""
+    pace = cell.plan_progress_vs_expected if on_plan(cell) else cell.progress_vs_expected
+    return pace or Decimal(0)
+
+
 def relative_points(cell: CellProgress) -> Decimal | None:
-    """Completion against 序时, in percentage points as the percents read."""
+    """Completion against 序时, in percentage points as the percents read
+    (the plan's completion against the plan's 序时 share for an indicator
+    with a plan total only)."""
+    if on_plan(cell):
+        if cell.plan_completion is None or cell.plan_expected is None:
+            return None  # (a zero plan total: nothing to be ahead or behind of)
+        return percent_points(cell.plan_completion, cell.plan_expected / cell.plan_target)
     if cell.completion is None:
         return None
     return percent_points(cell.completion, cell.expected_share)
@@ -103,28 +133,14 @@ def subject_state(
         "expected": format_percent(cell.expected_share),
         "gap": amount(cell.gap_to_target, indicator, "gap_to_target"),
     }
-    if not cell.reported and not indicator.by_region:
-        # A county-only indicator is the bureau's own: nothing to review, not entered yet.
-        return [
-            _(
-                "截至%(period)s，%(subject)s%(indicator)s本季度数据尚未填报，"
-                "进度暂无法评估，年度目标为%(target)s。"
-            )
-            % words
-        ]
     if not cell.reported:
-        return [
-            _(
-                "截至%(period)s，%(subject)s%(indicator)s数据未报（尚未审核），"
-                "进度暂无法评估，年度目标为%(target)s。"
-            )
-            % words
-        ]
-    if (
-        cell.annual_target is None
-        and cell.plan_target is not None
-        and cell.status != Status.NO_TARGET
-    ):
+        if not indicator.by_region:
+            # A county-only indicator is the bureau's own: nothing to review, not entered yet.
+            text = _("截至%(period)s，%(subject)s%(indicator)s本季度数据尚未填报，进度暂无法评估")
+        else:
+            text = _("截至%(period)s，%(subject)s%(indicator)s数据未报（尚未审核），进度暂无法评估")
+        return [text % words + owed_clause(cell, indicator)]
+    if on_plan(cell):
         return [plan_period_state(cell, indicator, words), provisional_note(cell, region_term)]
     if shown(cell) == Status.NO_TARGET:
         return [
@@ -166,6 +182,20 @@ def subject_state(
     return [lead + pace_clause(cell), provisional_note(cell, region_term)]
 
 
+def owed_clause(cell: CellProgress, indicator: IndicatorInfo) -> str:
+    """What a subject without figures owes: the year's target, else the
+    plan's total (a plan that gives no yearly split), else nothing set."""
+    if cell.annual_target is not None:
+        return _("，年度目标为%(target)s。") % {
+            "target": amount(cell.annual_target, indicator, "annual_target")
+        }
+    if cell.plan_target is not None:
+        return _("，本年度未设目标，计划期目标为%(target)s。") % {
+            "target": amount(cell.plan_target, indicator, "plan_target")
+        }
+    return _("，本年度未设目标。")
+
+
 def plan_period_state(cell: CellProgress, indicator: IndicatorInfo, words: dict) -> str:
     """An indicator whose plan gives no target for the year, only a total: its
     plan-to-date against the total and the plan's 序时, which its status judges."""
@@ -176,6 +206,13 @@ def plan_period_state(cell: CellProgress, indicator: IndicatorInfo, words: dict)
         "completion": format_percent(cell.plan_completion),
         "expected": amount(cell.plan_expected, indicator, "plan_expected"),
     }
+    if not cell.plan_target:
+        return (
+            _(
+                "截至%(period)s，%(subject)s%(indicator)s计划期无目标任务，计划期累计完成%(actual)s。"
+            )
+            % words
+        )
     text = _(
         "截至%(period)s，%(subject)s%(indicator)s本年度未设目标；计划期累计完成%(actual)s，"
         "为计划期目标（%(target)s）的%(completion)s"
@@ -299,21 +336,28 @@ def _named(rows: Sequence[tuple[RegionInfo, CellProgress]], one, region_term: st
 def regions_clause(facts: IndicatorFacts, region_term: str, year_end: bool = False) -> list[str]:
     """The regions ahead and behind on this indicator, by name, with their
     numbers; those done; those not reported. Only the regions handed in
-    (the reader's scope) are named."""
+    (the reader's scope) are named. A region with no target of the year but
+    a share of the plan's total is judged on the plan: its numbers are the
+    plan's, done means the plan's target, and a year's end misses no target
+    of its own (it stays behind 序时)."""
     if not facts.regions:
         return []
-    done, ahead, behind, serious, missing = [], [], [], [], []
+    done_year, done_plan, ahead, behind, serious, missing = [], [], [], [], [], []
     for region, cell in facts.regions:
+        status = shown(cell)
         if not cell.reported:
             missing.append((region, cell))
-        elif shown(cell) == Status.DONE and not zero_target(cell):
-            done.append((region, cell))
-        elif shown(cell) == Status.SERIOUSLY_BEHIND:
+        elif status == Status.DONE and on_plan(cell):
+            if cell.plan_target:
+                done_plan.append((region, cell))
+        elif status == Status.DONE and not zero_target(cell):
+            done_year.append((region, cell))
+        elif status == Status.SERIOUSLY_BEHIND:
             serious.append((region, cell))
-        elif shown(cell) == Status.BEHIND:
+        elif status == Status.BEHIND:
             behind.append((region, cell))
         elif (
-            shown(cell) == Status.ON_PACE
+            status == Status.ON_PACE
             and not nothing_due(cell)
             and (points := relative_points(cell)) is not None
             and points > 0
@@ -321,45 +365,57 @@ def regions_clause(facts: IndicatorFacts, region_term: str, year_end: bool = Fal
             ahead.append((region, cell))
 
     def pace_key(row):
-        return row[1].progress_vs_expected or 0
+        return judged_pace(row[1])
 
     def with_completion(region, cell):
         return _("%(region)s（%(completion)s）") % {
             "region": region.name,
-            "completion": format_percent(cell.completion),
+            "completion": format_percent(judged_completion(cell)),
         }
 
     def with_points(region, cell):
         return _("%(region)s（%(completion)s，低于序时%(points)s个百分点）") % {
             "region": region.name,
-            "completion": format_percent(cell.completion),
-            "points": format_points(relative_points(cell)),
+            "completion": format_percent(judged_completion(cell)),
+            "points": format_points(relative_points(cell) or 0),
         }
 
+    def by_completion(rows):
+        return sorted(rows, key=lambda row: judged_completion(row[1]) or 0, reverse=True)
+
     parts = []
-    if done:
-        done.sort(key=lambda row: row[1].completion, reverse=True)
+    if done_year:
         parts.append(
-            _("%(regions)s已完成年度目标") % {"regions": _named(done, with_completion, region_term)}
+            _("%(regions)s已完成年度目标")
+            % {"regions": _named(by_completion(done_year), with_completion, region_term)}
+        )
+    if done_plan:
+        parts.append(
+            _("%(regions)s已完成计划期目标")
+            % {"regions": _named(by_completion(done_plan), with_completion, region_term)}
         )
     if ahead:
         ahead.sort(key=pace_key, reverse=True)
         parts.append(
             _("%(regions)s进度快于序时") % {"regions": _named(ahead, with_completion, region_term)}
         )
-    if year_end and (behind or serious):
-        # At a year's end 序时 is the whole target: behind is a target missed.
-        missed = sorted(behind + serious, key=pace_key)
-        parts.append(
-            _("%(regions)s未完成年度目标")
-            % {"regions": _named(missed, with_completion, region_term)}
-        )
-    if behind and not year_end:
+    if year_end:
+        # At a year's end 序时 is the whole target: behind is a target missed
+        # (not for a region judged on the plan, whose year has no target).
+        missed = sorted((row for row in behind + serious if not on_plan(row[1])), key=pace_key)
+        if missed:
+            parts.append(
+                _("%(regions)s未完成年度目标")
+                % {"regions": _named(missed, with_completion, region_term)}
+            )
+        behind = [row for row in behind if on_plan(row[1])]
+        serious = [row for row in serious if on_plan(row[1])]
+    if behind:
         behind.sort(key=pace_key)
         parts.append(
             _("%(regions)s进度滞后") % {"regions": _named(behind, with_points, region_term)}
         )
-    if serious and not year_end:
+    if serious:
         serious.sort(key=pace_key)
         parts.append(
             _("%(regions)s进度严重滞后") % {"regions": _named(serious, with_points, region_term)}

@@ -13,7 +13,14 @@ from django.utils.translation import pgettext
 
 from reports.briefing.document import BriefingTable
 from reports.briefing.facts import BriefingFacts
-from reports.briefing.phrasing import BEHIND_STATUSES, MAX_NAMED, join_names, shown, zero_target
+from reports.briefing.phrasing import (
+    BEHIND_STATUSES,
+    MAX_NAMED,
+    join_names,
+    on_plan,
+    shown,
+    zero_target,
+)
 from reports.choices import GoalStatus, Status
 from reports.progress.display import status_label
 from reports.progress.engine import QUARTERS_PER_YEAR
@@ -21,6 +28,8 @@ from targets.formatting import format_number, format_percent, goals_term
 
 ZERO_TARGET = "zero_target"
 MISSED_YEAR = "missed_year"
+PLAN_DONE = "plan_done"
+ZERO_PLAN = "zero_plan"
 GOALS_AT_RISK = (GoalStatus.BEHIND, GoalStatus.OUT_OF_REACH, GoalStatus.MISSED)
 GOALS_MET = (GoalStatus.MET, GoalStatus.MET_EARLY)
 
@@ -156,6 +165,9 @@ def status_counts(facts: BriefingFacts) -> str:
     def standing(cell) -> str:
         if cell.reported and zero_target(cell):
             return ZERO_TARGET
+        if on_plan(cell) and shown(cell) == Status.DONE:
+            # judged on the plan's total (no target of the year): done is the plan's
+            return PLAN_DONE if cell.plan_target else ZERO_PLAN
         if year_end and shown(cell) in BEHIND_STATUSES and cell.annual_target is not None:
             return MISSED_YEAR  # at a year's end "behind" means the year's target was missed
         return shown(cell)
@@ -170,6 +182,8 @@ def status_counts(facts: BriefingFacts) -> str:
         Status.NO_TARGET: _("未设目标%(count)s项"),
         ZERO_TARGET: _("本年度无目标任务%(count)s项"),
         MISSED_YEAR: _("未完成年度目标%(count)s项"),
+        PLAN_DONE: _("已完成计划期目标%(count)s项"),
+        ZERO_PLAN: _("计划期无目标任务%(count)s项"),
     }
     parts = [text % {"count": counts[status]} for status, text in texts.items() if counts[status]]
     return _("纳入通报的%(total)s项指标中，%(parts)s。") % {
@@ -265,10 +279,12 @@ def measures(facts: BriefingFacts) -> list[str]:
 
 
 def next_steps(facts: BriefingFacts) -> list[str]:
-    """What to do next, chosen by what the quarter showed."""
-    behind = [
-        item.indicator.name for item in facts.indicators if shown(item.cell) in BEHIND_STATUSES
-    ]
+    """What to do next, chosen by what the quarter showed. An indicator
+    judged on the plan's total (no target of the year) is behind the plan's
+    序时, never a year's target missed."""
+    behind_cells = [item for item in facts.indicators if shown(item.cell) in BEHIND_STATUSES]
+    behind = [item.indicator.name for item in behind_cells if not on_plan(item.cell)]
+    behind_plan = [item.indicator.name for item in behind_cells if on_plan(item.cell)]
     paragraphs = []
     year_end = facts.period.quarter == QUARTERS_PER_YEAR
     if behind and not year_end:
@@ -285,6 +301,19 @@ def next_steps(facts: BriefingFacts) -> list[str]:
         paragraphs.append(
             _("对%(indicators)s等未完成年度目标的指标，相关单位要总结原因，提出整改措施。")
             % {"indicators": join_names(behind)}
+        )
+    if behind_plan and year_end and facts.period.year == facts.last_year:
+        paragraphs.append(  # the plan's last quarter: its 序时 is the whole total
+            _("对%(indicators)s等未完成计划期目标的指标，相关单位要总结原因，提出整改措施。")
+            % {"indicators": join_names(behind_plan)}
+        )
+    elif behind_plan:
+        paragraphs.append(
+            _(
+                "对%(indicators)s等滞后于计划期序时进度的指标，相关单位要分析原因，"
+                "加快推进，确保完成计划期目标。"
+            )
+            % {"indicators": join_names(behind_plan)}
         )
     if facts.not_reported:
         paragraphs.append(
