@@ -15,7 +15,11 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.utils.translation import gettext as _
+
+from reports.figures.changes import FigureError
 from reports.figures.ledger_figures import sync_derived_figures
+from reports.ledger.errors import LedgerError
 
 _PENDING: ContextVar[set[int] | None] = ContextVar("ledger_derived_pending", default=None)
 
@@ -28,7 +32,12 @@ def follow(plan, user, region_ids: Iterable[int | None]) -> None:
     if pending is not None:
         pending |= regions
     elif regions:
-        sync_derived_figures(plan, user, sorted(regions))
+        try:
+            sync_derived_figures(plan, user, sorted(regions))
+        except FigureError as error:
+            # The record's form shows this, and its transaction is rolled back.
+            lead = _("这一修改会改变由台账统计的季度数据,而这些数据现在不能修改,未保存:")
+            raise LedgerError([lead, *error.messages]) from None
 
 
 @contextmanager

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from regions.roles import ENTER_FIGURES
 from reports.ledger.derived import follow
-from reports.ledger.services import LedgerError
+from reports.ledger.errors import LedgerError
 from reports.models import DuplicateDecision, Enterprise
 from targets.models import Plan
 

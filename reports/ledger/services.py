@@ -31,6 +31,7 @@ from regions.models import Region, region_id_of
 from regions.roles import ENTER_FIGURES, REPORT_OWN_FIGURES
 from reports.choices import OPERATING_STATUSES, IncubatorStatus
 from reports.ledger.derived import follow
+from reports.ledger.errors import LedgerError
 from reports.ledger.identity import clean_credit_code, credit_code_problem
 from reports.models import (
     Enterprise,
@@ -42,15 +43,6 @@ from reports.models import (
 from targets.choices import IncubatorLevel
 from targets.ledger import Industry, LedgerFlag
 from targets.models import Plan
-
-
-class LedgerError(Exception):
-    """A write refused for what the record says; ``messages`` say why."""
-
-    def __init__(self, messages: list[str]):
-        super().__init__("; ".join(str(m) for m in messages))
-        self.messages = [str(m) for m in messages]
-
 
 # --- Who may write what ------------------------------------------------------------
 

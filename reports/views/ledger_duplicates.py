@@ -14,7 +14,7 @@ from django.views.generic import TemplateView
 
 from regions.roles import ENTER_FIGURES
 from reports.ledger.duplicates import mark_distinct, merge_enterprises, suspect_pairs
-from reports.ledger.services import LedgerError
+from reports.ledger.errors import LedgerError
 from reports.models import DuplicateDecision
 from reports.views.ledger import LedgerMixin
 from reports.views.ledger_forms import DuplicateForm

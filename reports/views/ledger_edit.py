@@ -17,7 +17,7 @@ from django.views.generic import TemplateView
 
 from regions.roles import ENTER_FIGURES, REPORT_OWN_FIGURES
 from reports.ledger import listing, services
-from reports.ledger.services import LedgerError
+from reports.ledger.errors import LedgerError
 from reports.models import Incubator
 from reports.views.ledger import LedgerMixin, history_table
 from reports.views.ledger_forms import (

@@ -17,6 +17,7 @@ from reports.figures.changes import FigureChange, FigureError
 from reports.figures.imports import preview_import, upload_limits
 from reports.figures.ledger_figures import sync_derived_figures
 from reports.figures.services import record_figures
+from reports.ledger.errors import LedgerError
 from reports.models import Figure, Submission
 from tests.reports.figures_files import cell, edit, template
 from tests.reports.ledger_factories import enterprise, incubator
@@ -184,7 +185,7 @@ def test_a_ledger_write_the_figures_refuse_is_refused_whole(plan, official, regi
     Submission.objects.create(
         plan=plan, region=region_a, year=2025, quarter=2, state=SubmissionState.SUBMITTED
     )
-    with pytest.raises(FigureError):
+    with pytest.raises(LedgerError) as refused:
         create_enterprise(
             official,
             incubator=park,
@@ -192,4 +193,36 @@ def test_a_ledger_write_the_figures_refuse_is_refused_whole(plan, official, regi
             entered_on=date(2025, 5, 6),
             stage="incubating",
         )
+    assert "由台账统计的季度数据" in refused.value.messages[0]
     assert not Enterprise.objects.filter(name="迟到企业").exists()
+
+
+@pytest.mark.parametrize("who", ["official", "staff"])
+def test_the_enterprise_form_shows_why_the_derived_figures_refuse_and_writes_nothing(
+    client_for, plan, official, staff, region_a, derived, who
+):
+    """The official's quarter is handed in; for staff it is closed. The form
+    comes back (400) saying which quarter stops it, not a server error."""
+    from reports.models import ClosedQuarter, Enterprise
+
+    park = incubator(region_a, "已上报园")
+    if who == "official":
+        user = official
+        Submission.objects.create(
+            plan=plan, region=region_a, year=2025, quarter=2, state=SubmissionState.SUBMITTED
+        )
+    else:
+        user = staff
+        ClosedQuarter.objects.create(plan=plan, year=2025, quarter=2)
+    data = {
+        "name": "迟到企业",
+        "incubator": park.pk,
+        "entered_on": "2025-05-06",
+        "stage": "incubating",
+    }
+    response = client_for(user).post(reverse("reports:ledger_enterprise_create"), data)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "由台账统计的季度数据" in page and "2025年第2季度" in page
+    assert not Enterprise.objects.filter(name="迟到企业").exists()
+    assert not Figure.objects.filter(indicator=derived, year=2025, quarter=2).exists()

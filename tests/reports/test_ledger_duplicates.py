@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 
 from reports.ledger import services
 from reports.ledger.duplicates import mark_distinct, merge_enterprises, suspect_ids, suspect_pairs
-from reports.ledger.services import LedgerError
+from reports.ledger.errors import LedgerError
 from reports.models import DuplicateDecision, Enterprise, EnterpriseFlagGrant
 from targets.ledger import LedgerFlag
 from tests.reports.ledger_data import credit_code, enterprise, incubator

@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from reports.ledger import services
-from reports.ledger.services import LedgerError
+from reports.ledger.errors import LedgerError
 from reports.models import Enterprise, Incubator, IncubatorRecognition
 from targets.ledger import LedgerFlag
 from tests.reports.ledger_data import credit_code, enterprise, incubator, industry
