@@ -77,13 +77,12 @@ def test_nonsense_on_a_paginated_large_plan(client_for, staff, db, settings):
             assert response.status_code < 500, (url, query, response.status_code)
 
 
-# Numbers no database row could hold, and digits int() refuses ("²" passes
-# str.isdigit()): each is refused by its form or ignored, never a server error.
-HUGE = "9" * 20
-
-
+# Numbers no database row could hold, digits int() refuses ("²" passes
+# str.isdigit()) and more digits than int() converts at all (4,300): each is
+# refused by its form or ignored, never a server error.
+@pytest.mark.parametrize("huge", ["9" * 20, "9" * 5000], ids=["20-digits", "5000-digits"])
 def test_ids_and_digits_no_row_could_hold_are_refused_not_a_server_error(
-    client_for, staff, demo_complete
+    client_for, staff, demo_complete, huge
 ):
     from reports.models import Submission
 
@@ -96,26 +95,37 @@ def test_ids_and_digits_no_row_could_hold_are_refused_not_a_server_error(
             "reports:review_approve",
             {"period": "2026Q3", "regions": region.pk, f"version_{region.pk}": "²"},
         ),
-        ("reports:review_return", {"period": "2026Q3", "regions": HUGE, "reason": "x"}),
-        ("reports:review_approve", {"period": "2026Q3", "regions": [region.pk, HUGE]}),
+        (
+            "reports:review_approve",
+            {"period": "2026Q3", "regions": region.pk, f"version_{region.pk}": huge},
+        ),
+        ("reports:review_return", {"period": "2026Q3", "regions": huge, "reason": "x"}),
+        ("reports:review_approve", {"period": "2026Q3", "regions": [region.pk, huge]}),
         (
             "reports:ledger_duplicates",
-            {"action": "distinct", "first": HUGE, "second": "1", "reason": "x"},
+            {"action": "distinct", "first": huge, "second": "1", "reason": "x"},
         ),
         (
             "reports:ledger_duplicates",
-            {"action": "merge", "first": "1", "second": "2", "keep": HUGE, "reason": "x"},
+            {"action": "merge", "first": "1", "second": "2", "keep": huge, "reason": "x"},
         ),
+        ("reports:ledger_duplicates", {"action": "distinct", "page": huge}),
         ("reports:ledger_evaluation", {"year": "²"}),
+        ("reports:ledger_evaluation", {"year": huge}),
     ]
     for name, body in posts:
         response = client.post(reverse(name), body)
         assert response.status_code in (200, 302, 404), (name, body, response.status_code)
+        assert huge not in response.get("Location", ""), name  # not sent back to be asked again
     assert list(Submission.objects.order_by("pk").values_list("pk", "state", "version")) == before
     gets = [
         ("reports:ledger_evaluation", {"year": "²"}, 404),
+        ("reports:ledger_evaluation", {"year": huge}, 404),
         ("reports:ledger_enterprise_create", {"incubator": "²"}, 200),
+        ("reports:ledger_enterprise_create", {"incubator": huge}, 200),
+        ("reports:ledger_duplicates", {"page": huge}, 200),
         ("reports:overview", {"period": "２０２６Q²"}, 200),
+        ("reports:overview", {"period": f"{huge}Q1"}, 200),
     ]
     for name, query, expected in gets:
         assert client.get(reverse(name), query).status_code == expected, (name, query)

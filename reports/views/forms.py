@@ -2,11 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reports.progress import Period, plan_periods
+from targets.parsing import LARGEST_ID, ascii_whole
 
 # The largest id a row can have (a 64-bit integer). A posted id beyond it is
 # refused by its form, never sent to the database: SQLite cannot even bind it
 # in an ``IN (...)`` list, and would answer a server error.
-LARGEST_ID = 2**63 - 1
 
 
 def record_id_field(**kwargs) -> forms.IntegerField:
@@ -20,8 +20,7 @@ class RecordsField(forms.ModelMultipleChoiceField):
 
     def _check_values(self, value):
         for pk in value:
-            text = str(pk)
-            if not (text.isascii() and text.isdigit() and 1 <= int(text) <= LARGEST_ID):
+            if ascii_whole(str(pk), low=1) is None:
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",
@@ -124,9 +123,10 @@ class ReviewActionForm(QuarterForm):
         versions = {}
         for region in cleaned.get("regions") or []:
             raw = self.data.get(f"version_{region.pk}", "")
-            if not (raw.isascii() and raw.isdigit() and int(raw) <= LARGEST_ID):
+            version = ascii_whole(raw)
+            if version is None:
                 raise forms.ValidationError(_("表单已过期或被篡改,请重新打开本页。"))
-            versions[region.pk] = int(raw)
+            versions[region.pk] = version
         cleaned["versions"] = versions
         return cleaned
 

@@ -19,6 +19,7 @@ from reports.models import DuplicateDecision
 from reports.views.ledger import LedgerMixin
 from reports.views.ledger_forms import DuplicateForm
 from reports.views.ledger_tables import DuplicateDecisionTable
+from targets.parsing import ascii_whole
 
 RECENT_DECISIONS = 20
 # Suspect pairs shown a page at a time: n records sharing one name make
@@ -76,6 +77,6 @@ class DuplicatesView(LedgerMixin, TemplateView):
     def back(self):
         """To the page of pairs the form was on (its last pair may have gone,
         ``get_page`` then shows the last page)."""
-        page = self.request.POST.get("page", "")
+        page = ascii_whole(self.request.POST.get("page", ""), low=1)
         url = reverse("reports:ledger_duplicates")
-        return redirect(f"{url}?page={page}" if page.isascii() and page.isdigit() else url)
+        return redirect(url if page is None else f"{url}?page={page}")

@@ -27,6 +27,7 @@ from reports.views.ledger_forms import (
     RecognitionForm,
 )
 from targets.ledger import LedgerFlag
+from targets.parsing import ascii_whole
 
 WRITERS = (ENTER_FIGURES, REPORT_OWN_FIGURES)
 
@@ -133,9 +134,9 @@ class EnterpriseCreateView(EnterpriseFormMixin, RecordFormView):
         # ?incubator=<id> from an incubator's page preselects it.
         if "form" not in kwargs:
             form = self.make_form()
-            chosen = self.request.GET.get("incubator", "")
-            if chosen.isascii() and chosen.isdigit():
-                form.initial["incubator"] = int(chosen)
+            chosen = ascii_whole(self.request.GET.get("incubator", ""), low=1)
+            if chosen is not None:
+                form.initial["incubator"] = chosen
             kwargs["form"] = form
         return super().get_context_data(**kwargs)
 

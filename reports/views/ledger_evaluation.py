@@ -30,6 +30,7 @@ from reports.ledger.evaluation import (
 from reports.ledger.scoring import Because, Candidacy
 from targets.access import PlanAccessMixin
 from targets.choices import IncubatorKind
+from targets.parsing import ascii_whole
 from targets.tables import BaseTable, ValueColumn
 
 PER_PAGE = 100
@@ -155,11 +156,10 @@ class EvaluationView(PlanAccessMixin, TemplateView):
         source = self.request.POST if self.request.method == "POST" else self.request.GET
         asked = source.get("year")
         if asked:
-            if not (asked.isascii() and asked.isdigit()) or not (
-                plan.first_year <= int(asked) <= plan.last_year
-            ):
+            year = ascii_whole(asked, plan.first_year, plan.last_year)
+            if year is None:
                 raise Http404(_("评估年度不在计划期内。"))
-            return int(asked)
+            return year
         return min(max(timezone.localdate().year, plan.first_year), plan.last_year)
 
     @cached_property

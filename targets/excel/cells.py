@@ -13,6 +13,7 @@ from targets.choices import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS, Pacing
 from targets.excel.format import PACING_READ
 from targets.excel.values import UNCACHED_FORMULA, Loc, normalize
 from targets.formatting import without_grouping
+from targets.parsing import ascii_whole, quoted_text
 
 MAX_MESSAGES = 50
 MAX_VALUE = Decimal(10) ** (VALUE_MAX_DIGITS - VALUE_DECIMAL_PLACES)
@@ -75,10 +76,11 @@ def text(value: object, max_length: int, *, required: bool = True) -> str:
 
 def integer(value: object, low: int, high: int) -> int:
     digits = normalize(_plain(value)).removesuffix("年")
-    if not (digits.isascii() and digits.isdigit()) or not low <= int(digits) <= high:
+    number = ascii_whole(digits, low, high)
+    if number is None:
         message = _("应为 %(low)d 到 %(high)d 之间的整数,而不是“%(value)s”")
-        raise BadCell(message % {"low": low, "high": high, "value": digits})
-    return int(digits)
+        raise BadCell(message % {"low": low, "high": high, "value": quoted_text(digits)})
+    return number
 
 
 def yes_no(value: object) -> bool:

@@ -30,6 +30,7 @@ from targets.excel.format import (
 from targets.excel.grid import SheetGrid
 from targets.excel.list_sheets import _fields, _records
 from targets.excel.values import normalize
+from targets.parsing import ascii_whole, quoted_text
 
 BRACKETS = re.compile(r"[()()]")
 NAME_SEPARATORS = re.compile(r"[、,,;;\n]+")
@@ -39,12 +40,12 @@ DATE_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*�
 def number(value: object) -> int:
     """编号: 1, "1", "一", "(一)" or "(九)" → 1 … 9."""
     word = BRACKETS.sub("", normalize(_plain(value)))
-    if word.isascii() and word.isdigit() and 1 <= int(word) <= 99:
-        return int(word)
+    if (written := ascii_whole(word, 1, 99)) is not None:
+        return written
     for n in range(1, 100):
         if chinese_numeral(n) == word:
             return n
-    raise BadCell(_("编号应为 1、2… 或 一、二…,而不是“%(value)s”") % {"value": word})
+    raise BadCell(_("编号应为 1、2… 或 一、二…,而不是“%(value)s”") % {"value": quoted_text(word)})
 
 
 def section(value: object) -> str:
