@@ -17,7 +17,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -56,9 +56,17 @@ class LedgerExportView(PlanAccessMixin, View):
 
 
 class OperatingTemplateView(LedgerRegionMixin, View):
-    """GET ``?region=…&period=…``: the region's operating-data template."""
+    """GET ``?region=…&period=…``: the region's operating-data template. A
+    quarter not offered (not begun, or no quarter at all) goes back to the
+    upload page, saying so."""
+
+    offers_later_quarters = False  # nothing may be uploaded for them
 
     def get(self, request, *args, **kwargs):
+        if self.asked_period_refused():
+            messages.error(request, _("所选季度无效或尚未开始,没有可下载的模板。"))
+            url = reverse("reports:ledger_upload")
+            return redirect(f"{url}?{urlencode({'region': self.region.code})}")
         data = operating_template([self.region], self.period)
         name = _("载体运营数据_%(region)s_%(period)s.xlsx") % {
             "region": self.region.name,
@@ -68,9 +76,10 @@ class OperatingTemplateView(LedgerRegionMixin, View):
 
 
 class LedgerUploadView(LedgerRegionMixin, TemplateView):
-    offers_later_quarters = False  # nothing may be uploaded for them
     """The downloads and the upload form; a POSTed workbook is read and
     planned at once, then previewed, or its problems listed here."""
+
+    offers_later_quarters = False  # nothing may be uploaded for them
 
     template_name = "reports/ledger_entry_upload.html"
 

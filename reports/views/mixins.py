@@ -73,6 +73,14 @@ class PeriodMixin:
                 messages.warning(self.request, _("所选季度无效,已显示默认季度。"))
         return self.default_period
 
+    def asked_period_refused(self) -> bool:
+        """A quarter was asked for (``?period=``) and is not one this page
+        offers (malformed, outside the plan, or not begun where later
+        quarters are not offered). A download names its quarter in the file:
+        it must refuse rather than hand over the default quarter's file."""
+        asked = self.request.GET.get("period")
+        return bool(asked) and self.period_form(self.request.GET).chosen() is None
+
     def refuse_bad_posted_period(self) -> HttpResponse | None:
         """A form posted with its quarter missing, malformed or outside the
         plan (tampered or stale): saving it into the default quarter would

@@ -72,11 +72,16 @@ class UploadForm(forms.Form):
 
 
 class TemplateDownloadView(EntryAccessMixin, View):
-    offers_later_quarters = False  # nothing may be uploaded for them
     """GET ``?period=2026Q3&mode=quarter|ytd``: the prefilled template (a
-    township official's: their region's row alone)."""
+    township official's: their region's row alone). A quarter not offered
+    (not begun, or no quarter at all) goes back to the upload page, saying so."""
+
+    offers_later_quarters = False  # nothing may be uploaded for them
 
     def get(self, request, *args, **kwargs):
+        if self.asked_period_refused():
+            messages.error(request, _("所选季度无效或尚未开始,没有可下载的模板。"))
+            return redirect("reports:upload")
         mode = request.GET.get("mode", ValueMode.QUARTER)
         if mode not in ValueMode.values:
             raise Http404(_("不支持的填报口径。"))
@@ -90,10 +95,11 @@ class TemplateDownloadView(EntryAccessMixin, View):
 
 
 class UploadView(EntryAccessMixin, TemplateView):
-    offers_later_quarters = False  # nothing may be uploaded for them
     """The template download choices and the upload form; a POSTed file is
     read and compared at once, then shown on the preview page, or its
     problems listed here (nothing is stored for a bad file)."""
+
+    offers_later_quarters = False  # nothing may be uploaded for them
 
     template_name = "reports/upload.html"
 

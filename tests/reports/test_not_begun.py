@@ -126,3 +126,28 @@ def test_the_measure_page_shows_a_quarter_not_begun_without_its_form(client_for,
     assert "该季度尚未开始,不能填报" in page and 'name="status"' not in page
     earlier = client_for(liaison).get(url, {"period": "2026Q3"}).content.decode()
     assert 'name="status"' in earlier
+
+
+@pytest.mark.parametrize(
+    ("name", "back"),
+    [
+        ("reports:entry_template", "reports:upload"),
+        ("reports:ledger_operating_template", "reports:ledger_upload"),
+    ],
+)
+@pytest.mark.parametrize("asked", ["2026Q4", "2031Q1", "nonsense"])
+def test_no_template_is_downloaded_for_a_quarter_not_begun_or_not_a_quarter(
+    client_for, staff, plan, region_a, monkeypatch, name, back, asked
+):
+    """The file would bear another quarter's name and figures: the upload
+    page again, saying why; the day the quarter begins, its template."""
+    client = client_for(staff)
+    response = client.get(reverse(name), {"period": asked, "region": region_a.code})
+    assert response.status_code == 302 and response.url.startswith(reverse(back))
+    shown = [str(m) for m in get_messages(response.wsgi_request)]
+    assert shown == ["所选季度无效或尚未开始,没有可下载的模板。"]
+
+    begin_q4(monkeypatch)
+    response = client.get(reverse(name), {"period": "2026Q4", "region": region_a.code})
+    assert response.status_code == 200
+    assert "2026Q4" in response["Content-Disposition"]
