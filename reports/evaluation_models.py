@@ -46,8 +46,13 @@ class EvaluationDecision(models.Model):
             models.CheckConstraint(
                 condition=Q(decision__in=EvaluationDecisionKind.values),
                 name="evaluation_decision_known",
+                violation_error_message=_("评估决定无效。"),
             ),
-            models.CheckConstraint(condition=~Q(reason=""), name="evaluation_decision_reason"),
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="evaluation_decision_reason",
+                violation_error_message=_("评估决定必须说明理由。"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -57,7 +57,9 @@ class DuplicateDecision(models.Model):
         ordering = ["-decided_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["merged", "distinct"]), name="duplicate_decision_kind_known"
+                condition=Q(kind__in=["merged", "distinct"]),
+                name="duplicate_decision_kind_known",
+                violation_error_message=_("处理方式无效。"),
             ),
         ]
 

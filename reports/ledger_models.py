@@ -75,12 +75,20 @@ class Incubator(models.Model):
         ordering = ["region__order", "name", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["region", "name"], name="incubator_name_unique"),
-            models.CheckConstraint(condition=Q(floor_area__gte=0), name="incubator_area_gte_0"),
             models.CheckConstraint(
-                condition=Q(kind__in=IncubatorKind.values), name="incubator_kind_known"
+                condition=Q(floor_area__gte=0),
+                name="incubator_area_gte_0",
+                violation_error_message=_("面积不能为负数。"),
             ),
             models.CheckConstraint(
-                condition=Q(status__in=IncubatorStatus.values), name="incubator_status_known"
+                condition=Q(kind__in=IncubatorKind.values),
+                name="incubator_kind_known",
+                violation_error_message=_("载体类型无效。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=IncubatorStatus.values),
+                name="incubator_status_known",
+                violation_error_message=_("载体状态无效。"),
             ),
         ]
 
@@ -107,7 +115,9 @@ class IncubatorRecognition(models.Model):
                 fields=["incubator", "level"], name="incubator_recognition_unique_level"
             ),
             models.CheckConstraint(
-                condition=Q(level__in=IncubatorLevel.values), name="incubator_level_known"
+                condition=Q(level__in=IncubatorLevel.values),
+                name="incubator_level_known",
+                violation_error_message=_("认定级别无效。"),
             ),
         ]
 
@@ -183,16 +193,20 @@ class Enterprise(models.Model):
                 name="enterprise_credit_code_unique",
             ),
             models.CheckConstraint(
-                condition=Q(stage__in=EnterpriseStage.values), name="enterprise_stage_known"
+                condition=Q(stage__in=EnterpriseStage.values),
+                name="enterprise_stage_known",
+                violation_error_message=_("孵化阶段无效。"),
             ),
             models.CheckConstraint(
                 condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("entered_on")),
                 name="enterprise_left_after_entry",
+                violation_error_message=_("毕业或退出日期不能早于入孵日期。"),
             ),
             models.CheckConstraint(
                 condition=Q(left_on__isnull=True, exit_reason="")
                 | Q(left_on__isnull=False) & ~Q(exit_reason=""),
                 name="enterprise_exit_has_date_and_reason",
+                violation_error_message=_("毕业或退出日期与退出原因须同时填写或同时留空。"),
             ),
         ]
         indexes = [
@@ -277,23 +291,29 @@ class IncubatorQuarter(models.Model):
                 fields=["incubator", "year", "quarter"], name="incubator_quarter_unique"
             ),
             models.CheckConstraint(
-                condition=Q(quarter__gte=1, quarter__lte=4), name="incubator_quarter_1_to_4"
+                condition=Q(quarter__gte=1, quarter__lte=4),
+                name="incubator_quarter_1_to_4",
+                violation_error_message=_("季度应为 1 到 4。"),
             ),
             models.CheckConstraint(
                 condition=Q(occupancy_rate__gte=0, occupancy_rate__lte=100),
                 name="incubator_occupancy_percent",
+                violation_error_message=_("入驻率应在 0 到 100 之间。"),
             ),
             models.CheckConstraint(
                 condition=Q(financing__gte=0, revenue__gte=0, lead_industry_revenue__gte=0),
                 name="incubator_amounts_gte_0",
+                violation_error_message=_("到账融资、营业收入和主导产业营业收入不能为负数。"),
             ),
             models.CheckConstraint(
                 condition=Q(lead_industry_enterprises__lte=models.F("enterprises")),
                 name="incubator_lead_firms_within_firms",
+                violation_error_message=_("主导产业企业数不能超过在孵企业数。"),
             ),
             models.CheckConstraint(
                 condition=Q(lead_industry_revenue__lte=models.F("revenue")),
                 name="incubator_lead_revenue_within_revenue",
+                violation_error_message=_("主导产业营业收入不能超过营业收入。"),
             ),
         ]
 

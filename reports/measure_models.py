@@ -63,10 +63,14 @@ class MeasureReport(models.Model):
                 name="measure_report_unique_quarter",
             ),
             models.CheckConstraint(
-                condition=Q(quarter__gte=1, quarter__lte=4), name="measure_report_quarter_1_to_4"
+                condition=Q(quarter__gte=1, quarter__lte=4),
+                name="measure_report_quarter_1_to_4",
+                violation_error_message=_("季度应为 1 到 4。"),
             ),
             models.CheckConstraint(
-                condition=Q(status__in=MeasureStatus.values), name="measure_report_status_known"
+                condition=Q(status__in=MeasureStatus.values),
+                name="measure_report_status_known",
+                violation_error_message=_("进展状态无效。"),
             ),
         ]
 

@@ -76,9 +76,15 @@ class Figure(models.Model):
             ("manage_quarters", _("可关闭和重新开放季度")),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(value__gte=0), name="figure_value_non_negative"),
             models.CheckConstraint(
-                condition=Q(quarter__gte=1, quarter__lte=4), name="figure_quarter_1_to_4"
+                condition=Q(value__gte=0),
+                name="figure_value_non_negative",
+                violation_error_message=_("数值不能为负数。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4),
+                name="figure_quarter_1_to_4",
+                violation_error_message=_("季度应为 1 到 4。"),
             ),
             models.UniqueConstraint(
                 fields=["indicator", "region", "year", "quarter"],
@@ -154,10 +160,15 @@ class GoalFigure(models.Model):
         verbose_name_plural = _("目标季度数据")
         ordering = ["year", "quarter", "goal__order"]
         constraints = [
-            models.CheckConstraint(condition=Q(value__gte=0), name="goal_figure_non_negative"),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="goal_figure_non_negative",
+                violation_error_message=_("数值不能为负数。"),
+            ),
             models.CheckConstraint(
                 condition=Q(denominator__isnull=True) | Q(denominator__gte=0),
                 name="goal_figure_denominator_non_negative",
+                violation_error_message=_("分母不能为负数。"),
             ),
             models.UniqueConstraint(
                 fields=["goal", "year", "quarter"], name="goal_figure_unique_quarter"
@@ -199,7 +210,9 @@ class ClosedQuarter(models.Model):
                 fields=["plan", "year", "quarter"], name="closed_quarter_unique"
             ),
             models.CheckConstraint(
-                condition=Q(quarter__gte=1, quarter__lte=4), name="closed_quarter_1_to_4"
+                condition=Q(quarter__gte=1, quarter__lte=4),
+                name="closed_quarter_1_to_4",
+                violation_error_message=_("季度应为 1 到 4。"),
             ),
         ]
 

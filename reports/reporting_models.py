@@ -54,10 +54,14 @@ class Submission(models.Model):
                 fields=["region", "year", "quarter"], name="submission_unique_region_quarter"
             ),
             models.CheckConstraint(
-                condition=Q(quarter__gte=1, quarter__lte=4), name="submission_quarter_1_to_4"
+                condition=Q(quarter__gte=1, quarter__lte=4),
+                name="submission_quarter_1_to_4",
+                violation_error_message=_("季度应为 1 到 4。"),
             ),
             models.CheckConstraint(
-                condition=Q(state__in=SubmissionState.values), name="submission_state_known"
+                condition=Q(state__in=SubmissionState.values),
+                name="submission_state_known",
+                violation_error_message=_("填报状态无效。"),
             ),
         ]
         indexes = [models.Index(fields=["plan", "year", "quarter"], name="submission_period_idx")]

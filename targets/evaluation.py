@@ -58,14 +58,20 @@ class EvaluationCriterion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="evaluation_criterion_code"),
             models.UniqueConstraint(fields=["plan", "metric"], name="evaluation_criterion_metric"),
-            models.CheckConstraint(condition=Q(weight__gte=0), name="evaluation_weight_gte_0"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=0),
+                name="evaluation_weight_gte_0",
+                violation_error_message=_("权重不能为负数。"),
+            ),
             models.CheckConstraint(
                 condition=Q(full_marks_at__isnull=True) | Q(full_marks_at__gt=0),
                 name="evaluation_full_marks_positive",
+                violation_error_message=_("满分对应值应大于 0。"),
             ),
             models.CheckConstraint(
                 condition=Q(metric__in=EvaluationMetric.values),
                 name="evaluation_metric_known",
+                violation_error_message=_("评价指标无效。"),
             ),
         ]
 
@@ -116,6 +122,7 @@ class EvaluationThresholds(models.Model):
                 | Q(rectify_below__isnull=True)
                 | Q(delist_below__lte=models.F("rectify_below")),
                 name="evaluation_delist_not_above_rectify",
+                violation_error_message=_("摘牌分数线不能高于限期整改分数线。"),
             ),
         ]
 

@@ -73,6 +73,7 @@ class LedgerFlag(models.Model):
             models.CheckConstraint(
                 condition=Q(applies_to__in=["incubator", "enterprise"]),
                 name="ledger_flag_applies_known",
+                violation_error_message=_("标识的适用对象无效。"),
             ),
         ]
 
@@ -145,9 +146,12 @@ class LedgerSource(models.Model):
                     | Q(indicator__isnull=True, goal__isnull=False)
                 ),
                 name="ledger_source_indicator_or_goal",
+                violation_error_message=_("台账口径须关联一个指标或一个目标,且只能关联其一。"),
             ),
             models.CheckConstraint(
-                condition=Q(rule__in=LedgerRule.values), name="ledger_source_rule_known"
+                condition=Q(rule__in=LedgerRule.values),
+                name="ledger_source_rule_known",
+                violation_error_message=_("统计规则无效。"),
             ),
         ]
 

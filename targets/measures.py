@@ -139,7 +139,9 @@ class MeasureDepartment(models.Model):
                 fields=["measure", "position"], name="measure_department_position_unique"
             ),
             models.CheckConstraint(
-                condition=Q(position__gte=1), name="measure_department_position_positive"
+                condition=Q(position__gte=1),
+                name="measure_department_position_positive",
+                violation_error_message=_("部门次序应为正整数。"),
             ),
         ]
 

@@ -73,6 +73,7 @@ class Plan(models.Model):
             models.CheckConstraint(
                 condition=Q(last_year__gte=models.F("first_year")),
                 name="plan_years_ordered",
+                violation_error_message=_("结束年份不能早于起始年份。"),
             ),
             models.UniqueConstraint(
                 fields=["is_active"], condition=Q(is_active=True), name="plan_one_active"
@@ -174,9 +175,12 @@ class Indicator(models.Model):
             models.CheckConstraint(
                 condition=Q(decimal_places__lte=MAX_DECIMAL_PLACES),
                 name="indicator_decimal_places_range",
+                violation_error_message=_("小数位数超出允许范围。"),
             ),
             models.CheckConstraint(
-                condition=Q(pacing__in=Pacing.values), name="indicator_pacing_known"
+                condition=Q(pacing__in=Pacing.values),
+                name="indicator_pacing_known",
+                violation_error_message=_("序时方式无效。"),
             ),
         ]
 
@@ -263,10 +267,15 @@ class Target(models.Model):
         verbose_name_plural = _("目标")
         ordering = ["indicator__order", "region__order", "year"]
         constraints = [
-            models.CheckConstraint(condition=Q(value__gte=0), name="target_value_non_negative"),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="target_value_non_negative",
+                violation_error_message=_("目标值不能为负数。"),
+            ),
             models.CheckConstraint(
                 condition=Q(stretch_value__isnull=True) | Q(stretch_value__gte=models.F("value")),
                 name="target_stretch_not_below_value",
+                violation_error_message=_("高线不能低于目标值。"),
             ),
             models.UniqueConstraint(
                 fields=["indicator", "region", "year"],
@@ -351,15 +360,25 @@ class Goal(models.Model):
         ordering = ["plan", "order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="goal_code_unique"),
-            models.CheckConstraint(condition=Q(kind__in=GoalKind.values), name="goal_kind_known"),
-            models.CheckConstraint(condition=Q(value__gte=0), name="goal_value_non_negative"),
+            models.CheckConstraint(
+                condition=Q(kind__in=GoalKind.values),
+                name="goal_kind_known",
+                violation_error_message=_("目标类型无效。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="goal_value_non_negative",
+                violation_error_message=_("目标值不能为负数。"),
+            ),
             models.CheckConstraint(
                 condition=Q(stretch_value__isnull=True) | Q(stretch_value__gte=models.F("value")),
                 name="goal_stretch_not_below_value",
+                violation_error_message=_("高线不能低于目标值。"),
             ),
             models.CheckConstraint(
                 condition=~Q(kind=GoalKind.CUMULATIVE) | Q(indicator__isnull=False),
                 name="goal_cumulative_has_indicator",
+                violation_error_message=_("累计类目标必须关联指标。"),
             ),
         ]
 

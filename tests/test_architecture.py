@@ -88,3 +88,28 @@ def test_a_lower_layer_importing_a_higher_one_breaks_a_contract(
     assert result.returncode == 1, result.stdout + result.stderr
     broken = [row for row in result.stdout.splitlines() if " BROKEN" in row]
     assert [row for row in broken if row.startswith(contract)], result.stdout
+
+
+def test_every_check_constraint_says_what_is_wrong_in_words():
+    """A form (the ledger's, the admin's) shows a broken CheckConstraint as
+    its violation message: without one of its own that is Django's
+    "约束 “incubator_area_gte_0” 是无效的", a database name, not a reason."""
+    from django.apps import apps
+    from django.db.models import CheckConstraint
+
+    ours = [a for a in apps.get_app_configs() if a.name in ("regions", "targets", "reports")]
+    constraints = [
+        (model.__name__, constraint)
+        for app in ours
+        for model in app.get_models()
+        for constraint in model._meta.constraints
+        if isinstance(constraint, CheckConstraint)
+    ]
+    assert len(constraints) > 30
+    default = CheckConstraint.default_violation_error_message
+    wordless = [
+        f"{model}.{constraint.name}"
+        for model, constraint in constraints
+        if constraint.violation_error_message in (None, default)
+    ]
+    assert wordless == []

@@ -7,6 +7,7 @@ record and write it."""
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from reports.choices import EnterpriseStage, IncubatorStatus
@@ -122,7 +123,8 @@ class IncubatorForm(_RecordForm):
         self.fields["region"].queryset = regions
         self.fields["lead_industry"].queryset = industries
         self.fields["second_industry"].queryset = industries
-        self.fields["floor_area"].min_value = 0
+        # min_value only builds its validator in the field's constructor
+        self.fields["floor_area"].validators.append(MinValueValidator(0))
         self.fields["floor_area"].widget.attrs.update({"min": "0", "step": "0.01"})
 
 

@@ -137,6 +137,45 @@ def test_township_official_creates_an_incubator_in_their_region(
     assert response.status_code == 400 and not Incubator.objects.filter(name="x").exists()
 
 
+@pytest.mark.parametrize(
+    ("path", "changes", "says"),
+    [
+        ("enterprise", {"left_on": "2025-07-01", "exit_reason": "moved"}, "不能早于入孵日期"),
+        ("enterprise", {"exit_reason": "moved"}, "须同时填写或同时留空"),
+        ("incubator", {"floor_area": "-1"}, "确保该值大于或等于0。"),
+    ],
+    ids=["left-before-entry", "reason-without-date", "negative-area"],
+)
+def test_a_record_breaking_a_rule_is_told_so_in_words_not_by_constraint_name(
+    client_for, official, region_a, ledger, path, changes, says
+):
+    data = {
+        "enterprise": {
+            "name": "丁科技有限公司",
+            "incubator": ledger["city"].pk,
+            "entered_on": "2025-08-01",
+            "stage": "nursery",
+        },
+        "incubator": {
+            "region": region_a.pk,
+            "name": "昆阳新园",
+            "kind": "incubator",
+            "floor_area": "1",
+            "status": "operating",
+            "status_since": "2025-01-01",
+            "operating_since": "2025-01-01",
+        },
+    }[path]
+    response = client_for(official).post(
+        reverse(f"reports:ledger_{path}_create"), {**data, **changes}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and says in page
+    assert "约束" not in page and "_" not in "".join(response.context["form"].non_field_errors())
+    assert not Enterprise.objects.filter(name="丁科技有限公司").exists()
+    assert not Incubator.objects.filter(name="昆阳新园").exists()
+
+
 def test_a_wrong_credit_code_is_shown_on_the_form_and_nothing_is_written(
     client_for, official, ledger
 ):
