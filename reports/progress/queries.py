@@ -329,4 +329,5 @@ def progress_table(data: PlanData, as_of: Period, bands: Bands | None = None) ->
         bands=bands or Bands.from_settings(),
         reported=data.reported(),
         county_reported=data.county_reported(),
+        closed=data.reporting.closed if data.reporting is not None else frozenset(),
     )

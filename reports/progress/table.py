@@ -241,6 +241,7 @@ def build_table(
     bands: Bands = DEFAULT_BANDS,
     reported: Mapping[int, Set[tuple[int, int]]] | None = None,
     county_reported: Mapping[int, Set[tuple[int, int]]] | None = None,
+    closed: Set[tuple[int, int]] = frozenset(),
 ) -> ProgressTable:
     """The progress of every region × broken-down indicator and the county row.
 
@@ -264,6 +265,10 @@ def build_table(
     the bureau entered (or closed); its other quarters are unreported, as a
     region's. An indicator it does not list (one the ledger derives: never
     typed) and None: every quarter counts as reported.
+
+    ``closed``: the quarters the bureau closed, whose figures are final. A
+    region that did not report one still reads 未报, but the county row is no
+    longer incomplete (provisional) for it: nothing more will come.
     """
     years = tuple(sorted(plan_years))
     every_quarter = frozenset((p.year, p.quarter) for p in plan_periods(years))
@@ -272,7 +277,7 @@ def build_table(
         unreported = {
             region.id: every_quarter - frozenset(reported.get(region.id, ())) for region in regions
         }
-    county_incomplete = frozenset().union(*unreported.values())
+    county_incomplete = frozenset().union(*unreported.values()) - frozenset(closed)
     # The sum of regions none of which reported is unknown, not 0: the county
     # row of a broken-down indicator reads 未报 in such a quarter, as a region does.
     county_unreported: frozenset[tuple[int, int]] = frozenset()

@@ -213,3 +213,41 @@ def test_a_goal_on_a_county_only_indicator_not_yet_entered_reads_provisional(
     assert row["value"] == known > 0
     assert row["status"] != GoalStatus.NO_DATA
     assert "暂定" in row["status_label"]
+
+
+def test_closing_a_quarter_a_township_never_reported_settles_the_year(demo, staff):
+    """2025 Q4 lacks 昆阳's report: the county's 2025 of 每年新增在孵企业200家以上
+    stands on what is in, below the floor but not yet missed, provisionally.
+    Once the bureau closes 2025 Q4 nothing more will come: the year is final,
+    missed, and neither the goal nor the county's cell is provisional."""
+    from reports.figures.quarters import close_quarter
+    from reports.progress import load_plan_data, progress_table
+    from reports.progress.goal_queries import evaluate_goals, load_goals
+
+    Figure.objects.filter(indicator__code="enterprises", year=2025).update(value=5)
+    kunyang = demo.regions.get(code="kunyang")
+    Submission.objects.filter(region=kunyang, year=2025, quarter=4).delete()
+    as_of = Period(2026, 2)
+
+    def floor_and_cell():
+        data = load_plan_data(demo, demo.regions.all(), whole_county=True)
+        table = progress_table(data, as_of)
+        row = next(
+            r
+            for r in evaluate_goals(demo, load_goals(demo), table, as_of)
+            if r.goal.kind == GoalKind.ANNUAL_FLOOR
+        )
+        enterprises = demo.indicators.get(code="enterprises")
+        return row, progress_table(data, Period(2025, 4)).cell(None, enterprises.pk)
+
+    row, cell = floor_and_cell()
+    year = row.result.years[0]
+    assert year.year == 2025 and year.status == GoalStatus.OUT_OF_REACH and not year.complete
+    assert cell.provisional
+
+    close_quarter(demo, staff, 2025, 4, reason="昆阳未报,按已审核数据关账", override=True)
+    row, cell = floor_and_cell()
+    year = row.result.years[0]
+    assert year.status == GoalStatus.MISSED and year.complete and not year.provisional
+    assert row.result.status == GoalStatus.MISSED and not row.provisional
+    assert not cell.provisional and cell.status in (Status.BEHIND, Status.SERIOUSLY_BEHIND)
