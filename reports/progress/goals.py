@@ -199,6 +199,24 @@ def _year_so_far(goal: GoalData, year: int, through: int) -> tuple[Decimal | Non
     return value, covered, len(entered) < covered
 
 
+def _floor_status(
+    value: Decimal, floor: Decimal, covered: int, *, over: bool, final: bool, year_end: bool
+) -> str:
+    """A year's value (``covered`` quarters of it in) against a floor (the
+    goal's, or its stretch): due whole at the year's end for a year-end
+    milestone; never missed while some quarter is not in (``final``); met,
+    not early, in a year that is ``over``."""
+    remaining = QUARTERS_PER_YEAR - covered
+    if year_end and remaining and value < floor:
+        return GoalStatus.ON_COURSE  # due at the year's end
+    status = _judge(value, floor, remaining, value / covered)
+    if status == GoalStatus.MISSED and not final:
+        return GoalStatus.OUT_OF_REACH  # below it so far, but not all in
+    if status == GoalStatus.MET_EARLY and over:
+        return GoalStatus.MET  # reached in a year that is over
+    return status
+
+
 def _annual_floor(goal: GoalData, first_year: int, last_year: int, as_of: Period) -> GoalResult:
     years = []
     stretch = None
@@ -207,20 +225,16 @@ def _annual_floor(goal: GoalData, first_year: int, last_year: int, as_of: Period
         value, covered, partial = _year_so_far(goal, year, through)
         final = covered == QUARTERS_PER_YEAR and not partial
         remaining = QUARTERS_PER_YEAR - covered
-        pace = value / covered if value is not None and covered else None
-        if value is None or pace is None:
+        if value is None or not covered:
             status, forecast = GoalStatus.NO_DATA, None
-        elif goal.year_end and remaining and value < goal.value:
-            status, forecast = GoalStatus.ON_COURSE, None  # due at the year's end
         else:
-            status = _judge(value, goal.value, remaining, pace)
-            if status == GoalStatus.MISSED and not final:
-                status = GoalStatus.OUT_OF_REACH  # below it so far, but not all in
-            elif status == GoalStatus.MET_EARLY and through == QUARTERS_PER_YEAR:
-                status = GoalStatus.MET  # reached in a year that is over
-            forecast = _forecast(value, pace, remaining)
-        if year == as_of.year and goal.stretch_value is not None and pace is not None:
-            stretch = _judge(value, goal.stretch_value, remaining, pace)
+            over = through == QUARTERS_PER_YEAR
+            rules = {"over": over, "final": final, "year_end": goal.year_end}
+            status = _floor_status(value, goal.value, covered, **rules)
+            due_at_end = goal.year_end and remaining and value < goal.value
+            forecast = None if due_at_end else _forecast(value, value / covered, remaining)
+            if year == as_of.year and goal.stretch_value is not None:
+                stretch = _floor_status(value, goal.stretch_value, covered, **rules)
         provisional = value is not None and (covered < through or partial)
         years.append(YearResult(year, value, final, status, forecast, provisional))
     current = years[-1]

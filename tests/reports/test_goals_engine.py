@@ -212,6 +212,40 @@ def test_an_annual_floor_year_not_all_in_is_judged_on_what_is_in_never_missed():
     assert at(final, 2026, 1).years[0].status == GoalStatus.MISSED
 
 
+@pytest.mark.parametrize(
+    ("value", "known", "stretch"),
+    [
+        (260, (3, False), GoalStatus.MET),  # reached, Q4 not in, the year over: met, not early
+        (230, (4, True), GoalStatus.OUT_OF_REACH),  # below it, a quarter in part: not missed
+        (230, (4, False), GoalStatus.MISSED),  # below it, every quarter in
+    ],
+    ids=["met", "not-all-in", "missed"],
+)
+def test_an_annual_floors_stretch_is_judged_by_the_floors_own_rules(value, known, stretch):
+    """2027 Q4, the plan's last quarter: floor 200, stretch 250."""
+    goal = GoalData(
+        "annual_floor",
+        D(200),
+        D(250),
+        yearly={2025: D(300), 2026: D(300), 2027: D(value)},
+        yearly_known={2027: known},
+    )
+    assert at(goal, 2027, 4).stretch_status == stretch
+
+
+def test_an_annual_floors_stretch_on_a_year_end_milestone_waits_for_the_year_end():
+    goal = GoalData(
+        "annual_floor",
+        D(2),
+        D(3),
+        yearly={2025: D(1)},
+        yearly_known={2025: (2, False)},
+        year_end=True,
+    )
+    result = at(goal, 2025, 2)
+    assert (result.status, result.stretch_status) == (GoalStatus.ON_COURSE, GoalStatus.ON_COURSE)
+
+
 def test_a_year_met_early_keeps_the_floor_only_on_course():
     goal = GoalData("annual_floor", D(1), yearly={2025: D(1), 2026: D(1)})
     result = at(goal, 2026, 3)
