@@ -468,8 +468,10 @@ def owing_most_first(rows: Iterable[tuple[T, CellProgress]]) -> list[tuple[T, Ce
 @dataclass(frozen=True)
 class SeriesPoint:
     """One point of a cumulative chart line; ``expected`` is None without a
-    target, ``actual`` None where the subject's sum is unknown (a quarter not
-    reported): the line breaks instead of dropping to a false low."""
+    target, ``actual`` None in a quarter the subject has not reported: the
+    line breaks there instead of dropping to a false low. A later quarter's
+    point is the sum of what is in, the number its table cell shows
+    (provisional there)."""
 
     period: Period
     actual: Decimal | None
@@ -478,27 +480,29 @@ class SeriesPoint:
 
 def cumulative_series(data: SubjectData, through: Period) -> list[SeriesPoint]:
     """Year-to-date actual and 序时 expected for each quarter; resets every
-    year. From a quarter the subject has not reported to its year's end the
-    year-to-date sum is unknown (None)."""
+    year. None in a quarter the subject has not reported; a later quarter
+    sums what is in, as ``compute_progress`` does."""
     data.check(through)
-    points = []
-    gap_year = None
-    for period in plan_periods(data.plan_years, through):
-        if not data.reported(period):
-            gap_year = period.year
-        actual = None if gap_year == period.year else year_to_date(data.figures, period)
-        points.append(SeriesPoint(period, actual, data.expected_value(period)))
-    return points
+    return [
+        SeriesPoint(
+            period,
+            year_to_date(data.figures, period) if data.reported(period) else None,
+            data.expected_value(period),
+        )
+        for period in plan_periods(data.plan_years, through)
+    ]
 
 
 def plan_cumulative_series(data: SubjectData, through: Period) -> list[SeriesPoint]:
     """Plan-to-date actual and plan expected for each quarter since the plan
-    began; unknown (None) from the first quarter the subject has not reported."""
+    began; None in a quarter the subject has not reported, and a later
+    quarter sums what is in, as ``compute_progress`` does."""
     data.check(through)
-    points = []
-    known = True
-    for period in plan_periods(data.plan_years, through):
-        known = known and data.reported(period)
-        actual = plan_to_date(data.figures, data.first_year, period) if known else None
-        points.append(SeriesPoint(period, actual, data.plan_expected(period)))
-    return points
+    return [
+        SeriesPoint(
+            period,
+            plan_to_date(data.figures, data.first_year, period) if data.reported(period) else None,
+            data.plan_expected(period),
+        )
+        for period in plan_periods(data.plan_years, through)
+    ]

@@ -251,3 +251,44 @@ def test_closing_a_quarter_a_township_never_reported_settles_the_year(demo, staf
     assert year.status == GoalStatus.MISSED and year.complete and not year.provisional
     assert row.result.status == GoalStatus.MISSED and not row.provisional
     assert not cell.provisional and cell.status in (Status.BEHIND, Status.SERIOUSLY_BEHIND)
+
+
+def test_a_quarter_no_township_reported_leaves_the_rest_of_the_year_counted(demo):
+    """No township's 2025 Q2 report is approved: the county's 2025 of the
+    annual floor is Q1, Q3 and Q4 as approved (not Q1 alone, the line cut at
+    the gap), provisional and not final; the goals page, the chart line and
+    the cell agree."""
+    from reports.progress import load_plan_data, progress_table
+    from reports.progress.goal_queries import evaluate_goals, load_goals
+
+    Submission.objects.filter(plan=demo, year=2025, quarter=2).delete()
+    enterprises = demo.indicators.get(code="enterprises")
+    approved = set(
+        Submission.objects.filter(state=SubmissionState.APPROVED).values_list(
+            "region_id", "year", "quarter"
+        )
+    )
+    in_2025 = sum(
+        (
+            f.value
+            for f in Figure.objects.filter(indicator=enterprises, year=2025)
+            if (f.region_id, f.year, f.quarter) in approved
+        ),
+        Decimal(0),
+    )
+    as_of = Period(2026, 2)
+    data = load_plan_data(demo, demo.regions.all(), whole_county=True)
+    table = progress_table(data, as_of)
+    row = next(
+        r
+        for r in evaluate_goals(demo, load_goals(demo), table, as_of)
+        if r.goal.kind == GoalKind.ANNUAL_FLOOR
+    )
+    year = row.result.years[0]
+    assert (year.year, year.value) == (2025, in_2025)
+    assert year.provisional and not year.complete
+    cell = progress_table(data, Period(2025, 4)).cell(None, enterprises.pk)
+    assert cell.ytd_actual == in_2025 and cell.provisional
+    plan_line = table.plan_cumulative_series(None, enterprises.pk)
+    assert plan_line[1].actual is None  # 2025 Q2: nobody's report counts
+    assert plan_line[-1].actual == table.cell(None, enterprises.pk).plan_actual

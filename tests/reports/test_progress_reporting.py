@@ -121,18 +121,24 @@ def test_a_later_quarters_gap_changes_nothing_as_of_an_earlier_one():
     assert cell.status == Status.ON_PACE  # 2 of 8 × 1/4 = 2
 
 
-def test_cumulative_lines_break_from_the_first_unreported_quarter():
+def test_cumulative_lines_break_at_an_unreported_quarter_and_go_on_as_the_cells_do():
     data = subject(
         {(2025, 1): "1", (2025, 3): "2", (2026, 1): "4", (2026, 2): "1"},
         unreported={(2025, 2)},
     )
-    # The year's line: unknown from 2025 Q2 to the year's end, known again from 2026.
+    # The year's line: unknown in 2025 Q2; from Q3 the sum of what is in.
     year = cumulative_series(data, Period(2026, 2))
-    assert [p.actual for p in year] == [D(1), None, None, None, D(4), D(5)]
-    assert year[2] == SeriesPoint(Period(2025, 3), None, D(6))  # 序时 still drawn
-    # The plan's line: unknown from 2025 Q2 on, for good.
+    assert [p.actual for p in year] == [D(1), None, D(3), D(3), D(4), D(5)]
+    assert year[1] == SeriesPoint(Period(2025, 2), None, D(4))  # 序时 still drawn
+    # The plan's line likewise: one missing quarter does not end it.
     plan = plan_cumulative_series(data, Period(2026, 2))
-    assert [p.actual for p in plan] == [D(1), None, None, None, None, None]
+    assert [p.actual for p in plan] == [D(1), None, D(3), D(3), D(7), D(8)]
+    # Each point is the number the quarter's cell shows (provisionally after the gap).
+    for point in plan:
+        if point.actual is not None:
+            cell = compute_progress(data, point.period)
+            after_gap = point.period > Period(2025, 2)
+            assert (cell.plan_actual, cell.plan_provisional) == (point.actual, after_gap)
 
 
 def test_an_incomplete_sum_keeps_its_line():
