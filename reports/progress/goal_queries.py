@@ -148,6 +148,7 @@ def evaluate_goals(
         annex_total = None
         provisional = False
         plan_to_date, yearly, yearly_known, quarterly, denominators = None, None, {}, {}, {}
+        judged_at = as_of  # the quarter the value stands on: its pace counts quarters to it
         if goal.indicator_id is not None:
             cell = table.cell(None, goal.indicator_id)
             if goal.kind == GoalKind.CUMULATIVE:
@@ -155,8 +156,10 @@ def evaluate_goals(
                 provisional = cell.plan_provisional or cell.provisional
                 if not cell.reported:
                     # The quarter is not in yet (a county-only indicator the
-                    # bureau has not entered): what is known so far, provisionally.
+                    # bureau has not entered): what is known so far, provisionally,
+                    # its pace over the quarters it covers (the one missing is to come).
                     plan_to_date = table.known_plan_to_date(None, goal.indicator_id)
+                    judged_at = table.latest_reported(None, goal.indicator_id)
                     provisional = True
             else:
                 yearly, yearly_known = _yearly(table, goal.indicator_id, plan.first_year, as_of)
@@ -177,13 +180,15 @@ def evaluate_goals(
             denominators=denominators,
             year_end=goal.indicator_id is not None and goal.indicator.pacing == Pacing.YEAR_END,
         )
-        result = evaluate_goal(data, plan.first_year, plan.last_year, as_of)
+        if judged_at is None:  # nothing in since the plan began: no value yet
+            plan_to_date, judged_at = None, as_of
+        result = evaluate_goal(data, plan.first_year, plan.last_year, judged_at)
         if result.years:  # an annual floor: this year so far is missing a quarter
             provisional = provisional or result.years[-1].provisional
         annex_result = None
         if annex_total is not None and annex_total != goal.value:
             annex_goal = GoalData(kind=goal.kind, value=annex_total, plan_to_date=plan_to_date)
-            annex_result = evaluate_goal(annex_goal, plan.first_year, plan.last_year, as_of)
+            annex_result = evaluate_goal(annex_goal, plan.first_year, plan.last_year, judged_at)
         # Reached, unknown, or missed in a year already over: nothing to wait for.
         settled = result.status in SETTLED or any(y < as_of.year for y in result.missed_years)
         rows.append(

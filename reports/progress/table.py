@@ -217,6 +217,12 @@ class ProgressTable:
         subject = self.subjects[(region_id, indicator_id)]
         return plan_to_date(subject.figures, subject.first_year, self.as_of)
 
+    def latest_reported(self, region_id: int | None, indicator_id: int) -> Period | None:
+        """The latest quarter through the table's that the subject reported."""
+        subject = self.subjects[(region_id, indicator_id)]
+        reported = [p for p in plan_periods(subject.plan_years, self.as_of) if subject.reported(p)]
+        return reported[-1] if reported else None
+
     def cumulative_series(
         self, region_id: int | None, indicator_id: int, through: Period | None = None
     ) -> list[SeriesPoint]:

@@ -213,6 +213,10 @@ def test_a_goal_on_a_county_only_indicator_not_yet_entered_reads_provisional(
     assert row["value"] == known > 0
     assert row["status"] != GoalStatus.NO_DATA
     assert "暂定" in row["status_label"]
+    # Its pace runs over the 7 quarters the value covers (2025 Q1 – 2026 Q3),
+    # carried over the 5 still to come (2026 Q4 among them), not diluted by
+    # the quarter not yet entered.
+    assert row["forecast"] == known + known / 7 * 5
 
 
 def test_closing_a_quarter_a_township_never_reported_settles_the_year(demo, staff):
