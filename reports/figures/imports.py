@@ -207,14 +207,21 @@ def preview_import(
         preview.problems.append(message % {"period": Period(year, quarter).label})
     if own is not None:
         preview.problems += handed_in_problems(plan, own.pk, periods)
-    if preview.problems:
-        return preview
+    # The year-to-date and derived checks too, on every cell that may be
+    # looked at: a township official's own (another region's recorded sums
+    # are not theirs to read in a message), in a quarter begun.
+    cells = [
+        cell
+        for cell in parsed.cells
+        if (own is None or (cell.region is not None and cell.region.pk == own.pk))
+        and not not_begun_message(cell.year, cell.quarter)
+    ]
     current = _current_figures(plan, parsed)
-    amounts = _quarterly_amounts(parsed, current, preview)
-    if preview.problems:
-        return preview
+    amounts = _quarterly_amounts(parsed, cells, current, preview)
     derived = {indicator.pk for indicator in shape.indicators if is_derived(indicator)}
-    for cell in parsed.cells:
+    for cell in cells:
+        if cell.key not in amounts:
+            continue  # its year-to-date total is already listed as a problem
         now = current.get(cell.key)
         if cell.key[0] in derived and amounts[cell.key] != (now.value if now else None):
             message = _("该指标由台账生成,不能手工填报或上传")
@@ -290,15 +297,19 @@ def _current_figures(plan: Plan, parsed: FiguresFile) -> dict[Key, _Current]:
 
 
 def _quarterly_amounts(
-    parsed: FiguresFile, current: dict[Key, _Current], preview: ImportPreview
+    parsed: FiguresFile,
+    cells: list[ReadCell],
+    current: dict[Key, _Current],
+    preview: ImportPreview,
 ) -> dict[Key, Decimal | None]:
-    """Each cell's quarterly amount. In year-to-date mode: the total minus the
-    year's earlier quarters — as this file sets them where it has them, else as
-    recorded (none recorded counts as 0)."""
+    """Each of ``cells``' quarterly amount. In year-to-date mode: the total
+    minus the year's earlier quarters — as this file sets them where it has
+    them, else as recorded (none recorded counts as 0). A total below those
+    is a problem, and its cell has no amount."""
     if parsed.mode != ValueMode.YTD:
-        return {cell.key: cell.value for cell in parsed.cells}
+        return {cell.key: cell.value for cell in cells}
     amounts: dict[Key, Decimal | None] = {}
-    for cell in sorted(parsed.cells, key=lambda c: (c.year, c.quarter)):
+    for cell in sorted(cells, key=lambda c: (c.year, c.quarter)):
         indicator_id, region_id, year, quarter = cell.key
         earlier = Decimal(0)
         for before in range(1, quarter):
@@ -313,7 +324,6 @@ def _quarterly_amounts(
             message = _("年度累计 %(ytd)s 小于本年此前各季度已报合计 %(earlier)s;请核对累计数")
             params = {"ytd": _plain(cell.value), "earlier": _plain(earlier)}
             preview.problems.append(parsed.loc(cell.row, cell.column).says(message % params))
-            amounts[cell.key] = None
         else:
             amounts[cell.key] = cell.value - earlier
     return amounts

@@ -453,6 +453,31 @@ def test_a_township_upload_lists_every_problem_at_once(demo, client_for, officia
     assert snapshot() == before
 
 
+def test_a_year_to_date_problem_is_listed_with_the_others_on_the_first_upload(
+    demo, client_for, staff, official
+):
+    """An unreadable cell and a year-to-date total below what was reported:
+    both at once. For a township official, another township's total is
+    refused as not theirs, never compared with that township's sums."""
+    data = edit(
+        template(demo, mode=ValueMode.YTD),
+        {cell("昆阳", "space"): "abc", cell("昆阳", "talents"): 0},
+    )
+    before = snapshot()
+    response = upload(client_for(staff), data)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "第4行B列" in page and "“abc”不是数字" in page
+    assert "第4行E列" in page and "小于本年此前各季度已报合计" in page
+    assert snapshot() == before
+
+    data = edit(template(demo, mode=ValueMode.YTD), {cell("鳌江", "talents"): 0})
+    page = upload(client_for(official), data).content.decode()
+    assert "第5行E列" in page and "您只能导入昆阳的数据" in page
+    assert "小于本年此前各季度已报合计" not in page
+    assert snapshot() == before
+
+
 def test_a_problem_names_its_column_as_the_file_writes_it(demo, staff, client_for):
     """A unit like 万㎡ is matched NFKC-folded (万m2) but named as written."""
     demo.indicators.filter(code="space").update(unit="万㎡")
