@@ -69,41 +69,14 @@ def format_field_value(value: Decimal | None, indicator: IndicatorInfo, field: s
     return format_number(value, indicator.decimal_places, field_kind(field))
 
 
-def on_plan(cell: CellProgress) -> bool:
-    """The plan gives the indicator a total only, no target of the year: the
-    cell is judged on the plan so far against the plan's 序时 (the engine's
-    status is the plan's), so its rates are the plan's too."""
-    return (
-        cell.reported
-        and cell.annual_target is None
-        and cell.plan_target is not None
-        and cell.status != Status.NO_TARGET
-    )
-
-
-def judged_completion(cell: CellProgress) -> Decimal | None:
-    """The completion its status judges: the year's, or the plan's."""
-    return cell.plan_completion if on_plan(cell) else cell.completion
-
-
-def judged_pace(cell: CellProgress) -> Decimal:
-    """Progress against the 序时 its status judges (0 when unknown): what
-    orders regions from furthest ahead to furthest behind."""
-    pace = cell.plan_progress_vs_expected if on_plan(cell) else cell.progress_vs_expected
-    return pace or Decimal(0)
-
-
 def relative_points(cell: CellProgress) -> Decimal | None:
     """Completion against 序时, in percentage points as the percents read
     (the plan's completion against the plan's 序时 share for an indicator
     with a plan total only)."""
-    if on_plan(cell):
-        if cell.plan_completion is None or cell.plan_expected is None:
-            return None  # (a zero plan total: nothing to be ahead or behind of)
-        return percent_points(cell.plan_completion, cell.plan_expected / cell.plan_target)
-    if cell.completion is None:
-        return None
-    return percent_points(cell.completion, cell.expected_share)
+    completion, share = cell.judged_completion, cell.judged_expected_share
+    if completion is None or share is None:
+        return None  # (a zero plan total: nothing to be ahead or behind of)
+    return percent_points(completion, share)
 
 
 def nothing_due(cell: CellProgress) -> bool:
@@ -140,7 +113,7 @@ def subject_state(
         else:
             text = _("截至%(period)s，%(subject)s%(indicator)s数据未报（尚未审核），进度暂无法评估")
         return [text % words + owed_clause(cell, indicator)]
-    if on_plan(cell):
+    if cell.judged_on_plan:
         return [plan_period_state(cell, indicator, words), provisional_note(cell, region_term)]
     if shown(cell) == Status.NO_TARGET:
         return [
@@ -347,7 +320,7 @@ def regions_clause(facts: IndicatorFacts, region_term: str, year_end: bool = Fal
         status = shown(cell)
         if not cell.reported:
             missing.append((region, cell))
-        elif status == Status.DONE and on_plan(cell):
+        elif status == Status.DONE and cell.judged_on_plan:
             if cell.plan_target:
                 done_plan.append((region, cell))
         elif status == Status.DONE and not zero_target(cell):
@@ -365,23 +338,23 @@ def regions_clause(facts: IndicatorFacts, region_term: str, year_end: bool = Fal
             ahead.append((region, cell))
 
     def pace_key(row):
-        return judged_pace(row[1])
+        return row[1].judged_pace or 0
 
     def with_completion(region, cell):
         return _("%(region)s（%(completion)s）") % {
             "region": region.name,
-            "completion": format_percent(judged_completion(cell)),
+            "completion": format_percent(cell.judged_completion),
         }
 
     def with_points(region, cell):
         return _("%(region)s（%(completion)s，低于序时%(points)s个百分点）") % {
             "region": region.name,
-            "completion": format_percent(judged_completion(cell)),
+            "completion": format_percent(cell.judged_completion),
             "points": format_points(relative_points(cell) or 0),
         }
 
     def by_completion(rows):
-        return sorted(rows, key=lambda row: judged_completion(row[1]) or 0, reverse=True)
+        return sorted(rows, key=lambda row: row[1].judged_completion or 0, reverse=True)
 
     parts = []
     if done_year:
@@ -402,14 +375,16 @@ def regions_clause(facts: IndicatorFacts, region_term: str, year_end: bool = Fal
     if year_end:
         # At a year's end 序时 is the whole target: behind is a target missed
         # (not for a region judged on the plan, whose year has no target).
-        missed = sorted((row for row in behind + serious if not on_plan(row[1])), key=pace_key)
+        missed = sorted(
+            (row for row in behind + serious if not row[1].judged_on_plan), key=pace_key
+        )
         if missed:
             parts.append(
                 _("%(regions)s未完成年度目标")
                 % {"regions": _named(missed, with_completion, region_term)}
             )
-        behind = [row for row in behind if on_plan(row[1])]
-        serious = [row for row in serious if on_plan(row[1])]
+        behind = [row for row in behind if row[1].judged_on_plan]
+        serious = [row for row in serious if row[1].judged_on_plan]
     if behind:
         behind.sort(key=pace_key)
         parts.append(

@@ -17,7 +17,6 @@ from reports.briefing.phrasing import (
     BEHIND_STATUSES,
     MAX_NAMED,
     join_names,
-    on_plan,
     shown,
     zero_target,
 )
@@ -165,7 +164,7 @@ def status_counts(facts: BriefingFacts) -> str:
     def standing(cell) -> str:
         if cell.reported and zero_target(cell):
             return ZERO_TARGET
-        if on_plan(cell) and shown(cell) == Status.DONE:
+        if cell.judged_on_plan and shown(cell) == Status.DONE:
             # judged on the plan's total (no target of the year): done is the plan's
             return PLAN_DONE if cell.plan_target else ZERO_PLAN
         if year_end and shown(cell) in BEHIND_STATUSES and cell.annual_target is not None:
@@ -283,8 +282,8 @@ def next_steps(facts: BriefingFacts) -> list[str]:
     judged on the plan's total (no target of the year) is behind the plan's
     序时, never a year's target missed."""
     behind_cells = [item for item in facts.indicators if shown(item.cell) in BEHIND_STATUSES]
-    behind = [item.indicator.name for item in behind_cells if not on_plan(item.cell)]
-    behind_plan = [item.indicator.name for item in behind_cells if on_plan(item.cell)]
+    behind = [item.indicator.name for item in behind_cells if not item.cell.judged_on_plan]
+    behind_plan = [item.indicator.name for item in behind_cells if item.cell.judged_on_plan]
     paragraphs = []
     year_end = facts.period.quarter == QUARTERS_PER_YEAR
     if behind and not year_end:

@@ -161,7 +161,10 @@ def write_annex2(
     completion_columns: dict[int, int] = {}
     for index, indicator in enumerate(indicators):
         first = 3 + index * len(sub_headers)
-        write_header(ws, 3, first, indicator.annex2_label, columns=len(sub_headers))
+        label = indicator.annex2_label
+        if table.subjects[(None, indicator.id)].total_only:
+            label = _("%(indicator)s(计划期)") % {"indicator": label}
+        write_header(ws, 3, first, label, columns=len(sub_headers))
         for offset, text in enumerate(sub_headers):
             write_header(ws, 4, first + offset, text)
         completion_columns[indicator.id] = first + 2
@@ -184,7 +187,8 @@ def write_annex2(
         for index, indicator in enumerate(indicators):
             column = 3 + index * len(sub_headers)
             progress = table.cell(region_id, indicator.id)
-            write_annex2_cells(ws, row, column, indicator, progress)
+            on_plan = table.subjects[(region_id, indicator.id)].total_only
+            write_annex2_cells(ws, row, column, indicator, progress, on_plan=on_plan)
     widths = [6, 10] + [9, 10, 9, 9] * len(indicators)
     finish_sheet(ws, widths, header_rows=4, freeze="C5")
     return completion_columns
@@ -200,15 +204,28 @@ def write_actual(cell, progress: CellProgress, places: int, field: str = "ytd_ac
 
 
 def write_annex2_cells(
-    ws: Worksheet, row: int, column: int, indicator: IndicatorInfo, progress: CellProgress
+    ws: Worksheet,
+    row: int,
+    column: int,
+    indicator: IndicatorInfo,
+    progress: CellProgress,
+    *,
+    on_plan: bool = False,
 ) -> None:
-    """Target, actual, completion, status. A region that has not reported
-    reads 未报 where its actual would be — not 0, not blank — and its
-    completion cell stays empty, so its chart bar is a gap, not a zero."""
+    """Target, actual, completion, status: the year's, or with ``on_plan``
+    (a plan total and no target of the year) the plan's, which its status
+    judges. A region that has not reported reads 未报 where its actual would
+    be — not 0, not blank — and its completion cell stays empty, so its
+    chart bar is a gap, not a zero."""
     places = indicator.decimal_places
-    write_number(ws.cell(row, column), progress.annual_target, places)
-    write_actual(ws.cell(row, column + 1), progress, places)
-    write_rate(ws.cell(row, column + 2), progress.completion)
+    target, actual, rate = (
+        ("plan_target", "plan_actual", "plan_completion")
+        if on_plan
+        else ("annual_target", "ytd_actual", "completion")
+    )
+    write_number(ws.cell(row, column), getattr(progress, target), places)
+    write_actual(ws.cell(row, column + 1), progress, places, actual)
+    write_rate(ws.cell(row, column + 2), getattr(progress, rate))
     write_status(ws.cell(row, column + 3), progress.status, progress.provisional)
 
 

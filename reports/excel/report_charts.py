@@ -5,6 +5,8 @@ not a copy of it), each bar in its status colour, with the 序时 line.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.utils.translation import gettext as _
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.label import DataLabelList
@@ -26,7 +28,7 @@ from reports.excel.report_cells import (
     write_text,
     write_title,
 )
-from reports.progress import expected_share
+from reports.progress import Period, SubjectData, expected_share
 from reports.progress.display import STATUS_COLOURS, shown_status
 from reports.progress.table import IndicatorInfo, ProgressTable
 from targets.choices import Pacing
@@ -59,24 +61,34 @@ def write_charts(
     ws.column_dimensions["A"].width = 10
     for offset, region in enumerate(regions, start=1):
         write_text(ws.cell(block_row + offset, 1), region.name).border = BORDER
+
     # One 序时 column per way the indicators' 序时 runs (spread over the quarters,
-    # or due at year end), each chart drawing the line of its own indicator.
-    pacings = list(dict.fromkeys(indicator.pacing for indicator in table.broken_down))
+    # or due at year end; over the plan for an indicator with a plan total
+    # only), each chart drawing the line of its own indicator.
+    def pace_of(indicator: IndicatorInfo) -> tuple[bool, str]:
+        return table.subjects[(None, indicator.id)].total_only, indicator.pacing
+
+    pacings = list(dict.fromkeys(pace_of(indicator) for indicator in table.broken_down))
     expected_columns = {}
-    for column, pacing in enumerate(pacings, start=2):
-        expected_columns[pacing] = column
-        heading = _("序时进度") if pacing == Pacing.SPREAD else _("序时进度(年底考核)")
+    for column, (on_plan, pacing) in enumerate(pacings, start=2):
+        expected_columns[(on_plan, pacing)] = column
+        if on_plan:
+            heading = _("计划期序时进度")
+            share = plan_share(next(iter(table.subjects.values())).plan_years, period, pacing)
+        else:
+            heading = _("序时进度") if pacing == Pacing.SPREAD else _("序时进度(年底考核)")
+            share = expected_share(period.quarter, pacing)
         write_header(ws, block_row, column, heading)
         for offset in range(1, len(regions) + 1):
             cell = ws.cell(block_row + offset, column)
-            write_rate(cell, expected_share(period.quarter, pacing))
+            write_rate(cell, share)
             cell.border = BORDER
         ws.column_dimensions[get_column_letter(column)].width = 10
     first_row, last_row = FIRST_ANNEX2_ROW, FIRST_ANNEX2_ROW + len(regions) - 1
     categories = Reference(annex2, min_col=2, min_row=first_row, max_row=last_row)
     chart_column = 2 + max(len(pacings), 1)
     for index, indicator in enumerate(table.broken_down):
-        column = expected_columns[indicator.pacing]
+        column = expected_columns[pace_of(indicator)]
         expected = Reference(
             ws, min_col=column, min_row=block_row, max_row=block_row + len(regions)
         )
@@ -97,6 +109,13 @@ def write_charts(
         anchor_column = chart_column + (index % 2) * CHART_COLUMNS
         ws.add_chart(chart, f"{get_column_letter(anchor_column)}{anchor_row}")
     print_setup(ws)
+
+
+def plan_share(plan_years: tuple[int, ...], period: Period, pacing: str) -> Decimal:
+    """The share of a plan total with no yearly split due by ``period``: the
+    engine's plan 序时 of a total of 1 (the same share whatever the total)."""
+    unit = SubjectData(plan_years, {}, {}, plan_total=Decimal(1), pacing=pacing)
+    return unit.plan_expected(period)
 
 
 def completion_chart(indicator: IndicatorInfo, table: ProgressTable, values: Reference) -> BarChart:

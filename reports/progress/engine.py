@@ -344,6 +344,38 @@ class CellProgress:
     provisional: bool = False
     plan_provisional: bool = False
 
+    @property
+    def judged_on_plan(self) -> bool:
+        """No target of the year, only the plan's total (``SubjectData.total_only``):
+        the status is the plan's, and so are the rates that go with it."""
+        return (
+            self.reported
+            and self.annual_target is None
+            and self.plan_target is not None
+            and self.status != Status.NO_TARGET
+        )
+
+    @property
+    def judged_completion(self) -> Decimal | None:
+        """The completion the status judges: the year's, or the plan's."""
+        return self.plan_completion if self.judged_on_plan else self.completion
+
+    @property
+    def judged_pace(self) -> Decimal | None:
+        """Progress against the 序时 the status judges (the year's or the plan's)."""
+        return self.plan_progress_vs_expected if self.judged_on_plan else self.progress_vs_expected
+
+    @property
+    def judged_expected_share(self) -> Decimal | None:
+        """The share of its target due by now that the status judges against:
+        the year's 序时 share, or the plan's expected ÷ its total (None for a
+        zero total: nothing is due)."""
+        if not self.judged_on_plan:
+            return self.expected_share
+        if not self.plan_target or self.plan_expected is None:
+            return None
+        return self.plan_expected / self.plan_target
+
 
 def pace(
     data: SubjectData, as_of: Period, bands: Bands = DEFAULT_BANDS

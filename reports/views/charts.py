@@ -53,7 +53,8 @@ def progress_heatmap(table: ProgressTable, regions: list | None = None, *, title
         z_row, text_row, missing_row = [], [], []
         for indicator in indicators:
             progress = table.get(region.id, indicator.id)
-            share = None if progress is None else progress.progress_vs_expected
+            # (against the plan's 序时 for an indicator with a plan total only)
+            share = None if progress is None else progress.judged_pace
             # Cap the colour at 150% so one township far ahead does not wash out the rest.
             z_row.append(None if share is None else min(percent_number(share), 150.0))
             text_row.append(_cell_hover(indicator, progress))
@@ -119,16 +120,28 @@ def _cell_hover(indicator: IndicatorInfo, progress: CellProgress | None) -> str:
     if not progress.reported:
         return status_label(Status.NOT_REPORTED)
     places = indicator.decimal_places
+    words = {
+        "unit": indicator.unit,
+        "completion": format_percent(progress.judged_completion),
+        "expected": format_percent(progress.judged_expected_share),
+        "status": status_label(progress.status, progress.provisional),
+    }
+    if progress.judged_on_plan:
+        return _(
+            "计划期累计 %(actual)s / 计划期目标 %(target)s %(unit)s<br>"
+            "完成率 %(completion)s · 序时 %(expected)s<br>%(status)s"
+        ) % {
+            **words,
+            "actual": format_value(progress.plan_actual, places),
+            "target": format_value(progress.plan_target, places),
+        }
     return _(
         "累计 %(actual)s / 目标 %(target)s %(unit)s<br>完成率 %(completion)s · 序时 %(expected)s"
         "<br>%(status)s"
     ) % {
+        **words,
         "actual": format_value(progress.ytd_actual, places),
         "target": format_value(progress.annual_target, places),
-        "unit": indicator.unit,
-        "completion": format_percent(progress.completion),
-        "expected": format_percent(progress.expected_share),
-        "status": status_label(progress.status, progress.provisional),
     }
 
 
@@ -137,15 +150,17 @@ def completion_bars(
 ) -> dict:
     """Completion per bar (indicator or township), coloured by status, with the
     序时 marker: the share that should be done by ``period`` — one line when
-    every bar shares it, else a mark on each bar."""
-    completion = [percent_number(p.completion) if p else None for p in progresses]
+    every bar shares it, else a mark on each bar. A bar with no target of the
+    year but a plan total is the plan's completion against the plan's 序时,
+    which its status judges."""
+    completion = [percent_number(p.judged_completion) if p else None for p in progresses]
     colours = [_colour(p) if p else plotting.TARGET_COLOUR for p in progresses]
     hover = [
         (
             _("完成率 %(completion)s<br>序时 %(expected)s<br>%(status)s")
             % {
-                "completion": format_percent(p.completion),
-                "expected": format_percent(p.expected_share),
+                "completion": format_percent(p.judged_completion),
+                "expected": format_percent(p.judged_expected_share),
                 "status": status_label(p.status, p.provisional),
             }
             if p.reported
@@ -174,7 +189,11 @@ def completion_bars(
         ),
     ]
     shapes, notes = [], []
-    shares = {p.expected_share for p in progresses if p is not None}
+    shares = {
+        p.judged_expected_share
+        for p in progresses
+        if p is not None and p.judged_expected_share is not None
+    }
     if len(shares) == 1:
         share = shares.pop()
         shapes, notes = plotting.marker_line(
@@ -190,7 +209,7 @@ def completion_bars(
         traces.append(
             plotting.trace(
                 "scatter",
-                x=[percent_number(p.expected_share) if p else None for p in progresses],
+                x=[percent_number(p.judged_expected_share) if p else None for p in progresses],
                 y=labels,
                 mode="markers",
                 name=_("序时进度"),
@@ -201,7 +220,9 @@ def completion_bars(
                     "color": plotting.EXPECTED_COLOUR,
                 },
                 customdata=[
-                    _("序时 %(share)s") % {"share": format_percent(p.expected_share)} if p else ""
+                    _("序时 %(share)s") % {"share": format_percent(p.judged_expected_share)}
+                    if p
+                    else ""
                     for p in progresses
                 ],
                 hovertemplate="%{y}<br>%{customdata}<extra></extra>",
@@ -231,7 +252,7 @@ def _bar_text(progress: CellProgress | None) -> str:
         return ""
     if not progress.reported:
         return status_label(Status.NOT_REPORTED)
-    return format_percent(progress.completion)
+    return format_percent(progress.judged_completion)
 
 
 @dataclass(frozen=True)

@@ -252,9 +252,17 @@ class IndicatorView(CountyWideMixin, ProgressMixin, TemplateView):
                 (region.name, table.plan_cumulative_series(region.id, indicator.id))
                 for region in charted
             ]
-            chart_list = [
+            # The year's charts only where the year has targets: an indicator
+            # with a plan total only is judged on the plan's charts below.
+            year_targets = county.annual_target is not None or any(
+                cell.annual_target is not None for _name, cell in column
+            )
+            year_charts = [
                 ("chart-actual", charts.actual_vs_target(indicator, column, self.period)),
                 ("chart-gap", charts.gap_ranking(indicator, column, self.period)),
+            ]
+            chart_list = [
+                *(year_charts if year_targets else []),
                 (
                     "chart-cumulative",
                     charts.cumulative_lines(
