@@ -5,15 +5,44 @@ every record; the writes go through ``reports.ledger`` services."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from reports.choices import EnterpriseStage, ExitReason, IncubatorStatus
 from targets.choices import IncubatorKind, IncubatorLevel
+
+# China's first business incubator opened in 1987: a ledger date before this
+# floor is a slip of the keyboard (0001-01-01, 1025 for 2025), not history.
+EARLIEST_LEDGER_DATE = datetime.date(1980, 1, 1)
+
+
+def past_ledger_date(value: datetime.date) -> None:
+    """A ledger date records something that happened: not after today (in
+    the site's time zone) and not before ``EARLIEST_LEDGER_DATE``."""
+    today = timezone.localdate()
+    if value > today:
+        raise ValidationError(
+            _("%(day)s 晚于今天(%(today)s);台账只记已发生的事。"),
+            code="future",
+            params={"day": value.isoformat(), "today": today.isoformat()},
+        )
+    if value < EARLIEST_LEDGER_DATE:
+        raise ValidationError(
+            _("%(day)s 早于 %(earliest)s,请核对年份。"),
+            code="too_early",
+            params={"day": value.isoformat(), "earliest": EARLIEST_LEDGER_DATE.isoformat()},
+        )
+
+
+LEDGER_DATE = {"validators": [past_ledger_date]}
 
 # Money in 万元 and floor space in 万平方米: two decimals, as the bureau keeps them.
 AMOUNT = {"max_digits": 12, "decimal_places": 2}
@@ -60,9 +89,13 @@ class Incubator(models.Model):
     )
     floor_area = models.DecimalField(_("面积(万平方米)"), **AMOUNT)
     status = models.CharField(_("状态"), max_length=12, choices=IncubatorStatus.choices)
-    status_since = models.DateField(_("状态起始日期"))
+    status_since = models.DateField(_("状态起始日期"), **LEDGER_DATE)
     operating_since = models.DateField(
-        _("投入运营日期"), null=True, blank=True, help_text=_("在建载体留空。")
+        _("投入运营日期"),
+        null=True,
+        blank=True,
+        help_text=_("在建载体留空。"),
+        **LEDGER_DATE,
     )
     note = models.CharField(_("备注"), max_length=500, blank=True)
     updated_by = _who(_("修改人"))
@@ -103,7 +136,7 @@ class IncubatorRecognition(models.Model):
         Incubator, on_delete=models.CASCADE, related_name="recognitions", verbose_name=_("载体")
     )
     level = models.PositiveSmallIntegerField(_("级别"), choices=IncubatorLevel.choices)
-    recognised_on = models.DateField(_("认定日期"))
+    recognised_on = models.DateField(_("认定日期"), **LEDGER_DATE)
     history = HistoricalRecords(verbose_name=_("认定修改记录"))
 
     class Meta:
@@ -134,7 +167,7 @@ class IncubatorFlagGrant(models.Model):
     flag = models.ForeignKey(
         "targets.LedgerFlag", on_delete=models.PROTECT, related_name="+", verbose_name=_("标识")
     )
-    granted_on = models.DateField(_("获得日期"))
+    granted_on = models.DateField(_("获得日期"), **LEDGER_DATE)
     history = HistoricalRecords(verbose_name=_("载体标识修改记录"))
 
     class Meta:
@@ -171,9 +204,9 @@ class Enterprise(models.Model):
         related_name="+",
         verbose_name=_("所属产业"),
     )
-    entered_on = models.DateField(_("入孵日期"))
+    entered_on = models.DateField(_("入孵日期"), **LEDGER_DATE)
     stage = models.CharField(_("阶段"), max_length=12, choices=EnterpriseStage.choices)
-    left_on = models.DateField(_("毕业或退出日期"), null=True, blank=True)
+    left_on = models.DateField(_("毕业或退出日期"), null=True, blank=True, **LEDGER_DATE)
     exit_reason = models.CharField(
         _("毕业或退出原因"), max_length=10, choices=ExitReason.choices, blank=True
     )
@@ -236,7 +269,7 @@ class EnterpriseFlagGrant(models.Model):
     flag = models.ForeignKey(
         "targets.LedgerFlag", on_delete=models.PROTECT, related_name="+", verbose_name=_("标识")
     )
-    granted_on = models.DateField(_("获得日期"))
+    granted_on = models.DateField(_("获得日期"), **LEDGER_DATE)
     history = HistoricalRecords(verbose_name=_("企业标识修改记录"))
 
     class Meta:

@@ -237,16 +237,16 @@ def add_recognition(
 ) -> IncubatorRecognition:
     """Record that ``incubator`` was recognised at ``level`` on ``recognised_on``."""
     check_region_write(user, incubator.region)
-    problems = []
+    recognition = IncubatorRecognition(
+        incubator=incubator, level=level, recognised_on=recognised_on
+    )
+    problems = _field_problems(recognition, exclude=["incubator", "level"])
     if level not in IncubatorLevel.values:
         problems.append(_("无效的认定级别。"))
     elif incubator.recognitions.filter(level=level).exists():
         problems.append(_("该载体已有%(level)s认定。") % {"level": IncubatorLevel(level).label})
     if problems:
         raise LedgerError(problems)
-    recognition = IncubatorRecognition(
-        incubator=incubator, level=level, recognised_on=recognised_on
-    )
     recognition._history_user = user
     _save(recognition)
     _touch(user, incubator)
@@ -263,6 +263,9 @@ def grant_incubator_flag(
     if incubator.flag_grants.filter(flag=flag).exists():
         raise LedgerError([_("该载体已有“%(flag)s”标识。") % {"flag": flag.name}])
     grant = IncubatorFlagGrant(incubator=incubator, flag=flag, granted_on=granted_on)
+    problems = _field_problems(grant, exclude=["incubator", "flag"])
+    if problems:
+        raise LedgerError(problems)
     grant._history_user = user
     _save(grant)
     _touch(user, incubator)
@@ -375,6 +378,9 @@ def grant_enterprise_flag(
     if enterprise.flag_grants.filter(flag=flag).exists():
         raise LedgerError([_("该企业已有“%(flag)s”标识。") % {"flag": flag.name}])
     grant = EnterpriseFlagGrant(enterprise=enterprise, flag=flag, granted_on=granted_on)
+    problems = _field_problems(grant, exclude=["enterprise", "flag"])
+    if problems:
+        raise LedgerError(problems)
     grant._history_user = user
     _save(grant)
     _touch(user, enterprise)

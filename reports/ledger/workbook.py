@@ -21,11 +21,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from reports.choices import EnterpriseStage, ExitReason, IncubatorStatus
 from reports.ledger.operating import COUNT, METRICS, metric_label, value_problem
+from reports.ledger_models import past_ledger_date
 from targets.choices import IncubatorKind, IncubatorLevel
 from targets.excel.safety import UnsafeWorkbookError, XlsxLimits
 from targets.excel.values import (
@@ -305,19 +307,30 @@ _DATE_TEXT = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 
 
 def _date(raw: object) -> tuple[str | None, str | None]:
+    day = _day(raw)
+    if day is None:
+        shown = str(raw)[:30]
+        return None, _("“%(value)s”不是日期(如 2025-03-31)") % {"value": shown}
+    try:
+        past_ledger_date(day)
+    except ValidationError as error:
+        return None, " ".join(error.messages)
+    return day.isoformat(), None
+
+
+def _day(raw: object) -> date | None:
     if isinstance(raw, datetime):
-        return raw.date().isoformat(), None
+        return raw.date()
     if isinstance(raw, date):
-        return raw.isoformat(), None
+        return raw
     if isinstance(raw, str):
         match = _DATE_TEXT.match(normalize(raw))
         if match:
             try:
-                return date(*(int(part) for part in match.groups())).isoformat(), None
+                return date(*(int(part) for part in match.groups()))
             except ValueError:
-                pass
-    shown = str(raw)[:30]
-    return None, _("“%(value)s”不是日期(如 2025-03-31)") % {"value": shown}
+                return None
+    return None
 
 
 def decimal_of(text: str | None) -> Decimal | None:

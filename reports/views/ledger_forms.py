@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from reports.choices import EnterpriseStage, IncubatorStatus
 from reports.ledger.listing import NO_LEVEL, EnterpriseFilter, IncubatorFilter
 from reports.ledger.services import ENTERPRISE_FIELDS, INCUBATOR_FIELDS
+from reports.ledger_models import past_ledger_date
 from reports.models import Enterprise, Incubator
 from reports.views.forms import record_id_field
 from targets.choices import IncubatorKind, IncubatorLevel
@@ -157,12 +158,12 @@ class EnterpriseForm(_RecordForm):
 
 class RecognitionForm(forms.Form):
     level = forms.TypedChoiceField(label=_("认定级别"), coerce=int, choices=IncubatorLevel.choices)
-    recognised_on = forms.DateField(label=_("认定日期"), widget=DATE)
+    recognised_on = forms.DateField(label=_("认定日期"), widget=DATE, validators=[past_ledger_date])
 
 
 class FlagGrantForm(forms.Form):
     flag = forms.ModelChoiceField(label=_("标识"), queryset=LedgerFlag.objects.none())
-    granted_on = forms.DateField(label=_("获得日期"), widget=DATE)
+    granted_on = forms.DateField(label=_("获得日期"), widget=DATE, validators=[past_ledger_date])
 
     def __init__(self, *args, flags, **kwargs):
         super().__init__(*args, **kwargs)

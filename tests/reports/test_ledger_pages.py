@@ -257,6 +257,17 @@ def test_a_recognition_posted_on_the_page_is_added(client_for, official, ledger)
     assert "该载体已有省级认定。" in again.content.decode()
 
 
+def test_a_recognition_dated_after_today_is_refused_on_the_form(client_for, official, ledger):
+    city = ledger["city"]
+    url = reverse("reports:ledger_recognition_add", args=[city.pk])
+    response = client_for(official).post(
+        url, {"level": "3", "recognised_on": "2099-01-05"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "2099-01-05 晚于今天" in response.content.decode()
+    assert sorted(city.recognitions.values_list("level", flat=True)) == [1, 2]
+
+
 def test_leaders_cannot_open_the_forms(client_for, leader, ledger):
     client = client_for(leader)
     assert client.get(reverse("reports:ledger_incubator_create")).status_code == 403

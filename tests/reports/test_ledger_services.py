@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from reports.ledger import services
 from reports.ledger.errors import LedgerError
@@ -274,3 +275,29 @@ def test_township_official_cannot_move_an_enterprise_to_another_region(
         services.update_enterprise(official, firm, incubator=theirs)
     firm.refresh_from_db()
     assert firm.incubator.region == region_a
+
+
+def test_a_ledger_date_is_one_that_has_happened(official, region_a, plan):
+    """A recognition, a title, an opening or an entry is a fact: a date after
+    today or a slip like year 0001 is refused, naming the field."""
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    with pytest.raises(LedgerError) as refused:
+        incubator(official, region_a, operating_since=datetime.date(1, 1, 1))
+    assert refused.value.messages == ["投入运营日期:0001-01-01 早于 1980-01-01,请核对年份。"]
+    made = incubator(official, region_a)
+    with pytest.raises(LedgerError) as refused:
+        services.add_recognition(official, made, level=2, recognised_on=tomorrow)
+    assert refused.value.messages == [
+        f"认定日期:{tomorrow.isoformat()} 晚于今天({timezone.localdate().isoformat()});"
+        "台账只记已发生的事。"
+    ]
+    flag = plan.ledger_flags.filter(applies_to=LedgerFlag.Applies.INCUBATOR).first()
+    with pytest.raises(LedgerError):
+        services.grant_incubator_flag(official, made, flag=flag, granted_on=tomorrow)
+    with pytest.raises(LedgerError) as refused:
+        enterprise(official, made, entered_on=datetime.date(2099, 1, 1))
+    assert refused.value.messages[0].startswith("入孵日期:2099-01-01 晚于今天")
+    assert not made.recognitions.exists() and not made.flag_grants.exists()
+    assert not Enterprise.objects.filter(incubator=made).exists()
+    # Today itself is a day that has happened.
+    services.add_recognition(official, made, level=2, recognised_on=timezone.localdate())

@@ -193,6 +193,26 @@ def test_a_workbook_creates_records_through_preview_and_confirmation(
     assert not PendingImport.objects.exists()
 
 
+def test_a_date_that_has_not_happened_or_a_slipped_year_is_listed(client_for, staff, ledger):
+    data = build_workbook(
+        {
+            "孵化载体": [
+                new_incubator_row(since="0001-01-01"),
+                new_incubator_row(name="另一个", operating=datetime.date(2099, 1, 1)),
+            ],
+            "载体认定": [["昆阳", "昆阳科创孵化器", "省级", "2099-02-01"]],
+        }
+    )
+    response = upload(client_for(staff), data)
+    text = problems(response)
+    assert response.status_code == 400
+    assert "工作表“孵化载体”第2行" in text and "0001-01-01 早于 1980-01-01" in text
+    assert "工作表“孵化载体”第3行" in text and "2099-01-01 晚于今天" in text
+    assert "工作表“载体认定”第2行" in text and "2099-02-01 晚于今天" in text
+    assert not Incubator.objects.filter(name__in=["昆阳新基地", "另一个"]).exists()
+    assert not PendingImport.objects.exists()
+
+
 def test_a_formula_error_logical_value_or_date_is_no_name(client_for, staff, ledger):
     """Text columns take text (or a number, a code may be all digits): a
     formula Excel never calculated, an error value, TRUE or a date is listed
