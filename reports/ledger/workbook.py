@@ -16,6 +16,7 @@ column, and all are collected.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -297,6 +298,8 @@ def _number(raw: object) -> tuple[Decimal | None, str | None]:
     if isinstance(raw, bool):
         return None, describe_non_number(raw)
     if isinstance(raw, float):
+        if not math.isfinite(raw):  # NaN, or 1e309 read as inf: no number Excel shows
+            return None, _("不是有效的数字。")
         return Decimal(repr(raw)), None
     if isinstance(raw, int):
         return Decimal(raw), None

@@ -114,8 +114,10 @@ def amount(value: object, decimal_places: int) -> Decimal | None:
         number = Decimal(raw)
     except InvalidOperation:
         number = None
-    if number is None or not number.is_finite():
+    if number is None or number.is_nan():
         raise BadCell(_("“%(value)s”不是数字") % {"value": value})
+    if number.is_infinite():  # a number cell past Excel's range, e.g. 1e400
+        raise BadCell(_("数值超出可表示的范围"))
     if number < 0:
         raise BadCell(_("不能为负数(%(value)s)") % {"value": raw})
     if number >= MAX_VALUE:

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from targets.excel.cells import PlanWorkbookError, Problems
 from targets.excel.format import OPTIONAL_SHEETS, SHEETS
 from targets.excel.safety import UnsafeWorkbookError, XlsxLimits, check_archive, read_capped
-from targets.excel.values import UNCACHED_FORMULA, Loc, normalize
+from targets.excel.values import UNCACHED_FORMULA, Loc, normalize, unreadable_sheet_message
 
 # Untrusted uploads: a real plan workbook is a few dozen kilobytes.
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -98,14 +98,16 @@ def load_grids(data: bytes) -> dict[str, SheetGrid]:
             if scan.cell_markers
             else None
         )
-        names = [name for name in SHEETS + OPTIONAL_SHEETS if name in values.sheetnames]
-        grids = {
-            name: _grid(name, formulas[name] if formulas else None, values[name]) for name in names
-        }
-    except PlanWorkbookError:
-        raise
     except Exception as exc:  # openpyxl raises many kinds on a broken file
         raise PlanWorkbookError([f"{not_xlsx}({type(exc).__name__})"]) from exc
+    grids = {}
+    for name in [name for name in SHEETS + OPTIONAL_SHEETS if name in values.sheetnames]:
+        try:
+            grids[name] = _grid(name, formulas[name] if formulas else None, values[name])
+        except PlanWorkbookError:
+            raise
+        except Exception as exc:  # a cell openpyxl cannot read: say which, if it can be found
+            raise PlanWorkbookError([unreadable_sheet_message(data, name)]) from exc
     missing = [Loc(name).says(_("工作表不存在")) for name in SHEETS if name not in grids]
     if missing:
         raise PlanWorkbookError(missing)

@@ -12,7 +12,10 @@ evaluated.
 from __future__ import annotations
 
 import io
+import math
+import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -25,6 +28,7 @@ from targets.excel.safety import (
     UnsafeWorkbookError,
     XlsxLimits,
     check_archive,
+    column_index,
     not_xlsx_message,
     too_big_message,
 )
@@ -36,6 +40,13 @@ except ImportError:  # pragma: no cover - exercised by forcing the openpyxl read
 
 UNCACHED_FORMULA = object()  # a formula cell that Excel never calculated
 BLANK_ROWS_PAST_LIMIT = 1000
+# A cell with its position and attributes, then its value (an optional
+# formula first), as Excel and openpyxl write them.
+VALUE_CELL_RE = re.compile(
+    rb'<c r="([A-Z]{1,3})(\d{1,7})"([^>]*)>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>([^<]*)</v>'
+)
+TYPE_ATTR_RE = re.compile(rb"\bt\s*=\s*[\"']([^\"']*)[\"']")
+XSD_DOUBLE_RE = re.compile(r"\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*")
 
 
 @dataclass(frozen=True)
@@ -174,7 +185,7 @@ class CheckedWorkbook:
         except UnsafeWorkbookError:
             raise
         except Exception as exc:
-            raise UnsafeWorkbookError([not_xlsx_message(self.data)]) from exc
+            raise UnsafeWorkbookError([unreadable_sheet_message(self.data, name)]) from exc
         while rows and all(value is None for value in rows[-1]):
             rows.pop()
         if len(rows) > limits.max_rows:
@@ -227,6 +238,31 @@ class CheckedWorkbook:
             ):
                 raise _too_many_rows(name, limits)
         return rows
+
+
+def unreadable_sheet_message(data: bytes, name: str) -> str:
+    """Why sheet ``name`` of ``data`` (which passed ``check_archive``) could not
+    be read. A number cell holding what is no number (NaN, INF, text written
+    by another program) stops both readers: it is named, so the user fixes
+    one cell rather than being told the file is no workbook."""
+    try:
+        path = load_workbook(io.BytesIO(data), read_only=True)[name]._worksheet_path
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            xml = archive.read(path)
+    except Exception:  # the workbook itself is what cannot be read
+        return not_xlsx_message(data)
+    for match in VALUE_CELL_RE.finditer(xml):
+        kind = TYPE_ATTR_RE.search(match.group(3))
+        if kind and kind.group(1) != b"n":
+            continue
+        raw = match.group(4).decode("utf-8", "replace")
+        if XSD_DOUBLE_RE.fullmatch(raw) and math.isfinite(float(raw)):
+            continue
+        loc = Loc(name, int(match.group(2)), column_index(match.group(1)))
+        message = _("数值单元格中的“%(value)s”不是数字;请填写数字或清空该单元格")
+        return loc.says(message % {"value": raw.strip()[:30]})
+    message = _("工作表“%(sheet)s”中有无法读取的内容;请在 Excel 中打开并另存为 .xlsx 后再导入")
+    return message % {"sheet": name}
 
 
 def open_workbook(data: bytes, limits: XlsxLimits, *, fast: bool = True) -> CheckedWorkbook:

@@ -29,6 +29,7 @@ from reports.models import (
     PendingImport,
 )
 from targets.ledger import Industry
+from tests.reports.figures_files import patch_zip
 from tests.reports.operating_data import change, incubator
 from tests.reports.test_submissions import fill
 
@@ -211,6 +212,19 @@ def test_a_date_that_has_not_happened_or_a_slipped_year_is_listed(client_for, st
     assert "工作表“载体认定”第2行" in text and "2099-02-01 晚于今天" in text
     assert not Incubator.objects.filter(name__in=["昆阳新基地", "另一个"]).exists()
     assert not PendingImport.objects.exists()
+
+
+@pytest.mark.parametrize("written", [b"NaN", b"INF", b"1e400"])
+def test_a_number_cell_holding_nan_or_infinity_is_listed(client_for, staff, ledger, written):
+    """The fast reader reads such a cell as a float NaN or infinity."""
+    data = build_workbook({"孵化载体": [new_incubator_row(area=12345.5)]})
+    data = patch_zip(
+        data, lambda name, content: content.replace(b"<v>12345.5</v>", b"<v>" + written + b"</v>")
+    )
+    response = upload(client_for(staff), data)
+    assert response.status_code == 400
+    assert "工作表“孵化载体”第2行G列(面积(万平方米)):不是有效的数字。" in problems(response)
+    assert not Incubator.objects.filter(name="昆阳新基地").exists()
 
 
 def test_a_formula_error_logical_value_or_date_is_no_name(client_for, staff, ledger):

@@ -296,6 +296,22 @@ def with_doctype(plan) -> bytes:
     return patch_zip(data, lambda member, content: doctype + content if member == name else content)
 
 
+def with_nan(plan, *, formula: bool = False) -> bytes:
+    """E4 written as a number cell holding NaN, as some programs export it.
+    With a formula elsewhere the file is read by openpyxl, which cannot read
+    the sheet at all; the fast reader reads NaN as a float."""
+    data = edit(template(plan), {"E4": 12345})
+    if formula:
+        data = edit(data, {"H40": "=1+1"}, sheet="说明")
+    name = sheet_xml_name(data)
+    return patch_zip(
+        data,
+        lambda member, content: (
+            content.replace(b"<v>12345</v>", b"<v>NaN</v>") if member == name else content
+        ),
+    )
+
+
 def renamed_sheet(plan) -> bytes:
     from openpyxl import load_workbook
 
@@ -330,6 +346,11 @@ BAD_FILES = {
         "日期或时间",
     ),
     "boolean": (lambda plan: edit(template(plan), {"E4": True}), "逻辑值"),
+    "NaN in a number cell": (with_nan, "工作表“填报”第4行E列(新增创新创业人才数(个)):不是有效"),
+    "NaN beside a formula": (
+        lambda plan: with_nan(plan, formula=True),
+        "工作表“填报”第4行E列:数值单元格中的“NaN”不是数字",
+    ),
     "negative": (lambda plan: edit(template(plan), {"E4": -3}), "不能为负数"),
     "fraction of a count": (lambda plan: edit(template(plan), {"E4": 2.5}), "只能填整数"),
     "uncalculated formula": (

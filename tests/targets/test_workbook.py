@@ -546,6 +546,32 @@ def test_malformed_workbook_is_refused_naming_the_cell_and_nothing_is_written(
 
 
 @pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        (b"NaN", "工作表“附件1”第4行D列:数值单元格中的“NaN”不是数字"),
+        (b"-INF", "工作表“附件1”第4行D列:数值单元格中的“-INF”不是数字"),
+        (b"abc", "工作表“附件1”第4行D列:数值单元格中的“abc”不是数字"),
+        (b"1e400", "工作表“附件1”第4行D列(2026年):数值超出可表示的范围"),
+    ],
+)
+def test_a_number_cell_holding_no_number_is_named_not_blamed_on_the_file(
+    plan, exported, tmp_path, written, expected
+):
+    """Another program may write NaN or INF into a number cell; openpyxl then
+    cannot read the sheet. The message names the cell, not the file."""
+    mutate(exported, set_cell("附件1", "D4", 12345.5))
+    patched = tmp_path / "patched.xlsx"
+    with zipfile.ZipFile(exported) as src, zipfile.ZipFile(patched, "w") as dst:
+        for item in src.infolist():
+            dst.writestr(
+                item, src.read(item.filename).replace(b"<v>12345.5</v>", b"<v>" + written + b"</v>")
+            )
+
+    [message] = refused(patched, plan)
+    assert message.startswith(expected)
+
+
+@pytest.mark.parametrize(
     "content",
     [b"", b"garbage bytes, not a workbook", b"PK\x03\x04broken zip", "序号,名称\n".encode()],
 )
