@@ -21,7 +21,9 @@ class RegionsConfig(AppConfig):
     verbose_name = _("区域与账号")
 
     def ready(self):
+        from regions import lookups
         from regions.tokens import connect_signals
 
+        lookups.register()
         post_migrate.connect(_create_role_groups, sender=self, dispatch_uid="regions.role_groups")
         connect_signals()

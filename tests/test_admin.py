@@ -201,3 +201,38 @@ def test_an_incubators_history_is_readable_in_the_admin(client_for, admin_user, 
     assert history.status_code == 200 and "staff" in history.content.decode()
     change = client.post(reverse("admin:reports_incubator_change", args=[made.pk]), {"name": "x"})
     assert change.status_code == 403
+
+
+HUGE_ID = "99999999999999999999"  # past any integer column's range
+
+
+@pytest.mark.parametrize("model", [*admin.site._registry], ids=lambda m: m.__name__)
+def test_an_out_of_range_id_in_an_admin_action_changes_nothing_and_is_no_error(
+    client_for, admin_user, region_a, model
+):
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    before = model._base_manager.count()
+    response = client_for(admin_user).post(
+        url, {"action": "delete_selected", "_selected_action": [HUGE_ID], "post": "yes"}
+    )
+    assert response.status_code in (200, 302)
+    assert model._base_manager.count() == before
+
+
+def test_an_out_of_range_choice_in_an_admin_form_is_refused_as_an_invalid_choice(
+    client_for, admin_user, region_a
+):
+    response = client_for(admin_user).post(
+        reverse("admin:reports_figure_add"),
+        {"indicator": HUGE_ID, "region": HUGE_ID, "year": 2025, "quarter": 1, "value": "1"},
+    )
+    assert response.status_code == 200
+    assert "选择一个有效的选项" in response.content.decode()
+    assert not Figure.objects.exists()
+
+
+def test_an_in_lookup_skips_ids_no_column_can_hold(region_a):
+    """What the admin relies on above, for every integer column: the id that
+    exists is found, the impossible one matches nothing."""
+    assert list(Region.objects.filter(pk__in=[int(HUGE_ID), region_a.pk])) == [region_a]
+    assert not Region.objects.filter(pk__in=[int(HUGE_ID), -int(HUGE_ID)]).exists()
