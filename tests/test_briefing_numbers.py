@@ -178,16 +178,35 @@ class EngineNumbers:
             if cell is None:
                 continue
             places = indicator.decimal_places
+            years = {
+                year
+                for (indicator_id, region_id, year) in self.data.targets
+                if indicator_id == indicator.id and region_id == self.subject
+            }
+            if years == {None}:  # a plan total, no year's target
+                # the plan's numbers, named as the official report names them
+                label = f"{indicator.label}(计划期)"
+                target, actual, gap = cell.plan_target, cell.plan_actual, cell.plan_gap_to_target
+                completion = cell.plan_completion
+                due = cell.plan_expected / cell.plan_target if cell.plan_target else None
+            else:
+                label, target, actual, gap = (
+                    indicator.label,
+                    cell.annual_target,
+                    cell.ytd_actual,
+                    cell.gap_to_target,
+                )
+                completion, due = cell.completion, cell.expected_share
             rows.append(
                 (
-                    indicator.label,
-                    format_number(cell.annual_target, places),
-                    format_number(cell.ytd_actual, places)
+                    label,
+                    format_number(target, places),
+                    format_number(actual, places)
                     if cell.reported
                     else str(Status.NOT_REPORTED.label),
-                    format_percent(cell.completion),
-                    format_percent(cell.expected_share),
-                    format_number(cell.gap_to_target, places),
+                    format_percent(completion),
+                    format_percent(due),
+                    format_number(gap, places),
                     status_label(cell.status, cell.provisional),
                 )
             )
@@ -339,6 +358,9 @@ def test_a_plan_total_only_indicators_briefing_numbers_are_the_engines(city, yea
     paragraph = next(p for p in full_text(briefing).split("\n") if "计划期累计完成" in p)
     assert indicator.name in paragraph and "分区县看" in paragraph
     assert "完成年度目标" not in paragraph and "—" not in paragraph
+    # Its table row reads the plan's numbers, not a year's empty columns.
+    row = next(r for r in briefing.table.rows if r[0].startswith(indicator.label))
+    assert row[0] == f"{indicator.label}(计划期)" and "—" not in row
 
 
 def test_second_plan_township_briefing_names_only_itself(city):

@@ -34,13 +34,15 @@ class IndicatorFacts:
     ``previous``: the same cell as of the quarter before (None before the
     plan's first quarter). ``regions``: every visible region's cell, in region
     order (the county briefing of a broken-down indicator; empty otherwise).
-    ``rank``: the township's place on this indicator, when allowed."""
+    ``rank``: the township's place on this indicator, when allowed.
+    ``total_only``: the plan gives the subject a total and no year's target."""
 
     indicator: IndicatorInfo
     cell: CellProgress
     previous: CellProgress | None
     regions: tuple[tuple[RegionInfo, CellProgress], ...] = ()
     rank: Rank | None = None
+    total_only: bool = False
 
 
 @dataclass(frozen=True)

@@ -169,6 +169,7 @@ def gather(
                 previous=previous.get(subject, indicator.id) if previous else None,
                 regions=tuple(column),
                 rank=ranks.get(indicator.id),
+                total_only=table.subjects[(subject, indicator.id)].total_only,
             )
         )
     reporting = scoped.reporting

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from reports.briefing.document import BriefingTable
-from reports.briefing.facts import BriefingFacts
+from reports.briefing.facts import BriefingFacts, IndicatorFacts
 from reports.briefing.phrasing import (
     BEHIND_STATUSES,
     MAX_NAMED,
@@ -334,7 +334,12 @@ def next_steps(facts: BriefingFacts) -> list[str]:
 
 def indicator_table(facts: BriefingFacts) -> BriefingTable:
     """One row per indicator: its year target, completed, completion, 序时进度,
-    what remains to the year's target and its status, formatted as the pages."""
+    what remains to the year's target and its status, formatted as the pages.
+
+    An indicator the plan gives only a total, no year's target, is judged on
+    the plan so far (as its status is): its row reads the plan's total, the
+    plan to date, its completion and 序时 share, named "(计划期)" as in the
+    official report, rather than a year's columns it has nothing for."""
     header = (
         _("指标"),
         _("年度目标"),
@@ -344,24 +349,32 @@ def indicator_table(facts: BriefingFacts) -> BriefingTable:
         _("距年度目标"),
         _("状态"),
     )
-    rows = []
-    for item in facts.indicators:
-        cell, indicator = item.cell, item.indicator
-        places = indicator.decimal_places
-        actual = (
-            format_number(cell.ytd_actual, places)
-            if cell.reported
-            else str(Status.NOT_REPORTED.label)
+    return BriefingTable(
+        header=tuple(header), rows=tuple(_indicator_row(item) for item in facts.indicators)
+    )
+
+
+def _indicator_row(item: IndicatorFacts) -> tuple[str, ...]:
+    cell, indicator = item.cell, item.indicator
+    places = indicator.decimal_places
+    if item.total_only:
+        label = _("%(indicator)s(计划期)") % {"indicator": indicator.label}
+        target, actual, gap = cell.plan_target, cell.plan_actual, cell.plan_gap_to_target
+        completion, due = cell.plan_completion, cell.plan_expected_share
+    else:
+        label, target, actual, gap = (
+            indicator.label,
+            cell.annual_target,
+            cell.ytd_actual,
+            cell.gap_to_target,
         )
-        rows.append(
-            (
-                indicator.label,
-                format_number(cell.annual_target, places),
-                actual,
-                format_percent(cell.completion),
-                format_percent(cell.expected_share),
-                format_number(cell.gap_to_target, places),
-                status_label(cell.status, cell.provisional),
-            )
-        )
-    return BriefingTable(header=tuple(header), rows=tuple(rows))
+        completion, due = cell.completion, cell.expected_share
+    return (
+        label,
+        format_number(target, places),
+        format_number(actual, places) if cell.reported else str(Status.NOT_REPORTED.label),
+        format_percent(completion),
+        format_percent(due),
+        format_number(gap, places),
+        status_label(cell.status, cell.provisional),
+    )

@@ -370,8 +370,12 @@ class CellProgress:
         """The share of its target due by now that the status judges against:
         the year's 序时 share, or the plan's expected ÷ its total (None for a
         zero total: nothing is due)."""
-        if not self.judged_on_plan:
-            return self.expected_share
+        return self.plan_expected_share if self.judged_on_plan else self.expected_share
+
+    @property
+    def plan_expected_share(self) -> Decimal | None:
+        """The plan's 序时 as a share of its total (None for a zero total:
+        nothing is due)."""
         if not self.plan_target or self.plan_expected is None:
             return None
         return self.plan_expected / self.plan_target

@@ -82,7 +82,8 @@ class GoalsMixin:
 
 class GoalsView(CountyWideMixin, GoalsMixin, ProgressMixin, TemplateView):
     """三年目标: every headline goal of the plan, its kind, value to date, goal,
-    high line, status and forecast for the plan's last year."""
+    high line, status and forecast at the current pace (to the plan's end; an
+    annual floor's to this year's end; none for a share)."""
 
     template_name = "reports/goals.html"
     needs_series = True
