@@ -247,6 +247,25 @@ def _rebind(plan: Plan, account: DemoAccount, regions: dict, departments: dict) 
     return False
 
 
+def _year_targets(plan: Plan) -> dict[tuple[int, int | None, int], Decimal]:
+    """Each subject's target of each plan year: the plan's, or for a subject
+    the plan gives only a total, the total spread evenly over the plan's
+    years (as its 序时 is), so that its demo figures move towards it."""
+    yearly, totals = {}, {}
+    for target in Target.objects.filter(indicator__plan=plan):
+        subject = (target.indicator_id, target.region_id)
+        if target.year is None:
+            totals[subject] = target.value
+        else:
+            yearly[(*subject, target.year)] = target.value
+    with_years = {(indicator, region) for indicator, region, _ in yearly}
+    years = range(plan.first_year, plan.last_year + 1)
+    for subject, total in totals.items():
+        if subject not in with_years:
+            yearly.update({(*subject, year): total / len(years) for year in years})
+    return yearly
+
+
 def _create_figures(
     plan: Plan,
     periods: list[tuple[int, int]],
@@ -257,10 +276,7 @@ def _create_figures(
     quarter) cells in ``leave_out`` (a township that has not reported)."""
     indicators = list(plan.indicators.all())
     regions: list[Region | None] = list(plan.regions.all())
-    targets = {
-        (t.indicator_id, t.region_id, t.year): t.value
-        for t in Target.objects.filter(indicator__plan=plan, year__isnull=False)
-    }
+    targets = _year_targets(plan)
     figures = []
     for indicator in indicators:
         subjects = regions if indicator.by_region else [None]

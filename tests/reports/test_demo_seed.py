@@ -21,8 +21,9 @@ from reports.figures.deadlines import overdue_regions
 from reports.figures.quarters import close_quarter
 from reports.figures.services import record_figures
 from reports.figures.submissions import state_label, states_for
-from reports.models import Deadline, Figure, Submission, SubmissionEvent
+from reports.models import Deadline, Figure, GoalFigure, Submission, SubmissionEvent
 from targets.ledger import LedgerSource
+from targets.models import Target
 from tests.conftest import make_user
 
 
@@ -302,3 +303,30 @@ def test_a_plan_not_yet_under_way_gets_no_future_quarters(db, monkeypatch):
     assert demo_periods(plan, 3) == [(2026, 1), (2026, 2), (2026, 3)]
     monkeypatch.setattr(deadlines, "today", lambda: date(2025, 6, 1))
     assert demo_periods(plan, 7) == []
+
+
+def test_a_plan_total_only_indicator_gets_demo_figures_towards_its_total(db):
+    """An indicator the plan gives only totals (no year's target): its demo
+    figures move towards the total spread over the plan's years, as its 序时
+    does, instead of reading 0 every quarter."""
+    plan = generate_plan(regions=3, indicators=2, years=3, first_year=2025)
+    Figure.objects.filter(indicator__plan=plan).delete()  # as a plan just loaded
+    GoalFigure.objects.filter(goal__plan=plan).delete()
+    Submission.objects.filter(region__plan=plan).delete()
+    indicator = plan.indicators.order_by("order").first()
+    Target.objects.filter(indicator=indicator, year__isnull=True).delete()
+    totals = {}
+    for target in Target.objects.filter(indicator=indicator):
+        totals[target.region_id] = totals.get(target.region_id, 0) + target.value
+    Target.objects.filter(indicator=indicator).delete()
+    Target.objects.bulk_create(
+        Target(indicator=indicator, region_id=region, year=None, value=value)
+        for region, value in totals.items()
+    )
+    seed_demo(plan, accounts=False)
+    for position, region in enumerate(plan.regions.order_by("order")):
+        first_year = Figure.objects.filter(indicator=indicator, region=region, year=2025)
+        done = sum(f.value for f in first_year)
+        share = totals[region.pk] / 3 * Decimal(str(seed_module.PACE_PROFILE[position]))
+        assert first_year.count() == 4 and done > 0
+        assert share * Decimal("0.84") <= done <= share * Decimal("1.16"), (region, done, share)
