@@ -190,9 +190,12 @@ class AddToRecordView(LedgerWriteMixin, View):
         record = self.record()
         form = self.make_form(request.POST)
         if not form.is_valid():
-            for errors in form.errors.values():
+            # Shown above the whole page, away from the form: each names its
+            # field ("字段:问题"), as the services' and the workbook's do.
+            for name, errors in form.errors.items():
+                field = form.fields.get(name)
                 for error in errors:
-                    messages.error(request, error)
+                    messages.error(request, f"{field.label}:{error}" if field else error)
             return redirect(self.back(record))
         try:
             self.write(record, form.cleaned_data)

@@ -264,7 +264,7 @@ def test_a_recognition_dated_after_today_is_refused_on_the_form(client_for, offi
         url, {"level": "3", "recognised_on": "2099-01-05"}, follow=True
     )
     assert response.status_code == 200
-    assert "2099-01-05 晚于今天" in response.content.decode()
+    assert "认定日期:2099-01-05 晚于今天" in response.content.decode()
     assert sorted(city.recognitions.values_list("level", flat=True)) == [1, 2]
 
 
