@@ -86,6 +86,9 @@ class ChangeSummary:
 
     changes: list[ChangedCell] = field(default_factory=list)
     unchanged: int = 0
+    # The bureau's entry into a region's report that still lacks an
+    # indicator: saved, not approved (region name, quarter).
+    unapproved: list[tuple[str, Period]] = field(default_factory=list)
 
     @property
     def created(self) -> int:
@@ -103,6 +106,15 @@ class ChangeSummary:
     def periods(self) -> list[Period]:
         """The quarters with a change, in order."""
         return sorted({Period(c.key[2], c.key[3]) for c in self.changes})
+
+    def describe_unapproved(self) -> str:
+        """What the bureau's entry left unapproved, for a warning ('' if none)."""
+        if not self.unapproved:
+            return ""
+        return _(
+            "以下报告尚有指标未填,已保存但未审核通过,暂不计入统计;填齐后再次保存即审核通过:"
+            "%(reports)s"
+        ) % {"reports": "、".join(f"{name}{period.label}" for name, period in self.unapproved)}
 
     def describe(self, *, with_unchanged: bool = False) -> str:
         """'新增 1 项,修改 2 项,清除 0 项' (and ';5 项不变')."""

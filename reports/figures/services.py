@@ -32,6 +32,7 @@ from reports.figures.changes import (
 from reports.figures.quarters import refuse_closed_periods
 from reports.figures.submission_writes import check_figure_writes, note_figure_writes
 from reports.models import Figure
+from reports.progress import Period
 from targets.ledger import is_derived
 from targets.models import Indicator, Plan
 from targets.versioning import bump_data_version
@@ -168,7 +169,10 @@ def record_figures(
             result.changes.append(result_change)
     _bulk_create(plan, created)
     _bulk_update(updated)
-    note_figure_writes(plan, user, {cell.key[1:] for cell in result.changes})
+    unapproved = note_figure_writes(plan, user, {cell.key[1:] for cell in result.changes})
+    if unapproved:
+        names = dict(plan.regions.values_list("pk", "name"))
+        result.unapproved = [(names[s.region_id], Period(s.year, s.quarter)) for s in unapproved]
     if result.changes:
         # Bulk writes send no signals: every table computed before is stale.
         bump_data_version(plan.pk)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -28,7 +28,7 @@ from reports.figures.submissions import (
     handed_in_message,
     period_label,
 )
-from reports.models import Notice, Submission, SubmissionEvent
+from reports.models import Figure, Notice, Submission, SubmissionEvent
 from targets.models import Plan
 
 
@@ -95,7 +95,12 @@ def note_figure_writes(
     """After figures of ``cells`` were written: a township's first change makes
     its report 填报中; the bureau's own entry (代填) is approved at once unless
     the report is under review or approved already, whose state it keeps.
+    A report the bureau's entry leaves incomplete (an indicator of the region
+    without a figure) is not approved: an approved report counts every
+    indicator, and a blank would count as 0. It stays as it was (填报中 when
+    new), the entry recorded, for the township or the bureau to complete.
 
+    Returns the reports the bureau's entry left unapproved for that reason.
     In a constant number of queries however many cells (an import writes
     thousands of region × quarter reports): the missing rows created at once,
     the changed ones moved to their new state with one UPDATE, one event each."""
@@ -140,6 +145,19 @@ def note_figure_writes(
             )
         elif by_staff or fresh or submission.state == SubmissionState.RETURNED:
             stepped.append(submission)
+    incomplete = _incomplete(plan, stepped) if by_staff else []
+    for submission in incomplete:
+        stepped.remove(submission)
+        events.append(
+            SubmissionEvent(
+                submission=submission,
+                action=SubmissionAction.PROXY,
+                state=SubmissionState.DRAFT if submission.version == 0 else submission.state,
+                reason=_("县科技局代填,尚有指标未填,未审核"),
+                user=user,
+            )
+        )
+    _step_many([s for s in incomplete if s.version == 0], SubmissionState.DRAFT)
     if by_staff:
         action, state = SubmissionAction.PROXY, SubmissionState.APPROVED
     else:
@@ -156,7 +174,30 @@ def note_figure_writes(
         for submission in stepped
     ]
     SubmissionEvent.objects.bulk_create(events, batch_size=1000)
-    return [submissions[cell] for cell in sorted(submissions, key=cell_order)]
+    return sorted(incomplete, key=lambda s: cell_order((s.region_id, s.year, s.quarter)))
+
+
+def _incomplete(plan: Plan, submissions: list[Submission]) -> list[Submission]:
+    """The reports among ``submissions`` with an indicator of the region
+    (broken down by region) that has no figure for the quarter (0 is a
+    figure): two queries however many."""
+    if not submissions:
+        return []
+    wanted = plan.indicators.filter(by_region=True).count()
+    figures = Figure.objects.filter(
+        indicator__plan=plan,
+        indicator__by_region=True,
+        year__in={s.year for s in submissions},
+        quarter__in={s.quarter for s in submissions},
+    )
+    region_ids = {s.region_id for s in submissions}
+    if len(region_ids) <= EXACT_REGION_LIMIT:
+        figures = figures.filter(region_id__in=region_ids)
+    filled = {
+        (row["region_id"], row["year"], row["quarter"]): row["filled"]
+        for row in figures.values("region_id", "year", "quarter").annotate(filled=Count("pk"))
+    }
+    return [s for s in submissions if filled.get((s.region_id, s.year, s.quarter), 0) < wanted]
 
 
 def tell_townships_of_proxy_approval(submissions: list[Submission]) -> None:

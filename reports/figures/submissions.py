@@ -9,8 +9,9 @@ The state machine (``SubmissionState``; no row means 未填报):
 - ``approve``: the bureau accepts it (已审核) — only now do its figures count;
 - ``return_submission``: the bureau sends it back with a reason (已退回);
 - the bureau writing a region's figures itself (代填) counts at once: a region
-  with nothing, a draft or a returned report becomes 已审核; corrections to a
-  report under review (已上报) or already approved keep its state.
+  with nothing, a draft or a returned report becomes 已审核 — once every
+  indicator of the region has a figure (till then it stays 填报中 or 已退回);
+  corrections to a report under review (已上报) or already approved keep its state.
 
 Every step leaves a ``SubmissionEvent`` (who, when, why) and locks the
 submission row, so a township saving and a reviewer approving the same quarter

@@ -8,9 +8,9 @@ figures' rules by calling the figures' own checks, not copies of them:
   quarter is 未填报, 填报中 or 已退回) — it also locks the report;
 - closed quarters: ``locked_closed_periods``;
 - afterwards ``note_figure_writes``: a township's first change makes its
-  report 填报中, the bureau's entry is 代填 (approved at once unless the report
-  is under review or approved, which keeps its state and records the
-  correction).
+  report 填报中, the bureau's entry is 代填 (approved at once when the region's
+  figures of the quarter are complete, unless the report is under review or
+  approved, which keeps its state and records the correction).
 
 A row is reported whole: every metric filled (0 where there was nothing),
 clearing every metric deletes the row. Each row carries the version its

@@ -137,6 +137,8 @@ class EntryView(EntryAccessMixin, TemplateView):
             _("已保存 %(period)s:%(summary)s。")
             % {"period": self.period.label, "summary": result.describe()},
         )
+        if result.unapproved:
+            messages.warning(request, result.describe_unapproved())
         if self.entry_region is not None:
             messages.info(request, _("数据已保存为草稿,尚未上报;全部填好并核对后,请点击“上报”。"))
         return redirect(self.success_url())

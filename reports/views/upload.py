@@ -234,6 +234,8 @@ class UploadPreviewView(EntryAccessMixin, TemplateView):
             _("已导入“%(file)s”:%(summary)s。")
             % {"file": confirmed.file_name, "summary": confirmed.summary.describe()},
         )
+        if confirmed.summary.unapproved:
+            messages.warning(request, confirmed.summary.describe_unapproved())
         if self.entry_region is not None:
             messages.info(request, _("数据已保存为草稿,尚未上报;全部填好并核对后,请点击“上报”。"))
         if confirmed.period:

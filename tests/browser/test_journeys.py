@@ -65,9 +65,13 @@ def test_county_staff_enters_a_quarter_uploads_and_sees_the_overview_change(
     app.visit("/matrix/")
     app.screenshot("matrix")
 
-    # The entry grid for an empty quarter: three cells, saved all at once.
+    # The entry grid for an empty quarter: 昆阳's whole report, one figure of
+    # 鳌江's and the county's own, saved all at once.
     app.visit("/entry/?period=2026Q4")
-    page.get_by_label("昆阳 · 新增孵化空间面积", exact=True).fill("1.5")
+    regional = [i.name for i in demo.indicators.filter(by_region=True)]
+    for name in regional:
+        value = "1.5" if name == "新增孵化空间面积" else "1"
+        page.get_by_label(f"昆阳 · {name}", exact=True).fill(value)
     page.get_by_label("鳌江 · 新增在孵企业(项目)", exact=True).fill("12")
     page.get_by_label(f"{demo.county_name} · 新增市级及以上孵化载体", exact=True).fill("1")
     app.screenshot("entry")
@@ -79,10 +83,12 @@ def test_county_staff_enters_a_quarter_uploads_and_sees_the_overview_change(
         app.submit(page.get_by_role("button", name="确认并保存"))
     success = page.locator(".alert-success").inner_text()
     assert "已保存" in success
-    assert "新增 3 项" in success
+    assert f"新增 {len(regional) + 2} 项" in success
+    # 鳌江's report still lacks figures: saved, not counted, and staff are told.
+    assert "鳌江2026年第4季度" in page.locator(".alert-warning").inner_text()
     expected = space_before + Decimal("1.5")
 
-    uploaded = upload_a_changed_template(app, tmp_path)
+    uploaded = upload_a_changed_template(app, tmp_path, regional)
     if uploaded is not None:
         expected += uploaded
 
@@ -100,10 +106,11 @@ def test_county_staff_enters_a_quarter_uploads_and_sees_the_overview_change(
         )
 
 
-def upload_a_changed_template(app, tmp_path) -> Decimal | None:
-    """Downloads the 2026 Q4 template from the upload page, adds 0.8 to 水头's
-    space in it, uploads it, checks the preview and confirms. Returns the
-    change to 水头's space, or None while the upload pages are not built."""
+def upload_a_changed_template(app, tmp_path, regional: list[str]) -> Decimal | None:
+    """Downloads the 2026 Q4 template from the upload page, fills 水头's
+    report in it (space 0.8, the rest 0), uploads it, checks the preview and
+    confirms. Returns the change to 水头's space, or None while the upload
+    pages are not built."""
     try:
         upload_url = reverse("reports:upload")
     except NoReverseMatch:
@@ -119,16 +126,20 @@ def upload_a_changed_template(app, tmp_path) -> Decimal | None:
     book = openpyxl.load_workbook(template)
     sheet = book["填报"]
     header = next(row for row in sheet.iter_rows() if row[0].value == "区域")
-    column = next(c.column for c in header if str(c.value or "").startswith("新增孵化空间面积"))
     row = next(r[0].row for r in sheet.iter_rows(min_row=header[0].row) if r[0].value == "水头")
-    cell = sheet.cell(row=row, column=column)
-    assert cell.value is None  # nothing reported for 水头 in 2026 Q4 yet
-    cell.value = 0.8
+    filled = 0
+    for name in regional:
+        column = next(c.column for c in header if str(c.value or "").startswith(name))
+        cell = sheet.cell(row=row, column=column)
+        assert cell.value is None  # nothing reported for 水头 in 2026 Q4 yet
+        cell.value = 0.8 if name == "新增孵化空间面积" else 0
+        filled += 1
     book.save(template)
 
     page.set_input_files("input[name=file]", template)
     app.submit(page.get_by_role("button", name="上传并预览"))
-    preview = page.locator("table tbody tr", has_text="水头")
+    assert page.locator("table tbody tr", has_text="水头").count() == filled
+    preview = page.locator("table tbody tr", has_text="水头").filter(has_text="新增孵化空间面积")
     assert preview.count() == 1, page.locator("main").inner_text()
     cells = preview.locator("td").all_inner_texts()
     assert "新增孵化空间面积" in cells[2]

@@ -17,8 +17,9 @@ from reports.figures.services import record_figures
 from reports.models import Figure, Submission, SubmissionEvent
 
 
-def _cells(plan, regions, periods, value):
-    indicator = plan.indicators.filter(by_region=True).first()
+def _cells(plan, regions, periods, value, *, every_indicator=False):
+    """One indicator's cells (or, with ``every_indicator``, whole reports)."""
+    indicators = plan.indicators.filter(by_region=True)
     return [
         FigureChange(
             indicator_id=indicator.pk,
@@ -28,6 +29,7 @@ def _cells(plan, regions, periods, value):
             value=Decimal(value),
             note=None,
         )
+        for indicator in (indicators if every_indicator else indicators[:1])
         for region in regions
         for year, quarter in periods
     ]
@@ -82,7 +84,8 @@ def test_the_bureaus_bulk_entry_approves_each_report_once_with_one_event(plan, s
     submitted = Submission.objects.create(
         plan=plan, region=regions[1], year=2027, quarter=2, state=SubmissionState.SUBMITTED
     )
-    record_figures(plan, staff, _cells(plan, regions, [(2027, 2)], "1"), source=Source.COMMAND)
+    whole = _cells(plan, regions, [(2027, 2)], "1", every_indicator=True)
+    record_figures(plan, staff, whole, source=Source.COMMAND)
     states = dict(Submission.objects.filter(year=2027, quarter=2).values_list("region_id", "state"))
     assert len(states) == len(regions)
     assert states.pop(submitted.region_id) == SubmissionState.SUBMITTED  # kept: under review

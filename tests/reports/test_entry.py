@@ -78,6 +78,29 @@ def test_staff_enters_a_whole_quarter_in_one_save(client_for, staff, demo):
     assert all(f.entered_by == staff for f in saved)
 
 
+def test_one_cell_typed_for_a_township_that_has_not_reported_leaves_it_unreported(
+    client_for, staff, demo
+):
+    """The bureau types one figure for 经开区, which has reported nothing for
+    2026 Q3: saved, but its report is not approved, so every page still reads
+    经开区 未报 (its other indicators are not counted as 0), and staff are
+    told why."""
+    client = client_for(staff)
+    zone = demo.regions.get(name="经开区")
+    api = reverse("api:progress")
+    before = client.get(api, {"period": "2026Q3"}).json()
+    data = grid_data(client, "2026Q3")
+    data.update({cell(demo, "space", "经开区"): "0.5", "confirm_warnings": "on"})
+    response = client.post(ENTRY, data, follow=True)
+    page = response.content.decode()
+    assert "新增 1 项" in page and "经开区2026年第3季度" in page and "未审核通过" in page
+    assert Figure.objects.get(region=zone, year=2026, quarter=3).value == Decimal("0.5")
+    after = client.get(api, {"period": "2026Q3"}).json()
+    assert after == before  # nothing counts until the report is complete
+    rows = [r for r in after["rows"] if r["region"] == zone.code]
+    assert rows and all(not r["reported"] for r in rows)
+
+
 def test_untouched_grid_saves_nothing(client_for, staff, demo):
     client = client_for(staff)
     before = snapshot()

@@ -86,9 +86,18 @@ def test_leaders_cannot_write(plan, leader, hub):
         write(plan, leader, [change(hub)])
 
 
-def test_staff_entry_is_a_proxy_entry_approved_at_once(plan, staff, other_hub, region_b):
-    write(plan, staff, [change(other_hub)])
-    assert state(region_b) == SubmissionState.APPROVED
+def test_staff_entry_is_a_proxy_entry_approved_once_the_report_is_complete(
+    plan, staff, other_hub, region_b
+):
+    """The bureau's operating rows for a region whose figures of the quarter
+    are not in yet: kept, not approved (the report would count the missing
+    figures as 0); once the figures are entered too, the report is approved
+    and the rows count."""
+    write(plan, staff, [change(other_hub, period=(2026, 4))])
+    assert state(region_b, (2026, 4)) == SubmissionState.DRAFT
+    assert counted_quarters(plan).count() == 0
+    fill(plan, staff, region_b)  # every figure of 2026 Q4
+    assert state(region_b, (2026, 4)) == SubmissionState.APPROVED
     assert counted_quarters(plan).count() == 1
 
 

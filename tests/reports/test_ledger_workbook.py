@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from reports.choices import Source
+from reports.choices import Source, SubmissionState
 from reports.figures import deadlines
 from reports.figures.submissions import submit
 from reports.ledger.operating import record_operating_data
@@ -27,6 +27,7 @@ from reports.models import (
     IncubatorQuarter,
     IncubatorRecognition,
     PendingImport,
+    Submission,
 )
 from targets.ledger import Industry
 from tests.reports.figures_files import patch_zip
@@ -471,7 +472,10 @@ def test_a_township_adds_a_firm_to_its_exported_ledger(client_for, official, dem
 
 
 def test_a_changed_operating_row_of_a_handed_in_quarter_names_its_row(client_for, official, ledger):
-    """The fixture's operating rows were entered by staff: 2026 Q1 is 已审核."""
+    """昆阳's 2026 Q1 report, with the fixture's operating rows, is 已审核."""
+    Submission.objects.filter(region__name="昆阳", year=2026, quarter=1).update(
+        state=SubmissionState.APPROVED
+    )
     client = client_for(official)
     sheets = sheets_of(client.get(EXPORT).content)
     rows = sheets["季度运营数据"]

@@ -171,6 +171,32 @@ def test_staff_entering_for_a_township_counts_at_once(plan, staff, region_a):
     assert actions(region_a) == [SubmissionAction.PROXY]
 
 
+def test_staff_entering_part_of_a_report_leaves_it_uncounted(plan, staff, region_a):
+    """One cell typed by the bureau into a report with nothing else: the other
+    indicators have no figure, so the report is not approved (an approved
+    one would count them as 0); it is a draft until it is complete."""
+    first = plan.indicators.filter(by_region=True).first()
+    result = record_figures(
+        plan, staff, [FigureChange(first.pk, region_a.pk, *Q, Decimal("2"))], source=Source.FORM
+    )
+    assert state(region_a) == SubmissionState.DRAFT
+    assert actions(region_a) == [SubmissionAction.PROXY]
+    assert [(name, period.code) for name, period in result.unapproved] == [("昆阳", "2026Q4")]
+    assert "昆阳2026年第4季度" in result.describe_unapproved()
+    assert not Notice.objects.exists()  # nothing approved: the township is told nothing
+    result = fill(plan, staff, region_a)  # the rest typed in: now it counts
+    assert state(region_a) == SubmissionState.APPROVED and result.unapproved == []
+
+
+def test_staff_writing_into_an_incomplete_returned_report_keeps_it_returned(plan, staff, submitted):
+    return_submission(plan, staff, submitted, *Q, "请核实")
+    indicators = list(plan.indicators.filter(by_region=True))
+    Figure.objects.filter(region=submitted, indicator=indicators[0]).delete()  # one lacking
+    change = FigureChange(indicators[-1].pk, submitted.pk, *Q, Decimal(5))
+    result = record_figures(plan, staff, [change], source=Source.FORM)
+    assert state(submitted) == SubmissionState.RETURNED and result.unapproved
+
+
 def test_staff_correcting_a_report_under_review_keeps_it_under_review(plan, staff, submitted):
     fill(plan, staff, submitted, "3")
     assert state(submitted) == SubmissionState.SUBMITTED

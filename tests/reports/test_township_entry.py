@@ -283,7 +283,8 @@ def test_staff_see_every_region_with_its_state_and_enter_on_behalf(
     rows = {row.label: row.state_label for row in response.context["grid"].rows if row.region}
     assert rows["昆阳"] == "已上报" and rows["鳌江"] == "未填报"
     data = grid_data(client)
-    data[name(plan, "space", region_b)] = "1"
+    for indicator in plan.indicators.filter(by_region=True):  # the whole report
+        data[name(plan, indicator.code, region_b)] = "1"
     client.post(ENTRY, data)
     submission = Submission.objects.get(region=region_b, year=2026, quarter=4)
     assert submission.state == SubmissionState.APPROVED

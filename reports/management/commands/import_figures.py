@@ -84,6 +84,8 @@ class Command(BaseCommand):
             raise CommandError("\n".join([_("未写入任何数据:"), *error.messages])) from None
         message = _("已导入:%(summary)s。") % {"summary": result.describe()}
         self.stdout.write(self.style.SUCCESS(message))
+        if result.unapproved:
+            self.stdout.write(self.style.WARNING(result.describe_unapproved()))
 
     def operator(self, username: str | None):
         if not username:
