@@ -131,6 +131,16 @@ def percent_number(fraction: Decimal | None, places: int = PERCENT_PLACES) -> fl
     return float(rounded(fraction * 100, places))
 
 
+def percent_export(fraction: Decimal | None, places: int = PERCENT_PLACES) -> float | None:
+    """A rate as a number of percent in a table export: as shown (77.5),
+    except that a non-zero rate the page shows as '<0.1%' keeps three
+    significant digits (0.0417) rather than a 0 that reads as nothing done."""
+    shown = percent_number(fraction, places)
+    if shown == 0 and fraction:
+        return float(f"{fraction * 100:.3g}")
+    return shown
+
+
 def labelled(name: str, unit: str) -> str:
     """A name with its unit, as the annexes print it: 新增孵化空间面积(万平方米)."""
     return f"{name}({unit})" if unit else name

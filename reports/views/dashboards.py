@@ -140,6 +140,9 @@ class MatrixView(CountyWideMixin, ProgressMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["matrix"] = self.build_table()
+        context["plan_columns"] = any(
+            self.table.subjects[(None, i.id)].total_only for i in self.table.broken_down
+        )
         return context
 
 
@@ -310,6 +313,8 @@ class IndicatorView(CountyWideMixin, ProgressMixin, TemplateView):
         context.update(
             indicator=indicator,
             county=county,
+            # A plan total only: the county is judged on the plan so far.
+            on_plan=table.subjects[(None, indicator.id)].total_only,
             region_table=region_table,
             charts=[(key, plotting.figure_json(fig)) for key, fig in chart_list],
         )

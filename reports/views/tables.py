@@ -21,7 +21,7 @@ from reports.progress.display import (
     status_label,
 )
 from reports.progress.table import IndicatorInfo, ProgressTable
-from targets.formatting import format_percent, format_value, percent_number
+from targets.formatting import format_percent, format_value, percent_export
 from targets.tables import BaseTable, ValueColumn
 
 NUM = {"td": {"class": "num"}, "th": {"class": "num"}}
@@ -37,7 +37,7 @@ class PercentColumn(tables.Column):
         return format_percent(value)
 
     def value(self, value):
-        return percent_number(value)
+        return percent_export(value)
 
 
 NOT_REPORTED_TEXT = Status.NOT_REPORTED.label
@@ -295,21 +295,50 @@ class MatrixTable(BaseTable):
             rows.append(record)
         extra = []
         for indicator in indicators:
-            extra.append((f"i{indicator.id}", MatrixCellColumn(indicator)))
-            extra += _export_columns(indicator)
+            # An indicator the plan gives only a total is judged on the plan
+            # so far (its status is the plan's): its column shows those
+            # numbers, named 指标(计划期) as in the official report.
+            on_plan = table.subjects[(None, indicator.id)].total_only
+            extra.append((f"i{indicator.id}", MatrixCellColumn(indicator, on_plan=on_plan)))
+            extra += _export_columns(indicator, on_plan=on_plan)
         return cls(PinnedLastData(rows), extra_columns=extra, **kwargs)
 
 
-def _export_columns(indicator: IndicatorInfo) -> list[tuple[str, tables.Column]]:
+# The numbers a matrix column shows: the year's, or the plan's so far.
+YEAR_FIELDS = {
+    "actual": "ytd_actual",
+    "target": "annual_target",
+    "completion": "completion",
+    "expected": "expected_value",
+}
+PLAN_FIELDS = {
+    "actual": "plan_actual",
+    "target": "plan_target",
+    "completion": "plan_completion",
+    "expected": "plan_expected",
+}
+
+
+def matrix_label(indicator: IndicatorInfo, on_plan: bool) -> str:
+    if on_plan:
+        return _("%(indicator)s(计划期)") % {"indicator": indicator.label}
+    return indicator.label
+
+
+def _export_columns(
+    indicator: IndicatorInfo, *, on_plan: bool = False
+) -> list[tuple[str, tables.Column]]:
     key = f"i{indicator.id}"
     places = indicator.decimal_places
+    fields = PLAN_FIELDS if on_plan else YEAR_FIELDS
+    label = matrix_label(indicator, on_plan)
 
     def value_column(attr: str, title: str) -> tables.Column:
         column = ProgressValueColumn if attr in ACTUAL_FIELDS else ValueColumn
         extra = {"cell": key} if attr in ACTUAL_FIELDS else {}
         return column(
             accessor=f"{key}__{attr}",
-            verbose_name=f"{indicator.label} {title}",
+            verbose_name=f"{label} {title}",
             decimal_places=places,
             kind=field_kind(attr),
             visible=False,
@@ -317,22 +346,25 @@ def _export_columns(indicator: IndicatorInfo) -> list[tuple[str, tables.Column]]
         )
 
     return [
-        (f"{key}_actual", value_column("ytd_actual", _("累计完成"))),
-        (f"{key}_target", value_column("annual_target", _("年度目标"))),
+        (f"{key}_actual", value_column(fields["actual"], _("累计完成"))),
+        (
+            f"{key}_target",
+            value_column(fields["target"], _("计划期目标") if on_plan else _("年度目标")),
+        ),
         (
             f"{key}_completion",
             PercentColumn(
-                accessor=f"{key}__completion",
-                verbose_name=f"{indicator.label} {_('完成率')}(%)",
+                accessor=f"{key}__{fields['completion']}",
+                verbose_name=f"{label} {_('完成率')}(%)",
                 visible=False,
             ),
         ),
-        (f"{key}_expected", value_column("expected_value", _("序时进度应完成"))),
+        (f"{key}_expected", value_column(fields["expected"], _("序时进度应完成"))),
         (
             f"{key}_status",
             StatusColumn(
                 accessor=key,
-                verbose_name=f"{indicator.label} {_('状态')}",
+                verbose_name=f"{label} {_('状态')}",
                 visible=False,
             ),
         ),
@@ -342,12 +374,13 @@ def _export_columns(indicator: IndicatorInfo) -> list[tuple[str, tables.Column]]
 class MatrixCellColumn(tables.Column):
     """actual / target, completion underneath, cell coloured by status."""
 
-    def __init__(self, indicator: IndicatorInfo):
+    def __init__(self, indicator: IndicatorInfo, *, on_plan: bool = False):
         self.indicator = indicator
+        self.fields = PLAN_FIELDS if on_plan else YEAR_FIELDS
         super().__init__(
-            verbose_name=indicator.label,
+            verbose_name=matrix_label(indicator, on_plan),
             accessor=f"i{indicator.id}",
-            order_by=(f"i{indicator.id}__completion",),
+            order_by=(f"i{indicator.id}__{self.fields['completion']}",),
             exclude_from_export=True,
             attrs={
                 "td": {"class": lambda record: _cell_class(record, self.indicator)},
@@ -358,18 +391,19 @@ class MatrixCellColumn(tables.Column):
 
     def render(self, value):
         places = self.indicator.decimal_places
+        target = format_value(getattr(value, self.fields["target"]), places)
         if not value.reported:
             return format_html(
                 '<span class="cell-actual">{}</span> / <span class="cell-target">{}</span>',
                 NOT_REPORTED_TEXT,
-                format_value(value.annual_target, places),
+                target,
             )
         return format_html(
             '<span class="cell-actual">{}</span> / <span class="cell-target">{}</span>'
             "<br><small>{}{}</small>",
-            format_value(value.ytd_actual, places),
-            format_value(value.annual_target, places),
-            format_percent(value.completion),
+            format_value(getattr(value, self.fields["actual"]), places),
+            target,
+            format_percent(getattr(value, self.fields["completion"])),
             _(" · 暂定") if value.provisional else "",
         )
 

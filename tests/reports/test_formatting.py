@@ -97,6 +97,16 @@ def test_percent_column_exports_the_number_it_shows():
     assert column.value(Decimal("0.1745")) == 17.5
 
 
+def test_a_tiny_rate_exports_as_its_own_digits_never_as_zero():
+    """The page shows '<0.1%'; the csv / xlsx cell must not read 0 (nothing
+    done): it keeps three significant digits. Zero stays zero."""
+    column = PercentColumn()
+    assert column.render(Decimal(1) / 2400) == "<0.1%"
+    assert column.value(Decimal(1) / 2400) == 0.0417
+    assert column.value(Decimal(0)) == 0.0 and column.value(None) is None
+    assert column.value(Decimal(1) / 2000) == 0.1  # shown as 0.1%: exported as shown
+
+
 @pytest.mark.parametrize(
     ("text", "read"),
     [

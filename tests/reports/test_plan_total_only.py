@@ -8,15 +8,16 @@ three years' targets as one total, the county its own."""
 from __future__ import annotations
 
 import json
+from csv import reader
 from decimal import Decimal
-from io import BytesIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from reports.progress import Period, load_plan_data, progress_table
-from targets.formatting import percent_number
+from targets.formatting import format_percent, format_value, percent_number
 from targets.models import Target
 
 AS_OF = Period(2026, 2)
@@ -93,3 +94,63 @@ def test_the_reports_annex2_and_chart_read_the_plans_numbers(client_for, leader,
     assert round(Decimal(str(rate)), 6) == round(cell.plan_completion, 6)
     charts = book["图表"]
     assert "计划期序时进度" in [c.value for c in charts[4]]
+
+
+def test_the_matrix_and_its_exports_read_the_plans_numbers(client_for, leader, demo, space):
+    """The matrix column of such an indicator: the plan to date / the plan's
+    total, its completion, named (计划期); its exports the same numbers, and
+    sorting by it follows the plan's completion."""
+    table = engine_table(demo)
+    kunyang = demo.regions.get(code="kunyang")
+    cell = table.cell(kunyang.pk, space.pk)
+    client = client_for(leader)
+    response = client.get(reverse("reports:matrix"), {"period": AS_OF.code})
+    page = response.content.decode()
+    assert f"{space.label}(计划期)" in page
+    matrix = response.context["matrix"]
+    column = matrix.columns[f"i{space.pk}"]
+    row = next(r for r in matrix.rows if r.record["region"] == kunyang.name)
+    shown = row.get_cell(column.name)
+    assert f"{format_value(cell.plan_actual, 2)}</span> / " in shown
+    assert f">{format_value(cell.plan_target, 2)}</span>" in shown
+    assert format_percent(cell.plan_completion) in shown
+
+    exported = client.get(reverse("reports:matrix"), {"period": AS_OF.code, "_export": "csv"})
+    csv = b"".join(exported.streaming_content).decode("utf-8-sig")
+    lines = list(reader(StringIO(csv)))
+    header = lines[0]
+    values = next(line for line in lines if line[0] == kunyang.name)
+    found = {h: v for h, v in zip(header, values, strict=True) if h.startswith(space.label)}
+    assert Decimal(found[f"{space.label}(计划期) 累计完成"]) == cell.plan_actual
+    assert Decimal(found[f"{space.label}(计划期) 计划期目标"]) == cell.plan_target
+    assert found[f"{space.label}(计划期) 完成率(%)"] == str(percent_number(cell.plan_completion))
+
+    ordered = client.get(reverse("reports:matrix"), {"period": AS_OF.code, "sort": f"i{space.pk}"})
+    names = [r["region"] for r in ordered.context["matrix"].data.data if not r["pinned"]]
+    completions = [table.cell(r.id, space.pk).plan_completion for r in table.regions]
+    by_name = dict(zip([r.name for r in table.regions], completions, strict=True))
+    assert [by_name[n] for n in names] == sorted(by_name[n] for n in names)
+
+
+def test_the_indicator_and_township_pages_state_the_plans_numbers(client_for, leader, demo, space):
+    table = engine_table(demo)
+    county = table.cell(None, space.pk)
+    page = (
+        client_for(leader)
+        .get(reverse("reports:indicator", args=[space.code]), {"period": AS_OF.code})
+        .content.decode()
+    )
+    assert (
+        f"{demo.county_name}计划期累计 {format_value(county.plan_actual, 2)} / "
+        f"计划期目标 {format_value(county.plan_target, 2)}"
+    ) in page
+    assert f"完成率 {format_percent(county.plan_completion)}" in page
+    assert f"{demo.county_name}年度累计" not in page and "应完成全年目标" not in page
+
+    kunyang = demo.regions.get(code="kunyang")
+    response = client_for(leader).get(
+        reverse("reports:township", args=[kunyang.code]), {"period": AS_OF.code}
+    )
+    rows = response.context["targets_table"].data.data
+    row = next(r for r in rows if r["label"] == space.label)
+    assert row["total"] == table.cell(kunyang.pk, space.pk).plan_target > 0

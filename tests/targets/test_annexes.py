@@ -38,3 +38,12 @@ def test_a_region_of_zero_targets_totals_a_decimal_zero():
     firms = region_target_rows([FIRMS], TARGETS, 11, YEARS)[0]
     assert [firms[f"y{y}"] for y in YEARS] == [0, 0, None]
     assert firms["total"] == 0 and isinstance(firms["total"], Decimal)
+
+
+def test_a_regions_plan_total_is_its_total_where_the_plan_gives_one():
+    """A region the plan gives only a total (no year's target): its 总计 is
+    that total, the number its progress is judged on, not a sum of nothing."""
+    targets = {**TARGETS, (3, 12, None): (D(12), None)}
+    firms = region_target_rows([FIRMS], targets, 12, YEARS)[0]
+    assert [firms[f"y{y}"] for y in YEARS] == [None, None, None]
+    assert firms["total"] == 12
