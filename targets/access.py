@@ -24,6 +24,7 @@ persona, so a new page that skips these mixins fails a test.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -173,6 +174,13 @@ class PlanAccessMixin:
         return context
 
 
+def keeping_period(url: str, request: HttpRequest) -> str:
+    """``url`` with the quarter the request asked for (``?period=``), if any:
+    a redirect to one's own page stays on the quarter being looked at."""
+    period = request.GET.get("period")
+    return f"{url}?{urlencode({'period': period})}" if period else url
+
+
 class CountyWideMixin(PlanAccessMixin):
     """For pages about the whole county (overview, township comparison, an
     indicator across townships, county exports).
@@ -184,5 +192,5 @@ class CountyWideMixin(PlanAccessMixin):
 
     def check_access(self, request: HttpRequest) -> HttpResponse | None:
         if not self.whole_county:
-            return redirect(township_page_url(self.own_region))
+            return redirect(keeping_period(township_page_url(self.own_region), request))
         return super().check_access(request)

@@ -42,6 +42,7 @@ from reports.views import charts, plotting
 from reports.views.dashboards import overview_charts
 from reports.views.forms import BriefingEditForm, PeriodForm
 from reports.views.mixins import ProgressMixin
+from targets.access import keeping_period
 
 
 class BriefingMixin(ProgressMixin):
@@ -54,7 +55,7 @@ class BriefingMixin(ProgressMixin):
 
     def check_access(self, request):
         if self.region is None and not self.whole_county:
-            return redirect(briefing_url(self.own_region))
+            return redirect(keeping_period(briefing_url(self.own_region), request))
         return super().check_access(request)
 
     @property
