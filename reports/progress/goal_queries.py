@@ -13,7 +13,7 @@ once the plan keeps a ledger (holds any incubator).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -187,7 +187,10 @@ def evaluate_goals(
             provisional = provisional or result.years[-1].provisional
         annex_result = None
         if annex_total is not None and annex_total != goal.value:
-            annex_goal = GoalData(kind=goal.kind, value=annex_total, plan_to_date=plan_to_date)
+            # The annex's total, judged by the same rules (a year-end milestone's too).
+            annex_goal = replace(
+                data, value=annex_total, stretch_value=None, plan_to_date=plan_to_date
+            )
             annex_result = evaluate_goal(annex_goal, plan.first_year, plan.last_year, judged_at)
         # Reached, unknown, or missed in a year already over: nothing to wait for.
         settled = result.status in SETTLED or any(y < as_of.year for y in result.missed_years)

@@ -58,8 +58,9 @@ class GoalData:
     yearly_known: Mapping[int, tuple[int, bool]] = field(default_factory=dict)
     quarterly: Quarterly = field(default_factory=dict)
     denominators: Quarterly = field(default_factory=dict)
-    # An annual floor measured on a year-end milestone (targets.choices.Pacing):
-    # nothing is due before the year's last quarter, so it is not judged on pace.
+    # Measured on a year-end milestone (targets.choices.Pacing): nothing is
+    # due before a year's last quarter, so an annual floor is not judged on
+    # pace and a cumulative goal's pace is per year ended.
     year_end: bool = False
 
 
@@ -145,10 +146,36 @@ def _cumulative(goal: GoalData, done: int, remaining: int) -> GoalResult:
     value = goal.plan_to_date
     if value is None or done <= 0:
         return _no_data(goal)
+    if goal.year_end:
+        return _cumulative_by_year_end(goal, value, done, remaining)
     pace = value / done
     status, stretch = _both(value, goal.value, goal.stretch_value, remaining, pace)
     return GoalResult(
         value, goal.value, goal.stretch_value, status, stretch, _forecast(value, pace, remaining)
+    )
+
+
+def _cumulative_by_year_end(
+    goal: GoalData, value: Decimal, done: int, remaining: int
+) -> GoalResult:
+    """A cumulative goal on a year-end milestone (as its indicator's 序时):
+    its share falls due at each year's end, so its pace is per year ended,
+    and before the first year's end nothing is due (on course until then,
+    no forecast) — not an average over quarters that judges a year's work
+    done in its fourth quarter out of reach in its third."""
+    ended = done // QUARTERS_PER_YEAR
+    left = -(-remaining // QUARTERS_PER_YEAR)  # the year ends still to come
+    if not ended:
+        status = GoalStatus.MET_EARLY if value >= goal.value else GoalStatus.ON_COURSE
+        stretch = None
+        if goal.stretch_value is not None:
+            reached = value >= goal.stretch_value
+            stretch = GoalStatus.MET_EARLY if reached else GoalStatus.ON_COURSE
+        return GoalResult(value, goal.value, goal.stretch_value, status, stretch, None)
+    pace = value / ended
+    status, stretch = _both(value, goal.value, goal.stretch_value, left, pace)
+    return GoalResult(
+        value, goal.value, goal.stretch_value, status, stretch, _forecast(value, pace, left)
     )
 
 

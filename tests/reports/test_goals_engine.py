@@ -66,6 +66,41 @@ def test_cumulative_at_the_plans_end_is_met_or_missed():
     assert at(cumulative(100, 99), 2027, 4).status == GoalStatus.MISSED
 
 
+def year_end_cumulative(value, to_date, stretch=None) -> GoalData:
+    return GoalData(
+        "cumulative",
+        D(value),
+        D(stretch) if stretch else None,
+        plan_to_date=D(to_date),
+        year_end=True,
+    )
+
+
+def test_a_cumulative_goal_on_a_year_end_milestone_is_due_at_each_years_end():
+    # 新建“20”孵化器3家以上, a year-end milestone: none built by 2025 Q3 is not
+    # behind (nothing is due before 2025's end), as its indicator's 序时 says.
+    early = at(year_end_cumulative(3, 0, stretch=5), 2025, 3)
+    assert (early.status, early.stretch_status, early.forecast) == (
+        GoalStatus.ON_COURSE,
+        GoalStatus.ON_COURSE,
+        None,
+    )
+    # 1 by 2025's end: 1 a year, 1 + 1 × 2 = 3 by 2027's end.
+    first = at(year_end_cumulative(3, 1), 2025, 4)
+    assert (first.status, first.forecast) == (GoalStatus.ON_COURSE, 3)
+    # Still 1 in 2026 Q3: its pace is per year ended (one), two year ends to come.
+    mid = at(year_end_cumulative(3, 1), 2026, 3)
+    assert (mid.status, mid.forecast) == (GoalStatus.ON_COURSE, 3)
+    # None by 2025's end: (3 − 0) / 2 a year is needed, with nothing moving.
+    assert at(year_end_cumulative(3, 0), 2025, 4).status == GoalStatus.OUT_OF_REACH
+    # Reached before the plan's end: met early; at its end: met or missed.
+    assert at(year_end_cumulative(3, 3), 2025, 2).status == GoalStatus.MET_EARLY
+    assert at(year_end_cumulative(3, 3), 2027, 4).status == GoalStatus.MET
+    assert at(year_end_cumulative(3, 2), 2027, 4).status == GoalStatus.MISSED
+    # Ordinary pacing at 2025 Q3 with none: 0 a quarter, out of reach.
+    assert at(cumulative(3, 0), 2025, 3).status == GoalStatus.OUT_OF_REACH
+
+
 def test_cumulative_without_a_known_value_has_no_status():
     result = evaluate_goal(GoalData("cumulative", D(70)), FIRST, LAST, Period(2025, 2))
     assert (result.value, result.status, result.forecast) == (None, GoalStatus.NO_DATA, None)

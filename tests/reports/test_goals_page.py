@@ -213,10 +213,11 @@ def test_a_goal_on_a_county_only_indicator_not_yet_entered_reads_provisional(
     assert row["value"] == known > 0
     assert row["status"] != GoalStatus.NO_DATA
     assert "暂定" in row["status_label"]
-    # Its pace runs over the 7 quarters the value covers (2025 Q1 – 2026 Q3),
-    # carried over the 5 still to come (2026 Q4 among them), not diluted by
-    # the quarter not yet entered.
-    assert row["forecast"] == known + known / 7 * 5
+    # Carriers are a year-end milestone: the pace is per year ended by the
+    # quarter the value covers (2026 Q3: one, 2025), carried over the two
+    # year ends still to come (2026's among them, the quarter not yet
+    # entered not counted as a quarter of nothing).
+    assert row["forecast"] == known + known * 2
 
 
 def test_closing_a_quarter_a_township_never_reported_settles_the_year(demo, staff):
