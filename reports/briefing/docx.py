@@ -26,6 +26,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from reports.briefing.document import Briefing
+from targets.formatting import xml_safe
 
 LATIN = "Times New Roman"
 BODY_FONT = "仿宋_GB2312"
@@ -51,7 +52,7 @@ def _fonts(run_or_style, east_asian: str, latin: str = LATIN) -> None:
 
 
 def _run(paragraph, text: str, *, font: str = BODY_FONT, size=BODY_SIZE, bold=False):
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(xml_safe(text))
     _fonts(run, font)
     run.font.size = size
     run.bold = bold
@@ -139,7 +140,7 @@ def briefing_docx(briefing: Briefing) -> bytes:
     document = Document()
     _page(document)
     _font_fallbacks(document)
-    document.core_properties.title = briefing.title
+    document.core_properties.title = xml_safe(briefing.title)
 
     if briefing.number_line:
         number = document.add_paragraph()

@@ -34,7 +34,7 @@ MAX_BODY = 20_000
 FINGERPRINT = re.compile(r"^[0-9a-f]{64}$")
 # Control characters pasted from other programs (form feed, vertical tab…):
 # not allowed in XML, so no Word file could hold them. Lines and tabs stay.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f\\ufffe\\uffff\\ud800-\\udfff]")
 
 
 def _clean(text: str) -> str:

@@ -29,6 +29,7 @@ from reports.excel.figures_format import (
     ValueMode,
 )
 from reports.models import Figure
+from targets.formatting import xml_safe
 from targets.models import Plan
 
 LONG_COLUMN_WIDTHS = (16, 28, 8, 8, 14, 30)
@@ -93,6 +94,7 @@ def write_long_workbook(
 def _safe(sheet: WriteOnlyWorksheet, value: object) -> object:
     """Text that starts with "=" stays text: openpyxl would write it as a live
     formula, which Excel would run on opening."""
+    value = xml_safe(value)
     if type(value) is str and value.startswith("="):
         cell = WriteOnlyCell(sheet, value)
         cell.data_type = "s"

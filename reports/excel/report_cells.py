@@ -24,7 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.progress import Period
 from reports.progress.display import STATUS_COLOURS, shown_status, status_label
-from targets.formatting import PERCENT_PLACES, NumberKind, display_number
+from targets.formatting import PERCENT_PLACES, NumberKind, display_number, xml_safe
 
 # Rates are written exact (0.6425, not 0.642) and shown with one decimal place,
 # like format_percent; a non-zero rate below half a step would show 0.0%, so it
@@ -89,7 +89,7 @@ def write_text(cell: Cell, value: str) -> Cell:
     indicator name is data typed by people, so it must come back as typed
     (a cell's data_type set back to "s" survives a save and reload).
     """
-    cell.value = value
+    cell.value = xml_safe(value)
     if cell.data_type == "f":
         cell.data_type = "s"
     return cell

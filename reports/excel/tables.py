@@ -27,6 +27,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from targets.formatting import xml_safe
+
 EXPORT_FORMATS = ("xlsx", "csv")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 SHEET_TITLE = "Export Data"  # django-tables2's title for a table without a model
@@ -86,7 +88,7 @@ def xlsx_bytes(rows: Iterable[list]) -> bytes:
     bold = Font(bold=True)
     for number, row in enumerate(rows):
         cells = []
-        for value in row:
+        for value in map(xml_safe, row):
             if number == 0 or (type(value) is str and value.startswith("=")):
                 cell = WriteOnlyCell(sheet, value)
                 if number == 0:

@@ -31,6 +31,7 @@ from reports.excel.figures_format import (
     ValueMode,
 )
 from reports.progress import Period
+from targets.formatting import xml_safe
 
 HEADER_ROW = 3
 TITLE_FONT, BOLD = Font(bold=True, size=14), Font(bold=True)
@@ -74,7 +75,7 @@ def mode_explanation(mode: ValueMode) -> str:
 
 
 def _text(sheet, row: int, column: int, value: str, *, font=None, alignment=None):
-    cell = sheet.cell(row=row, column=column, value=value)
+    cell = sheet.cell(row=row, column=column, value=xml_safe(value))
     cell.data_type = "s"  # text, never a formula, whatever it starts with
     if font:
         cell.font = font

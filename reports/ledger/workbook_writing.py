@@ -38,6 +38,7 @@ from reports.models import (
     IncubatorRecognition,
 )
 from reports.progress import Period
+from targets.formatting import xml_safe
 
 BOLD = Font(bold=True)
 # Text a spreadsheet would take for a formula (CSV/Excel injection).
@@ -64,6 +65,7 @@ def build_workbook(sheets: dict[str, list[list]]) -> bytes:
 
 
 def _cell(sheet, value, *, bold: bool = False):
+    value = xml_safe(value)
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str) and value.startswith(FORMULA_START):
         cell.data_type = "s"  # kept as the text it is, never a live formula

@@ -42,6 +42,7 @@ from targets.excel.format import (
 )
 from targets.excel.goal_sheet import GOAL_WIDTHS, goal_rows
 from targets.excel.ledger_sheets import LEDGER_WIDTHS, ledger_rows
+from targets.formatting import xml_safe
 
 # ---------------------------------------------------------------- writing
 
@@ -113,7 +114,7 @@ def _write_measure_sheets(book, plan: PlanSpec) -> None:
 def _put(sheet, row: int, column: int, value: object, *, header: bool = False) -> None:
     if isinstance(value, Decimal):
         value = int(value) if value == value.to_integral_value() else float(value)
-    cell = sheet.cell(row=row, column=column, value=value)
+    cell = sheet.cell(row=row, column=column, value=xml_safe(value))
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"  # text, never a live formula
     if header:

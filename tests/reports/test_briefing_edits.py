@@ -193,7 +193,9 @@ def test_control_characters_pasted_into_the_text_do_not_break_the_word_file(
     """A vertical tab or form feed pasted from another program is not XML: the
     Word file could not be written with it. It is dropped on saving."""
     client = client_for(staff)
-    fields = edit_fields(client, title="标题\x0b", body="第一段\x0c。\n一、部分\x1f\n正文\x07。")
+    fields = edit_fields(
+        client, title="标题\x0b\ufffe", body="第一段\x0c。\n一、部分\x1f\n正文\x07\uffff。"
+    )
     assert save(client, **fields).status_code == 302
     version = BriefingVersion.objects.get()
     assert (version.title, version.body) == ("标题", "第一段。\n一、部分\n正文。")
