@@ -40,7 +40,7 @@ from reports.briefing.edits import (
 from reports.briefing.text import body_text, fingerprint
 from reports.views import charts, plotting
 from reports.views.dashboards import overview_charts
-from reports.views.forms import BriefingEditForm, PeriodForm
+from reports.views.forms import BriefingEditForm
 from reports.views.mixins import ProgressMixin
 from targets.access import keeping_period
 
@@ -221,7 +221,9 @@ class BriefingSaveView(BriefingView):
 
     def post(self, request, *args, **kwargs):
         form = BriefingEditForm(request.POST)
-        if PeriodForm(request.POST, plan_years=self.plan.years).chosen() is None:
+        # The quarters the page offers (not one not yet begun): any other
+        # would fall back to the default quarter and save into its briefing.
+        if self.period_form(request.POST).chosen() is None:
             return self.refuse(form, _("提交的季度无效,请刷新页面后重新编辑。"))
         if not form.is_valid():
             return self.refuse(form, _("提交的内容不完整,请刷新页面后重新编辑。"))

@@ -145,6 +145,8 @@ def test_each_quarter_and_each_township_has_its_own_history(client_for, staff, r
         ({"action": "delete"}, "提交的内容不完整"),
         ({"started_from": "not-a-hash"}, "提交的内容不完整"),
         ({"period": "2031Q9"}, "提交的季度无效"),
+        # A plan quarter not yet begun: never saved into the default one's.
+        ({"period": "2027Q1"}, "提交的季度无效"),
         ({"base": "5"}, "已被他人保存为第 0 版"),
     ],
 )
