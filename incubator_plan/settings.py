@@ -278,6 +278,12 @@ FORM_RENDERER = "incubator_plan.form_renderer.QuickWidgetsRenderer"
 PROGRESS_BEHIND_BELOW = Decimal(os.environ.get("PROGRESS_BEHIND_BELOW", "1.0"))
 PROGRESS_SERIOUSLY_BEHIND_BELOW = Decimal(os.environ.get("PROGRESS_SERIOUSLY_BEHIND_BELOW", "0.8"))
 
+# The entry grids post two fields per cell (value and the version seen):
+# Django's default cap of 1,000 fields stopped a 60-region × 10-indicator
+# grid, or one region's 110 incubators, losing everything typed. The cap
+# still stops a flood of fields; the body size cap (2.5 MB) stays Django's.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 50_000)
+
 # Uploaded figure workbooks larger than this are refused before parsing.
 FIGURES_UPLOAD_MAX_BYTES = int(os.environ.get("FIGURES_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
 

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from reports.choices import Source
+from reports.demo.scale import generate_plan
 from reports.figures import deadlines
 from reports.figures.changes import FigureChange
 from reports.figures.quarters import close_quarter
@@ -402,3 +403,18 @@ def test_a_grid_posted_without_its_cells_clears_nothing(client_for, staff, demo)
     assert response.status_code == 400
     assert "表单已过期或被篡改" in response.content.decode()
     assert snapshot() == before
+
+
+def test_a_large_countys_whole_grid_saves_in_one_post(client_for, staff, db):
+    """60 regions × 10 indicators post about 1,200 fields (a value and the
+    version seen per cell), past Django's default cap of 1,000: all saved."""
+    plan = generate_plan(regions=60, indicators=10, years=3, quarters=4, incubators_per_region=0)
+    client = client_for(staff)
+    data = grid_data(client, "2026Q1")
+    cells = [name for name in data if name.startswith("c")]
+    assert len(data) > 1000 and len(cells) == 60 * 9 + 1
+    data.update(dict.fromkeys(cells, "7"), confirm_warnings="on")
+    response = client.post(ENTRY, data)
+    assert response.status_code == 302
+    saved = Figure.objects.filter(indicator__plan=plan, year=2026, quarter=1)
+    assert saved.count() == len(cells) and {f.value for f in saved} == {7}
