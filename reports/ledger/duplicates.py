@@ -135,7 +135,12 @@ def _locked_pair(plan: Plan, user, first_pk: int, second_pk: int, reason: str):
     }
     if len(found) != 2:
         raise LedgerError([_("记录不存在或已被合并,请刷新页面。")])
-    return found[first_pk], found[second_pk], reason
+    first, second = found[first_pk], found[second_pk]
+    # Only a suspect pair is settled here: two records whose names compare
+    # equal. Any other two ids (a tampered form) would merge different firms.
+    if not first.normalised_name or first.normalised_name != second.normalised_name:
+        raise LedgerError([_("这两条记录名称不同,不是疑似重复企业,不能在此处理。")])
+    return first, second, reason
 
 
 @transaction.atomic

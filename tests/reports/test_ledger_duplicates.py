@@ -154,3 +154,20 @@ def test_a_bad_merge_changes_nothing(plan, staff, two_townships, keep, drop, rea
         merge_enterprises(plan, staff, keep_id=ids[keep], drop_id=ids[drop], reason=reason)
     assert message in refused.value.messages
     assert Enterprise.objects.count() == 2 and not DuplicateDecision.objects.exists()
+
+
+@pytest.mark.parametrize("settle", ["merge", "distinct"])
+def test_two_records_of_different_names_are_not_settled_as_duplicates(
+    plan, staff, official, region_a, two_townships, settle
+):
+    """Any two ids posted (a tampered form) would merge two different firms:
+    only a suspect pair — names that compare equal — is settled here."""
+    first, _second = two_townships
+    other = enterprise(official, first.incubator, name="平阳另一家科技有限公司")
+    with pytest.raises(LedgerError) as refused:
+        if settle == "merge":
+            merge_enterprises(plan, staff, keep_id=first.pk, drop_id=other.pk, reason="重复")
+        else:
+            mark_distinct(plan, staff, first_id=first.pk, second_id=other.pk, reason="不同")
+    assert "不是疑似重复企业" in refused.value.messages[0]
+    assert Enterprise.objects.count() == 3 and not DuplicateDecision.objects.exists()
