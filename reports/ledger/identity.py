@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from targets.excel.values import normalize
+
 CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_CODE_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 _VALUES = {c: i for i, c in enumerate(CREDIT_CODE_CHARS)}
@@ -44,6 +46,13 @@ def credit_code_problem(code: str) -> str | None:
 
 # Brackets, spaces and punctuation that two reports of one firm's name differ by.
 _NOISE = re.compile(r"[\s()\[\]{}（）【】《》<>“”\"'‘’·.,，。、:：;；\-—_/\\]+")
+
+
+def name_key(name: str) -> str:
+    """An incubator's name as the ledger workbook matches it (``normalize``:
+    full-width folded, no whitespace), without invisible format characters
+    (a zero-width space): two names with the same key are one incubator."""
+    return "".join(c for c in normalize(name) if unicodedata.category(c) != "Cf")
 
 
 def normalise_name(name: str) -> str:

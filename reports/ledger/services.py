@@ -32,7 +32,7 @@ from regions.roles import ENTER_FIGURES, REPORT_OWN_FIGURES
 from reports.choices import OPERATING_STATUSES, IncubatorStatus
 from reports.ledger.derived import follow
 from reports.ledger.errors import LedgerError
-from reports.ledger.identity import clean_credit_code, credit_code_problem
+from reports.ledger.identity import clean_credit_code, credit_code_problem, name_key
 from reports.models import (
     Enterprise,
     EnterpriseFlagGrant,
@@ -41,6 +41,7 @@ from reports.models import (
     IncubatorRecognition,
 )
 from targets.choices import IncubatorLevel
+from targets.formatting import has_unsafe_characters
 from targets.ledger import Industry, LedgerFlag
 from targets.models import Plan
 
@@ -215,11 +216,18 @@ def _save_incubator(user, incubator: Incubator, *, was_in: int | None = None) ->
         problems.append(_("运营中(或限期整改)的载体需填写投入运营日期。"))
     if incubator.status == IncubatorStatus.BUILDING and incubator.operating_since is not None:
         problems.append(_("在建载体不填投入运营日期。"))
-    same_name = Incubator.objects.filter(region=incubator.region, name=incubator.name.strip())
-    if same_name.exclude(pk=incubator.pk).exists():
+    # Names are compared as the ledger workbook matches them (full-width
+    # folded, no spaces, no invisible characters): "(演示)昆阳科创园" beside
+    # "（演示）昆阳科创园" would be one incubator to the workbook, two here.
+    key = name_key(incubator.name)
+    if not key:
+        problems.append(_("载体名称:请填写看得见的名称。"))
+    others = Incubator.objects.filter(region=incubator.region).exclude(pk=incubator.pk)
+    clash = next((n for n in others.values_list("name", flat=True) if name_key(n) == key), None)
+    if key and clash is not None:
         problems.append(
             _("%(region)s已有名为“%(name)s”的载体。")
-            % {"region": incubator.region.name, "name": incubator.name}
+            % {"region": incubator.region.name, "name": clash}
         )
     if problems:
         raise LedgerError(problems)
@@ -407,17 +415,25 @@ def _check_flag(flag: LedgerFlag, plan_id: int, applies_to: str) -> None:
 
 def _field_problems(instance, exclude: list[str]) -> list[str]:
     """The model's own field checks (required, length, choices, decimals),
-    each worded "字段:问题"."""
+    and text without characters no Excel or Word file can hold (a vertical
+    tab pasted from another program), each worded "字段:问题"."""
+    meta = instance._meta
+    problems = [
+        f"{field.verbose_name}:{_('含有无法识别的控制字符,请删去后重新填写。')}"
+        for field in meta.concrete_fields
+        if field.name not in exclude
+        and isinstance(value := getattr(instance, field.attname, None), str)
+        and has_unsafe_characters(value)
+    ]
     try:
         instance.clean_fields(exclude=exclude)
     except ValidationError as error:
-        meta = instance._meta
-        return [
+        problems += [
             f"{meta.get_field(name).verbose_name}:{message}"
             for name, messages in error.message_dict.items()
             for message in messages
         ]
-    return []
+    return problems
 
 
 def _save(instance) -> None:

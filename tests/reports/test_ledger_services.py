@@ -137,6 +137,33 @@ def test_two_incubators_of_one_region_cannot_share_a_name(
     incubator(other_official, region_b, name="科创孵化园")
 
 
+@pytest.mark.parametrize(
+    "written", ["(演示)昆阳科创园", " （演示） 昆阳 科创园 ", "（演示）昆阳科创园\u200b"]
+)
+def test_names_the_ledger_workbook_reads_as_one_are_one_incubator(official, region_a, written):
+    """The workbook matches an incubator by its folded name (full width, no
+    spaces): a second record whose name differs only so would make every
+    workbook naming it ambiguous. Renaming into such a clash is refused too."""
+    incubator(official, region_a, name="（演示）昆阳科创园")
+    with pytest.raises(LedgerError) as refused:
+        incubator(official, region_a, name=written)
+    assert "已有名为“（演示）昆阳科创园”的载体" in refused.value.messages[0]
+    other = incubator(official, region_a, name="另一园区")
+    with pytest.raises(LedgerError):
+        services.update_incubator(official, other, name=written)
+    assert Incubator.objects.filter(region=region_a).count() == 2
+
+
+def test_a_name_or_note_with_invisible_characters_is_refused(official, region_a):
+    with pytest.raises(LedgerError) as refused:
+        incubator(official, region_a, name="\u200b")
+    assert "载体名称:请填写看得见的名称。" in refused.value.messages
+    with pytest.raises(LedgerError) as refused:
+        incubator(official, region_a, name="坏\x0b名", note="备注\x01")
+    assert sum("控制字符" in m for m in refused.value.messages) == 2
+    assert not Incubator.objects.exists()
+
+
 def test_a_level_is_recognised_once(official, region_a):
     made = incubator(official, region_a)
     services.add_recognition(official, made, level=2, recognised_on=datetime.date(2025, 6, 1))
