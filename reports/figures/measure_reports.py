@@ -12,6 +12,7 @@ nothing is stored.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -37,6 +38,15 @@ SIGNATURES = (
     (b"GIF89a", "image/gif"),
 )
 MAX_NAME = 200
+# The extension a file of each sniffed type is named with (the first one),
+# and the others it may already carry.
+EXTENSIONS = {
+    "application/pdf": (".pdf",),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg", ".jpe"),
+    "image/gif": (".gif",),
+    "image/webp": (".webp",),
+}
 
 
 def sniff(head: bytes) -> str | None:
@@ -57,6 +67,26 @@ class CheckedFile:
     size: int
 
 
+def attachment_name(name: str, content_type: str) -> str:
+    """The name a file is stored and handed out under: the uploader's,
+    without folders, invisible or control characters (a right-to-left mark
+    turns "invoice\u202efdp.exe" into what reads as "invoiceexe.pdf"), and
+    with the extension of what the file is. Only the first bytes are
+    checked, so "invoice.html" starting with %PDF- is named invoice.pdf: a
+    reader who opens the download gets a PDF viewer, never a browser or a
+    shell running what follows."""
+    name = name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    name = "".join(c for c in name if unicodedata.category(c) not in ("Cc", "Cf", "Cs"))
+    stem, dot, extension = name.strip().rpartition(".")
+    if not dot:
+        stem, extension = extension, ""
+    allowed = EXTENSIONS[content_type]
+    if f".{extension.lower()}" in allowed:
+        return name.strip()[-MAX_NAME:]
+    stem = stem.strip() or "file"
+    return stem[: MAX_NAME - len(allowed[0])] + allowed[0]
+
+
 def check_attachment(upload: UploadedFile) -> CheckedFile:
     """The file if it is a PDF or an image within the size cap; else ValidationError."""
     name = (upload.name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][-MAX_NAME:] or "file"
@@ -70,7 +100,7 @@ def check_attachment(upload: UploadedFile) -> CheckedFile:
     if content_type is None:
         message = _("附件“%(name)s”不是 PDF 文件或图片(PNG、JPEG、GIF、WebP),未保存。")
         raise ValidationError(message % {"name": name})
-    return CheckedFile(upload, name, content_type, upload.size)
+    return CheckedFile(upload, attachment_name(name, content_type), content_type, upload.size)
 
 
 def reportable_departments(user, measure: Measure) -> list[Department]:

@@ -25,6 +25,7 @@ from reports.figures.deadlines import quarter_begun
 from reports.figures.measure_board import board, quarter_of
 from reports.figures.measure_reports import (
     add_work_item,
+    attachment_name,
     mark_work_item_done,
     record_measure_report,
     reportable_departments,
@@ -338,7 +339,8 @@ class MeasureAttachmentView(MeasureAccessMixin, View):
         return FileResponse(
             attachment.file.open("rb"),
             as_attachment=True,
-            filename=attachment.name,
+            # Files stored before names were checked are handed out as what they are.
+            filename=attachment_name(attachment.name, attachment.content_type),
             content_type=attachment.content_type,
         )
 

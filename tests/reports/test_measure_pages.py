@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -291,3 +292,41 @@ def test_a_report_saved_over_someone_elses_newer_save_is_refused(plan, liaison, 
     fresh = client_for(liaison).get(url).context["form"].initial["seen"]
     again = client_for(liaison).post(url, {**first, "done": "乙", "seen": fresh})
     assert again.status_code == 302 and MeasureReport.objects.get().done == "乙"
+
+
+@pytest.mark.parametrize(
+    ("uploaded", "body", "named"),
+    [
+        ("invoice.html", b"%PDF-1.4\n<html><script>alert(1)</script>", "invoice.pdf"),
+        ("run.bat", b"%PDF-1.4\r\ncalc.exe", "run.pdf"),
+        ("x.svg", b"GIF89a<svg onload=alert(1)>", "x.gif"),
+        ("invoice\u202efdp.exe", b"%PDF-1.4\n", "invoicefdp.pdf"),
+        ("x." + "p" * 150, b"%PDF-1.4\n", "x.pdf"),
+        ("扫描件.PDF", b"%PDF-1.4\n", "扫描件.PDF"),
+    ],
+)
+def test_an_attachment_is_named_as_what_it_is(
+    plan, staff, liaison, client_for, uploaded, body, named
+):
+    """Only a file's first bytes are checked: one named .html or .bat that
+    starts like a PDF is stored and handed out as .pdf, never under a name
+    that would open it in a browser or a shell; invisible characters (a
+    right-to-left mark) are dropped from the name."""
+    response = client_for(liaison).post(
+        report_url(plan, 5),
+        {
+            "period": "2026Q2",
+            "department": "touzicujin",
+            "status": "done",
+            "attachments": [SimpleUploadedFile(uploaded, body)],
+        },
+    )
+    assert response.status_code == 302
+    attachment = MeasureAttachment.objects.get()
+    assert attachment.name == named
+    url = reverse("reports:measure_attachment", kwargs={"attachment": attachment.pk})
+    download = client_for(staff).get(url)
+    assert download.status_code == 200
+    assert named.encode() in download["Content-Disposition"].encode() or (
+        quote(named) in download["Content-Disposition"]
+    )
