@@ -50,7 +50,8 @@ def is_closed(plan: Plan, period: Period) -> bool:
 
 def quarter_to_work_on(plan: Plan, region: Region | None = None) -> Period:
     """The quarter the entry pages open by default: the latest with figures,
-    or the next one when that is already closed (and the plan reaches it).
+    or the next one when that is already closed (and the plan reaches it,
+    and it has begun).
 
     With ``region`` (a township official's pages) only that region's figures
     and reports count, so the default says nothing about other regions: a
@@ -79,8 +80,15 @@ def quarter_to_work_on(plan: Plan, region: Region | None = None) -> Period:
             state__in=(SubmissionState.SUBMITTED, SubmissionState.APPROVED),
         ).exists()
     )
-    if (handed_in or is_closed(plan, latest)) and plan.contains(latest.next().year):
-        return latest.next()
+    following = latest.next()
+    # Never on to a quarter not yet begun: nothing can be reported for it,
+    # so the page would open read-only on nothing.
+    if (
+        (handed_in or is_closed(plan, latest))
+        and plan.contains(following.year)
+        and quarter_begun(following)
+    ):
+        return following
     return latest
 
 

@@ -270,6 +270,22 @@ def test_the_official_opens_on_their_own_quarter(client_for, official, staff, pl
     assert client_for(official).get(ENTRY).context["period"] == Period(2026, 1)
 
 
+def test_a_handed_in_quarter_under_way_is_not_left_for_one_not_begun(
+    client_for, official, plan, region_a
+):
+    """Today is in 2026 Q4: once 昆阳 hands in 2026 Q4 its pages stay on it
+    (its state shown) rather than open on 2027 Q1, which has not begun and
+    takes no figures."""
+    fill_all(client_for(official))
+    post_submit(client_for(official), region_a)
+    for url in (ENTRY, reverse("reports:entry_template")):
+        response = client_for(official).get(url)
+        if url == ENTRY:
+            assert response.context["period"] == Period(2026, 4)
+        else:
+            assert "2026Q4" in response["Content-Disposition"]
+
+
 # ---------------------------------------------------------------- staff
 
 
