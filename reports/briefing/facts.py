@@ -98,6 +98,9 @@ class BriefingFacts:
     # Regions behind 序时 on some indicator, the furthest behind first (the
     # engine's ranking); the county briefing only.
     lagging: tuple[LaggingRegion, ...] = ()
+    # False for a quarter not yet begun (a plan that starts later): nothing
+    # can be reported for it yet, so nobody is asked to.
+    begun: bool = True
 
     @property
     def subject_name(self) -> str:

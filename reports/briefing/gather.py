@@ -29,6 +29,7 @@ from reports.briefing.facts import (
     Rank,
 )
 from reports.choices import SubmissionState
+from reports.figures.deadlines import quarter_begun
 from reports.figures.measure_board import board
 from reports.measure_models import MeasureStatus
 from reports.progress import Period, ProgressTable, RegionInfo
@@ -194,6 +195,7 @@ def gather(
         region=None if whole_county else RegionInfo(region.pk, region.code, region.name),
         coverage=coverage,
         not_reported=missing,
+        begun=quarter_begun(period),
         submitted=submitted,
         indicators=tuple(indicators),
         overall_rank=overall,

@@ -314,12 +314,16 @@ def next_steps(facts: BriefingFacts) -> list[str]:
             )
             % {"indicators": join_names(behind_plan)}
         )
-    if facts.not_reported:
+    if not facts.begun:  # the plan's first quarter, still to come
+        paragraphs.append(
+            _("本计划自%(period)s开始,届时请各单位按时填报。") % {"period": facts.period.label}
+        )
+    if facts.not_reported and facts.begun:
         paragraphs.append(
             _("请%(names)s尽快完成本季度数据的填报和审核。")
             % {"names": _names(facts.not_reported, facts.region_term)}
         )
-    if facts.county_missing:
+    if facts.county_missing and facts.begun:
         paragraphs.append(
             _("请尽快填报%(names)s本季度数据。") % {"names": join_names(facts.county_missing)}
         )

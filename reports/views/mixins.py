@@ -24,7 +24,7 @@ from django_tables2 import RequestConfig, Table
 
 from regions.models import Region
 from regions.roles import ENTER_FIGURES, REPORT_OWN_FIGURES
-from reports.figures.deadlines import latest_shown
+from reports.figures.deadlines import latest_shown, quarter_begun
 from reports.figures.quarters import quarter_to_work_on
 from reports.progress import Period
 from reports.progress.display import coverage_notice, coverage_words
@@ -253,12 +253,15 @@ class ProgressMixin(PeriodMixin, PlanAccessMixin):
 
     def coverage_context(self) -> dict:
         words = {"region_term": self.plan.region_term, "region_name": self.coverage_region_name()}
+        notice = coverage_notice(self.coverage, **words, county_missing=self.county_missing())
+        if not quarter_begun(self.period):  # a plan that starts later: its first quarter
+            notice = _("%(period)s尚未开始:本计划从这一季度起填报,目前还没有任何数据。") % {
+                "period": self.period.label
+            }
         return {
             "coverage": self.coverage,
             "coverage_words": coverage_words(self.coverage, **words),
-            "coverage_notice": coverage_notice(
-                self.coverage, **words, county_missing=self.county_missing()
-            ),
+            "coverage_notice": notice,
             "may_include_submitted": self.may_include_submitted,
             "include_submitted": self.include_submitted,
             "page_query": self.page_query,

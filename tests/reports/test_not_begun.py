@@ -151,3 +151,23 @@ def test_no_template_is_downloaded_for_a_quarter_not_begun_or_not_a_quarter(
     response = client.get(reverse(name), {"period": "2026Q4", "region": region_a.code})
     assert response.status_code == 200
     assert "2026Q4" in response["Content-Disposition"]
+
+
+def test_a_plan_not_yet_begun_says_so_and_asks_nobody_to_report(
+    client_for, leader, plan, monkeypatch
+):
+    """A plan loaded before it starts (today 1 November 2024, the plan from
+    2025): its pages open on its first quarter and say it has not begun,
+    rather than read as a quarter under way and overdue; the briefing asks
+    nobody to report yet."""
+    monkeypatch.setattr(deadlines, "today", lambda: datetime.date(2024, 11, 1))
+    client = client_for(leader)
+    overview = client.get(reverse("reports:overview"))
+    assert overview.context["period"] == Period(2025, 1)
+    assert "2025年第1季度尚未开始" in overview.content.decode()
+    briefing = client.get(reverse("reports:briefing")).content.decode()
+    assert "本计划自2025年第1季度开始" in briefing
+    assert "尽快完成本季度数据的填报" not in briefing and "尽快填报" not in briefing
+    monkeypatch.setattr(deadlines, "today", lambda: datetime.date(2025, 1, 2))
+    briefing = client.get(reverse("reports:briefing")).content.decode()
+    assert "尽快完成本季度数据的填报" in briefing and "本计划自" not in briefing
