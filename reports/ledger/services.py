@@ -418,8 +418,9 @@ def _field_problems(instance, exclude: list[str]) -> list[str]:
     and text without characters no Excel or Word file can hold (a vertical
     tab pasted from another program), each worded "字段:问题"."""
     meta = instance._meta
+    unsafe = _("含有无法识别的控制字符,请删去后重新填写。")
     problems = [
-        f"{field.verbose_name}:{_('含有无法识别的控制字符,请删去后重新填写。')}"
+        f"{field.verbose_name}:{unsafe}"
         for field in meta.concrete_fields
         if field.name not in exclude
         and isinstance(value := getattr(instance, field.attname, None), str)
