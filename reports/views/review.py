@@ -69,7 +69,14 @@ class ReviewActionView(CountyWideMixin, View):
             elif "regions" in form.errors:
                 messages.error(request, _("请勾选要处理的区域。"))
             elif "reason" in form.errors:
-                messages.error(request, _("退回必须说明原因。"))
+                reason = (request.POST.get("reason") or "").strip()
+                limit = form.fields["reason"].max_length
+                if limit is not None and len(reason) > limit:
+                    messages.error(
+                        request, _("退回原因不能超过 %(limit)s 个字。") % {"limit": limit}
+                    )
+                else:
+                    messages.error(request, _("退回必须说明原因。"))
             else:
                 messages.error(request, _("请选择季度。"))
             return redirect(self.review_url(period))

@@ -164,7 +164,10 @@ def test_return_needs_a_reason_and_reaches_the_township(
     hand_in(plan, other_official, region_b)
     client = client_for(staff)
     response = act(client, RETURN, [submitted, region_b], reason="  ")
-    assert any("原因" in m for m in messages_of(response))
+    assert "退回必须说明原因。" in messages_of(response)
+    assert state(submitted) == state(region_b) == SubmissionState.SUBMITTED
+    response = act(client, RETURN, [submitted, region_b], reason="长" * 2001)
+    assert messages_of(response)[-1] == "退回原因不能超过 2000 个字。"  # not "needs a reason"
     assert state(submitted) == state(region_b) == SubmissionState.SUBMITTED
     act(client, RETURN, [submitted, region_b], reason="空间面积偏大,请核实")
     assert state(submitted) == state(region_b) == SubmissionState.RETURNED
