@@ -144,6 +144,11 @@ def _annex2_columns(sheet, group_row, plan, indicators, problems) -> dict[int, t
     return columns
 
 
+def looks_like_total(name: str) -> bool:
+    """A total row's usual names: 全县, 全市, 全区…, 合计, 总计."""
+    return (name.startswith("全") and 2 <= len(name) <= 3) or name in ("合计", "总计")
+
+
 def read_annex2(sheet, plan, indicators, regions, problems, cells) -> list[tuple]:
     """Read the region rows into ``cells``; return the county row's cells for checking."""
     group_row = sheet.find_row(lambda t: parse_slot(t) is not None)
@@ -157,8 +162,16 @@ def read_annex2(sheet, plan, indicators, regions, problems, cells) -> list[tuple
     for row in sheet.row_numbers(after=group_row + 1):
         name, loc = normalize(sheet.cell(row, 1)), Loc(sheet.title, row, 1, "区域")
         if name != county and name not in code_of:
-            message = _("未知区域“%(name)s”(须先列在工作表“区域”中)") if name else _("缺少区域名称")
-            problems.add(loc, message, name=name)
+            if looks_like_total(name):  # e.g. 全县 in a plan whose total is 全市
+                message = _(
+                    "“%(name)s”像是合计行,但本计划的全县名称是“%(county)s”:"
+                    "合计行须写作“%(county)s”(或在计划信息中改全县名称)"
+                )
+            elif name:
+                message = _("未知区域“%(name)s”(须先列在工作表“区域”中)")
+            else:
+                message = _("缺少区域名称")
+            problems.add(loc, message, name=name, county=plan.county_name)
             continue
         if not unique(seen, name, _("区域"), row, loc, problems):
             continue

@@ -469,6 +469,11 @@ MALFORMED = {
         set_cell("附件2", "A5", "龙港"),
         ["工作表“附件2”第5行A列", "未知区域“龙港”"],
     ),
+    # A total row named as another plan names it: said so, not "add a region".
+    "total row under another name": (
+        set_cell("附件2", "A5", "全市"),
+        ["工作表“附件2”第5行A列", "“全市”像是合计行,但本计划的全县名称是“全县”"],
+    ),
     "unknown indicator": (
         set_cell("附件1", "B4", "新增独角兽企业"),
         ["工作表“附件1”第4行B列", "未知指标“新增独角兽企业”"],
