@@ -5,9 +5,11 @@ database."""
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reports.choices import GoalStatus
+from reports.progress.ledger_rules import quarter_of
 from targets.choices import GoalKind
 from targets.formatting import format_number
 
@@ -70,6 +72,12 @@ def goal_note(row) -> str:
             }
         )
     if result.measured_at is not None:
-        words = _("截至%(period)s末台账统计") if row.from_ledger else _("截至%(period)s填报")
-        notes.append(words % {"period": result.measured_at.label})
+        at = result.measured_at
+        if not row.from_ledger:
+            words = _("截至%(period)s填报")
+        elif quarter_of(timezone.localdate()) <= (at.year, at.quarter):
+            words = _("截至目前台账统计(%(period)s进行中)")  # not the quarter's end: to come
+        else:
+            words = _("截至%(period)s末台账统计")
+        notes.append(words % {"period": at.label})
     return ";".join(notes)

@@ -165,6 +165,11 @@ def test_once_the_plan_keeps_a_ledger_its_stocks_are_counted_not_entered(
     page = client.get(reverse("reports:goals"), {"period": "2025Q4"})
     (row,) = [r for r in page.context["goal_table"].data.data if r["text"] == bases.text]
     assert row["value"] == 1 and "截至2025年第4季度末台账统计" in row["note"]
+    # The quarter under way (today is in 2026 Q4) has no end yet to count at.
+    page = client.get(reverse("reports:goals"), {"period": "2026Q4"})
+    (row,) = [r for r in page.context["goal_table"].data.data if r["text"] == bases.text]
+    assert "截至目前台账统计(2026年第4季度进行中)" in row["note"]
+    assert "第4季度末" not in row["note"]
 
 
 @pytest.mark.parametrize("period", ["2025Q4 ", "", None, "2030Q1", "２０２５Q4"])
