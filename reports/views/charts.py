@@ -110,7 +110,7 @@ def progress_heatmap(table: ProgressTable, regions: list | None = None, *, title
         traces,
         title=title,
         height=max(320, 60 + 34 * len(rows)),
-        yaxis={"autorange": "reversed"},
+        yaxis={"autorange": "reversed", **plotting.name_ticks(region_names)},
     )
 
 
@@ -353,6 +353,7 @@ def actual_vs_target(
         title=_("%(year)s年累计完成与目标") % {"year": period.year},
         barmode="overlay",
         y_unit=indicator.unit,
+        xaxis=plotting.name_ticks([name for name, _p in column]),
     )
 
 
@@ -391,7 +392,7 @@ def gap_ranking(
         height=max(300, 80 + 30 * len(owing)),
         showlegend=False,
         xaxis={"title": {"text": indicator.unit}, "rangemode": "tozero"},
-        yaxis={"autorange": "reversed"},
+        yaxis={"autorange": "reversed", **plotting.name_ticks([name for name, _p in owing])},
     )
 
 
@@ -476,6 +477,7 @@ def plan_to_date_bars(
         title=_("计划期(截至%(period)s)累计完成") % {"period": period.label},
         barmode="overlay",
         y_unit=indicator.unit,
+        xaxis=plotting.name_ticks([name for name, _p in rows]),
         shapes=shapes,
         annotations=notes,
     )
@@ -495,7 +497,7 @@ def goal_bars(rows, *, title: str, period: Period, places) -> dict:
     for row in rows:
         goal, result = row.goal, row.result
         text = goal.text
-        label = text if len(text) <= GOAL_LABEL_CHARS else text[: GOAL_LABEL_CHARS - 1] + "…"
+        label = plotting.shortened(text, GOAL_LABEL_CHARS)
         labels.append(f"{goal.order}. {label}")
         share = None
         if result.value is not None and goal.value:

@@ -99,7 +99,9 @@ def figure(
             "font": {"family": FONT, "size": 12},
             "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
             "height": height,
-            "legend": {"orientation": "h", "y": -0.15},
+            # At the figure's foot, below the axis labels however long
+            # (a fixed offset under the plot ran into rotated names).
+            "legend": {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom"},
             "hoverlabel": {"font": {"family": FONT}},
             "xaxis": {"automargin": True, **(xaxis or {})},
             "yaxis": {"automargin": True, **(yaxis or {})},
@@ -128,6 +130,28 @@ def marker_line(
         }
     shape["line"] = {"dash": dash, "color": colour}
     return [shape], [{**note, "text": text, "showarrow": False}]
+
+
+def shortened(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters with "…" (the whole in the hover box)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# Region names on an axis: longer ones are cut, so that a plan's long names
+# (某某街道办事处(含开发区)) leave the plot its room on a page or a phone.
+AXIS_NAME_CHARS = 8
+
+
+def name_ticks(names: list[str]) -> dict:
+    """An axis's properties showing ``names`` shortened; the data (and so
+    the hover box, which shows %{x} or %{y}) keep the whole names."""
+    if all(len(name) <= AXIS_NAME_CHARS for name in names):
+        return {}
+    return {
+        "tickmode": "array",
+        "tickvals": names,
+        "ticktext": [shortened(name, AXIS_NAME_CHARS) for name in names],
+    }
 
 
 def hover(label: str, unit: str = "", field: str = "%{customdata}", extra: str = "") -> str:

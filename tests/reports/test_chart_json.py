@@ -94,3 +94,26 @@ def test_a_values_unit_is_written_level_above_the_axis_not_on_its_side(client_fo
         assert "title" not in chart["layout"]["yaxis"], chart["layout"]["title"]["text"]
     units = [a for c in charts for a in c["layout"].get("annotations", []) if a.get("text") == "个"]
     assert units and all(a["xref"] == a["yref"] == "paper" and a["y"] == 1 for a in units)
+
+
+def test_long_region_names_are_cut_on_the_axis_and_whole_in_the_hover(client_for, leader, demo):
+    """A plan's long names (某某街道办事处(含开发区)) took the charts' room:
+    the axis shows them cut with "…", the data (and the hover box) whole;
+    the legend sits at the figure's foot, below the names."""
+    long = "昆阳镇街道办事处(含经济开发区)"
+    demo.regions.filter(code="kunyang").update(name=long)
+    response = client_for(leader).get(reverse("reports:indicator", args=["space"]))
+    charts = {key: json.loads(text) for key, text in page_charts(response)}
+    actual = charts["chart-actual"]
+    go.Figure(actual)  # still what plotly accepts
+    assert long in actual["data"][0]["x"]
+    axis = actual["layout"]["xaxis"]
+    assert axis["ticktext"][axis["tickvals"].index(long)] == "昆阳镇街道办事…"
+    assert actual["layout"]["legend"]["yref"] == "container"
+    gap = charts["chart-gap"]["layout"]["yaxis"]
+    assert "昆阳镇街道办事…" in gap["ticktext"]
+    overview = client_for(leader).get(reverse("reports:overview"))
+    heatmap = json.loads(dict(page_charts(overview))["chart-heatmap"])
+    assert "昆阳镇街道办事…" in heatmap["layout"]["yaxis"]["ticktext"]
+    # Short names are left alone: no tick list at all.
+    assert plotting.name_ticks(["昆阳", "鳌江"]) == {}
