@@ -424,10 +424,12 @@ def test_the_embedded_database_makes_a_second_writer_wait_instead_of_failing(tmp
 
 
 def test_a_request_too_big_to_read_gets_a_page_in_chinese(client_for, staff):
-    """Django refuses more than 1,000 fields before any view runs (a 400)."""
+    """Django refuses more than DATA_UPLOAD_MAX_NUMBER_FIELDS fields before
+    any view runs (a 400)."""
     client = client_for(staff)
     client.raise_request_exception = False
-    response = client.post(reverse("reports:entry"), {f"f{n}": "1" for n in range(1200)})
+    fields = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 10
+    response = client.post(reverse("reports:entry"), {f"f{n}": "1" for n in range(fields)})
     assert response.status_code == 400
     assert "请求无效" in response.content.decode() and "未保存任何数据" in response.content.decode()
 

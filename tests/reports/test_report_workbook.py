@@ -271,7 +271,8 @@ def test_township_official_is_sent_to_their_township_without_a_workbook(
 ):
     response = download(client_for(official))
     assert response.status_code == 302
-    assert response["Location"] == township_page_url(region_a)
+    # (on the quarter asked for: the download asks for one)
+    assert response["Location"].split("?")[0] == township_page_url(region_a)
     assert "Content-Disposition" not in response
 
 
