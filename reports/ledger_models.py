@@ -69,6 +69,9 @@ class Incubator(models.Model):
         verbose_name=_("区域"),
     )
     name = models.CharField(_("载体名称"), max_length=200)
+    # The name as the ledger workbook matches it (``identity.name_key``): two
+    # incubators of a region may not share it (checked by the services).
+    name_key = models.CharField(_("名称比对键"), max_length=200, editable=False, default="")
     operator = models.CharField(_("运营机构"), max_length=200, blank=True)
     kind = models.CharField(_("载体类型"), max_length=12, choices=IncubatorKind.choices)
     lead_industry = models.ForeignKey(
@@ -124,9 +127,19 @@ class Incubator(models.Model):
                 violation_error_message=_("载体状态无效。"),
             ),
         ]
+        indexes = [models.Index(fields=["region", "name_key"], name="incubator_name_key_idx")]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        from reports.ledger.identity import name_key
+
+        self.name_key = name_key(self.name)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "name" in fields:
+            kwargs["update_fields"] = {*fields, "name_key"}
+        super().save(*args, **kwargs)
 
 
 class IncubatorRecognition(models.Model):

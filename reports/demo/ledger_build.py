@@ -12,7 +12,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from simple_history.utils import bulk_create_with_history
 
 from reports.choices import EnterpriseStage, IncubatorStatus, Source
-from reports.ledger.identity import CREDIT_CODE_CHARS, credit_code_check_char, normalise_name
+from reports.ledger.identity import (
+    CREDIT_CODE_CHARS,
+    credit_code_check_char,
+    name_key,
+    normalise_name,
+)
 from reports.models import (
     Enterprise,
     EnterpriseFlagGrant,
@@ -292,6 +297,8 @@ class _Builder:
     ) -> DemoLedgerResult:
         carriers = [c for cs in self.carriers.values() for c in cs]
         incubators = [c.incubator for c in carriers]
+        for incubator in incubators:  # what save() sets; bulk_create calls no save()
+            incubator.name_key = name_key(incubator.name)
         bulk_create_with_history(incubators, Incubator, default_change_reason=Source.DEMO)
         IncubatorRecognition.objects.bulk_create(
             IncubatorRecognition(incubator=c.incubator, level=level, recognised_on=on)

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from reports.choices import EnterpriseStage, IncubatorStatus
 from reports.demo.rows import insert_rows
-from reports.ledger.identity import normalise_name
+from reports.ledger.identity import name_key, normalise_name
 from reports.models import Enterprise, Incubator, IncubatorRecognition
 from targets.choices import GoalKind, IncubatorKind, IncubatorLevel, LedgerRule
 from targets.ledger import LedgerSource
@@ -61,6 +61,7 @@ def generate_ledger(
         (
             region.pk,
             f"{region.name} incubator {n}",
+            name_key(f"{region.name} incubator {n}"),
             kinds[n % len(kinds)],
             Decimal(rng.randint(10, 300)) / 100,
             operating,
@@ -72,7 +73,16 @@ def generate_ledger(
     ]
     insert_rows(
         Incubator,
-        ["region_id", "name", "kind", "floor_area", "status", "status_since", "operating_since"],
+        [
+            "region_id",
+            "name",
+            "name_key",
+            "kind",
+            "floor_area",
+            "status",
+            "status_since",
+            "operating_since",
+        ],
         incubators,
     )
     # Their keys, in the order written (a name is unique within the plan).

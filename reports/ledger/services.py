@@ -222,8 +222,12 @@ def _save_incubator(user, incubator: Incubator, *, was_in: int | None = None) ->
     key = name_key(incubator.name)
     if not key:
         problems.append(_("载体名称:请填写看得见的名称。"))
-    others = Incubator.objects.filter(region=incubator.region).exclude(pk=incubator.pk)
-    clash = next((n for n in others.values_list("name", flat=True) if name_key(n) == key), None)
+    clash = (
+        Incubator.objects.filter(region=incubator.region, name_key=key)
+        .exclude(pk=incubator.pk)
+        .values_list("name", flat=True)
+        .first()
+    )
     if key and clash is not None:
         problems.append(
             _("%(region)s已有名为“%(name)s”的载体。")

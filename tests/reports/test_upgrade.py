@@ -15,6 +15,7 @@ project's state once per migration it unapplies).
 
 from __future__ import annotations
 
+import importlib
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -184,3 +185,22 @@ def test_upgrading_counts_every_figure_as_approved_and_keeps_closures_and_histor
     assert list(ClosedQuarter.objects.values_list("year", "quarter")) == [(2025, 1)]
     (event,) = QuarterEvent.objects.filter(plan=plan)
     assert (event.action, event.reason) == ("close", "已核定")
+
+
+def test_upgrading_gives_each_incubator_the_key_its_name_is_matched_by(official, region_a):
+    """reports 0014 stores each incubator's name as the ledger workbook
+    matches it; incubators made before get theirs from its data step (run
+    here on a key left empty, as the new column starts), and the step's own
+    copy of the rule agrees with the services'."""
+    from django.apps import apps
+
+    from reports.ledger.identity import name_key
+    from reports.models import Incubator
+    from tests.reports.ledger_data import incubator
+
+    step = importlib.import_module("reports.migrations.0014_incubator_name_key")
+    made = incubator(official, region_a, name="（演示） 甲镇“科创”园\u200b")
+    Incubator.objects.update(name_key="")
+    step.fill_name_keys(apps, None)
+    made.refresh_from_db()
+    assert made.name_key == name_key(made.name) == '(演示)甲镇"科创"园'
