@@ -19,3 +19,6 @@ urlpatterns = [
 
 admin.site.site_header = settings.SITE_TITLE
 admin.site.site_title = settings.SITE_TITLE
+
+# A write that waited out SQLite's lock says "busy, try again" (503), not 500.
+handler500 = "incubator_plan.errors.server_error"

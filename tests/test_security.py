@@ -449,6 +449,28 @@ def test_a_server_error_gets_a_page_in_chinese(client_for, staff, monkeypatch):
     assert "本次操作未完成" in response.content.decode()
 
 
+def test_a_write_that_waited_out_the_database_lock_says_busy_not_error(
+    client_for, staff, monkeypatch
+):
+    """On SQLite a write waits for another (a large import's preview) and
+    then fails "database is locked": the user is told the system is busy
+    and to retry (503, Retry-After), not that the server is broken."""
+    from django.db import OperationalError
+
+    from reports.views import notices
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(notices.NoticeListView, "get", locked)
+    client = client_for(staff)
+    client.raise_request_exception = False
+    response = client.get(reverse("reports:notices"))
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    page = response.content.decode()
+    assert "系统繁忙" in page and "本次操作未保存" in page and "服务器出错" not in page
+
+
 def test_a_form_posted_without_its_security_token_says_so_in_chinese(staff):
     client = Client(enforce_csrf_checks=True)
     response = client.post(reverse("login"), {"username": staff.username, "password": PASSWORD})
