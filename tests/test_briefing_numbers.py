@@ -35,8 +35,8 @@ from reports.progress.display import format_field, shown_status, status_label
 from reports.progress.goal_display import goal_places
 from reports.progress.goal_queries import evaluate_goals, load_goals
 from targets.formatting import format_number, format_percent
-from targets.models import Target
 from tests.conftest import make_user
+from tests.plan_totals import keep_only_plan_totals
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
 RATES = ("completion", "expected_share", "progress_vs_expected", "plan_completion")
@@ -340,16 +340,7 @@ def test_a_plan_total_only_indicators_briefing_numbers_are_the_engines(city, yea
     year's target): the county briefing names its regions with the plan's
     numbers, each one the engine's, and says no year's target of it."""
     indicator = city.indicators.order_by("order").first()
-    for target in Target.objects.filter(indicator=indicator, year__isnull=True):
-        target.delete()
-    totals = {}
-    for target in Target.objects.filter(indicator=indicator):
-        totals[target.region_id] = totals.get(target.region_id, 0) + target.value
-    Target.objects.filter(indicator=indicator).delete()
-    Target.objects.bulk_create(
-        Target(indicator=indicator, region_id=region, year=None, value=value)
-        for region, value in totals.items()
-    )
+    keep_only_plan_totals(indicator)
     reader = make_user("city_leader", Role.LEADER)
     regions = Region.objects.visible_to(reader).filter(plan=city)
     briefing = compose_briefing(plan=city, year=year, quarter=quarter, regions=regions)

@@ -23,8 +23,8 @@ from reports.figures.services import record_figures
 from reports.figures.submissions import state_label, states_for
 from reports.models import Deadline, Figure, GoalFigure, Submission, SubmissionEvent
 from targets.ledger import LedgerSource
-from targets.models import Target
 from tests.conftest import make_user
+from tests.plan_totals import keep_only_plan_totals
 
 
 def snapshot(plan):
@@ -314,15 +314,7 @@ def test_a_plan_total_only_indicator_gets_demo_figures_towards_its_total(db):
     GoalFigure.objects.filter(goal__plan=plan).delete()
     Submission.objects.filter(region__plan=plan).delete()
     indicator = plan.indicators.order_by("order").first()
-    Target.objects.filter(indicator=indicator, year__isnull=True).delete()
-    totals = {}
-    for target in Target.objects.filter(indicator=indicator):
-        totals[target.region_id] = totals.get(target.region_id, 0) + target.value
-    Target.objects.filter(indicator=indicator).delete()
-    Target.objects.bulk_create(
-        Target(indicator=indicator, region_id=region, year=None, value=value)
-        for region, value in totals.items()
-    )
+    totals = keep_only_plan_totals(indicator)
     seed_demo(plan, accounts=False)
     for position, region in enumerate(plan.regions.order_by("order")):
         first_year = Figure.objects.filter(indicator=indicator, region=region, year=2025)

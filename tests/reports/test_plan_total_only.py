@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from reports.progress import Period, load_plan_data, progress_table
 from targets.formatting import format_percent, format_value, percent_number
-from targets.models import Target
+from tests.plan_totals import keep_only_plan_totals
 
 AS_OF = Period(2026, 2)
 
@@ -26,14 +26,7 @@ AS_OF = Period(2026, 2)
 @pytest.fixture
 def space(demo):
     indicator = demo.indicators.get(code="space")
-    totals: dict[int | None, Decimal] = {}
-    for target in Target.objects.filter(indicator=indicator, year__isnull=False):
-        totals[target.region_id] = totals.get(target.region_id, Decimal(0)) + target.value
-    Target.objects.filter(indicator=indicator).delete()
-    Target.objects.bulk_create(
-        Target(indicator=indicator, region_id=region, year=None, value=value)
-        for region, value in totals.items()
-    )
+    keep_only_plan_totals(indicator)
     return indicator
 
 
