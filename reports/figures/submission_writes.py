@@ -146,8 +146,9 @@ def note_figure_writes(
         elif by_staff or fresh or submission.state == SubmissionState.RETURNED:
             stepped.append(submission)
     incomplete = _incomplete(plan, stepped) if by_staff else []
+    left = {submission.pk for submission in incomplete}
+    stepped = [submission for submission in stepped if submission.pk not in left]
     for submission in incomplete:
-        stepped.remove(submission)
         events.append(
             SubmissionEvent(
                 submission=submission,
