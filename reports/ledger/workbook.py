@@ -76,6 +76,9 @@ def _operating_columns() -> tuple[Column, ...]:
     )
 
 
+# The operating sheet's cells a filled row has (its metrics and its note).
+OPERATING_VALUE_FIELDS = (*(name for name, _kind in METRICS), "note")
+
 SHEETS: dict[str, tuple[Column, ...]] = {
     SHEET_INCUBATORS: (
         Column("区域", "region", required=True),
@@ -224,9 +227,16 @@ def _read_sheet(name: str, rows: list[list[object]], result: LedgerFile) -> None
     if any(c.required and c.field not in found for c in columns):
         return
     parsed = result.sheets.setdefault(name, [])
+    # An operating row that names its incubator and quarter (as the template
+    # lists every incubator) but holds no figure at all was left unfilled:
+    # that incubator is left as it is, not refused for its blank cells.
+    values_at = [found[f] for f in OPERATING_VALUE_FIELDS if f in found]
+    skip_unfilled = name == SHEET_OPERATING and bool(values_at)
     for number in range(header_row + 1, len(rows) + 1):
         raw_row = rows[number - 1]
         if all(_blank(value) for value in raw_row):
+            continue
+        if skip_unfilled and all(_blank(raw_row[i]) for i in values_at if i < len(raw_row)):
             continue
         values: dict[str, str | None] = {}
         for column in columns:

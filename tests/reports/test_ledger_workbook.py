@@ -372,6 +372,34 @@ def test_the_operating_template_round_trips(client_for, staff, region_a, ledger)
     assert row.history.latest().history_change_reason == "upload: 台账.xlsx"
 
 
+def test_incubators_left_unfilled_in_the_operating_template_are_left_alone(
+    client_for, staff, region_a, ledger
+):
+    """The template lists every incubator; one filled in and one left with
+    no figure at all: the filled one is written, the blank one left as it
+    is (not refused for its blank cells). A row filled in part is still
+    refused, every blank figure named."""
+    incubator(region_a, "昆阳第二孵化器")
+    client = client_for(staff)
+    template = client.get(
+        reverse("reports:ledger_operating_template"),
+        {"period": "2026Q4", "region": region_a.code},
+    )
+    rows = sheets_of(template.content)["季度运营数据"]
+    assert [row[1] for row in rows[1:]] == ["昆阳科创孵化器", "昆阳第二孵化器"]
+    assert all(value is None for value in rows[2][4:])  # nothing typed for the second
+    rows[1][4:12] = [80, 12, 3, 100, 2000, 1, 5, 900]
+    assert confirm(client, upload(client, build_workbook({"季度运营数据": rows[1:]}))).status_code
+    written = IncubatorQuarter.objects.filter(year=2026, quarter=4)
+    assert [(q.incubator.name, q.revenue) for q in written] == [("昆阳科创孵化器", Decimal(2000))]
+
+    rows[2][8] = 500  # the second: revenue alone
+    response = upload(client, build_workbook({"季度运营数据": rows[1:]}))
+    assert response.status_code == 400
+    assert problems(response).count("必填") == 7
+    assert written.count() == 1
+
+
 def test_a_handed_in_quarter_refuses_the_townships_operating_rows(
     client_for, official, plan, region_a, ledger
 ):
