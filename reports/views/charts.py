@@ -55,8 +55,13 @@ def progress_heatmap(table: ProgressTable, regions: list | None = None, *, title
             progress = table.get(region.id, indicator.id)
             # (against the plan's 序时 for an indicator with a plan total only)
             share = None if progress is None else progress.judged_pace
-            # Cap the colour at 150% so one township far ahead does not wash out the rest.
-            z_row.append(None if share is None else min(percent_number(share), 150.0))
+            if share is None and progress is not None and progress.status == Status.DONE:
+                # A target of 0 is done with no pace to read: the done colour,
+                # not a gap that looks like a missing cell.
+                z_row.append(150.0)
+            else:
+                # Cap the colour at 150% so one township far ahead does not wash out the rest.
+                z_row.append(None if share is None else min(percent_number(share), 150.0))
             text_row.append(_cell_hover(indicator, progress))
             missing_row.append(1 if progress is not None and not progress.reported else None)
         z.append(z_row)

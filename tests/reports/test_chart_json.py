@@ -13,6 +13,8 @@ import plotly.graph_objects as go
 import pytest
 from django.urls import reverse
 
+from reports.choices import Status
+from reports.progress import load_plan_data, progress_table
 from reports.views import plotting
 
 PAGES = [
@@ -117,3 +119,20 @@ def test_long_region_names_are_cut_on_the_axis_and_whole_in_the_hover(client_for
     assert "昆阳镇街道办事…" in heatmap["layout"]["yaxis"]["ticktext"]
     # Short names are left alone: no tick list at all.
     assert plotting.name_ticks(["昆阳", "鳌江"]) == {}
+
+
+def test_a_zero_target_cell_of_the_heatmap_reads_done_not_blank(client_for, leader, demo):
+    """昆阳 has no 新建成新质孵化器 to build (target 0): done, with no pace to
+    read. Its heatmap cell is the done colour, not a gap like a cell missing."""
+    response = client_for(leader).get(reverse("reports:overview"))
+    heatmap = json.loads(dict(page_charts(response))["chart-heatmap"])
+    data = heatmap["data"][0]
+    indicator = demo.indicators.get(name="新建成新质孵化器")
+    kunyang = demo.regions.get(code="kunyang")
+    table = progress_table(
+        load_plan_data(demo, demo.regions.all(), whole_county=True), response.context["period"]
+    )
+    cell = table.cell(kunyang.pk, indicator.pk)
+    assert cell.annual_target == 0 and cell.status == Status.DONE
+    row, column = data["y"].index(kunyang.name), data["x"].index(indicator.name)
+    assert data["z"][row][column] == 150.0
