@@ -16,7 +16,9 @@ from targets.excel.values import normalize
 
 SHEET_PLAN, SHEET_INDICATORS, SHEET_REGIONS = "计划", "指标", "区域"
 SHEET_ANNEX1, SHEET_ANNEX2 = "附件1", "附件2"
-SHEETS = (SHEET_PLAN, SHEET_INDICATORS, SHEET_REGIONS, SHEET_ANNEX1, SHEET_ANNEX2)
+# Every workbook has these; 附件2 too unless no indicator is broken down by
+# region (a plan of county-level indicators only: nothing to break down).
+SHEETS = (SHEET_PLAN, SHEET_INDICATORS, SHEET_REGIONS, SHEET_ANNEX1)
 # Sheets an older workbook may lack, read when present (see OPTIONAL_SHEETS):
 # the departments, measures and work items (always written) and the headline
 # goals (written when the plan has any).

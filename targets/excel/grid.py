@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from targets.excel.cells import PlanWorkbookError, Problems
-from targets.excel.format import OPTIONAL_SHEETS, SHEETS
+from targets.excel.format import OPTIONAL_SHEETS, SHEET_ANNEX2, SHEETS
 from targets.excel.safety import UnsafeWorkbookError, XlsxLimits, check_archive, read_capped
 from targets.excel.values import UNCACHED_FORMULA, Loc, normalize, unreadable_sheet_message
 
@@ -101,7 +101,8 @@ def load_grids(data: bytes) -> dict[str, SheetGrid]:
     except Exception as exc:  # openpyxl raises many kinds on a broken file
         raise PlanWorkbookError([f"{not_xlsx}({type(exc).__name__})"]) from exc
     grids = {}
-    for name in [name for name in SHEETS + OPTIONAL_SHEETS if name in values.sheetnames]:
+    wanted = (*SHEETS, SHEET_ANNEX2, *OPTIONAL_SHEETS)
+    for name in [name for name in wanted if name in values.sheetnames]:
         try:
             grids[name] = _grid(name, formulas[name] if formulas else None, values[name])
         except PlanWorkbookError:

@@ -17,7 +17,7 @@ from typing import BinaryIO
 from django.utils.translation import gettext as _
 
 from targets.excel.annex_sheets import TargetCells, read_annex1, read_annex2
-from targets.excel.cells import Problems
+from targets.excel.cells import Loc, Problems
 from targets.excel.evaluation_sheets import read_criteria, read_thresholds
 from targets.excel.format import (
     SHEET_ANNEX1,
@@ -54,7 +54,12 @@ def read_plan_workbook(source: str | Path | BinaryIO) -> PlanSpec:
     problems.raise_if_any()
     cells = TargetCells()
     read_annex1(grids[SHEET_ANNEX1], plan, indicators, problems, cells)
-    county_row = read_annex2(grids[SHEET_ANNEX2], plan, indicators, regions, problems, cells)
+    county_row = []
+    if SHEET_ANNEX2 in grids:
+        county_row = read_annex2(grids[SHEET_ANNEX2], plan, indicators, regions, problems, cells)
+    elif any(indicator.by_region for indicator in indicators):
+        message = _("工作表不存在(有按区域分解的指标时必须有附件2)")
+        problems.add(Loc(SHEET_ANNEX2), message)
     # The county row of 附件2 repeats 附件1: it is checked, never a second source.
     # (Only once 附件1 is sound, or a bad 附件1 cell would be reported twice.)
     for key, stretch, number, loc in [] if problems.messages else county_row:

@@ -411,6 +411,30 @@ OTHER_TARGETS = {
 }
 
 
+def test_a_plan_of_county_level_indicators_only_needs_no_annex_2(db, tmp_path):
+    """Nothing broken down by region, nothing for 附件2 to hold: a workbook
+    without it imports (its regions still listed); with one indicator
+    broken down again, the missing sheet is named."""
+    path = tmp_path / "county-only.xlsx"
+    build_other_county(path)
+    book = openpyxl.load_workbook(path)
+    book.remove(book["附件2"])
+    for row in book["指标"].iter_rows(min_row=2):
+        row[4].value = "否"
+    book.save(path)
+    imported = import_plan(path)
+    assert not imported.indicators.filter(by_region=True).exists()
+    assert imported.regions.count() == len(OTHER_REGIONS)
+    assert {r for r in target_rows(imported) if r[1] is None} == OTHER_TARGETS
+
+    book["指标"]["E2"] = "是"
+    book.save(path)
+    imported.delete()
+    with pytest.raises(PlanWorkbookError) as refused:
+        import_plan(path)
+    assert "工作表“附件2”:工作表不存在(有按区域分解的指标时必须有附件2)" in refused.value.messages
+
+
 def test_another_countys_plan_imports_exports_and_reimports(db, tmp_path):
     path = tmp_path / "donghu.xlsx"
     build_other_county(path)
