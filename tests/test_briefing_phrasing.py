@@ -213,7 +213,7 @@ def test_a_township_that_has_not_reported_has_no_numbers_but_its_target():
     facts = facts_for({(2026, 1): 10}, Q2, unreported={(2026, 2)})
     text = paragraph(facts, county=False)
     assert text == (
-        "截至2026年第2季度，甲镇新增在孵企业数据未报（尚未审核），进度暂无法评估，年度目标为100个。"
+        "截至2026年第2季度，甲镇新增在孵企业数据未报或未审核通过，进度暂无法评估，年度目标为100个。"
     )
 
 
@@ -304,7 +304,7 @@ def test_the_opening_names_the_regions_not_reported_and_those_awaiting_review():
         submitted=(waiting,),
     )
     briefing = briefing_from_facts(facts)
-    assert "本季度5个乡镇中，3个数据已审核计入；丁镇、戊镇数据未报（尚未审核）" in briefing.opening
+    assert "本季度5个乡镇中，3个数据已审核计入；丁镇、戊镇数据未报或未审核通过" in briefing.opening
     assert "其中戊镇已上报，待审核。" in briefing.opening
     assert "请丁镇、戊镇尽快完成本季度数据的填报和审核。" in briefing.sections[-1].paragraphs
 
@@ -501,7 +501,7 @@ def test_a_region_judged_on_a_plan_total_that_has_not_reported_owes_the_plans_to
     as_of = Period(2026, 2)
     missing = plan_total_cell({}, as_of, unreported={(2026, 2)})
     text = paragraph(IndicatorFacts(FIRMS, missing, None, ()), county=False)
-    assert "数据未报（尚未审核），进度暂无法评估，本年度未设目标，计划期目标为12个。" in text
+    assert "数据未报或未审核通过，进度暂无法评估，本年度未设目标，计划期目标为12个。" in text
     zero = plan_total_cell({(2025, 1): 2}, as_of, total=0)
     text = paragraph(IndicatorFacts(FIRMS, zero, None, ()), county=False)
     assert "甲镇新增在孵企业计划期无目标任务，计划期累计完成2个。" in text

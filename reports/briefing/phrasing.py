@@ -111,7 +111,7 @@ def subject_state(
             # A county-only indicator is the bureau's own: nothing to review, not entered yet.
             text = _("截至%(period)s，%(subject)s%(indicator)s本季度数据尚未填报，进度暂无法评估")
         else:
-            text = _("截至%(period)s，%(subject)s%(indicator)s数据未报（尚未审核），进度暂无法评估")
+            text = _("截至%(period)s，%(subject)s%(indicator)s数据未报或未审核通过，进度暂无法评估")
         return [text % words + owed_clause(cell, indicator)]
     if cell.judged_on_plan:
         return [plan_period_state(cell, indicator, words), provisional_note(cell, region_term)]

@@ -138,7 +138,7 @@ def opening(facts: BriefingFacts) -> str:
             text += (
                 _(
                     "本季度%(total)s个%(region)s中，%(counted)s个数据已审核计入；"
-                    "%(names)s数据未报（尚未审核），未计入统计，相关合计为暂定数。"
+                    "%(names)s数据未报或未审核通过，未计入统计，相关合计为暂定数。"
                 )
                 % counts
             )
