@@ -169,7 +169,14 @@ def record_figures(
             result.changes.append(result_change)
     _bulk_create(plan, created)
     _bulk_update(updated)
-    unapproved = note_figure_writes(plan, user, {cell.key[1:] for cell in result.changes})
+    unapproved = note_figure_writes(
+        plan,
+        user,
+        {cell.key[1:] for cell in result.changes},
+        cleared={cell.key[1:] for cell in result.changes if cell.new is None},
+        # Figures derived from the ledger follow its edit: they approve nothing.
+        approves=source != Source.LEDGER,
+    )
     if unapproved:
         names = dict(plan.regions.values_list("pk", "name"))
         result.unapproved = [(names[s.region_id], Period(s.year, s.quarter)) for s in unapproved]

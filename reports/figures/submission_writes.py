@@ -90,20 +90,33 @@ def _locked_many(
 
 
 def note_figure_writes(
-    plan: Plan, user, cells: Iterable[tuple[int | None, int, int]]
+    plan: Plan,
+    user,
+    cells: Iterable[tuple[int | None, int, int]],
+    *,
+    cleared: Iterable[tuple[int | None, int, int]] = (),
+    approves: bool = True,
 ) -> list[Submission]:
     """After figures of ``cells`` were written: a township's first change makes
     its report 填报中; the bureau's own entry (代填) is approved at once unless
     the report is under review or approved already, whose state it keeps.
-    A report the bureau's entry leaves incomplete (an indicator of the region
-    without a figure) is not approved: an approved report counts every
-    indicator, and a blank would count as 0. It stays as it was (填报中 when
-    new), the entry recorded, for the township or the bureau to complete.
 
-    Returns the reports the bureau's entry left unapproved for that reason.
-    In a constant number of queries however many cells (an import writes
-    thousands of region × quarter reports): the missing rows created at once,
-    the changed ones moved to their new state with one UPDATE, one event each."""
+    An approved report counts every indicator of the region, a blank as 0, so
+    none is approved or stays counted with one:
+
+    - the bureau's entry that leaves a report incomplete does not approve it:
+      it stays as it was (填报中 when new), the entry recorded;
+    - the bureau's correction that blanks a figure (``cleared``) of a report
+      under review or approved sends it back to 填报中, to be completed;
+    - a write that only follows from another (``approves`` False: figures
+      derived from the ledger, operating data) never approves a report: it
+      is recorded as the bureau's correction, the state kept (填报中 when new).
+
+    Returns the reports the bureau's write left unapproved or sent back, for
+    the caller to say so. In a constant number of queries however many cells
+    (an import writes thousands of region × quarter reports): the missing
+    rows created at once, the changed ones moved to their new state with one
+    UPDATE, one event each."""
     cells = {cell for cell in cells if cell[0] is not None}  # the county's are the bureau's
     if not cells:
         return []
@@ -129,36 +142,41 @@ def note_figure_writes(
         )
         submissions |= _locked_many(plan, missing)
     by_staff = user.has_perm(ENTER_FIGURES)
-    stepped, events = [], []
+    cleared = set(cleared)
+    stepped, corrected, events = [], [], []
     for cell in sorted(submissions, key=cell_order):
         submission = submissions[cell]
         fresh = submission.version == 0
-        if by_staff and not (fresh or submission.state in EDITABLE_BY_TOWNSHIP):
-            events.append(
-                SubmissionEvent(
-                    submission=submission,
-                    action=SubmissionAction.PROXY,
-                    state=submission.state,
-                    reason=_("县科技局更正"),
-                    user=user,
-                )
-            )
+        if (
+            by_staff
+            and not fresh
+            and (not approves or submission.state not in EDITABLE_BY_TOWNSHIP)
+        ):
+            corrected.append(submission)
         elif by_staff or fresh or submission.state == SubmissionState.RETURNED:
             stepped.append(submission)
-    incomplete = _incomplete(plan, stepped) if by_staff else []
-    left = {submission.pk for submission in incomplete}
+    # The bureau's: a correction that blanked a handed-in report's figure
+    # leaves it incomplete; an entry is approved only when complete.
+    blanked = [
+        s for s in corrected if s.state in HANDED_IN and (s.region_id, s.year, s.quarter) in cleared
+    ]
+    reopened = _incomplete(plan, blanked) if by_staff else []
+    incomplete = _incomplete(plan, stepped) if by_staff and approves else []
+    if by_staff and not approves:
+        incomplete = list(stepped)  # fresh: a draft, never approved by this write
+    left = {submission.pk for submission in [*incomplete, *reopened]}
     stepped = [submission for submission in stepped if submission.pk not in left]
+    for submission in corrected:
+        if submission.pk not in left:
+            events.append(_event(submission, user, submission.state, _("县科技局更正")))
     for submission in incomplete:
-        events.append(
-            SubmissionEvent(
-                submission=submission,
-                action=SubmissionAction.PROXY,
-                state=SubmissionState.DRAFT if submission.version == 0 else submission.state,
-                reason=_("县科技局代填,尚有指标未填,未审核"),
-                user=user,
-            )
-        )
-    _step_many([s for s in incomplete if s.version == 0], SubmissionState.DRAFT)
+        state = SubmissionState.DRAFT if submission.version == 0 else submission.state
+        reason = _("县科技局代填,尚有指标未填,未审核") if approves else _("县科技局更正")
+        events.append(_event(submission, user, state, reason))
+    reason = _("县科技局更正后尚有指标未填,退回填报中,填齐后重新上报或代填")
+    events += [_event(s, user, SubmissionState.DRAFT, reason) for s in reopened]
+    settle(NoticeKind.SUBMITTED, [s.pk for s in reopened])  # nothing to review now
+    _step_many([s for s in incomplete if s.version == 0] + reopened, SubmissionState.DRAFT)
     if by_staff:
         action, state = SubmissionAction.PROXY, SubmissionState.APPROVED
     else:
@@ -175,7 +193,18 @@ def note_figure_writes(
         for submission in stepped
     ]
     SubmissionEvent.objects.bulk_create(events, batch_size=1000)
-    return sorted(incomplete, key=lambda s: cell_order((s.region_id, s.year, s.quarter)))
+    unapproved = [*reopened, *(incomplete if approves else [])]
+    return sorted(unapproved, key=lambda s: cell_order((s.region_id, s.year, s.quarter)))
+
+
+HANDED_IN = (SubmissionState.SUBMITTED, SubmissionState.APPROVED)
+
+
+def _event(submission: Submission, user, state: str, reason: str) -> SubmissionEvent:
+    """The bureau's write into a region's report, recorded (代填 / 更正)."""
+    return SubmissionEvent(
+        submission=submission, action=SubmissionAction.PROXY, state=state, reason=reason, user=user
+    )
 
 
 def _incomplete(plan: Plan, submissions: list[Submission]) -> list[Submission]:

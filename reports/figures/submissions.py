@@ -221,6 +221,15 @@ def approve(
                 % {"region": region.name, "state": state_label(state)}
             ]
         )
+    # An approved report counts every indicator: one lacking a figure (a
+    # plan's indicator added since it was handed in) would count it as 0.
+    if missing := missing_indicators(plan, region.pk, year, quarter):
+        raise SubmissionError(
+            [
+                _("%(region)s尚有指标未填写,不能审核通过(请退回,或代为填齐):%(names)s")
+                % {"region": region.name, "names": "、".join(missing)}
+            ]
+        )
     _step(submission, user, SubmissionAction.APPROVE, SubmissionState.APPROVED)
     submission.return_reason = ""
     submission.save(update_fields=["return_reason"])

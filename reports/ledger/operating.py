@@ -8,9 +8,9 @@ figures' rules by calling the figures' own checks, not copies of them:
   quarter is 未填报, 填报中 or 已退回) — it also locks the report;
 - closed quarters: ``locked_closed_periods``;
 - afterwards ``note_figure_writes``: a township's first change makes its
-  report 填报中, the bureau's entry is 代填 (approved at once when the region's
-  figures of the quarter are complete, unless the report is under review or
-  approved, which keeps its state and records the correction).
+  report 填报中; the bureau's entry is recorded as its correction and never
+  approves the report (nor do the figures the ledger derives): only the
+  figures' own 上报 and 审核, or the bureau entering the figures, do.
 
 A row is reported whole: every metric filled (0 where there was nothing),
 clearing every metric deletes the row. Each row carries the version its
@@ -285,7 +285,8 @@ def record_operating_data(
             or [OperatingConflict(c, 1, "") for c in rows],
             names,
         ) from None
-    note_figure_writes(plan, user, written)
+    # Part of the region's report, not its figures: they approve nothing.
+    note_figure_writes(plan, user, written, approves=False)
     return summary
 
 

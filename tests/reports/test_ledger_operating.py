@@ -14,7 +14,13 @@ from regions.roles import Role
 from reports.choices import Source, SubmissionState
 from reports.figures.changes import FigureError, QuarterClosedError
 from reports.figures.quarters import close_quarter
-from reports.figures.submissions import SubmissionError, approve, states_for, submit
+from reports.figures.submissions import (
+    SubmissionError,
+    approve,
+    return_submission,
+    states_for,
+    submit,
+)
 from reports.ledger.operating import (
     METRIC_NAMES,
     OperatingChange,
@@ -187,3 +193,15 @@ def test_a_quarter_outside_the_plan_is_refused(plan, staff, hub):
     with pytest.raises(FigureError) as refused:
         write(plan, staff, [change(hub, period=(2030, 1))])
     assert "不在计划期内" in refused.value.messages[0]
+
+
+def test_staff_operating_rows_never_approve_a_returned_report(plan, staff, official, hub, region_a):
+    """麻步's case: its figures complete, its report returned. The bureau
+    typing an incubator's operating row is a correction of that report, not
+    its approval behind the township's back."""
+    fill(plan, official, region_a)  # figures of 2026 Q4
+    submit(plan, official, region_a, 2026, 4)
+    return_submission(plan, staff, region_a, 2026, 4, "请核实营业收入")
+    write(plan, staff, [change(hub, period=(2026, 4))])
+    assert state(region_a, (2026, 4)) == SubmissionState.RETURNED
+    assert counted_quarters(plan).count() == 0

@@ -197,6 +197,60 @@ def test_staff_writing_into_an_incomplete_returned_report_keeps_it_returned(plan
     assert state(submitted) == SubmissionState.RETURNED and result.unapproved
 
 
+@pytest.mark.parametrize("approved", [False, True])
+def test_staff_blanking_a_figure_of_a_handed_in_report_sends_it_back_to_draft(
+    plan, staff, submitted, approved
+):
+    """An approved report counts every indicator, a blank as 0: a correction
+    that blanks one (the grid's empty cell, an upload's, the admin's delete)
+    sends the report back to 填报中, uncounted, until it is complete again."""
+    if approved:
+        approve(plan, staff, submitted, *Q)
+    first = plan.indicators.filter(by_region=True).first()
+    blank = [FigureChange(first.pk, submitted.pk, *Q, None)]
+    result = record_figures(plan, staff, blank, source=Source.FORM)
+    assert state(submitted) == SubmissionState.DRAFT
+    assert [(name, period.code) for name, period in result.unapproved] == [("昆阳", "2026Q4")]
+    assert actions(submitted)[-1] == SubmissionAction.PROXY
+    assert not Notice.objects.filter(kind=NoticeKind.SUBMITTED, read_at__isnull=True).exists()
+    fill(plan, staff, submitted)  # completed by the bureau: counted again
+    assert state(submitted) == SubmissionState.APPROVED
+
+
+def test_a_correction_that_blanks_nothing_keeps_the_report_as_it_is(plan, staff, submitted):
+    approve(plan, staff, submitted, *Q)
+    first = plan.indicators.filter(by_region=True).first()
+    record_figures(
+        plan, staff, [FigureChange(first.pk, submitted.pk, *Q, Decimal(9))], source=Source.FORM
+    )
+    assert state(submitted) == SubmissionState.APPROVED
+
+
+def test_a_submitted_report_lacking_a_figure_is_not_approved(plan, staff, submitted):
+    """(an indicator added to the plan after it was handed in)"""
+    first = plan.indicators.filter(by_region=True).first()
+    Figure.objects.filter(region=submitted, indicator=first).delete()
+    with pytest.raises(SubmissionError) as refused:
+        approve(plan, staff, submitted, *Q)
+    assert "尚有指标未填写,不能审核通过" in refused.value.messages[0]
+    assert first.name in refused.value.messages[0]
+    assert state(submitted) == SubmissionState.SUBMITTED
+
+
+def test_figures_the_ledger_derives_for_staff_approve_no_report(plan, staff, official, region_a):
+    """A township's draft lacking one figure, which a ledger edit by staff
+    then derives: the draft stays the township's (not approved behind its
+    back, nor notified as such); the write is recorded as a correction."""
+    indicators = list(plan.indicators.filter(by_region=True))
+    changes = [FigureChange(i.pk, region_a.pk, *Q, Decimal(1)) for i in indicators[:-1]]
+    record_figures(plan, official, changes, source=Source.FORM)
+    derived = [FigureChange(indicators[-1].pk, region_a.pk, *Q, Decimal(2))]
+    record_figures(plan, staff, derived, source=Source.LEDGER)
+    assert state(region_a) == SubmissionState.DRAFT
+    assert actions(region_a)[-1] == SubmissionAction.PROXY
+    assert not Notice.objects.filter(kind=NoticeKind.APPROVED).exists()
+
+
 def test_staff_correcting_a_report_under_review_keeps_it_under_review(plan, staff, submitted):
     fill(plan, staff, submitted, "3")
     assert state(submitted) == SubmissionState.SUBMITTED
