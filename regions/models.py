@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import TokenProxy
 
 from regions.roles import VIEW_ALL_REGIONS
+from regions.text import refuse_unsafe_characters
 
 
 class RegionQuerySet(models.QuerySet):
@@ -52,7 +53,7 @@ class Region(models.Model):
         "targets.Plan", on_delete=models.CASCADE, related_name="regions", verbose_name=_("计划")
     )
     code = models.SlugField(_("代码"), max_length=40)
-    name = models.CharField(_("名称"), max_length=100)
+    name = models.CharField(_("名称"), max_length=100, validators=[refuse_unsafe_characters])
     order = models.PositiveSmallIntegerField(_("序号"), default=0)
 
     objects = RegionQuerySet.as_manager()

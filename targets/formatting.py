@@ -141,26 +141,6 @@ def percent_export(fraction: Decimal | None, places: int = PERCENT_PLACES) -> fl
     return shown
 
 
-# What XML 1.0 cannot hold (and so no .xlsx or .docx): control characters
-# other than tab, line feed and carriage return, the non-characters U+FFFE
-# and U+FFFF, and lone surrogates. Text typed or pasted by users may carry
-# them (a vertical tab from another program, a workbook's "_x000B_").
-XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
-def xml_safe(value):
-    """``value`` with what XML cannot hold taken out, when it is text; any
-    other value as it is. Every Excel and Word file goes through it, so that
-    one stray character in a record never makes a download fail."""
-    if isinstance(value, str):
-        return XML_UNSAFE.sub("", value)
-    return value
-
-
-def has_unsafe_characters(text: str) -> bool:
-    return XML_UNSAFE.search(text) is not None
-
-
 def labelled(name: str, unit: str) -> str:
     """A name with its unit, as the annexes print it: 新增孵化空间面积(万平方米)."""
     return f"{name}({unit})" if unit else name

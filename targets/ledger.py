@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from regions.text import refuse_unsafe_characters
 from targets.choices import LEDGER_FLAG_RULES, IncubatorKind, IncubatorLevel, LedgerRule
 
 
@@ -26,7 +27,7 @@ class Industry(models.Model):
         "targets.Plan", on_delete=models.CASCADE, related_name="industries", verbose_name=_("计划")
     )
     code = models.SlugField(_("代码"), max_length=40)
-    name = models.CharField(_("产业名称"), max_length=100)
+    name = models.CharField(_("产业名称"), max_length=100, validators=[refuse_unsafe_characters])
     order = models.PositiveSmallIntegerField(_("序号"), default=0)
 
     class Meta:
@@ -57,7 +58,7 @@ class LedgerFlag(models.Model):
         verbose_name=_("计划"),
     )
     code = models.SlugField(_("代码"), max_length=40)
-    name = models.CharField(_("名称"), max_length=100)
+    name = models.CharField(_("名称"), max_length=100, validators=[refuse_unsafe_characters])
     applies_to = models.CharField(_("适用对象"), max_length=12, choices=Applies.choices)
     order = models.PositiveSmallIntegerField(_("序号"), default=0)
 

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from regions.text import refuse_unsafe_characters
 from targets.choices import chinese_numeral
 
 
@@ -28,7 +29,7 @@ class Department(models.Model):
         "targets.Plan", on_delete=models.CASCADE, related_name="departments", verbose_name=_("计划")
     )
     code = models.SlugField(_("代码"), max_length=40)
-    name = models.CharField(_("部门名称"), max_length=100)
+    name = models.CharField(_("部门名称"), max_length=100, validators=[refuse_unsafe_characters])
     aliases = models.CharField(
         _("别名"),
         max_length=200,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from regions.text import refuse_unsafe_characters
 from targets.choices import (
     MAX_DECIMAL_PLACES,
     VALUE_DECIMAL_PLACES,
@@ -36,17 +37,21 @@ class PlanQuerySet(models.QuerySet):
 
 
 class Plan(models.Model):
-    name = models.CharField(_("计划名称"), max_length=200)
-    document_number = models.CharField(_("文号"), max_length=100, blank=True)
+    name = models.CharField(_("计划名称"), max_length=200, validators=[refuse_unsafe_characters])
+    document_number = models.CharField(
+        _("文号"), max_length=100, blank=True, validators=[refuse_unsafe_characters]
+    )
     county_name = models.CharField(
         _("全县名称"),
         max_length=50,
+        validators=[refuse_unsafe_characters],
         default=_("全县"),
         help_text=_("汇总行的名称,例如“全县”“全市”“全区”;页面、图表和报表都用它称呼汇总。"),
     )
     region_term = models.CharField(
         _("区域称谓"),
         max_length=20,
+        validators=[refuse_unsafe_characters],
         default=_("乡镇"),
         help_text=_("页面、图表和报表对各区域的统称,例如“乡镇”“区县”“街道”。"),
     )
@@ -137,14 +142,17 @@ class Indicator(models.Model):
         Plan, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("计划")
     )
     code = models.SlugField(_("代码"), max_length=40)
-    name = models.CharField(_("指标名称"), max_length=200)
+    name = models.CharField(_("指标名称"), max_length=200, validators=[refuse_unsafe_characters])
     alt_name = models.CharField(
         _("别名"),
         max_length=200,
         blank=True,
+        validators=[refuse_unsafe_characters],
         help_text=_("分解表中的不同叫法,例如附件2的“新增温州“20”孵化器”。"),
     )
-    unit = models.CharField(_("单位"), max_length=20, blank=True)
+    unit = models.CharField(
+        _("单位"), max_length=20, blank=True, validators=[refuse_unsafe_characters]
+    )
     decimal_places = models.PositiveSmallIntegerField(
         _("小数位数"), default=0, validators=[MaxValueValidator(MAX_DECIMAL_PLACES)]
     )

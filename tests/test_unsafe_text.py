@@ -10,15 +10,17 @@ from dataclasses import replace
 from io import BytesIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
 
+from regions.text import xml_safe
 from reports.briefing.compose import compose_briefing
 from reports.briefing.docx import briefing_docx
 from reports.models import Enterprise, Figure, Incubator
-from targets.formatting import xml_safe
+from targets.excel.cells import BadCell, text
 from targets.measures import WorkItem
 
 BAD = "\x0b\x01\ufffe"
@@ -93,3 +95,29 @@ def test_a_word_file_leaves_out_what_xml_cannot_hold(demo):
 def test_xml_safe_keeps_lines_and_tabs():
     assert xml_safe(f"a\tb\nc\r{BAD}d") == "a\tb\nc\rd"
     assert xml_safe(3) == 3
+
+
+def test_the_official_report_leaves_them_out_of_a_chart_title_too(client_for, leader, demo):
+    """An indicator named with one (stored before names were checked):
+    the report's charts are titled by it."""
+    demo.indicators.filter(code="space").update(name=f"新增孵化空间面积{BAD}")
+    response = client_for(leader).get(reverse("reports:report"), {"period": "2026Q2"})
+    assert response.status_code == 200
+    assert "新增孵化空间面积" in texts_of(response.content)
+
+
+def test_names_of_the_plan_refuse_them_in_the_admin_and_the_plan_workbook(demo):
+    """The admin's forms run the model's validators; the plan workbook's
+    reader checks every text cell (a workbook's "_x000B_" decodes to one)."""
+    region = demo.regions.get(code="aojiang")
+    region.name = "鳌江\x0b"
+    with pytest.raises(ValidationError) as refused:
+        region.full_clean()
+    assert refused.value.message_dict == {"name": ["含有无法识别的控制字符,请删去后重新填写。"]}
+    indicator = demo.indicators.get(code="space")
+    indicator.unit = "万\ufffe平方米"
+    with pytest.raises(ValidationError):
+        indicator.full_clean()
+    with pytest.raises(BadCell, match="控制字符"):
+        text("昆阳\x0b镇", 100)
+    assert text("昆阳镇", 100) == "昆阳镇"

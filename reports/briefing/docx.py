@@ -25,8 +25,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from regions.text import xml_safe
 from reports.briefing.document import Briefing
-from targets.formatting import xml_safe
 
 LATIN = "Times New Roman"
 BODY_FONT = "仿宋_GB2312"

@@ -21,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from regions.text import xml_safe
 from reports.excel.figures_format import (
     LONG_COLUMNS,
     MODE_WORDS,
@@ -29,7 +30,6 @@ from reports.excel.figures_format import (
     ValueMode,
 )
 from reports.models import Figure
-from targets.formatting import xml_safe
 from targets.models import Plan
 
 LONG_COLUMN_WIDTHS = (16, 28, 8, 8, 14, 30)

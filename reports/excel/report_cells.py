@@ -22,9 +22,10 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from regions.text import xml_safe
 from reports.progress import Period
 from reports.progress.display import STATUS_COLOURS, shown_status, status_label
-from targets.formatting import PERCENT_PLACES, NumberKind, display_number, xml_safe
+from targets.formatting import PERCENT_PLACES, NumberKind, display_number
 
 # Rates are written exact (0.6425, not 0.642) and shown with one decimal place,
 # like format_percent; a non-zero rate below half a step would show 0.0%, so it

@@ -17,6 +17,7 @@ from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from regions.text import xml_safe
 from reports.excel.report_cells import (
     BORDER,
     FIRST_ANNEX2_ROW,
@@ -123,7 +124,7 @@ def completion_chart(indicator: IndicatorInfo, table: ProgressTable, values: Ref
     bars' colours are statuses (the annexes' legend), not one series colour."""
     chart = BarChart()
     chart.type = "col"
-    chart.title = indicator.annex2_label  # as the 附件2 sheet it plots names the column
+    chart.title = xml_safe(indicator.annex2_label)  # as the 附件2 sheet names the column
     chart.y_axis.number_format = "0%"
     chart.y_axis.scaling.min = 0
     chart.y_axis.title = _("完成率")

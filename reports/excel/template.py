@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from regions.text import xml_safe
 from reports.excel.figures_format import (
     MODE_WORDS,
     REGION_HEADER,
@@ -31,7 +32,6 @@ from reports.excel.figures_format import (
     ValueMode,
 )
 from reports.progress import Period
-from targets.formatting import xml_safe
 
 HEADER_ROW = 3
 TITLE_FONT, BOLD = Font(bold=True, size=14), Font(bold=True)

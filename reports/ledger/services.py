@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from regions.models import Region, region_id_of
 from regions.roles import ENTER_FIGURES, REPORT_OWN_FIGURES
+from regions.text import UNSAFE_MESSAGE, has_unsafe_characters
 from reports.choices import OPERATING_STATUSES, IncubatorStatus
 from reports.ledger.derived import follow
 from reports.ledger.errors import LedgerError
@@ -41,7 +42,6 @@ from reports.models import (
     IncubatorRecognition,
 )
 from targets.choices import IncubatorLevel
-from targets.formatting import has_unsafe_characters
 from targets.ledger import Industry, LedgerFlag
 from targets.models import Plan
 
@@ -422,7 +422,7 @@ def _field_problems(instance, exclude: list[str]) -> list[str]:
     and text without characters no Excel or Word file can hold (a vertical
     tab pasted from another program), each worded "字段:问题"."""
     meta = instance._meta
-    unsafe = _("含有无法识别的控制字符,请删去后重新填写。")
+    unsafe = UNSAFE_MESSAGE
     problems = [
         f"{field.verbose_name}:{unsafe}"
         for field in meta.concrete_fields

@@ -13,6 +13,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from regions.models import Region
+from regions.text import xml_safe
 from reports.ledger.operating import METRIC_NAMES, reported_incubators
 from reports.ledger.workbook import (
     EXIT,
@@ -38,7 +39,6 @@ from reports.models import (
     IncubatorRecognition,
 )
 from reports.progress import Period
-from targets.formatting import xml_safe
 
 BOLD = Font(bold=True)
 # Text a spreadsheet would take for a formula (CSV/Excel injection).

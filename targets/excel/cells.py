@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.validators import slug_re
 from django.utils.translation import gettext as _
 
+from regions.text import UNSAFE_MESSAGE, has_unsafe_characters
 from targets.choices import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS, Pacing
 from targets.excel.format import PACING_READ
 from targets.excel.values import UNCACHED_FORMULA, Loc, normalize
@@ -71,6 +72,8 @@ def text(value: object, max_length: int, *, required: bool = True) -> str:
         raise BadCell(_("不能为空"))
     if len(result) > max_length:
         raise BadCell(_("不能超过 %(count)d 个字") % {"count": max_length})
+    if has_unsafe_characters(result):
+        raise BadCell(str(UNSAFE_MESSAGE))
     return result
 
 

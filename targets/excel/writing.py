@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from regions.text import xml_safe
 from targets.excel.evaluation_sheets import (
     CRITERION_WIDTHS,
     THRESHOLD_WIDTHS,
@@ -42,7 +43,6 @@ from targets.excel.format import (
 )
 from targets.excel.goal_sheet import GOAL_WIDTHS, goal_rows
 from targets.excel.ledger_sheets import LEDGER_WIDTHS, ledger_rows
-from targets.formatting import xml_safe
 
 # ---------------------------------------------------------------- writing
 

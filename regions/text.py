@@ -1,0 +1,39 @@
+"""What no .xlsx or .docx can hold, so no name or text the dashboard writes
+into one may carry it: control characters other than tab, line feed and
+carriage return, the non-characters U+FFFE and U+FFFF, and lone surrogates
+(XML 1.0). Text typed or pasted by users may bring them (a vertical tab from
+another program, a workbook's "_x000B_").
+
+The bottom layer, so that every app's models and readers share one rule:
+names are refused at input (``refuse_unsafe_characters``, a model field
+validator), and every file writer leaves them out (``xml_safe``), which also
+covers what was stored before."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+UNSAFE_MESSAGE = _("含有无法识别的控制字符,请删去后重新填写。")
+
+
+def xml_safe(value):
+    """``value`` with what XML cannot hold taken out, when it is text; any
+    other value as it is."""
+    if isinstance(value, str):
+        return XML_UNSAFE.sub("", value)
+    return value
+
+
+def has_unsafe_characters(text: str) -> bool:
+    return XML_UNSAFE.search(text) is not None
+
+
+def refuse_unsafe_characters(value: str) -> None:
+    """A model field validator: names and short texts of the plan and the
+    ledger (the admin's forms, the services' ``full_clean``)."""
+    if isinstance(value, str) and has_unsafe_characters(value):
+        raise ValidationError(UNSAFE_MESSAGE, code="unsafe_characters")
