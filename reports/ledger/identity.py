@@ -48,11 +48,29 @@ def credit_code_problem(code: str) -> str | None:
 _NOISE = re.compile(r"[\s()\[\]{}（）【】《》<>“”\"'‘’·.,，。、:：;；\-—_/\\]+")
 
 
+# Characters that show nothing but are letters or marks to Unicode (Unicode's
+# Default_Ignorable_Code_Point beyond the format characters): the combining
+# grapheme joiner, variation selectors, Hangul and Mongolian fillers.
+IGNORABLE = frozenset(
+    (
+        *(0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0),
+        *range(0x180B, 0x1810),
+        *range(0xFE00, 0xFE10),
+        *range(0xE0100, 0xE01F0),
+    )
+)
+
+
 def name_key(name: str) -> str:
     """An incubator's name as the ledger workbook matches it (``normalize``:
-    full-width folded, no whitespace), without invisible format characters
-    (a zero-width space): two names with the same key are one incubator."""
-    return "".join(c for c in normalize(name) if unicodedata.category(c) != "Cf")
+    full-width folded, no whitespace), without what shows nothing (format
+    and control characters, ``IGNORABLE``): two names with the same key are
+    one incubator, and a name whose key is empty has nothing visible."""
+    return "".join(
+        c
+        for c in normalize(name)
+        if unicodedata.category(c) not in ("Cf", "Cc") and ord(c) not in IGNORABLE
+    )
 
 
 def normalise_name(name: str) -> str:

@@ -6,11 +6,25 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+IGNORABLE = frozenset(
+    (
+        *(0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0),
+        *range(0x180B, 0x1810),
+        *range(0xFE00, 0xFE10),
+        *range(0xE0100, 0xE01F0),
+    )
+)
+
+
 def name_key(name):
     """``reports.ledger.identity.name_key`` as of this migration: NFKC, curly
-    quotes straight, no whitespace, no invisible format characters."""
+    quotes straight, no whitespace, nothing that shows nothing."""
     folded = unicodedata.normalize("NFKC", name or "").translate(str.maketrans("“”‘’", "\"\"''"))
-    return "".join(c for c in "".join(folded.split()) if unicodedata.category(c) != "Cf")
+    return "".join(
+        c
+        for c in "".join(folded.split())
+        if unicodedata.category(c) not in ("Cf", "Cc") and ord(c) not in IGNORABLE
+    )
 
 
 def fill_name_keys(apps, schema_editor):

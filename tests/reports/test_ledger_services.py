@@ -138,7 +138,16 @@ def test_two_incubators_of_one_region_cannot_share_a_name(
 
 
 @pytest.mark.parametrize(
-    "written", ["(演示)昆阳科创园", " （演示） 昆阳 科创园 ", "（演示）昆阳科创园\u200b"]
+    "written",
+    [
+        "(演示)昆阳科创园",
+        " （演示） 昆阳 科创园 ",
+        "（演示）昆阳科创园\u200b",  # zero-width space
+        "（演示）昆阳科创园\u034f",  # combining grapheme joiner
+        "（演示）昆阳科创园\ufe0f",  # variation selector
+        "（演示）昆阳\u3164科创园",  # Hangul filler
+        "（演示）昆阳科创园\x7f",  # DEL
+    ],
 )
 def test_names_the_ledger_workbook_reads_as_one_are_one_incubator(official, region_a, written):
     """The workbook matches an incubator by its folded name (full width, no
@@ -155,9 +164,10 @@ def test_names_the_ledger_workbook_reads_as_one_are_one_incubator(official, regi
 
 
 def test_a_name_or_note_with_invisible_characters_is_refused(official, region_a):
-    with pytest.raises(LedgerError) as refused:
-        incubator(official, region_a, name="\u200b")
-    assert "载体名称:请填写看得见的名称。" in refused.value.messages
+    for invisible in ("\u200b", "\u3164", "\u115f\u1160"):
+        with pytest.raises(LedgerError) as refused:
+            incubator(official, region_a, name=invisible)
+        assert "载体名称:请填写看得见的名称。" in refused.value.messages
     with pytest.raises(LedgerError) as refused:
         incubator(official, region_a, name="坏\x0b名", note="备注\x01")
     assert sum("控制字符" in m for m in refused.value.messages) == 2
