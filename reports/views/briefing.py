@@ -53,9 +53,14 @@ class BriefingMixin(ProgressMixin):
         code = self.kwargs.get("region")
         return None if code is None else self.get_region_or_404(code)
 
+    # Where a township official asking for the county's is sent: the same
+    # page of their own township's briefing.
+    own_url_name = "reports:briefing_region"
+
     def check_access(self, request):
         if self.region is None and not self.whole_county:
-            return redirect(keeping_period(briefing_url(self.own_region), request))
+            own = reverse(self.own_url_name, kwargs={"region": self.own_region.code})
+            return redirect(keeping_period(own, request))
         return super().check_access(request)
 
     @property
@@ -143,10 +148,6 @@ class BriefingMixin(ProgressMixin):
             kwargs = {"region": self.region.code}
         page, save, word = (reverse(f"reports:{name}", kwargs=kwargs) for name in names)
         return {"page": page, "save": save, "word": word}
-
-
-def briefing_url(region) -> str:
-    return reverse("reports:briefing_region", kwargs={"region": region.code})
 
 
 class BriefingView(BriefingMixin, TemplateView):
@@ -261,6 +262,8 @@ class BriefingSaveView(BriefingView):
 
 class BriefingWordView(BriefingMixin, View):
     """GET: the briefing as .docx, generated or a chosen version (``?version=N``)."""
+
+    own_url_name = "reports:briefing_region_word"
 
     def get(self, request, *args, **kwargs):
         version = self.chosen_version()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from io import BytesIO
+from urllib.parse import unquote
 
 import django_tables2 as tables
 import pytest
@@ -396,6 +397,8 @@ def test_matrix_csv_export_is_streamed_row_by_row(client_for, staff, demo):
     [
         ("reports:matrix", "/townships/kunyang/"),
         ("reports:briefing", "/briefing/townships/kunyang/"),
+        # the Word file asked for: their own township's Word file
+        ("reports:briefing_word", "/briefing/townships/kunyang/word/"),
     ],
 )
 def test_a_township_official_sent_home_stays_on_the_quarter_asked_for(
@@ -404,5 +407,10 @@ def test_a_township_official_sent_home_stays_on_the_quarter_asked_for(
     client = client_for(official)
     response = client.get(reverse(name), {"period": "2026Q2"})
     assert response.status_code == 302 and response["Location"] == f"{home}?period=2026Q2"
-    assert client.get(response["Location"]).context["period"] == Period(2026, 2)
+    followed = client.get(response["Location"])
+    assert followed.status_code == 200
+    if name == "reports:briefing_word":
+        assert "2026年第2季度" in unquote(followed["Content-Disposition"])
+    else:
+        assert followed.context["period"] == Period(2026, 2)
     assert client.get(reverse(name))["Location"] == home
