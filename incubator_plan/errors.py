@@ -12,11 +12,14 @@ from __future__ import annotations
 import sys
 
 from django.db import OperationalError
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
+from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 
 BUSY_TEMPLATE = "503.html"
+API_PREFIX = "/api/"
+BUSY_MESSAGE = _("系统正忙,请稍后重试。")
 RETRY_AFTER_SECONDS = 30
 
 
@@ -25,10 +28,14 @@ def database_busy(error: BaseException | None) -> bool:
 
 
 def server_error(request) -> HttpResponse:
-    """``handler500``: called while the exception is being handled."""
+    """``handler500``: called while the exception is being handled. The JSON
+    API answers in JSON, as its other refusals do."""
     if database_busy(sys.exc_info()[1]):
-        response = HttpResponseServerError(loader.get_template(BUSY_TEMPLATE).render())
-        response.status_code = 503
+        if request.path.startswith(API_PREFIX):
+            response = JsonResponse({"detail": str(BUSY_MESSAGE)}, status=503)
+        else:
+            response = HttpResponseServerError(loader.get_template(BUSY_TEMPLATE).render())
+            response.status_code = 503
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     return defaults.server_error(request)

@@ -471,6 +471,22 @@ def test_a_write_that_waited_out_the_database_lock_says_busy_not_error(
     assert "系统繁忙" in page and "本次操作未保存" in page and "服务器出错" not in page
 
 
+def test_the_api_says_busy_in_json(client_for, staff, monkeypatch):
+    from django.db import OperationalError
+
+    from reports.api import views
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(views.ProgressAPIView, "get", locked)
+    client = client_for(staff)
+    client.raise_request_exception = False
+    response = client.get(reverse("api:progress"))
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert response.json() == {"detail": "系统正忙,请稍后重试。"}
+
+
 def test_a_form_posted_without_its_security_token_says_so_in_chinese(staff):
     client = Client(enforce_csrf_checks=True)
     response = client.post(reverse("login"), {"username": staff.username, "password": PASSWORD})
