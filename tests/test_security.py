@@ -14,7 +14,7 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -434,16 +434,26 @@ def test_a_request_too_big_to_read_gets_a_page_in_chinese(client_for, staff):
     assert "请求无效" in response.content.decode() and "未保存任何数据" in response.content.decode()
 
 
+def failing_get(client_for, user, monkeypatch, view, url: str, error: Exception):
+    """GET ``url`` as ``user`` with ``view``'s GET raising ``error``, as the
+    browser sees it (the test client re-raises by default)."""
+
+    def broken(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(view, "get", broken)
+    client = client_for(user)
+    client.raise_request_exception = False
+    return client.get(url)
+
+
 def test_a_server_error_gets_a_page_in_chinese(client_for, staff, monkeypatch):
     from reports.views import notices
 
-    def broken(*args, **kwargs):
-        raise RuntimeError("a bug")
-
-    monkeypatch.setattr(notices.NoticeListView, "get", broken)
-    client = client_for(staff)
-    client.raise_request_exception = False
-    response = client.get(reverse("reports:notices"))
+    url = reverse("reports:notices")
+    response = failing_get(
+        client_for, staff, monkeypatch, notices.NoticeListView, url, RuntimeError("a bug")
+    )
     assert response.status_code == 500
     assert "服务器出错" in response.content.decode()
     assert "本次操作未完成" in response.content.decode()
@@ -455,34 +465,22 @@ def test_a_write_that_waited_out_the_database_lock_says_busy_not_error(
     """On SQLite a write waits for another (a large import's preview) and
     then fails "database is locked": the user is told the system is busy
     and to retry (503, Retry-After), not that the server is broken."""
-    from django.db import OperationalError
-
     from reports.views import notices
 
-    def locked(*args, **kwargs):
-        raise OperationalError("database is locked")
-
-    monkeypatch.setattr(notices.NoticeListView, "get", locked)
-    client = client_for(staff)
-    client.raise_request_exception = False
-    response = client.get(reverse("reports:notices"))
+    locked = OperationalError("database is locked")
+    url = reverse("reports:notices")
+    response = failing_get(client_for, staff, monkeypatch, notices.NoticeListView, url, locked)
     assert response.status_code == 503 and response["Retry-After"] == "30"
     page = response.content.decode()
     assert "系统繁忙" in page and "本次操作未保存" in page and "服务器出错" not in page
 
 
 def test_the_api_says_busy_in_json(client_for, staff, monkeypatch):
-    from django.db import OperationalError
-
     from reports.api import views
 
-    def locked(*args, **kwargs):
-        raise OperationalError("database is locked")
-
-    monkeypatch.setattr(views.ProgressAPIView, "get", locked)
-    client = client_for(staff)
-    client.raise_request_exception = False
-    response = client.get(reverse("api:progress"))
+    locked = OperationalError("database is locked")
+    url = reverse("api:progress")
+    response = failing_get(client_for, staff, monkeypatch, views.ProgressAPIView, url, locked)
     assert response.status_code == 503 and response["Retry-After"] == "30"
     assert response.json() == {"detail": "系统正忙,请稍后重试。"}
 
