@@ -138,6 +138,7 @@ TO_MEASURES = Redirect("reports:measures")
 TO_DEPARTMENT = Redirect("reports:department")
 TO_MEASURE_REPORT = Redirect("reports:measure_report")
 OWN_BRIEFING = Redirect("reports:briefing_region")  # an official: their own township's briefing
+OWN_BRIEFING_WORD = Redirect("reports:briefing_region_word")  # … and its Word file
 # The ledger: read by every county user and an official (their region's).
 LEDGER_READ = Row(LOGIN, 200, NA, 200, 200, 403)
 LEDGER_READ_GET_ONLY = Row(LOGIN, 405, NA, 405, 405, 403)
@@ -215,8 +216,8 @@ EXPECTED: dict[str, Expect] = {
         post=Row(LOGIN, OWN_BRIEFING, NA, 405, 405, 403),
     ),
     "reports:briefing_word": Expect(
-        get=Row(LOGIN, OWN_BRIEFING, NA, 200, 200, 403),
-        post=Row(LOGIN, OWN_BRIEFING, NA, 405, 405, 403),
+        get=Row(LOGIN, OWN_BRIEFING_WORD, NA, 200, 200, 403),
+        post=Row(LOGIN, OWN_BRIEFING_WORD, NA, 405, 405, 403),
     ),
     "reports:briefing_save": Expect(
         get=Row(LOGIN, 403, NA, 403, 405, 403), post=Row(LOGIN, 403, NA, 403, 400, 403)
