@@ -63,7 +63,7 @@ class SubmissionAction(models.TextChoices):
     SUBMIT = "submit", _("上报")
     RETURN = "return", _("退回")
     APPROVE = "approve", _("审核通过")
-    PROXY = "proxy", _("县科技局代填")
+    PROXY = "proxy", _("代填")
     MIGRATED = "migrated", _("升级前已有的数据")
 
 

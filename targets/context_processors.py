@@ -9,17 +9,20 @@ from targets.models import Plan, current_plan
 
 def plan_words(plan: Plan | None) -> dict[str, str]:
     """``county``: what the plan calls its total row (全县, 全市…); ``region``:
-    what it calls its regions (乡镇, 区县, 街道…); ``goals``: its headline goals
+    what it calls its regions (乡镇, 区县, 街道…); ``bureau``: the
+    department that runs the dashboard (县科技局, 市科技局…); ``goals``: its headline goals
     by its length (三年目标). Without a plan, the defaults a new plan gets."""
     if plan is None:
         return {
             "county": str(Plan._meta.get_field("county_name").get_default()),
             "region": str(Plan._meta.get_field("region_term").get_default()),
+            "bureau": str(Plan._meta.get_field("bureau_name").get_default()),
             "goals": pgettext("goals", "目标要求"),
         }
     return {
         "county": plan.county_name,
         "region": plan.region_term,
+        "bureau": plan.bureau_name,
         "goals": plan.goals_term,
         # A plan without headline goals has no goals page to offer.
         "has_goals": getattr(plan, "has_goals", True),

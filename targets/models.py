@@ -55,6 +55,16 @@ class Plan(models.Model):
         default=_("乡镇"),
         help_text=_("页面、图表和报表对各区域的统称,例如“乡镇”“区县”“街道”。"),
     )
+    bureau_name = models.CharField(
+        _("主管部门"),
+        max_length=50,
+        validators=[refuse_unsafe_characters],
+        default=_("县科技局"),
+        help_text=_(
+            "审核填报、关闭季度、编发简报的部门,例如“县科技局”“市科技局”;"
+            "页面和提示请用户有事联系它。"
+        ),
+    )
     first_year = models.PositiveSmallIntegerField(
         _("起始年份"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )

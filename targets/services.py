@@ -126,6 +126,7 @@ def save_plan(data: PlanSpec, *, replace: bool = False, activate: bool = False) 
         document_number=data.document_number,
         county_name=data.county_name,
         region_term=data.region_term,
+        bureau_name=data.bureau_name,
         first_year=data.first_year,
         last_year=data.last_year,
         is_active=activate or was_active or not Plan.objects.filter(is_active=True).exists(),
@@ -260,6 +261,7 @@ def plan_as_spec(plan: Plan) -> PlanSpec:
         document_number=plan.document_number,
         county_name=plan.county_name,
         region_term=plan.region_term,
+        bureau_name=plan.bureau_name,
         indicators=tuple(
             IndicatorSpec(
                 code=i.code,

@@ -49,7 +49,7 @@ def check_figure_writes(plan: Plan, user, cells: Iterable[tuple[int | None, int,
         raise PermissionDenied(_("只能填报本区域的数据。"))
     locked = _locked_many(plan, cells)
     problems = [
-        handed_in_message(year, quarter, submission.state)
+        handed_in_message(plan, year, quarter, submission.state)
         for (_region_id, year, quarter), submission in sorted(
             locked.items(), key=lambda item: cell_order(item[0])
         )
@@ -166,14 +166,16 @@ def note_figure_writes(
         incomplete = list(stepped)  # fresh: a draft, never approved by this write
     left = {submission.pk for submission in [*incomplete, *reopened]}
     stepped = [submission for submission in stepped if submission.pk not in left]
+    bureau = {"bureau": plan.bureau_name}
+    corrected_reason = _("%(bureau)s更正") % bureau
     for submission in corrected:
         if submission.pk not in left:
-            events.append(_event(submission, user, submission.state, _("县科技局更正")))
+            events.append(_event(submission, user, submission.state, corrected_reason))
     for submission in incomplete:
         state = SubmissionState.DRAFT if submission.version == 0 else submission.state
-        reason = _("县科技局代填,尚有指标未填,未审核") if approves else _("县科技局更正")
-        events.append(_event(submission, user, state, reason))
-    reason = _("县科技局更正后尚有指标未填,退回填报中,填齐后重新上报或代填")
+        proxied = _("%(bureau)s代填,尚有指标未填,未审核") % bureau
+        events.append(_event(submission, user, state, proxied if approves else corrected_reason))
+    reason = _("%(bureau)s更正后尚有指标未填,退回填报中,填齐后重新上报或代填") % bureau
     events += [_event(s, user, SubmissionState.DRAFT, reason) for s in reopened]
     settle(NoticeKind.SUBMITTED, [s.pk for s in reopened])  # nothing to review now
     _step_many([s for s in incomplete if s.version == 0] + reopened, SubmissionState.DRAFT)

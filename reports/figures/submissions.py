@@ -111,10 +111,11 @@ def _check_version(submission: Submission | None, seen_version: int | None) -> N
 # --- writes of figures -----------------------------------------------------
 
 
-def handed_in_message(year: int, quarter: int, state: str) -> str:
-    return _("%(period)s的数据%(state)s,不能再修改;如需更正,请联系县科技局退回。") % {
+def handed_in_message(plan: Plan, year: int, quarter: int, state: str) -> str:
+    return _("%(period)s的数据%(state)s,不能再修改;如需更正,请联系%(bureau)s退回。") % {
         "period": period_label(year, quarter),
         "state": state_label(state),
+        "bureau": plan.bureau_name,
     }
 
 
@@ -134,7 +135,7 @@ def handed_in_by_period(
         state__in=EDITABLE_BY_TOWNSHIP
     )
     return {
-        (year, quarter): handed_in_message(year, quarter, state)
+        (year, quarter): handed_in_message(plan, year, quarter, state)
         for year, quarter, state in rows.order_by("year", "quarter").values_list(
             "year", "quarter", "state"
         )

@@ -116,7 +116,8 @@ def _label(enterprise: Enterprise) -> str:
 
 def _locked_pair(plan: Plan, user, first_pk: int, second_pk: int, reason: str):
     if not user.has_perm(ENTER_FIGURES):
-        raise PermissionDenied(_("只有县科技局工作人员可以处理疑似重复企业。"))
+        message = _("只有%(bureau)s工作人员可以处理疑似重复企业。")
+        raise PermissionDenied(message % {"bureau": plan.bureau_name})
     reason = (reason or "").strip()
     problems = []
     if not reason:

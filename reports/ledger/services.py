@@ -133,8 +133,8 @@ def _credit_code_taken(user, plan: Plan, code: str, exclude_pk: int | None) -> s
         }
     return _(
         "统一社会信用代码 %(code)s 已在其他区域登记,同一企业只登记一条;"
-        "如企业已迁入本区域,请联系县科技局核实。"
-    ) % {"code": code}
+        "如企业已迁入本区域,请联系%(bureau)s核实。"
+    ) % {"code": code, "bureau": plan.bureau_name}
 
 
 # --- Incubators ---------------------------------------------------------------------

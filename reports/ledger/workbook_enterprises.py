@@ -118,7 +118,8 @@ class EnterprisePlanning:
                 "region": self.region_names[region_id],
                 "incubator": existing.incubator.name,
             }
-        return _("该企业已由其他区域登记,不能重复登记;请联系县科技局核对")
+        message = _("该企业已由其他区域登记,不能重复登记;请联系%(bureau)s核对")
+        return message % {"bureau": self.plan.bureau_name}
 
     def flag_targets(self, code: str, normal: str) -> list[dict]:
         """The records a title row may mean: the file's own rows of that code

@@ -108,8 +108,8 @@ class EntryView(EntryAccessMixin, TemplateView):
             # asking to confirm warnings about values that cannot be saved.
             messages.error(
                 request,
-                _("本季度数据%(state)s,不能再修改;如需更正,请联系县科技局退回。")
-                % {"state": own_row.state_label},
+                _("本季度数据%(state)s,不能再修改;如需更正,请联系%(bureau)s退回。")
+                % {"state": own_row.state_label, "bureau": self.plan.bureau_name},
             )
             return self.render_to_response(self.get_context_data(form=form), status=409)
         if not form.is_valid():
@@ -200,8 +200,8 @@ class SubmitView(EntryAccessMixin, View):
         else:
             messages.success(
                 request,
-                _("已上报%(period)s的数据,等待县科技局审核;审核或退回前不能再修改。")
-                % {"period": period.label},
+                _("已上报%(period)s的数据,等待%(bureau)s审核;审核或退回前不能再修改。")
+                % {"period": period.label, "bureau": self.plan.bureau_name},
             )
         return redirect(f"{reverse('reports:entry')}?period={period.code}")
 

@@ -96,8 +96,8 @@ class OperatingEntryView(LedgerRegionMixin, TemplateView):
         if self.entry_region is not None and not self.grid.editable_by_township:
             messages.error(
                 request,
-                _("本季度数据%(state)s,不能再修改;如需更正,请联系县科技局退回。")
-                % {"state": self.grid.state_label},
+                _("本季度数据%(state)s,不能再修改;如需更正,请联系%(bureau)s退回。")
+                % {"state": self.grid.state_label, "bureau": self.plan.bureau_name},
             )
             return self.render_to_response(self.get_context_data(form=form), status=409)
         if not form.is_valid():

@@ -26,9 +26,9 @@ SHEET_DEPARTMENTS, SHEET_MEASURES, SHEET_WORK_ITEMS = "部门", "任务", "工�
 DEPARTMENT_COLUMNS = ("序号", "代码", "部门名称", "别名")
 MEASURE_COLUMNS = ("序号", "部分", "编号", "标题", "内容", "牵头部门", "配合部门", "涉及区域")
 WORK_ITEM_COLUMNS = ("序号", "部分", "编号", "年份", "事项", "完成时限", "完成日期")
-PLAN_KEYS = ("计划名称", "文号", "全县名称", "起始年份", "结束年份", "区域称谓")
+PLAN_KEYS = ("计划名称", "文号", "全县名称", "起始年份", "结束年份", "区域称谓", "主管部门")
 # The plan's words when its workbook leaves them out (the model's defaults).
-DEFAULT_COUNTY_NAME, DEFAULT_REGION_TERM = "全县", "乡镇"
+DEFAULT_COUNTY_NAME, DEFAULT_REGION_TERM, DEFAULT_BUREAU_NAME = "全县", "乡镇", "县科技局"
 INDICATOR_COLUMNS = (
     "序号",
     "代码",
@@ -282,6 +282,7 @@ class PlanSpec:
     document_number: str = ""
     county_name: str = DEFAULT_COUNTY_NAME
     region_term: str = DEFAULT_REGION_TERM
+    bureau_name: str = DEFAULT_BUREAU_NAME
     indicators: tuple[IndicatorSpec, ...] = ()
     regions: tuple[RegionSpec, ...] = ()
     targets: tuple[TargetSpec, ...] = ()

@@ -17,6 +17,7 @@ from targets.excel.cells import (
     yes_no,
 )
 from targets.excel.format import (
+    DEFAULT_BUREAU_NAME,
     DEFAULT_COUNTY_NAME,
     DEFAULT_REGION_TERM,
     INDICATOR_COLUMNS,
@@ -50,6 +51,7 @@ def read_plan_sheet(sheet: SheetGrid, problems: Problems) -> PlanSpec | None:
         "起始年份": ("first_year", lambda v: integer(v, 2000, 2100)),
         "结束年份": ("last_year", lambda v: integer(v, 2000, 2100)),
         "区域称谓": ("region_term", lambda v: text(v, 20, required=False) or DEFAULT_REGION_TERM),
+        "主管部门": ("bureau_name", lambda v: text(v, 50, required=False) or DEFAULT_BUREAU_NAME),
     }
     fields = {}
     for key, (name, convert) in converters.items():

@@ -79,6 +79,7 @@ def read_plan_workbook(source: str | Path | BinaryIO) -> PlanSpec:
         document_number=plan.document_number,
         county_name=plan.county_name,
         region_term=plan.region_term,
+        bureau_name=plan.bureau_name,
         indicators=tuple(indicators),
         regions=tuple(regions),
         targets=tuple(targets),

@@ -61,6 +61,7 @@ def write_plan_workbook(plan: PlanSpec, destination: str | Path | BinaryIO) -> N
         plan.first_year,
         plan.last_year,
         plan.region_term,
+        plan.bureau_name,
     )
     _table(sheet, [["项目", "内容"], *map(list, zip(PLAN_KEYS, values, strict=True))], [14, 60])
     rows = [list(INDICATOR_COLUMNS)]

@@ -1,6 +1,7 @@
 """Pages, charts, the report and messages speak the plan's own words: its total
-row's name (全县名称) and what it calls its regions (区域称谓) — a city's plan
-says 全市 and 区县, never 全县 or 乡镇."""
+row's name (全县名称), what it calls its regions (区域称谓) and the department
+that runs the dashboard (主管部门) — a city's plan says 全市, 区县 and 市科技局,
+never 全县, 乡镇 or 县科技局."""
 
 from __future__ import annotations
 
@@ -14,20 +15,23 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from regions.roles import Role
-from reports.choices import Source
+from reports.choices import Source, SubmissionState
 from reports.demo.scale import generate_plan
 from reports.figures.changes import FigureChange, FigureError
 from reports.figures.services import record_figures
+from reports.figures.submissions import SubmissionError
+from reports.models import Submission
 from tests.conftest import make_user
 
-COUNTY_WORDS = ("全县", "乡镇")  # Pingyang's words: a city's plan must not show them
+COUNTY_WORDS = ("全县", "乡镇", "县科技局")  # Pingyang's words: a city's plan must not show them
 
 
 @pytest.fixture
 def city(db, groups):
-    """A generated 2028–2030 plan whose total is 全市 and whose regions are 区县."""
+    """A generated 2028–2030 plan whose total is 全市, whose regions are 区县
+    and whose dashboard the 市科技局 runs."""
     plan = generate_plan(regions=4, indicators=3, years=3, first_year=2028, quarters=6, seed=5)
-    plan.county_name, plan.region_term = "全市", "区县"
+    plan.county_name, plan.region_term, plan.bureau_name = "全市", "区县", "市科技局"
     plan.save()
     return plan
 
@@ -128,6 +132,31 @@ def test_write_refusals_name_the_plans_words(city, groups):
         with pytest.raises(FigureError) as error:
             record_figures(city, staff, [change], source=Source.FORM)
         assert message in error.value.messages[0]
+
+
+def test_users_are_sent_to_the_plans_bureau(client, city, groups):
+    login = client.get(reverse("login")).content.decode()
+    assert "忘记密码或账号被锁定,请联系市科技局管理员。" in login
+    assert_city_words(login)
+    region = city.regions.first()
+    Submission.objects.update_or_create(
+        plan=city,
+        region=region,
+        year=2028,
+        quarter=1,
+        defaults={"state": SubmissionState.SUBMITTED},
+    )
+    official = make_user("city_official", Role.TOWNSHIP, region)
+    with pytest.raises(SubmissionError) as error:
+        record_figures(
+            city,
+            official,
+            [FigureChange(city.indicators.first().pk, region.pk, 2028, 1, Decimal(1))],
+            source=Source.FORM,
+        )
+    assert error.value.messages == [
+        "2028年第1季度的数据已上报,不能再修改;如需更正,请联系市科技局退回。"
+    ]
 
 
 def test_english_pages_carry_the_plans_words_into_the_sentences(

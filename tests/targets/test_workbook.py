@@ -190,6 +190,19 @@ def test_plan_sheet_names_what_the_plan_calls_its_regions(plan, tmp_path):
     assert read_plan_workbook(path).region_term == "乡镇"
 
 
+def test_plan_sheet_names_the_bureau_that_runs_the_dashboard(plan, tmp_path):
+    plan.bureau_name = "市科技局"
+    plan.save()
+    path = tmp_path / "plan.xlsx"
+    export_plan(plan, path)
+    sheet = openpyxl.load_workbook(path)["计划"]
+    assert [sheet["A8"].value, sheet["B8"].value] == ["主管部门", "市科技局"]
+    assert read_plan_workbook(path).bureau_name == "市科技局"
+    # A workbook from before the key existed: the county's 县科技局, as before.
+    mutate(path, lambda book: book["计划"].delete_rows(8))
+    assert read_plan_workbook(path).bureau_name == "县科技局"
+
+
 def test_pacing_reads_the_long_words_and_a_blank_as_spread(plan, exported):
     mutate(
         exported,
@@ -355,6 +368,7 @@ def build_other_county(path, goals=()) -> None:
         ("起始年份", 2028),
         ("结束年份", "2030"),
         ("区域称谓", "街道"),
+        ("主管部门", "东湖县科技局"),
     ]:
         sheet.append(row)
     indicators = book.create_sheet("指标")
@@ -446,7 +460,8 @@ def test_another_countys_plan_imports_exports_and_reimports(db, tmp_path):
         imported.last_year,
         imported.county_name,
         imported.region_term,
-    ) == (2028, 2030, "全县合计", "街道")
+        imported.bureau_name,
+    ) == (2028, 2030, "全县合计", "街道", "东湖县科技局")
     assert list(imported.regions.values_list("code", "name")) == [
         ("dongcheng", "东城街道"),
         ("xicheng", "西 城 镇"),

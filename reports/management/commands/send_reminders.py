@@ -30,7 +30,7 @@ def iso_date(text: str) -> date:
 class Command(BaseCommand):
     help = _(
         "为当前计划中未关闭的季度发送上报提醒:截止日期前若干天提醒尚未上报的乡镇,"
-        "逾期后发送逾期通知并向县科技局汇总。同一阶段的通知只发一次,可反复运行。"
+        "逾期后发送逾期通知并向主管部门的工作人员汇总。同一阶段的通知只发一次,可反复运行。"
     )
 
     def add_arguments(self, parser) -> None:
