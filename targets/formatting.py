@@ -178,6 +178,10 @@ def value_problems_text(number: Decimal, problems: Sequence[str]) -> str:
 # Digits grouped by three with commas, as people write thousands: 2,000 and
 # 1,234.5 (never 0,5 or 1,2).
 GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
+# A number as people write one: ASCII digits, one optional point, an optional
+# sign. Python's Decimal also reads 1_000, 1e3 and other scripts' digits
+# (١٢): none of these is what a clerk means to type into a figure.
+PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
 
 def without_grouping(text: str) -> str | None:
@@ -187,6 +191,13 @@ def without_grouping(text: str) -> str | None:
     if "," not in text:
         return text
     return text.replace(",", "") if GROUPED.fullmatch(text) else None
+
+
+def plain_number(text: str) -> str | None:
+    """``text`` (already NFKC-normalised) as a plain decimal numeral, without
+    thousands separators; None unless it is one (``PLAIN_NUMBER``)."""
+    text = without_grouping(text)
+    return text if text is not None and PLAIN_NUMBER.fullmatch(text) else None
 
 
 # A plan's length as its text says it: 三年行动计划, two-year, four-year plans.

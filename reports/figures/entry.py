@@ -29,7 +29,7 @@ from reports.figures.changes import FigureChange
 from reports.figures.submissions import EDITABLE_BY_TOWNSHIP, state_label
 from reports.models import Figure, Submission
 from reports.progress import Period
-from targets.formatting import without_grouping
+from targets.formatting import plain_number
 from targets.ledger import is_derived
 from targets.models import Indicator, Plan, Target
 
@@ -207,7 +207,7 @@ def parse_number(text: str) -> Decimal | None:
     text = unicodedata.normalize("NFKC", text or "").strip().replace(" ", "")
     if not text:
         return None
-    text = without_grouping(text)
+    text = plain_number(text)
     if text is None:
         raise ValueError(text)
     if len(text) > 30:

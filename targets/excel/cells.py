@@ -13,7 +13,7 @@ from regions.text import UNSAFE_MESSAGE, has_unsafe_characters
 from targets.choices import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS, Pacing
 from targets.excel.format import PACING_READ
 from targets.excel.values import UNCACHED_FORMULA, Loc, normalize
-from targets.formatting import without_grouping
+from targets.formatting import plain_number, without_grouping
 from targets.parsing import ascii_whole, quoted_text
 
 MAX_MESSAGES = 50
@@ -113,6 +113,8 @@ def amount(value: object, decimal_places: int) -> Decimal | None:
     if raw is None:
         message = _("“%(value)s”不是数字:逗号只能用作千位分隔符(如 2,000),小数点请用“.”")
         raise BadCell(message % {"value": value})
+    if isinstance(value, str) and plain_number(raw) is None:
+        raise BadCell(_("“%(value)s”不是数字") % {"value": value})
     try:
         number = Decimal(raw)
     except InvalidOperation:

@@ -117,7 +117,11 @@ def test_untouched_grid_saves_nothing(client_for, staff, demo):
         ("space", "-1", "不能为负数"),
         ("space", "0.123", "最多 2 位小数"),
         ("enterprises", "2.5", "只能填整数"),
-        ("talents", "1e12", "数值过大"),
+        ("talents", "1000000000000", "数值过大"),
+        # What Python would read as a number but no clerk types as one.
+        ("talents", "1e3", "不是数字"),
+        ("talents", "1_000", "不是数字"),
+        ("talents", "\u0661\u0662", "不是数字"),  # Arabic-Indic digits 12
         ("talents", "Infinity", "不是数字"),
         ("talents", "１２３４５６７８９０１２３", "数值过大"),
         # A decimal comma or a slip is no thousands separator: not 5, not 12.
