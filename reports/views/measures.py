@@ -231,6 +231,14 @@ class MeasureReportForm(forms.Form):
         for name in ("done", "next_steps", "attachments"):
             self.fields[name].widget.attrs["class"] = "form-control"
 
+    def clean(self):
+        # A hidden field's error has no place on the page: said as the form's.
+        if self.has_error("seen"):
+            raise ValidationError(
+                _("页面数据异常(可能已过期或被修改),未保存;请刷新页面后重新填写。")
+            )
+        return super().clean()
+
 
 class MeasureReportView(MeasureAccessMixin, MeasuresPeriodMixin, TemplateView):
     """A department's report on one measure for a quarter: liaisons for their own

@@ -294,6 +294,18 @@ def test_a_report_saved_over_someone_elses_newer_save_is_refused(plan, liaison, 
     assert again.status_code == 302 and MeasureReport.objects.get().done == "乙"
 
 
+def test_a_tampered_page_stamp_is_refused_with_a_message(plan, liaison, client_for):
+    url = report_url(plan, 5)
+    posted = {"period": "2026Q2", "department": "touzicujin", "status": "in_progress"}
+    response = client_for(liaison).post(url, {**posted, "done": "甲", "seen": "x" * 81})
+    assert response.status_code == 400
+    assert (
+        "页面数据异常(可能已过期或被修改),未保存;请刷新页面后重新填写。"
+        in response.content.decode()
+    )
+    assert not MeasureReport.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("uploaded", "body", "named"),
     [
