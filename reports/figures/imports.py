@@ -145,6 +145,7 @@ class ImportPreview:
     file: FiguresFile
     changes: list[PlannedChange] = field(default_factory=list)
     unchanged: int = 0
+    filled: int = 0  # cells of the file that hold a number
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -337,6 +338,7 @@ def _compare(
     preview: ImportPreview,
 ) -> None:
     old = now.value if now else None
+    preview.filled += cell.value is not None
     same_note = cell.note is None or (now is not None and cell.note == now.note)
     if amount == old and (amount is None or same_note):
         preview.unchanged += 1

@@ -111,6 +111,10 @@ class LedgerUploadView(LedgerRegionMixin, TemplateView):
         planned = preview_ledger(self.plan, request.user, file)
         if not planned.ok:
             return self.refuse(form, planned.problems)
+        if not planned.changes and not planned.unchanged:
+            # E.g. the operating template sent back with no figure typed.
+            messages.warning(request, _("文件中没有填写任何数据(空白的行不导入),台账没有改动。"))
+            return self.render_to_response(self.get_context_data(form=form))
         if not planned.changes:
             messages.info(
                 request,

@@ -130,6 +130,9 @@ class UploadView(EntryAccessMixin, TemplateView):
         preview = preview_import(self.plan, request.user, data, limits=limits)
         if not preview.ok:
             return self.refuse(form, preview.problems)
+        if not preview.changes and not preview.filled:
+            messages.warning(request, _("文件中没有填写任何数值,系统中的数据没有改动。"))
+            return self.render_to_response(self.get_context_data(form=form))
         if not preview.changes:
             message = _("文件中的 %(count)s 个单元格与系统中的数据完全一致,无需导入。")
             messages.info(request, message % {"count": preview.unchanged})

@@ -400,6 +400,23 @@ def test_incubators_left_unfilled_in_the_operating_template_are_left_alone(
     assert written.count() == 1
 
 
+def test_an_operating_template_sent_back_with_nothing_typed_says_so(
+    client_for, staff, region_a, ledger
+):
+    client = client_for(staff)
+    template = client.get(
+        reverse("reports:ledger_operating_template"),
+        {"period": "2026Q4", "region": region_a.code},
+    )
+    rows = sheets_of(template.content)["季度运营数据"]
+    response = upload(client, build_workbook({"季度运营数据": rows[1:]}))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "文件中没有填写任何数据(空白的行不导入),台账没有改动。" in html
+    assert "完全一致" not in html
+    assert not IncubatorQuarter.objects.filter(year=2026, quarter=4).exists()
+
+
 def test_a_handed_in_quarter_refuses_the_townships_operating_rows(
     client_for, official, plan, region_a, ledger
 ):

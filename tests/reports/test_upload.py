@@ -91,6 +91,19 @@ def test_template_download_refuses_an_unknown_mode(demo, staff, client_for):
 # ---------------------------------------------------------------- round trips
 
 
+@pytest.mark.usefixtures("every_quarter_begun")
+def test_a_template_sent_back_with_nothing_typed_says_so(demo, staff, client_for):
+    """2026 Q4 has no figure yet: its template comes back blank."""
+    client = client_for(staff)
+    before = snapshot()
+    response = upload(client, template(demo, "2026Q4"), period="2026Q4")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "文件中没有填写任何数值,系统中的数据没有改动。" in html
+    assert "完全一致" not in html
+    assert snapshot() == before
+
+
 @pytest.mark.parametrize("mode", ["quarter", "ytd"])
 def test_the_downloaded_template_uploaded_unchanged_changes_nothing(demo, staff, client_for, mode):
     client = client_for(staff)
