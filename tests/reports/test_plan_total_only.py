@@ -139,6 +139,9 @@ def test_the_indicator_and_township_pages_state_the_plans_numbers(client_for, le
     ) in page
     assert f"完成率 {format_percent(county.plan_completion)}" in page
     assert f"{demo.county_name}年度累计" not in page and "应完成全年目标" not in page
+    # No year's pace beside the quarter chooser: its pace is the plan's.
+    assert f"序时进度 {format_percent(county.plan_expected_share)}" in page
+    assert "全年目标的" not in page
 
     kunyang = demo.regions.get(code="kunyang")
     response = client_for(leader).get(
