@@ -19,6 +19,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
 
 from reports.excel.figures_cells import (
     FiguresFile,
@@ -82,6 +83,7 @@ def read_figures_file(
         if has_template:
             result.layout = "template"
             _read_template(rows, shape, result)
+            _refuse_merged_figures(workbook.merged_ranges(result.sheet), rows, result)
         else:
             result.layout = "long"
             read_long_sheet(rows, shape, result, progress)
@@ -141,6 +143,25 @@ def _meta_period(found: dict, shape: PlanShape, result: FiguresFile) -> Period |
     if result.problems:
         return None
     return Period(year, quarter)
+
+
+def _refuse_merged_figures(merged, rows: list[list[object]], result: FiguresFile) -> None:
+    """Merged cells below the header row: only a merged range's first cell
+    keeps its value, so the others would read as blank, that is as figures to
+    clear. Refused, each range named, rather than shown as clears to confirm."""
+    header = find_header(rows, REGION_HEADER)
+    if header is None:
+        return  # already refused: no header row
+    for first_row, first_column, last_row, last_column in sorted(merged):
+        if last_row <= header:
+            continue  # the title and guidance rows above the table are merged
+        corners = [(first_row, first_column), (last_row, last_column)]
+        where = ":".join(f"{get_column_letter(column)}{row}" for row, column in corners)
+        message = _(
+            "单元格 %(cells)s 是合并单元格:合并后只有第一格保留数值,其余各格会读作空白"
+            "(即清除系统中的数);请取消合并、逐格填写后重新上传"
+        )
+        result.problem(result.loc(first_row, first_column), message % {"cells": where})
 
 
 def _read_template(rows: list[list[object]], shape: PlanShape, result: FiguresFile) -> None:

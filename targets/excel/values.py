@@ -46,6 +46,9 @@ VALUE_CELL_RE = re.compile(
     rb'<c r="([A-Z]{1,3})(\d{1,7})"([^>]*)>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>([^<]*)</v>'
 )
 TYPE_ATTR_RE = re.compile(rb"\bt\s*=\s*[\"']([^\"']*)[\"']")
+MERGE_RE = re.compile(
+    rb"<(?:\w+:)?mergeCell\b[^>]*\bref\s*=\s*[\"']([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)[\"']"
+)
 XSD_DOUBLE_RE = re.compile(r"\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*")
 
 
@@ -191,6 +194,27 @@ class CheckedWorkbook:
         if len(rows) > limits.max_rows:
             raise _too_many_rows(name, limits)
         return [self._within_columns(name, row, limits) for row in rows]
+
+    def merged_ranges(self, name: str) -> list[tuple[int, int, int, int]]:
+        """Sheet ``name``'s merged cells as (first row, first column, last row,
+        last column), 1-based. Only a merged range's first cell keeps a
+        value: the others read as empty."""
+        if self.fast:
+            sheet = self._calamine.get_sheet_by_name(name)
+            return [
+                (r0 + 1, c0 + 1, r1 + 1, c1 + 1)
+                for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []
+            ]
+        try:
+            path = load_workbook(io.BytesIO(self.data), read_only=True)[name]._worksheet_path
+            with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
+                xml = archive.read(path)
+        except Exception as exc:  # passed check_archive: not expected
+            raise UnsafeWorkbookError([unreadable_sheet_message(self.data, name)]) from exc
+        return [
+            (int(r0), column_index(c0), int(r1), column_index(c1))
+            for c0, r0, c1, r1 in MERGE_RE.findall(xml)
+        ]
 
     @staticmethod
     def _within_columns(name: str, row: list[object], limits: XlsxLimits) -> list[object]:

@@ -54,6 +54,30 @@ def test_template_lays_out_regions_indicators_and_the_county_row(demo):
     ]  # fmt: skip
 
 
+def merged(data: bytes, *ranges: str) -> bytes:
+    book = load_workbook(io.BytesIO(data))
+    for cells in ranges:
+        book["填报"].merge_cells(cells)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_merged_figure_cells_are_refused_naming_each_range(demo, fast):
+    """Only a merged range's first cell keeps its value: the others would read
+    as blanks, figures to clear. The title rows' own merges are no problem."""
+    data = merged(template(demo), "B4:C4", "D6:D7")
+    parsed = read(demo, data, fast=fast)
+    assert parsed.problems == [
+        "工作表“填报”第4行B列(新增孵化空间面积(万平方米)):单元格 B4:C4 是合并单元格:合并后只有第一格保留数值,"
+        "其余各格会读作空白(即清除系统中的数);请取消合并、逐格填写后重新上传",
+        "工作表“填报”第6行D列(新增在孵企业(项目)(个)):单元格 D6:D7 是合并单元格:合并后只有第一格保留数值,"
+        "其余各格会读作空白(即清除系统中的数);请取消合并、逐格填写后重新上传",
+    ]
+    assert not read(demo, template(demo), fast=fast).problems  # rows 1–2 come merged
+
+
 def test_template_locks_headers_and_grey_cells_and_unlocks_value_cells(demo):
     sheet = load_workbook(io.BytesIO(template(demo)))["填报"]
     assert sheet.protection.sheet
