@@ -69,11 +69,13 @@ def test_merged_figure_cells_are_refused_naming_each_range(demo, fast):
     as blanks, figures to clear. The title rows' own merges are no problem."""
     data = merged(template(demo), "B4:C4", "D6:D7")
     parsed = read(demo, data, fast=fast)
+    merged_cells = (
+        "是合并单元格:合并后只有第一格保留数值,其余各格会读作空白"
+        "(即清除系统中的数);请取消合并、逐格填写后重新上传"
+    )
     assert parsed.problems == [
-        "工作表“填报”第4行B列(新增孵化空间面积(万平方米)):单元格 B4:C4 是合并单元格:合并后只有第一格保留数值,"
-        "其余各格会读作空白(即清除系统中的数);请取消合并、逐格填写后重新上传",
-        "工作表“填报”第6行D列(新增在孵企业(项目)(个)):单元格 D6:D7 是合并单元格:合并后只有第一格保留数值,"
-        "其余各格会读作空白(即清除系统中的数);请取消合并、逐格填写后重新上传",
+        f"工作表“填报”第4行B列(新增孵化空间面积(万平方米)):单元格 B4:C4 {merged_cells}",
+        f"工作表“填报”第6行D列(新增在孵企业(项目)(个)):单元格 D6:D7 {merged_cells}",
     ]
     assert not read(demo, template(demo), fast=fast).problems  # rows 1–2 come merged
 

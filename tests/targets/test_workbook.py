@@ -177,30 +177,26 @@ def test_export_writes_each_indicators_pacing_in_words(exported):
     ]
 
 
-def test_plan_sheet_names_what_the_plan_calls_its_regions(plan, tmp_path):
-    plan.region_term = "街道"
+@pytest.mark.parametrize(
+    ("field", "row", "key", "value", "default"),
+    [
+        # What the plan calls its regions; before the key existed, 乡镇.
+        ("region_term", 7, "区域称谓", "街道", "乡镇"),
+        # Who runs the dashboard; before the key existed, the county's 县科技局.
+        ("bureau_name", 8, "主管部门", "市科技局", "县科技局"),
+    ],
+)
+def test_plan_sheet_carries_the_plans_own_words(plan, tmp_path, field, row, key, value, default):
+    setattr(plan, field, value)
     plan.save()
     path = tmp_path / "plan.xlsx"
     export_plan(plan, path)
     sheet = openpyxl.load_workbook(path)["计划"]
-    assert [sheet["A7"].value, sheet["B7"].value] == ["区域称谓", "街道"]
-    assert read_plan_workbook(path).region_term == "街道"
-    # A workbook from before the key existed: the regions are 乡镇, as before.
-    mutate(path, lambda book: book["计划"].delete_rows(7))
-    assert read_plan_workbook(path).region_term == "乡镇"
-
-
-def test_plan_sheet_names_the_bureau_that_runs_the_dashboard(plan, tmp_path):
-    plan.bureau_name = "市科技局"
-    plan.save()
-    path = tmp_path / "plan.xlsx"
-    export_plan(plan, path)
-    sheet = openpyxl.load_workbook(path)["计划"]
-    assert [sheet["A8"].value, sheet["B8"].value] == ["主管部门", "市科技局"]
-    assert read_plan_workbook(path).bureau_name == "市科技局"
-    # A workbook from before the key existed: the county's 县科技局, as before.
-    mutate(path, lambda book: book["计划"].delete_rows(8))
-    assert read_plan_workbook(path).bureau_name == "县科技局"
+    assert [sheet[f"A{row}"].value, sheet[f"B{row}"].value] == [key, value]
+    assert getattr(read_plan_workbook(path), field) == value
+    # A workbook from before the key existed reads as before.
+    mutate(path, lambda book: book["计划"].delete_rows(row))
+    assert getattr(read_plan_workbook(path), field) == default
 
 
 def test_pacing_reads_the_long_words_and_a_blank_as_spread(plan, exported):
