@@ -73,6 +73,11 @@ def validate_goal_changes(
             messages.append(_("%(goal)s:出现了两次。") % {"goal": goal.text})
         seen.add(change.goal_id)
         if change.value is None:
+            # Blank clears the quarter's value with its denominator: only
+            # when both are blank, never a half-typed share.
+            if change.denominator is not None:
+                message = _("%(goal)s:填了分母却没有填分子;如要清除该项,请把分子和分母都留空。")
+                messages.append(message % {"goal": goal.text})
             continue
         parts = [(change.value, "")]
         if goal.has_denominator:

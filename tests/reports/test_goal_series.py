@@ -79,6 +79,20 @@ def test_bad_values_are_refused_and_nothing_is_written(
     assert not GoalFigure.objects.exists()
 
 
+def test_a_share_with_its_numerator_blanked_but_a_denominator_typed_is_kept(plan, staff):
+    """Blank clears a share only when both parts are blank: a numerator left
+    blank beside a typed denominator is a slip, not 'delete this figure'."""
+    share = goal("leading-industry-firms")
+    record_goal_figures(plan, staff, 2025, 4, [GoalFigureChange(share.pk, D(69), D(123))])
+    with pytest.raises(FigureError) as caught:
+        record_goal_figures(plan, staff, 2025, 4, [GoalFigureChange(share.pk, None, D(130))])
+    assert caught.value.messages == [
+        f"{share.text}:填了分母却没有填分子;如要清除该项,请把分子和分母都留空。"
+    ]
+    kept = GoalFigure.objects.get(goal=share)
+    assert (kept.value, kept.denominator) == (D(69), D(123))
+
+
 def test_a_quarter_outside_the_plan_is_refused(plan, staff):
     with pytest.raises(FigureError, match="不在计划期内"):
         record_goal_figures(plan, staff, 2028, 1, [GoalFigureChange(goal("bases").pk, D(1))])
