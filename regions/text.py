@@ -12,6 +12,7 @@ covers what was stored before."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -37,3 +38,34 @@ def refuse_unsafe_characters(value: str) -> None:
     ledger (the admin's forms, the services' ``full_clean``)."""
     if isinstance(value, str) and has_unsafe_characters(value):
         raise ValidationError(UNSAFE_MESSAGE, code="unsafe_characters")
+
+
+# Characters that show nothing but are letters or marks to Unicode (Unicode's
+# Default_Ignorable_Code_Point beyond the format characters): the combining
+# grapheme joiner, variation selectors, Hangul and Mongolian fillers.
+IGNORABLE = frozenset(
+    (
+        *(0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0),
+        *range(0x180B, 0x1810),
+        *range(0xFE00, 0xFE10),
+        *range(0xE0100, 0xE01F0),
+    )
+)
+
+
+def shows(character: str) -> bool:
+    """Whether ``character`` puts something on the page: not a space, nor a
+    format or control character (zero-width space, joiners…), nor one of
+    ``IGNORABLE``."""
+    return (
+        not character.isspace()
+        and unicodedata.category(character) not in ("Cf", "Cc", "Zs", "Zl", "Zp")
+        and ord(character) not in IGNORABLE
+    )
+
+
+def visible_or_empty(text: str | None) -> str:
+    """``text`` stripped, or "" when nothing in it shows: a required reason
+    made of a zero-width space is no reason."""
+    text = (text or "").strip()
+    return text if any(shows(c) for c in text) else ""

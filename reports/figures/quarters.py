@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from regions.models import Region
 from regions.roles import MANAGE_QUARTERS
+from regions.text import visible_or_empty
 from reports.choices import QuarterAction, SubmissionState
 from reports.figures.changes import FigureError, QuarterClosedError
 from reports.figures.deadlines import quarter_begun
@@ -151,7 +152,7 @@ def close_quarter(
         # A closed quarter counts as complete: every page would open on it.
         message = _("%(year)s年第%(quarter)s季度尚未开始,不能关闭。")
         raise FigureError([message % {"year": year, "quarter": quarter}])
-    reason = (reason or "").strip()
+    reason = visible_or_empty(reason)
     list(
         Submission.objects.select_for_update()
         .filter(plan=plan, year=year, quarter=quarter)
@@ -165,8 +166,8 @@ def close_quarter(
             message = _("以下区域的数据尚未审核,不能关闭:%(names)s。")
             problems.append(message % {"names": "、".join(unapproved)})
         if unentered:
-            message = _("以下县级指标本季度尚未填报,关闭后将按0计:%(names)s。")
-            problems.append(message % {"names": "、".join(unentered)})
+            message = _("以下%(county)s指标本季度尚未填报,关闭后将按0计:%(names)s。")
+            problems.append(message % {"county": plan.county_name, "names": "、".join(unentered)})
         problems.append(_("如确需关闭,请勾选“仍然关闭”并说明原因。"))
         raise FigureError(problems)
     if (unapproved or unentered) and not reason:
@@ -198,7 +199,8 @@ def close_quarter(
 def reopen_quarter(plan: Plan, user, year: int, quarter: int, reason: str) -> None:
     if not user.has_perm(MANAGE_QUARTERS):
         raise PermissionDenied(_("您的账号没有重新开放季度的权限。"))
-    if not reason.strip():
+    reason = visible_or_empty(reason)
+    if not reason:
         raise FigureError([_("重新开放季度必须说明原因。")])
     deleted, _details = (
         ClosedQuarter.objects.select_for_update()

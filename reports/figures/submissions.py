@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from regions.models import Region, region_id_of
 from regions.roles import REPORT_OWN_FIGURES, REVIEW_FIGURES
+from regions.text import visible_or_empty
 from reports.choices import (
     NOT_STARTED,
     NOT_STARTED_LABEL,
@@ -259,7 +260,7 @@ def return_submission(
     An approved quarter may be returned too while the quarter is open; its
     figures stop counting until approved again."""
     _require_reviewer(user)
-    reason = (reason or "").strip()
+    reason = visible_or_empty(reason)
     if not reason:
         raise SubmissionError([_("退回必须说明原因。")])
     submission = _locked(plan, region.pk, year, quarter)
@@ -344,7 +345,7 @@ def return_many(
     """Return several regions with one reason; each on its own, as in
     ``approve_many``."""
     _require_reviewer(user)
-    if not (reason or "").strip():
+    if not visible_or_empty(reason):
         raise SubmissionError([_("退回必须说明原因。")])
     result = BatchResult()
     for region in regions:

@@ -24,6 +24,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from regions.roles import ENTER_FIGURES
+from regions.text import visible_or_empty
 from reports.ledger.derived import follow
 from reports.ledger.errors import LedgerError
 from reports.models import DuplicateDecision, Enterprise
@@ -118,7 +119,7 @@ def _locked_pair(plan: Plan, user, first_pk: int, second_pk: int, reason: str):
     if not user.has_perm(ENTER_FIGURES):
         message = _("只有%(bureau)s工作人员可以处理疑似重复企业。")
         raise PermissionDenied(message % {"bureau": plan.bureau_name})
-    reason = (reason or "").strip()
+    reason = visible_or_empty(reason)
     problems = []
     if not reason:
         problems.append(_("请填写处理理由。"))

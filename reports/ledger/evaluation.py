@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from regions.models import Region
 from regions.roles import ENTER_FIGURES
+from regions.text import visible_or_empty
 from reports.choices import (
     OPERATING_STATUSES,
     EvaluationDecisionKind,
@@ -133,7 +134,7 @@ def decision_problems(plan: Plan, year, decision, reason: str) -> list[str]:
         problems.append(_("评估年度不在计划期内。"))
     if decision not in EvaluationDecisionKind.values:
         problems.append(_("请选择评估决定。"))
-    if not reason.strip():
+    if not visible_or_empty(reason):
         problems.append(_("请填写决定理由。"))
     elif len(reason) > REASON_MAX_LENGTH:
         problems.append(_("理由过长(最多 %(n)s 字)。") % {"n": REASON_MAX_LENGTH})

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from regions.text import IGNORABLE
 from targets.excel.values import normalize
 
 CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -46,19 +47,6 @@ def credit_code_problem(code: str) -> str | None:
 
 # Brackets, spaces and punctuation that two reports of one firm's name differ by.
 _NOISE = re.compile(r"[\s()\[\]{}（）【】《》<>“”\"'‘’·.,，。、:：;；\-—_/\\]+")
-
-
-# Characters that show nothing but are letters or marks to Unicode (Unicode's
-# Default_Ignorable_Code_Point beyond the format characters): the combining
-# grapheme joiner, variation selectors, Hangul and Mongolian fillers.
-IGNORABLE = frozenset(
-    (
-        *(0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0),
-        *range(0x180B, 0x1810),
-        *range(0xFE00, 0xFE10),
-        *range(0xE0100, 0xE01F0),
-    )
-)
 
 
 def name_key(name: str) -> str:

@@ -143,6 +143,7 @@ def test_only_county_staff_settle_duplicates(plan, official, leader, two_townshi
     ("keep", "drop", "reason", "message"),
     [
         ("first", "second", "  ", "请填写处理理由。"),
+        ("first", "second", "\u200b\ufe0f", "请填写处理理由。"),  # nothing that shows
         ("first", "first", "重复", "需选择两条不同的记录。"),
         ("first", "missing", "重复", "记录不存在或已被合并,请刷新页面。"),
     ],

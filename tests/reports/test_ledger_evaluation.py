@@ -185,6 +185,16 @@ def test_a_bad_decision_says_why_and_changes_nothing(client_for, staff, ledger, 
     assert Incubator.objects.get(pk=ledger["c"].pk).status == IncubatorStatus.OPERATING
 
 
+def test_a_reason_that_shows_nothing_is_no_reason(client_for, staff, ledger):
+    post = {"year": YEAR, "incubator": ledger["c"].pk, "decision": "rectify", "reason": "\u200b"}
+    response = client_for(staff).post(URL, post)
+
+    assert response.status_code == 400
+    assert "请填写决定理由。" in response.content.decode()
+    assert not EvaluationDecision.objects.exists()
+    assert Incubator.objects.get(pk=ledger["c"].pk).status == IncubatorStatus.OPERATING
+
+
 @pytest.mark.parametrize("who", ["official", "leader"])
 def test_only_staff_may_decide(client_for, request, ledger, who):
     user = request.getfixturevalue(who)

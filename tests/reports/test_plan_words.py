@@ -18,6 +18,7 @@ from regions.roles import Role
 from reports.choices import Source, SubmissionState
 from reports.demo.scale import generate_plan
 from reports.figures.changes import FigureChange, FigureError
+from reports.figures.quarters import close_quarter
 from reports.figures.services import record_figures
 from reports.figures.submissions import SubmissionError
 from reports.models import Submission
@@ -132,6 +133,16 @@ def test_write_refusals_name_the_plans_words(city, groups):
         with pytest.raises(FigureError) as error:
             record_figures(city, staff, [change], source=Source.FORM)
         assert message in error.value.messages[0]
+
+
+@pytest.mark.usefixtures("every_quarter_begun")
+def test_closing_names_the_plans_total_for_its_own_indicators(city, groups):
+    staff = make_user("city_staff", Role.COUNTY_STAFF)
+    county_only = city.indicators.filter(by_region=False).first()
+    with pytest.raises(FigureError) as refused:
+        close_quarter(city, staff, 2030, 4)
+    expected = f"以下全市指标本季度尚未填报,关闭后将按0计:{county_only.name}。"
+    assert expected in refused.value.messages
 
 
 def test_users_are_sent_to_the_plans_bureau(client, city, groups):

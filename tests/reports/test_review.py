@@ -163,8 +163,9 @@ def test_return_needs_a_reason_and_reaches_the_township(
 ):
     hand_in(plan, other_official, region_b)
     client = client_for(staff)
-    response = act(client, RETURN, [submitted, region_b], reason="  ")
-    assert "退回必须说明原因。" in messages_of(response)
+    for blank in ["  ", "\u200b", "\u3000\u2060"]:  # nothing that shows
+        response = act(client, RETURN, [submitted, region_b], reason=blank)
+        assert "退回必须说明原因。" in messages_of(response)
     assert state(submitted) == state(region_b) == SubmissionState.SUBMITTED
     response = act(client, RETURN, [submitted, region_b], reason="长" * 2001)
     assert messages_of(response)[-1] == "退回原因不能超过 2000 个字。"  # not "needs a reason"
@@ -206,7 +207,7 @@ def test_closing_needs_every_region_approved(plan, staff, official, submitted):
     with pytest.raises(FigureError) as refused:
         close_quarter(plan, staff, *Q)
     assert refused.value.messages[0] == (
-        "以下县级指标本季度尚未填报,关闭后将按0计:新增市级及以上孵化载体。"
+        "以下全县指标本季度尚未填报,关闭后将按0计:新增市级及以上孵化载体。"
     )
     enter_county_only(plan, staff, *Q)
     close_quarter(plan, staff, *Q)
@@ -219,15 +220,16 @@ def test_closing_with_a_county_only_indicator_blank_is_an_override_on_record(
 ):
     approve_all(plan, *Q)
     page = client_for(staff).get(reverse("reports:quarters"), {"period": PERIOD})
-    assert "县级指标尚未填报(关闭后将按0计):新增市级及以上孵化载体" in page.content.decode()
+    assert "全县指标尚未填报(关闭后将按0计):新增市级及以上孵化载体" in page.content.decode()
     close_quarter(plan, staff, *Q, reason="本季度无新增", override=True)
     reason = QuarterEvent.objects.get().reason
     assert reason == "仍然关闭(新增市级及以上孵化载体 未填报):本季度无新增"
 
 
 def test_closing_with_regions_unapproved_is_an_override_with_a_reason(plan, staff, submitted):
-    with pytest.raises(FigureError, match="原因"):
-        close_quarter(plan, staff, *Q, override=True)
+    for blank in ["", "\u200b"]:  # a zero-width space is no reason either
+        with pytest.raises(FigureError, match="原因"):
+            close_quarter(plan, staff, *Q, reason=blank, override=True)
     assert not ClosedQuarter.objects.exists()
     approve(plan, staff, submitted, *Q)
     close_quarter(plan, staff, *Q, reason="年终结账,海西已电话确认", override=True)

@@ -161,8 +161,9 @@ def test_closed_quarter_refuses_writes_until_reopened(plan, staff, space, region
     with pytest.raises(QuarterClosedError) as error:
         record_figures(plan, staff, [change(space, region_a, "1")], source=Source.COMMAND)
     assert "已关闭" in error.value.messages[0]
-    with pytest.raises(FigureError):
-        reopen_quarter(plan, staff, 2025, 1, reason="  ")
+    for blank in ["  ", "\u200b\u200d"]:  # nothing that shows
+        with pytest.raises(FigureError, match="重新开放季度必须说明原因"):
+            reopen_quarter(plan, staff, 2025, 1, reason=blank)
     reopen_quarter(plan, staff, 2025, 1, reason="昆阳补报")
     record_figures(plan, staff, [change(space, region_a, "1")], source=Source.COMMAND)
     events = list(QuarterEvent.objects.order_by("at", "pk").values_list("action", "reason"))
