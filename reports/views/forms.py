@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from regions.text import visible_or_empty
 from reports.progress import Period, plan_periods
 from targets.parsing import LARGEST_ID, ascii_whole
 
@@ -112,6 +113,13 @@ class ReviewActionForm(QuarterForm):
         super().__init__(*args, plan_years=plan.years, **kwargs)
         self.fields["regions"].queryset = plan.regions.all()
         self.fields["reason"].required = require_reason
+
+    def clean_reason(self) -> str:
+        # A reason of only zero-width or other invisible characters is none.
+        reason = visible_or_empty(self.cleaned_data["reason"])
+        if self.fields["reason"].required and not reason:
+            raise forms.ValidationError(self.fields["reason"].error_messages["required"])
+        return reason
 
     def versions(self) -> dict[int, int]:
         """Region id → its report's version as the reviewer saw it (every

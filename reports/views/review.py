@@ -18,7 +18,7 @@ from django.views.generic import TemplateView
 
 from regions.roles import MANAGE_QUARTERS, REVIEW_FIGURES
 from reports.figures.review import ReviewBoard, quarter_to_review
-from reports.figures.submissions import BatchResult, approve_many, return_many
+from reports.figures.submissions import BatchResult, SubmissionError, approve_many, return_many
 from reports.ledger.review import metric_headers, operating_review
 from reports.progress import Period
 from reports.views.forms import ReviewActionForm
@@ -83,15 +83,20 @@ class ReviewActionView(CountyWideMixin, View):
         period = form.cleaned_data["period_value"]
         regions = form.cleaned_data["regions"]
         if returning:
-            result = return_many(
-                self.plan,
-                request.user,
-                period.year,
-                period.quarter,
-                regions,
-                form.cleaned_data["reason"],
-                form.versions(),
-            )
+            try:
+                result = return_many(
+                    self.plan,
+                    request.user,
+                    period.year,
+                    period.quarter,
+                    regions,
+                    form.cleaned_data["reason"],
+                    form.versions(),
+                )
+            except SubmissionError as error:  # the form checked the reason first
+                for message in error.messages:
+                    messages.error(request, message)
+                return redirect(self.review_url(period))
             done = _("已退回:%(names)s。")
         else:
             result = approve_many(
