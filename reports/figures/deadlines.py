@@ -26,7 +26,7 @@ from regions.models import Region
 from regions.roles import MANAGE_QUARTERS
 from reports.choices import NOT_STARTED, SubmissionState
 from reports.figures.changes import FigureError
-from reports.figures.submissions import state_label, states_for
+from reports.figures.submissions import reporting_regions, state_label, states_for
 from reports.models import ClosedQuarter, Deadline, Submission
 from reports.progress import Period, plan_periods
 from targets.models import Plan
@@ -150,7 +150,7 @@ def overdue_regions(plan: Plan, year: int, quarter: int, today: date) -> list[Re
     handed_in = Submission.objects.filter(
         plan=plan, year=year, quarter=quarter, state__in=HANDED_IN
     ).values("region_id")
-    return list(plan.regions.exclude(pk__in=handed_in).order_by("order", "pk"))
+    return list(reporting_regions(plan).exclude(pk__in=handed_in))
 
 
 def overdue_by_quarter(
@@ -166,7 +166,7 @@ def overdue_by_quarter(
     late = [key for key, day in due.items() if today > day and key not in closed]
     if not late:
         return {}
-    regions = plan.regions.count()
+    regions = reporting_regions(plan).count()
     handed_in: dict[tuple[int, int], int] = {}
     rows = Submission.objects.filter(plan=plan, state__in=HANDED_IN).values_list("year", "quarter")
     for key in rows:

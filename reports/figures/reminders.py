@@ -31,7 +31,13 @@ from regions.models import Region
 from reports.choices import NoticeKind
 from reports.figures.deadlines import HANDED_IN, due_dates
 from reports.figures.notices import mail_pending, notify
-from reports.figures.submissions import period_label, reviewers, state_label, township_users
+from reports.figures.submissions import (
+    period_label,
+    reporting_regions,
+    reviewers,
+    state_label,
+    township_users,
+)
 from reports.models import ClosedQuarter, Notice, Submission
 from reports.progress import Period, plan_periods
 from targets.models import Plan
@@ -73,7 +79,7 @@ def reminders_due(plan: Plan, today: date) -> list[Reminder]:
     ]
     if not active:
         return []
-    regions = list(plan.regions.order_by("order", "pk"))
+    regions = list(reporting_regions(plan))
     states: dict[tuple[int, int, int], str] = {
         (year, quarter, region_id): state
         for year, quarter, region_id, state in Submission.objects.filter(plan=plan).values_list(

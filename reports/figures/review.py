@@ -85,10 +85,12 @@ class ReviewBoard:
     def load(cls, plan: Plan, period: Period) -> ReviewBoard:
         grid = EntryGrid.load(plan, period)
         last = _last_events(plan, period)
+        # A plan of county-level indicators only: its regions hand in nothing.
+        owe_reports = any(indicator.by_region for indicator in grid.indicators)
         regions = [
             _review_region(row, last.get(row.region.pk))
             for row in grid.rows
-            if row.region is not None
+            if row.region is not None and owe_reports
         ]
         return cls(plan, period, is_closed(plan, period), regions)
 

@@ -27,7 +27,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, Q, QuerySet
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -45,7 +45,7 @@ from reports.choices import (
 from reports.figures.changes import FigureError
 from reports.figures.notices import notify, settle
 from reports.models import ClosedQuarter, Figure, Submission, SubmissionEvent
-from targets.models import Plan
+from targets.models import Indicator, Plan
 from targets.versioning import bump_data_version
 
 # States in which the township may still change its figures.
@@ -365,12 +365,21 @@ def _require_reviewer(user) -> None:
         raise PermissionDenied(_("您的账号没有审核数据的权限。"))
 
 
+def reporting_regions(plan: Plan) -> QuerySet[Region]:
+    """The regions that owe a report each quarter, in the plan's order: every
+    region when the plan breaks some indicator down by region; none in a plan
+    of county-level indicators only, whose regions have nothing to hand in.
+    Decided inside the query (``Exists``): no query of its own."""
+    broken_down = Indicator.objects.filter(plan=plan, by_region=True)
+    return plan.regions.filter(Exists(broken_down)).order_by("order", "pk")
+
+
 def unapproved_regions(plan: Plan, year: int, quarter: int) -> list[Region]:
     """Regions whose report for the quarter is not approved (closing needs none)."""
     approved = Submission.objects.filter(
         plan=plan, year=year, quarter=quarter, state=SubmissionState.APPROVED
     ).values("region_id")
-    return list(plan.regions.exclude(pk__in=approved).order_by("order", "pk"))
+    return list(reporting_regions(plan).exclude(pk__in=approved))
 
 
 def reviewers():

@@ -106,8 +106,13 @@ class Reporting:
         ]
 
     def coverage(self, period: Period, region_ids: Iterable[int] | None = None) -> Coverage:
-        """``period``'s coverage of ``region_ids`` (default: every region in scope)."""
-        regions = self.region_ids if region_ids is None else tuple(region_ids)
+        """``period``'s coverage of ``region_ids`` (default: every region in
+        scope), of those that owe reports (none in a plan of county-level
+        indicators only)."""
+        owing = set(self.region_ids)
+        regions = (
+            self.region_ids if region_ids is None else tuple(r for r in region_ids if r in owing)
+        )
         found = [self.states.get((region, period.year, period.quarter)) for region in regions]
         return Coverage(
             period,

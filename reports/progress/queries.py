@@ -143,26 +143,34 @@ def load_reporting(
     # Every county-only indicator the bureau types, joined to its county
     # figures when it has any (an indicator never entered still comes, with no
     # quarter). One the ledger derives is never typed: it counts as reported.
+    # The broken-down indicators come too, once each and without figures (a
+    # region's figure is no county figure): whether there are any says
+    # whether the regions owe reports at all.
     county = (
-        Indicator.objects.filter(plan=plan, by_region=False)
-        .exclude(ledger_source__derived=True)
+        Indicator.objects.filter(plan=plan)
+        .exclude(by_region=False, ledger_source__derived=True)
         .annotate(
             entered=FilteredRelation(
                 "figures",
                 condition=Q(
+                    by_region=False,
                     figures__region__isnull=True,
                     figures__year__gte=plan.first_year,
                     figures__year__lte=plan.last_year,
                 ),
             )
         )
-        .values_list("pk", "entered__year", "entered__quarter")
+        .values_list("pk", "by_region", "entered__year", "entered__quarter")
         .order_by()
     )
-    county_rows = list(county)
+    rows = list(county)
+    county_rows = [(pk, year, quarter) for pk, by_region, year, quarter in rows if not by_region]
+    # A plan of county-level indicators only: its regions have nothing to
+    # report, so none is waited for (coverage, the complete quarter).
+    owe_reports = any(by_region for _pk, by_region, _year, _quarter in rows)
     reporting = Reporting(
         plan_years=tuple(plan.years),
-        region_ids=tuple(region_ids),
+        region_ids=tuple(region_ids) if owe_reports else (),
         states={(region, year, quarter): state for region, year, quarter, state in states},
         closed=frozenset(closed),
         includes_submitted=include_submitted,

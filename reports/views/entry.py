@@ -85,6 +85,8 @@ class EntryView(EntryAccessMixin, TemplateView):
             not_begun=not_begun,
             locked=closed or handed_in or not_begun,
             own_row=own_row,
+            # A plan of county-level indicators only: a township has no cell.
+            nothing_to_report=own_row is not None and not self.grid.indicators,
             can_submit=own_row is not None
             and not closed
             and own_row.state in (SubmissionState.DRAFT, SubmissionState.RETURNED),
