@@ -266,6 +266,14 @@ class BriefingWordView(BriefingMixin, View):
     own_url_name = "reports:briefing_region_word"
 
     def get(self, request, *args, **kwargs):
+        region = self.kwargs.get("region")
+        page = (
+            reverse("reports:briefing_region", args=[region])
+            if region
+            else reverse("reports:briefing")
+        )
+        if refusal := self.refuse_download_of_bad_period(page):
+            return refusal
         version = self.chosen_version()
         briefing = self.shown(version)
         content = briefing_docx(briefing)

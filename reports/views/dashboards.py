@@ -131,6 +131,8 @@ class MatrixView(CountyWideMixin, ProgressMixin, TemplateView):
             return super().get(request, *args, **kwargs)
         if export_format not in EXPORT_FORMATS:
             raise Http404(_("不支持的导出格式。"))
+        if refusal := self.refuse_download_of_bad_period(request.path):
+            return refusal
         filename = _("%(region)s任务完成情况_%(period)s") % {
             "region": self.plan.region_term,
             "period": self.period.code,

@@ -135,6 +135,8 @@ class LedgerReconcileView(PeriodMixin, PlanAccessMixin, TemplateView):
             return super().get(request, *args, **kwargs)
         if export_format not in EXPORT_FORMATS:
             raise Http404(_("不支持的导出格式。"))
+        if refusal := self.refuse_download_of_bad_period(request.path):
+            return refusal
         filename = _("台账核对_%(period)s") % {"period": self.period.code}
         return export_response(self.table(), export_format, filename)
 

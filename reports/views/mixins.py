@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
@@ -80,6 +81,19 @@ class PeriodMixin:
         it must refuse rather than hand over the default quarter's file."""
         asked = self.request.GET.get("period")
         return bool(asked) and self.period_form(self.request.GET).chosen() is None
+
+    def refuse_download_of_bad_period(self, back: str) -> HttpResponse | None:
+        """A download asked for a quarter it cannot give (``asked_period_refused``):
+        back to the page ``back``, saying so, rather than the default quarter's
+        file and a warning left to surface on some later page. None when the
+        asked quarter is sound (or none was asked)."""
+        if not self.asked_period_refused():
+            return None
+        self.warn_on_bad_period = False
+        messages.error(
+            self.request, _("所选季度无效或不可选,未下载。请在页面上选择季度后重新下载。")
+        )
+        return redirect(back)
 
     def refuse_bad_posted_period(self) -> HttpResponse | None:
         """A form posted with its quarter missing, malformed or outside the

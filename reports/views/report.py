@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -41,13 +42,14 @@ def report_filename(plan_name: str, period: Period) -> str:
 class ReportView(CountyWideMixin, GoalsMixin, ProgressMixin, View):
     """``GET /report/?period=2026Q3`` → the report workbook as an attachment."""
 
-    # A bad or missing period falls back to the default quarter without the
-    # dashboards' flash message: a download shows no page, and the message
-    # would surface later on an unrelated one. The file name says which
-    # quarter was used.
+    # No period: the default quarter (the file name says which). A bad one
+    # goes back to the overview, which links here, saying so: a download
+    # shows no page, so a warning would surface later on an unrelated one.
     warn_on_bad_period = False
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if refusal := self.refuse_download_of_bad_period(reverse("reports:overview")):
+            return refusal
         annex1 = annex1_rows(self.data.indicators, self.data.targets, self.plan.years)
         words = self.coverage_context()["coverage_words"]
         rows = board(self.plan.measures.all(), self.period, timezone.localdate())

@@ -276,12 +276,25 @@ def test_township_official_is_sent_to_their_township_without_a_workbook(
     assert "Content-Disposition" not in response
 
 
-@pytest.mark.parametrize("period", ["2031Q9", "nonsense", None])
-def test_a_bad_or_missing_period_falls_back_to_the_latest_quarter(client_for, staff, demo, period):
-    response = download(client_for(staff), period)
+def test_no_period_reports_the_latest_complete_quarter(client_for, staff, demo):
+    response = download(client_for(staff), None)
     assert response.status_code == 200
     assert AS_OF in unquote(response["Content-Disposition"])
     assert "2026年第2季度" in workbook_of(response)[ANNEX1_SHEET]["A2"].value
+
+
+@pytest.mark.parametrize("period", ["2031Q9", "nonsense", "2027Q1"])
+def test_a_bad_period_goes_back_to_the_overview_saying_so(client_for, staff, demo, period):
+    """Not the default quarter's file: the user asked for another quarter."""
+    client = client_for(staff)
+    response = download(client, period)
+    assert response.status_code == 302 and "Content-Disposition" not in response
+    assert response["Location"] == reverse("reports:overview")
+    page = client.get(response["Location"]).content.decode()
+    assert "所选季度无效或不可选,未下载。请在页面上选择季度后重新下载。" in page
+    assert "已显示默认季度" not in page
+    # Said once, where the user lands: not again on the next page.
+    assert "未下载" not in client.get(reverse("targets:plan")).content.decode()
 
 
 def test_an_earlier_quarter_reports_that_quarter(client_for, staff, demo):
