@@ -83,7 +83,7 @@ def region_target_rows(
     broken-down indicator, each year's target from annex 2, ``total`` the
     region's plan total where the plan gives one (as the progress engine
     takes it), else the sum of those years (a Decimal, zero when they are
-    all zero), and no 高线."""
+    all zero; None when the region has no target at all), and no 高线."""
     rows = []
     for indicator in indicators:
         if not indicator.by_region:
@@ -97,8 +97,9 @@ def region_target_rows(
         row.update({f"y{year}": value for year, value in zip(years, yearly, strict=True)})
         # Decimal start: a row of zero targets must stay a Decimal, not int 0.
         total = targets.get((indicator.id, region_id, None), (None, None))[0]
-        if total is None:
-            total = sum((v for v in yearly if v is not None), Decimal(0))
+        given = [v for v in yearly if v is not None]
+        if total is None and given:  # no target at all: no total either (—), not 0
+            total = sum(given, Decimal(0))
         row["total"] = total
         row["stretch"] = None
         rows.append(row)

@@ -47,3 +47,11 @@ def test_a_regions_plan_total_is_its_total_where_the_plan_gives_one():
     firms = region_target_rows([FIRMS], targets, 12, YEARS)[0]
     assert [firms[f"y{y}"] for y in YEARS] == [None, None, None]
     assert firms["total"] == 12
+
+
+def test_a_region_without_any_target_has_no_total():
+    """Not 0, which would read as a target met: there is none (—)."""
+    carriers = IndicatorInfo(4, "incubators", "新增“20”孵化器", "家", order=4)
+    row = region_target_rows([carriers], TARGETS, 11, YEARS)[0]
+    assert [row[f"y{y}"] for y in YEARS] == [None, None, None]
+    assert row["total"] is None
