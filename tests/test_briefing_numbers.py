@@ -207,7 +207,10 @@ class EngineNumbers:
                     format_percent(completion),
                     format_percent(due),
                     format_number(gap, places),
-                    status_label(cell.status, cell.provisional),
+                    # a zero target: the briefing's words, not the status 已完成
+                    "无目标任务"
+                    if cell.reported and target == 0
+                    else status_label(cell.status, cell.provisional),
                 )
             )
         return rows

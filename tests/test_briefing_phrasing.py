@@ -171,6 +171,8 @@ def test_a_zero_target_is_neither_done_nor_behind():
         assert word not in text
     briefing = briefing_from_facts(briefing_facts([facts]))
     assert "纳入通报的1项指标中，本年度无目标任务1项。" in briefing.sections[0].paragraphs
+    # Its table says so too: not 已完成, as the dashboards' status word reads.
+    assert briefing.table.rows[0][-1] == "无目标任务"
 
 
 def test_a_year_end_milestone_is_not_judged_against_pace_before_its_quarter():

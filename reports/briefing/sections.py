@@ -380,5 +380,8 @@ def _indicator_row(item: IndicatorFacts) -> tuple[str, ...]:
         format_percent(completion),
         format_percent(due),
         format_number(gap, places),
-        status_label(cell.status, cell.provisional),
+        # As the briefing's text says it (本年度无目标任务), not 已完成.
+        _("无目标任务")
+        if cell.reported and target == 0
+        else status_label(cell.status, cell.provisional),
     )
