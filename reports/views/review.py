@@ -17,6 +17,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from regions.roles import MANAGE_QUARTERS, REVIEW_FIGURES
+from reports.figures.deadlines import quarter_begun
 from reports.figures.review import ReviewBoard, quarter_to_review
 from reports.figures.submissions import BatchResult, SubmissionError, approve_many, return_many
 from reports.ledger.review import metric_headers, operating_review
@@ -81,6 +82,10 @@ class ReviewActionView(CountyWideMixin, View):
                 messages.error(request, _("请选择季度。"))
             return redirect(self.review_url(period))
         period = form.cleaned_data["period_value"]
+        if not quarter_begun(period):  # nothing can be handed in yet
+            message = _("%(period)s尚未开始,没有可审核或退回的数据。")
+            messages.error(request, message % {"period": period.label})
+            return redirect(self.review_url(None))
         regions = form.cleaned_data["regions"]
         if returning:
             try:

@@ -148,6 +148,15 @@ def test_approving_what_changed_since_the_page_was_opened_is_refused(
     assert any("刷新" in m for m in messages_of(response))
 
 
+@pytest.mark.parametrize("url", [APPROVE, RETURN])
+def test_a_quarter_not_begun_is_refused_saying_so(client_for, staff, plan, submitted, url):
+    """Not "someone else handled this report": there is no report yet."""
+    response = act(client_for(staff), url, [submitted], period="2027Q1", reason="核实")
+    assert messages_of(response) == ["2027年第1季度尚未开始,没有可审核或退回的数据。"]
+    assert not Submission.objects.filter(year=2027).exists()
+    assert state(submitted) == SubmissionState.SUBMITTED
+
+
 def test_a_form_without_versions_is_refused(client_for, staff, plan, submitted):
     response = client_for(staff).post(APPROVE, {"period": PERIOD, "regions": [submitted.pk]})
     assert response.status_code == 302
