@@ -19,7 +19,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.utils.translation import gettext as _
-from openpyxl.utils import get_column_letter
 
 from reports.excel.figures_cells import (
     FiguresFile,
@@ -42,7 +41,7 @@ from reports.excel.figures_format import (
 from reports.excel.long_sheet import ReadProgress, read_long_sheet
 from reports.progress import Period
 from targets.excel.safety import UnsafeWorkbookError, XlsxLimits
-from targets.excel.values import Loc, normalize, open_workbook
+from targets.excel.values import Loc, normalize, open_workbook, range_name
 from targets.models import Indicator
 
 META_SEARCH_ROWS = 100
@@ -155,8 +154,7 @@ def _refuse_merged_figures(merged, rows: list[list[object]], result: FiguresFile
     for first_row, first_column, last_row, last_column in sorted(merged):
         if last_row <= header:
             continue  # the title and guidance rows above the table are merged
-        corners = [(first_row, first_column), (last_row, last_column)]
-        where = ":".join(f"{get_column_letter(column)}{row}" for row, column in corners)
+        where = range_name(first_row, first_column, last_row, last_column)
         message = _(
             "单元格 %(cells)s 是合并单元格:合并后只有第一格保留数值,其余各格会读作空白"
             "(即清除系统中的数);请取消合并、逐格填写后重新上传"

@@ -9,7 +9,7 @@ calculated. Nothing is ever evaluated.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -19,7 +19,13 @@ from openpyxl import load_workbook
 from targets.excel.cells import PlanWorkbookError, Problems
 from targets.excel.format import OPTIONAL_SHEETS, SHEET_ANNEX2, SHEETS
 from targets.excel.safety import UnsafeWorkbookError, XlsxLimits, check_archive, read_capped
-from targets.excel.values import UNCACHED_FORMULA, Loc, normalize, unreadable_sheet_message
+from targets.excel.values import (
+    UNCACHED_FORMULA,
+    Loc,
+    merged_ranges_of,
+    normalize,
+    unreadable_sheet_message,
+)
 
 # Untrusted uploads: a real plan workbook is a few dozen kilobytes.
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -40,6 +46,9 @@ class SheetGrid:
 
     title: str
     rows: list[list[object]]
+    # Merged cells, (first row, first column, last row, last column): only
+    # the first cell of each holds a value, the others read as empty.
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
 
     def cell(self, row: int, column: int | None) -> object:
         cells = self.rows[row - 1] if 0 < row <= len(self.rows) else []
@@ -105,6 +114,7 @@ def load_grids(data: bytes) -> dict[str, SheetGrid]:
     for name in [name for name in wanted if name in values.sheetnames]:
         try:
             grids[name] = _grid(name, formulas[name] if formulas else None, values[name])
+            grids[name].merged = merged_ranges_of(data, values[name])
         except PlanWorkbookError:
             raise
         except Exception as exc:  # a cell openpyxl cannot read: say which, if it can be found

@@ -206,15 +206,10 @@ class CheckedWorkbook:
                 for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []
             ]
         try:
-            path = load_workbook(io.BytesIO(self.data), read_only=True)[name]._worksheet_path
-            with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
-                xml = archive.read(path)
+            sheet = load_workbook(io.BytesIO(self.data), read_only=True)[name]
+            return merged_ranges_of(self.data, sheet)
         except Exception as exc:  # passed check_archive: not expected
             raise UnsafeWorkbookError([unreadable_sheet_message(self.data, name)]) from exc
-        return [
-            (int(r0), column_index(c0), int(r1), column_index(c1))
-            for c0, r0, c1, r1 in MERGE_RE.findall(xml)
-        ]
 
     @staticmethod
     def _within_columns(name: str, row: list[object], limits: XlsxLimits) -> list[object]:
@@ -262,6 +257,24 @@ class CheckedWorkbook:
             ):
                 raise _too_many_rows(name, limits)
         return rows
+
+
+def merged_ranges_of(data: bytes, read_only_sheet) -> list[tuple[int, int, int, int]]:
+    """The merged cells of an openpyxl read-only sheet of ``data``, which does
+    not read them: (first row, first column, last row, last column), 1-based,
+    from the sheet's XML."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        xml = archive.read(read_only_sheet._worksheet_path)
+    return [
+        (int(r0), column_index(c0), int(r1), column_index(c1))
+        for c0, r0, c1, r1 in MERGE_RE.findall(xml)
+    ]
+
+
+def range_name(first_row: int, first_column: int, last_row: int, last_column: int) -> str:
+    """B4:C5."""
+    corners = [(first_row, first_column), (last_row, last_column)]
+    return ":".join(f"{get_column_letter(column)}{row}" for row, column in corners)
 
 
 def unreadable_sheet_message(data: bytes, name: str) -> str:

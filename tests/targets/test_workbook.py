@@ -500,6 +500,16 @@ MALFORMED = {
         set_cell("附件2", "B4", "0,5"),
         ["工作表“附件2”第4行B列", "“0,5”不是数字:逗号只能用作千位分隔符"],
     ),
+    # Only a merged range's first cell keeps a value: the others' targets
+    # would be lost, read as blank.
+    "merged targets in annex 2": (
+        lambda book: book["附件2"].merge_cells("B4:B6"),
+        ["工作表“附件2”第4行B列", "单元格 B4:B6 是合并单元格"],
+    ),
+    "merged targets in annex 1": (
+        lambda book: book["附件1"].merge_cells("C4:D4"),
+        ["工作表“附件1”第4行C列", "单元格 C4:D4 是合并单元格"],
+    ),
     "number as Python writes it": (
         set_cell("附件2", "B4", "1_000"),
         ["工作表“附件2”第4行B列", "“1_000”不是数字"],
