@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from regions.text import visible_or_empty
+from reports.figures.entry import parse_number
 from reports.progress import Period, plan_periods
 from targets.parsing import LARGEST_ID, ascii_whole
 
@@ -52,6 +53,20 @@ class PeriodForm(forms.Form):
         if not self.is_valid() or not self.cleaned_data["period"]:
             return None
         return Period.from_code(self.cleaned_data["period"])
+
+
+class FigureNumberField(forms.DecimalField):
+    """A number as the entry grid reads it (``parse_number``): full-width
+    digits and thousands separators folded, but not 1e3, 1_000 nor other
+    scripts' digits, which Python's Decimal would take."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_number(str(value))
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 class QuarterForm(forms.Form):

@@ -24,6 +24,7 @@ from reports.progress.goal_queries import (
     load_goals,
 )
 from reports.views import charts, plotting
+from reports.views.forms import FigureNumberField
 from reports.views.goal_tables import GoalTable, goal_places
 from reports.views.mixins import PeriodChoiceMixin, ProgressMixin
 from targets.access import CountyWideMixin
@@ -104,14 +105,14 @@ class GoalFiguresForm(forms.Form):
         self.goals = goals
         for goal in goals:
             figure = existing.get(goal.pk)
-            self.fields[f"v{goal.pk}"] = forms.DecimalField(
+            self.fields[f"v{goal.pk}"] = FigureNumberField(
                 label=goal.text,
                 required=False,
                 initial=None if figure is None else figure.value.normalize() + 0,
                 widget=forms.TextInput(attrs={"class": "form-control form-control-sm num"}),
             )
             if goal.has_denominator:
-                self.fields[f"d{goal.pk}"] = forms.DecimalField(
+                self.fields[f"d{goal.pk}"] = FigureNumberField(
                     label=_("分母"),
                     required=False,
                     initial=None

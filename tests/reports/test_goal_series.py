@@ -154,6 +154,26 @@ def test_a_bad_entry_is_refused_with_the_goals_words(client_for, plan, staff):
     assert "主导产业企业占比75%以上:分子不能大于分母" in response.content.decode()
 
 
+@pytest.mark.parametrize("typed", ["1e3", "1_000", "\u0661\u0662"])
+def test_what_no_clerk_types_as_a_number_is_refused(client_for, plan, staff, typed):
+    """As on the entry grid: Python's Decimal reads these, a clerk did not mean them."""
+    bases = goal("bases")
+    client = client_for(staff)
+    data = goal_form(client, "2025Q4", **{f"v{bases.pk}": typed})
+    response = client.post(reverse("reports:goal_entry"), data)
+    assert response.status_code == 400
+    assert "输入一个数字" in response.content.decode()
+    assert not GoalFigure.objects.exists()
+
+
+def test_a_number_typed_with_full_width_digits_and_separators_is_read(client_for, plan, staff):
+    bases = goal("bases")
+    client = client_for(staff)
+    data = goal_form(client, "2025Q4", **{f"v{bases.pk}": "１,２００"})
+    assert client.post(reverse("reports:goal_entry"), data).status_code == 302
+    assert GoalFigure.objects.get(goal=bases).value == 1200
+
+
 def test_once_the_plan_keeps_a_ledger_its_stocks_are_counted_not_entered(
     client_for, plan, staff, region_a
 ):
