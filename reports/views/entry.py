@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -186,7 +186,7 @@ class SubmitView(EntryAccessMixin, View):
         period = form.cleaned_data["period_value"]
         if self.unsaved_changes(period):
             messages.error(request, _("表中有尚未保存的修改,未上报。请先保存(或撤销修改),再上报。"))
-            return redirect(f"{reverse('reports:entry')}?period={period.code}")
+            return self.grid_as_typed(request, *args, **kwargs)
         try:
             submit(
                 self.plan,
@@ -206,6 +206,17 @@ class SubmitView(EntryAccessMixin, View):
                 % {"period": period.label, "bureau": self.plan.bureau_name},
             )
         return redirect(f"{reverse('reports:entry')}?period={period.code}")
+
+    def grid_as_typed(self, request, *args, **kwargs) -> HttpResponse:
+        """The entry page with what the official typed still in its cells
+        (and any cell's error), so that 保存草稿 keeps it: a redirect would
+        show the saved values and lose the typing."""
+        page = EntryView()
+        page.setup(request, *args, **kwargs)
+        page.scope = self.scope  # this view's access checks, already passed
+        form = EntryForm(request.POST, grid=page.grid)
+        form.is_valid()  # the cells' own errors, if any, beside them
+        return page.render_to_response(page.get_context_data(form=form), status=409)
 
     def unsaved_changes(self, period: Period) -> bool:
         """The 上报 button sits in the grid's form, so the grid comes along:

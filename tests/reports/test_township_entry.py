@@ -168,12 +168,17 @@ def test_submit_with_values_typed_and_not_saved_is_refused(client_for, official,
     client = client_for(official)
     fill_all(client)
     data = grid_data(client)
-    data[name(plan, "space", region_a)] = "2"
+    cell = name(plan, "space", region_a)
+    data[cell] = "2"
     data["version"] = version(region_a)
     response = client.post(SUBMIT, data)
-    assert response.status_code == 302
+    assert response.status_code == 409
     assert state(region_a) == SubmissionState.DRAFT
-    assert any("尚未保存" in m for m in messages_of(response))
+    html = response.content.decode()
+    assert "表中有尚未保存的修改,未上报。请先保存(或撤销修改),再上报。" in html
+    # What was typed is still in its cell, ready for 保存草稿: not lost.
+    assert re.search(rf'name="{cell}"[^>]*value="2"', html)
+    assert response.context["form"][cell].value() == "2"
     data[name(plan, "space", region_a)] = "1"  # as saved: the whole form may come along
     client.post(SUBMIT, data)
     assert state(region_a) == SubmissionState.SUBMITTED
