@@ -119,6 +119,15 @@ def test_entry_pages_show_a_quarter_not_begun_read_only(
     assert f'type="submit" class="btn btn-primary">{save}<' in earlier
 
 
+def test_a_township_reads_its_quarter_not_begun_without_being_asked_to_fill_it(
+    client_for, official, plan
+):
+    page = client_for(official).get(reverse("reports:entry"), {"period": "2026Q4"})
+    html = page.content.decode()
+    assert "该季度尚未开始,开始后才能填报和上报。" in html
+    assert "填写并保存后即为草稿" not in html and "上报本季度数据" not in html
+
+
 def test_the_measure_page_shows_a_quarter_not_begun_without_its_form(client_for, liaison, plan):
     scenes = plan.measures.get(section="三", number=5)
     url = reverse("reports:measure_report", kwargs={"measure": scenes.pk})

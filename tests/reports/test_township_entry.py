@@ -220,6 +220,9 @@ def test_a_returned_quarter_shows_the_reason_and_opens_again(
     data[name(plan, "space", region_a)] = "0.5"
     assert client.post(ENTRY, data).status_code == 302
     assert state(region_a) == SubmissionState.DRAFT
+    # Saved as a draft, the reason still shows until the quarter is handed in again.
+    html = client.get(ENTRY, {"period": PERIOD}).content.decode()
+    assert "空间面积偏大,请核实" in html and "修改已保存为草稿;核对无误后请重新上报。" in html
     post_submit(client, region_a)
     assert state(region_a) == SubmissionState.SUBMITTED
 
