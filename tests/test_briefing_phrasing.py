@@ -311,6 +311,18 @@ def test_the_opening_names_the_regions_not_reported_and_those_awaiting_review():
     assert "请丁镇、戊镇尽快完成本季度数据的填报和审核。" in briefing.sections[-1].paragraphs
 
 
+def test_a_closed_quarter_asks_no_one_to_report_and_says_who_was_left_out():
+    late = RegionInfo(4, "d", "丁镇")
+    facts = briefing_facts(
+        [facts_for({(2026, 2): 50}, Q2)],
+        coverage=Coverage(Q2, regions=5, approved=4, submitted=0, closed=True),
+        not_reported=(late,),
+    )
+    closing = briefing_from_facts(facts).sections[-1].paragraphs
+    assert "本季度已关闭，丁镇的数据未经审核，未计入本期统计。" in closing
+    assert not any("尽快完成" in paragraph for paragraph in closing)
+
+
 def test_goals_at_risk_are_named_with_their_numbers_and_goals_met_are_listed():
     goals = (
         GoalFacts("累计建成孵化基地30个以上", "个", 0, GoalStatus.BEHIND, Decimal(22), Decimal(30)),

@@ -318,7 +318,13 @@ def next_steps(facts: BriefingFacts) -> list[str]:
         paragraphs.append(
             _("本计划自%(period)s开始,届时请各单位按时填报。") % {"period": facts.period.label}
         )
-    if facts.not_reported and facts.begun:
+    if facts.not_reported and facts.begun and facts.coverage.closed:
+        # Closed: nothing can be reported any more, so no one is asked to.
+        paragraphs.append(
+            _("本季度已关闭，%(names)s的数据未经审核，未计入本期统计。")
+            % {"names": _names(facts.not_reported, facts.region_term)}
+        )
+    elif facts.not_reported and facts.begun:
         paragraphs.append(
             _("请%(names)s尽快完成本季度数据的填报和审核。")
             % {"names": _names(facts.not_reported, facts.region_term)}

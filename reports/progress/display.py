@@ -137,6 +137,11 @@ def _regions_notice(coverage: Coverage, *, region_term: str, region_name: str) -
             "region": region_name,
             "period": coverage.period.label,
         }
+    elif coverage.closed:  # no longer "not yet": closed without them
+        text = _(
+            "%(period)s已关闭:%(count)s 个%(region)s的数据未经审核,未计入统计,显示为“未报”;"
+            "合计含这些%(region)s此前已审核的季度,不含本季度。"
+        ) % {"period": coverage.period.label, "count": missing, "region": region_term}
     else:
         text = _(
             "%(period)s的填报尚未完成:%(count)s 个%(region)s的数据尚未审核,显示为“未报”;"

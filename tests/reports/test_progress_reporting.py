@@ -407,6 +407,11 @@ def test_coverage_in_words_uses_the_plans_own_region_term():
         )
         notice = coverage_notice(half, region_term="街道")
         assert "3 个街道" in notice and "暂定" in notice
+        closed = Coverage(period, regions=9, approved=7, submitted=0, closed=True)
+        assert coverage_notice(closed, region_term="乡镇") == (
+            "2026年第3季度已关闭:2 个乡镇的数据未经审核,未计入统计,显示为“未报”;"
+            "合计含这些乡镇此前已审核的季度,不含本季度。"
+        )
         counted = Coverage(period, regions=9, approved=6, submitted=3, includes_submitted=True)
         assert "含已上报未审核" in coverage_words(counted, region_term="乡镇")
         assert "未审核" in coverage_notice(counted, region_term="乡镇")
