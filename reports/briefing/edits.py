@@ -86,13 +86,22 @@ def _check(user, key: BriefingKey, base_number: int) -> None:
         raise BriefingEditError(_("您的账号没有编辑通报的权限。"))
     latest = key.versions().select_for_update().values_list("number", flat=True).first() or 0
     if base_number != latest:
-        raise BriefingEditError(
-            _(
-                "通报在您编辑期间已被他人保存为第 %(number)s 版,您的修改未保存。"
+        newest = key.versions().select_related("created_by").first()
+        if newest is None:  # a version asked to be replaced that never was
+            raise BriefingEditError(_("提交的内容不完整,请刷新页面后重新编辑。"))
+        saver = newest.created_by
+        if saver is not None and saver.pk == user.pk:  # e.g. a second click, or Back then save
+            message = _(
+                "您打开本页后,通报已由您本人保存为第 %(number)s 版,这次的修改未保存。"
                 "请查看最新版本后重新编辑。"
             )
-            % {"number": latest}
+            raise BriefingEditError(message % {"number": latest})
+        who = (saver.get_full_name() or saver.username) if saver else _("他人")
+        message = _(
+            "通报在您编辑期间已被%(who)s保存为第 %(number)s 版,您的修改未保存。"
+            "请查看最新版本后重新编辑。"
         )
+        raise BriefingEditError(message % {"who": who, "number": latest})
 
 
 def _create(user, key: BriefingKey, base_number: int, **fields) -> BriefingVersion:

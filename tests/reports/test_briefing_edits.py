@@ -11,11 +11,13 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from regions.roles import Role
 from reports.briefing.edits import MAX_BODY
 from reports.choices import Source
 from reports.figures.changes import FigureChange
 from reports.figures.services import record_figures
 from reports.models import BriefingVersion
+from tests.conftest import make_user
 from tests.reports.briefing_helpers import docx_paragraphs, page_paragraphs
 
 PAGE = reverse("reports:briefing")
@@ -147,7 +149,7 @@ def test_each_quarter_and_each_township_has_its_own_history(client_for, staff, r
         ({"period": "2031Q9"}, "提交的季度无效"),
         # A plan quarter not yet begun: never saved into the default one's.
         ({"period": "2027Q1"}, "提交的季度无效"),
-        ({"base": "5"}, "已被他人保存为第 0 版"),
+        ({"base": "5"}, "提交的内容不完整"),  # no version 5 to replace
     ],
 )
 def test_bad_input_says_why_and_saves_nothing(client_for, staff, demo, changes, message):
@@ -163,13 +165,25 @@ def test_bad_input_says_why_and_saves_nothing(client_for, staff, demo, changes, 
 
 
 def test_a_save_over_someone_elses_newer_version_is_refused(client_for, staff, demo):
-    client = client_for(staff)
-    opened = edit_fields(client, title="我的标题")  # page opened at version 0
-    save(client, **edit_fields(client, title="别人的标题"))  # someone saves version 1
-    response = save(client, **opened)
+    colleague = make_user("colleague", Role.COUNTY_STAFF, first_name="李四")
+    opened = edit_fields(client_for(staff), title="我的标题")  # page opened at version 0
+    theirs = client_for(colleague)
+    save(theirs, **edit_fields(theirs, title="别人的标题"))  # a colleague saves version 1
+    response = save(client_for(staff), **opened)
     assert response.status_code == 400
-    assert "已被他人保存为第 1 版" in response.content.decode()
+    assert "通报在您编辑期间已被李四保存为第 1 版,您的修改未保存。" in response.content.decode()
     assert list(BriefingVersion.objects.values_list("title", flat=True)) == ["别人的标题"]
+
+
+def test_a_second_save_from_the_same_page_says_it_was_ones_own(client_for, staff, demo):
+    """A double click, or Back then save: not "someone else"."""
+    client = client_for(staff)
+    opened = edit_fields(client, title="我的标题")
+    save(client, **opened)
+    response = save(client, **{**opened, "title": "我的标题(再改)"})
+    assert response.status_code == 400
+    assert "通报已由您本人保存为第 1 版" in response.content.decode()
+    assert list(BriefingVersion.objects.values_list("title", flat=True)) == ["我的标题"]
 
 
 def test_a_version_that_does_not_exist_is_a_404(client_for, staff, demo):
