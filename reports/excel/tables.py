@@ -16,6 +16,7 @@ it is made. The CSV is streamed row by row.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Iterator
 from io import BytesIO, StringIO
 
@@ -31,7 +32,9 @@ from regions.text import xml_safe
 
 EXPORT_FORMATS = ("xlsx", "csv")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-SHEET_TITLE = "Export Data"  # django-tables2's title for a table without a model
+# What Excel refuses in a sheet's name, and its length limit.
+SHEET_NAME_REFUSED = re.compile(r"[\[\]:*?/\\]")
+SHEET_NAME_MAX = 31
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
@@ -43,7 +46,7 @@ def export_response(table, export_format: str, filename: str) -> HttpResponse:
             _csv_lines(rows, translation.get_language()), content_type=CSV_CONTENT_TYPE
         )
     else:
-        response = HttpResponse(xlsx_bytes(rows), content_type=XLSX_CONTENT_TYPE)
+        response = HttpResponse(xlsx_bytes(rows, filename), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"{filename}.{export_format}"
     )
@@ -71,13 +74,16 @@ def _neutralised(cell: object) -> object:
     return cell
 
 
-def xlsx_bytes(rows: Iterable[list]) -> bytes:
+def xlsx_bytes(rows: Iterable[list], title: str) -> bytes:
     """The first row as a bold frozen header, column widths fitted to the
     longest text as tablib does; text starting with "=" stays text (openpyxl
-    would write it as a live formula, which Excel would run on opening)."""
+    would write it as a live formula, which Excel would run on opening).
+    The sheet is named by ``title`` (the file's name: what and which quarter),
+    as far as Excel allows, not django-tables2's English "Export Data"."""
     rows = list(rows)
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(SHEET_TITLE)
+    name = SHEET_NAME_REFUSED.sub("_", xml_safe(str(title))).strip("'")[:SHEET_NAME_MAX]
+    sheet = workbook.create_sheet(name or "Sheet1")
     widths: dict[int, int] = {}
     for row in rows:
         for index, value in enumerate(row, start=1):

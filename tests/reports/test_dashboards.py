@@ -218,6 +218,7 @@ def test_matrix_xlsx_export_has_the_same_numbers(client_for, staff, demo):
     assert response.status_code == 200
     assert "filename*=utf-8''" in response["Content-Disposition"]
     sheet = load_workbook(BytesIO(response.content)).active
+    assert sheet.title == "乡镇任务完成情况_2026Q2"  # what and which quarter, in Chinese
     header = [cell.value for cell in sheet[1]]
     talents = demo.indicators.get(code="talents")
     actual_col = header.index("新增创新创业人才数(个) 累计完成")
