@@ -104,6 +104,17 @@ def test_a_posted_department_outside_the_users_is_refused(plan, liaison, client_
     assert not MeasureReport.objects.exists()
 
 
+def test_the_history_names_the_quarter_and_the_person_as_the_pages_do(plan, staff, client_for):
+    staff.first_name = "张三"
+    staff.save()
+    client = client_for(staff)
+    posted = {"period": "2026Q2", "department": "kejiju", "status": "done", "done": "已建成"}
+    assert client.post(report_url(plan, 1), posted).status_code == 302
+    page = client.get(report_url(plan, 1), {"period": "2026Q2"}).content.decode()
+    assert "2026年第2季度 · 县科技局 · 已完成" in page and "2026Q2 ·" not in page
+    assert "张三" in page
+
+
 def test_a_disguised_attachment_is_refused_on_the_page_with_a_chinese_message(
     plan, staff, client_for
 ):

@@ -262,6 +262,11 @@ def test_the_quarters_page_closes_only_when_approved_or_overridden(
     client.post(close, {"period": PERIOD, "override": "1", "reason": "年终结账"})
     assert ClosedQuarter.objects.filter(year=2026, quarter=4).exists()
     assert "年终结账" in QuarterEvent.objects.get().reason
+    # The record names the quarter and the person as the pages do elsewhere.
+    staff.first_name = "张三"
+    staff.save()
+    page = client.get(reverse("reports:quarters"), {"period": PERIOD}).content.decode()
+    assert " · 张三 · 2026年第4季度 关闭" in page and "2026Q4 关闭" not in page
 
 
 def test_a_closed_quarter_cannot_be_returned(client_for, staff, plan, submitted):
