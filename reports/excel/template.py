@@ -14,6 +14,7 @@ from datetime import datetime
 from decimal import Decimal
 from io import BytesIO
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -211,7 +212,9 @@ def _write_info_sheet(sheet, shape: PlanShape, period: Period, mode: ValueMode, 
         ("年份", period.year),
         ("季度", period.quarter),
         ("填报口径", MODE_WORDS[mode]),
-        ("生成时间", generated_at.isoformat()),
+        # In the dashboard's time zone, as every page shows times (the offset
+        # kept: the import compares it with when figures changed).
+        ("生成时间", timezone.localtime(generated_at).isoformat()),
     ]
     for row, (key, value) in enumerate(meta, start=meta_row + 1):
         _text(sheet, row, 1, key, font=BOLD)

@@ -118,6 +118,8 @@ def test_template_metadata_names_plan_period_and_mode(demo):
     assert not parsed.problems
     assert parsed.period == Period(2026, 2) and parsed.mode == ValueMode.YTD
     assert parsed.generated_at is not None and parsed.generated_at.tzinfo is not None
+    # Shown in the dashboard's time zone (Asia/Shanghai), as the pages show times.
+    assert parsed.generated_at.utcoffset() == datetime.timedelta(hours=8)
 
 
 def test_template_reads_back_every_fillable_cell(demo):
