@@ -210,7 +210,7 @@ def parse_number(text: str) -> Decimal | None:
     text = plain_number(text)
     if text is None:
         raise ValueError(text)
-    if len(text) > 30:
+    if len(text) > 100:  # a plain numeral this long: pasted by mistake, not a number
         raise ValueError(text)
     try:
         value = Decimal(text)

@@ -124,6 +124,7 @@ def test_untouched_grid_saves_nothing(client_for, staff, demo):
         ("talents", "\u0661\u0662", "不是数字"),  # Arabic-Indic digits 12
         ("talents", "Infinity", "不是数字"),
         ("talents", "１２３４５６７８９０１２３", "数值过大"),
+        ("talents", "9" * 60, "数值过大"),  # too big, not "not a number"
         # A decimal comma or a slip is no thousands separator: not 5, not 12.
         ("space", "0,5", "不是数字"),
         ("talents", "1,2", "不是数字"),
