@@ -59,7 +59,7 @@ def test_grid_is_prefilled_with_targets_and_year_to_date(client_for, staff, demo
     earlier = Figure.objects.filter(indicator=space, region=kunyang, year=2026, quarter__lt=3)
     assert grid_cell.ytd_before == sum(f.value for f in earlier)
     html = response.content.decode()
-    assert "目标 3 · 此前累计" in html
+    assert "目标 3 · 此前已填" in html
     # The county-only indicator is entered once, on the county row.
     assert cell(demo, "carriers", None) in form.fields
     assert cell(demo, "carriers", "昆阳") not in form.fields
