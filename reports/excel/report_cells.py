@@ -101,6 +101,14 @@ def number_format(places: int) -> str:
     return "0" if places <= 0 else "0." + "0" * places
 
 
+def shown_places(value: Decimal, places: int, kind: NumberKind = NumberKind.VALUE) -> int:
+    """The decimal places the pages show ``value`` with: rounded at its
+    display places, without trailing zeros (``format_number``), so that a
+    coverage of 100 reads 100 in the report as on the page, not 100.0."""
+    exponent = display_number(value, places, kind).normalize().as_tuple().exponent
+    return max(0, -exponent)
+
+
 def excel_number(value: Decimal) -> int | float:
     """The exact value as the number openpyxl writes: an int when whole, else
     the nearest float (what Excel holds anyway)."""
@@ -108,22 +116,25 @@ def excel_number(value: Decimal) -> int | float:
 
 
 def write_number(cell: Cell, value: Decimal | None, places: int) -> None:
-    """A value with its indicator's number format; an empty cell when there is
-    none (no target), never 0."""
-    set_style(cell, number_format=number_format(places))
-    cell.value = None if value is None else excel_number(value)
+    """A value with the number format that shows it as the pages do; an
+    empty cell when there is none (no target), never 0."""
+    if value is None:
+        set_style(cell, number_format=number_format(places))
+        cell.value = None
+        return
+    set_style(cell, number_format=number_format(shown_places(value, places)))
+    cell.value = excel_number(value)
 
 
 def write_derived(cell: Cell, value: Decimal | None, places: int) -> None:
     """A computed value (22 × 3/4 = 16.5; 5 × 1/4 = 1.25), exact, shown with
-    the places the pages show it at (``NumberKind.DERIVED``), at least the
-    indicator's: 150 stays 150 and 22.5 is not 23."""
+    the places the pages show it at (``NumberKind.DERIVED``): 150 stays 150
+    and 22.5 is not 23."""
     if value is None:
         cell.value = None
         return
-    shown = display_number(value, places, NumberKind.DERIVED).normalize()
-    needed = max(places, -int(shown.as_tuple().exponent))
-    write_number(cell, value, needed)
+    set_style(cell, number_format=number_format(shown_places(value, places, NumberKind.DERIVED)))
+    cell.value = excel_number(value)
 
 
 def write_rate(cell: Cell, fraction: Decimal | None) -> None:

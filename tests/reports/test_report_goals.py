@@ -8,8 +8,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from reports.models import GoalFigure
+from targets.formatting import format_number
 from targets.ledger import LedgerSource
 from targets.models import Goal
+from tests.reports.test_report_workbook import as_excel_shows
 from tests.targets.test_goals_workbook import SEED_GOALS
 
 
@@ -40,6 +42,12 @@ def test_the_report_has_a_goals_sheet_agreeing_with_the_page(client_for, leader,
         if value is not None:
             assert abs(value - float(expected["value"])) < 1e-9
         assert sheet.cell(row, 9).value == expected["status_label"]
+        # Excel shows each number as the page does: a coverage of 80 of 100 %
+        # reads 80 and 100 in both, not 80.0 and 100.0 in one.
+        for column, key in ((6, "value"), (7, "goal")):
+            if expected[key] is not None:
+                on_page = format_number(expected[key], expected["decimal_places"])
+                assert as_excel_shows(sheet.cell(row, column)) == on_page, (row, key)
     # The demo's 2025 had 196 new firms, under the floor of 200: the goal is
     # missed, and the row says in which year (its value is 2026's).
     floor_row = texts.index("每年新增在孵企业200家以上") + 4
