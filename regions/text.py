@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import groupby
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -69,3 +70,22 @@ def visible_or_empty(text: str | None) -> str:
     made of a zero-width space is no reason."""
     text = (text or "").strip()
     return text if any(shows(c) for c in text) else ""
+
+
+def _kept_as_written(character: str) -> bool:
+    """A numeral that is not a decimal digit: superscripts, subscripts,
+    circled and parenthesised numbers, fractions (², ₂, ①, ⑴, ½)."""
+    return character.isnumeric() and not character.isdecimal()
+
+
+def fold_width(text: str) -> str:
+    """``text`` in the form names, headers, codes and numbers are read in:
+    NFKC, so full-width letters, digits and punctuation become ASCII
+    (１２．５ → 12.5, ＡＢ → AB, ㎡ → m2). Numerals that are not decimal
+    digits stay as written: NFKC would read 1² as 12, ①号 as 1号 and a
+    header ²⁰²⁶年 as the year 2026."""
+    return "".join(
+        run if kept else unicodedata.normalize("NFKC", run)
+        for kept, characters in groupby(text, key=_kept_as_written)
+        for run in ("".join(characters),)
+    )

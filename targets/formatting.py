@@ -177,7 +177,7 @@ def value_problems_text(number: Decimal, problems: Sequence[str]) -> str:
 
 # Digits grouped by three with commas, as people write thousands: 2,000 and
 # 1,234.5 (never 0,5 or 1,2).
-GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
+GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
 # A number as people write one: ASCII digits, one optional point, an optional
 # sign. Python's Decimal also reads 1_000, 1e3 and other scripts' digits
 # (١٢): none of these is what a clerk means to type into a figure.

@@ -14,7 +14,6 @@ the grid asks to confirm it, the review page shows it to the reviewer.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from regions.models import Region
+from regions.text import fold_width
 from reports.choices import NOT_STARTED, SubmissionState
 from reports.figures.changes import FigureChange
 from reports.figures.submissions import EDITABLE_BY_TOWNSHIP, state_label
@@ -204,7 +204,7 @@ def parse_number(text: str) -> Decimal | None:
     """What staff type, read leniently: full-width digits (１２．５), spaces and
     thousands separators are fine. None for an empty cell; ValueError for
     anything that is not a number."""
-    text = unicodedata.normalize("NFKC", text or "").strip().replace(" ", "")
+    text = fold_width(text or "").strip().replace(" ", "")
     if not text:
         return None
     text = plain_number(text)
@@ -224,7 +224,7 @@ def parse_number(text: str) -> Decimal | None:
 DERIVED_HELP = gettext_lazy("由台账生成")
 
 # The names of a cell's field and of its version's (``c12_3``, ``v12_county``).
-CELL_FIELD = re.compile(r"^[cv]\d+_(?:\d+|county)$")
+CELL_FIELD = re.compile(r"^[cv][0-9]+_(?:[0-9]+|county)$")
 
 
 class EntryForm(forms.Form):

@@ -34,7 +34,7 @@ from reports.models import Incubator, IncubatorQuarter, Submission
 from reports.progress import Period
 
 # ``o<incubator>_<metric>`` and ``v<incubator>`` (the row's version).
-OPERATING_FIELD = re.compile(r"^(?:o\d+_[a-z_]+|v\d+)$")
+OPERATING_FIELD = re.compile(r"^(?:o[0-9]+_[a-z_]+|v[0-9]+)$")
 
 
 @dataclass

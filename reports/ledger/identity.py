@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from regions.text import IGNORABLE
+from regions.text import IGNORABLE, fold_width
 from targets.excel.values import normalize
 
 CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -29,7 +29,7 @@ def credit_code_check_char(first17: str) -> str:
 
 def clean_credit_code(raw: str) -> str:
     """The code as stored: trimmed, upper case, full-width characters folded."""
-    return unicodedata.normalize("NFKC", raw or "").strip().upper()
+    return fold_width(raw or "").strip().upper()
 
 
 def credit_code_problem(code: str) -> str | None:

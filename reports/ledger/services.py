@@ -84,7 +84,7 @@ def credit_code_message(code: str, problem: str) -> str:
             "length": len(code),
         }
     if problem == "characters":
-        wrong = "".join(sorted({c for c in code if not (c.isdigit() or "A" <= c <= "Z")}))
+        wrong = "".join(sorted({c for c in code if not ("0" <= c <= "9" or "A" <= c <= "Z")}))
         wrong = wrong or "".join(sorted({c for c in code if c in "IOZSV"}))
         return _(
             "统一社会信用代码“%(code)s”含无效字符“%(chars)s”:"

@@ -316,7 +316,7 @@ def _number(raw: object) -> tuple[Decimal | None, str | None]:
     return None, describe_non_number(raw) or _("不是数字")
 
 
-_DATE_TEXT = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+_DATE_TEXT = re.compile(r"^([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?$")
 
 
 def _date(raw: object) -> tuple[str | None, str | None]:

@@ -133,8 +133,8 @@ GOAL_KIND_READ = {
     "全覆盖": GoalKind.COVERAGE,
 }
 
-YEAR_RE = re.compile(r"(\d{4})年?(?:建设任务|任务|目标)?")
-STRETCH_RE = re.compile(r"(\d{4})年?高线")
+YEAR_RE = re.compile(r"([0-9]{4})年?(?:建设任务|任务|目标)?")
+STRETCH_RE = re.compile(r"([0-9]{4})年?高线")
 TOTAL_RE = re.compile(r"(?:总计|合计)(高线)?")
 
 

@@ -34,7 +34,7 @@ from targets.parsing import ascii_whole, quoted_text
 
 BRACKETS = re.compile(r"[()()]")
 NAME_SEPARATORS = re.compile(r"[、,,;;\n]+")
-DATE_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+DATE_RE = re.compile(r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*日?")
 
 
 def number(value: object) -> int:

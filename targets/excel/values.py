@@ -14,7 +14,6 @@ from __future__ import annotations
 import io
 import math
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from regions.text import fold_width
 from targets.excel.safety import (
     UnsafeWorkbookError,
     XlsxLimits,
@@ -49,7 +49,7 @@ TYPE_ATTR_RE = re.compile(rb"\bt\s*=\s*[\"']([^\"']*)[\"']")
 MERGE_RE = re.compile(
     rb"<(?:\w+:)?mergeCell\b[^>]*\bref\s*=\s*[\"']([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)[\"']"
 )
-XSD_DOUBLE_RE = re.compile(r"\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*")
+XSD_DOUBLE_RE = re.compile(r"\s*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\s*")
 
 
 @dataclass(frozen=True)
@@ -91,13 +91,14 @@ def said_at(where: str, message: str) -> str:
 
 
 def normalize(value: object) -> str:
-    """The form names and headers are matched in: NFKC (full-width → half-width),
+    """The form names and headers are matched in: ``fold_width`` (full-width →
+    half-width; superscripts and circled numbers stay as written),
     no whitespace at all (Chinese tables pad names: 昆 阳), straight quotes."""
     if value is None or value is UNCACHED_FORMULA:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    folded = unicodedata.normalize("NFKC", str(value)).translate(str.maketrans("“”‘’", "\"\"''"))
+    folded = fold_width(str(value)).translate(str.maketrans("“”‘’", "\"\"''"))
     return "".join(folded.split())
 
 
@@ -152,7 +153,7 @@ def describe_non_number(value: object) -> str | None:
 
 
 def _looks_numeric(text: str) -> bool:
-    folded = unicodedata.normalize("NFKC", text).replace(",", "").strip()
+    folded = fold_width(text).replace(",", "").strip()
     try:
         Decimal(folded)
     except ArithmeticError:

@@ -122,6 +122,10 @@ def test_untouched_grid_saves_nothing(client_for, staff, demo):
         ("talents", "1e3", "不是数字"),
         ("talents", "1_000", "不是数字"),
         ("talents", "\u0661\u0662", "不是数字"),  # Arabic-Indic digits 12
+        # Numerals that are no digits: NFKC alone would read them 12, 1, 21.
+        ("talents", "1²", "不是数字"),
+        ("talents", "①", "不是数字"),
+        ("talents", "㉑", "不是数字"),
         ("talents", "Infinity", "不是数字"),
         ("talents", "１２３４５６７８９０１２３", "数值过大"),
         ("talents", "9" * 60, "数值过大"),  # too big, not "not a number"

@@ -224,6 +224,12 @@ def test_an_exit_needs_date_and_reason_and_comes_after_entry(official, region_a)
             "统一社会信用代码“91350100M0001-0Y43”含无效字符“-”:"
             "只能是数字和大写字母(不含 I、O、Z、S、V)。",
         ),
+        # A superscript is no digit (NFKC alone would make it one).
+        (
+            "⁹1350100M000100Y43",
+            "统一社会信用代码“⁹1350100M000100Y43”含无效字符“⁹”:"
+            "只能是数字和大写字母(不含 I、O、Z、S、V)。",
+        ),
         (
             "91350100M000100Y44",
             "统一社会信用代码“91350100M000100Y44”的校验位(第18位)不符,请核对是否有录错的字符。",

@@ -514,6 +514,20 @@ MALFORMED = {
         set_cell("附件2", "B4", "1_000"),
         ["工作表“附件2”第4行B列", "“1_000”不是数字"],
     ),
+    # A footnote mark is no digit: 1² is not 12.
+    "superscript in a number": (
+        set_cell("附件2", "B4", "1²"),
+        ["工作表“附件2”第4行B列", "“1²”不是数字"],
+    ),
+    # Nor is a superscript or another script's year a year.
+    "superscript year": (
+        set_cell("附件1", "E2", "²⁰²⁷年"),
+        ["工作表“附件1”第2行E列(²⁰²⁷年)", "无法识别的表头"],
+    ),
+    "Arabic-Indic year": (
+        set_cell("附件1", "E2", "\u0662\u0660\u0662\u0667年"),
+        ["工作表“附件1”第2行E列", "无法识别的表头"],
+    ),
     "unknown region": (
         set_cell("附件2", "A5", "龙港"),
         ["工作表“附件2”第5行A列", "未知区域“龙港”"],
