@@ -38,9 +38,28 @@ class BadCell(Exception):
 @dataclass
 class Problems:
     messages: list[str] = field(default_factory=list)
+    # (sheet, key) of rows refused with a message: a reference to one of them
+    # adds nothing (goal → its refused indicator is not "no such code").
+    refused: set[tuple[str, object]] = field(default_factory=set)
 
     def add(self, loc: Loc, message: str, **params: object) -> None:
         self.messages.append(loc.says(message % params if params else message))
+
+    def refuse_row(self, record: dict, column: str = "代码", key=None) -> None:
+        """Note that ``record``'s row was refused; it is known by its ``column``
+        (a code, when it reads as one) or by ``key``."""
+        value, loc = record.get(column, (None, None))
+        if loc is None:
+            return
+        if key is None:
+            try:
+                key = slug(value)
+            except BadCell:
+                return
+        self.refused.add((loc.sheet, key))
+
+    def was_refused(self, sheet: str, key: object) -> bool:
+        return (sheet, key) in self.refused
 
     def raise_if_any(self) -> None:
         if self.messages:

@@ -16,6 +16,7 @@ from targets.excel.format import (
     GOAL_COLUMNS,
     GOAL_KIND_READ,
     GOAL_KIND_WORDS,
+    SHEET_INDICATORS,
     GoalSpec,
     IndicatorSpec,
 )
@@ -64,6 +65,7 @@ def read_goals(
     for row, record in _records(sheet, GOAL_COLUMNS, required, problems):
         found = _fields(record, {**places, **converters}, problems)
         if found is None:
+            problems.refuse_row(record)
             continue
         numbers = _fields(
             record,
@@ -75,11 +77,14 @@ def read_goals(
             problems,
         )
         if numbers is None:
+            problems.refuse_row(record)
             continue
         kind, link = found["类型"], found["关联指标"] or None
         ok = True
         if link is not None and link not in by_code:
-            problems.add(record["关联指标"][1], _("工作表“指标”中没有代码“%(code)s”"), code=link)
+            if not problems.was_refused(SHEET_INDICATORS, link):  # else said at its row
+                message = _("工作表“指标”中没有代码“%(code)s”")
+                problems.add(record["关联指标"][1], message, code=link)
             ok = False
         elif link is not None and kind not in LINKABLE:
             problems.add(record["关联指标"][1], _("只有累计和每年目标可以关联指标"))
@@ -93,6 +98,8 @@ def read_goals(
         if numbers["基数"] is not None and kind != GoalKind.STOCK:
             problems.add(record["基数"][1], _("只有存量目标有基数"))
             ok = False
+        if not ok:
+            problems.refuse_row(record)
         if not unique(codes, found["代码"], _("代码"), row, record["代码"][1], problems) or not ok:
             continue
         goals.append(

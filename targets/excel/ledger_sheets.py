@@ -23,6 +23,8 @@ from targets.excel.format import (
     LEDGER_SOURCE_COLUMNS,
     LEVEL_WORDS,
     RULE_WORDS,
+    SHEET_GOALS,
+    SHEET_INDICATORS,
     SHEET_INDUSTRIES,
     SHEET_LEDGER_FLAGS,
     SHEET_LEDGER_SOURCES,
@@ -106,6 +108,7 @@ def _read_flags(sheet, problems: Problems) -> list[LedgerFlagSpec]:
     for row, record in _records(sheet, LEDGER_FLAG_COLUMNS, ("名称", "代码", "适用对象"), problems):
         found = _fields(record, converters, problems)
         if found is None:
+            problems.refuse_row(record)
             continue
         ok = unique(codes, found["代码"], _("代码"), row, record["代码"][1], problems)
         key = (found["适用对象"], normalize(found["名称"]))
@@ -145,9 +148,13 @@ def _read_sources(sheet, indicators, goals, flags, problems: Problems) -> list[L
         if (indicator is None) == (goal is None):
             problems.add(where["口径"], _("“指标代码”和“目标代码”须填且只填一个"))
         elif indicator is not None and indicator not in indicator_codes:
-            problems.add(where["指标代码"], _("工作表“指标”中没有代码“%(code)s”"), code=indicator)
+            if not problems.was_refused(SHEET_INDICATORS, indicator):  # else said at its row
+                message = _("工作表“指标”中没有代码“%(code)s”")
+                problems.add(where["指标代码"], message, code=indicator)
         elif goal is not None and goal not in goal_kinds:
-            problems.add(where["目标代码"], _("工作表“目标要求”中没有代码“%(code)s”"), code=goal)
+            if not problems.was_refused(SHEET_GOALS, goal):
+                message = _("工作表“目标要求”中没有代码“%(code)s”")
+                problems.add(where["目标代码"], message, code=goal)
         elif goal is not None and (
             rule != LedgerRule.INCUBATOR_STOCK or goal_kinds[goal] != GoalKind.STOCK
         ):
@@ -160,7 +167,9 @@ def _read_sources(sheet, indicators, goals, flags, problems: Problems) -> list[L
             problems.add(where["标识"], _("该口径需要指定标识(台账标识的代码)"))
         for code in found["标识"]:
             if code not in flag_applies:
-                problems.add(where["标识"], _("工作表“台账标识”中没有代码“%(code)s”"), code=code)
+                if not problems.was_refused(SHEET_LEDGER_FLAGS, code):
+                    message = _("工作表“台账标识”中没有代码“%(code)s”")
+                    problems.add(where["标识"], message, code=code)
             elif rule not in LEDGER_FLAG_RULES:
                 problems.add(where["标识"], _("只有按标识计数的口径才填标识"))
             elif flag_applies[code] != FLAG_RULE_APPLIES[rule]:

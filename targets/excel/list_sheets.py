@@ -115,6 +115,7 @@ def read_indicators(sheet: SheetGrid, problems: Problems) -> list[IndicatorSpec]
     for row, record in _records(sheet, INDICATOR_COLUMNS, required, problems):
         found = _fields(record, converters, problems)
         if found is None:
+            problems.refuse_row(record)
             continue
         indicator = IndicatorSpec(
             code=found["代码"],

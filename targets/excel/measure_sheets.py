@@ -89,6 +89,8 @@ def read_departments(sheet: SheetGrid, problems: Problems) -> list[DepartmentSpe
     for row, record in _records(sheet, DEPARTMENT_COLUMNS, ("部门名称", "代码"), problems):
         found = _fields(record, converters, problems)
         if found is None:
+            if name := normalize(record["部门名称"][0]):
+                problems.refuse_row(record, "部门名称", key=name)
             continue
         department = DepartmentSpec(
             found["代码"], found["部门名称"], found["别名"], order=len(departments) + 1
@@ -99,6 +101,14 @@ def read_departments(sheet: SheetGrid, problems: Problems) -> list[DepartmentSpe
             unique(labels, normalize(label), _("部门名称"), row, loc, problems)
         departments.append(department)
     return departments
+
+
+def _measure_key(record: dict) -> tuple | None:
+    """A refused measure row's (部分, 编号), when both read."""
+    try:
+        return section(record["部分"][0]), number(record["编号"][0])
+    except (BadCell, KeyError):
+        return None
 
 
 def department_codes(departments: list[DepartmentSpec]) -> dict[str, str]:
@@ -124,6 +134,8 @@ def read_measures(
     for row, record in _records(sheet, MEASURE_COLUMNS, required, problems):
         found = _fields(record, converters, problems)
         if found is None:
+            if key := _measure_key(record):
+                problems.refuse_row(record, "编号", key=key)
             continue
         codes, ok = [], True
         for column in ("牵头部门", "配合部门"):
@@ -133,8 +145,9 @@ def read_measures(
             for name in found[column]:
                 code = known.get(normalize(name))
                 if code is None:
-                    message = _("部门“%(name)s”不在工作表“%(sheet)s”中")
-                    problems.add(record[column][1], message, name=name, sheet=SHEET_DEPARTMENTS)
+                    if not problems.was_refused(SHEET_DEPARTMENTS, normalize(name)):
+                        message = _("部门“%(name)s”不在工作表“%(sheet)s”中")
+                        problems.add(record[column][1], message, name=name, sheet=SHEET_DEPARTMENTS)
                     ok = False
                 elif code in codes:
                     problems.add(record[column][1], _("部门“%(name)s”重复"), name=name)
@@ -147,6 +160,8 @@ def read_measures(
         key = (found["部分"], found["编号"])
         label = f"{key[0]}({chinese_numeral(key[1])})"
         unique(keys, label, _("任务"), row, record["编号"][1], problems)
+        if not ok:
+            problems.refuse_row(record, "编号", key=key)
         if ok:
             measures.append(
                 MeasureSpec(
@@ -180,6 +195,8 @@ def read_work_items(
         if found is None:
             continue
         key = (found["部分"], found["编号"])
+        if key not in known and problems.was_refused(SHEET_MEASURES, key):
+            continue  # its measure's row was refused, and said why
         if key not in known:
             label = f"{key[0]}({chinese_numeral(key[1])})"
             message = _("任务“%(label)s”不在工作表“%(sheet)s”中")

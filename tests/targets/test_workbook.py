@@ -742,3 +742,48 @@ def test_a_cells_place_reads_in_either_language():
         assert loc.says("this is a figure of “昆阳”") == (
             "Sheet “填报”, row 4, column B (新增孵化空间面积(万平方米)): this is a figure of “昆阳”"
         )
+
+
+def _cell_of(book, sheet: str, header: str, row_value: str, row_header: str = "代码") -> str:
+    """The address of ``header``'s cell in the row whose ``row_header`` is
+    ``row_value`` (the sheets' header row is the first one naming ``row_header``)."""
+    rows = list(book[sheet].iter_rows())
+    top = next(i for i, row in enumerate(rows) if any(c.value == row_header for c in row))
+    columns = {c.value: c.column_letter for c in rows[top]}
+    key = next(c for c in rows[top] if c.value == row_header).column - 1
+    row = next(r for r in rows[top + 1 :] if r[key].value == row_value)
+    return f"{columns[header]}{row[0].row}"
+
+
+@pytest.mark.parametrize(
+    ("sheet", "header", "row_value", "row_header", "bad", "said"),
+    [
+        # The goal "space" links to the indicator; ledger rules may too.
+        ("指标", "小数位数", "space", "代码", 5, "应为 0 到 4 之间的整数"),
+        # The measures name the department; their work items name the measures.
+        ("部门", "代码", "kejiju", "代码", "科技 局", "只能含字母、数字、连字符和下划线"),
+    ],
+)
+def test_a_refused_row_is_named_once_not_again_where_others_refer_to_it(
+    plan, exported, sheet, header, row_value, row_header, bad, said
+):
+    """A refused row is left out of what others are checked against; saying
+    that a goal's indicator "has no code" as well would send the user looking
+    for a row that is there."""
+    book = openpyxl.load_workbook(exported)
+    ref = _cell_of(book, sheet, header, row_value, row_header)
+    mutate(exported, set_cell(sheet, ref, bad))
+
+    messages = refused(exported, plan)
+
+    assert len(messages) == 1, messages
+    assert messages[0].startswith(f"工作表“{sheet}”第{ref[1:]}行") and said in messages[0]
+
+
+def test_a_refused_measure_is_named_once_not_again_by_its_work_items(plan, exported):
+    # 任务 row 11 is 三(一); a work item of it is added.
+    item = {"B2": "三", "C2": 1, "D2": 2026, "E2": "出台实施细则", "F2": "2026-06-30"}
+    mutate(exported, *(set_cell("工作事项", ref, value) for ref, value in item.items()))
+    mutate(exported, set_cell("任务", "D11", None))
+
+    assert refused(exported, plan) == ["工作表“任务”第11行D列(标题):不能为空"]
