@@ -244,6 +244,14 @@ def test_period_outside_the_plan_is_refused(demo):
     assert "年份“2031”不在计划期 2025—2027 年内" in text
 
 
+@pytest.mark.parametrize("written", ["²⁰²⁶", "\u0662\u0660\u0662\u0666", "2026²"])
+def test_a_year_not_written_in_digits_is_refused(demo, written):
+    """Superscripts and other scripts' digits are no year (NFKC alone makes
+    ²⁰²⁶ the year 2026)."""
+    text = problems_of(demo, edit(template(demo), {"B13": written}, sheet="说明"))
+    assert f"年份“{written}”不在计划期" in text
+
+
 def test_unknown_mode_is_refused(demo):
     text = problems_of(demo, edit(template(demo), {"B15": "累计"}, sheet="说明"))
     assert "填报口径应为" in text
