@@ -72,18 +72,25 @@ def visible_or_empty(text: str | None) -> str:
     return text if any(shows(c) for c in text) else ""
 
 
+# The digits a clerk types: ASCII and the full-width ones of a Chinese IME.
+FULL_WIDTH_DIGITS = frozenset("０１２３４５６７８９")
+
+
 def _kept_as_written(character: str) -> bool:
-    """A numeral that is not a decimal digit: superscripts, subscripts,
-    circled and parenthesised numbers, fractions (², ₂, ①, ⑴, ½)."""
-    return character.isnumeric() and not character.isdecimal()
+    """A numeral other than ASCII and full-width digits: superscripts,
+    subscripts, circled and parenthesised numbers, fractions (², ₂, ①, ⑴, ½),
+    and the mathematical alphanumeric digits (𝟏𝟐, bold or double-struck),
+    which look like digits but are styled letters pasted from elsewhere."""
+    return character.isnumeric() and not character.isascii() and character not in FULL_WIDTH_DIGITS
 
 
 def fold_width(text: str) -> str:
     """``text`` in the form names, headers, codes and numbers are read in:
     NFKC, so full-width letters, digits and punctuation become ASCII
     (１２．５ → 12.5, ＡＢ → AB, ㎡ → m2). Numerals that are not decimal
-    digits stay as written: NFKC would read 1² as 12, ①号 as 1号 and a
-    header ²⁰²⁶年 as the year 2026."""
+    digits, and digits other than ASCII and full-width ones, stay as written:
+    NFKC would read 1² as 12, ①号 as 1号, 𝟏𝟐 as 12 and a header ²⁰²⁶年 as
+    the year 2026."""
     return "".join(
         run if kept else unicodedata.normalize("NFKC", run)
         for kept, characters in groupby(text, key=_kept_as_written)

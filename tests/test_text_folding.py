@@ -22,6 +22,9 @@ from regions.text import fold_width
         ("H₂O", "H₂O"),
         ("½", "½"),
         ("１²", "1²"),  # what folds around them still folds
+        # Bold and double-struck digits are styled letters, not 12.
+        ("\U0001d7cf\U0001d7d0", "\U0001d7cf\U0001d7d0"),
+        ("\U0001d7d9\U0001d7da", "\U0001d7d9\U0001d7da"),
     ],
 )
 def test_full_width_folds_and_other_numerals_stay(typed, read):

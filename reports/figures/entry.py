@@ -201,10 +201,11 @@ class EntryGrid:
 
 
 def parse_number(text: str) -> Decimal | None:
-    """What staff type, read leniently: full-width digits (１２．５), spaces and
-    thousands separators are fine. None for an empty cell; ValueError for
-    anything that is not a number."""
-    text = fold_width(text or "").strip().replace(" ", "")
+    """What staff type, read leniently: full-width digits (１２．５), spaces
+    around the number and thousands separators are fine. None for an empty
+    cell; ValueError for anything that is not a number, a space inside one
+    included: "1 5" is a slip, never 15."""
+    text = fold_width(text or "").strip()
     if not text:
         return None
     text = plain_number(text)

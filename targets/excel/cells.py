@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.validators import slug_re
 from django.utils.translation import gettext as _
 
-from regions.text import UNSAFE_MESSAGE, has_unsafe_characters
+from regions.text import UNSAFE_MESSAGE, fold_width, has_unsafe_characters
 from targets.choices import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS, Pacing
 from targets.excel.format import PACING_READ
 from targets.excel.values import UNCACHED_FORMULA, Loc, normalize
@@ -128,7 +128,9 @@ def amount(value: object, decimal_places: int) -> Decimal | None:
     if value is None or normalize(value) == "":
         return None
     # str() of a float is its shortest repr: 0.35 stays 0.35, not 0.34999…
-    raw = without_grouping(normalize(value)) if isinstance(value, str) else str(value)
+    # A space inside a number is a slip ("1 6"), never 16: only the spaces
+    # around it go (normalize would take out every one).
+    raw = without_grouping(fold_width(value).strip()) if isinstance(value, str) else str(value)
     if raw is None:
         message = _("“%(value)s”不是数字:逗号只能用作千位分隔符(如 2,000),小数点请用“.”")
         raise BadCell(message % {"value": value})

@@ -32,6 +32,7 @@ from targets.excel.safety import (
     not_xlsx_message,
     too_big_message,
 )
+from targets.formatting import plain_number
 
 try:  # the fast reader; optional, openpyxl does the same more slowly
     from python_calamine import CalamineWorkbook
@@ -153,12 +154,9 @@ def describe_non_number(value: object) -> str | None:
 
 
 def _looks_numeric(text: str) -> bool:
-    folded = fold_width(text).replace(",", "").strip()
-    try:
-        Decimal(folded)
-    except ArithmeticError:
-        return False
-    return bool(folded)
+    """Whether ``text`` is a number as a clerk writes one (1e3, 1_000 or ١٢
+    are not: telling the user to change the cell's format would not help)."""
+    return plain_number(fold_width(text).strip()) is not None
 
 
 class CheckedWorkbook:

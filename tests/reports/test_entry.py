@@ -126,6 +126,11 @@ def test_untouched_grid_saves_nothing(client_for, staff, demo):
         ("talents", "1²", "不是数字"),
         ("talents", "①", "不是数字"),
         ("talents", "㉑", "不是数字"),
+        # Bold or double-struck digits pasted from elsewhere: styled letters.
+        ("talents", "\U0001d7cf\U0001d7d0", "不是数字"),  # 𝟏𝟐
+        # A space inside a number is a slip, never the digits joined: not 15.
+        ("talents", "1 5", "不是数字"),
+        ("space", "1.\u30005", "不是数字"),  # a full-width space
         ("talents", "Infinity", "不是数字"),
         ("talents", "１２３４５６７８９０１２３", "数值过大"),
         ("talents", "9" * 60, "数值过大"),  # too big, not "not a number"
@@ -185,7 +190,7 @@ def test_tampered_version_is_refused(client_for, staff, demo):
 def test_full_width_digits_are_understood(client_for, staff, demo):
     client = client_for(staff)
     data = grid_data(client, "2026Q4")
-    data[cell(demo, "space", "昆阳")] = "１．２５"
+    data[cell(demo, "space", "昆阳")] = " １．２５\u3000"  # spaces around it go
     assert client.post(ENTRY, data).status_code == 302
     assert Figure.objects.get(year=2026, quarter=4).value == Decimal("1.25")
 

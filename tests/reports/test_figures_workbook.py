@@ -150,6 +150,9 @@ def test_a_blank_template_cell_reads_as_no_figure(demo):
     [
         ("十二", "“十二”不是数字"),
         ("12", "“12”是文本格式的数字"),
+        # Not numbers as a clerk writes them: a cell format would not help.
+        ("1e3", "“1e3”不是数字"),
+        ("1 2", "“1 2”不是数字"),
         (True, "逻辑值(TRUE)"),
         (datetime.date(2026, 7, 1), "日期或时间"),
         (-1, "不能为负数"),

@@ -154,7 +154,9 @@ def test_a_bad_entry_is_refused_with_the_goals_words(client_for, plan, staff):
     assert "主导产业企业占比75%以上:分子不能大于分母" in response.content.decode()
 
 
-@pytest.mark.parametrize("typed", ["1e3", "1_000", "\u0661\u0662", "1²", "①"])
+@pytest.mark.parametrize(
+    "typed", ["1e3", "1_000", "\u0661\u0662", "1²", "①", "\U0001d7cf\U0001d7d0", "1 5"]
+)
 def test_what_no_clerk_types_as_a_number_is_refused(client_for, plan, staff, typed):
     """As on the entry grid: Python's Decimal reads these, a clerk did not mean them."""
     bases = goal("bases")

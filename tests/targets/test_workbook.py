@@ -519,6 +519,14 @@ MALFORMED = {
         set_cell("附件2", "B4", "1²"),
         ["工作表“附件2”第4行B列", "“1²”不是数字"],
     ),
+    "space inside a number": (
+        set_cell("附件2", "B4", "1 6"),
+        ["工作表“附件2”第4行B列", "“1 6”不是数字"],
+    ),
+    "bold mathematical digits": (
+        set_cell("附件2", "B4", "\U0001d7cf\U0001d7d4"),
+        ["工作表“附件2”第4行B列", "“\U0001d7cf\U0001d7d4”不是数字"],
+    ),
     # Nor is a superscript or another script's year a year.
     "superscript year": (
         set_cell("附件1", "E2", "²⁰²⁷年"),
