@@ -178,7 +178,10 @@ def gather(
     coverage = reporting.coverage(period, [r.id for r in region_rows])
     counted = data.reported() or {}
     key = (period.year, period.quarter)
-    missing = tuple(r for r in region_rows if key not in counted.get(r.id, ()))
+    # A plan of county-level indicators only: no region owes a report, so
+    # none is named as missing one.
+    owe_reports = any(indicator.by_region for indicator in table.indicators)
+    missing = tuple(r for r in region_rows if owe_reports and key not in counted.get(r.id, ()))
     submitted = tuple(
         r
         for r in missing

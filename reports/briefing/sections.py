@@ -171,6 +171,10 @@ def status_counts(facts: BriefingFacts) -> str:
             return MISSED_YEAR  # at a year's end "behind" means the year's target was missed
         return shown(cell)
 
+    if not facts.indicators:  # a township's, in a plan of county-level indicators only
+        return _("本计划没有分解到%(subject)s的指标，本期无指标进度可通报。") % {
+            "subject": facts.subject_name
+        }
     counts = Counter(standing(item.cell) for item in facts.indicators)
     texts = {
         Status.DONE: _("已完成年度目标%(count)s项"),

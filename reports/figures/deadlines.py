@@ -166,9 +166,14 @@ def overdue_by_quarter(
     late = [key for key, day in due.items() if today > day and key not in closed]
     if not late:
         return {}
-    regions = reporting_regions(plan).count()
+    owing = reporting_regions(plan)
+    regions = owing.count()
     handed_in: dict[tuple[int, int], int] = {}
-    rows = Submission.objects.filter(plan=plan, state__in=HANDED_IN).values_list("year", "quarter")
+    # Only the reports of regions that owe one: a plan that became county-only
+    # keeps its regions' old submissions, which must not make a count negative.
+    rows = Submission.objects.filter(plan=plan, state__in=HANDED_IN, region__in=owing).values_list(
+        "year", "quarter"
+    )
     for key in rows:
         handed_in[key] = handed_in.get(key, 0) + 1
     counts = {key: regions - handed_in.get(key, 0) for key in late}

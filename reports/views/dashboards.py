@@ -218,6 +218,8 @@ class TownshipView(ProgressMixin, TemplateView):
         officials and staff (who may enter them on its behalf). One query."""
         if self.own_region != self.region and not self.request.user.has_perm(ENTER_FIGURES):
             return None
+        if not any(indicator.by_region for indicator in self.data.indicators):
+            return None  # a plan of county-level indicators: the region owes no report
         return due.due_for_region(self.plan, self.region, due.today())
 
     def targets_table(self, region):

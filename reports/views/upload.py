@@ -103,10 +103,20 @@ class UploadView(EntryAccessMixin, TemplateView):
 
     template_name = "reports/upload.html"
 
+    @cached_property
+    def nothing_to_report(self) -> bool:
+        """A township official's page in a plan of county-level indicators
+        only: the template would have no cell to fill. One query."""
+        return (
+            self.entry_region is not None
+            and not self.plan.indicators.filter(by_region=True).exists()
+        )
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         limits = upload_limits()
         context.update(
+            nothing_to_report=self.nothing_to_report,
             period=self.period,
             period_choices=self.period_form().fields["period"].choices,
             form=kwargs.get("form") or UploadForm(initial={"period": self.period.code}),
@@ -117,6 +127,8 @@ class UploadView(EntryAccessMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         form = UploadForm(request.POST, request.FILES)
+        if self.nothing_to_report:
+            return self.render_to_response(self.get_context_data(form=form), status=400)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
         upload = form.cleaned_data["file"]

@@ -91,3 +91,60 @@ def test_a_township_official_is_told_there_is_nothing_to_report(client_for, coun
     assert page.status_code == 200
     assert "本计划的指标都在County一级,由县科技局填报:乡镇没有需要填报或上报的季度数据。" in html
     assert "上报本季度数据" not in html and 'class="entry-form"' not in html
+
+
+@pytest.fixture
+def reports_of_an_earlier_shape(county_only):
+    """Every region's 2025 Q1 report approved, from before the plan lost its
+    regional breakdown: kept, but owed by no one now."""
+    for region in county_only.regions.all():
+        Submission.objects.create(
+            plan=county_only, region=region, year=2025, quarter=1, state="approved"
+        )
+
+
+@pytest.mark.usefixtures("every_quarter_begun", "reports_of_an_earlier_shape")
+def test_old_reports_make_no_region_overdue_nor_a_negative_count(client_for, county_only, bureau):
+    assert overdue_by_quarter(county_only, LATE) == {}
+    page = client_for(bureau).get(reverse("reports:quarters")).content.decode()
+    assert "逾期" not in page
+
+
+@pytest.mark.usefixtures("every_quarter_begun")
+def test_the_county_briefing_asks_no_region_for_a_report(client_for, county_only, bureau):
+    enter_county_figures(county_only, bureau, 2025, 1)
+    page = client_for(bureau).get(reverse("reports:briefing"), {"period": "2025Q1"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "尽快完成" not in html and "未报" not in html and "未计入" not in html
+
+
+@pytest.mark.usefixtures("every_quarter_begun")
+def test_a_townships_briefing_says_it_has_no_indicator(client_for, county_only, official):
+    region = official.membership.region
+    page = client_for(official).get(
+        reverse("reports:briefing_region", args=[region.code]), {"period": "2025Q1"}
+    )
+    html = page.content.decode()
+    assert f"本计划没有分解到{region.name}的指标，本期无指标进度可通报。" in html
+    assert "纳入通报的0项指标中" not in html
+
+
+@pytest.mark.usefixtures("every_quarter_begun")
+def test_a_townships_page_lists_no_quarter_to_report(client_for, county_only, official):
+    region = official.membership.region
+    html = client_for(official).get(reverse("reports:township", args=[region.code]))
+    html = html.content.decode()
+    assert "待填报" not in html and 'id="due"' not in html
+
+
+@pytest.mark.usefixtures("every_quarter_begun")
+def test_a_township_official_is_offered_no_template_to_upload(client_for, county_only, official):
+    client = client_for(official)
+    html = client.get(reverse("reports:upload")).content.decode()
+    assert "没有需要填报或上报的季度数据" in html
+    assert "下载模板" not in html and 'type="file"' not in html
+    response = client.post(reverse("reports:upload"), {"period": "2025Q1"})
+    assert response.status_code == 400
+    assert "没有需要填报或上报的季度数据" in response.content.decode()
+    assert not Figure.objects.exists()
