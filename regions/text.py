@@ -43,10 +43,11 @@ def refuse_unsafe_characters(value: str) -> None:
 
 # Characters that show nothing but are letters or marks to Unicode (Unicode's
 # Default_Ignorable_Code_Point beyond the format characters): the combining
-# grapheme joiner, variation selectors, Hangul and Mongolian fillers.
+# grapheme joiner, variation selectors, Hangul and Mongolian fillers; and the
+# braille pattern blank (U+2800), a symbol that shows as a space.
 IGNORABLE = frozenset(
     (
-        *(0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0),
+        *(0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x2800, 0x3164, 0xFFA0),
         *range(0x180B, 0x1810),
         *range(0xFE00, 0xFE10),
         *range(0xE0100, 0xE01F0),

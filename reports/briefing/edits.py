@@ -4,9 +4,12 @@ too. All or nothing, permission checked here as well as by the page.
 
 A version names the generated briefing it started from (``started_from``, the
 fingerprint from ``reports.briefing.text``), so the page can warn when the data
-changed after the text was edited; and the number of the version it replaced
-(``base_number``), so a save over someone else's newer version is refused
-instead of silently losing their text.
+changed after the text was edited. The page carries it signed for this one
+briefing (``start_token``): a fingerprint copied from another township's or
+quarter's page would silence or raise that warning wrongly, so it is
+refused. And the number of the version it replaced (``base_number``), so a
+save over someone else's newer version is refused instead of silently losing
+their text.
 """
 
 from __future__ import annotations
@@ -15,12 +18,14 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from regions.models import Region
 from regions.roles import MANAGE_QUARTERS
+from regions.text import visible_or_empty
 from reports.briefing.document import Briefing
 from reports.briefing.text import fingerprint, table_data, table_from_data, with_text
 from reports.models import BriefingVersion
@@ -38,7 +43,9 @@ CONTROL = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f\\ufffe\\uffff\\ud80
 
 
 def _clean(text: str) -> str:
-    return CONTROL.sub("", text).strip()
+    """``text`` without control characters and the spaces around it; "" when
+    nothing in it shows (a body of zero-width or braille blanks)."""
+    return visible_or_empty(CONTROL.sub("", text))
 
 
 class BriefingEditError(Exception):
@@ -56,6 +63,12 @@ class BriefingKey:
     quarter: int
     language: str
 
+    @property
+    def signer(self) -> signing.Signer:
+        region = self.region.pk if self.region else "county"
+        salt = f"briefing-start:{self.plan.pk}:{region}:{self.year}Q{self.quarter}:{self.language}"
+        return signing.Signer(salt=salt)
+
     def versions(self) -> QuerySet[BriefingVersion]:
         """Newest first."""
         return self.every_language().filter(language=self.language)
@@ -65,6 +78,22 @@ class BriefingKey:
         return BriefingVersion.objects.filter(
             plan=self.plan, region=self.region, year=self.year, quarter=self.quarter
         )
+
+
+def start_token(key: BriefingKey, generated_hash: str) -> str:
+    """What the edit form carries as ``started_from``: the fingerprint, signed
+    for ``key``'s briefing alone."""
+    return key.signer.sign(generated_hash)
+
+
+def _started_from(key: BriefingKey, token: str) -> str:
+    try:
+        generated_hash = key.signer.unsign(token)
+    except signing.BadSignature:
+        generated_hash = ""
+    if not FINGERPRINT.match(generated_hash):
+        raise BriefingEditError(_("提交的内容不完整,请刷新页面后重新编辑。"))
+    return generated_hash
 
 
 def may_edit(user) -> bool:
@@ -136,7 +165,8 @@ def save_edit(
     base_number: int,
     started_from: str,
 ) -> BriefingVersion:
-    """Keep staff's text as the briefing's next version."""
+    """Keep staff's text as the briefing's next version (``started_from``:
+    the page's ``start_token``)."""
     title, number_line, body = _clean(title), _clean(number_line), _clean(body)
     if not title:
         raise BriefingEditError(_("标题不能为空。"))
@@ -146,8 +176,7 @@ def save_edit(
         raise BriefingEditError(_("标题和文号不能超过 %(max)s 个字。") % {"max": MAX_TITLE})
     if len(body) > MAX_BODY:
         raise BriefingEditError(_("正文不能超过 %(max)s 个字。") % {"max": MAX_BODY})
-    if not FINGERPRINT.match(started_from):
-        raise BriefingEditError(_("提交的内容不完整,请刷新页面后重新编辑。"))
+    generated_hash = _started_from(key, started_from)
     return _create(
         user,
         key,
@@ -157,7 +186,7 @@ def save_edit(
         body=body,
         table=table_data(generated.table),
         notes=list(generated.notes),
-        generated_hash=started_from,
+        generated_hash=generated_hash,
     )
 
 

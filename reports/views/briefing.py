@@ -35,6 +35,7 @@ from reports.briefing.edits import (
     may_edit,
     restore_generated,
     save_edit,
+    start_token,
     version_briefing,
 )
 from reports.briefing.text import body_text, fingerprint
@@ -169,7 +170,9 @@ class BriefingView(BriefingMixin, TemplateView):
                     "base": self.versions[0].number if self.versions else 0,
                     # Editing an edited text keeps its basis: the warning
                     # stays until the generated text is restored.
-                    "started_from": start.generated_hash if start else generated_hash,
+                    "started_from": start_token(
+                        self.key, start.generated_hash if start else generated_hash
+                    ),
                 }
             )
         context.update(

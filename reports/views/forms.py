@@ -183,7 +183,8 @@ class BriefingEditForm(forms.Form):
     # The version the edit replaces (0: the generated text) and the
     # fingerprint of the generated text it started from.
     base = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
-    started_from = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
+    # A fingerprint signed for the briefing (reports.briefing.edits.start_token).
+    started_from = forms.CharField(max_length=200, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

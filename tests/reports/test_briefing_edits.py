@@ -139,6 +139,9 @@ def test_each_quarter_and_each_township_has_its_own_history(client_for, staff, r
     ("changes", "message"),
     [
         ({"body": "   "}, "正文不能为空。"),
+        # Blanks that show nothing: zero-width space, braille blank, Hangul filler.
+        ({"body": "\u200b\u2800\u3164\n\u2800"}, "正文不能为空。"),
+        ({"title": "\u2800"}, "标题不能为空。"),
         ({"title": ""}, "标题不能为空。"),
         ({"body": "字" * (MAX_BODY + 1)}, f"正文不能超过 {MAX_BODY} 个字。"),
         ({"title": "长" * 201}, "标题和文号不能超过 200 个字。"),
@@ -159,7 +162,7 @@ def test_bad_input_says_why_and_saves_nothing(client_for, staff, demo, changes, 
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not BriefingVersion.objects.exists()
-    if "body" in changes and changes["body"].strip():
+    if "body" in changes and changes["body"].strip() and "\u2800" not in changes["body"]:
         # What was typed is still in the box.
         assert response.context["form"].data["body"] == changes["body"]
 
@@ -247,3 +250,30 @@ def test_a_reader_in_another_language_is_told_of_the_edited_text(client_for, sta
     editor.cookies["django_language"] = "zh-hans"
     save(editor, **edit_fields(editor, action="restore"))
     assert "briefing-elsewhere" not in page_as_leader("en")
+
+
+@pytest.mark.parametrize(
+    ("other_page", "other_period"),
+    [("township", PERIOD), ("county", "2026Q1")],
+)
+def test_a_start_copied_from_another_briefing_is_refused(
+    client_for, staff, demo, other_page, other_period
+):
+    """The form says which generated text the edit started from; one taken
+    from another township's or quarter's page would make the "data changed"
+    warning wrong for this one, so the save is refused and nothing kept."""
+    client = client_for(staff)
+    kunyang = demo.regions.get(name="昆阳")
+    url = (
+        reverse("reports:briefing_region", args=[kunyang.code])
+        if other_page == "township"
+        else PAGE
+    )
+    foreign = client.get(url, {"period": other_period}).context["form"].initial["started_from"]
+    fields = edit_fields(client, started_from=foreign, body="县里的正文")
+    response = save(client, **fields)
+    assert response.status_code == 400
+    assert "提交的内容不完整" in response.content.decode()
+    assert not BriefingVersion.objects.exists()
+    # The page's own start is taken.
+    assert save(client, **edit_fields(client, body="县里的正文")).status_code == 302

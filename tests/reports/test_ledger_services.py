@@ -164,7 +164,7 @@ def test_names_the_ledger_workbook_reads_as_one_are_one_incubator(official, regi
 
 
 def test_a_name_or_note_with_invisible_characters_is_refused(official, region_a):
-    for invisible in ("\u200b", "\u3164", "\u115f\u1160"):
+    for invisible in ("\u200b", "\u3164", "\u115f\u1160", "\u2800"):  # braille blank
         with pytest.raises(LedgerError) as refused:
             incubator(official, region_a, name=invisible)
         assert "载体名称:请填写看得见的名称。" in refused.value.messages
