@@ -39,7 +39,13 @@ from tests.conftest import make_user
 from tests.plan_totals import keep_only_plan_totals
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
-RATES = ("completion", "expected_share", "progress_vs_expected", "plan_completion")
+RATES = (
+    "completion",
+    "expected_share",
+    "progress_vs_expected",
+    "plan_completion",
+    "plan_progress_vs_expected",
+)
 
 
 def shown_percent(fraction: Decimal | None) -> Decimal | None:

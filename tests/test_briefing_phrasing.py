@@ -112,12 +112,16 @@ def test_a_worse_status_than_last_quarter_reads_as_worsened():
 @pytest.mark.parametrize(
     ("q2", "says"),
     [
-        (28, "相对序时进度较上季度提高3.0个百分点，有所好转"),  # -15 → -12 points
-        (20, "相对序时进度较上季度下降5.0个百分点，有所下滑"),  # -15 → -20 points
-        (25, "相对序时进度与上季度持平"),
+        # Q1: 10 of 25 due, 40.0% of 序时.
+        (28, "相对序时进度由上季度的40.0%升至76.0%，有所好转"),  # 38 of 50 due
+        # 30 of 50: further behind in points (15 → 20) but a larger share of
+        # what is due, as the overview's 相对序时 and the status bands read it.
+        (20, "相对序时进度由上季度的40.0%升至60.0%，有所好转"),
+        (5, "相对序时进度由上季度的40.0%降至30.0%，有所下滑"),  # 15 of 50
+        (10, "相对序时进度与上季度持平（40.0%）"),  # 20 of 50
     ],
 )
-def test_within_one_status_the_change_is_in_points(q2, says):
+def test_within_one_status_the_change_is_in_the_share_of_what_is_due(q2, says):
     text = paragraph(facts_for({(2026, 1): 10, (2026, 2): q2}, Q2))
     assert "进度严重滞后" in text  # both quarters seriously behind
     assert says in text

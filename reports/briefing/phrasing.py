@@ -25,11 +25,13 @@ from reports.progress.display import field_kind, shown_status
 from reports.progress.engine import QUARTERS_PER_YEAR, CellProgress, Period
 from reports.progress.table import IndicatorInfo, RegionInfo
 from targets.formatting import (
+    PERCENT_PLACES,
     format_number,
     format_percent,
     format_points,
     join_sentences,
     percent_points,
+    rounded,
 )
 
 # A group of regions is named up to this many, then "等 N 个".
@@ -283,17 +285,25 @@ def change_since(facts: IndicatorFacts, period: Period) -> list[str]:
         ]
     if shown(cell) == Status.DONE or nothing_due(cell):
         return [_("本季度新增%(added)s。") % words]
-    now_points, before_points = relative_points(cell), relative_points(before)
-    if now_points is None or before_points is None:  # no target of the year: no 序时 to compare
+    # 相对序时 as the overview shows it and the status judges it: done ÷ due
+    # by now. (The points above or below 序时 are no measure of change: 10 of
+    # 25 due, then 30 of 50, is 15 then 20 points behind, yet a larger share
+    # of what is due, as the overview's 40.0% → 60.0% says.)
+    now_pace, before_pace = cell.judged_pace, before.judged_pace
+    if now_pace is None or before_pace is None:  # no target of the year: no 序时 to compare
         return [_("本季度新增%(added)s。") % words]
-    delta = now_points - before_points
-    words["points"] = format_points(delta)
+    words.update(now_pace=format_percent(now_pace), before_pace=format_percent(before_pace))
+    delta = rounded(now_pace * 100, PERCENT_PLACES) - rounded(before_pace * 100, PERCENT_PLACES)
     if delta > 0:
-        text = _("本季度新增%(added)s，相对序时进度较上季度提高%(points)s个百分点，有所好转。")
+        text = _(
+            "本季度新增%(added)s，相对序时进度由上季度的%(before_pace)s升至%(now_pace)s，有所好转。"
+        )
     elif delta < 0:
-        text = _("本季度新增%(added)s，相对序时进度较上季度下降%(points)s个百分点，有所下滑。")
+        text = _(
+            "本季度新增%(added)s，相对序时进度由上季度的%(before_pace)s降至%(now_pace)s，有所下滑。"
+        )
     else:
-        text = _("本季度新增%(added)s，相对序时进度与上季度持平。")
+        text = _("本季度新增%(added)s，相对序时进度与上季度持平（%(now_pace)s）。")
     return [text % words]
 
 
