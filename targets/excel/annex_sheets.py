@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from targets.excel.cells import BadCell, Problems, amount, unique
 from targets.excel.format import IndicatorSpec, PlanSpec, TargetSpec, parse_slot
 from targets.excel.grid import SheetGrid
-from targets.excel.values import Loc, normalize, range_name
+from targets.excel.values import Loc, normalize
 
 
 class TargetCells:
@@ -77,21 +77,6 @@ def _indicator_in(sheet, row, column, lookup, problems) -> IndicatorSpec | None:
     return found
 
 
-def refuse_merged_values(sheet: SheetGrid, header: int, problems: Problems) -> None:
-    """Merged cells below the header row(s) ending at row ``header``: only a
-    merged range's first cell holds its value, so the targets under the others
-    would be lost (read as blank). Each range named; the headers' own merges
-    (a year over its indicators) are fine."""
-    for first_row, first_column, last_row, last_column in sorted(sheet.merged):
-        if last_row > header:
-            message = _(
-                "单元格 %(cells)s 是合并单元格:合并后只有第一格保留数值,其余各格会读作空白;"
-                "请取消合并、逐格填写后重新导入"
-            )
-            where = range_name(first_row, first_column, last_row, last_column)
-            problems.add(Loc(sheet.title, first_row, first_column), message, cells=where)
-
-
 def read_annex1(sheet, plan, indicators, problems, cells) -> None:
     header = sheet.find_row(lambda t: t == "指标名称")
     if header is None:
@@ -111,7 +96,7 @@ def read_annex1(sheet, plan, indicators, problems, cells) -> None:
     for year in plan.years:
         if (year, False) not in slots.values():
             problems.add(Loc(sheet.title, header), _("缺少“%(year)d年”列"), year=year)
-    refuse_merged_values(sheet, header, problems)
+    sheet.refuse_merged_values(header, problems)
     lookup = {label: i for i in indicators for label in i.labels}
     seen: dict[str, int] = {}
     for row in sheet.row_numbers(after=header):
@@ -173,7 +158,7 @@ def read_annex2(sheet, plan, indicators, regions, problems, cells) -> list[tuple
             problems.add(Loc(sheet.title), _("找不到年份表头行(例如“2025年建设任务”)"))
         return []
     columns = _annex2_columns(sheet, group_row, plan, indicators, problems)
-    refuse_merged_values(sheet, group_row + 1, problems)
+    sheet.refuse_merged_values(group_row + 1, problems)
     code_of = {normalize(r.name): r.code for r in regions}
     county, seen, county_row = normalize(plan.county_name), {}, []
     for row in sheet.row_numbers(after=group_row + 1):

@@ -24,6 +24,7 @@ from targets.excel.values import (
     Loc,
     merged_ranges_of,
     normalize,
+    range_name,
     unreadable_sheet_message,
 )
 
@@ -67,6 +68,21 @@ class SheetGrid:
             if any(wanted(normalize(v)) for v in self.rows[row - 1]):
                 return row
         return None
+
+    def refuse_merged_values(self, header: int, problems: Problems) -> None:
+        """Merged cells below the header row(s) ending at row ``header``: only
+        a merged range's first cell holds its value, so the values under the
+        others would be lost (read as blank), or a row would lose its name.
+        Each range named; the headers' own merges (a title over the columns,
+        a year over its indicators) are fine."""
+        for first_row, first_column, last_row, last_column in sorted(self.merged):
+            if last_row > header:
+                message = _(
+                    "单元格 %(cells)s 是合并单元格:合并后只有第一格保留数值,其余各格会读作空白;"
+                    "请取消合并、逐格填写后重新导入"
+                )
+                where = range_name(first_row, first_column, last_row, last_column)
+                problems.add(Loc(self.title, first_row, first_column), message, cells=where)
 
     def headers(self, row: int, known: tuple[str, ...], problems: Problems) -> dict[str, int]:
         columns: dict[str, int] = {}

@@ -32,6 +32,9 @@ from targets.excel.values import Loc, normalize
 
 
 def read_plan_sheet(sheet: SheetGrid, problems: Problems) -> PlanSpec | None:
+    # A merge among the rows (an item over two rows, a value across columns)
+    # would read one of them as blank: refused below a header row, if any.
+    sheet.refuse_merged_values(sheet.find_row(lambda t: t == "项目") or 0, problems)
     rows: dict[str, int] = {}
     for row in sheet.row_numbers():
         key, loc = normalize(sheet.cell(row, 1)), Loc(sheet.title, row, 1)
@@ -77,6 +80,7 @@ def _records(sheet: SheetGrid, known: tuple[str, ...], required: tuple[str, ...]
         problems.add(Loc(sheet.title), _("找不到表头行(含“%(name)s”的行)"), name=required[0])
         return
     columns = sheet.headers(header, known, problems)
+    sheet.refuse_merged_values(header, problems)
     missing = [name for name in required if name not in columns]
     for name in missing:
         problems.add(Loc(sheet.title, header), _("缺少“%(name)s”列"), name=name)

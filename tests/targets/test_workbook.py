@@ -510,6 +510,19 @@ MALFORMED = {
         lambda book: book["附件1"].merge_cells("C4:D4"),
         ["工作表“附件1”第4行C列", "单元格 C4:D4 是合并单元格"],
     ),
+    # Merged cells lose a value in any sheet: each range named, never misread.
+    "merged cells in the indicators list": (
+        lambda book: book["指标"].merge_cells("F2:F4"),
+        ["工作表“指标”第2行F列", "单元格 F2:F4 是合并单元格"],
+    ),
+    "merged cells in the measures list": (
+        lambda book: book["任务"].merge_cells("H2:H3"),
+        ["工作表“任务”第2行H列", "单元格 H2:H3 是合并单元格"],
+    ),
+    "merged cells in the plan sheet": (
+        lambda book: book["计划"].merge_cells("B2:B3"),
+        ["工作表“计划”第2行B列", "单元格 B2:B3 是合并单元格"],
+    ),
     "number as Python writes it": (
         set_cell("附件2", "B4", "1_000"),
         ["工作表“附件2”第4行B列", "“1_000”不是数字"],
