@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.validators import slug_re
 from django.utils.translation import gettext as _
 
-from regions.text import UNSAFE_MESSAGE, fold_width, has_unsafe_characters
+from regions.text import UNSAFE_MESSAGE, fold_width, has_unsafe_characters, visible_or_empty
 from targets.choices import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS, Pacing
 from targets.excel.format import PACING_READ
 from targets.excel.values import UNCACHED_FORMULA, Loc, normalize
@@ -84,16 +84,27 @@ def _plain(value: object) -> object:
     return value
 
 
-def text(value: object, max_length: int, *, required: bool = True) -> str:
+def text(value: object, max_length: int, *, required: bool = True, one_line: bool = False) -> str:
+    """A cell's text, stripped; "" when nothing in it shows (a zero-width
+    space is no name). ``one_line``: a name, which a page shows on one line
+    and a sentence quotes, may hold no line break."""
     value = _plain(value)
     result = normalize(value) if isinstance(value, int | float) else str(value or "").strip()
+    result = visible_or_empty(result)
     if required and not result:
         raise BadCell(_("不能为空"))
     if len(result) > max_length:
         raise BadCell(_("不能超过 %(count)d 个字") % {"count": max_length})
     if has_unsafe_characters(result):
         raise BadCell(str(UNSAFE_MESSAGE))
+    if one_line and any(c in result for c in "\r\n\u2028\u2029"):
+        raise BadCell(_("不能含换行"))
     return result
+
+
+def name_text(value: object, max_length: int, *, required: bool = True) -> str:
+    """A name or short label: ``text`` on one line."""
+    return text(value, max_length, required=required, one_line=True)
 
 
 def integer(value: object, low: int, high: int) -> int:

@@ -11,7 +11,7 @@ from functools import partial
 from django.utils.translation import gettext as _
 
 from targets.choices import MAX_DECIMAL_PLACES, GoalKind
-from targets.excel.cells import BadCell, Problems, amount, integer, slug, text, unique
+from targets.excel.cells import BadCell, Problems, amount, integer, name_text, slug, text, unique
 from targets.excel.format import (
     GOAL_COLUMNS,
     GOAL_KIND_READ,
@@ -58,7 +58,7 @@ def read_goals(
         "目标表述": lambda v: text(v, 300),
         "类型": goal_kind,
         "关联指标": lambda v: text(v, 40, required=False),
-        "单位": lambda v: text(v, 20, required=False),
+        "单位": lambda v: name_text(v, 20, required=False),
     }
     goals, codes = [], {}
     required = ("目标表述", "代码", "类型", "目标值")

@@ -13,7 +13,7 @@ import re
 from django.utils.translation import gettext as _
 
 from targets.choices import LEDGER_FLAG_RULES, GoalKind, LedgerRule
-from targets.excel.cells import BadCell, Problems, slug, text, unique, yes_no
+from targets.excel.cells import BadCell, Problems, name_text, slug, text, unique, yes_no
 from targets.excel.format import (
     APPLIES_READ,
     APPLIES_WORDS,
@@ -87,7 +87,7 @@ def _read_industries(sheet, problems: Problems) -> list[IndustrySpec]:
     if sheet is None:
         return []
     found_all, codes, names = [], {}, {}
-    converters = {"代码": slug, "产业名称": lambda v: text(v, 100)}
+    converters = {"代码": slug, "产业名称": lambda v: name_text(v, 100)}
     for row, record in _records(sheet, INDUSTRY_COLUMNS, ("产业名称", "代码"), problems):
         found = _fields(record, converters, problems)
         if found is None:
@@ -104,7 +104,7 @@ def _read_flags(sheet, problems: Problems) -> list[LedgerFlagSpec]:
     if sheet is None:
         return []
     flags, codes, names = [], {}, {}
-    converters = {"代码": slug, "名称": lambda v: text(v, 100), "适用对象": _applies}
+    converters = {"代码": slug, "名称": lambda v: name_text(v, 100), "适用对象": _applies}
     for row, record in _records(sheet, LEDGER_FLAG_COLUMNS, ("名称", "代码", "适用对象"), problems):
         found = _fields(record, converters, problems)
         if found is None:

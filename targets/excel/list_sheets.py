@@ -10,9 +10,9 @@ from targets.excel.cells import (
     BadCell,
     Problems,
     integer,
+    name_text,
     pacing,
     slug,
-    text,
     unique,
     yes_no,
 )
@@ -48,13 +48,22 @@ def read_plan_sheet(sheet: SheetGrid, problems: Problems) -> PlanSpec | None:
         else:
             rows[key] = row
     converters = {
-        "计划名称": ("name", lambda v: text(v, 200)),
-        "文号": ("document_number", lambda v: text(v, 100, required=False)),
-        "全县名称": ("county_name", lambda v: text(v, 50, required=False) or DEFAULT_COUNTY_NAME),
+        "计划名称": ("name", lambda v: name_text(v, 200)),
+        "文号": ("document_number", lambda v: name_text(v, 100, required=False)),
+        "全县名称": (
+            "county_name",
+            lambda v: name_text(v, 50, required=False) or DEFAULT_COUNTY_NAME,
+        ),
         "起始年份": ("first_year", lambda v: integer(v, 2000, 2100)),
         "结束年份": ("last_year", lambda v: integer(v, 2000, 2100)),
-        "区域称谓": ("region_term", lambda v: text(v, 20, required=False) or DEFAULT_REGION_TERM),
-        "主管部门": ("bureau_name", lambda v: text(v, 50, required=False) or DEFAULT_BUREAU_NAME),
+        "区域称谓": (
+            "region_term",
+            lambda v: name_text(v, 20, required=False) or DEFAULT_REGION_TERM,
+        ),
+        "主管部门": (
+            "bureau_name",
+            lambda v: name_text(v, 50, required=False) or DEFAULT_BUREAU_NAME,
+        ),
     }
     fields = {}
     for key, (name, convert) in converters.items():
@@ -107,9 +116,9 @@ def _fields(record: dict, converters: dict, problems: Problems) -> dict | None:
 def read_indicators(sheet: SheetGrid, problems: Problems) -> list[IndicatorSpec]:
     converters = {
         "代码": slug,
-        "指标名称": lambda v: text(v, 200),
-        "附件2名称": lambda v: text(v, 200, required=False),
-        "单位": lambda v: text(v, 20, required=False),
+        "指标名称": lambda v: name_text(v, 200),
+        "附件2名称": lambda v: name_text(v, 200, required=False),
+        "单位": lambda v: name_text(v, 20, required=False),
         "小数位数": lambda v: 0 if v in (None, "") else integer(v, 0, MAX_DECIMAL_PLACES),
         "按区域分解": yes_no,
         "序时方式": pacing,  # optional column: older workbooks have none
@@ -139,7 +148,7 @@ def read_indicators(sheet: SheetGrid, problems: Problems) -> list[IndicatorSpec]
 
 
 def read_regions(sheet: SheetGrid, plan: PlanSpec | None, problems: Problems) -> list[RegionSpec]:
-    converters = {"代码": slug, "名称": lambda v: text(v, 100)}
+    converters = {"代码": slug, "名称": lambda v: name_text(v, 100)}
     county = normalize(plan.county_name) if plan else ""
     regions, codes, names = [], {}, {}
     for row, record in _records(sheet, REGION_COLUMNS, ("名称", "代码"), problems):

@@ -14,7 +14,17 @@ from datetime import date, datetime
 from django.utils.translation import gettext as _
 
 from targets.choices import chinese_numeral
-from targets.excel.cells import BadCell, Problems, _plain, integer, slug, text, unique, yes_no
+from targets.excel.cells import (
+    BadCell,
+    Problems,
+    _plain,
+    integer,
+    name_text,
+    slug,
+    text,
+    unique,
+    yes_no,
+)
 from targets.excel.format import (
     DEPARTMENT_COLUMNS,
     MEASURE_COLUMNS,
@@ -82,7 +92,7 @@ def names(value: object) -> list[str]:
 def read_departments(sheet: SheetGrid, problems: Problems) -> list[DepartmentSpec]:
     converters = {
         "代码": slug,
-        "部门名称": lambda v: text(v, 100),
+        "部门名称": lambda v: name_text(v, 100),
         "别名": lambda v: tuple(names(v)),
     }
     departments, codes, labels = [], {}, {}
@@ -122,7 +132,7 @@ def read_measures(
     converters = {
         "部分": section,
         "编号": number,
-        "标题": lambda v: text(v, 100),
+        "标题": lambda v: name_text(v, 100),
         "内容": lambda v: text(v, 5000, required=False),
         "牵头部门": lambda v: names(v),
         "配合部门": names,

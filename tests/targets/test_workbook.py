@@ -194,6 +194,9 @@ def test_plan_sheet_carries_the_plans_own_words(plan, tmp_path, field, row, key,
     sheet = openpyxl.load_workbook(path)["计划"]
     assert [sheet[f"A{row}"].value, sheet[f"B{row}"].value] == [key, value]
     assert getattr(read_plan_workbook(path), field) == value
+    # Blanks that show nothing (zero-width, braille) are no words: the default.
+    mutate(path, set_cell("计划", f"B{row}", "\u200b\u2800"))
+    assert getattr(read_plan_workbook(path), field) == default
     # A workbook from before the key existed reads as before.
     mutate(path, lambda book: book["计划"].delete_rows(row))
     assert getattr(read_plan_workbook(path), field) == default
@@ -522,6 +525,15 @@ MALFORMED = {
     "merged cells in the plan sheet": (
         lambda book: book["计划"].merge_cells("B2:B3"),
         ["工作表“计划”第2行B列", "单元格 B2:B3 是合并单元格"],
+    ),
+    # A name must show, on one line: it titles pages and is quoted in sentences.
+    "bureau name over two lines": (
+        set_cell("计划", "B8", "县科技局\n办公室"),
+        ["工作表“计划”第8行B列", "不能含换行"],
+    ),
+    "indicator name over two lines": (
+        set_cell("指标", "C3", "新增孵化\n载体"),
+        ["工作表“指标”第3行C列(指标名称)", "不能含换行"],
     ),
     "number as Python writes it": (
         set_cell("附件2", "B4", "1_000"),
