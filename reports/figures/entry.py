@@ -305,6 +305,13 @@ class EntryForm(forms.Form):
             if self.values.get(cell.name) != cell.value
         ]
 
+    def stale(self) -> bool:
+        """Whether a cell was saved by someone else after this page was
+        opened (its posted version is not the current one). Valid forms only."""
+        return any(
+            self.cleaned_data[f"v{cell.name[1:]}"] != cell.version for cell in self.grid.cells
+        )
+
     def warnings(self) -> list[str]:
         """Plausible but suspicious values, saved only after confirmation."""
         found = []

@@ -184,7 +184,19 @@ class SubmitView(EntryAccessMixin, View):
             messages.error(request, _("表单已过期或被篡改,请重新打开本页。"))
             return redirect("reports:entry")
         period = form.cleaned_data["period_value"]
-        if self.unsaved_changes(period):
+        grid = self.posted_grid(period)
+        if grid is not None and grid.is_valid() and grid.stale():
+            # The page's values are no longer the saved ones because someone
+            # (the bureau, on the region's behalf) saved since: not the
+            # official's own unsaved typing.
+            messages.error(
+                request,
+                _(
+                    "本页打开后,本季度数据已被他人修改,未上报。请重新打开本页,核对最新数据后再上报。"
+                ),
+            )
+            return self.grid_as_typed(request, *args, **kwargs)
+        if grid is not None and (not grid.is_valid() or grid.changed_cells()):
             messages.error(request, _("表中有尚未保存的修改,未上报。请先保存(或撤销修改),再上报。"))
             return self.grid_as_typed(request, *args, **kwargs)
         try:
@@ -218,15 +230,14 @@ class SubmitView(EntryAccessMixin, View):
         form.is_valid()  # the cells' own errors, if any, beside them
         return page.render_to_response(page.get_context_data(form=form), status=409)
 
-    def unsaved_changes(self, period: Period) -> bool:
+    def posted_grid(self, period: Period) -> EntryForm | None:
         """The 上报 button sits in the grid's form, so the grid comes along:
         values typed and not saved would otherwise be silently left out of
-        what is handed in."""
+        what is handed in. None when no cell was posted."""
         if not any(CELL_FIELD.match(name) for name in self.request.POST):
-            return False
+            return None
         grid = EntryGrid.load(self.plan, period, region=self.entry_region)
-        form = EntryForm(self.request.POST, grid=grid)
-        return not form.is_valid() or bool(form.changed_cells())
+        return EntryForm(self.request.POST, grid=grid)
 
 
 class QuartersView(CountyWideMixin, PeriodChoiceMixin, TemplateView):

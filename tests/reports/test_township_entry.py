@@ -184,6 +184,29 @@ def test_submit_with_values_typed_and_not_saved_is_refused(client_for, official,
     assert state(region_a) == SubmissionState.SUBMITTED
 
 
+def test_submit_after_the_bureau_corrected_a_cell_says_so(
+    client_for, official, staff, plan, region_a
+):
+    """The page was opened, then the bureau corrected a cell on the region's
+    behalf: 上报 from the page is refused, saying the data changed since it
+    was opened, not that the official left changes unsaved. Nothing changes."""
+    client = client_for(official)
+    fill_all(client)
+    data = grid_data(client)  # the page as opened: every cell 1
+    space = plan.indicators.get(code="space")
+    figure = Figure.objects.get(indicator=space, region=region_a, year=Q[0], quarter=Q[1])
+    change = FigureChange(space.pk, region_a.pk, *Q, Decimal("0.5"), seen_version=figure.version)
+    record_figures(plan, staff, [change], source=Source.FORM)
+    data["version"] = version(region_a)
+    before = (state(region_a), snapshot())
+    response = client.post(SUBMIT, data)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "本页打开后,本季度数据已被他人修改,未上报。" in html
+    assert "尚未保存的修改" not in html
+    assert (state(region_a), snapshot()) == before
+
+
 def test_submit_lists_what_is_missing(client_for, official, plan, region_a):
     client = client_for(official)
     data = grid_data(client)
