@@ -168,7 +168,11 @@ class ProgressAPIView(ScopedAPIView):
             "A region's figures count once the bureau has approved its report for the "
             "quarter; a region that has not reported has `reported: false`, null for "
             "every actual and rate (not 0) and status `not_reported`. `coverage` says "
-            "how many regions reported the period."
+            "how many regions reported the period. While it is not `complete`, a county "
+            "row (region null) of a broken-down indicator holds the regions' approved "
+            "figures of the year: for a region not yet approved for the period, its "
+            "earlier approved quarters, not the period's. Such a county total is not the "
+            "sum of the region rows shown, and its status is `provisional`."
         ),
     )
     def get(self, request):

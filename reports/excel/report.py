@@ -67,6 +67,7 @@ def write_annex1(
     plan: ReportPlan,
     period: Period,
     coverage: str = "",
+    notice: str = "",
 ) -> None:
     """Annex 1 as the plan prints it — every year's county target, 总计 and
     高线 (``annex1`` rows, as the plan page shows them) — with the county's
@@ -122,6 +123,7 @@ def write_annex1(
         write_rate(ws.cell(line, column + 5), progress.plan_completion)
     last = FIRST_ANNEX1_ROW + len(annex1) - 1
     write_notes(ws, last + 2, width)
+    write_notice(ws, last + 4, width, notice)
     widths = [6, 36] + [11] * len(targets) + [12, 10, 13, 11] + [11, 12]
     finish_sheet(ws, widths, header_rows=4, freeze=f"C{FIRST_ANNEX1_ROW}")
 
@@ -144,8 +146,26 @@ def write_notes(ws: Worksheet, row: int, width: int) -> None:
         write_status(ws.cell(row + 1, column), status)
 
 
+def write_notice(ws: Worksheet, row: int, width: int, notice: str) -> None:
+    """The page's notice on a quarter not fully reported (what the totals hold
+    while some regions' reports are not approved), under a table; nothing
+    when every number is final."""
+    if not notice:
+        return
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+    cell = write_text(ws.cell(row, 1), notice)
+    cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+    cell.font = SUBTITLE_FONT
+    ws.row_dimensions[row].height = 48
+
+
 def write_annex2(
-    ws: Worksheet, table: ProgressTable, plan: ReportPlan, period: Period, coverage: str = ""
+    ws: Worksheet,
+    table: ProgressTable,
+    plan: ReportPlan,
+    period: Period,
+    coverage: str = "",
+    notice: str = "",
 ) -> dict[int, int]:
     """Regions × broken-down indicators for the year, a bold county total row.
 
@@ -189,6 +209,7 @@ def write_annex2(
             progress = table.cell(region_id, indicator.id)
             on_plan = table.subjects[(region_id, indicator.id)].total_only
             write_annex2_cells(ws, row, column, indicator, progress, on_plan=on_plan)
+    write_notice(ws, FIRST_ANNEX2_ROW + len(rows) + 1, width, notice)
     widths = [6, 10] + [9, 10, 9, 9] * len(indicators)
     finish_sheet(ws, widths, header_rows=4, freeze="C5")
     return completion_columns
@@ -237,21 +258,25 @@ def build_report_workbook(
     coverage: str = "",
     goals=(),
     measures: list[MeasureLine] | None = None,
+    notice: str = "",
 ) -> bytes:
     """The report as xlsx bytes: annex 1, annex 2, the completion charts and,
     when the plan has headline goals, the goals sheet.
 
     ``annex1``: the plan's annex-1 rows (``targets.annexes.annex1_rows``);
     ``coverage``: the period's reporting coverage in words, under every title;
+    ``notice``: what the pages say of a quarter not fully reported, under
+    both annexes (their totals hold the earlier approved quarters of the
+    regions not yet approved);
     ``goals``: the goals as the 三年目标 page shows them (``GoalRow``)."""
     if period != table.as_of:
         raise ValueError(f"the table is as of {table.as_of.code}, not {period.code}")
     workbook = Workbook()
     annex1_sheet = workbook.active
     annex1_sheet.title = _("附件1 任务指标")
-    write_annex1(annex1_sheet, table, annex1, plan, period, coverage)
+    write_annex1(annex1_sheet, table, annex1, plan, period, coverage, notice)
     annex2 = workbook.create_sheet(_("附件2 任务分解"))
-    completion_columns = write_annex2(annex2, table, plan, period, coverage)
+    completion_columns = write_annex2(annex2, table, plan, period, coverage, notice)
     if table.broken_down and table.regions:
         charts = workbook.create_sheet(_("图表"))
         write_charts(charts, annex2, table, plan, completion_columns, coverage)

@@ -51,16 +51,17 @@ class ReportView(CountyWideMixin, GoalsMixin, ProgressMixin, View):
         if refusal := self.refuse_download_of_bad_period(reverse("reports:overview")):
             return refusal
         annex1 = annex1_rows(self.data.indicators, self.data.targets, self.plan.years)
-        words = self.coverage_context()["coverage_words"]
+        coverage = self.coverage_context()
         rows = board(self.plan.measures.all(), self.period, timezone.localdate())
         content = build_report_workbook(
             self.table,
             annex1,
             self.plan,
             self.period,
-            words,
+            coverage["coverage_words"],
             goals=self.goal_rows,
             measures=measure_lines(rows),
+            notice=coverage["coverage_notice"] or "",
         )
         response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = content_disposition_header(

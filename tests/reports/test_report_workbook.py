@@ -396,3 +396,27 @@ def test_a_county_only_indicator_not_entered_reads_not_reported_in_annex1(client
     assert row["年度累计完成"].value == "未报" and row["计划期累计"].value == "未报"
     assert row["完成率"].value is None
     assert row["状态"].value == "未报"
+
+
+def sheet_text(sheet) -> str:
+    return "\n".join(str(v) for row in sheet.iter_rows(values_only=True) for v in row if v)
+
+
+def test_a_half_reported_quarter_says_under_both_annexes_what_the_totals_hold(
+    client_for, staff, demo
+):
+    """2026 Q3 is not fully reported in the demo: the county total holds the
+    earlier approved quarters of the regions not yet approved, so it is not
+    the sum of the rows that read 未报. The page says so; the report, read
+    apart from the page, says it under both annexes too."""
+    client = client_for(staff)
+    page = client.get(reverse("reports:overview"), {"period": "2026Q3"})
+    notice = page.context["coverage_notice"]
+    assert "合计含这些乡镇此前已审核的季度,不含本季度" in notice
+    book = workbook_of(download(client, "2026Q3"))
+    assert notice in sheet_text(book[ANNEX1_SHEET])
+    assert notice in sheet_text(book[ANNEX2_SHEET])
+    # A quarter every region reported needs no such words.
+    complete = workbook_of(download(client, AS_OF))
+    assert "合计含这些" not in sheet_text(complete[ANNEX1_SHEET])
+    assert "合计含这些" not in sheet_text(complete[ANNEX2_SHEET])
