@@ -110,6 +110,10 @@ def _row(row: ReconcileRow, region_names: dict[int, str]) -> dict:
 
 class LedgerReconcileView(PeriodMixin, PlanAccessMixin, TemplateView):
     template_name = "reports/ledger_reconcile.html"
+    # Like the progress pages: a quarter not begun has nothing to reconcile
+    # (asked for, the page says so and shows the default quarter; the export
+    # refuses).
+    offers_later_quarters = False
 
     @cached_property
     def scoped(self):

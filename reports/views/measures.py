@@ -118,7 +118,10 @@ STATUS_COLOURS = {
 
 
 class MeasuresPeriodMixin(PeriodMixin):
-    warn_on_bad_period = False
+    # Progress is reported for a quarter under way or past, as figures are:
+    # a later one is not offered, and one asked for that is not offered is
+    # answered with the default quarter and a warning saying so.
+    offers_later_quarters = False
 
     @cached_property
     def default_period(self):

@@ -4,10 +4,13 @@ downloaded from, which says why, and the message is not left for a later page.""
 
 from __future__ import annotations
 
+import datetime
 from urllib.parse import unquote
 
 import pytest
 from django.urls import reverse
+
+from reports.figures import deadlines
 
 REFUSED = "所选季度无效或不可选,未下载。请在页面上选择季度后重新下载。"
 
@@ -55,3 +58,44 @@ def test_a_download_of_a_quarter_offered_is_that_quarters_file(
     assert response.status_code == 200
     named = unquote(response["Content-Disposition"])
     assert "2025Q4" in named or "2025年第4季度" in named, named
+
+
+@pytest.fixture
+def mid_2026(monkeypatch):
+    """Today in 2026 Q3: every 2027 quarter is still to begin."""
+    monkeypatch.setattr(deadlines, "today", lambda: datetime.date(2026, 8, 15))
+
+
+@pytest.mark.usefixtures("mid_2026")
+@pytest.mark.parametrize(
+    "page",
+    [lambda: reverse("reports:ledger_reconcile"), lambda: reverse("reports:measures")],
+    ids=["reconcile", "measures"],
+)
+def test_a_page_asked_for_a_quarter_not_begun_says_so_and_offers_none(
+    client_for, leader, demo, page
+):
+    """Nothing is reconciled or reported for a quarter still to come: the
+    page shows the default quarter and says why, and offers no later one."""
+    response = client_for(leader).get(page(), {"period": "2027Q4"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "所选季度尚未开始,已显示默认季度。" in html
+    assert response.context["period"].code != "2027Q4"
+    assert 'value="2027Q4"' not in html and 'value="2026Q4"' not in html
+    assert 'value="2026Q3"' in html
+
+
+@pytest.mark.usefixtures("mid_2026")
+def test_the_reconciliation_of_a_quarter_not_begun_is_not_downloaded(client_for, leader, demo):
+    client = client_for(leader)
+    response = client.get(
+        reverse("reports:ledger_reconcile"), {"_export": "xlsx", "period": "2027Q4"}
+    )
+    assert response.status_code == 302 and "Content-Disposition" not in response
+    assert REFUSED in client.get(response["Location"]).content.decode()
+
+
+def test_the_measures_board_says_a_malformed_quarter_was_not_shown(client_for, leader, demo):
+    response = client_for(leader).get(reverse("reports:measures"), {"period": "garbage"})
+    assert "所选季度无效,已显示默认季度。" in response.content.decode()
