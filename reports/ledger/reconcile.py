@@ -12,6 +12,7 @@ it) against the sum of the townships' approved figures. Constant queries.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -73,11 +74,19 @@ def _sum(values: list[Decimal]) -> Decimal | None:
 
 
 def reconcile(
-    plan: Plan, period: Period, regions: list[tuple[int, str]], *, whole_county: bool
+    plan: Plan,
+    period: Period,
+    regions: list[tuple[int, str]],
+    *,
+    whole_county: bool,
+    counted: Mapping[int, frozenset[tuple[int, int]]],
 ) -> list[ReconcileRow]:
     """Every row of the page: ``regions`` are the scoped (id, name) pairs in
     plan order; ``whole_county`` adds the county rows and the county-only
-    indicators."""
+    indicators. ``counted``: region → the (year, quarter)s whose report is
+    approved. A region not approved for ``period`` reads 未报 for the quarter
+    and the year to date alike, as on every other page: its earlier quarters
+    alone are no year to date to set against the ledger's."""
     region_ids = [pk for pk, _name in regions]
     counts = ledger_counts(plan, None if whole_county else region_ids, years=[period.year])
     if not counts.sources:
@@ -105,6 +114,8 @@ def reconcile(
                 cells = [by_cell[(indicator.pk, r)] for r in region_ids]
                 now = _sum([c[quarter] for c in cells if quarter in c])
                 ytd = _sum([v for c in cells for q, v in c.items()])
+            elif region_id is not None and (year, quarter) not in counted.get(region_id, ()):
+                now = ytd = None
             else:
                 cell = by_cell[(indicator.pk, region_id)]
                 now = cell.get(quarter)

@@ -128,7 +128,13 @@ class LedgerReconcileView(PeriodMixin, PlanAccessMixin, TemplateView):
     @cached_property
     def rows(self) -> list[ReconcileRow]:
         regions = [(region.id, region.name) for region in self.scoped.regions]
-        return reconcile(self.plan, self.period, regions, whole_county=self.whole_county)
+        return reconcile(
+            self.plan,
+            self.period,
+            regions,
+            whole_county=self.whole_county,
+            counted=self.scoped.reporting.reported_quarters(),
+        )
 
     def table(self) -> ReconcileTable:
         return ReconcileTable.for_rows(self.rows, {r.id: r.name for r in self.scoped.regions})

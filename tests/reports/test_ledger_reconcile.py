@@ -156,6 +156,23 @@ def test_year_to_date_adds_the_earlier_quarters(client_for, staff, plan, region_
     assert "甲科创园" in text and "二季度园" in text
 
 
+def test_a_quarter_not_yet_approved_reads_not_reported_for_the_year_to_date_too(
+    client_for, staff, plan, region_a
+):
+    """Q1 approved, Q2 submitted only: the region's Q2 row reads 未报 in the
+    quarter's and the year's columns alike, as every other page does, and
+    Q1 alone is set against no ledger number (no false difference)."""
+    ledger_space(plan, region_a)  # 1.5 in Q1
+    incubator(region_a, "二季度园", area="0.50", opened=date(2025, 5, 1))
+    report(plan, region_a, "space", "1.5", quarter=1)
+    report(plan, region_a, "space", "0.5", quarter=2, approved=False)
+    response = client_for(staff).get(URL, {"period": "2025Q2"})
+    highlighted, text = row_for(response, region_a.name, "新增孵化空间面积")
+    assert not highlighted
+    assert text.count("未报") == 2
+    assert re.findall(r"-?\d+(?:\.\d+)?", text) == ["0.5", "2"]  # the ledger's alone
+
+
 def test_the_county_counts_a_firm_two_townships_report_once(
     client_for, staff, plan, region_a, region_b
 ):
