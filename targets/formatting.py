@@ -193,6 +193,20 @@ def without_grouping(text: str) -> str | None:
     return text.replace(",", "") if GROUPED.fullmatch(text) else None
 
 
+# Units written against their number in every language: 80%, 5‰.
+ATTACHED_UNITS = frozenset({"%", "％", "‰"})
+
+
+def quantity(number: str, unit: str) -> str:
+    """A number (already formatted) with its unit as a sentence says it:
+    80家 and 80% in Chinese; 80 家 but 80% in English."""
+    if not unit:
+        return number
+    if unit in ATTACHED_UNITS:
+        return f"{number}{unit}"
+    return gettext("%(value)s%(unit)s") % {"value": number, "unit": unit}
+
+
 def plain_number(text: str) -> str | None:
     """``text`` (already NFKC-normalised) as a plain decimal numeral, without
     thousands separators; None unless it is one (``PLAIN_NUMBER``)."""

@@ -31,6 +31,7 @@ from targets.formatting import (
     format_points,
     join_sentences,
     percent_points,
+    quantity,
     rounded,
 )
 
@@ -60,10 +61,7 @@ def join_names(names: Sequence[str]) -> str:
 
 def amount(value: Decimal | None, indicator: IndicatorInfo, field: str = "ytd_actual") -> str:
     """A value with its unit: 14.76万平方米. ``field`` says its kind."""
-    return _("%(value)s%(unit)s") % {
-        "value": format_field_value(value, indicator, field),
-        "unit": indicator.unit,
-    }
+    return quantity(format_field_value(value, indicator, field), indicator.unit)
 
 
 def format_field_value(value: Decimal | None, indicator: IndicatorInfo, field: str) -> str:

@@ -23,7 +23,7 @@ from reports.briefing.phrasing import (
 from reports.choices import GoalStatus, Status
 from reports.progress.display import status_label
 from reports.progress.engine import QUARTERS_PER_YEAR
-from targets.formatting import format_number, format_percent, goals_term
+from targets.formatting import format_number, format_percent, goals_term, quantity
 
 ZERO_TARGET = "zero_target"
 MISSED_YEAR = "missed_year"
@@ -233,19 +233,15 @@ def goals(facts: BriefingFacts) -> list[str]:
             continue
         words = {
             "goal": goal.text,
-            "value": format_number(goal.value, goal.places),
-            "target": format_number(goal.goal, goal.places),
-            "unit": goal.unit,
+            "value": quantity(format_number(goal.value, goal.places), goal.unit),
+            "target": quantity(format_number(goal.goal, goal.places), goal.unit),
             "status": goal.status_label or GoalStatus(goal.status).label,
             "year": goal.year,
         }
         if goal.year is None:
-            text = _("“%(goal)s”：目前为%(value)s%(unit)s（目标%(target)s%(unit)s），%(status)s。")
+            text = _("“%(goal)s”：目前为%(value)s（目标%(target)s），%(status)s。")
         else:  # an annual floor: this year's value, the plan's status
-            text = _(
-                "“%(goal)s”：%(year)s年目前为%(value)s%(unit)s"
-                "（每年目标%(target)s%(unit)s），%(status)s。"
-            )
+            text = _("“%(goal)s”：%(year)s年目前为%(value)s（每年目标%(target)s），%(status)s。")
         paragraphs.append(text % words)
     if not paragraphs:
         goals = goals_term(facts.last_year - facts.first_year + 1)

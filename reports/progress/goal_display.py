@@ -80,4 +80,4 @@ def goal_note(row) -> str:
         else:
             words = _("截至%(period)s末台账统计")
         notes.append(words % {"period": at.label})
-    return ";".join(notes)
+    return _(";").join(notes)  # "; " in a language written with spaces

@@ -5,6 +5,7 @@ own goals from its workbook."""
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -297,3 +298,17 @@ def test_a_quarter_no_township_reported_leaves_the_rest_of_the_year_counted(demo
     plan_line = table.plan_cumulative_series(None, enterprises.pk)
     assert plan_line[1].actual is None  # 2025 Q2: nobody's report counts
     assert plan_line[-1].actual == table.cell(None, enterprises.pk).plan_actual
+
+
+def test_an_annual_floors_note_in_english_spaces_its_years(client_for, leader, demo):
+    """Each year of a floor is a note of its own, set apart as the language
+    sets sentences apart: "；" in Chinese, "; " in English."""
+    client = client_for(leader)
+    chinese = rows_of(client.get(reverse("reports:goals"), {"period": AS_OF.code}))
+    note = chinese["每年新增在孵企业200家以上"]["note"]
+    assert re.search(r"2025年 \d+\(.+\);2026年", note), note
+    english = client.get(
+        reverse("reports:goals"), {"period": AS_OF.code}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    note = rows_of(english)["每年新增在孵企业200家以上"]["note"]
+    assert re.search(r"2025: \d+ \(.+\); 2026", note), note
