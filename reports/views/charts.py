@@ -33,6 +33,7 @@ from targets.formatting import (
     format_percent,
     format_value,
     percent_number,
+    quantity,
 )
 
 
@@ -506,13 +507,14 @@ def goal_bars(rows, *, title: str, period: Period, places) -> dict:
         labels.append(f"{goal.order}. {label}")
         share = None
         if result.value is not None and goal.value:
-            share = min(float(result.value / goal.value * 100), GOAL_BAR_CAP)
+            # The percent the bar's text shows, as the other charts do: the
+            # bar ends where its number says (cut at the cap, its text not).
+            share = min(percent_number(result.value / goal.value), GOAL_BAR_CAP)
         shares.append(share)
         colours.append(goal_status_colour(result.status))
-        numbers = _("%(value)s / %(goal)s %(unit)s") % {
+        numbers = _("%(value)s / %(goal)s") % {
             "value": format_number(result.value, places(row)),
-            "goal": format_number(goal.value, places(row)),
-            "unit": goal.unit,
+            "goal": quantity(format_number(goal.value, places(row)), goal.unit),
         }
         status = goal_status_label(result, row.provisional)
         # The share on the bar: status words ran past a phone's edge (the

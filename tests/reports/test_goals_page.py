@@ -122,12 +122,14 @@ def test_the_goals_chart_is_one_bar_per_goal_coloured_by_status(client_for, lead
     # Each bar says its share, short enough for a phone; the table numbers
     # its rows as the chart does, since the chart cuts long goals short.
     rows = list(rows_of(response).values())
-    for label, text, row in zip(bars["y"], bars["text"], rows, strict=True):
+    for label, text, length, row in zip(bars["y"], bars["text"], bars["x"], rows, strict=True):
         assert label.startswith(f"{row['number']}. ")
         if row["value"] is None:
-            assert text == "—"
+            assert text == "—" and length is None
         else:
             assert text == format_percent(row["value"] / row["goal"])
+            # The bar ends where its text says (cut at 150%, never past it).
+            assert length == min(float(text.rstrip("%")), 150.0)
     assert bars["text"][0].endswith("%")
 
 
