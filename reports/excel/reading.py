@@ -19,6 +19,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reports.excel.figures_cells import (
     FiguresFile,
@@ -71,7 +72,10 @@ def read_figures_file(
             result.problems.append(message % {"names": "、".join(names) or "—"})
             return result
         if SHEET_INFO in names:
-            _read_meta(workbook.read_sheet(SHEET_INFO, limits), shape, result, has_template)
+            info = workbook.read_sheet(SHEET_INFO, limits)
+            _refuse_merged_meta(workbook.merged_ranges(SHEET_INFO), info, result)
+            if not result.problems:
+                _read_meta(info, shape, result, has_template)
         elif has_template:
             message = _("缺少工作表“说明”(其中记录了计划、季度和填报口径);请使用系统下载的模板")
             result.problems.append(message)
@@ -81,8 +85,10 @@ def read_figures_file(
         rows = workbook.read_sheet(result.sheet, limits)
         if has_template:
             result.layout = "template"
-            _read_template(rows, shape, result)
-            _refuse_merged_figures(workbook.merged_ranges(result.sheet), rows, result)
+            merged = workbook.merged_ranges(result.sheet)
+            if not _refuse_merged_figures(merged, rows, result, header_only=True):
+                _read_template(rows, shape, result)
+                _refuse_merged_figures(merged, rows, result)
         else:
             result.layout = "long"
             read_long_sheet(rows, shape, result, progress)
@@ -144,22 +150,58 @@ def _meta_period(found: dict, shape: PlanShape, result: FiguresFile) -> Period |
     return Period(year, quarter)
 
 
-def _refuse_merged_figures(merged, rows: list[list[object]], result: FiguresFile) -> None:
-    """Merged cells below the header row: only a merged range's first cell
+def _refuse_merged_figures(
+    merged, rows: list[list[object]], result: FiguresFile, *, header_only: bool = False
+) -> bool:
+    """Merged cells from the header row down: only a merged range's first cell
     keeps its value, so the others would read as blank, that is as figures to
-    clear. Refused, each range named, rather than shown as clears to confirm."""
+    clear (or, in the header, as a column without its indicator). Refused,
+    each range named, rather than shown as clears to confirm. ``header_only``:
+    the header row's merges alone (the table cannot be read past them).
+    Whether any was found."""
     header = find_header(rows, REGION_HEADER)
     if header is None:
-        return  # already refused: no header row
+        return False  # refused elsewhere: no header row
+    found = False
     for first_row, first_column, last_row, last_column in sorted(merged):
-        if last_row <= header:
+        if last_row < header or (header_only and first_row > header):
             continue  # the title and guidance rows above the table are merged
+        found = True
         where = range_name(first_row, first_column, last_row, last_column)
-        message = _(
-            "单元格 %(cells)s 是合并单元格:合并后只有第一格保留数值,其余各格会读作空白"
-            "(即清除系统中的数);请取消合并、逐格填写后重新上传"
-        )
+        if first_row <= header:  # the header row's own cells: an indicator would go unread
+            message = MERGED_LABELS
+        else:
+            message = _(
+                "单元格 %(cells)s 是合并单元格:合并后只有第一格保留数值,其余各格会读作空白"
+                "(即清除系统中的数);请取消合并、逐格填写后重新上传"
+            )
         result.problem(result.loc(first_row, first_column), message % {"cells": where})
+    return found
+
+
+# A merge among the labels the system reads (the header row, 说明's template
+# information): all but the first cell read as blank, so a column or a key
+# would go missing under a message that does not say why.
+MERGED_LABELS = gettext_lazy(
+    "单元格 %(cells)s 是合并单元格:表头和模板信息不能合并;请取消合并后重新上传"
+)
+
+
+def _refuse_merged_meta(merged, rows: list[list[object]], result: FiguresFile) -> None:
+    """Merges in 说明 from its first key row down (the guidance rows above come
+    merged), each range named."""
+    keys = [
+        n
+        for n, row in enumerate(rows[:META_SEARCH_ROWS], 1)
+        if row and normalize(row[0]) in META_KEYS
+    ]
+    if not keys:
+        return
+    for first_row, first_column, last_row, last_column in sorted(merged):
+        if last_row < keys[0]:
+            continue
+        where = range_name(first_row, first_column, last_row, last_column)
+        result.problem(Loc(SHEET_INFO, first_row, first_column), MERGED_LABELS % {"cells": where})
 
 
 def _read_template(rows: list[list[object]], shape: PlanShape, result: FiguresFile) -> None:

@@ -80,6 +80,29 @@ def test_merged_figure_cells_are_refused_naming_each_range(demo, fast):
     assert not read(demo, template(demo), fast=fast).problems  # rows 1–2 come merged
 
 
+@pytest.mark.parametrize("fast", [True, False])
+@pytest.mark.parametrize(
+    ("sheet", "cells", "where"),
+    [
+        # An indicator's header over two columns: the second column unread.
+        ("填报", "B3:C3", "工作表“填报”第3行B列"),
+        # The template information the system reads to know the quarter.
+        ("说明", "B12:C12", "工作表“说明”第12行B列"),
+    ],
+)
+def test_merged_labels_are_refused_naming_the_range(demo, fast, sheet, cells, where):
+    """A merge among the labels the system reads is named as such, not
+    reported as a missing column or key it caused."""
+    book = load_workbook(io.BytesIO(template(demo)))
+    book[sheet].merge_cells(cells)
+    out = io.BytesIO()
+    book.save(out)
+    parsed = read(demo, out.getvalue(), fast=fast)
+    assert parsed.problems == [
+        f"{where}:单元格 {cells} 是合并单元格:表头和模板信息不能合并;请取消合并后重新上传"
+    ]
+
+
 def test_template_locks_headers_and_grey_cells_and_unlocks_value_cells(demo):
     sheet = load_workbook(io.BytesIO(template(demo)))["填报"]
     assert sheet.protection.sheet
