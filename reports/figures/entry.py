@@ -243,9 +243,10 @@ class EntryForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.grid = grid
         for cell in grid.cells:
+            # No max_length: parse_number judges the length, so a long number
+            # gets one message (数值过大), not Django's generic one besides.
             self.fields[cell.name] = forms.CharField(
                 required=False,
-                max_length=40,
                 initial="" if cell.value is None else _plain(cell.value),
                 label=f"{cell.region.name if cell.region else grid.plan.county_name}"
                 f" · {cell.indicator.name}",

@@ -134,6 +134,7 @@ def test_untouched_grid_saves_nothing(client_for, staff, demo):
         ("talents", "Infinity", "不是数字"),
         ("talents", "１２３４５６７８９０１２３", "数值过大"),
         ("talents", "9" * 60, "数值过大"),  # too big, not "not a number"
+        ("talents", "9" * 41, "数值过大"),  # nor "at most 40 characters" besides
         # A decimal comma or a slip is no thousands separator: not 5, not 12.
         ("space", "0,5", "不是数字"),
         ("talents", "1,2", "不是数字"),
@@ -149,6 +150,9 @@ def test_bad_cells_are_listed_and_nothing_is_saved(client_for, staff, demo, code
     response = client.post(ENTRY, data)
     assert response.status_code == 400
     assert message in response.content.decode()
+    # One message for the cell, the one that says why (not a generic one too).
+    [said] = response.context["form"].errors[cell(demo, code, "昆阳")]
+    assert message in said
     assert snapshot() == before
 
 
