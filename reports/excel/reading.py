@@ -106,7 +106,10 @@ def _read_meta(rows: list[list[object]], shape: PlanShape, result: FiguresFile, 
             value = row[1] if len(row) > 1 else None
             found[key] = (value, Loc(SHEET_INFO, number, 2, key))
     plan_id, loc = found.get("计划编号", (None, None))
-    if plan_id is not None and normalize(plan_id) != str(shape.plan_id):
+    if plan_id is not None and not (normalize(plan_id).isascii() and normalize(plan_id).isdigit()):
+        message = _("计划编号“%(value)s”不是系统生成的编号;请使用系统下载的模板")
+        result.problem(loc, message % {"value": normalize(plan_id)[:30]})
+    elif plan_id is not None and normalize(plan_id) != str(shape.plan_id):
         name = normalize(found.get("计划名称", ("", None))[0])
         message = _(
             "该文件属于另一个计划(编号 %(id)s“%(name)s”),当前计划是“%(plan)s”(编号 %(plan_id)s)"
@@ -138,7 +141,11 @@ def _meta_period(found: dict, shape: PlanShape, result: FiguresFile) -> Period |
     year_value, year_loc = found.get("年份", (None, Loc(SHEET_INFO)))
     quarter_value, quarter_loc = found.get("季度", (None, Loc(SHEET_INFO)))
     year, quarter = whole_number(year_value), whole_number(quarter_value)
-    if year is None or year not in shape.years:
+    if year is None:
+        message = _("年份应为 %(first)s 到 %(last)s 之间的整数,而不是“%(value)s”")
+        params = {"value": normalize(year_value), "first": shape.years[0], "last": shape.years[-1]}
+        result.problem(year_loc, message % params)
+    elif year not in shape.years:
         message = _("年份“%(value)s”不在计划期 %(first)s—%(last)s 年内")
         params = {"value": normalize(year_value), "first": shape.years[0], "last": shape.years[-1]}
         result.problem(year_loc, message % params)

@@ -265,6 +265,12 @@ def test_metadata_of_another_plan_is_refused(demo):
     assert "另一个计划" in text
 
 
+def test_a_plan_number_that_is_no_number_says_so(demo):
+    text = problems_of(demo, edit(template(demo), {"B11": "abc"}, sheet="说明"))
+    assert "计划编号“abc”不是系统生成的编号;请使用系统下载的模板" in text
+    assert "另一个计划" not in text
+
+
 def test_period_outside_the_plan_is_refused(demo):
     text = problems_of(demo, edit(template(demo), {"B13": 2031}, sheet="说明"))
     assert "年份“2031”不在计划期 2025—2027 年内" in text
@@ -275,7 +281,12 @@ def test_a_year_not_written_in_digits_is_refused(demo, written):
     """Superscripts and other scripts' digits are no year (NFKC alone makes
     ²⁰²⁶ the year 2026)."""
     text = problems_of(demo, edit(template(demo), {"B13": written}, sheet="说明"))
-    assert f"年份“{written}”不在计划期" in text
+    assert f"年份应为 2025 到 2027 之间的整数,而不是“{written}”" in text
+
+
+def test_a_year_with_a_fraction_is_no_year(demo):
+    text = problems_of(demo, edit(template(demo), {"B13": 2026.5}, sheet="说明"))
+    assert "年份应为 2025 到 2027 之间的整数,而不是“2026.5”" in text
 
 
 def test_unknown_mode_is_refused(demo):
