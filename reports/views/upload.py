@@ -83,8 +83,11 @@ class TemplateDownloadView(EntryAccessMixin, View):
             messages.error(request, _("所选季度无效或尚未开始,没有可下载的模板。"))
             return redirect("reports:upload")
         mode = request.GET.get("mode", ValueMode.QUARTER)
-        if mode not in ValueMode.values:
-            raise Http404(_("不支持的填报口径。"))
+        if mode not in ValueMode.values:  # a tampered or stale link: back, saying so
+            messages.error(
+                request, _("不支持的填报口径,没有可下载的模板。请在页面上选择后重新下载。")
+            )
+            return redirect("reports:upload")
         mode = ValueMode(mode)
         data = template_for(self.plan, self.period, mode, region=self.entry_region)
         response = HttpResponse(data, content_type=XLSX_TYPE)

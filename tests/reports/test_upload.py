@@ -85,7 +85,13 @@ def test_template_download_has_a_chinese_file_name(demo, staff, client_for):
 
 
 def test_template_download_refuses_an_unknown_mode(demo, staff, client_for):
-    assert client_for(staff).get(TEMPLATE, {"mode": "weekly"}).status_code == 404
+    """Back to the upload page, which says why: no file, no bare error page."""
+    client = client_for(staff)
+    response = client.get(TEMPLATE, {"mode": "weekly"})
+    assert response.status_code == 302 and "Content-Disposition" not in response
+    assert response["Location"] == reverse("reports:upload")
+    landed = client.get(response["Location"]).content.decode()
+    assert "不支持的填报口径,没有可下载的模板。请在页面上选择后重新下载。" in landed
 
 
 # ---------------------------------------------------------------- round trips
