@@ -317,7 +317,8 @@ def numbers(client, period: str, **params) -> dict:
     report = load_workbook(BytesIO(client.get(reverse("reports:report"), query).content))
     for sheet in report.worksheets[:2]:
         for row in sheet.iter_rows(min_row=3, values_only=True):
-            seen[("report", sheet.title, row[:2])] = row
+            if any(value is not None for value in row[1:]):  # not a note under the table
+                seen[("report", sheet.title, row[:2])] = row
     return seen
 
 
