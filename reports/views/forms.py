@@ -66,7 +66,9 @@ class FigureNumberField(forms.DecimalField):
         try:
             return parse_number(str(value))
         except ValueError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+            # As the grid says it: the value typed, then why.
+            message = _("“%(text)s”不是数字。") % {"text": str(value)[:30]}
+            raise forms.ValidationError(message, code="invalid") from None
 
 
 class QuarterForm(forms.Form):

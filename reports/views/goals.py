@@ -134,6 +134,17 @@ class GoalFiguresForm(forms.Form):
             raise forms.ValidationError(_("表单已过期或被篡改,请重新打开本页。"))
         return cleaned
 
+    def named_errors(self) -> list[str]:
+        """Each refused value after the goal it belongs to, for the message
+        above the table: “营收占比50%以上”(分母):“abc”不是数字。"""
+        found = []
+        for goal in self.goals:
+            for name, part in ((f"v{goal.pk}", ""), (f"d{goal.pk}", _("(分母)"))):
+                for error in self.errors.get(name, []):
+                    words = {"goal": goal.text, "part": part, "error": error}
+                    found.append(_("“%(goal)s”%(part)s:%(error)s") % words)
+        return found
+
     def changes(self) -> list[GoalFigureChange]:
         data = self.cleaned_data
         return [
@@ -195,7 +206,7 @@ class GoalEntryView(CountyWideMixin, PeriodChoiceMixin, TemplateView):
             return refusal
         form = self.form(request.POST)
         if not form.is_valid():
-            for error in form.non_field_errors() or [_("请填写数字。")]:
+            for error in form.non_field_errors() or form.named_errors():
                 messages.error(request, error)
             return self.render_to_response(self.get_context_data(form=form), status=400)
         try:

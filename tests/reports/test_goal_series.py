@@ -8,6 +8,7 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils.html import escape
 
 from reports.figures.changes import FigureError, QuarterClosedError
 from reports.figures.goal_series import GoalFigureChange, record_goal_figures
@@ -164,7 +165,10 @@ def test_what_no_clerk_types_as_a_number_is_refused(client_for, plan, staff, typ
     data = goal_form(client, "2025Q4", **{f"v{bases.pk}": typed})
     response = client.post(reverse("reports:goal_entry"), data)
     assert response.status_code == 400
-    assert "输入一个数字" in response.content.decode()
+    # Above the table, the goal and the value typed; beside the field, the value.
+    html = response.content.decode()
+    assert f"“{bases.text}”:“{escape(typed)}”不是数字。" in html
+    assert f'<div class="text-danger small">“{escape(typed)}”不是数字。</div>' in html
     assert not GoalFigure.objects.exists()
 
 
