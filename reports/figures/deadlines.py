@@ -26,13 +26,10 @@ from regions.models import Region
 from regions.roles import MANAGE_QUARTERS
 from reports.choices import NOT_STARTED, SubmissionState
 from reports.figures.changes import FigureError
-from reports.figures.submissions import reporting_regions, state_label, states_for
+from reports.figures.submissions import HANDED_IN, reporting_regions, state_label, states_for
 from reports.models import ClosedQuarter, Deadline, Submission
 from reports.progress import Period, plan_periods
 from targets.models import Plan
-
-# Reports in these states have reached the bureau: nothing is due from the region.
-HANDED_IN = (SubmissionState.SUBMITTED, SubmissionState.APPROVED)
 
 
 def today() -> date:

@@ -29,9 +29,10 @@ from django.utils.translation import gettext as _
 
 from regions.models import Region
 from reports.choices import NoticeKind
-from reports.figures.deadlines import HANDED_IN, due_dates
+from reports.figures.deadlines import due_dates
 from reports.figures.notices import mail_pending, notify
 from reports.figures.submissions import (
+    HANDED_IN,
     period_label,
     reporting_regions,
     reviewers,

@@ -23,6 +23,7 @@ from reports.choices import NoticeKind, SubmissionAction, SubmissionState
 from reports.figures.notices import notify_many, settle
 from reports.figures.submissions import (
     EDITABLE_BY_TOWNSHIP,
+    HANDED_IN,
     SubmissionError,
     cell_order,
     handed_in_message,
@@ -197,9 +198,6 @@ def note_figure_writes(
     SubmissionEvent.objects.bulk_create(events, batch_size=1000)
     unapproved = [*reopened, *(incomplete if approves else [])]
     return sorted(unapproved, key=lambda s: cell_order((s.region_id, s.year, s.quarter)))
-
-
-HANDED_IN = (SubmissionState.SUBMITTED, SubmissionState.APPROVED)
 
 
 def _event(submission: Submission, user, state: str, reason: str) -> SubmissionEvent:

@@ -50,6 +50,8 @@ from targets.versioning import bump_data_version
 
 # States in which the township may still change its figures.
 EDITABLE_BY_TOWNSHIP = (SubmissionState.DRAFT, SubmissionState.RETURNED)
+# Reports in these states have reached the bureau: nothing is due from the region.
+HANDED_IN = (SubmissionState.SUBMITTED, SubmissionState.APPROVED)
 
 
 class SubmissionError(FigureError):
