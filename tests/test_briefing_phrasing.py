@@ -155,6 +155,32 @@ def test_a_year_end_says_whether_the_target_was_met_and_where_the_plan_stands():
     assert "尚差50个，差距较大" in far
 
 
+def test_a_year_end_still_waiting_for_reports_is_behind_not_missed():
+    """Q4 with some township's report not yet in (provisional): the year is
+    not settled, so nothing reads as a target missed or to catch up next
+    year; it is behind 序时, provisional, and to be finished this year."""
+    figures = {(2026, q): 20 for q in (1, 2, 3)} | {(2026, 4): 10}
+    facts = facts_for(figures, Period(2026, 4), incomplete={(2026, 4)})
+    assert facts.cell.provisional
+    text = paragraph(facts)
+    assert "截至2026年第4季度，全县新增在孵企业累计完成70个，完成年度目标的70.0%" in text
+    assert "低于序时进度（100.0%）30.0个百分点" in text and "暂定" in text
+    assert "未完成年度目标" not in text and "全年累计完成" not in text
+    briefing = briefing_from_facts(briefing_facts([facts], period=Period(2026, 4)))
+    opening = "".join(briefing.sections[0].paragraphs)
+    steps = "".join(briefing.sections[-1].paragraphs)
+    assert "未完成年度目标" not in opening + steps and "下一年度加快补齐" not in steps
+    assert (
+        "对新增在孵企业等进度滞后的指标，相关单位要分析原因，倒排工期，确保完成年度目标。" in steps
+    )
+    # Once every report is in, the same numbers are a year missed.
+    settled = briefing_from_facts(
+        briefing_facts([facts_for(figures, Period(2026, 4))], period=Period(2026, 4))
+    )
+    assert "未完成年度目标1项" in "".join(settled.sections[0].paragraphs)
+    assert "在下一年度加快补齐" in "".join(settled.sections[-1].paragraphs)
+
+
 def test_what_remains_per_quarter_is_rounded_up():
     text = paragraph(facts_for({(2026, 1): 20, (2026, 2): 25}, Q2))
     # 55 left over 2 quarters: 27.5 a quarter, of which 28 suffices

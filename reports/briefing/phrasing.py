@@ -138,7 +138,9 @@ def subject_state(
                 "为年度目标（%(target)s）的%(completion)s，已提前完成年度目标。"
             )
         return [text % words, provisional_note(cell, region_term)]
-    if year_end:
+    # A year's end with reports still missing (provisional): the year is not
+    # settled, so it reads as progress against 序时, not as a target missed.
+    if year_end and not cell.provisional:
         text = _(
             "%(year)s年，%(subject)s%(indicator)s全年累计完成%(actual)s，"
             "为年度目标（%(target)s）的%(completion)s，未完成年度目标，尚差%(gap)s"

@@ -167,8 +167,13 @@ def status_counts(facts: BriefingFacts) -> str:
         if cell.judged_on_plan and shown(cell) == Status.DONE:
             # judged on the plan's total (no target of the year): done is the plan's
             return PLAN_DONE if cell.plan_target else ZERO_PLAN
-        if year_end and shown(cell) in BEHIND_STATUSES and cell.annual_target is not None:
-            return MISSED_YEAR  # at a year's end "behind" means the year's target was missed
+        if (
+            year_end
+            and not cell.provisional
+            and shown(cell) in BEHIND_STATUSES
+            and cell.annual_target is not None
+        ):
+            return MISSED_YEAR  # at a settled year's end "behind" means the target was missed
         return shown(cell)
 
     if not facts.indicators:  # a township's, in a plan of county-level indicators only
@@ -282,24 +287,28 @@ def next_steps(facts: BriefingFacts) -> list[str]:
     judged on the plan's total (no target of the year) is behind the plan's
     序时, never a year's target missed."""
     behind_cells = [item for item in facts.indicators if shown(item.cell) in BEHIND_STATUSES]
-    behind = [item.indicator.name for item in behind_cells if not item.cell.judged_on_plan]
+    year_end = facts.period.quarter == QUARTERS_PER_YEAR
+    on_year = [item for item in behind_cells if not item.cell.judged_on_plan]
+    # A year's target is missed only at its end, once the year is settled: a
+    # fourth quarter still waiting for reports (provisional) is behind.
+    missed = [i.indicator.name for i in on_year if year_end and not i.cell.provisional]
+    lagging = [i.indicator.name for i in on_year if not year_end or i.cell.provisional]
     behind_plan = [item.indicator.name for item in behind_cells if item.cell.judged_on_plan]
     paragraphs = []
-    year_end = facts.period.quarter == QUARTERS_PER_YEAR
-    if behind and not year_end:
+    if lagging:
         paragraphs.append(
             _("对%(indicators)s等进度滞后的指标，相关单位要分析原因，倒排工期，确保完成年度目标。")
-            % {"indicators": join_names(behind)}
+            % {"indicators": join_names(lagging)}
         )
-    elif behind and facts.period.year < facts.last_year:
+    if missed and facts.period.year < facts.last_year:
         paragraphs.append(
             _("对%(indicators)s等未完成年度目标的指标，相关单位要总结原因，在下一年度加快补齐。")
-            % {"indicators": join_names(behind)}
+            % {"indicators": join_names(missed)}
         )
-    elif behind:  # the plan's last year: there is no next one to catch up in
+    elif missed:  # the plan's last year: there is no next one to catch up in
         paragraphs.append(
             _("对%(indicators)s等未完成年度目标的指标，相关单位要总结原因，提出整改措施。")
-            % {"indicators": join_names(behind)}
+            % {"indicators": join_names(missed)}
         )
     if behind_plan and year_end and facts.period.year == facts.last_year:
         paragraphs.append(  # the plan's last quarter: its 序时 is the whole total
