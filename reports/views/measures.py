@@ -21,6 +21,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from regions.roles import REPORT_ALL_MEASURES, REPORT_OWN_MEASURES
+from reports.figures import deadlines
 from reports.figures.deadlines import quarter_begun
 from reports.figures.measure_board import board, quarter_of
 from reports.figures.measure_reports import (
@@ -33,7 +34,6 @@ from reports.figures.measure_reports import (
 )
 from reports.figures.quarters import is_closed
 from reports.measure_models import MeasureAttachment, MeasureReport, MeasureStatus
-from reports.views.forms import PeriodForm
 from reports.views.mixins import PeriodMixin
 from targets.measure_access import MeasureAccessMixin
 from targets.models import WorkItem
@@ -125,7 +125,9 @@ class MeasuresPeriodMixin(PeriodMixin):
 
     @cached_property
     def default_period(self):
-        return quarter_of(timezone.localdate(), self.plan)
+        # Today as the quarters offered read it (deadlines.today), so the
+        # default is always one of them.
+        return quarter_of(deadlines.today(), self.plan)
 
     def board_rows(self, measures):
         return board(measures, self.period, timezone.localdate())
@@ -304,12 +306,17 @@ class MeasureReportView(MeasureAccessMixin, MeasuresPeriodMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         form = self.form(request.POST, request.FILES)
-        if PeriodForm(request.POST, plan_years=self.plan.years).chosen() is None:
-            # The page's form posts its quarter: without a valid one (tampered
-            # or stale) the report would land in the default quarter.
-            form.add_error(None, _("提交的季度无效(缺失、格式错误或不在计划期内),未保存。"))
+        if self.period_form(request.POST).chosen() is None:
+            # The page's form posts its quarter: without one the page offers
+            # (tampered, stale, or not yet begun) the report would land in the
+            # default quarter.
+            message = _("提交的季度无效(缺失、格式错误、不在计划期内或尚未开始),未保存。")
+            form.add_error(None, message)
             return self.render_to_response(self.get_context_data(form=form), status=400)
         if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        if not form.cleaned_data["seen"]:  # the page always sends it: no silent overwrite
+            form.add_error(None, _("表单已过期或被篡改,请重新打开本页。"))
             return self.render_to_response(self.get_context_data(form=form), status=400)
         department = next(d for d in self.departments if d.code == form.cleaned_data["department"])
         try:
@@ -322,7 +329,7 @@ class MeasureReportView(MeasureAccessMixin, MeasuresPeriodMixin, TemplateView):
                 done=form.cleaned_data["done"],
                 next_steps=form.cleaned_data["next_steps"],
                 attachments=form.cleaned_data["attachments"],
-                seen=form.cleaned_data["seen"] or None,  # the page always sends it
+                seen=form.cleaned_data["seen"],
             )
         except ValidationError as error:
             for message in error.messages:

@@ -100,7 +100,9 @@ class PeriodMixin:
         plan (tampered or stale): saving it into the default quarter would
         put the values where nobody typed them. The page again, saying so
         (400); None when the posted quarter is sound."""
-        if PeriodForm(self.request.POST, plan_years=self.plan.years).chosen() is not None:
+        # The quarters the page offers: a later one, where none is offered,
+        # would fall back to the default quarter too.
+        if self.period_form(self.request.POST).chosen() is not None:
             return None
         self.warn_on_bad_period = False
         messages.error(

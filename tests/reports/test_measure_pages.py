@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from reports.figures import deadlines
 from reports.measure_models import MeasureAttachment, MeasureReport
 from targets.models import WorkItem
 from tests.signing_in import sign_in
@@ -19,6 +20,11 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+# The page's stamp of what it showed (reports_stamp) while its quarter has no
+# report yet: what a browser posts back from a fresh page.
+NO_REPORT_YET = "0:"
 
 
 def report_url(plan, number: int) -> str:
@@ -72,6 +78,7 @@ def test_a_liaison_lands_on_their_department_and_reports_with_an_attachment(
         report_url(plan, 5),
         {
             "period": "2026Q2",
+            "seen": NO_REPORT_YET,
             "department": "touzicujin",
             "status": "in_progress",
             "done": "发布场景清单",
@@ -109,6 +116,7 @@ def test_the_history_names_the_quarter_and_the_person_as_the_pages_do(plan, staf
     staff.save()
     client = client_for(staff)
     posted = {"period": "2026Q2", "department": "kejiju", "status": "done", "done": "已建成"}
+    posted["seen"] = NO_REPORT_YET
     assert client.post(report_url(plan, 1), posted).status_code == 302
     page = client.get(report_url(plan, 1), {"period": "2026Q2"}).content.decode()
     assert "2026年第2季度 · 县科技局 · 已完成" in page and "2026Q2 ·" not in page
@@ -121,7 +129,13 @@ def test_a_disguised_attachment_is_refused_on_the_page_with_a_chinese_message(
     fake = SimpleUploadedFile("scan.pdf", b"MZ\x90\x00", content_type="application/pdf")
     response = client_for(staff).post(
         report_url(plan, 1),
-        {"period": "2026Q2", "department": "kejiju", "status": "done", "attachments": [fake]},
+        {
+            "period": "2026Q2",
+            "seen": NO_REPORT_YET,
+            "department": "kejiju",
+            "status": "done",
+            "attachments": [fake],
+        },
     )
     assert response.status_code == 400
     assert "附件“scan.pdf”不是 PDF 文件或图片" in response.content.decode()
@@ -196,6 +210,7 @@ def test_an_attachment_downloads_for_its_readers_only(plan, liaison, staff, grou
         report_url(plan, 5),
         {
             "period": "2026Q2",
+            "seen": NO_REPORT_YET,
             "department": "touzicujin",
             "status": "done",
             "attachments": [SimpleUploadedFile("照片.png", b"\x89PNG\r\n\x1a\n0000")],
@@ -271,6 +286,36 @@ def test_a_report_posted_with_a_bad_quarter_is_refused_not_moved(plan, liaison, 
     assert not MeasureReport.objects.exists()
 
 
+def test_a_report_posted_for_a_quarter_not_begun_is_refused_not_moved(
+    plan, liaison, client_for, monkeypatch
+):
+    """The page offers no later quarter: one posted anyway is refused, never
+    saved into today's quarter."""
+    monkeypatch.setattr(deadlines, "today", lambda: datetime.date(2026, 8, 15))
+    url = report_url(plan, 5)
+    data = client_for(liaison).get(url).context["form"].initial
+    posted = {**data, "period": "2026Q4", "status": "in_progress", "done": "发布场景清单"}
+    response = client_for(liaison).post(url, posted)
+    assert response.status_code == 400
+    assert "提交的季度无效(缺失、格式错误、不在计划期内或尚未开始),未保存。" in (
+        response.content.decode()
+    )
+    assert not MeasureReport.objects.exists()
+
+
+def test_a_report_posted_without_the_pages_stamp_is_refused(plan, liaison, staff, client_for):
+    """The page always sends what it showed: without it, a save could
+    silently overwrite a colleague's report."""
+    url = report_url(plan, 5)
+    first = {"period": "2026Q2", "department": "touzicujin", "status": "in_progress"}
+    seen = client_for(staff).get(url).context["form"].initial["seen"]
+    assert client_for(staff).post(url, {**first, "done": "甲", "seen": seen}).status_code == 302
+    response = client_for(liaison).post(url, {**first, "done": "乙"})
+    assert response.status_code == 400
+    assert "表单已过期或被篡改,请重新打开本页。" in response.content.decode()
+    assert MeasureReport.objects.get().done == "甲"
+
+
 def test_a_liaison_on_a_figures_page_is_refused_as_such_not_as_an_unbound_township(
     plan, liaison, client_for
 ):
@@ -339,6 +384,7 @@ def test_an_attachment_is_named_as_what_it_is(
         report_url(plan, 5),
         {
             "period": "2026Q2",
+            "seen": NO_REPORT_YET,
             "department": "touzicujin",
             "status": "done",
             "attachments": [SimpleUploadedFile(uploaded, body)],
