@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from reports.api.serializers import DetailErrorSerializer, PeriodErrorSerializer
 from reports.api.views import PERIOD_PATTERN, ScopedAPIView
+from reports.figures.deadlines import latest_shown
 from reports.figures.measure_board import board, quarter_of
 from reports.measure_models import MeasureStatus
 from reports.progress import Period
@@ -75,7 +76,9 @@ class MeasuresAPIView(ScopedAPIView):
         ],
         responses={
             200: MeasuresSerializer,
-            400: OpenApiResponse(PeriodErrorSerializer, "A malformed or out-of-plan period."),
+            400: OpenApiResponse(
+                PeriodErrorSerializer, "A malformed or out-of-plan period, or one not yet begun."
+            ),
             401: OpenApiResponse(DetailErrorSerializer, "Not signed in."),
             403: OpenApiResponse(DetailErrorSerializer, "An account that sees no measures."),
             404: OpenApiResponse(DetailErrorSerializer, "No plan has been loaded."),
@@ -99,6 +102,8 @@ class MeasuresAPIView(ScopedAPIView):
                 raise ValidationError({"period": _("无效的季度,例如 2026Q3。")}) from None
             if not plan.contains(period.year, period.quarter):
                 raise ValidationError({"period": _("该季度不在计划期内。")})
+            if period > latest_shown(plan.first_year):  # as /progress/ and the pages
+                raise ValidationError({"period": _("该季度尚未开始。")})
         rows = board(scope.measures, period, today)
         payload = {
             "period": period.code,

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from reports.figures import deadlines
 from reports.figures.measure_reports import record_measure_report
 from reports.measure_models import MeasureStatus
 from reports.progress import Period
@@ -68,6 +69,15 @@ def test_the_api_lists_the_measures_scoped_to_the_caller(reported, staff, liaiso
 def test_the_api_refuses_a_bad_period(plan, staff, client_for, period):
     response = client_for(staff).get("/api/v1/measures/", {"period": period})
     assert response.status_code == 400 and "period" in response.json()
+
+
+def test_the_api_refuses_a_quarter_not_begun_as_progress_does(plan, staff, client_for, monkeypatch):
+    monkeypatch.setattr(deadlines, "today", lambda: datetime.date(2026, 8, 15))
+    client = client_for(staff)
+    response = client.get("/api/v1/measures/", {"period": "2026Q4"})
+    assert response.status_code == 400
+    assert response.json() == {"period": "该季度尚未开始。"}
+    assert client.get("/api/v1/measures/", {"period": "2026Q3"}).status_code == 200
 
 
 def test_the_measures_endpoint_is_in_the_schema(client):
