@@ -25,6 +25,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
 
 from reports.choices import EnterpriseStage, ExitReason, IncubatorStatus
 from reports.ledger.operating import COUNT, METRICS, metric_label, value_problem
@@ -38,8 +39,9 @@ from targets.excel.values import (
     describe_unusable,
     normalize,
     open_workbook,
+    range_name,
 )
-from targets.formatting import value_problems_text
+from targets.formatting import quoted_value, value_problems_text
 
 TEXT, DATE, AREA, INT, NUMBER = "text", "date", "area", "int", "number"
 KIND, STATUS, STAGE, EXIT, LEVEL = "kind", "status", "stage", "exit", "level"
@@ -186,6 +188,17 @@ def read_ledger_file(data: bytes, limits: XlsxLimits, *, fast: bool = True) -> L
     try:
         workbook = open_workbook(data, limits, fast=fast)
         known = [name for name in workbook.sheet_names if name in SHEETS]
+        # A known sheet's name with a space or a full-width letter added is
+        # that sheet renamed by mistake: skipped silently, its rows would be
+        # "unchanged". Named instead.
+        by_form = {normalize(sheet): sheet for sheet in SHEETS}
+        for name in workbook.sheet_names:
+            meant = by_form.get(normalize(name))
+            if meant is not None and name != meant:
+                message = _("工作表名“%(name)s”应为“%(meant)s”(多了空格或全角字符);请改回原名")
+                result.problems.append(message % {"name": name, "meant": meant})
+        if result.problems:
+            return result
         if not known:
             message = _("找不到台账工作表(%(wanted)s);工作簿中的工作表为:%(names)s")
             result.problems.append(
@@ -194,13 +207,17 @@ def read_ledger_file(data: bytes, limits: XlsxLimits, *, fast: bool = True) -> L
             )
             return result
         for name in known:
-            _read_sheet(name, workbook.read_sheet(name, limits), result)
+            _read_sheet(
+                name, workbook.read_sheet(name, limits), result, workbook.merged_ranges(name)
+            )
     except UnsafeWorkbookError as exc:
         result.problems.extend(exc.messages)
     return result
 
 
-def _read_sheet(name: str, rows: list[list[object]], result: LedgerFile) -> None:
+def _read_sheet(
+    name: str, rows: list[list[object]], result: LedgerFile, merged: list[tuple[int, int, int, int]]
+) -> None:
     columns = SHEETS[name]
     first = normalize(columns[0].header)
     header_row = next(
@@ -214,7 +231,32 @@ def _read_sheet(name: str, rows: list[list[object]], result: LedgerFile) -> None
     if header_row is None:
         result.problem(Loc(name), _("找不到表头“%(header)s”") % {"header": columns[0].header})
         return
-    positions = {normalize(value): index for index, value in enumerate(rows[header_row - 1])}
+    # Merged cells from the header down: only a range's first cell keeps its
+    # content, the others would read as blank, clearing what is stored.
+    merged_at = [m for m in sorted(merged) if m[2] >= header_row]
+    for first_row, first_column, last_row, last_column in merged_at:
+        message = _(
+            "单元格 %(cells)s 是合并单元格:合并后只有第一格保留内容,其余各格会读作空白;"
+            "请取消合并、逐格填写后重新上传"
+        )
+        cells = range_name(first_row, first_column, last_row, last_column)
+        result.problem(Loc(name, first_row, first_column), message % {"cells": cells})
+    # A header written twice (备注 renamed 区域): which column holds it is
+    # unknowable, so the sheet is refused, naming both.
+    positions: dict[str, int] = {}
+    duplicated = False
+    for index, value in enumerate(rows[header_row - 1]):
+        header = normalize(value)
+        if header and header in positions:
+            duplicated = True
+            message = _("列“%(header)s”重复(已在%(column)s列)")
+            where = Loc(name, header_row, index + 1)
+            column = get_column_letter(positions[header] + 1)
+            result.problem(where, message % {"header": header, "column": column})
+        elif header:
+            positions[header] = index
+    if merged_at or duplicated:
+        return
     found: dict[str, int] = {}
     for column in columns:
         index = positions.get(normalize(column.header))
@@ -250,6 +292,10 @@ def _read_sheet(name: str, rows: list[list[object]], result: LedgerFile) -> None
                 result.problem(loc, _("必填,不能为空"))
             values[column.field] = value
         parsed.append(SheetRow(number, values))
+
+
+# The largest area the ledger stores (万平方米, two decimals).
+MAX_AREA = Decimal("9999999999.99")
 
 
 def _blank(value: object) -> bool:
@@ -295,7 +341,9 @@ def _cell(column: Column, raw: object) -> tuple[str | None, str | None]:
     if column.kind == AREA:
         if number < 0:
             return None, _("不能为负数")
-        if number != number.quantize(Decimal("0.01")) or number > Decimal("9999999999.99"):
+        if number > MAX_AREA:  # before rounding: 1e30 cannot be rounded to 0.01
+            return None, _("数值过大(%(value)s)") % {"value": quoted_value(number)}
+        if number != number.quantize(Decimal("0.01")):
             return None, _("最多两位小数")
         return str(number.quantize(Decimal("0.01"))), None
     problem = value_problem(column.field, number)

@@ -582,3 +582,60 @@ def test_titles_of_firms_sharing_a_name_stay_with_their_own_firm(client_for, sta
     assert response.status_code == 400
     assert "有多家企业名为“同名科技公司”且没有统一社会信用代码" in problems(response)
     assert not EnterpriseFlagGrant.objects.filter(enterprise=firms[1]).exists()
+
+
+def edited(data: bytes, change) -> bytes:
+    book = load_workbook(io.BytesIO(data))
+    change(book)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("written", [1e30, 1e15])
+def test_an_area_too_large_to_store_is_named_as_such(client_for, staff, ledger, written):
+    """Not a server error (1e30 cannot be rounded to 0.01), nor "too many
+    decimals" for a whole number."""
+    data = build_workbook({"孵化载体": [new_incubator_row(area=written)]})
+    response = upload(client_for(staff), data)
+    assert response.status_code == 400
+    text = problems(response)
+    assert "工作表“孵化载体”第2行G列(面积(万平方米)):数值过大" in text
+    assert "两位小数" not in text
+    assert not Incubator.objects.filter(name="昆阳新基地").exists()
+
+
+def test_merged_cells_refuse_the_file_naming_the_range(client_for, staff, ledger):
+    """Only a merged range's first cell keeps its content: the others would
+    read as blank and clear what is stored (an incubator's 运营机构)."""
+    client = client_for(staff)
+    exported = client.get(EXPORT).content
+    before = list(Incubator.objects.values_list("pk", "operator"))
+    data = edited(exported, lambda book: book["孵化载体"].merge_cells("C2:C3"))
+    response = upload(client, data)
+    assert response.status_code == 400
+    assert "工作表“孵化载体”第2行C列:单元格 C2:C3 是合并单元格" in problems(response)
+    assert list(Incubator.objects.values_list("pk", "operator")) == before
+
+
+def test_a_sheet_renamed_by_a_space_is_named_not_skipped(client_for, staff, ledger):
+    client = client_for(staff)
+    data = edited(
+        client.get(EXPORT).content, lambda book: setattr(book["孵化载体"], "title", "孵化载体 ")
+    )
+    response = upload(client, data)
+    assert response.status_code == 400
+    assert "工作表名“孵化载体 ”应为“孵化载体”(多了空格或全角字符);请改回原名" in problems(response)
+
+
+def test_a_header_written_twice_is_named_not_read_from_the_wrong_column(client_for, staff, ledger):
+    client = client_for(staff)
+
+    def rename_note(book):
+        book["孵化载体"]["K1"] = "区域"
+
+    response = upload(client, edited(client.get(EXPORT).content, rename_note))
+    assert response.status_code == 400
+    text = problems(response)
+    assert "工作表“孵化载体”第1行K列:列“区域”重复(已在A列)" in text
+    assert "不是您可以导入的区域" not in text
