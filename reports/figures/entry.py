@@ -66,7 +66,9 @@ class EntryCell:
         for 200)."""
         if value is None:
             return None
-        if self.target and value > self.target:
+        # A zero target is a target too: any figure above it (a township given
+        # nothing to do that year) is worth a second look.
+        if self.target is not None and value > self.target:
             return _("%(label)s:本季度 %(value)s 超过全年目标 %(target)s。") % {
                 "label": label,
                 "value": _plain(value),

@@ -16,6 +16,7 @@ from reports.figures.changes import FigureChange
 from reports.figures.quarters import close_quarter
 from reports.figures.services import record_figures
 from reports.models import ClosedQuarter, Figure, QuarterEvent
+from targets.models import Target
 from tests.reports.reviewing import approve_all
 
 ENTRY = reverse("reports:entry")
@@ -223,6 +224,24 @@ def test_outlier_needs_confirmation_before_saving(client_for, staff, demo):
     data["confirm_warnings"] = "on"
     assert client.post(ENTRY, data).status_code == 302
     assert Figure.objects.get(year=2026, quarter=4).value == 4000
+
+
+def test_a_figure_above_a_zero_target_needs_confirmation_too(client_for, staff, demo):
+    """A township given nothing to do this year: a figure typed for it is
+    above its target as any other, and asked about before it is saved."""
+    talents = demo.indicators.get(code="talents")
+    kunyang = demo.regions.get(name="昆阳")
+    Target.objects.filter(indicator=talents, region=kunyang, year=2026).update(value=0)
+    client = client_for(staff)
+    data = grid_data(client, "2026Q4")
+    data[cell(demo, "talents", "昆阳")] = "777"
+    response = client.post(ENTRY, data)
+    assert response.status_code == 200
+    assert "本季度 777 超过全年目标 0" in response.content.decode()
+    assert not Figure.objects.filter(year=2026, quarter=4).exists()
+    data["confirm_warnings"] = "on"
+    assert client.post(ENTRY, data).status_code == 302
+    assert Figure.objects.get(year=2026, quarter=4).value == 777
 
 
 def test_second_editor_sees_both_values_and_nothing_is_lost(client_for, staff, demo):
