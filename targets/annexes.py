@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
@@ -23,6 +23,9 @@ class Annexes:
     has_stretch: bool
     broken_down: list[Indicator]
     annex2: dict[int, list[dict]]
+    # Annex 2's 总计 group: each region's plan total where the plan gives
+    # one (an indicator with totals only has no year's target); [] when none.
+    annex2_totals: list[dict] = field(default_factory=list)
 
 
 # (indicator id, region id or None, year or None for the plan total) → (value, stretch or None)
@@ -146,7 +149,18 @@ def build_annexes(plan: Plan, regions: Sequence[Region], *, whole_county: bool) 
                 row[f"i{indicator.pk}"] = target[0] if target else None
             rows.append(row)
         annex2[year] = rows
-    return Annexes(plan.years, annex1, has_stretch(annex1), broken_down, annex2)
+    totals = []
+    if any((i.pk, r.pk, None) in values for i in broken_down for r in region_list):
+        places = [(region.pk, region.name) for region in region_list]
+        if whole_county:
+            places.append((None, plan.county_name))
+        for region_id, name in places:
+            row = {"region": name}
+            for indicator in broken_down:
+                total = values.get((indicator.pk, region_id, None))
+                row[f"i{indicator.pk}"] = total[0] if total else None
+            totals.append(row)
+    return Annexes(plan.years, annex1, has_stretch(annex1), broken_down, annex2, totals)
 
 
 def _sum_years(targets: TargetValues, indicator_id: int, years: Sequence[int]) -> Decimal | None:

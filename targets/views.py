@@ -28,5 +28,10 @@ class PlanView(PlanAccessMixin, TemplateView):
             (year, Annex2Table.for_year(annexes.broken_down, annexes.annex2[year]))
             for year in annexes.years
         ]
+        context["annex2_total"] = (
+            Annex2Table.for_year(annexes.broken_down, annexes.annex2_totals)
+            if annexes.annex2_totals
+            else None
+        )
         context["region_page"] = region_page
         return context

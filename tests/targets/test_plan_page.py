@@ -4,6 +4,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reports.demo.scale import generate_plan
+from tests.plan_totals import keep_only_plan_totals
 
 PLAN_URL = reverse("targets:plan")
 
@@ -131,3 +132,25 @@ def test_a_years_own_high_line_is_shown_beside_its_target(client_for, staff, pla
     assert "2030年高线" in headers
     row = next(r for r in sheet.iter_rows(min_row=5, values_only=True) if r[1] and "实验室" in r[1])
     assert row[headers.index("2030年高线")] == 10
+
+
+def test_an_indicator_with_plan_totals_only_shows_them_in_annex_2s_total(
+    client_for, staff, official, plan
+):
+    """Its regions have no year's target, only a plan total: annex 2 shows
+    those totals in a 总计 table (as the plan prints them), not a row of —."""
+    talents = plan.indicators.get(code="talents")
+    totals = keep_only_plan_totals(talents)
+    kunyang = plan.regions.get(name="昆阳")
+    response = client_for(staff).get(PLAN_URL)
+    table = response.context["annex2_total"]
+    rows = {row["region"]: row[f"i{talents.pk}"] for row in table.data.data}
+    assert rows["昆阳"] == totals[kunyang.pk] and rows["全县"] == totals[None]
+    assert "总计" in response.content.decode()
+    # A township official sees their own total alone.
+    own = client_for(official).get(PLAN_URL).context["annex2_total"]
+    assert [row["region"] for row in own.data.data] == ["昆阳"]
+
+
+def test_a_plan_with_yearly_targets_only_has_no_total_table(client_for, staff, plan):
+    assert client_for(staff).get(PLAN_URL).context["annex2_total"] is None
