@@ -4,6 +4,7 @@ with the database and the seed targets."""
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from io import BytesIO
 from urllib.parse import unquote
@@ -415,3 +416,17 @@ def test_a_township_official_sent_home_stays_on_the_quarter_asked_for(
     else:
         assert followed.context["period"] == Period(2026, 2)
     assert client.get(reverse(name))["Location"] == home
+
+
+def test_the_english_ranking_counts_one_indicator_in_the_singular(client_for, leader, demo):
+    """ "1 indicator behind", never "1 indicators behind"."""
+    client = client_for(leader)
+    counts = []
+    for period in ["2025Q2", "2025Q4", "2026Q1", "2026Q2"]:
+        html = client.get(
+            reverse("reports:overview"), {"period": period}, HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+        for count, word in re.findall(r"(\d+) (indicators?) behind", html):
+            assert word == ("indicator" if count == "1" else "indicators"), (period, count)
+            counts.append(count)
+    assert "1" in counts and any(count != "1" for count in counts)
