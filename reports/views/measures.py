@@ -118,10 +118,9 @@ STATUS_COLOURS = {
 
 
 class MeasuresPeriodMixin(PeriodMixin):
-    # Progress is reported for a quarter under way or past, as figures are:
-    # a later one is not offered, and one asked for that is not offered is
-    # answered with the default quarter and a warning saying so.
-    offers_later_quarters = False
+    # Like the figures' entry pages, a later quarter may be chosen: shown
+    # read-only, saying it has not begun (the report form refuses it). A
+    # malformed one is answered with the default quarter and a warning.
 
     @cached_property
     def default_period(self):
