@@ -34,6 +34,7 @@ from targets.choices import IncubatorKind, IncubatorLevel
 from targets.excel.safety import UnsafeWorkbookError, XlsxLimits
 from targets.excel.values import (
     Loc,
+    describe_non_date,
     describe_non_number,
     describe_non_text,
     describe_unusable,
@@ -368,6 +369,9 @@ _DATE_TEXT = re.compile(r"^([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日
 
 
 def _date(raw: object) -> tuple[str | None, str | None]:
+    problem = describe_non_date(raw)
+    if problem:
+        return None, problem
     day = _day(raw)
     if day is None:
         shown = str(raw)[:30]

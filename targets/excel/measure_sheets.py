@@ -39,7 +39,7 @@ from targets.excel.format import (
 )
 from targets.excel.grid import SheetGrid
 from targets.excel.list_sheets import _fields, _records
-from targets.excel.values import normalize
+from targets.excel.values import describe_non_date, normalize
 from targets.parsing import ascii_whole, quoted_text
 
 BRACKETS = re.compile(r"[()()]")
@@ -71,6 +71,8 @@ def day(value: object, *, required: bool = True) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
+    if value is not None and (problem := describe_non_date(value)):
+        raise BadCell(problem)
     word = normalize(_plain(value))
     if word == "":
         if required:

@@ -32,7 +32,7 @@ from targets.excel.safety import (
     not_xlsx_message,
     too_big_message,
 )
-from targets.formatting import plain_number
+from targets.formatting import plain_number, quoted_value
 
 try:  # the fast reader; optional, openpyxl does the same more slowly
     from python_calamine import CalamineWorkbook
@@ -125,6 +125,29 @@ def describe_non_text(value: object) -> str | None:
     if isinstance(value, datetime | date | time | timedelta):
         return _("单元格是日期或时间,应填写文字")
     return None
+
+
+def describe_non_date(value: object) -> str | None:
+    """Why a cell that should hold a date does not (None: it is a date, a
+    datetime or text, which the caller reads as 2025-03-31 and the like). A
+    date-formatted number that is no calendar day (0, a fraction, a negative
+    number, one past year 9999) reads as a time of day or a bare number."""
+    if isinstance(value, date | str) or value is None:
+        return None
+    unusable = describe_unusable(value)
+    if unusable:
+        return unusable
+    if isinstance(value, bool):
+        return _("单元格是逻辑值(%(value)s),不是日期") % {"value": "TRUE" if value else "FALSE"}
+    if isinstance(value, time | timedelta):
+        return _("单元格不是有效日期(Excel 中显示为时间或 ####);请填写如 2025-03-31 的日期")
+    if isinstance(value, int | float | Decimal):
+        return _("单元格是数字(%(value)s),不是日期;请填写如 2025-03-31 的日期") % {
+            "value": quoted_value(
+                Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+            )
+        }
+    return _("无法识别的单元格内容")
 
 
 def describe_non_number(value: object) -> str | None:

@@ -639,3 +639,30 @@ def test_a_header_written_twice_is_named_not_read_from_the_wrong_column(client_f
     text = problems(response)
     assert "工作表“孵化载体”第1行K列:列“区域”重复(已在A列)" in text
     assert "不是您可以导入的区域" not in text
+
+
+@pytest.mark.parametrize(
+    ("serial", "expected"),
+    [
+        # Excel shows a date-formatted 0 or 0.5 as a time of day, 1e7 as ####.
+        (b"0", "单元格不是有效日期(Excel 中显示为时间或 ####)"),
+        (b"0.5", "单元格不是有效日期(Excel 中显示为时间或 ####)"),
+        (b"10000000", "单元格是数字(10000000),不是日期"),
+        (b"-5", "单元格不是有效日期"),
+    ],
+)
+def test_a_date_cell_holding_no_date_says_what_it_holds(
+    client_for, staff, ledger, serial, expected
+):
+    """A date-formatted cell whose number is no calendar day: a message that
+    says so, not the time of day read as text ("“00:00:00”不是日期")."""
+    data = build_workbook({"孵化载体": [new_incubator_row(since=datetime.date(2025, 3, 31))]})
+    data = patch_zip(
+        data, lambda name, content: content.replace(b"<v>45747</v>", b"<v>" + serial + b"</v>")
+    )
+    response = upload(client_for(staff), data)
+    assert response.status_code == 400
+    text = problems(response)
+    assert f"工作表“孵化载体”第2行I列(状态起始日期):{expected}" in text, text
+    assert not Incubator.objects.filter(name="昆阳新基地").exists()
+    assert not PendingImport.objects.exists()
