@@ -140,6 +140,8 @@ def test_untouched_grid_saves_nothing(client_for, staff, demo):
         ("space", "0,5", "不是数字"),
         ("talents", "1,2", "不是数字"),
         ("talents", "12,00", "不是数字"),
+        # Django's own Chinese says 不允许是用空字符串 ("no empty string").
+        ("talents", "1\x00", "不能包含空字符"),
     ],
 )
 def test_bad_cells_are_listed_and_nothing_is_saved(client_for, staff, demo, code, text, message):
