@@ -238,3 +238,33 @@ def test_token_and_web_login_failures_count_together(staff):
         reverse("login"), {"username": "staff", "password": PASSWORD}, REMOTE_ADDR="10.0.0.5"
     )
     assert login.status_code == 429
+
+
+# --- Bad bodies -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "chinese", "english"),
+    [
+        (
+            "{bad",
+            "请求内容不是有效的 JSON:第1行第2列有误",
+            "not valid JSON: line 1, column 2 is wrong",
+        ),
+        (b"\xff\xfe", "不是 UTF-8 编码的文本", "not UTF-8 text"),
+        ('{"username": NaN}', "请求内容不是有效的 JSON", "not valid JSON"),
+    ],
+)
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_body_that_is_no_json_is_told_so_in_the_callers_language(
+    staff, language, body, chinese, english
+):
+    """Not DRF's "JSON parse error - " and Python's English in every language."""
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.post(TOKEN_URL, body, content_type="application/json")
+    assert response.status_code == 400
+    detail = response.json()["detail"]
+    assert (chinese if language == "zh-hans" else english) in detail, detail
+    assert "JSON parse error" not in detail
+    assert not Token.objects.exists()

@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 
 from regions.roles import REPORT_OWN_FIGURES
 from regions.tokens import token_expires_at, valid_token_for
+from reports.api.parsers import JSONParser
 from reports.api.serializers import (
     CoverageSerializer,
     CredentialsErrorSerializer,
@@ -347,7 +348,7 @@ class TokenAPIView(APIView):
     authentication_classes = ()
     permission_classes = ()
     throttle_classes = ()
-    parser_classes = (parsers.FormParser, parsers.MultiPartParser, parsers.JSONParser)
+    parser_classes = (parsers.FormParser, parsers.MultiPartParser, JSONParser)
     renderer_classes = (renderers.JSONRenderer,)
 
     @extend_schema(
