@@ -423,6 +423,17 @@ def test_english_phrasing_follows_the_same_rules():
     assert "behind" in text.lower()
 
 
+@pytest.mark.parametrize("added", [1, 25])
+def test_english_names_what_was_added_without_number_agreement(added):
+    """The plan's units are its own words (个, 家): "1 个 were added" would be
+    wrong English and "were" no better for 25 万平方米, so the amount stands alone."""
+    facts = facts_for({(2026, 1): 10, (2026, 2): added}, Q2)
+    with translation.override("en"):
+        text = paragraph(facts)
+    assert f"Added this quarter: {added}" in text, text
+    assert " were added" not in text and " was added" not in text
+
+
 def test_english_sentences_are_spaced_whatever_their_translation_ends_with():
     """The zero-target sentence's translation ends without a space: the next
     sentence still starts after one."""
