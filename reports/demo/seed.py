@@ -23,7 +23,7 @@ from regions.services import ensure_role_groups
 from reports.choices import NOT_STARTED, Source, SubmissionAction, SubmissionState
 from reports.demo.ledger import DemoLedgerResult, seed_ledger
 from reports.figures import deadlines
-from reports.figures.deadlines import default_due_date
+from reports.figures.deadlines import default_due_date, quarter_end
 from reports.figures.submissions import state_label
 from reports.models import Deadline, Figure, GoalFigure, Submission, SubmissionEvent
 from reports.progress.goal_queries import ledger_counted_goals
@@ -389,7 +389,8 @@ def _create_submissions(
 ) -> list[tuple[str, str]]:
     """Each region × quarter's submission with the events that led to it, as
     the demo accounts when they exist; the latest quarter's due date set in
-    the past so its not-started region reads as overdue whatever the date."""
+    the past (once the quarter has ended) so its not-started region reads as
+    overdue whatever the date."""
     User = get_user_model()
     staff = User.objects.filter(username="staff").first()
     officials = {
@@ -437,7 +438,12 @@ def _create_submissions(
     if states.latest is None:
         return []
     year, quarter = states.latest
-    overdue_since = min(default_due_date(year, quarter), timezone.localdate() - timedelta(days=1))
+    # Due yesterday at the latest, but never before the quarter's last day: a
+    # quarter still under way (a plan begun this year) is not late yet.
+    overdue_since = max(
+        min(default_due_date(year, quarter), timezone.localdate() - timedelta(days=1)),
+        quarter_end(year, quarter),
+    )
     Deadline.objects.get_or_create(
         plan=plan, year=year, quarter=quarter, defaults={"due": overdue_since, "set_by": staff}
     )

@@ -207,6 +207,23 @@ def test_the_not_started_region_is_overdue_whatever_the_date(plan, monkeypatch):
     assert overdue_regions(plan, 2026, 2, early) == []
 
 
+def test_a_latest_quarter_still_under_way_is_not_overdue(plan, monkeypatch):
+    """A plan whose latest demo quarter is today's (a plan begun this year):
+    its report cannot be late before the quarter has ended."""
+    during = date(2026, 8, 15)  # inside 2026 Q3, the demo's latest quarter
+    monkeypatch.setattr(deadlines, "today", lambda: during)
+    monkeypatch.setattr(seed_module.timezone, "localdate", lambda: during)
+    seed_demo(plan, accounts=False)
+
+    assert overdue_regions(plan, 2026, 3, during) == []
+    assert Deadline.objects.get(plan=plan, year=2026, quarter=3).due >= date(2026, 9, 30)
+    # Once it has ended, those who have not handed in are late, as in any demo.
+    late = {region.name for region in overdue_regions(plan, 2026, 3, date(2026, 10, 1))}
+    handed_in = {SubmissionState.SUBMITTED, SubmissionState.APPROVED}
+    assert late == {name for name, s in latest_states(plan).items() if s not in handed_in}
+    assert len(late) == 3  # not started, in draft, returned
+
+
 def test_earlier_demo_quarters_are_all_approved(plan):
     seed_demo(plan, accounts=False)
     regions = plan.regions.count()
