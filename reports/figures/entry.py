@@ -272,6 +272,8 @@ class EntryForm(forms.Form):
         cleaned = super().clean()
         self.values: dict[str, Decimal | None] = {}
         for cell in self.grid.cells:
+            if cell.name in self.errors:  # the field's own (a NUL): one message a cell
+                continue
             raw = self.data.get(self.add_prefix(cell.name), "")
             try:
                 value = parse_number(raw)
