@@ -99,7 +99,24 @@ class ProgressRowSerializer(serializers.Serializer):
     plan_target = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True)
     plan_expected = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
     plan_completion = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
-    stretch_target = serializers.DecimalField(max_digits=20, decimal_places=4, allow_null=True)
+    stretch_target = serializers.DecimalField(
+        max_digits=20,
+        decimal_places=4,
+        allow_null=True,
+        help_text="the plan's high line (高线) for the whole plan period, where it gives one",
+    )
+    annual_stretch_target = serializers.DecimalField(
+        max_digits=20,
+        decimal_places=4,
+        allow_null=True,
+        help_text="the period's year's own high line (年度高线), where the plan gives one",
+    )
+    annual_stretch_completion = serializers.DecimalField(
+        max_digits=20,
+        decimal_places=6,
+        allow_null=True,
+        help_text="actual ÷ annual_stretch_target (a fraction); null without one or unreported",
+    )
     reported = serializers.BooleanField(
         help_text="false: the region has not reported the period (its report is not "
         "approved), or for a county-only indicator the bureau has not entered it (nor "

@@ -219,6 +219,8 @@ class ProgressAPIView(ScopedAPIView):
                         "plan_completion": progress.plan_completion,
                         "plan_status": progress.plan_status,
                         "stretch_target": progress.stretch_target,
+                        "annual_stretch_target": progress.annual_stretch_target,
+                        "annual_stretch_completion": progress.annual_stretch_completion,
                         "reported": progress.reported,
                         "provisional": progress.provisional,
                         "plan_provisional": progress.plan_provisional,

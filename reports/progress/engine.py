@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TypeVar
 
@@ -202,7 +202,8 @@ class SubjectData:
 
     ``yearly_targets`` may miss a year (no target that year). ``plan_total`` is
     annex 1's 总计; when absent the plan target is the sum of the yearly targets.
-    ``stretch_total`` is the plan-wide high line (高线), e.g. 80 万㎡ of space.
+    ``stretch_total`` is the plan-wide high line (高线), e.g. 80 万㎡ of space;
+    ``yearly_stretch`` a year's own high line, where the plan gives one.
     ``pacing`` is the indicator's: how 序时 runs through each year.
 
     ``unreported``: the (year, quarter)s the subject itself has not reported —
@@ -220,6 +221,7 @@ class SubjectData:
     pacing: str = Pacing.SPREAD
     unreported: frozenset[tuple[int, int]] = frozenset()
     incomplete: frozenset[tuple[int, int]] = frozenset()
+    yearly_stretch: Mapping[int, Decimal] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.plan_years:
@@ -343,6 +345,9 @@ class CellProgress:
     reported: bool = True
     provisional: bool = False
     plan_provisional: bool = False
+    # The year's own high line (年度高线) and the year to date against it.
+    annual_stretch_target: Decimal | None = None
+    annual_stretch_completion: Decimal | None = None
 
     @property
     def judged_on_plan(self) -> bool:
@@ -422,6 +427,7 @@ def compute_progress(
     plan_target = data.plan_target
     plan_expected = data.plan_expected(as_of)
     stretch = data.stretch_total
+    annual_stretch = data.yearly_stretch.get(as_of.year)
     plan_status = classify(plan_actual, plan_target, plan_expected, bands)
     if data.total_only:  # no target of the year: its status is the plan's
         status, provisional = plan_status, data.plan_provisional(as_of)
@@ -454,6 +460,8 @@ def compute_progress(
         stretch_completion=ratio(plan_actual, stretch),
         provisional=may_change(status) and provisional,
         plan_provisional=may_change(plan_status) and data.plan_provisional(as_of),
+        annual_stretch_target=annual_stretch,
+        annual_stretch_completion=ratio(ytd, annual_stretch),
     )
 
 
@@ -490,6 +498,7 @@ def _not_reported(data: SubjectData, as_of: Period) -> CellProgress:
         stretch_target=data.stretch_total,
         stretch_completion=None,
         reported=False,
+        annual_stretch_target=data.yearly_stretch.get(as_of.year),
     )
 
 

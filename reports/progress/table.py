@@ -300,7 +300,9 @@ def build_table(
         incomplete: frozenset[tuple[int, int]] = frozenset(),
         missing: frozenset[tuple[int, int]] | None = None,
     ) -> SubjectData:
-        yearly = {y: t[0] for y in years if (t := targets.get((indicator.id, region_id, y)))}
+        of_year = {y: t for y in years if (t := targets.get((indicator.id, region_id, y)))}
+        yearly = {y: value for y, (value, _stretch) in of_year.items()}
+        yearly_stretch = {y: st for y, (_value, st) in of_year.items() if st is not None}
         total, stretch = targets.get((indicator.id, region_id, None), (None, None))
         if missing is None:
             missing = (
@@ -315,6 +317,7 @@ def build_table(
             indicator.pacing,
             missing or frozenset(),
             incomplete,
+            yearly_stretch,
         )
 
     regional_by_indicator: dict[int, list[Quarterly]] = defaultdict(list)

@@ -114,6 +114,7 @@ class ProgressColumnsTable(BaseTable):
     status = StatusColumn(accessor="progress", verbose_name=gettext_lazy("状态"))
     completion = PercentColumn(accessor="progress__completion", verbose_name=gettext_lazy("完成率"))
     annual_target = progress_value("annual_target", gettext_lazy("年度目标"))
+    annual_stretch_target = progress_value("annual_stretch_target", gettext_lazy("年度高线"))
     ytd_actual = progress_value("ytd_actual", gettext_lazy("年度累计完成"))
     expected_value = progress_value("expected_value", gettext_lazy("序时进度应完成"))
     gap_to_target = progress_value("gap_to_target", gettext_lazy("距年度目标"))
@@ -131,8 +132,12 @@ class ProgressColumnsTable(BaseTable):
 
     @staticmethod
     def stretch_exclusion(rows: list[dict]) -> tuple[str, ...]:
-        has_stretch = any(row["progress"].stretch_target is not None for row in rows)
-        return () if has_stretch else ("stretch_target",)
+        """The high-line columns, shown only where the plan gives one."""
+        return tuple(
+            name
+            for name in ("annual_stretch_target", "stretch_target")
+            if all(getattr(row["progress"], name) is None for row in rows)
+        )
 
 
 def _linked(value, record):

@@ -264,4 +264,6 @@ DECIMALS = [
     "plan_expected",
     "plan_completion",
     "stretch_target",
+    "annual_stretch_target",
+    "annual_stretch_completion",
 ]

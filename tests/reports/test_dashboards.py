@@ -70,6 +70,40 @@ def test_overview_county_numbers_match_the_database_and_annex1(client_for, leade
     assert carriers.ytd_actual == ytd_from_db(demo.indicators.get(code="carriers"), county=True)
 
 
+def test_a_years_own_high_line_shows_where_the_plan_gives_one(client_for, leader, demo):
+    """Another county's plan may set a high line (高线) for each year: the
+    overview, the indicator page and the API show it beside the year's target
+    (the Pingyang plan has the plan period's only, so its pages show none)."""
+    from targets.models import Target
+    from targets.versioning import bump_data_version
+
+    client = client_for(leader)
+    assert "年度高线" not in client.get(reverse("reports:overview")).content.decode()
+    space = demo.indicators.get(code="space")
+    Target.objects.filter(indicator=space, region=None, year=2026).update(stretch_value=25)
+    bump_data_version(demo.pk)  # as the admin's save does
+
+    page = client.get(reverse("reports:overview"))
+    progress = rows_by_label(page.context["indicator_table"])["新增孵化空间面积(万平方米)"]
+    actual = ytd_from_db(space, county=True)
+    assert progress.annual_stretch_target == 25 and progress.stretch_target == 80
+    assert progress.annual_stretch_completion == actual / 25
+    # 年度目标 22, then 年度高线 25, as targets are shown (as the plan gives them).
+    beside_target = re.compile(r'<td class="num">22</td>\s*<td class="num">25</td>')
+    html = page.content.decode()
+    assert "年度高线" in html and beside_target.search(html)
+    indicator = client.get(reverse("reports:indicator", args=["space"])).content.decode()
+    assert "年度高线" in indicator and beside_target.search(indicator)
+    api = client.get(reverse("api:progress")).json()["rows"]
+    county = next(r for r in api if r["region"] is None and r["indicator"] == "space")
+    assert Decimal(county["annual_stretch_target"]) == 25
+    assert Decimal(county["annual_stretch_completion"]) == (actual / 25).quantize(
+        Decimal("0.000001")
+    )
+    kunyang = next(r for r in api if r["region"] == "kunyang" and r["indicator"] == "space")
+    assert kunyang["annual_stretch_target"] is None  # the county's, not the township's
+
+
 @pytest.mark.parametrize(
     ("period", "incubators", "carriers"),
     [

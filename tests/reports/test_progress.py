@@ -670,10 +670,10 @@ Q2_2025 = Period(2025, 2)
 
 def build(regions=(KUNYANG, AOJIANG, SHUITOU), as_of=Q2_2025, extra_figures=None):
     targets = {
-        (1, None, 2025): (D(6), None),
+        (1, None, 2025): (D(6), D(7)),  # 2025's own high line (年度高线)
         (1, None, 2026): (D(8), None),
         (1, None, None): (D(14), D(16)),
-        (1, 11, 2025): (D(2), None),
+        (1, 11, 2025): (D(2), D("2.5")),
         (1, 12, 2025): (D(2), None),
         (1, 13, 2025): (D(2), None),
         (2, None, 2025): (D(4), None),
@@ -721,6 +721,19 @@ def test_table_county_row_of_broken_down_indicator_sums_regions_against_county_t
     assert county.status == Status.BEHIND
     assert county.plan_target == D(14)
     assert county.stretch_target == D(16)
+
+
+def test_a_years_own_high_line_is_that_years_only():
+    table = build()
+    county, kunyang, aojiang = (table.cell(r, SPACE.id) for r in (None, 11, 12))
+    assert county.annual_stretch_target == D(7)
+    assert county.annual_stretch_completion == D("2.85") / D(7)
+    assert county.stretch_target == D(16)  # the plan's, beside it
+    assert kunyang.annual_stretch_target == D("2.5")
+    assert kunyang.annual_stretch_completion == D("0.62")  # 1.55 ÷ 2.5
+    assert aojiang.annual_stretch_target is None and aojiang.annual_stretch_completion is None
+    later = build(as_of=Period(2026, 1)).cell(None, SPACE.id)
+    assert later.annual_target == D(8) and later.annual_stretch_target is None
 
 
 def test_table_county_only_indicator_uses_its_own_figures():
