@@ -216,6 +216,9 @@ def approve(
     """The bureau accepts a submitted quarter (审核通过): its figures now count."""
     _require_reviewer(user)
     submission = _locked(plan, region.pk, year, quarter)
+    # Closed means final: the report would start counting in closed totals.
+    if _is_closed(plan, year, quarter):  # under the lock, as in ``submit``
+        raise SubmissionError([_("该季度已关闭,需先重新开放才能审核。")])
     _check_version(submission, seen_version)
     if submission is None or submission.state != SubmissionState.SUBMITTED:
         state = submission.state if submission else NOT_STARTED

@@ -17,7 +17,7 @@ from reports.choices import NoticeKind, Source, SubmissionAction, SubmissionStat
 from reports.figures.changes import FigureChange, FigureError
 from reports.figures.quarters import close_quarter
 from reports.figures.services import record_figures
-from reports.figures.submissions import approve, states_for, submit
+from reports.figures.submissions import SubmissionError, approve, states_for, submit
 from reports.models import ClosedQuarter, Notice, QuarterEvent, Submission
 from tests.reports.reviewing import approve_all, enter_county_only
 
@@ -275,6 +275,26 @@ def test_a_closed_quarter_cannot_be_returned(client_for, staff, plan, submitted)
     response = act(client_for(staff), RETURN, [submitted], reason="发现错误")
     assert state(submitted) == SubmissionState.APPROVED
     assert any("已关闭" in m for m in messages_of(response))
+
+
+def test_a_report_left_under_review_in_a_closed_quarter_cannot_be_approved(
+    client_for, staff, plan, submitted
+):
+    """Closed means final: approving a report handed in but not yet approved
+    when the quarter was closed would change the closed quarter's totals."""
+    close_quarter(plan, staff, *Q, reason="年终结账", override=True)
+    client = client_for(staff)
+    page = client.get(REVIEW, {"period": PERIOD}).content.decode()
+    assert f'name="regions" value="{submitted.pk}"' not in page  # nothing to tick
+    assert "审核通过所选区域" not in page
+    assert "本季度已关闭,不能审核或退回" in page
+
+    response = act(client, APPROVE, [submitted])  # posted all the same
+    assert state(submitted) == SubmissionState.SUBMITTED
+    assert any("已关闭" in m for m in messages_of(response)), messages_of(response)
+    with pytest.raises(SubmissionError, match="已关闭"):
+        approve(plan, staff, submitted, *Q)
+    assert state(submitted) == SubmissionState.SUBMITTED
 
 
 # ---------------------------------------------------------------- history
