@@ -292,6 +292,21 @@ def test_the_county_names_regions_ahead_behind_and_not_reported_with_their_numbe
     ) in text
 
 
+def test_at_a_years_end_a_region_still_missing_a_quarter_has_not_missed_its_target():
+    """Q4: a region whose Q3 report is not counted (returned) reads 滞后(暂定) on
+    its pages; the county's briefing names it behind, provisional — not among
+    those that missed the year's target, as one whose year is complete."""
+    Q4 = Period(2026, 4)
+    complete = cell({(2026, 1): 20, (2026, 2): 20, (2026, 3): 20, (2026, 4): 20}, Q4)
+    open_year = cell({(2026, 1): 30, (2026, 2): 30, (2026, 4): 20}, Q4, unreported={(2026, 3)})
+    assert open_year.provisional and not complete.provisional
+    regions = [(RegionInfo(1, "a", "甲镇"), complete), (RegionInfo(2, "b", "乙镇"), open_year)]
+    text = paragraph(facts_for({(2026, 4): 50}, Q4, regions=regions))
+    assert "甲镇（80.0%）未完成年度目标" in text
+    assert "乙镇（80.0%，低于序时20.0个百分点，暂定）进度滞后" in text
+    assert "乙镇（80.0%）未完成" not in text
+
+
 def test_many_regions_are_named_up_to_a_few_then_counted():
     regions = [
         (RegionInfo(i, f"r{i}", f"{'甲乙丙丁戊己庚辛'[i]}镇"), region_cell(10)) for i in range(8)

@@ -357,11 +357,14 @@ def regions_clause(facts: IndicatorFacts, region_term: str, year_end: bool = Fal
         }
 
     def with_points(region, cell):
-        return _("%(region)s（%(completion)s，低于序时%(points)s个百分点）") % {
+        words = {
             "region": region.name,
             "completion": format_percent(cell.judged_completion),
             "points": format_points(relative_points(cell) or 0),
         }
+        if cell.provisional:  # as its table says: 滞后(暂定)
+            return _("%(region)s（%(completion)s，低于序时%(points)s个百分点，暂定）") % words
+        return _("%(region)s（%(completion)s，低于序时%(points)s个百分点）") % words
 
     def by_completion(rows):
         return sorted(rows, key=lambda row: row[1].judged_completion or 0, reverse=True)
@@ -384,17 +387,19 @@ def regions_clause(facts: IndicatorFacts, region_term: str, year_end: bool = Fal
         )
     if year_end:
         # At a year's end 序时 is the whole target: behind is a target missed
-        # (not for a region judged on the plan, whose year has no target).
-        missed = sorted(
-            (row for row in behind + serious if not row[1].judged_on_plan), key=pace_key
-        )
+        # (not for a region judged on the plan, whose year has no target, nor
+        # for one whose year still misses a report: provisional, not final).
+        def still_open(row) -> bool:
+            return row[1].judged_on_plan or row[1].provisional
+
+        missed = sorted((row for row in behind + serious if not still_open(row)), key=pace_key)
         if missed:
             parts.append(
                 _("%(regions)s未完成年度目标")
                 % {"regions": _named(missed, with_completion, region_term)}
             )
-        behind = [row for row in behind if row[1].judged_on_plan]
-        serious = [row for row in serious if row[1].judged_on_plan]
+        behind = [row for row in behind if still_open(row)]
+        serious = [row for row in serious if still_open(row)]
     if behind:
         behind.sort(key=pace_key)
         parts.append(
