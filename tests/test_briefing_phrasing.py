@@ -368,6 +368,24 @@ def test_a_closed_quarter_asks_no_one_to_report_and_says_who_was_left_out():
     assert not any("尽快完成" in paragraph for paragraph in closing)
 
 
+def test_a_closed_quarter_calls_its_totals_final_not_provisional():
+    """Closed, its figures are final: no 暂定 totals in the opening, and a report
+    left under review is no longer 待审核 (it can no longer be approved)."""
+    late, waiting = RegionInfo(4, "d", "丁镇"), RegionInfo(5, "e", "戊镇")
+    facts = briefing_facts(
+        [facts_for({(2026, 2): 50}, Q2)],
+        coverage=Coverage(Q2, regions=5, approved=3, submitted=1, closed=True),
+        not_reported=(late, waiting),
+        submitted=(waiting,),
+    )
+    opening = briefing_from_facts(facts).opening
+    assert (
+        "本季度5个乡镇中，3个数据已审核计入；丁镇、戊镇数据未报或未审核通过，本季度已关闭，未计入统计。"
+        "其中戊镇已上报，关闭时尚未审核。"
+    ) in opening
+    assert "暂定" not in opening and "待审核" not in opening
+
+
 def test_goals_at_risk_are_named_with_their_numbers_and_goals_met_are_listed():
     goals = (
         GoalFacts("累计建成孵化基地30个以上", "个", 0, GoalStatus.BEHIND, Decimal(22), Decimal(30)),

@@ -134,6 +134,14 @@ def opening(facts: BriefingFacts) -> str:
                 )
                 % counts
             )
+        elif coverage.closed:  # closed without them: nothing more will be counted
+            text += (
+                _(
+                    "本季度%(total)s个%(region)s中，%(counted)s个数据已审核计入；"
+                    "%(names)s数据未报或未审核通过，本季度已关闭，未计入统计。"
+                )
+                % counts
+            )
         else:
             text += (
                 _(
@@ -142,7 +150,11 @@ def opening(facts: BriefingFacts) -> str:
                 )
                 % counts
             )
-        if facts.submitted:
+        if facts.submitted and coverage.closed and not unapproved:
+            text += _("其中%(names)s已上报，关闭时尚未审核。") % {
+                "names": _names(facts.submitted, facts.region_term)
+            }
+        elif facts.submitted:
             text += _("其中%(names)s已上报，待审核。") % {
                 "names": _names(facts.submitted, facts.region_term)
             }
