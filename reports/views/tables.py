@@ -7,6 +7,8 @@ None): its actuals and its status read 未报, on the page and in exports, never
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -294,9 +296,11 @@ class MatrixTable(BaseTable):
                 "url": None if pinned else region_urls.get(row.region.code),
             }
             for indicator in indicators:
-                record[f"i{indicator.id}"] = table.get(
-                    None if pinned else row.region.id, indicator.id
-                )
+                progress = table.get(None if pinned else row.region.id, indicator.id)
+                record[f"i{indicator.id}"] = progress
+                for fields in (YEAR_FIELDS, PLAN_FIELDS):
+                    rank = completion_rank(progress, fields["completion"])
+                    record[f"i{indicator.id}_{fields['completion']}_rank"] = rank
             rows.append(record)
         extra = []
         for indicator in indicators:
@@ -322,6 +326,20 @@ PLAN_FIELDS = {
     "completion": "plan_completion",
     "expected": "plan_expected",
 }
+
+
+def completion_rank(progress, field: str) -> Decimal:
+    """Where a cell sorts in a column ordered by completion (``field``: the
+    year's or the plan's): by the rate it shows; a cell done without a rate (a
+    zero target, asked nothing) as complete, with the cells at 100%; a cell
+    with no rate otherwise (no target, not reported) below every rate."""
+    value = getattr(progress, field) if progress is not None else None
+    if value is not None:
+        return value
+    status = None
+    if progress is not None:
+        status = progress.plan_status if field == "plan_completion" else progress.status
+    return Decimal(1) if status == Status.DONE else Decimal(-1)
 
 
 def matrix_label(indicator: IndicatorInfo, on_plan: bool) -> str:
@@ -385,7 +403,7 @@ class MatrixCellColumn(tables.Column):
         super().__init__(
             verbose_name=matrix_label(indicator, on_plan),
             accessor=f"i{indicator.id}",
-            order_by=(f"i{indicator.id}__{self.fields['completion']}",),
+            order_by=(f"i{indicator.id}_{self.fields['completion']}_rank",),
             exclude_from_export=True,
             attrs={
                 "td": {"class": lambda record: _cell_class(record, self.indicator)},

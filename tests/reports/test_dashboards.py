@@ -248,6 +248,29 @@ def test_matrix_sorting_keeps_the_county_row_last(client_for, staff, demo):
     assert completions == sorted(completions, reverse=True)
 
 
+@pytest.mark.parametrize("descending", [True, False])
+def test_matrix_sorting_ranks_a_zero_target_done_with_the_complete(
+    client_for, staff, demo, descending
+):
+    """A township asked nothing this year (target 0) is 已完成 without a rate:
+    sorted best first it comes before every cell behind, not below 0.0%."""
+    incubators = demo.indicators.get(code="incubators-20")
+    key = f"i{incubators.pk}"
+    sort = f"-{key}" if descending else key
+    response = client_for(staff).get(reverse("reports:matrix"), {"sort": sort})
+    rows = list(response.context["matrix"].data)[:-1]
+    statuses = [row[key].status for row in rows]
+    zero_done = [r[key].annual_target == 0 and r[key].status == Status.DONE for r in rows]
+    short = [r[key].completion is not None and r[key].completion < 1 for r in rows]
+    assert any(zero_done) and any(short), statuses  # the demo holds both
+    done_at = [i for i, flag in enumerate(zero_done) if flag]
+    short_at = [i for i, flag in enumerate(short) if flag]
+    if descending:
+        assert max(done_at) < min(short_at), statuses
+    else:
+        assert max(short_at) < min(done_at), statuses
+
+
 def test_matrix_xlsx_export_has_the_same_numbers(client_for, staff, demo):
     response = client_for(staff).get(reverse("reports:matrix"), {"_export": "xlsx"})
     assert response.status_code == 200
