@@ -86,25 +86,28 @@ def region_target_rows(
     broken-down indicator, each year's target from annex 2, ``total`` the
     region's plan total where the plan gives one (as the progress engine
     takes it), else the sum of those years (a Decimal, zero when they are
-    all zero; None when the region has no target at all), and no 高线."""
+    all zero; None when the region has no target at all), and the region's
+    高线 where the plan gives one: a year's (``s2025`` …) and the total's."""
     rows = []
     for indicator in indicators:
         if not indicator.by_region:
             continue
-        yearly = [targets.get((indicator.id, region_id, year), (None, None))[0] for year in years]
+        of_year = [targets.get((indicator.id, region_id, year), (None, None)) for year in years]
+        yearly = [value for value, _stretch in of_year]
         row = {
             "order": indicator.order,
             "label": indicator.label,
             "decimal_places": indicator.decimal_places,
         }
-        row.update({f"y{year}": value for year, value in zip(years, yearly, strict=True)})
+        for year, (value, stretch) in zip(years, of_year, strict=True):
+            row[f"y{year}"], row[f"s{year}"] = value, stretch
         # Decimal start: a row of zero targets must stay a Decimal, not int 0.
-        total = targets.get((indicator.id, region_id, None), (None, None))[0]
+        total, stretch = targets.get((indicator.id, region_id, None), (None, None))
         given = [v for v in yearly if v is not None]
         if total is None and given:  # no target at all: no total either (—), not 0
             total = sum(given, Decimal(0))
         row["total"] = total
-        row["stretch"] = None
+        row["stretch"] = stretch
         rows.append(row)
     return rows
 
@@ -137,17 +140,9 @@ def build_annexes(plan: Plan, regions: Sequence[Region], *, whole_county: bool) 
     for year in plan.years:
         rows = []
         for region in region_list:
-            row = {"region": region.name}
-            for indicator in broken_down:
-                target = values.get((indicator.pk, region.pk, year))
-                row[f"i{indicator.pk}"] = target[0] if target else None
-            rows.append(row)
+            rows.append(_annex2_row(region.name, broken_down, values, region.pk, year))
         if whole_county:
-            row = {"region": plan.county_name}
-            for indicator in broken_down:
-                target = values.get((indicator.pk, None, year))
-                row[f"i{indicator.pk}"] = target[0] if target else None
-            rows.append(row)
+            rows.append(_annex2_row(plan.county_name, broken_down, values, None, year))
         annex2[year] = rows
     totals = []
     if any((i.pk, r.pk, None) in values for i in broken_down for r in region_list):
@@ -155,12 +150,24 @@ def build_annexes(plan: Plan, regions: Sequence[Region], *, whole_county: bool) 
         if whole_county:
             places.append((None, plan.county_name))
         for region_id, name in places:
-            row = {"region": name}
-            for indicator in broken_down:
-                total = values.get((indicator.pk, region_id, None))
-                row[f"i{indicator.pk}"] = total[0] if total else None
-            totals.append(row)
+            totals.append(_annex2_row(name, broken_down, values, region_id, None))
     return Annexes(plan.years, annex1, has_stretch(annex1), broken_down, annex2, totals)
+
+
+def _annex2_row(
+    name: str,
+    indicators: Sequence[Indicator],
+    targets: TargetValues,
+    region_id: int | None,
+    year: int | None,
+) -> dict:
+    """One region's row of annex 2 for ``year`` (None: its 总计): each
+    indicator's target (``i<id>``) and 高线 (``s<id>``, None where none)."""
+    row = {"region": name}
+    for indicator in indicators:
+        value, stretch = targets.get((indicator.pk, region_id, year), (None, None))
+        row[f"i{indicator.pk}"], row[f"s{indicator.pk}"] = value, stretch
+    return row
 
 
 def _sum_years(targets: TargetValues, indicator_id: int, years: Sequence[int]) -> Decimal | None:

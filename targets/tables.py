@@ -352,14 +352,18 @@ class Annex2Table(BaseTable):
 
     @classmethod
     def for_year(cls, indicators: Sequence[Indicator], rows: list[dict]) -> Annex2Table:
-        extra = [
-            (
-                f"i{indicator.pk}",
-                ValueColumn(
-                    verbose_name=indicator.annex2_label,
-                    decimal_places=indicator.decimal_places,
-                ),
+        """Each indicator's targets, and beside them its 高线 where the plan
+        gives some region one (``s<id>`` of the rows)."""
+        extra = []
+        for indicator in indicators:
+            places = indicator.decimal_places
+            label = indicator.annex2_label
+            extra.append(
+                (f"i{indicator.pk}", ValueColumn(verbose_name=label, decimal_places=places))
             )
-            for indicator in indicators
-        ]
+            if any(row.get(f"s{indicator.pk}") is not None for row in rows):
+                stretch = _("%(indicator)s高线") % {"indicator": label}
+                extra.append(
+                    (f"s{indicator.pk}", ValueColumn(verbose_name=stretch, decimal_places=places))
+                )
         return cls(rows, extra_columns=extra)

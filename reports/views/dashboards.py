@@ -29,7 +29,7 @@ from reports.views.tables import (
     RegionProgressTable,
 )
 from targets.access import CountyWideMixin, OutOfScope, scope_for, township_page_url
-from targets.annexes import region_target_rows
+from targets.annexes import has_stretch, region_target_rows
 from targets.models import current_plan
 from targets.tables import Annex1Table
 
@@ -226,7 +226,9 @@ class TownshipView(ProgressMixin, TemplateView):
         rows = region_target_rows(
             self.data.indicators, self.data.targets, region.pk, self.plan.years
         )
-        return Annex1Table.for_plan(self.plan.years, rows, has_stretch=False, numbered=False)
+        return Annex1Table.for_plan(
+            self.plan.years, rows, has_stretch=has_stretch(rows), numbered=False
+        )
 
     def figures_table(self, region):
         return QuarterlyFiguresTable.build(self.data, region.pk, through=self.period)

@@ -134,6 +134,35 @@ def test_a_years_own_high_line_is_shown_beside_its_target(client_for, staff, pla
     assert row[headers.index("2030年高线")] == 10
 
 
+def test_a_regions_own_high_line_is_shown_in_annex_2_and_on_its_page(
+    client_for, staff, official, plan
+):
+    """A plan may give a township a 高线 of its own (annex 2's 2026年高线
+    group): annex 2 shows it beside the target, and so does the township's
+    table of yearly targets; an indicator without one gets no such column."""
+    from targets.models import Target
+
+    space, talents = plan.indicators.get(code="space"), plan.indicators.get(code="talents")
+    kunyang = plan.regions.get(name="昆阳")
+    Target.objects.filter(indicator=space, region=kunyang, year=2026).update(stretch_value=4)
+
+    annex2 = dict(client_for(staff).get(PLAN_URL).context["annex2"])
+    names = [column.verbose_name for column in annex2[2026].columns]
+    stretch = f"{space.annex2_label}高线"
+    assert names.index(stretch) == names.index(space.annex2_label) + 1
+    assert f"{talents.annex2_label}高线" not in names
+    assert stretch not in [column.verbose_name for column in annex2[2025].columns]
+    rows = {row["region"]: row for row in annex2[2026].data.data}
+    assert (rows["昆阳"][f"i{space.pk}"], rows["昆阳"][f"s{space.pk}"]) == (3, 4)
+    assert rows["鳌江"][f"s{space.pk}"] is None
+
+    page = client_for(official).get(reverse("reports:township", args=["kunyang"]))
+    targets = page.context["targets_table"]
+    assert "2026年高线" in [column.verbose_name for column in targets.columns]
+    row = next(r for r in targets.data.data if r["label"] == space.label)
+    assert (row["y2026"], row["s2026"]) == (3, 4)
+
+
 def test_an_indicator_with_plan_totals_only_shows_them_in_annex_2s_total(
     client_for, staff, official, plan
 ):
