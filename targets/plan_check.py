@@ -2,7 +2,9 @@
 
 Two rules, as the annexes hold them:
 - for each broken-down indicator and year, the region targets (annex 2) sum to the
-  county target (annex 1);
+  county target (annex 1); and likewise the regions' own plan totals (annex 2's 总计),
+  where every region with a target has one, sum to the county's (an indicator with
+  totals only has nothing else to check);
 - for each indicator with a plan total (annex 1's 总计), the yearly county targets sum
   to it. A region's own plan total, where one exists, is checked the same way.
 Stretch values (高线) are not summed: the plan sets them on their own.
@@ -92,9 +94,9 @@ def check_plan_consistency(plan: PlanSpec) -> PlanCheckReport:
     values: dict[tuple, Decimal] = {
         (t.indicator_code, t.region_code, t.year): t.value for t in plan.targets
     }
-    region_years: dict[tuple, list[Decimal]] = defaultdict(list)
+    region_years: dict[tuple, list[Decimal]] = defaultdict(list)  # year None: plan totals
     for t in plan.targets:
-        if t.region_code is not None and t.year is not None:
+        if t.region_code is not None:
             region_years[t.indicator_code, t.year].append(t.value)
     region_names = {r.code: r.name for r in plan.regions}
     lines: list[CheckLine] = []
@@ -117,6 +119,23 @@ def check_plan_consistency(plan: PlanSpec) -> PlanCheckReport:
                             county_name=plan.county_name,
                         )
                     )
+            # The regions' own plan totals, where each region with a target of
+            # this indicator has one (else its years are checked, not a total).
+            targeted = {r for (c, r, _y) in values if c == code and r is not None}
+            if targeted and all((code, r, None) in values for r in targeted):
+                parts = [values[code, r, None] for r in targeted]
+                county = values.get((code, None, None))
+                lines.append(
+                    CheckLine(
+                        REGIONS_VS_COUNTY,
+                        code,
+                        name,
+                        None,
+                        sum(parts, Decimal(0)),
+                        county,
+                        county_name=plan.county_name,
+                    )
+                )
         for region_code in [None, *region_names]:
             total_target = values.get((code, region_code, None))
             if total_target is None:

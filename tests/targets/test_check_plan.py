@@ -65,6 +65,26 @@ def test_a_plan_total_with_no_yearly_split_is_spread_not_inconsistent():
     assert not check_plan_consistency(partial).ok
 
 
+def test_regions_plan_totals_are_checked_against_the_countys():
+    """An indicator the plan gives totals only (no year's split): its regions'
+    totals still sum to the county's — checked, not skipped."""
+    totals_only = [
+        TargetSpec("labs", None, None, Decimal(6)),
+        TargetSpec("labs", "east", None, Decimal(2)),
+        TargetSpec("labs", "west", None, Decimal(4)),
+    ]
+    report = check_plan_consistency(small_plan(*totals_only))
+    assert report.ok
+    assert [(line.kind, line.year) for line in report.lines] == [("regions", None)]
+    wrong = [*totals_only[:2], TargetSpec("labs", "west", None, Decimal(5))]
+    [line] = check_plan_consistency(small_plan(*wrong)).differences
+    assert (line.parts_sum, line.target) == (7, 6)
+    assert line.describe() == "新建实验室 总计:各区域之和 7,全县目标 6"
+    # Regions' totals without the county's: a missing side is a difference.
+    [line] = check_plan_consistency(small_plan(*totals_only[1:])).differences
+    assert (line.parts_sum, line.target) == (6, None)
+
+
 def test_county_only_indicator_without_total_has_nothing_to_check():
     report = check_plan_consistency(small_plan(*CONSISTENT))
     assert not [line for line in report.lines if line.indicator_code == "funds"]
