@@ -163,7 +163,7 @@ def _annex2_row(
 ) -> dict:
     """One region's row of annex 2 for ``year`` (None: its 总计): each
     indicator's target (``i<id>``) and 高线 (``s<id>``, None where none)."""
-    row = {"region": name}
+    row = {"region": name, "is_region": region_id is not None}
     for indicator in indicators:
         value, stretch = targets.get((indicator.pk, region_id, year), (None, None))
         row[f"i{indicator.pk}"], row[f"s{indicator.pk}"] = value, stretch

@@ -124,7 +124,12 @@ def check_plan_consistency(plan: PlanSpec) -> PlanCheckReport:
             targeted = {r for (c, r, _y) in values if c == code and r is not None}
             if targeted and all((code, r, None) in values for r in targeted):
                 parts = [values[code, r, None] for r in targeted]
+                # The county's total: annex 1's 总计, else (optional there)
+                # the sum of its years, as the engine takes it.
                 county = values.get((code, None, None))
+                county_years = [values.get((code, None, year)) for year in plan.years]
+                if county is None and any(v is not None for v in county_years):
+                    county = sum((v for v in county_years if v is not None), Decimal(0))
                 lines.append(
                     CheckLine(
                         REGIONS_VS_COUNTY,

@@ -361,7 +361,12 @@ class Annex2Table(BaseTable):
             extra.append(
                 (f"i{indicator.pk}", ValueColumn(verbose_name=label, decimal_places=places))
             )
-            if any(row.get(f"s{indicator.pk}") is not None for row in rows):
+            # Not for the county's 高线 alone: annex 1 shows that one.
+            if any(
+                row.get(f"s{indicator.pk}") is not None
+                for row in rows
+                if row.get("is_region", True)
+            ):
                 stretch = _("%(indicator)s高线") % {"indicator": label}
                 extra.append(
                     (f"s{indicator.pk}", ValueColumn(verbose_name=stretch, decimal_places=places))

@@ -159,14 +159,18 @@ def _last_events(plan: Plan, period: Period) -> dict[int, SubmissionEvent]:
 
 
 def quarter_to_review(plan: Plan) -> Period:
-    """The review page's default: the latest quarter with a report waiting
-    for review (已上报), else the quarter staff work on."""
-    waiting = (
-        Submission.objects.filter(plan=plan, state=SubmissionState.SUBMITTED)
+    """The review page's default: the latest open quarter with a report
+    waiting for review (已上报), else the quarter staff work on."""
+    # A closed quarter's reports can no longer be reviewed: not a default.
+    closed = set(plan.closed_quarters.values_list("year", "quarter"))
+    waiting = [
+        key
+        for key in Submission.objects.filter(plan=plan, state=SubmissionState.SUBMITTED)
         .order_by("-year", "-quarter")
         .values_list("year", "quarter")
-        .first()
-    )
-    if waiting and plan.contains(*waiting):
-        return Period(*waiting)
+        .distinct()
+        if key not in closed and plan.contains(*key)
+    ]
+    if waiting:
+        return Period(*waiting[0])
     return quarter_to_work_on(plan)

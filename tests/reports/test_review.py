@@ -19,6 +19,7 @@ from reports.figures.quarters import close_quarter
 from reports.figures.services import record_figures
 from reports.figures.submissions import SubmissionError, approve, states_for, submit
 from reports.models import ClosedQuarter, Notice, QuarterEvent, Submission
+from reports.progress import Period
 from tests.reports.reviewing import approve_all, enter_county_only
 
 REVIEW = reverse("reports:review")
@@ -295,6 +296,17 @@ def test_a_report_left_under_review_in_a_closed_quarter_cannot_be_approved(
     with pytest.raises(SubmissionError, match="已关闭"):
         approve(plan, staff, submitted, *Q)
     assert state(submitted) == SubmissionState.SUBMITTED
+
+
+def test_the_review_page_opens_on_an_open_quarter_not_a_closed_one(
+    client_for, staff, plan, submitted, other_official, region_b
+):
+    """A closed quarter's waiting report can no longer be reviewed: the page
+    opens on the latest open quarter with one waiting instead."""
+    fill(plan, other_official, region_b, year=2026, quarter=3)
+    submit(plan, other_official, region_b, 2026, 3)
+    close_quarter(plan, staff, *Q, reason="年终结账", override=True)
+    assert client_for(staff).get(REVIEW).context["period"] == Period(2026, 3)
 
 
 # ---------------------------------------------------------------- history

@@ -85,6 +85,24 @@ def test_regions_plan_totals_are_checked_against_the_countys():
     assert (line.parts_sum, line.target) == (6, None)
 
 
+def test_regions_totals_meet_a_county_total_left_to_its_years():
+    """Annex 1's 总计 is optional: without it the county's total is the sum of
+    its years, and regions' totals that sum to that are consistent."""
+    targets = [
+        TargetSpec("labs", None, 2028, Decimal(3)),
+        TargetSpec("labs", None, 2029, Decimal(3)),
+        TargetSpec("labs", "east", 2028, Decimal(1)),
+        TargetSpec("labs", "east", 2029, Decimal(1)),
+        TargetSpec("labs", "east", None, Decimal(2)),
+        TargetSpec("labs", "west", 2028, Decimal(2)),
+        TargetSpec("labs", "west", 2029, Decimal(2)),
+        TargetSpec("labs", "west", None, Decimal(4)),
+    ]
+    report = check_plan_consistency(small_plan(*targets))
+    assert report.ok, [line.describe() for line in report.differences]
+    assert ("regions", None) in [(line.kind, line.year) for line in report.lines]
+
+
 def test_county_only_indicator_without_total_has_nothing_to_check():
     report = check_plan_consistency(small_plan(*CONSISTENT))
     assert not [line for line in report.lines if line.indicator_code == "funds"]

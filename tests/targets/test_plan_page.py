@@ -156,6 +156,11 @@ def test_a_regions_own_high_line_is_shown_in_annex_2_and_on_its_page(
     assert (rows["昆阳"][f"i{space.pk}"], rows["昆阳"][f"s{space.pk}"]) == (3, 4)
     assert rows["鳌江"][f"s{space.pk}"] is None
 
+    # The county's own 高线 of a year is annex 1's: no annex-2 column for it alone.
+    Target.objects.filter(indicator=talents, region=None, year=2026).update(stretch_value=2500)
+    annex2 = dict(client_for(staff).get(PLAN_URL).context["annex2"])
+    assert f"{talents.annex2_label}高线" not in [c.verbose_name for c in annex2[2026].columns]
+
     page = client_for(official).get(reverse("reports:township", args=["kunyang"]))
     targets = page.context["targets_table"]
     assert "2026年高线" in [column.verbose_name for column in targets.columns]
