@@ -21,9 +21,10 @@ class RegionsConfig(AppConfig):
     verbose_name = _("区域与账号")
 
     def ready(self):
-        from regions import lookups
+        from regions import history, lookups
         from regions.tokens import connect_signals
 
         lookups.register()
         post_migrate.connect(_create_role_groups, sender=self, dispatch_uid="regions.role_groups")
         connect_signals()
+        history.connect_signals()

@@ -21,6 +21,8 @@ from operator import attrgetter
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
 
+from regions.history import history_note
+
 BATCH = 2000
 
 # Whole numbers and keys are ints already: preparing them is a no-op that
@@ -129,7 +131,7 @@ def insert_history(model: type[models.Model], objects: Sequence[models.Model], h
     rows = db_rows(objects, tracked)
     for row, obj in zip(rows, objects, strict=True):
         user = getattr(obj, "_history_user", None)
-        reason = getattr(obj, "_change_reason", None)
+        reason = history_note(getattr(obj, "_change_reason", None))
         row += [now, reason, history_type, user.pk if user is not None else None]
     quote = connection.ops.quote_name
     table, names = quote(history._meta.db_table), [quote(column) for column in columns]

@@ -311,6 +311,21 @@ def test_staff_settle_a_duplicate_on_its_page(client_for, staff, official, ledge
     assert "同一企业" in client.get(url).content.decode()
 
 
+def test_a_merge_reason_longer_than_a_history_note_is_kept_whole_where_it_is_given(
+    client_for, staff, ledger
+):
+    """The history rows' note holds 100 characters (on PostgreSQL a longer one
+    was a server error): it is cut there, the decision keeps the reason whole."""
+    a = Enterprise.objects.get(name="乙科技有限公司")
+    b = Enterprise.objects.get(name="乙科技 有限公司")
+    reason = "核实为同一企业," + "经现场核查" * 40
+    data = {"first": a.pk, "second": b.pk, "keep": b.pk, "action": "merge", "reason": reason}
+    assert client_for(staff).post(reverse("reports:ledger_duplicates"), data).status_code == 302
+    assert DuplicateDecision.objects.get().reason == reason
+    note = b.history.latest("history_date").history_change_reason
+    assert len(note) == 100 and note.endswith("…") and reason.startswith(note[:-1])
+
+
 def test_many_suspect_pairs_come_a_page_at_a_time_and_a_decision_returns_to_its_page(
     client_for, staff, ledger
 ):

@@ -549,3 +549,15 @@ def test_a_bad_number_reads_as_english_sentences(demo, staff, client_for):
     data = edit(template(demo), {cell("昆阳", "talents"): -1.5})
     page = upload(client, data).content.decode()
     assert "“-1.5”: Must not be negative. This indicator takes whole numbers only." in page
+
+
+def test_a_file_name_longer_than_a_history_note_still_confirms(demo, staff, client_for):
+    """The history rows note "upload: <file name>" in 100 characters (on
+    PostgreSQL a longer note was a server error at confirmation): cut there."""
+    client = client_for(staff)
+    name = "平阳县" + "孵化器集群季度数据填报" * 12 + ".xlsx"
+    url = preview_url(upload(client, edit(template(demo), {"B4": 9}), name=name))
+    assert confirm(client, url).status_code == 302
+    assert not PendingImport.objects.exists()
+    note = Figure.history.latest("history_date").history_change_reason
+    assert len(note) == 100 and note.endswith("…") and note.startswith(Source.UPLOAD.value)
