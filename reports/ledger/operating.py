@@ -141,12 +141,13 @@ def value_problem(name: str, value: Decimal) -> str | None:
         if value > COUNT_LIMIT:
             return _("数值过大")
         return None
-    if value.as_tuple().exponent < -2 and value != value.quantize(Decimal("0.01")):
-        return _("最多两位小数")
+    # The bounds first: a number of 27 digits and more cannot be rounded to 0.01.
     if kind == PERCENT and value > 100:
         return _("入驻率应在 0 到 100 之间")
     if value > AMOUNT_LIMIT:
         return _("数值过大")
+    if value.as_tuple().exponent < -2 and value != value.quantize(Decimal("0.01")):
+        return _("最多两位小数")
     return None
 
 

@@ -147,6 +147,9 @@ def test_a_closed_quarter_refuses_everyone(plan, staff, hub):
         ("enterprises", "3.5", "在孵企业数:应为整数"),
         ("new_talent", "-1", "新增人才(人):不能为负数"),
         ("financing", "1.234", "到账融资(万元):最多两位小数"),
+        # Too many digits to round to 0.01 (was a server error): too big.
+        ("financing", "123456789012345678901234567890.123", "到账融资(万元):数值过大"),
+        ("occupancy_rate", "99999999999999999999999999.999", "入驻率应在 0 到 100 之间"),
         ("lead_industry_enterprises", "21", "主导产业企业数:主导产业企业数不能大于在孵企业数(20)"),
         ("lead_industry_revenue", "2000", "主导产业营业收入不能大于营业收入(1500.25)"),
         ("graduates", None, "毕业企业数:未填写(没有请填 0)"),
