@@ -72,6 +72,9 @@ class Scope:
     def region_or_404(self, code: str) -> Region:
         """A region by code, or 404 when it does not exist or is out of scope
         (Django's Http404, which DRF answers as its own 404 too)."""
+        # A NUL is no code, and PostgreSQL refuses it in a query (an error, not no row).
+        if "\x00" in code:
+            raise Http404(_("没有找到该区域。"))
         try:
             return self.regions.get(code=code)
         except Region.DoesNotExist:

@@ -10,6 +10,7 @@ from reports.demo.scale import generate_plan
 
 NONSENSE_QUERIES = [
     {"period": "\x00"},
+    {"region": "\x00"},  # PostgreSQL refuses a NUL in a query
     {"period": "2026Q3" * 50},
     {"period": ["2026Q1", "2026Q2"]},
     {"sort": "no_such_column"},
@@ -22,6 +23,7 @@ NONSENSE_QUERIES = [
 ]
 NONSENSE_BODIES = [
     {},
+    {"region": "\x00", "period": "2026Q3"},
     {"period": "2026Q3", "confirm_warnings": "maybe", "c1_1": "１e９９９"},
     {"period": "'; DROP TABLE reports_figure; --", "reason": "x" * 10000},
     {"action": "confirm", "file": "not a file"},
