@@ -13,6 +13,7 @@ from operator import itemgetter
 from django.utils.translation import gettext as _
 
 from regions.models import Region
+from regions.text import UNSAFE_MESSAGE, has_unsafe_characters
 from reports.excel.figures_cells import (
     FiguresFile,
     ReadCell,
@@ -182,6 +183,11 @@ class _LongRows:
         if is_blank(raw):
             return None
         text = raw.strip() if isinstance(raw, str) else normalize(raw)
+        if has_unsafe_characters(text):  # a NUL, a BEL…: PostgreSQL refuses a NUL
+            self.result.problem(
+                self.result.loc(number, self.index["备注"] + 1), str(UNSAFE_MESSAGE)
+            )
+            return None
         if len(text) > MAX_NOTE_LENGTH:
             message = _("备注不能超过 %(count)d 个字") % {"count": MAX_NOTE_LENGTH}
             self.result.problem(self.result.loc(number, self.index["备注"] + 1), message)

@@ -27,6 +27,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
+from regions.text import UNSAFE_MESSAGE, has_unsafe_characters
 from reports.choices import EnterpriseStage, ExitReason, IncubatorStatus
 from reports.ledger.operating import COUNT, METRICS, metric_label, value_problem
 from reports.ledger_models import past_ledger_date
@@ -317,6 +318,8 @@ def _cell(column: Column, raw: object) -> tuple[str | None, str | None]:
         text = str(raw).strip()
         if isinstance(raw, float) and raw.is_integer():
             text = str(int(raw))
+        if has_unsafe_characters(text):  # a NUL, a BEL…: PostgreSQL refuses a NUL
+            return None, str(UNSAFE_MESSAGE)
         return (text[:500], None) if len(text) <= 500 else (None, _("内容过长(最多 500 字)"))
     unusable = describe_unusable(raw)
     if unusable:

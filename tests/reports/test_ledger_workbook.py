@@ -666,3 +666,28 @@ def test_a_date_cell_holding_no_date_says_what_it_holds(
     assert f"工作表“孵化载体”第2行I列(状态起始日期):{expected}" in text, text
     assert not Incubator.objects.filter(name="昆阳新基地").exists()
     assert not PendingImport.objects.exists()
+
+
+@pytest.mark.parametrize("written", [b"_x0000_", b"_x0007_"])
+def test_a_control_character_in_an_operating_note_is_listed(client_for, staff, ledger, written):
+    """A NUL (which PostgreSQL refuses: a server error) or a BEL in 备注 of
+    季度运营数据 is refused by row, as in every other text column."""
+    data = build_workbook(
+        {
+            "孵化载体": [new_incubator_row()],
+            "季度运营数据": [["昆阳", "昆阳新基地", 2026, 1, *OPERATING_ROW, "首季说明"]],
+        }
+    )
+    written_as = ["首季说明".encode(), "".join(f"&#{ord(c)};" for c in "首季说明").encode()]
+
+    def control(name, content):
+        for text in written_as:  # as a shared string, or as openpyxl's character references
+            content = content.replace(text, written)
+        return content
+
+    data = patch_zip(data, control)
+    response = upload(client_for(staff), data)
+    assert response.status_code == 400
+    assert "工作表“季度运营数据”第2行" in problems(response)
+    assert "控制字符" in problems(response)
+    assert not Incubator.objects.filter(name="昆阳新基地").exists()

@@ -561,3 +561,16 @@ def test_a_file_name_longer_than_a_history_note_still_confirms(demo, staff, clie
     assert not PendingImport.objects.exists()
     note = Figure.history.latest("history_date").history_change_reason
     assert len(note) == 100 and note.endswith("…") and note.startswith(Source.UPLOAD.value)
+
+
+@pytest.mark.parametrize("written", [b"_x0000_", b"_x001B_"])
+def test_a_control_character_in_a_long_sheets_note_is_listed(demo, staff, client_for, written):
+    """Not stored (a NUL is a server error on PostgreSQL): refused, naming the cell."""
+    data = long_sheet([["昆阳", "新增孵化空间面积", 2026, 4, 0.5, "新楼备注"]])
+    refs = "".join(f"&#{ord(c)};" for c in "楼备").encode()  # as openpyxl writes it
+    data = patch_zip(data, lambda name, content: content.replace(refs, written))
+    before = snapshot()
+    response = upload(client_for(staff), data)
+    assert response.status_code == 400
+    assert "控制字符" in response.content.decode()
+    assert snapshot() == before and not PendingImport.objects.exists()
