@@ -1,4 +1,7 @@
+from decimal import Decimal
+
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from regions.text import visible_or_empty
@@ -61,14 +64,45 @@ class FigureNumberField(forms.DecimalField):
     scripts' digits, which Python's Decimal would take."""
 
     def to_python(self, value):
-        if value in self.empty_values:
+        return typed_number(value)
+
+
+def typed_number(value) -> Decimal | None:
+    """``value`` read as the entry grid reads a number (None when empty)."""
+    if value in forms.Field.empty_values:
+        return None
+    try:
+        return parse_number(str(value))
+    except ValueError:
+        # As the grid says it: the value typed, then why.
+        message = _("“%(text)s”不是数字。") % {"text": str(value)[:30]}
+        raise forms.ValidationError(message, code="invalid") from None
+
+
+class PlainIntegerField(forms.IntegerField):
+    """A whole number as the grid reads one: not 1_000 nor other scripts'
+    digits (٣), which Python's int() would take as 1000 and 3."""
+
+    def to_python(self, value):
+        number = typed_number(value)
+        if number is None:
             return None
-        try:
-            return parse_number(str(value))
-        except ValueError:
-            # As the grid says it: the value typed, then why.
-            message = _("“%(text)s”不是数字。") % {"text": str(value)[:30]}
-            raise forms.ValidationError(message, code="invalid") from None
+        if number != number.to_integral_value():
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(number)
+
+
+def plain_number_fields(model_field, **kwargs):
+    """A ModelForm's ``formfield_callback``: its number fields read as the grid does."""
+    if isinstance(model_field, models.DecimalField):
+        kwargs.setdefault("form_class", FigureNumberField)
+    elif (
+        isinstance(model_field, models.IntegerField)
+        and not model_field.choices
+        and not isinstance(model_field, models.AutoField)
+    ):
+        kwargs.setdefault("form_class", PlainIntegerField)
+    return model_field.formfield(**kwargs)
 
 
 class QuarterForm(forms.Form):

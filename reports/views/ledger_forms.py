@@ -15,7 +15,7 @@ from reports.ledger.listing import NO_LEVEL, EnterpriseFilter, IncubatorFilter
 from reports.ledger.services import ENTERPRISE_FIELDS, INCUBATOR_FIELDS
 from reports.ledger_models import past_ledger_date
 from reports.models import Enterprise, Incubator
-from reports.views.forms import record_id_field
+from reports.views.forms import plain_number_fields, record_id_field
 from targets.choices import IncubatorKind, IncubatorLevel
 from targets.ledger import LedgerFlag
 
@@ -98,7 +98,8 @@ class EnterpriseFilterForm(_FilterForm):
 
 class _RecordForm(forms.ModelForm):
     """Uniqueness and the record's rules are the service's to check (with its
-    own messages); the form checks each field."""
+    own messages); the form checks each field, numbers as the grid reads them
+    (each Meta's ``formfield_callback``)."""
 
     def validate_unique(self):
         pass
@@ -117,6 +118,7 @@ class IncubatorForm(_RecordForm):
     class Meta:
         model = Incubator
         fields = list(INCUBATOR_FIELDS)
+        formfield_callback = plain_number_fields
         widgets = {"status_since": DATE, "operating_since": DATE}
 
     def __init__(self, *args, regions, industries, **kwargs):
@@ -147,6 +149,7 @@ class EnterpriseForm(_RecordForm):
     class Meta:
         model = Enterprise
         fields = list(ENTERPRISE_FIELDS)
+        formfield_callback = plain_number_fields
         widgets = {"entered_on": DATE, "left_on": DATE}
         field_classes = {"incubator": IncubatorChoiceField}
 

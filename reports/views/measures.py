@@ -34,6 +34,7 @@ from reports.figures.measure_reports import (
 )
 from reports.figures.quarters import is_closed
 from reports.measure_models import MeasureAttachment, MeasureReport, MeasureStatus
+from reports.views.forms import PlainIntegerField
 from reports.views.mixins import PeriodMixin
 from targets.measure_access import MeasureAccessMixin
 from targets.models import WorkItem
@@ -363,7 +364,7 @@ class MeasureAttachmentView(MeasureAccessMixin, View):
 
 
 class WorkItemForm(forms.Form):
-    year = forms.IntegerField(label=gettext_lazy("年份"))
+    year = PlainIntegerField(label=gettext_lazy("年份"))
     title = forms.CharField(label=gettext_lazy("事项"), max_length=300)
     due_date = forms.DateField(
         label=gettext_lazy("完成时限"), widget=forms.DateInput(attrs={"type": "date"})

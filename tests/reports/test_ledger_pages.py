@@ -143,8 +143,20 @@ def test_township_official_creates_an_incubator_in_their_region(
         ("enterprise", {"left_on": "2025-07-01", "exit_reason": "moved"}, "不能早于入孵日期"),
         ("enterprise", {"exit_reason": "moved"}, "须同时填写或同时留空"),
         ("incubator", {"floor_area": "-1"}, "确保该值大于或等于0。"),
+        # Typed numbers read as the grid reads them: Python's Decimal would
+        # store 1_5 as 15 and ٣ (an Arabic-Indic 3) as 3.
+        ("incubator", {"floor_area": "1_5"}, "“1_5”不是数字。"),
+        ("incubator", {"floor_area": "\u0663"}, "不是数字。"),
+        ("incubator", {"floor_area": "1e1"}, "“1e1”不是数字。"),
     ],
-    ids=["left-before-entry", "reason-without-date", "negative-area"],
+    ids=[
+        "left-before-entry",
+        "reason-without-date",
+        "negative-area",
+        "underscore",
+        "arabic",
+        "exp",
+    ],
 )
 def test_a_record_breaking_a_rule_is_told_so_in_words_not_by_constraint_name(
     client_for, official, region_a, ledger, path, changes, says

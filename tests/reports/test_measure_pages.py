@@ -255,6 +255,10 @@ def test_staff_add_a_work_item_and_the_liaison_marks_it_done(plan, staff, liaiso
     )
     client_for(staff).post(add, {"year": 2030, "title": "x", "due_date": "2030-01-01"})
     assert measure.work_items.count() == 1
+    # A year is read as typed: not 20_26 as 2026 (Python's int() would).
+    for typed in ["20_26", "\u0662\u0660\u0662\u0666"]:
+        client_for(staff).post(add, {"year": typed, "title": "y", "due_date": "2026-01-01"})
+    assert measure.work_items.count() == 1
 
     done = reverse("reports:work_item_done", kwargs={"item": item.pk})
     assert client_for(liaison).post(done).status_code == 302
