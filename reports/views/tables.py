@@ -300,7 +300,7 @@ class MatrixTable(BaseTable):
                 record[f"i{indicator.id}"] = progress
                 for fields in (YEAR_FIELDS, PLAN_FIELDS):
                     rank = completion_rank(progress, fields["completion"])
-                    record[f"i{indicator.id}_{fields['completion']}_rank"] = rank
+                    record[f"rank_i{indicator.id}_{fields['completion']}"] = rank
             rows.append(record)
         extra = []
         for indicator in indicators:
@@ -403,7 +403,7 @@ class MatrixCellColumn(tables.Column):
         super().__init__(
             verbose_name=matrix_label(indicator, on_plan),
             accessor=f"i{indicator.id}",
-            order_by=(f"i{indicator.id}_{self.fields['completion']}_rank",),
+            order_by=(f"rank_i{indicator.id}_{self.fields['completion']}",),
             exclude_from_export=True,
             attrs={
                 "td": {"class": lambda record: _cell_class(record, self.indicator)},
