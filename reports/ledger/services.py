@@ -45,6 +45,39 @@ from targets.choices import IncubatorLevel
 from targets.ledger import Industry, LedgerFlag
 from targets.models import Plan
 
+# --- Edits from a page opened earlier ------------------------------------------------
+
+
+def record_stamp(record: Incubator | Enterprise) -> str:
+    """The record as a page showed it: its last change (``updated_at``, which
+    every write moves: a field edited here, in the workbook or the admin, a
+    recognition or title added). An edit form carries it back."""
+    return record.updated_at.isoformat() if record.updated_at else ""
+
+
+def check_not_changed_since(record: Incubator | Enterprise, seen: str | None) -> None:
+    """Refuse an edit made on a page that showed ``record`` before its latest
+    change (``seen``: that page's ``record_stamp``; None: no page, e.g. the
+    workbook). Saving it would silently undo a colleague's change: the form
+    posts every field, changed or not. Call it holding the record's row lock."""
+    if seen is None or seen == record_stamp(record):
+        return
+    who = record.updated_by
+    raise LedgerError(
+        [
+            _(
+                "“%(name)s”在您打开本页后已被%(who)s修改(%(when)s);为免覆盖其修改,"
+                "未保存。请重新打开本页,核对后再改。"
+            )
+            % {
+                "name": record.name,
+                "who": (who.get_full_name() or who.get_username()) if who else _("他人"),
+                "when": timezone.localtime(record.updated_at).strftime("%Y-%m-%d %H:%M"),
+            }
+        ]
+    )
+
+
 # --- Who may write what ------------------------------------------------------------
 
 
@@ -189,14 +222,18 @@ def create_incubator(
 
 
 @transaction.atomic
-def update_incubator(user, incubator: Incubator, **changes) -> Incubator:
+def update_incubator(
+    user, incubator: Incubator, *, seen: str | None = None, **changes
+) -> Incubator:
     """Change fields of ``incubator`` (any of ``INCUBATOR_FIELDS``); moving it
-    to another region needs the right to write both."""
+    to another region needs the right to write both. ``seen``: the
+    ``record_stamp`` the editor's page showed (see ``check_not_changed_since``)."""
     unknown = set(changes) - set(INCUBATOR_FIELDS)
     if unknown:
         raise TypeError(f"update_incubator: unknown fields {sorted(unknown)}")
     check_region_write(user, incubator.region)
     incubator = Incubator.objects.select_for_update().get(pk=incubator.pk)
+    check_not_changed_since(incubator, seen)
     was_in = incubator.region_id
     if not _apply(incubator, changes):
         return incubator  # nothing changed: no history row
@@ -331,14 +368,18 @@ def create_enterprise(
 
 
 @transaction.atomic
-def update_enterprise(user, enterprise: Enterprise, **changes) -> Enterprise:
+def update_enterprise(
+    user, enterprise: Enterprise, *, seen: str | None = None, **changes
+) -> Enterprise:
     """Change fields of ``enterprise`` (any of ``ENTERPRISE_FIELDS``); moving it
-    to an incubator of another region needs the right to write both."""
+    to an incubator of another region needs the right to write both. ``seen``:
+    as for ``update_incubator``."""
     unknown = set(changes) - set(ENTERPRISE_FIELDS)
     if unknown:
         raise TypeError(f"update_enterprise: unknown fields {sorted(unknown)}")
     check_region_write(user, enterprise.incubator.region)
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    check_not_changed_since(enterprise, seen)
     was_in = enterprise.incubator.region_id
     if "credit_code" in changes:
         changes["credit_code"] = clean_credit_code(changes["credit_code"])

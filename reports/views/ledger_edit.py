@@ -53,7 +53,8 @@ class RecordFormView(LedgerWriteMixin, TemplateView):
     def make_form(self, data=None):
         raise NotImplementedError
 
-    def write(self, values: dict):
+    def write(self, values: dict, seen: str | None):
+        """Save through the service; ``seen``: the form's stamp of the record."""
         raise NotImplementedError
 
     def done_url(self, record) -> str:
@@ -69,7 +70,7 @@ class RecordFormView(LedgerWriteMixin, TemplateView):
         form = self.make_form(request.POST)
         if form.is_valid():
             try:
-                record = self.write(form.values())
+                record = self.write(form.values(), form.seen_stamp())
             except LedgerError as error:
                 for message in error.messages:
                     form.add_error(None, message)
@@ -95,7 +96,7 @@ class IncubatorFormMixin:
 class IncubatorCreateView(IncubatorFormMixin, RecordFormView):
     title = gettext_lazy("新增孵化载体")
 
-    def write(self, values):
+    def write(self, values, seen):
         return services.create_incubator(self.request.user, **values)
 
 
@@ -107,8 +108,8 @@ class IncubatorEditView(IncubatorFormMixin, RecordFormView):
             self._record = self.incubator_or_404(self.kwargs["incubator"])
         return self._record
 
-    def write(self, values):
-        return services.update_incubator(self.request.user, self.record(), **values)
+    def write(self, values, seen):
+        return services.update_incubator(self.request.user, self.record(), seen=seen, **values)
 
 
 class EnterpriseFormMixin:
@@ -140,7 +141,7 @@ class EnterpriseCreateView(EnterpriseFormMixin, RecordFormView):
             kwargs["form"] = form
         return super().get_context_data(**kwargs)
 
-    def write(self, values):
+    def write(self, values, seen):
         return services.create_enterprise(self.request.user, **values)
 
 
@@ -152,8 +153,8 @@ class EnterpriseEditView(EnterpriseFormMixin, RecordFormView):
             self._record = self.enterprise_or_404(self.kwargs["enterprise"])
         return self._record
 
-    def write(self, values):
-        return services.update_enterprise(self.request.user, self.record(), **values)
+    def write(self, values, seen):
+        return services.update_enterprise(self.request.user, self.record(), seen=seen, **values)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reports.choices import EnterpriseStage, IncubatorStatus
 from reports.ledger.listing import NO_LEVEL, EnterpriseFilter, IncubatorFilter
-from reports.ledger.services import ENTERPRISE_FIELDS, INCUBATOR_FIELDS
+from reports.ledger.services import ENTERPRISE_FIELDS, INCUBATOR_FIELDS, record_stamp
 from reports.ledger_models import past_ledger_date
 from reports.models import Enterprise, Incubator
 from reports.views.forms import plain_number_fields, record_id_field
@@ -99,16 +99,33 @@ class EnterpriseFilterForm(_FilterForm):
 class _RecordForm(forms.ModelForm):
     """Uniqueness and the record's rules are the service's to check (with its
     own messages); the form checks each field, numbers as the grid reads them
-    (each Meta's ``formfield_callback``)."""
+    (each Meta's ``formfield_callback``). Editing, the form carries the
+    record as it showed it (``seen``): the service refuses the save if the
+    record changed since."""
+
+    seen = forms.CharField(required=False, widget=forms.HiddenInput, max_length=80)
 
     def validate_unique(self):
         pass
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
+        if self.instance.pk:
+            self.fields["seen"].initial = record_stamp(self.instance)
+        for field in self.visible_fields():
+            widget = field.field.widget
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs.setdefault("class", css)
+
+    def clean(self):
+        # A hidden field has no place on the page to show its error.
+        if self.instance.pk and not self.cleaned_data.get("seen"):
+            raise forms.ValidationError(_("表单已过期或被篡改,请重新打开本页。"))
+        return super().clean()
+
+    def seen_stamp(self) -> str | None:
+        """The stamp to check the save against (None: a new record)."""
+        return self.cleaned_data["seen"] if self.instance.pk else None
 
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self._meta.fields}

@@ -15,6 +15,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from reports.ledger import services
+from reports.ledger.errors import LedgerError
 from reports.models import DuplicateDecision, Enterprise, Incubator
 from tests.reports.ledger_data import credit_code, enterprise, incubator, industry
 
@@ -220,6 +221,95 @@ def test_a_code_registered_in_another_township_is_refused_on_the_form(client_for
     page = response.content.decode()
     assert response.status_code == 400 and "已在其他区域登记" in page
     assert "鳌江" not in page
+
+
+def as_posted(form) -> dict:
+    """What the browser posts for ``form`` as the page rendered it."""
+    data = {}
+    for field in form:
+        value = field.value()
+        if isinstance(value, datetime.date):
+            value = value.isoformat()
+        data[field.name] = "" if value is None else value
+    return data
+
+
+@pytest.mark.parametrize("path", ["incubator", "enterprise"])
+def test_an_edit_from_a_page_opened_before_a_colleagues_save_is_refused_not_lost(
+    client_for, staff, official, ledger, path
+):
+    """Two people open the same record; the second save would silently undo the
+    first (the form posts every field): it is refused, naming who changed it."""
+    if path == "incubator":
+        record = ledger["city"]
+    else:
+        record = Enterprise.objects.get(name="乙科技有限公司")
+    url = reverse(f"reports:ledger_{path}_edit", args=[record.pk])
+    mine, theirs = client_for(official), client_for(staff)
+    my_page = as_posted(mine.get(url).context["form"])
+    their_page = as_posted(theirs.get(url).context["form"])
+    assert my_page["seen"]  # the page carries the record as it showed it
+
+    response = theirs.post(url, {**their_page, "note": "县科技局核实"})
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert record.note == "县科技局核实"
+
+    response = mine.post(url, {**my_page, "name": "改名后"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "在您打开本页后已被staff修改" in page and "未保存" in page
+    record.refresh_from_db()
+    assert record.note == "县科技局核实" and record.name != "改名后"
+    assert record.history.filter(name="改名后").count() == 0
+
+    # Opened again, the page shows the colleague's change and saves.
+    again = as_posted(mine.get(url).context["form"])
+    assert again["note"] == "县科技局核实"
+    assert mine.post(url, {**again, "name": "改名后"}).status_code == 302
+    record.refresh_from_db()
+    assert (record.name, record.note) == ("改名后", "县科技局核实")
+
+
+def test_a_recognition_added_meanwhile_also_makes_the_edit_page_stale(client_for, staff, ledger):
+    city = ledger["city"]
+    url = reverse("reports:ledger_incubator_edit", args=[city.pk])
+    client = client_for(staff)
+    page = as_posted(client.get(url).context["form"])
+    services.add_recognition(staff, city, level=3, recognised_on=datetime.date(2025, 9, 1))
+    response = client.post(url, {**page, "note": "x"})
+    assert response.status_code == 400 and "未保存" in response.content.decode()
+    city.refresh_from_db()
+    assert city.note != "x"
+
+
+@pytest.mark.parametrize("seen", [None, "", "2020-01-01T00:00:00+00:00", "x" * 81])
+def test_an_edit_without_the_pages_stamp_is_refused(client_for, staff, ledger, seen):
+    city = ledger["city"]
+    url = reverse("reports:ledger_incubator_edit", args=[city.pk])
+    client = client_for(staff)
+    page = as_posted(client.get(url).context["form"])
+    del page["seen"]
+    data = {**page, "note": "x"} | ({} if seen is None else {"seen": seen})
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors()
+    city.refresh_from_db()
+    assert city.note != "x"
+
+
+def test_the_service_refuses_a_stale_stamp_and_writes_without_one(staff, ledger):
+    city = ledger["city"]
+    seen = services.record_stamp(city)
+    services.update_incubator(staff, city, note="第一次")
+    with pytest.raises(LedgerError, match="未保存"):
+        services.update_incubator(staff, city, seen=seen, note="第二次")
+    city.refresh_from_db()
+    assert city.note == "第一次"
+    # The workbook and the admin pass no stamp; the current stamp passes.
+    services.update_incubator(staff, city, seen=services.record_stamp(city), note="第三次")
+    city.refresh_from_db()
+    assert city.note == "第三次"
 
 
 def test_the_incubator_page_shows_its_records_and_history(client_for, staff, leader, ledger):
