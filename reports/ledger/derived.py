@@ -24,6 +24,11 @@ from reports.ledger.errors import LedgerError
 _PENDING: ContextVar[set[int] | None] = ContextVar("ledger_derived_pending", default=None)
 
 
+def _refused(error: FigureError) -> list[str]:
+    lead = _("这一修改会改变由台账统计的季度数据,而这些数据现在不能修改,未保存:")
+    return [lead, *error.messages]
+
+
 def follow(plan, user, region_ids: Iterable[int | None]) -> None:
     """After a ledger write touching ``region_ids``: sync their derived figures
     now, or at the end of the enclosing ``derived_figures_once``."""
@@ -36,12 +41,13 @@ def follow(plan, user, region_ids: Iterable[int | None]) -> None:
             sync_derived_figures(plan, user, sorted(regions))
         except FigureError as error:
             # The record's form shows this, and its transaction is rolled back.
-            lead = _("这一修改会改变由台账统计的季度数据,而这些数据现在不能修改,未保存:")
-            raise LedgerError([lead, *error.messages]) from None
+            raise LedgerError(_refused(error)) from None
 
 
 @contextmanager
 def derived_figures_once(plan, user) -> Iterator[None]:
+    """Sync the derived figures once, at the end, for every region a write
+    inside touched; a refusal there is a ``FigureError`` saying why."""
     token = _PENDING.set(set())
     try:
         yield
@@ -49,4 +55,7 @@ def derived_figures_once(plan, user) -> Iterator[None]:
     finally:
         _PENDING.reset(token)
     if regions:
-        sync_derived_figures(plan, user, sorted(regions))
+        try:
+            sync_derived_figures(plan, user, sorted(regions))
+        except FigureError as error:
+            raise FigureError(_refused(error)) from None

@@ -353,7 +353,9 @@ def create_enterprise(
     """A new enterprise in ``incubator`` (its plan is the incubator's)."""
     check_region_write(user, incubator.region)
     enterprise = Enterprise(
-        plan_id=incubator.region.plan_id,
+        # The region's plan object, not its id: an import creating thousands
+        # of firms in a few incubators reads the plan once per incubator.
+        plan=incubator.region.plan,
         incubator=incubator,
         name=name,
         credit_code=credit_code,

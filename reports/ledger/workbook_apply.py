@@ -102,10 +102,15 @@ def preview_ledger(plan: Plan, user, file: LedgerFile) -> LedgerPlan:
         problems: list[str] = []
         try:
             with transaction.atomic():
-                _Writer(plan, user, "", problems).write(planned.ops)
+                # As the confirmation writes: the derived figures once, at the
+                # end (per row they cost as much as the row itself).
+                with derived_figures_once(plan, user):
+                    _Writer(plan, user, "", problems).write(planned.ops)
                 raise _DryRun
         except _DryRun:
             pass
+        except FigureError as error:  # the derived figures refuse
+            problems += error.messages
         planned.problems = problems
     return planned
 

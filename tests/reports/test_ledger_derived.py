@@ -226,3 +226,30 @@ def test_the_enterprise_form_shows_why_the_derived_figures_refuse_and_writes_not
     assert "由台账统计的季度数据" in page and "2025年第2季度" in page
     assert not Enterprise.objects.filter(name="迟到企业").exists()
     assert not Figure.objects.filter(indicator=derived, year=2025, quarter=2).exists()
+
+
+def test_a_ledger_workbook_the_derived_figures_refuse_is_refused_at_upload(
+    client_for, plan, staff, region_a, derived
+):
+    """The figures counted from the ledger follow once, after every row of an
+    upload: a closed quarter they would change refuses the file at its upload,
+    saying which quarter, before anything is staged or written."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from reports.ledger.workbook_writing import build_workbook
+    from reports.models import ClosedQuarter, Enterprise, PendingImport
+
+    incubator(region_a, "已关闭园")
+    ClosedQuarter.objects.create(plan=plan, year=2025, quarter=2)
+    row = ["迟到企业", "", "昆阳", "已关闭园", "", "2025-05-06", "孵化", None, None, ""]
+    data = build_workbook({"在孵企业": [row, ["另一家企业", *row[1:]]]})
+    response = client_for(staff).post(
+        reverse("reports:ledger_upload"), {"file": SimpleUploadedFile("台账.xlsx", data)}
+    )
+    problems = response.context["problems"]
+    assert response.status_code == 400
+    assert "由台账统计的季度数据" in problems[0]
+    assert any("2025年第2季度" in problem for problem in problems[1:])
+    assert not PendingImport.objects.exists()
+    assert not Enterprise.objects.filter(name__in=["迟到企业", "另一家企业"]).exists()
+    assert not Figure.objects.filter(indicator=derived, year=2025, quarter=2).exists()

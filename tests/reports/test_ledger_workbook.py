@@ -691,3 +691,46 @@ def test_a_control_character_in_an_operating_note_is_listed(client_for, staff, l
     assert "工作表“季度运营数据”第2行" in problems(response)
     assert "控制字符" in problems(response)
     assert not Incubator.objects.filter(name="昆阳新基地").exists()
+
+
+def test_a_sheet_over_the_row_limit_is_refused_before_anything_is_staged(
+    client_for, staff, ledger, monkeypatch
+):
+    from reports.ledger import uploads
+
+    monkeypatch.setattr(uploads, "LEDGER_MAX_ROWS", 3)
+    rows = [[f"企业{i}", "", "昆阳", "昆阳科创孵化器", "", "2025-02-01", "苗圃"] for i in range(3)]
+    response = upload(client_for(staff), build_workbook({"在孵企业": rows}))
+    assert response.status_code == 400
+    assert "工作表“在孵企业”超过 3 行的上限" in response.content.decode()
+    assert not PendingImport.objects.exists()
+    assert not Enterprise.objects.filter(name__startswith="企业").exists()
+    # The page says the limit before the upload.
+    page = client_for(staff).get(UPLOAD).content.decode()
+    assert "每个工作表不超过 10000 行" in page
+
+
+def test_an_upload_of_many_firms_reads_nothing_more_for_each_row(plan, staff, ledger):
+    """The dry run writes each row through the services; what it reads (the
+    plan, the incubator, the derived figures) is read once, not per row: only
+    the writes grow with the file (a PostgreSQL preview of 10,000 firms then
+    fits a page request)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports.figures.imports import upload_limits
+    from reports.ledger.workbook import read_ledger_file
+    from reports.ledger.workbook_apply import preview_ledger
+
+    def reads(n: int) -> int:
+        rows = [
+            [f"新企业{n}-{i}", "", "昆阳", "昆阳科创孵化器", "", "2025-02-01", "苗圃"]
+            for i in range(n)
+        ]
+        file = read_ledger_file(build_workbook({"在孵企业": rows}), upload_limits())
+        with CaptureQueriesContext(connection) as queries:
+            planned = preview_ledger(plan, staff, file)
+        assert planned.ok and planned.changes == n, planned.problems
+        return sum(q["sql"].lstrip().upper().startswith("SELECT") for q in queries)
+
+    assert reads(3) == reads(12)
