@@ -16,7 +16,9 @@ files) and prints Markdown tables:
    second under wrk, through gunicorn with 2 workers on 127.0.0.1, of the
    framework floor (floor_settings.py: no middleware, no database), the app
    floor (a logged-in page with no data) and the overview, in the same run;
-4. Excel import and export of N figure rows against their raw floors.
+4. Excel import and export of N figure rows against their raw floors;
+5. the ledger workbook's upload and confirmation of N new firms against their
+   raw floor (ledger.py), at the seed plan.
 """
 
 from __future__ import annotations
@@ -50,10 +52,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--indicators", type=int, help="large plan indicators (default 20)")
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--excel-rows", type=int, help="figure rows (default 100000)")
+    parser.add_argument("--ledger-rows", type=int, help="new firms uploaded (default 5000)")
     parser.add_argument("--load-seconds", type=int, help="wrk duration (default 15, quick 5)")
     parser.add_argument("--connections", type=int, default=16, help="wrk connections")
     parser.add_argument(
-        "--skip", action="append", default=[], choices=["web", "stack", "excel", "large"]
+        "--skip", action="append", default=[], choices=["web", "stack", "excel", "large", "ledger"]
     )
     args = parser.parse_args()
     quick = args.quick
@@ -62,6 +65,7 @@ def parse_args() -> argparse.Namespace:
     args.indicators = args.indicators or (10 if quick else 20)
     args.excel_rows = args.excel_rows or (10_000 if quick else 100_000)
     args.load_seconds = args.load_seconds or (5 if quick else 15)
+    args.ledger_rows = args.ledger_rows or (1000 if quick else 5000)
     return args
 
 
@@ -239,6 +243,14 @@ def run(args, workdir: Path, env: dict[str, str]) -> int:
     if "web" not in args.skip:
         web_step(args, env, DEMO_PASSWORD)
 
+    ledger = None
+    if "ledger" not in args.skip:
+        from benchmarks.ledger import run_ledger
+
+        t = step(f"ledger workbook: {args.ledger_rows} new firms")
+        ledger = run_ledger(staff, rows=args.ledger_rows)
+        step(f"ledger done in {time.perf_counter() - t:.1f} s")
+
     large = None
     shape = f"{args.regions} regions × {args.indicators} indicators × {args.years} years"
     if "large" not in args.skip:
@@ -274,6 +286,20 @@ def run(args, workdir: Path, env: dict[str, str]) -> int:
         )
     )
     say()
+
+    if ledger is not None:
+        from benchmarks.ledger import ledger_table
+
+        say(f"### Ledger workbook, {ledger.rows:,} new firms (seed plan)")
+        say()
+        say(
+            f"File: {kib(ledger.file_bytes)}. Each page request beside the floor (calamine "
+            "read + bulk insert of the firms and their history rows), this run "
+            "(benchmarks/ledger.py). Each must finish inside gunicorn's 30 s timeout."
+        )
+        say()
+        say(table(["request", "seconds", "floor s", "ratio to floor"], ledger_table(ledger)))
+        say()
 
     if "excel" not in args.skip:
         from benchmarks.excel import excel_table, run_excel
