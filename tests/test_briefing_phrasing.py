@@ -386,6 +386,29 @@ def test_a_closed_quarter_calls_its_totals_final_not_provisional():
     assert "暂定" not in opening and "待审核" not in opening
 
 
+@pytest.mark.parametrize(
+    ("handed_in", "says"),
+    [
+        (False, "本季度已关闭，数据未报，未计入统计。"),
+        (True, "本季度已关闭，数据已上报但关闭时尚未审核，未计入统计。"),
+    ],
+    ids=["not-reported", "submitted"],
+)
+def test_a_townships_briefing_of_a_closed_quarter_it_missed_says_it_is_closed(handed_in, says):
+    town = RegionInfo(4, "d", "丁镇")
+    for closed in (False, True):
+        facts = briefing_facts(
+            [facts_for({(2026, 1): 50}, Q2)],
+            region=town,
+            coverage=Coverage(Q2, regions=1, approved=0, submitted=int(handed_in), closed=closed),
+            not_reported=(town,),
+            submitted=(town,) if handed_in else (),
+        )
+        opening = briefing_from_facts(facts).opening
+        assert (says in opening) is closed
+        assert ("已关闭" in opening) is closed
+
+
 def test_goals_at_risk_are_named_with_their_numbers_and_goals_met_are_listed():
     goals = (
         GoalFacts("累计建成孵化基地30个以上", "个", 0, GoalStatus.BEHIND, Decimal(22), Decimal(30)),

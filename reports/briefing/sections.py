@@ -95,7 +95,12 @@ def opening(facts: BriefingFacts) -> str:
     # Counted but not approved: staff asked to count submitted reports.
     unapproved = coverage.submitted if facts.includes_submitted else 0
     if facts.region is not None:
-        if facts.not_reported:
+        if facts.not_reported and coverage.closed:  # final: nothing more will come
+            if facts.submitted:
+                text += _("本季度已关闭，数据已上报但关闭时尚未审核，未计入统计。")
+            else:
+                text += _("本季度已关闭，数据未报，未计入统计。")
+        elif facts.not_reported:
             if facts.submitted:
                 text += _("本季度数据已上报，尚未审核，未计入统计。")
             else:

@@ -132,7 +132,12 @@ def _regions_notice(coverage: Coverage, *, region_term: str, region_name: str) -
     missing = coverage.regions - coverage.counted
     if not missing:
         return unapproved or None
-    if region_name and coverage.regions == 1:
+    if region_name and coverage.regions == 1 and coverage.closed:
+        text = _("%(period)s已关闭:%(region)s本季度的数据未经审核,未计入统计,显示为“未报”。") % {
+            "region": region_name,
+            "period": coverage.period.label,
+        }
+    elif region_name and coverage.regions == 1:
         text = _("%(region)s%(period)s的数据尚未审核,不计入统计;标注“暂定”的状态可能变化。") % {
             "region": region_name,
             "period": coverage.period.label,

@@ -210,7 +210,9 @@ class SubjectData:
     its figures for them are unknown, not 0. ``incomplete``: the quarters whose
     figures are a sum with some part missing (the county of a broken-down
     indicator while a region has not reported): the sum is shown, and a status
-    computed on it is provisional. ``figures`` hold only what was reported.
+    computed on it is provisional. ``closed``: the quarters the bureau closed:
+    one of them unreported still reads 未报, but nothing more will come for it,
+    so it makes no status provisional. ``figures`` hold only what was reported.
     """
 
     plan_years: tuple[int, ...]
@@ -222,6 +224,7 @@ class SubjectData:
     unreported: frozenset[tuple[int, int]] = frozenset()
     incomplete: frozenset[tuple[int, int]] = frozenset()
     yearly_stretch: Mapping[int, Decimal] = field(default_factory=dict)
+    closed: frozenset[tuple[int, int]] = frozenset()
 
     def __post_init__(self) -> None:
         if not self.plan_years:
@@ -234,7 +237,9 @@ class SubjectData:
         unreported, incomplete = self.unreported, self.incomplete
         if not unreported and not incomplete:
             return False
-        return any(key in unreported or key in incomplete for key in quarters)
+        return any(
+            (key in unreported or key in incomplete) and key not in self.closed for key in quarters
+        )
 
     def provisional(self, as_of: Period) -> bool:
         """Some quarter of ``as_of``'s year so far is missing (in full or in part)."""

@@ -273,8 +273,8 @@ def build_table(
     typed) and None: every quarter counts as reported.
 
     ``closed``: the quarters the bureau closed, whose figures are final. A
-    region that did not report one still reads 未报, but the county row is no
-    longer incomplete (provisional) for it: nothing more will come.
+    region that did not report one still reads 未报 there, but neither its row
+    nor the county's is provisional for it: nothing more will come.
     """
     years = tuple(sorted(plan_years))
     every_quarter = frozenset((p.year, p.quarter) for p in plan_periods(years))
@@ -283,7 +283,8 @@ def build_table(
         unreported = {
             region.id: every_quarter - frozenset(reported.get(region.id, ())) for region in regions
         }
-    county_incomplete = frozenset().union(*unreported.values()) - frozenset(closed)
+    closed = frozenset(closed)
+    county_incomplete = frozenset().union(*unreported.values()) - closed
     # The sum of regions none of which reported is unknown, not 0: the county
     # row of a broken-down indicator reads 未报 in such a quarter, as a region does.
     county_unreported: frozenset[tuple[int, int]] = frozenset()
@@ -318,6 +319,7 @@ def build_table(
             missing or frozenset(),
             incomplete,
             yearly_stretch,
+            closed,
         )
 
     regional_by_indicator: dict[int, list[Quarterly]] = defaultdict(list)

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from reports.choices import GoalStatus, Source, Status
 from reports.figures.changes import FigureChange
+from reports.figures.quarters import close_quarter
 from reports.figures.services import record_figures
 from reports.figures.submissions import approve, submit
 from reports.models import ClosedQuarter, Figure
@@ -469,3 +470,33 @@ def test_a_county_only_indicator_the_ledger_derives_is_never_not_reported(client
     page = client_for(leader).get(reverse("reports:overview"), {"period": HALF})
     assert by_label(page)["新增市级及以上孵化载体(个)"].status != Status.NOT_REPORTED
     assert "新增市级及以上孵化载体本季度尚未填报" not in (page.context["coverage_notice"] or "")
+
+
+def test_a_closed_quarter_a_region_missed_leaves_its_status_final_not_provisional(
+    client_for, leader, staff, demo
+):
+    """经开区 reported nothing for 2026 Q3 and the bureau closed the quarter:
+    nothing more will come for it. In Q4 (reported), its 2026 so far has a
+    quarter 未报 but its status is final, as the county's already was; its own
+    page, asked for Q3, says the quarter is closed rather than "may change"."""
+    kaifaqu = demo.regions.get(code="kaifaqu")
+    fill(demo, staff, kaifaqu, "0")  # Q4, entered by the bureau: counts; behind
+    client = client_for(leader)
+
+    def row() -> dict:
+        payload = client.get(reverse("api:progress"), {"period": HALF}).json()
+        return api_rows(payload)[("kaifaqu", "space")]
+
+    before = row()  # Q3 may still come
+    assert (before["provisional"], before["plan_provisional"]) == (True, True)
+    close_quarter(demo, staff, 2026, 3, "经开区未报,按期关闭", override=True)
+    after = row()
+    assert (after["provisional"], after["plan_provisional"]) == (False, False)
+    assert after["status"] == before["status"] and after["actual"] == before["actual"]
+    assert after["reported"] is True and after["status"] != Status.NOT_REPORTED
+    page = client.get(reverse("reports:township", args=["kaifaqu"]), {"period": "2026Q3"})
+    notice = page.context["coverage_notice"]
+    assert "2026年第3季度已关闭:经开区本季度的数据未经审核" in notice
+    assert "可能变化" not in notice
+    rows = {r["label"]: r["progress"] for r in page.context["indicator_table"].data.data}
+    assert rows["新增孵化空间面积(万平方米)"].status == Status.NOT_REPORTED
