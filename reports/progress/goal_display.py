@@ -18,9 +18,15 @@ PERCENT_PLACES = 1
 
 
 def goal_places(row) -> int:
-    if row.goal.kind in (GoalKind.SHARE, GoalKind.COVERAGE):
+    """The decimals a goal's numbers show: its own, but never fewer than its
+    indicator's when it counts one (a goal left at 0 places would otherwise
+    show 6 where the indicator's pages show the same sum as 6.2)."""
+    goal = row.goal
+    if goal.kind in (GoalKind.SHARE, GoalKind.COVERAGE):
         return PERCENT_PLACES
-    return row.goal.decimal_places
+    if goal.indicator_id is not None:
+        return max(goal.decimal_places, goal.indicator.decimal_places)
+    return goal.decimal_places
 
 
 def goal_status_label(result, provisional: bool = False) -> str:

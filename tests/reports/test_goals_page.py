@@ -73,6 +73,24 @@ def test_the_goals_page_lists_every_goal_with_the_counted_plan_to_date(client_fo
     assert "每年目标按本年平均速度推算到本年底" in body  # what the forecast is, per kind
 
 
+def test_a_goal_left_at_0_places_shows_its_indicators_sum_as_the_indicator_does(
+    client_for, leader, demo
+):
+    """A cumulative goal counts its indicator's figures: loaded with 小数位数
+    left blank (0), it still shows their sum with the indicator's decimals,
+    never 6 where the indicator's pages show 6.20."""
+    from targets.formatting import format_number
+    from targets.models import Goal
+
+    Goal.objects.filter(plan=demo, code="space").update(decimal_places=0)
+    response = client_for(leader).get(reverse("reports:goals"), {"period": AS_OF.code})
+    space = rows_of(response)["未来三年累计新增空间达到70万平方米(高线80万)"]
+    value = counted_plan_to_date("space")
+    assert value != value.to_integral_value()  # the demo's sum has decimals to lose
+    assert space["value"] == value and space["decimal_places"] == 2
+    assert format_number(value, 2) in response.content.decode()
+
+
 def test_a_series_goal_shows_its_latest_report_and_an_annual_floor_each_year(
     client_for, leader, staff, demo
 ):
