@@ -409,6 +409,23 @@ def test_a_townships_briefing_of_a_closed_quarter_it_missed_says_it_is_closed(ha
         assert ("已关闭" in opening) is closed
 
 
+@pytest.mark.parametrize("closed", [False, True], ids=["open", "closed"])
+def test_the_english_opening_counts_regions_without_number_agreement_slips(closed):
+    """One region left out: no "1 have", no "丁镇 … were" in English."""
+    late = RegionInfo(4, "d", "丁镇")
+    facts = briefing_facts(
+        [facts_for({(2026, 2): 50}, Q2)],
+        coverage=Coverage(Q2, regions=5, approved=4, submitted=1, closed=closed),
+        not_reported=(late,),
+        submitted=(late,),
+    )
+    with translation.override("en"):
+        opening = briefing_from_facts(facts).opening
+    assert "Figures approved and counted for this quarter: 4 of 5 (乡镇)." in opening
+    assert re.search(r"not (yet )?approved[^.]*: 丁镇", opening)
+    assert not re.search(r"\b1 have\b|丁镇 (were|have|did)\b", opening)
+
+
 def test_goals_at_risk_are_named_with_their_numbers_and_goals_met_are_listed():
     goals = (
         GoalFacts("累计建成孵化基地30个以上", "个", 0, GoalStatus.BEHIND, Decimal(22), Decimal(30)),

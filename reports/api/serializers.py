@@ -124,7 +124,8 @@ class ProgressRowSerializer(serializers.Serializer):
     )
     provisional = serializers.BooleanField(
         help_text="the status stands on a year with some quarter not reported (for the "
-        "county: by some region) and may still change"
+        "county: by some region) and may still change; a quarter the bureau closed is "
+        "final and makes nothing provisional (it still reads not reported)"
     )
     plan_status = serializers.ChoiceField(
         choices=Status.choices,
@@ -132,7 +133,8 @@ class ProgressRowSerializer(serializers.Serializer):
         "with a plan total only, also its `status`)",
     )
     plan_provisional = serializers.BooleanField(
-        help_text="the same for plan_status: some quarter since the plan began is missing"
+        help_text="the same for plan_status: some quarter since the plan began is missing "
+        "(and not closed)"
     )
 
     @classmethod

@@ -234,6 +234,10 @@ def test_closing_with_a_county_only_indicator_blank_is_an_override_on_record(
     close_quarter(plan, staff, *Q, reason="本季度无新增", override=True)
     reason = QuarterEvent.objects.get().reason
     assert reason == "仍然关闭(新增市级及以上孵化载体 未填报):本季度无新增"
+    # Closed, the page says what was done, not what would be.
+    page = client_for(staff).get(reverse("reports:quarters"), {"period": PERIOD}).content.decode()
+    assert "全县指标关闭时未填报,已按0计:新增市级及以上孵化载体" in page
+    assert "关闭后将按0计" not in page
 
 
 def test_closing_with_regions_unapproved_is_an_override_with_a_reason(plan, staff, submitted):
