@@ -12,7 +12,7 @@ same run on the same database:
   knowing the incubator, then rolled back.
 
 Both page requests must stay inside the app server's timeout (gunicorn: 30 s
-by default), which is what ``reports.ledger.uploads.LEDGER_MAX_ROWS`` is set
+by default), which is what ``reports.ledger.workbook_apply.LEDGER_MAX_ROWS`` is set
 from. The firms written are deleted afterwards. Run through
 ``benchmarks/run.py`` (``--ledger-rows``, ``--skip ledger``).
 """

@@ -173,7 +173,8 @@ class ProgressAPIView(ScopedAPIView):
             "row (region null) of a broken-down indicator holds the regions' approved "
             "figures of the year: for a region not yet approved for the period, its "
             "earlier approved quarters, not the period's. Such a county total is not the "
-            "sum of the region rows shown, and its status is `provisional`."
+            "sum of the region rows shown, and its status is `provisional` (unless already "
+            "done). A quarter the bureau closed is final: it makes no status provisional."
         ),
     )
     def get(self, request):

@@ -50,32 +50,33 @@ from targets.models import Plan
 
 def record_stamp(record: Incubator | Enterprise) -> str:
     """The record as a page showed it: its last change (``updated_at``, which
-    every write moves: a field edited here, in the workbook or the admin, a
+    every write of the record moves: a field edited here or in the workbook, a
     recognition or title added). An edit form carries it back."""
     return record.updated_at.isoformat() if record.updated_at else ""
 
 
-def check_not_changed_since(record: Incubator | Enterprise, seen: str | None) -> None:
-    """Refuse an edit made on a page that showed ``record`` before its latest
-    change (``seen``: that page's ``record_stamp``; None: no page, e.g. the
-    workbook). Saving it would silently undo a colleague's change: the form
-    posts every field, changed or not. Call it holding the record's row lock."""
+def check_not_changed_since(user, record: Incubator | Enterprise, seen: str | None) -> None:
+    """Refuse an edit that changes ``record`` from a page that showed it before
+    its latest change (``seen``: that page's ``record_stamp``; None: no page,
+    e.g. the workbook). Saving it would silently undo that change: the form
+    posts every field, changed or not. Call it holding the record's row lock,
+    once the edit is known to change something (a form sent twice is no
+    conflict)."""
     if seen is None or seen == record_stamp(record):
         return
-    who = record.updated_by
-    raise LedgerError(
-        [
-            _(
-                "“%(name)s”在您打开本页后已被%(who)s修改(%(when)s);为免覆盖其修改,"
-                "未保存。请重新打开本页,核对后再改。"
-            )
-            % {
-                "name": record.name,
-                "who": (who.get_full_name() or who.get_username()) if who else _("他人"),
-                "when": timezone.localtime(record.updated_at).strftime("%Y-%m-%d %H:%M"),
-            }
-        ]
-    )
+    who, when = record.updated_by, timezone.localtime(record.updated_at).strftime("%Y-%m-%d %H:%M")
+    if who is not None and who.pk == user.pk:
+        message = _(
+            "“%(name)s”在您打开本页后已由您本人在别处修改(%(when)s);为免覆盖,"
+            "未保存。请重新打开本页,核对后再改。"
+        )
+    else:
+        message = _(
+            "“%(name)s”在您打开本页后已被%(who)s修改(%(when)s);为免覆盖其修改,"
+            "未保存。请重新打开本页,核对后再改。"
+        )
+    name = (who.get_full_name() or who.get_username()) if who else _("他人")
+    raise LedgerError([message % {"name": record.name, "who": name, "when": when}])
 
 
 # --- Who may write what ------------------------------------------------------------
@@ -233,10 +234,11 @@ def update_incubator(
         raise TypeError(f"update_incubator: unknown fields {sorted(unknown)}")
     check_region_write(user, incubator.region)
     incubator = Incubator.objects.select_for_update().get(pk=incubator.pk)
-    check_not_changed_since(incubator, seen)
     was_in = incubator.region_id
-    if not _apply(incubator, changes):
-        return incubator  # nothing changed: no history row
+    if not _differs(incubator, changes):
+        return incubator  # nothing changed (a form sent twice, too): no history row
+    check_not_changed_since(user, incubator, seen)
+    _apply(incubator, changes)
     check_region_write(user, incubator.region)
     return _save_incubator(user, incubator, was_in=was_in)
 
@@ -381,12 +383,13 @@ def update_enterprise(
         raise TypeError(f"update_enterprise: unknown fields {sorted(unknown)}")
     check_region_write(user, enterprise.incubator.region)
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-    check_not_changed_since(enterprise, seen)
     was_in = enterprise.incubator.region_id
     if "credit_code" in changes:
         changes["credit_code"] = clean_credit_code(changes["credit_code"])
-    if not _apply(enterprise, changes):
-        return enterprise  # nothing changed: no history row
+    if not _differs(enterprise, changes):
+        return enterprise  # nothing changed (a form sent twice, too): no history row
+    check_not_changed_since(user, enterprise, seen)
+    _apply(enterprise, changes)
     check_region_write(user, enterprise.incubator.region)
     return _save_enterprise(user, enterprise, was_in=was_in)
 
@@ -445,14 +448,14 @@ def grant_enterprise_flag(
 # --- Shared -------------------------------------------------------------------------
 
 
-def _apply(record, changes: dict) -> bool:
-    """Set ``changes`` on ``record``; whether any value differs."""
-    changed = False
+def _differs(record, changes: dict) -> bool:
+    """Whether any of ``changes`` differs from ``record``'s value."""
+    return any(getattr(record, name) != value for name, value in changes.items())
+
+
+def _apply(record, changes: dict) -> None:
     for name, value in changes.items():
-        if getattr(record, name) != value:
-            setattr(record, name, value)
-            changed = True
-    return changed
+        setattr(record, name, value)
 
 
 def _check_flag(flag: LedgerFlag, plan_id: int, applies_to: str) -> None:

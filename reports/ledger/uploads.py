@@ -7,7 +7,6 @@ the confirmation plans them again and writes only what was previewed."""
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 
 from django.db import transaction
@@ -15,29 +14,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from reports.figures.changes import FigureError
-from reports.figures.imports import upload_limits
 from reports.figures.uploads import PENDING_LIFETIME, PendingUploadMissing
 from reports.ledger.workbook import LedgerFile
 from reports.ledger.workbook_apply import LedgerWritten, apply_ledger
 from reports.ledger.workbook_plan import LedgerPlan
 from reports.models import PendingImport
-from targets.excel.safety import XlsxLimits
 from targets.models import Plan
 
 LEDGER_MODE = "ledger"
-
-# Rows a sheet of an uploaded ledger workbook may hold. The upload and its
-# confirmation are page requests, each within the app server's timeout
-# (gunicorn's default is 30 s): each writes every row through the services
-# (the upload in a dry run it rolls back), measured on PostgreSQL at about
-# 1.6 s per 1,000 new firms, so 10,000 rows take about 16 s. A county's whole
-# ledger is a few thousand rows.
-LEDGER_MAX_ROWS = 10_000
-
-
-def ledger_upload_limits() -> XlsxLimits:
-    """The figures upload's limits, but ``LEDGER_MAX_ROWS`` rows a sheet."""
-    return dataclasses.replace(upload_limits(), max_rows=LEDGER_MAX_ROWS)
 
 
 def stage_ledger(

@@ -92,27 +92,55 @@ def writable_regions(plan: Plan, user) -> tuple[list[Region], Region | None]:
     return regions, regions[0]
 
 
+# Data rows an uploaded ledger workbook may hold, every sheet together. The
+# upload and its confirmation are page requests, each within the app server's
+# timeout (gunicorn's default is 30 s), and each writes every row through the
+# services (the upload in a dry run it rolls back): measured on PostgreSQL at
+# about 1.6 s per 1,000 new firms (benchmarks/ledger.py), more for rows that
+# add a title to a firm. A county's whole ledger is a few thousand rows.
+LEDGER_MAX_ROWS = 5_000
+
+
 def preview_ledger(plan: Plan, user, file: LedgerFile) -> LedgerPlan:
     """What ``file`` would change, and every row that cannot be taken: the
     plan's problems, then (when there are none) the writes' own, found by
     running them and rolling back."""
+    rows = sum(len(sheet) for sheet in file.sheets.values())
+    if rows > LEDGER_MAX_ROWS:
+        message = _(
+            "文件共 %(rows)s 行数据,超过一次导入 %(limit)s 行的上限;请按区域分成几个文件上传。"
+        )
+        return LedgerPlan(problems=[message % {"rows": rows, "limit": LEDGER_MAX_ROWS}])
     regions, own = writable_regions(plan, user)
     planned = plan_ledger(plan, regions, file, user_region=own)
     if planned.ok and planned.changes:
-        problems: list[str] = []
-        try:
-            with transaction.atomic():
-                # As the confirmation writes: the derived figures once, at the
-                # end (per row they cost as much as the row itself).
-                with derived_figures_once(plan, user):
-                    _Writer(plan, user, "", problems).write(planned.ops)
-                raise _DryRun
-        except _DryRun:
-            pass
-        except FigureError as error:  # the derived figures refuse
-            problems += error.messages
+        # As the confirmation writes: the derived figures once, at the end (per
+        # row they cost as much as the row itself). Only if they refuse is the
+        # file rehearsed again following each row, to name the rows that change
+        # figures that may no longer change.
+        problems = _rehearse(plan, user, planned.ops, derived_once=True)
+        if problems is None:
+            problems = _rehearse(plan, user, planned.ops, derived_once=False) or []
         planned.problems = problems
     return planned
+
+
+def _rehearse(plan: Plan, user, ops: dict, *, derived_once: bool) -> list[str] | None:
+    """Write ``ops`` and roll back: the rows refused, each named. None: the
+    derived figures, synced once at the end, refused (no row to name)."""
+    problems: list[str] = []
+    try:
+        with transaction.atomic():
+            if derived_once:
+                with derived_figures_once(plan, user):
+                    _Writer(plan, user, "", problems).write(ops)
+            else:
+                _Writer(plan, user, "", problems).write(ops)
+            raise _DryRun
+    except _DryRun:
+        return problems
+    except FigureError:
+        return None
 
 
 @transaction.atomic

@@ -8,7 +8,8 @@ quantize only for display, with the indicator's ``decimal_places``.
 A quarter a region has not reported (no approved report) is unknown, not 0:
 its cell has no numbers and reads 未报 (``Status.NOT_REPORTED``), its lines
 break there, and a status computed while some quarter of the year is missing
-is marked provisional (``CellProgress.provisional``).
+is marked provisional (``CellProgress.provisional``) — unless the bureau closed
+that quarter: nothing more will come for it, the status is final.
 """
 
 from __future__ import annotations

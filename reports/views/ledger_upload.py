@@ -23,17 +23,11 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from reports.figures.changes import FigureError
+from reports.figures.imports import upload_limits
 from reports.figures.uploads import PendingUploadMissing
-from reports.ledger.uploads import (
-    LEDGER_MAX_ROWS,
-    confirm_ledger,
-    discard_ledger,
-    ledger_upload_limits,
-    pending_ledger,
-    stage_ledger,
-)
+from reports.ledger.uploads import confirm_ledger, discard_ledger, pending_ledger, stage_ledger
 from reports.ledger.workbook import SHEETS, read_ledger_file
-from reports.ledger.workbook_apply import preview_ledger
+from reports.ledger.workbook_apply import LEDGER_MAX_ROWS, preview_ledger
 from reports.ledger.workbook_writing import export_ledger, operating_template
 from reports.models import PendingImport
 from reports.views.ledger_entry import LedgerRegionMixin
@@ -96,7 +90,7 @@ class LedgerUploadView(LedgerRegionMixin, TemplateView):
             period=self.period,
             period_choices=self.period_form().fields["period"].choices,
             form=kwargs.get("form") or UploadForm(initial={"period": self.period.code}),
-            max_size=human_size(ledger_upload_limits().max_bytes),
+            max_size=human_size(upload_limits().max_bytes),
             max_rows=LEDGER_MAX_ROWS,
             sheets=list(SHEETS),
         )
@@ -107,7 +101,7 @@ class LedgerUploadView(LedgerRegionMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
         upload = form.cleaned_data["file"]
-        limits = ledger_upload_limits()
+        limits = upload_limits()
         if upload.size > limits.max_bytes:
             return self.refuse(form, [too_big_message(limits.max_bytes)])
         try:

@@ -233,7 +233,7 @@ def test_a_ledger_workbook_the_derived_figures_refuse_is_refused_at_upload(
 ):
     """The figures counted from the ledger follow once, after every row of an
     upload: a closed quarter they would change refuses the file at its upload,
-    saying which quarter, before anything is staged or written."""
+    naming each row and the quarter, before anything is staged or written."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from reports.ledger.workbook_writing import build_workbook
@@ -248,8 +248,11 @@ def test_a_ledger_workbook_the_derived_figures_refuse_is_refused_at_upload(
     )
     problems = response.context["problems"]
     assert response.status_code == 400
-    assert "由台账统计的季度数据" in problems[0]
-    assert any("2025年第2季度" in problem for problem in problems[1:])
+    # Each row that would change them is named, with the quarter that stops it.
+    for row in (2, 3):
+        said = [p for p in problems if p.startswith(f"工作表“在孵企业”第{row}行")]
+        assert any("由台账统计的季度数据" in p for p in said), problems
+        assert any("2025年第2季度" in p for p in said), problems
     assert not PendingImport.objects.exists()
     assert not Enterprise.objects.filter(name__in=["迟到企业", "另一家企业"]).exists()
     assert not Figure.objects.filter(indicator=derived, year=2025, quarter=2).exists()

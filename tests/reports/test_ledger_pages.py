@@ -11,6 +11,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -18,6 +19,7 @@ from reports.ledger import services
 from reports.ledger.errors import LedgerError
 from reports.models import DuplicateDecision, Enterprise, Incubator
 from tests.reports.ledger_data import credit_code, enterprise, incubator, industry
+from tests.signing_in import sign_in
 
 
 @pytest.fixture
@@ -245,7 +247,7 @@ def test_an_edit_from_a_page_opened_before_a_colleagues_save_is_refused_not_lost
     else:
         record = Enterprise.objects.get(name="乙科技有限公司")
     url = reverse(f"reports:ledger_{path}_edit", args=[record.pk])
-    mine, theirs = client_for(official), client_for(staff)
+    mine, theirs = client_for(official), sign_in(Client(), staff)  # two browsers
     my_page = as_posted(mine.get(url).context["form"])
     their_page = as_posted(theirs.get(url).context["form"])
     assert my_page["seen"]  # the page carries the record as it showed it
@@ -269,6 +271,27 @@ def test_an_edit_from_a_page_opened_before_a_colleagues_save_is_refused_not_lost
     assert mine.post(url, {**again, "name": "改名后"}).status_code == 302
     record.refresh_from_db()
     assert (record.name, record.note) == ("改名后", "县科技局核实")
+
+
+def test_a_form_sent_twice_saves_once_and_another_tab_of_ones_own_is_named_as_such(
+    client_for, staff, ledger
+):
+    city = ledger["city"]
+    url = reverse("reports:ledger_incubator_edit", args=[city.pk])
+    client = client_for(staff)
+    first_tab = as_posted(client.get(url).context["form"])
+    second_tab = as_posted(client.get(url).context["form"])
+    edited = {**first_tab, "note": "第一次"}
+    assert client.post(url, edited).status_code == 302
+    # The same form again (a double click, a resent page): nothing to conflict with.
+    assert client.post(url, edited).status_code == 302
+    assert city.history.filter(note="第一次").count() == 1
+    # The other tab, opened before: refused, saying who changed it.
+    response = client.post(url, {**second_tab, "note": "第二次"})
+    assert response.status_code == 400
+    assert "已由您本人在别处修改" in response.content.decode()
+    city.refresh_from_db()
+    assert city.note == "第一次"
 
 
 def test_a_recognition_added_meanwhile_also_makes_the_edit_page_stale(client_for, staff, ledger):

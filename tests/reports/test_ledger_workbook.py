@@ -693,21 +693,29 @@ def test_a_control_character_in_an_operating_note_is_listed(client_for, staff, l
     assert not Incubator.objects.filter(name="昆阳新基地").exists()
 
 
-def test_a_sheet_over_the_row_limit_is_refused_before_anything_is_staged(
+def test_a_file_over_the_row_limit_is_refused_before_anything_is_staged(
     client_for, staff, ledger, monkeypatch
 ):
-    from reports.ledger import uploads
+    """The limit is on the data rows of every sheet together (both page
+    requests write them all), headers not counted."""
+    from reports.ledger import workbook_apply
 
-    monkeypatch.setattr(uploads, "LEDGER_MAX_ROWS", 3)
-    rows = [[f"企业{i}", "", "昆阳", "昆阳科创孵化器", "", "2025-02-01", "苗圃"] for i in range(3)]
-    response = upload(client_for(staff), build_workbook({"在孵企业": rows}))
+    monkeypatch.setattr(workbook_apply, "LEDGER_MAX_ROWS", 3)
+    firms = [[f"企业{i}", "", "昆阳", "昆阳科创孵化器", "", "2025-02-01", "苗圃"] for i in range(2)]
+    titles = [[f"企业{i}", "", "高新技术企业", "2025-12-01"] for i in range(2)]
+    client = client_for(staff)
+    response = upload(client, build_workbook({"在孵企业": firms, "企业标识": titles}))
     assert response.status_code == 400
-    assert "工作表“在孵企业”超过 3 行的上限" in response.content.decode()
+    assert "文件共 4 行数据,超过一次导入 3 行的上限" in response.content.decode()
     assert not PendingImport.objects.exists()
     assert not Enterprise.objects.filter(name__startswith="企业").exists()
+    # As many rows as the limit: taken.
+    response = upload(client, build_workbook({"在孵企业": firms, "企业标识": titles[:1]}))
+    assert response.status_code == 302
     # The page says the limit before the upload.
-    page = client_for(staff).get(UPLOAD).content.decode()
-    assert "每个工作表不超过 10000 行" in page
+    monkeypatch.undo()
+    page = client.get(UPLOAD).content.decode()
+    assert "一次不超过 5000 行数据" in page
 
 
 def test_an_upload_of_many_firms_reads_nothing_more_for_each_row(plan, staff, ledger):
