@@ -101,6 +101,9 @@ class BriefingFacts:
     # False for a quarter not yet begun (a plan that starts later): nothing
     # can be reported for it yet, so nobody is asked to.
     begun: bool = True
+    # A township's briefing: the quarters of the year before this one that it
+    # did not report and the bureau closed (counted as nothing, for good).
+    closed_missed: tuple[int, ...] = ()
 
     @property
     def subject_name(self) -> str:

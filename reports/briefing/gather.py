@@ -187,6 +187,16 @@ def gather(
         for r in missing
         if reporting.states.get((r.id, period.year, period.quarter)) == SubmissionState.SUBMITTED
     )
+    # A township's earlier quarters of the year it never reported and the
+    # bureau closed: counted as nothing, for good; the briefing says so.
+    closed_missed = ()
+    if not whole_county and owe_reports:
+        closed_missed = tuple(
+            q
+            for q in range(1, period.quarter)
+            if (period.year, q) in reporting.closed
+            and (period.year, q) not in counted.get(region.pk, ())
+        )
     return BriefingFacts(
         plan_name=plan.name,
         document_number=plan.document_number,
@@ -210,4 +220,5 @@ def gather(
         if whole_county
         else (),
         includes_submitted=include_submitted,
+        closed_missed=closed_missed,
     )

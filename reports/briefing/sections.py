@@ -109,6 +109,11 @@ def opening(facts: BriefingFacts) -> str:
             text += _("本季度数据已上报，尚未审核，本通报已计入。")
         else:
             text += _("本季度数据已审核。")
+        if facts.closed_missed:
+            quarters = _("、").join(str(q) for q in facts.closed_missed)
+            text += _("本年度第%(quarters)s季度数据未报，该季度已关闭，未计入全年累计。") % {
+                "quarters": quarters
+            }
     elif coverage.regions and not facts.not_reported:
         if unapproved:
             text += _(

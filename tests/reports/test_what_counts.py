@@ -500,3 +500,8 @@ def test_a_closed_quarter_a_region_missed_leaves_its_status_final_not_provisiona
     assert "可能变化" not in notice
     rows = {r["label"]: r["progress"] for r in page.context["indicator_table"].data.data}
     assert rows["新增孵化空间面积(万平方米)"].status == Status.NOT_REPORTED
+    # Its Q4 briefing says why its year lacks Q3, and calls nothing 暂定.
+    briefing = client.get(reverse("reports:briefing_region", args=["kaifaqu"]), {"period": HALF})
+    text = briefing.content.decode()
+    assert "本年度第3季度数据未报，该季度已关闭，未计入全年累计。" in text
+    assert "暂定" not in text
