@@ -43,10 +43,12 @@ UNCACHED_FORMULA = object()  # a formula cell that Excel never calculated
 BLANK_ROWS_PAST_LIMIT = 1000
 # A cell with its position and attributes, then its value (an optional
 # formula first), as Excel and openpyxl write them.
-VALUE_CELL_RE = re.compile(
-    rb'<c r="([A-Z]{1,3})(\d{1,7})"([^>]*)>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>([^<]*)</v>'
-)
+# A cell with its attributes (in any order) and its content, and in them its
+# position, its type and its cached value.
+CELL_RE = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
+POSITION_ATTR_RE = re.compile(rb"\br\s*=\s*[\"']([A-Z]{1,3})(\d{1,7})[\"']")
 TYPE_ATTR_RE = re.compile(rb"\bt\s*=\s*[\"']([^\"']*)[\"']")
+VALUE_RE = re.compile(rb"<v>([^<]*)</v>")
 MERGE_RE = re.compile(
     rb"<(?:\w+:)?mergeCell\b[^>]*\bref\s*=\s*[\"']([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)[\"']"
 )
@@ -254,6 +256,10 @@ class CheckedWorkbook:
         cannot make a huge grid. With formula or error cells, two passes:
         formulas (to spot those never calculated), then cached values."""
         values_sheet = self._values[name]
+        with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
+            bad = bad_number_cell(archive.read(values_sheet._worksheet_path), name)
+        if bad is not None:
+            raise UnsafeWorkbookError([bad])
         values_sheet.reset_dimensions()  # dimensions written by other tools may be wrong
         if self.cell_markers:
             formulas = load_workbook(io.BytesIO(self.data), read_only=True, data_only=False)
@@ -299,6 +305,35 @@ def range_name(first_row: int, first_column: int, last_row: int, last_column: in
     return ":".join(f"{get_column_letter(column)}{row}" for row, column in corners)
 
 
+def bad_number_cell(xml: bytes, name: str) -> str | None:
+    """The first number cell of a worksheet's XML whose value is no number as
+    the file format writes one (an XML Schema double, finite), said with its
+    place; None when there is none. The fast reader refuses such a cell;
+    openpyxl would take Python's wider reading (``1_5`` as 15, ``١٥`` or
+    ``１５`` as 15), so its path checks first and both say the same."""
+    for match in CELL_RE.finditer(xml):
+        attributes, content = match.group(1), match.group(2) or b""
+        kind = TYPE_ATTR_RE.search(attributes)
+        value = VALUE_RE.search(content)
+        if value is None or (kind and kind.group(1) != b"n"):
+            continue
+        raw = value.group(1).decode("utf-8", "replace")
+        if not raw.strip():  # no cached value (a formula never calculated): said elsewhere
+            continue
+        if XSD_DOUBLE_RE.fullmatch(raw) and math.isfinite(float(raw)):
+            continue
+        message = _("数值单元格中的“%(value)s”不是数字;请填写数字或清空该单元格")
+        position = POSITION_ATTR_RE.search(attributes)
+        if position is None:  # no place to name: the sheet as a whole
+            return _("工作表“%(sheet)s”中的“%(value)s”不是数字;请填写数字或清空该单元格") % {
+                "sheet": name,
+                "value": raw.strip()[:30],
+            }
+        loc = Loc(name, int(position.group(2)), column_index(position.group(1)))
+        return loc.says(message % {"value": raw.strip()[:30]})
+    return None
+
+
 def unreadable_sheet_message(data: bytes, name: str) -> str:
     """Why sheet ``name`` of ``data`` (which passed ``check_archive``) could not
     be read. A number cell holding what is no number (NaN, INF, text written
@@ -310,16 +345,9 @@ def unreadable_sheet_message(data: bytes, name: str) -> str:
             xml = archive.read(path)
     except Exception:  # the workbook itself is what cannot be read
         return not_xlsx_message(data)
-    for match in VALUE_CELL_RE.finditer(xml):
-        kind = TYPE_ATTR_RE.search(match.group(3))
-        if kind and kind.group(1) != b"n":
-            continue
-        raw = match.group(4).decode("utf-8", "replace")
-        if XSD_DOUBLE_RE.fullmatch(raw) and math.isfinite(float(raw)):
-            continue
-        loc = Loc(name, int(match.group(2)), column_index(match.group(1)))
-        message = _("数值单元格中的“%(value)s”不是数字;请填写数字或清空该单元格")
-        return loc.says(message % {"value": raw.strip()[:30]})
+    bad = bad_number_cell(xml, name)
+    if bad is not None:
+        return bad
     message = _("工作表“%(sheet)s”中有无法读取的内容;请在 Excel 中打开并另存为 .xlsx 后再导入")
     return message % {"sheet": name}
 

@@ -8,6 +8,7 @@ import io
 import zipfile
 from datetime import timedelta
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -315,10 +316,11 @@ def with_doctype(plan) -> bytes:
     return patch_zip(data, lambda member, content: doctype + content if member == name else content)
 
 
-def with_nan(plan, *, formula: bool = False) -> bytes:
-    """E4 written as a number cell holding NaN, as some programs export it.
-    With a formula elsewhere the file is read by openpyxl, which cannot read
-    the sheet at all; the fast reader reads NaN as a float."""
+def with_nan(plan, *, formula: bool = False, value: bytes = b"NaN") -> bytes:
+    """E4 written as a number cell holding NaN (or ``value``), as some
+    programs export it. With a formula elsewhere the file is read by
+    openpyxl, which cannot read the sheet at all; the fast reader reads NaN
+    as a float."""
     data = edit(template(plan), {"E4": 12345})
     if formula:
         data = edit(data, {"H40": "=1+1"}, sheet="说明")
@@ -326,7 +328,9 @@ def with_nan(plan, *, formula: bool = False) -> bytes:
     return patch_zip(
         data,
         lambda member, content: (
-            content.replace(b"<v>12345</v>", b"<v>NaN</v>") if member == name else content
+            content.replace(b"<v>12345</v>", b"<v>" + value + b"</v>")
+            if member == name
+            else content
         ),
     )
 
@@ -370,6 +374,16 @@ BAD_FILES = {
         lambda plan: with_nan(plan, formula=True),
         "工作表“填报”第4行E列:数值单元格中的“NaN”不是数字",
     ),
+    # Python would read these as 15 (openpyxl's reading); the file format's
+    # numbers are no such thing, whichever reader opens the file.
+    **{
+        f"{label} in a number cell{beside}": (
+            partial(with_nan, value=raw.encode(), formula=bool(beside)),
+            f"工作表“填报”第4行E列:数值单元格中的“{raw}”不是数字",
+        )
+        for label, raw in [("1_5", "1_5"), ("Arabic digits", "١٥"), ("full-width", "１５")]
+        for beside in ("", " beside a formula")
+    },
     "negative": (lambda plan: edit(template(plan), {"E4": -3}), "不能为负数"),
     "fraction of a count": (lambda plan: edit(template(plan), {"E4": 2.5}), "只能填整数"),
     "uncalculated formula": (
