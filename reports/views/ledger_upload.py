@@ -11,7 +11,10 @@ write ``reports.ledger.uploads``. These views parse, call and render.
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django.contrib import messages
+from django.core.exceptions import FieldDoesNotExist
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -26,14 +29,15 @@ from reports.figures.changes import FigureError
 from reports.figures.imports import upload_limits
 from reports.figures.uploads import PendingUploadMissing
 from reports.ledger.uploads import confirm_ledger, discard_ledger, pending_ledger, stage_ledger
-from reports.ledger.workbook import SHEETS, read_ledger_file
+from reports.ledger.workbook import SHEET_ENTERPRISES, SHEET_INCUBATORS, SHEETS, read_ledger_file
 from reports.ledger.workbook_apply import LEDGER_MAX_ROWS, preview_ledger
 from reports.ledger.workbook_writing import export_ledger, operating_template
-from reports.models import PendingImport
+from reports.models import Enterprise, Incubator, IncubatorQuarter, PendingImport
 from reports.views.ledger_entry import LedgerRegionMixin
 from reports.views.upload import XLSX_TYPE, UploadForm
 from targets.access import PlanAccessMixin
 from targets.excel.safety import UnsafeWorkbookError, human_size, read_capped, too_big_message
+from targets.ledger import Industry
 
 PREVIEW_ROWS_SHOWN = 500
 
@@ -153,11 +157,15 @@ class LedgerUploadPreviewView(LedgerRegionMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         ops = self.pending.payload.get("ops", {})
         region_names = dict(self.plan.regions.values_list("pk", "name"))
+        industries = dict(Industry.objects.filter(plan=self.plan).values_list("pk", "name"))
         sections = []
         for sheet in SHEETS:
             rows = ops.get(sheet, [])
             if rows:
-                shown = [_describe(sheet, op, region_names) for op in rows[:PREVIEW_ROWS_SHOWN]]
+                shown = [
+                    _describe(sheet, op, region_names, industries)
+                    for op in rows[:PREVIEW_ROWS_SHOWN]
+                ]
                 sections.append((sheet, len(rows), shown))
         context.update(pending=self.pending, sections=sections)
         return context
@@ -184,8 +192,13 @@ class LedgerUploadPreviewView(LedgerRegionMixin, TemplateView):
         return redirect(reverse("reports:ledger_upload"))
 
 
-def _describe(sheet: str, op: dict, region_names: dict[int, str]) -> dict:
-    """One staged record as the preview lists it: row, what, new or changed."""
+def _describe(
+    sheet: str, op: dict, region_names: dict[int, str], industries: dict[int, str]
+) -> dict:
+    """One staged record as the preview lists it: row, what, new or changed,
+    and for a change each field from what is stored to what the file says
+    (a file exported before a colleague's edit would undo it: the preview
+    shows that before anything is written)."""
     key = op.get("key") or op.get("incubator")
     where = f"{region_names.get(key[0], '')} · {key[1]}" if key else ""
     if sheet == "在孵企业":
@@ -198,4 +211,49 @@ def _describe(sheet: str, op: dict, region_names: dict[int, str]) -> dict:
         "row": op["row"],
         "where": where,
         "new": op.get("old") is None,
+        "changes": _field_changes(sheet, op, industries),
     }
+
+
+FIELD_MODELS = {SHEET_INCUBATORS: Incubator, SHEET_ENTERPRISES: Enterprise}
+
+
+def _field_changes(sheet: str, op: dict, industries: dict[int, str]) -> list[str]:
+    """ "字段:旧值 → 新值" for each field a staged change alters."""
+    old, new = op.get("old"), op.get("values")
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return []
+    model = FIELD_MODELS.get(sheet, IncubatorQuarter)
+    said = []
+    for name, value in new.items():
+        if name not in old or _same(old[name], value):
+            continue
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        before, after = (_shown(field, v, industries) for v in (old[name], value))
+        said.append(
+            _("%(field)s:%(before)s → %(after)s")
+            % {"field": field.verbose_name, "before": before, "after": after}
+        )
+    return said
+
+
+def _same(before, after) -> bool:
+    if before in (None, "") and after in (None, ""):
+        return True
+    try:
+        return Decimal(str(before)) == Decimal(str(after))
+    except (InvalidOperation, ValueError):
+        return str(before) == str(after)
+
+
+def _shown(field, value, industries: dict[int, str]) -> str:
+    if value in (None, ""):
+        return _("(空)")
+    if field.is_relation:
+        return industries.get(value, str(value))
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)

@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from reports.choices import Source, SubmissionState
 from reports.figures import deadlines
 from reports.figures.submissions import submit
+from reports.ledger import services
 from reports.ledger.operating import record_operating_data
 from reports.ledger.workbook_writing import build_workbook
 from reports.models import (
@@ -514,6 +515,26 @@ def test_a_township_adds_a_firm_to_its_exported_ledger(client_for, official, dem
     response = upload(client, data)
     assert confirm(client, response).status_code == 302
     assert Enterprise.objects.filter(name="（演示）昆阳新入孵科技有限公司").exists()
+
+
+def test_the_preview_shows_each_field_a_row_changes_from_stored_to_file(client_for, staff, ledger):
+    """A file exported before a colleague's edit would undo it when sent back
+    with another cell changed: the preview shows every field it changes, from
+    what is stored to what the file says, so the bureau sees the undoing
+    before confirming."""
+    client = client_for(staff)
+    sheets = sheets_of(client.get(EXPORT).content)
+    hub = ledger["hub"]
+    services.update_incubator(staff, hub, operator="新运营公司", status="rectifying")
+    header, rows = sheets["孵化载体"][0], sheets["孵化载体"][1:]
+    row = next(r for r in rows if r[header.index("载体名称")] == hub.name)
+    row[header.index("备注")] = "补充说明"
+    staged = upload(client, build_workbook({"孵化载体": [row]}))
+    preview = client.get(staged["Location"]).content.decode()
+    assert "运营机构:新运营公司 → 昆阳科创公司" in preview
+    assert "状态:限期整改 → 运营<" in preview
+    assert "备注:(空) → 补充说明" in preview
+    assert "载体类型:" not in preview  # unchanged fields are not listed
 
 
 def test_a_changed_operating_row_of_a_handed_in_quarter_names_its_row(client_for, official, ledger):
