@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from regions.models import Region
 from reports.excel.figures_format import PlanShape, ValueMode
 from reports.progress import Period
-from targets.excel.values import Loc, describe_non_number, normalize, said_at
+from targets.excel.values import Loc, ProblemList, describe_non_number, normalize, said_at
 from targets.formatting import value_problems_text
 from targets.models import Indicator
 
@@ -70,10 +70,7 @@ class FiguresFile:
     @property
     def all_problems(self) -> list[str]:
         """The problems to show, ending with how many more were not listed."""
-        if not self.more_problems:
-            return self.problems
-        more = _("……另有 %(count)d 个问题未列出。") % {"count": self.more_problems}
-        return [*self.problems, more]
+        return ProblemList(self.problems, unlisted=self.more_problems)
 
 
 def amount(raw: object, indicator: Indicator) -> tuple[Decimal | None, str | None]:

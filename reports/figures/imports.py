@@ -190,7 +190,7 @@ def preview_import(
     own = _own_region(plan, user)
     shape = plan_shape(plan)
     parsed = read_figures_file(data, shape, limits, progress=progress, fast=fast)
-    preview = ImportPreview(file=parsed, problems=list(parsed.all_problems))
+    preview = ImportPreview(file=parsed, problems=parsed.all_problems)
     if not parsed.cells:
         if not preview.problems:
             preview.problems.append(_("文件中没有任何数据行"))

@@ -35,6 +35,7 @@ from targets.choices import IncubatorKind, IncubatorLevel
 from targets.excel.safety import UnsafeWorkbookError, XlsxLimits
 from targets.excel.values import (
     Loc,
+    ProblemList,
     describe_non_date,
     describe_non_number,
     describe_non_text,
@@ -160,8 +161,13 @@ class LedgerFile:
     sheets: dict[str, list[SheetRow]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     more_problems: int = 0
+    # (sheet, row) of every row with a problem: the preview's dry run writes
+    # only the others (``reports.ledger.workbook_apply.preview_ledger``).
+    refused_rows: set[tuple[str, int]] = field(default_factory=set)
 
     def problem(self, loc: Loc, message: str) -> None:
+        if loc.row is not None:
+            self.refused_rows.add((loc.sheet, loc.row))
         if len(self.problems) >= MAX_PROBLEMS:
             self.more_problems += 1
         else:
@@ -169,12 +175,7 @@ class LedgerFile:
 
     @property
     def all_problems(self) -> list[str]:
-        if not self.more_problems:
-            return self.problems
-        return [
-            *self.problems,
-            _("……另有 %(count)d 个问题未列出。") % {"count": self.more_problems},
-        ]
+        return ProblemList(self.problems, unlisted=self.more_problems)
 
     def as_payload(self) -> dict:
         return {name: [[r.row, r.values] for r in rows] for name, rows in self.sheets.items()}

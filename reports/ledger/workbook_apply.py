@@ -32,6 +32,7 @@ from reports.ledger import services
 from reports.ledger.derived import derived_figures_once
 from reports.ledger.operating import METRIC_NAMES, OperatingChange, record_operating_data
 from reports.ledger.workbook import (
+    MAX_PROBLEMS,
     SHEET_ENTERPRISE_FLAGS,
     SHEET_ENTERPRISES,
     SHEET_INCUBATOR_FLAGS,
@@ -48,7 +49,7 @@ from reports.models import (
     IncubatorFlagGrant,
     IncubatorRecognition,
 )
-from targets.excel.values import Loc, normalize
+from targets.excel.values import Loc, ProblemList, normalize
 from targets.ledger import Industry, LedgerFlag
 from targets.models import Plan
 
@@ -103,8 +104,8 @@ LEDGER_MAX_ROWS = 5_000
 
 def preview_ledger(plan: Plan, user, file: LedgerFile) -> LedgerPlan:
     """What ``file`` would change, and every row that cannot be taken: the
-    plan's problems, then (when there are none) the writes' own, found by
-    running them and rolling back."""
+    plan's problems, then the writes' own, found by running the rows that
+    planned well and rolling back — so one upload lists them all."""
     rows = sum(len(sheet) for sheet in file.sheets.values())
     if rows > LEDGER_MAX_ROWS:
         message = _(
@@ -113,15 +114,22 @@ def preview_ledger(plan: Plan, user, file: LedgerFile) -> LedgerPlan:
         return LedgerPlan(problems=[message % {"rows": rows, "limit": LEDGER_MAX_ROWS}])
     regions, own = writable_regions(plan, user)
     planned = plan_ledger(plan, regions, file, user_region=own)
-    if planned.ok and planned.changes:
+    ops = {
+        sheet: [op for op in rows if (sheet, op["row"]) not in file.refused_rows]
+        for sheet, rows in planned.ops.items()
+    }
+    if any(ops.values()) and not file.more_problems:
         # As the confirmation writes: the derived figures once, at the end (per
         # row they cost as much as the row itself). Only if they refuse is the
         # file rehearsed again following each row, to name the rows that change
         # figures that may no longer change.
-        problems = _rehearse(plan, user, planned.ops, derived_once=True)
-        if problems is None:
-            problems = _rehearse(plan, user, planned.ops, derived_once=False) or []
-        planned.problems = problems
+        found = _rehearse(plan, user, ops, derived_once=True)
+        if found is None:
+            found = _rehearse(plan, user, ops, derived_once=False) or []
+        listed = [*file.problems, *found]
+        planned.problems = ProblemList(
+            listed[:MAX_PROBLEMS], unlisted=max(0, len(listed) - MAX_PROBLEMS)
+        )
     return planned
 
 

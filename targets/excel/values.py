@@ -65,6 +65,21 @@ class CellError:
         return self.text
 
 
+class ProblemList(list):
+    """The problems a page lists, ending (when there were more than it lists)
+    with a line saying how many more: ``total`` counts them all."""
+
+    def __init__(self, listed=(), unlisted: int = 0):
+        super().__init__(listed)
+        if unlisted:
+            self.append(_("……另有 %(count)d 个问题未列出。") % {"count": unlisted})
+        self.unlisted = unlisted
+
+    @property
+    def total(self) -> int:
+        return len(self) - 1 + self.unlisted if self.unlisted else len(self)
+
+
 @dataclass(frozen=True)
 class Loc:
     """Where a cell is, said the way a user finds it: 工作表“附件1”第3行C列(2025年)."""

@@ -537,6 +537,37 @@ def test_the_preview_shows_each_field_a_row_changes_from_stored_to_file(client_f
     assert "载体类型:" not in preview  # unchanged fields are not listed
 
 
+def test_one_upload_lists_the_reading_problems_and_the_records_own_together(
+    client_for, staff, ledger
+):
+    """A bad cell (row 2) and a record the services refuse (row 3: 在建 with an
+    operating date) are both listed by the first upload, not one per try."""
+    data = build_workbook(
+        {
+            "孵化载体": [
+                new_incubator_row(name="甲基地", area=-1),
+                new_incubator_row(name="乙基地", status="在建"),
+            ]
+        }
+    )
+    response = upload(client_for(staff), data)
+    said = problems(response)
+    assert response.status_code == 400
+    assert "工作表“孵化载体”第2行" in said and "工作表“孵化载体”第3行" in said
+    assert "在建载体不填投入运营日期" in said
+    assert not Incubator.objects.filter(name__in=["甲基地", "乙基地"]).exists()
+
+
+def test_a_file_with_more_problems_than_listed_counts_them_all(client_for, staff, ledger):
+    rows = [new_incubator_row(name=f"基地{i}", area=-1) for i in range(520)]
+    response = upload(client_for(staff), build_workbook({"孵化载体": rows}))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "发现 520 个问题" in page
+    assert "……另有 20 个问题未列出。" in page
+    assert len(re.findall(r"<li>", page.split("upload-problems", 1)[1])) == 501
+
+
 def test_a_changed_operating_row_of_a_handed_in_quarter_names_its_row(client_for, official, ledger):
     """昆阳's 2026 Q1 report, with the fixture's operating rows, is 已审核."""
     Submission.objects.filter(region__name="昆阳", year=2026, quarter=1).update(

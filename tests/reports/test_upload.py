@@ -426,6 +426,14 @@ def test_a_bad_file_gets_a_clear_message_and_changes_nothing(demo, staff, client
     assert snapshot() == before
 
 
+def test_a_file_with_more_problems_than_listed_counts_them_all(plan, staff, client_for):
+    rows = [[f"区域{i}", "talents", 2026, 1, 1, None] for i in range(530)]
+    response = upload(client_for(staff), long_sheet(rows))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "发现 530 个问题" in page and "……另有 30 个问题未列出。" in page
+
+
 @pytest.mark.parametrize(
     ("post", "files", "expected"),
     [
