@@ -18,7 +18,10 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from xml.etree import ElementTree
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -43,16 +46,14 @@ UNCACHED_FORMULA = object()  # a formula cell that Excel never calculated
 BLANK_ROWS_PAST_LIMIT = 1000
 # A cell with its position and attributes, then its value (an optional
 # formula first), as Excel and openpyxl write them.
-# A cell with its attributes (in any order) and its content, and in them its
-# position, its type and its cached value.
-CELL_RE = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
-POSITION_ATTR_RE = re.compile(rb"\br\s*=\s*[\"']([A-Z]{1,3})(\d{1,7})[\"']")
-TYPE_ATTR_RE = re.compile(rb"\bt\s*=\s*[\"']([^\"']*)[\"']")
-VALUE_RE = re.compile(rb"<v>([^<]*)</v>")
+POSITION_RE = re.compile(r"([A-Z]{1,3})(\d{1,7})")
 MERGE_RE = re.compile(
     rb"<(?:\w+:)?mergeCell\b[^>]*\bref\s*=\s*[\"']([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)[\"']"
 )
-XSD_DOUBLE_RE = re.compile(r"\s*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\s*")
+# An XML Schema double as text (XML's own spaces around it, no others).
+XSD_DOUBLE_RE = re.compile(
+    r"[ \t\r\n]*[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?[ \t\r\n]*"
+)
 
 
 @dataclass(frozen=True)
@@ -323,29 +324,36 @@ def range_name(first_row: int, first_column: int, last_row: int, last_column: in
 def bad_number_cell(xml: bytes, name: str) -> str | None:
     """The first number cell of a worksheet's XML whose value is no number as
     the file format writes one (an XML Schema double, finite), said with its
-    place; None when there is none. The fast reader refuses such a cell;
-    openpyxl would take Python's wider reading (``1_5`` as 15, ``١٥`` or
-    ``１５`` as 15), so its path checks first and both say the same."""
-    for match in CELL_RE.finditer(xml):
-        attributes, content = match.group(1), match.group(2) or b""
-        kind = TYPE_ATTR_RE.search(attributes)
-        value = VALUE_RE.search(content)
-        if value is None or (kind and kind.group(1) != b"n"):
-            continue
-        raw = value.group(1).decode("utf-8", "replace")
-        if not raw.strip():  # no cached value (a formula never calculated): said elsewhere
-            continue
-        if XSD_DOUBLE_RE.fullmatch(raw) and math.isfinite(float(raw)):
-            continue
-        message = _("数值单元格中的“%(value)s”不是数字;请填写数字或清空该单元格")
-        position = POSITION_ATTR_RE.search(attributes)
-        if position is None:  # no place to name: the sheet as a whole
-            return _("工作表“%(sheet)s”中的“%(value)s”不是数字;请填写数字或清空该单元格") % {
-                "sheet": name,
-                "value": raw.strip()[:30],
-            }
-        loc = Loc(name, int(position.group(2)), column_index(position.group(1)))
-        return loc.says(message % {"value": raw.strip()[:30]})
+    place; None when there is none (or the XML does not parse: the reader then
+    says so). The fast reader refuses such a cell; openpyxl would take
+    Python's wider reading (``1_5`` as 15, ``١٥`` or ``１５`` as 15), so its path
+    checks first and both say the same. Parsed as XML (any namespace prefix,
+    character references, CDATA), in one streaming pass; the archive passed
+    ``check_archive`` (no DTD, no entity declarations) and defusedxml refuses
+    them again."""
+    try:
+        for _event, element in iterparse(io.BytesIO(xml), events=("end",)):
+            tag = element.tag.rpartition("}")[2]
+            if tag == "row":
+                element.clear()  # one row in memory at a time
+            if tag != "c" or element.get("t", "n") != "n":
+                continue
+            value = next((e for e in element if e.tag.rpartition("}")[2] == "v"), None)
+            raw = value.text if value is not None and value.text else ""
+            if not raw.strip():  # no cached value (a formula never calculated): said elsewhere
+                continue
+            if XSD_DOUBLE_RE.fullmatch(raw) and math.isfinite(float(raw)):
+                continue
+            shown = raw.strip()[:30]
+            position = POSITION_RE.fullmatch(element.get("r", ""))
+            if position is None:  # no place to name: the sheet as a whole
+                message = _("工作表“%(sheet)s”中的“%(value)s”不是数字;请填写数字或清空该单元格")
+                return message % {"sheet": name, "value": shown}
+            loc = Loc(name, int(position.group(2)), column_index(position.group(1)))
+            message = _("数值单元格中的“%(value)s”不是数字;请填写数字或清空该单元格")
+            return loc.says(message % {"value": shown})
+    except (ElementTree.ParseError, DefusedXmlException):
+        return None
     return None
 
 
