@@ -270,7 +270,12 @@ class _Planner(EnterprisePlanning):
                     "values": plain,
                     "note": note,
                     "version": current.version if current else 0,
-                    "old": {n: str(getattr(current, n)) for n in METRIC_NAMES} if current else None,
+                    "old": {
+                        **{n: str(getattr(current, n)) for n in METRIC_NAMES},
+                        "note": current.note,
+                    }
+                    if current
+                    else None,
                 }
             )
         self.refuse_locked_quarters(changes, user_region)

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import DecimalField, FloatField, IntegerField
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -221,16 +222,20 @@ FIELD_MODELS = {SHEET_INCUBATORS: Incubator, SHEET_ENTERPRISES: Enterprise}
 def _field_changes(sheet: str, op: dict, industries: dict[int, str]) -> list[str]:
     """ "字段:旧值 → 新值" for each field a staged change alters."""
     old, new = op.get("old"), op.get("values")
+    if isinstance(old, str) and op.get("date"):  # a recognition's or title's date
+        return [_("日期:%(before)s → %(after)s") % {"before": old, "after": op["date"]}]
     if not isinstance(old, dict) or not isinstance(new, dict):
         return []
+    if "note" in op:  # the operating sheet keeps its note beside the figures
+        new = {**new, "note": op["note"]}
     model = FIELD_MODELS.get(sheet, IncubatorQuarter)
     said = []
     for name, value in new.items():
-        if name not in old or _same(old[name], value):
-            continue
         try:
             field = model._meta.get_field(name)
         except FieldDoesNotExist:
+            continue
+        if name not in old or _same(field, old[name], value):
             continue
         before, after = (_shown(field, v, industries) for v in (old[name], value))
         said.append(
@@ -240,13 +245,17 @@ def _field_changes(sheet: str, op: dict, industries: dict[int, str]) -> list[str
     return said
 
 
-def _same(before, after) -> bool:
+def _same(field, before, after) -> bool:
+    """Equal as the field holds them: numbers by value (2.50 is 2.5), text
+    as written ("0123" is not "123")."""
     if before in (None, "") and after in (None, ""):
         return True
-    try:
-        return Decimal(str(before)) == Decimal(str(after))
-    except (InvalidOperation, ValueError):
-        return str(before) == str(after)
+    if isinstance(field, DecimalField | IntegerField | FloatField):
+        try:
+            return Decimal(str(before)) == Decimal(str(after))
+        except (InvalidOperation, ValueError):
+            pass
+    return str(before) == str(after)
 
 
 def _shown(field, value, industries: dict[int, str]) -> str:

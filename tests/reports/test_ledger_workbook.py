@@ -537,6 +537,33 @@ def test_the_preview_shows_each_field_a_row_changes_from_stored_to_file(client_f
     assert "载体类型:" not in preview  # unchanged fields are not listed
 
 
+def test_the_preview_shows_notes_dates_and_text_as_they_change(client_for, staff, ledger):
+    """A text that reads like a number is compared as text ("0123" is not
+    "123"); an operating row's note and a recognition's date are shown too."""
+    client = client_for(staff)
+    hub = ledger["hub"]
+    services.update_incubator(staff, hub, operator="0123")
+    sheets = sheets_of(client.get(EXPORT).content)
+
+    def edited(sheet: str, column: str, value, **where) -> list:
+        header, rows = sheets[sheet][0], sheets[sheet][1:]
+        row = next(r for r in rows if all(r[header.index(k)] == v for k, v in where.items()))
+        row[header.index(column)] = value
+        return row
+
+    data = build_workbook(
+        {
+            "孵化载体": [edited("孵化载体", "运营机构", "123", 载体名称=hub.name)],
+            "载体认定": [edited("载体认定", "认定日期", "2025-06-02", 载体名称=hub.name)],
+            "季度运营数据": [edited("季度运营数据", "备注", "新备注", 载体名称=hub.name)],
+        }
+    )
+    preview = client.get(upload(client, data)["Location"]).content.decode()
+    assert "运营机构:0123 → 123" in preview
+    assert "日期:2025-06-01 → 2025-06-02" in preview
+    assert "备注:" in preview and "→ 新备注" in preview
+
+
 def test_one_upload_lists_the_reading_problems_and_the_records_own_together(
     client_for, staff, ledger
 ):
