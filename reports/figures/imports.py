@@ -43,6 +43,7 @@ from reports.figures.submissions import handed_in_problems
 from reports.models import Figure
 from reports.progress import Period
 from targets.excel.safety import XlsxLimits
+from targets.excel.values import ProblemList
 from targets.ledger import is_derived
 from targets.models import Plan
 
@@ -267,10 +268,7 @@ def _foreign_cells(parsed: FiguresFile, own: Region, plan: Plan) -> list[str]:
             continue
         for cell in filled or cells:
             problems.append(parsed.loc(cell.row, cell.column).says(message))
-    if len(problems) > MAX_PROBLEMS:
-        more = _("……另有 %(count)d 个问题未列出。") % {"count": len(problems) - MAX_PROBLEMS}
-        problems = [*problems[:MAX_PROBLEMS], more]
-    return problems
+    return ProblemList(problems[:MAX_PROBLEMS], unlisted=max(0, len(problems) - MAX_PROBLEMS))
 
 
 def _current_figures(plan: Plan, parsed: FiguresFile) -> dict[Key, _Current]:

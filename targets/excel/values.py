@@ -68,13 +68,38 @@ class CellError:
 
 class ProblemList(list):
     """The problems a page lists, ending (when there were more than it lists)
-    with a line saying how many more: ``total`` counts them all."""
+    with a line saying how many more; ``total`` counts them all. Problems
+    added later go before that line, and adding another ``ProblemList`` adds
+    its unlisted ones to the count."""
 
     def __init__(self, listed=(), unlisted: int = 0):
         super().__init__(listed)
-        if unlisted:
-            self.append(_("……另有 %(count)d 个问题未列出。") % {"count": unlisted})
-        self.unlisted = unlisted
+        self.unlisted = 0
+        self._count_unlisted(unlisted)
+
+    def _count_unlisted(self, count: int) -> None:
+        if not count:
+            return
+        if self.unlisted:
+            super().pop()
+        self.unlisted += count
+        super().append(_("……另有 %(count)d 个问题未列出。") % {"count": self.unlisted})
+
+    def append(self, problem) -> None:
+        if self.unlisted:
+            self.insert(len(self) - 1, problem)
+        else:
+            super().append(problem)
+
+    def extend(self, problems) -> None:
+        unlisted = problems.unlisted if isinstance(problems, ProblemList) else 0
+        for problem in list(problems)[: len(problems) - 1 if unlisted else None]:
+            self.append(problem)
+        self._count_unlisted(unlisted)
+
+    def __iadd__(self, problems):
+        self.extend(problems)
+        return self
 
     @property
     def total(self) -> int:

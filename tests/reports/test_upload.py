@@ -5,6 +5,8 @@ clear message, never a server error, and leave the database exactly as it was.""
 from __future__ import annotations
 
 import io
+import itertools
+import re
 import zipfile
 from datetime import timedelta
 from decimal import Decimal
@@ -424,6 +426,29 @@ def test_a_bad_file_gets_a_clear_message_and_changes_nothing(demo, staff, client
     page = response.content.decode()
     assert "文件未导入" in page and expected in page
     assert snapshot() == before
+
+
+def test_a_townships_file_full_of_other_regions_counts_every_problem(
+    plan, official, client_for, monkeypatch
+):
+    """280 cells of other regions, 100 listed at most: the heading counts 280,
+    the line saying 180 more comes last."""
+    from reports.figures import imports
+
+    monkeypatch.setattr(imports, "MAX_PROBLEMS", 100)
+    cells = itertools.product(
+        plan.regions.exclude(name="昆阳").values_list("name", flat=True),
+        plan.indicators.filter(by_region=True).values_list("code", flat=True),
+        [(2025, q) for q in range(1, 5)] + [(2026, q) for q in range(1, 4)],
+    )
+    rows = [[region, code, y, q, 1, None] for region, code, (y, q) in cells]
+    assert len(rows) == 280
+    response = upload(client_for(official), long_sheet(rows))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "发现 280 个问题" in page
+    listed = re.findall(r"<li>(.*?)</li>", page.split("upload-problems", 1)[1], re.S)
+    assert len(listed) == 101 and listed[-1] == "……另有 180 个问题未列出。"
 
 
 def test_a_file_with_more_problems_than_listed_counts_them_all(plan, staff, client_for):

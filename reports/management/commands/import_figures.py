@@ -62,7 +62,8 @@ class Command(BaseCommand):
             for problem in preview.problems:
                 self.stderr.write(problem)
             summary = _("导入失败,未写入任何数据:共 %(count)d 个问题(见上)。")
-            raise CommandError(summary % {"count": len(preview.problems)})
+            count = getattr(preview.problems, "total", len(preview.problems))
+            raise CommandError(summary % {"count": count})
         self.describe(the_plan, preview)
         if dry_run:
             self.stdout.write(_("试运行:没有写入任何数据。"))
