@@ -426,6 +426,22 @@ def test_the_english_opening_counts_regions_without_number_agreement_slips(close
     assert not re.search(r"\b1 have\b|丁镇 (were|have|did)\b", opening)
 
 
+def test_a_townships_earlier_closed_quarters_are_named_in_both_languages():
+    town = RegionInfo(4, "d", "丁镇")
+    facts = briefing_facts(
+        [facts_for({(2026, 3): 50}, Period(2026, 4))],
+        period=Period(2026, 4),
+        region=town,
+        coverage=Coverage(Period(2026, 4), regions=1, approved=1, submitted=0),
+        closed_missed=(1, 2),
+    )
+    assert "本年度第1季度、第2季度数据未报或未审核，季度已关闭，未计入全年累计。" in (
+        briefing_from_facts(facts).opening
+    )
+    with translation.override("en"):
+        assert "before the quarter was closed: Q1, Q2." in briefing_from_facts(facts).opening
+
+
 def test_goals_at_risk_are_named_with_their_numbers_and_goals_met_are_listed():
     goals = (
         GoalFacts("累计建成孵化基地30个以上", "个", 0, GoalStatus.BEHIND, Decimal(22), Decimal(30)),

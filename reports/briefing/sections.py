@@ -110,8 +110,10 @@ def opening(facts: BriefingFacts) -> str:
         else:
             text += _("本季度数据已审核。")
         if facts.closed_missed:
-            quarters = _("、").join(str(q) for q in facts.closed_missed)
-            text += _("本年度第%(quarters)s季度数据未报，该季度已关闭，未计入全年累计。") % {
+            quarters = _("、").join(
+                _("第%(quarter)s季度") % {"quarter": q} for q in facts.closed_missed
+            )
+            text += _("本年度%(quarters)s数据未报或未审核，季度已关闭，未计入全年累计。") % {
                 "quarters": quarters
             }
     elif coverage.regions and not facts.not_reported:

@@ -503,5 +503,5 @@ def test_a_closed_quarter_a_region_missed_leaves_its_status_final_not_provisiona
     # Its Q4 briefing says why its year lacks Q3, and calls nothing 暂定.
     briefing = client.get(reverse("reports:briefing_region", args=["kaifaqu"]), {"period": HALF})
     text = briefing.content.decode()
-    assert "本年度第3季度数据未报，该季度已关闭，未计入全年累计。" in text
+    assert "本年度第3季度数据未报或未审核，季度已关闭，未计入全年累计。" in text
     assert "暂定" not in text
