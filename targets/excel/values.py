@@ -72,6 +72,8 @@ class ProblemList(list):
     added later go before that line, and adding another ``ProblemList`` adds
     its unlisted ones to the count."""
 
+    unlisted = 0  # also while pickle or copy rebuild an instance
+
     def __init__(self, listed=(), unlisted: int = 0):
         super().__init__(listed)
         self.unlisted = 0
@@ -367,7 +369,9 @@ def bad_number_cell(xml: bytes, name: str) -> str | None:
             raw = value.text if value is not None and value.text else ""
             if not raw.strip():  # no cached value (a formula never calculated): said elsewhere
                 continue
-            if XSD_DOUBLE_RE.fullmatch(raw) and math.isfinite(float(raw)):
+            # No number needs 400 characters; the length is checked first, as
+            # the expression backtracks on a long run of digits.
+            if len(raw) <= 400 and XSD_DOUBLE_RE.fullmatch(raw) and math.isfinite(float(raw)):
                 continue
             shown = raw.strip()[:30]
             position = POSITION_RE.fullmatch(element.get("r", ""))
@@ -377,8 +381,8 @@ def bad_number_cell(xml: bytes, name: str) -> str | None:
             loc = Loc(name, int(position.group(2)), column_index(position.group(1)))
             message = _("数值单元格中的“%(value)s”不是数字;请填写数字或清空该单元格")
             return loc.says(message % {"value": shown})
-    except (ElementTree.ParseError, DefusedXmlException):
-        return None
+    except (ElementTree.ParseError, DefusedXmlException, ValueError, LookupError):
+        return None  # an encoding the parser refuses: the readers say so
     return None
 
 

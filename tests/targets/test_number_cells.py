@@ -49,8 +49,19 @@ def test_numbers_written_any_valid_way_pass(cell):
         ('<c r="E4"><v>\uff11\uff15</v></c>', ""),
         ('<c r="E4"><v>\u00a015</v></c>', ""),  # a no-break space is no XML space
         ('<c r="E4"><v>NaN</v></c>', ""),
+        ('<c r="E4"><v>' + "1" * 20000 + "x</v></c>", ""),  # checked at once, not in seconds
     ],
-    ids=["underscore", "order", "prefix", "spaced-end-tag", "arabic", "full-width", "nbsp", "nan"],
+    ids=[
+        "underscore",
+        "order",
+        "prefix",
+        "spaced-end-tag",
+        "arabic",
+        "full-width",
+        "nbsp",
+        "nan",
+        "long-digits",
+    ],
 )
 def test_what_python_alone_would_take_is_named_with_its_cell(cells, prefix):
     said = bad_number_cell(sheet(cells, prefix), "填报")
