@@ -67,6 +67,13 @@ SHEET_ENTERPRISES = "在孵企业"
 SHEET_ENTERPRISE_FLAGS = "企业标识"
 SHEET_OPERATING = "季度运营数据"
 
+# The last column of the incubator, enterprise and operating sheets: the
+# record's last change as the export saw it (``reports.ledger.workbook_writing``).
+# A row sent back whose record has changed since then would undo that change:
+# it is refused (``reports.ledger.workbook_plan``). Blank: not checked (a
+# workbook made by hand, a new record).
+STAMP_HEADER = "记录版本"
+
 
 def _operating_columns() -> tuple[Column, ...]:
     with translation.override("zh-hans"):
@@ -78,6 +85,7 @@ def _operating_columns() -> tuple[Column, ...]:
         Column("季度", "quarter", INT, True),
         *metrics,
         Column("备注", "note"),
+        Column(STAMP_HEADER, "stamp"),
     )
 
 
@@ -97,6 +105,7 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         Column("状态起始日期", "status_since", DATE, True),
         Column("投入运营日期", "operating_since", DATE),
         Column("备注", "note"),
+        Column(STAMP_HEADER, "stamp"),
     ),
     SHEET_RECOGNITIONS: (
         Column("区域", "region", required=True),
@@ -121,6 +130,7 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         Column("毕业或退出日期", "left_on", DATE),
         Column("毕业或退出原因", "exit_reason", EXIT),
         Column("备注", "note"),
+        Column(STAMP_HEADER, "stamp"),
     ),
     SHEET_ENTERPRISE_FLAGS: (
         Column("企业名称", "enterprise", required=True),

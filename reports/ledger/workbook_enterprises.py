@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reports.ledger.identity import clean_credit_code, credit_code_problem, normalise_name
+from reports.ledger.services import record_stamp
 from reports.ledger.workbook import SHEET_ENTERPRISE_FLAGS, SHEET_ENTERPRISES, SheetRow
 from reports.models import Enterprise, EnterpriseFlagGrant
 from targets.models import Plan
@@ -35,8 +36,8 @@ CREDIT_CODE_WORDS = {
 
 class EnterprisePlanning:
     """The enterprise sheets; expects the planner's ``problem``,
-    ``incubator_key``, ``named``, ``incubators``, ``industries``, ``flags``,
-    ``region_names`` and ``result``."""
+    ``changed_since_export``, ``incubator_key``, ``named``, ``incubators``,
+    ``industries``, ``flags``, ``region_names`` and ``result``."""
 
     def enterprise_rows(self) -> None:
         rows = self.file.sheets.get(SHEET_ENTERPRISES, [])
@@ -82,6 +83,15 @@ class EnterprisePlanning:
             self.enterprise_keys.setdefault(code or normal, []).append(target)
             if existing and _enterprise_values(existing) == values:
                 self.result.unchanged += 1
+                continue
+            if existing and self.changed_since_export(
+                SHEET_ENTERPRISES,
+                row,
+                record_stamp(existing),
+                f"“{existing.name}”",
+                existing.updated_by,
+                existing.updated_at,
+            ):
                 continue
             self.result.ops[SHEET_ENTERPRISES].append(
                 {
@@ -200,7 +210,7 @@ class _EnterpriseIndex:
     queries, whatever their number), and their titles."""
 
     def __init__(self, plan: Plan):
-        firms = list(Enterprise.objects.filter(plan=plan).select_related("incubator"))
+        firms = list(Enterprise.objects.filter(plan=plan).select_related("incubator", "updated_by"))
         self.by_code = {f.credit_code: f for f in firms if f.credit_code}
         self.by_name: dict[str, list[Enterprise]] = {}
         for firm in firms:

@@ -26,6 +26,7 @@ from reports.figures.deadlines import not_begun_message
 from reports.figures.quarters import closed_periods
 from reports.figures.submissions import handed_in_by_period, period_label
 from reports.ledger.operating import METRIC_NAMES, cell_message, row_problems
+from reports.ledger.services import changed_since_export, operating_stamp, record_stamp
 from reports.ledger.workbook import (
     SHEET_INCUBATOR_FLAGS,
     SHEET_INCUBATORS,
@@ -91,7 +92,7 @@ class _Planner(EnterprisePlanning):
         self.flags = {(f.applies_to, normalize(f.name)): f.pk for f in flags}
         self.incubators = {
             (i.region_id, normalize(i.name)): i
-            for i in Incubator.objects.filter(region__in=regions)
+            for i in Incubator.objects.filter(region__in=regions).select_related("updated_by")
         }
         self.new_incubators: set[tuple[int, str]] = set()
 
@@ -122,6 +123,17 @@ class _Planner(EnterprisePlanning):
             self.problem(sheet, row, message, "incubator")
             return None
         return key
+
+    def changed_since_export(self, sheet: str, row: SheetRow, now: str, what, who, when) -> bool:
+        """Whether the row's record (``what``, now at stamp ``now``) was changed
+        after the workbook was exported (the row's 记录版本): taking the row
+        would undo that change, so it is refused. A blank stamp (a workbook
+        made by hand) is not checked."""
+        stamp = row.values.get("stamp")
+        if not stamp or stamp == now:
+            return False
+        self.problem(sheet, row, changed_since_export(what, who, when), "stamp")
+        return True
 
     def named(self, sheet, row, column, table, applies=None) -> int | bool | None:
         """An industry or a title by name: its id, None when blank, False when unknown."""
@@ -162,6 +174,15 @@ class _Planner(EnterprisePlanning):
             old = _incubator_values(existing) if existing else None
             if old == values:
                 self.result.unchanged += 1
+                continue
+            if existing and self.changed_since_export(
+                SHEET_INCUBATORS,
+                row,
+                record_stamp(existing),
+                f"“{existing.name}”",
+                existing.updated_by,
+                existing.updated_at,
+            ):
                 continue
             op = {"row": row.row, "key": [region.pk, v["name"]], "pk": _pk(existing)}
             self.result.ops[SHEET_INCUBATORS].append({**op, "values": values, "old": old})
@@ -240,7 +261,7 @@ class _Planner(EnterprisePlanning):
         ids = [i.pk for i in self.incubators.values()]
         for r in IncubatorQuarter.objects.filter(
             incubator_id__in=ids, year__in={p[0] for p in periods}
-        ):
+        ).select_related("entered_by"):
             stored[(r.incubator_id, r.year, r.quarter)] = r
         seen, changes = set(), []
         for row, key, year, quarter, values in keyed:
@@ -259,6 +280,16 @@ class _Planner(EnterprisePlanning):
                 and current.note == note
             ):
                 self.result.unchanged += 1
+                continue
+            if current and self.changed_since_export(
+                SHEET_OPERATING,
+                row,
+                operating_stamp(current),
+                _("“%(incubator)s”%(period)s的运营数据")
+                % {"incubator": incubator.name, "period": period_label(year, quarter)},
+                current.entered_by,
+                current.entered_at,
+            ):
                 continue
             changes.append((row, year, quarter))
             self.result.ops[SHEET_OPERATING].append(

@@ -15,6 +15,7 @@ from openpyxl.styles import Font
 from regions.models import Region
 from regions.text import xml_safe
 from reports.ledger.operating import METRIC_NAMES, reported_incubators
+from reports.ledger.services import operating_stamp, record_stamp
 from reports.ledger.workbook import (
     EXIT,
     KIND,
@@ -100,6 +101,7 @@ def export_ledger(regions: Iterable[Region]) -> bytes:
                 i.status_since,
                 i.operating_since,
                 i.note,
+                record_stamp(i),
             ]
             for i in incubators
         ],
@@ -132,6 +134,7 @@ def export_ledger(regions: Iterable[Region]) -> bytes:
                 e.left_on,
                 choice_word(EXIT, e.exit_reason) if e.exit_reason else "",
                 e.note,
+                record_stamp(e),
             ]
             for e in Enterprise.objects.filter(incubator__region__in=regions)
             .select_related("incubator__region", "industry")
@@ -162,6 +165,7 @@ def _operating_row(incubator, year: int, quarter: int, stored) -> list:
         quarter,
         *values,
         stored.note if stored else "",
+        operating_stamp(stored),
     ]
 
 

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from regions.roles import Role
 from reports.choices import Source, SubmissionState
 from reports.figures import deadlines
 from reports.figures.submissions import submit
@@ -31,6 +32,7 @@ from reports.models import (
     Submission,
 )
 from targets.ledger import Industry
+from tests.conftest import make_user
 from tests.reports.figures_files import patch_zip
 from tests.reports.operating_data import change, incubator
 from tests.reports.test_submissions import fill
@@ -388,7 +390,8 @@ def test_incubators_left_unfilled_in_the_operating_template_are_left_alone(
     )
     rows = sheets_of(template.content)["季度运营数据"]
     assert [row[1] for row in rows[1:]] == ["昆阳科创孵化器", "昆阳第二孵化器"]
-    assert all(value is None for value in rows[2][4:])  # nothing typed for the second
+    assert all(value is None for value in rows[2][4:-1])  # nothing typed for the second
+    assert rows[2][-1] == "0"  # 记录版本: no data stored when the template was made
     rows[1][4:12] = [80, 12, 3, 100, 2000, 1, 5, 900]
     assert confirm(client, upload(client, build_workbook({"季度运营数据": rows[1:]}))).status_code
     written = IncubatorQuarter.objects.filter(year=2026, quarter=4)
@@ -518,10 +521,10 @@ def test_a_township_adds_a_firm_to_its_exported_ledger(client_for, official, dem
 
 
 def test_the_preview_shows_each_field_a_row_changes_from_stored_to_file(client_for, staff, ledger):
-    """A file exported before a colleague's edit would undo it when sent back
-    with another cell changed: the preview shows every field it changes, from
-    what is stored to what the file says, so the bureau sees the undoing
-    before confirming."""
+    """A row that changes a record lists every field it changes, from what is
+    stored to what the file says, and only those: in a workbook made by hand
+    (no 记录版本) a row can undo a colleague's edit, and the preview shows it
+    before anything is written."""
     client = client_for(staff)
     sheets = sheets_of(client.get(EXPORT).content)
     hub = ledger["hub"]
@@ -529,12 +532,94 @@ def test_the_preview_shows_each_field_a_row_changes_from_stored_to_file(client_f
     header, rows = sheets["孵化载体"][0], sheets["孵化载体"][1:]
     row = next(r for r in rows if r[header.index("载体名称")] == hub.name)
     row[header.index("备注")] = "补充说明"
+    row[header.index("记录版本")] = None
     staged = upload(client, build_workbook({"孵化载体": [row]}))
     preview = client.get(staged["Location"]).content.decode()
     assert "运营机构:新运营公司 → 昆阳科创公司" in preview
     assert "状态:限期整改 → 运营<" in preview
     assert "备注:(空) → 补充说明" in preview
     assert "载体类型:" not in preview  # unchanged fields are not listed
+
+
+def exported_row(sheets: dict, sheet: str, **where) -> list:
+    header, rows = sheets[sheet][0], sheets[sheet][1:]
+    return next(r for r in rows if all(r[header.index(k)] == v for k, v in where.items()))
+
+
+def test_rows_exported_before_a_colleagues_change_are_refused_naming_who_and_when(
+    client_for, staff, ledger, groups
+):
+    """A workbook exported, then a colleague edits the incubator, the firm and
+    the quarter's operating data: sending the old rows back (another cell
+    changed, or none) would silently undo those edits. Each such row is
+    refused, naming the record, who changed it and when; nothing is written.
+    Exported again, the same edits go through."""
+    client = client_for(staff)
+    sheets = sheets_of(client.get(EXPORT).content)
+    hub, firm = ledger["hub"], ledger["firm"]
+    colleague = make_user("colleague", Role.COUNTY_STAFF, first_name="李四")
+    services.update_incubator(colleague, hub, operator="新运营公司")
+    services.update_enterprise(colleague, firm, note="已核实")
+    stored = IncubatorQuarter.objects.get(incubator=hub)
+    record_operating_data(
+        ledger["hub"].region.plan,
+        colleague,
+        [change(hub, revenue=Decimal(1800), seen_version=stored.version)],
+        source=Source.FORM,
+    )
+    incubator_row = exported_row(sheets, "孵化载体", 载体名称=hub.name)
+    incubator_row[sheets["孵化载体"][0].index("备注")] = "补充说明"
+    firm_row = exported_row(sheets, "在孵企业", 企业名称=firm.name)  # sent back as it was
+    operating_row = exported_row(sheets, "季度运营数据", 载体名称=hub.name)
+    before = {
+        "hub": Incubator.objects.values().get(pk=hub.pk),
+        "firm": Enterprise.objects.values().get(pk=firm.pk),
+        "quarter": IncubatorQuarter.objects.values().get(pk=stored.pk),
+    }
+    data = build_workbook(
+        {"孵化载体": [incubator_row], "在孵企业": [firm_row], "季度运营数据": [operating_row]}
+    )
+    response = upload(client, data)
+
+    assert response.status_code == 400
+    listed = problems(response).split(" | ")
+    assert len(listed) == 3, listed
+    for sheet, what in [
+        ("孵化载体", "“昆阳科创孵化器”"),
+        ("在孵企业", "“平阳某某科技有限公司”"),
+        ("季度运营数据", "“昆阳科创孵化器”2026年第1季度的运营数据"),
+    ]:
+        line = next(text for text in listed if text.startswith(f"工作表“{sheet}”第2行"))
+        assert f"记录版本:{what}在本文件导出后已被李四修改(" in line, line
+        assert "本行未导入。请重新导出台账" in line
+    assert {
+        "hub": Incubator.objects.values().get(pk=hub.pk),
+        "firm": Enterprise.objects.values().get(pk=firm.pk),
+        "quarter": IncubatorQuarter.objects.values().get(pk=stored.pk),
+    } == before
+    assert not PendingImport.objects.exists()
+
+    # Exported again: the colleague's edits are in the file, and the change goes through.
+    sheets = sheets_of(client.get(EXPORT).content)
+    incubator_row = exported_row(sheets, "孵化载体", 载体名称=hub.name)
+    incubator_row[sheets["孵化载体"][0].index("备注")] = "补充说明"
+    assert confirm(client, upload(client, build_workbook({"孵化载体": [incubator_row]})))
+    hub.refresh_from_db()
+    assert (hub.operator, hub.note) == ("新运营公司", "补充说明")
+
+
+def test_an_old_row_equal_to_what_is_stored_is_unchanged_not_refused(client_for, staff, ledger):
+    """A row whose record changed after the export but which says exactly what
+    is stored undoes nothing: it counts as unchanged."""
+    client = client_for(staff)
+    sheets = sheets_of(client.get(EXPORT).content)
+    hub = ledger["hub"]
+    services.update_incubator(staff, hub, note="补充说明")
+    row = exported_row(sheets, "孵化载体", 载体名称=hub.name)
+    row[sheets["孵化载体"][0].index("备注")] = "补充说明"
+    response = upload(client, build_workbook({"孵化载体": [row]}))
+    assert response.status_code == 200, problems(response)
+    assert "完全一致" in response.content.decode()
 
 
 def test_the_preview_shows_notes_dates_and_text_as_they_change(client_for, staff, ledger):
