@@ -20,7 +20,7 @@ from django.core.exceptions import ObjectDoesNotExist
 
 from reports.choices import GoalStatus
 from reports.models import GoalFigure, Incubator
-from reports.progress.engine import QUARTERS_PER_YEAR, Period
+from reports.progress.engine import QUARTERS_PER_YEAR, ZERO, Period
 from reports.progress.goals import GoalData, GoalResult, evaluate_goal
 from reports.progress.ledger_counts import source_rule, stock_series
 from reports.progress.ledger_rules import SourceRule
@@ -120,7 +120,9 @@ def _yearly(
     """An indicator's county year-to-date of each year through ``as_of``, as the
     table's own year lines: the value through the year's last quarter in (None
     when its first is not), the quarters that covers, and whether some of them
-    is missing in part (a township still to report)."""
+    is missing in part (a township still to report). A quarter the bureau
+    closed with nothing in (no township's report: the county has no sum for
+    it) adds 0 and is covered: nothing more will come for it."""
     subject = table.subjects[(None, indicator_id)]
     yearly, known = {}, {}
     for year in range(first_year, as_of.year + 1):
@@ -130,7 +132,12 @@ def _yearly(
         ]
         points = [p for p in points if p.period.year == year]
         covered = points[-1].period.quarter if points else 0
-        yearly[year] = points[-1].actual if points else None
+        value = points[-1].actual if points else None
+        # The quarters after the last one in are all unreported: closed ones count 0.
+        while covered < through.quarter and (year, covered + 1) in subject.closed:
+            covered += 1
+            value = ZERO if value is None else value
+        yearly[year] = value
         known[year] = (covered, covered > 0 and subject.provisional(Period(year, covered)))
     return yearly, known
 

@@ -279,6 +279,42 @@ def test_closing_a_quarter_a_township_never_reported_settles_the_year(demo, staf
     assert not cell.provisional and cell.status in (Status.BEHIND, Status.SERIOUSLY_BEHIND)
 
 
+def test_closing_a_quarter_no_township_reported_settles_the_year_on_the_rest(demo, staff):
+    """No township's 2025 Q4 report is in: the county has no sum for the
+    quarter, and its 2025 of 每年新增在孵企业200家以上 covers Q1–Q3, below the
+    floor, not yet missed. Once the bureau closes 2025 Q4, the quarter counts
+    as 0 (nothing more will come): the year covers all four quarters with the
+    same value, and it is final and missed, not provisional."""
+    from reports.figures.quarters import close_quarter
+    from reports.progress import load_plan_data, progress_table
+    from reports.progress.goal_queries import evaluate_goals, load_goals
+
+    Figure.objects.filter(indicator__code="enterprises", year=2025).update(value=5)
+    Submission.objects.filter(plan=demo, year=2025, quarter=4).delete()
+    as_of = Period(2026, 2)
+
+    def floor_2025():
+        data = load_plan_data(demo, demo.regions.all(), whole_county=True)
+        table = progress_table(data, as_of)
+        row = next(
+            r
+            for r in evaluate_goals(demo, load_goals(demo), table, as_of)
+            if r.goal.kind == GoalKind.ANNUAL_FLOOR
+        )
+        return row, row.result.years[0]
+
+    row, year = floor_2025()
+    through_q3 = year.value
+    assert year.year == 2025 and year.status != GoalStatus.MISSED
+    assert not year.complete and year.provisional
+
+    close_quarter(demo, staff, 2025, 4, reason="各乡镇均未报,按0计关账", override=True)
+    row, year = floor_2025()
+    assert year.value == through_q3
+    assert year.status == GoalStatus.MISSED and year.complete and not year.provisional
+    assert row.result.status == GoalStatus.MISSED and not row.provisional
+
+
 def test_a_quarter_no_township_reported_leaves_the_rest_of_the_year_counted(demo):
     """No township's 2025 Q2 report is approved: the county's 2025 of the
     annual floor is Q1, Q3 and Q4 as approved (not Q1 alone, the line cut at
