@@ -218,12 +218,14 @@ def test_the_review_page_shows_the_operating_data_handed_in_with_the_figures(
 def test_the_operating_pages_read_in_english_but_for_the_data(client_for, staff, plan, hubs):
     from django.conf import settings
 
-    from reports.ledger.workbook import SHEETS
+    from reports.ledger.workbook import SHEETS, STAMP_HEADER
     from tests.test_translations import CJK, data_words, visible_text
 
     # Data: the plan's and the incubators' names; the workbook's sheet names
-    # are its file format and stay Chinese in every language.
+    # and headers (the page names the 记录版本 column) are its file format and
+    # stay Chinese in every language.
     allowed = data_words(plan) | {run for text in SHEETS for run in CJK.findall(text)}
+    allowed |= set(CJK.findall(STAMP_HEADER))
     allowed |= {run for hub in hubs.values() for run in CJK.findall(hub.name)}
     client = client_for(staff)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
