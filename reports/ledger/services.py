@@ -39,7 +39,6 @@ from reports.models import (
     EnterpriseFlagGrant,
     Incubator,
     IncubatorFlagGrant,
-    IncubatorQuarter,
     IncubatorRecognition,
 )
 from targets.choices import IncubatorLevel
@@ -54,27 +53,6 @@ def record_stamp(record: Incubator | Enterprise) -> str:
     every write of the record moves: a field edited here or in the workbook, a
     recognition or title added). An edit form carries it back."""
     return record.updated_at.isoformat() if record.updated_at else ""
-
-
-def operating_stamp(stored: IncubatorQuarter | None) -> str:
-    """A quarter's operating data as an export showed them: their version
-    ("0": nothing stored yet)."""
-    return str(stored.version) if stored is not None else "0"
-
-
-def changed_since_export(what: str, who, when) -> str:
-    """Why a workbook row is refused: ``what`` (a record, a quarter's operating
-    data) was changed by ``who`` at ``when`` after the workbook was exported,
-    and taking the row would undo that change."""
-    message = _(
-        "%(what)s在本文件导出后已被%(who)s修改(%(when)s);为免覆盖该修改,本行未导入。"
-        "请重新导出台账,在新文件中修改后再上传。"
-    )
-    return message % {
-        "what": what,
-        "who": (who.get_full_name() or who.get_username()) if who else _("他人"),
-        "when": timezone.localtime(when).strftime("%Y-%m-%d %H:%M"),
-    }
 
 
 def check_not_changed_since(user, record: Incubator | Enterprise, seen: str | None) -> None:
@@ -342,6 +320,32 @@ def grant_incubator_flag(
     grant._history_user = user
     _save(grant)
     _touch(user, incubator)
+    return grant
+
+
+@transaction.atomic
+def redate_grant(
+    user,
+    grant: IncubatorRecognition | IncubatorFlagGrant | EnterpriseFlagGrant,
+    day: datetime.date,
+    *,
+    reason: str = "",
+):
+    """Correct the date of a recognition or title; like adding one, it changes
+    its holder (who changed it last, its last-change time, derived figures)."""
+    holder = grant.enterprise if isinstance(grant, EnterpriseFlagGrant) else grant.incubator
+    region = holder.incubator.region if isinstance(holder, Enterprise) else holder.region
+    check_region_write(user, region)
+    field = "recognised_on" if isinstance(grant, IncubatorRecognition) else "granted_on"
+    setattr(grant, field, day)
+    problems = _field_problems(grant, exclude=["incubator", "enterprise", "flag", "level"])
+    if problems:
+        raise LedgerError(problems)
+    grant._history_user = user
+    if reason:
+        grant._change_reason = reason
+    _save(grant)
+    _touch(user, holder)
     return grant
 
 

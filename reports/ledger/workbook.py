@@ -67,11 +67,11 @@ SHEET_ENTERPRISES = "在孵企业"
 SHEET_ENTERPRISE_FLAGS = "企业标识"
 SHEET_OPERATING = "季度运营数据"
 
-# The last column of the incubator, enterprise and operating sheets: the
-# record's last change as the export saw it (``reports.ledger.workbook_writing``).
-# A row sent back whose record has changed since then would undo that change:
-# it is refused (``reports.ledger.workbook_plan``). Blank: not checked (a
-# workbook made by hand, a new record).
+# The last column of every sheet: the record (or a title's holder, or a
+# quarter's operating data) as the export saw it. A row sent back whose record
+# has changed since then would undo that change: it is refused
+# (``reports.ledger.workbook_stamps``). Blank: not checked (a workbook made by
+# hand).
 STAMP_HEADER = "记录版本"
 
 
@@ -112,12 +112,14 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         Column("载体名称", "incubator", required=True),
         Column("级别", "level", LEVEL, True),
         Column("认定日期", "recognised_on", DATE, True),
+        Column(STAMP_HEADER, "stamp"),
     ),
     SHEET_INCUBATOR_FLAGS: (
         Column("区域", "region", required=True),
         Column("载体名称", "incubator", required=True),
         Column("标识", "flag", required=True),
         Column("获得日期", "granted_on", DATE, True),
+        Column(STAMP_HEADER, "stamp"),
     ),
     SHEET_ENTERPRISES: (
         Column("企业名称", "name", required=True),
@@ -137,6 +139,7 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         Column("统一社会信用代码", "credit_code"),
         Column("标识", "flag", required=True),
         Column("获得日期", "granted_on", DATE, True),
+        Column(STAMP_HEADER, "stamp"),
     ),
     SHEET_OPERATING: _operating_columns(),
 }

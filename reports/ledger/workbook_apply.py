@@ -250,7 +250,7 @@ class _Writer:
     def recognition(self, op: dict) -> None:
         incubator = self.incubator_of(op["incubator"])
         if op["pk"]:
-            self.redate(IncubatorRecognition, op["pk"], "recognised_on", op["date"])
+            self.redate(IncubatorRecognition, op["pk"], op["date"])
         else:
             services.add_recognition(
                 self.user, incubator, level=int(op["what"]), recognised_on=_day(op["date"])
@@ -259,7 +259,7 @@ class _Writer:
     def incubator_flag(self, op: dict) -> None:
         incubator = self.incubator_of(op["incubator"])
         if op["pk"]:
-            self.redate(IncubatorFlagGrant, op["pk"], "granted_on", op["date"])
+            self.redate(IncubatorFlagGrant, op["pk"], op["date"])
         else:
             flag = self.flags[op["what"]]
             services.grant_incubator_flag(
@@ -288,7 +288,7 @@ class _Writer:
 
     def enterprise_flag(self, op: dict) -> None:
         if op["pk"]:
-            self.redate(EnterpriseFlagGrant, op["pk"], "granted_on", op["date"])
+            self.redate(EnterpriseFlagGrant, op["pk"], op["date"])
             return
         if op["enterprise"]:
             firm = Enterprise.objects.select_related("incubator__region").get(pk=op["enterprise"])
@@ -300,13 +300,11 @@ class _Writer:
             self.user, firm, flag=self.flags[op["what"]], granted_on=_day(op["date"])
         )
 
-    def redate(self, model, pk: int, name: str, day: str) -> None:
-        """A recognition's or a title's date corrected (the services add, not edit)."""
-        record = model.objects.get(pk=pk)
-        setattr(record, name, _day(day))
-        record._history_user = self.user
-        record._change_reason = f"{Source.UPLOAD.value}: {self.file_name}"
-        record.save()
+    def redate(self, model, pk: int, day: str) -> None:
+        """A recognition's or a title's date corrected."""
+        grant = model.objects.get(pk=pk)
+        reason = f"{Source.UPLOAD.value}: {self.file_name}"
+        services.redate_grant(self.user, grant, _day(day), reason=reason)
 
     def operating(self, ops: list[dict]) -> None:
         changes = []

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reports.ledger.identity import clean_credit_code, credit_code_problem, normalise_name
-from reports.ledger.services import record_stamp
 from reports.ledger.workbook import SHEET_ENTERPRISE_FLAGS, SHEET_ENTERPRISES, SheetRow
 from reports.models import Enterprise, EnterpriseFlagGrant
 from targets.models import Plan
@@ -36,8 +35,8 @@ CREDIT_CODE_WORDS = {
 
 class EnterprisePlanning:
     """The enterprise sheets; expects the planner's ``problem``,
-    ``changed_since_export``, ``incubator_key``, ``named``, ``incubators``,
-    ``industries``, ``flags``, ``region_names`` and ``result``."""
+    ``incubator_key``, ``named``, ``incubators``, ``industries``, ``flags``,
+    ``region_names``, ``result`` and its stamp checks (``StampChecks``)."""
 
     def enterprise_rows(self) -> None:
         rows = self.file.sheets.get(SHEET_ENTERPRISES, [])
@@ -67,10 +66,14 @@ class EnterprisePlanning:
                 self.problem(SHEET_ENTERPRISES, row, _("同一企业在本表中出现了两次"), "name")
                 continue
             seen.add(ident)
+            if existing is not None:
+                self.names(SHEET_ENTERPRISES, existing)
             if existing is not None and (
                 incubator is None or existing.incubator_id != incubator.pk
             ):
-                self.problem(SHEET_ENTERPRISES, row, self.elsewhere(existing), "name")
+                # Moved since the export: that is what to say; else it is elsewhere.
+                if not self.stale(SHEET_ENTERPRISES, row, existing):
+                    self.problem(SHEET_ENTERPRISES, row, self.elsewhere(existing), "name")
                 continue
             values = {name: v.get(name) for name in ENTERPRISE_FIELDS}
             values.update(
@@ -84,14 +87,7 @@ class EnterprisePlanning:
             if existing and _enterprise_values(existing) == values:
                 self.result.unchanged += 1
                 continue
-            if existing and self.changed_since_export(
-                SHEET_ENTERPRISES,
-                row,
-                record_stamp(existing),
-                f"“{existing.name}”",
-                existing.updated_by,
-                existing.updated_at,
-            ):
+            if self.stale(SHEET_ENTERPRISES, row, existing):
                 continue
             self.result.ops[SHEET_ENTERPRISES].append(
                 {
@@ -186,10 +182,15 @@ class EnterprisePlanning:
                 self.problem(SHEET_ENTERPRISE_FLAGS, row, _("同一企业的同一标识出现了两次"))
                 continue
             seen.add(ref)
+            holder = self.found_enterprises.by_pk.get(target["pk"])  # None: new in this file
+            if holder is not None:
+                self.names(SHEET_ENTERPRISE_FLAGS, holder)
             existing = self.found_enterprises.flags.get((target["pk"], flag))
             old = existing[1] if existing else None
             if old == v["granted_on"]:
                 self.result.unchanged += 1
+                continue
+            if self.stale(SHEET_ENTERPRISE_FLAGS, row, holder):
                 continue
             self.result.ops[SHEET_ENTERPRISE_FLAGS].append(
                 {
@@ -211,6 +212,7 @@ class _EnterpriseIndex:
 
     def __init__(self, plan: Plan):
         firms = list(Enterprise.objects.filter(plan=plan).select_related("incubator", "updated_by"))
+        self.by_pk = {f.pk: f for f in firms}
         self.by_code = {f.credit_code: f for f in firms if f.credit_code}
         self.by_name: dict[str, list[Enterprise]] = {}
         for firm in firms:

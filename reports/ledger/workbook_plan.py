@@ -26,7 +26,6 @@ from reports.figures.deadlines import not_begun_message
 from reports.figures.quarters import closed_periods
 from reports.figures.submissions import handed_in_by_period, period_label
 from reports.ledger.operating import METRIC_NAMES, cell_message, row_problems
-from reports.ledger.services import changed_since_export, operating_stamp, record_stamp
 from reports.ledger.workbook import (
     SHEET_INCUBATOR_FLAGS,
     SHEET_INCUBATORS,
@@ -38,6 +37,7 @@ from reports.ledger.workbook import (
     decimal_of,
 )
 from reports.ledger.workbook_enterprises import EnterprisePlanning
+from reports.ledger.workbook_stamps import StampChecks
 from reports.models import (
     Incubator,
     IncubatorFlagGrant,
@@ -79,7 +79,7 @@ class LedgerPlan:
         return sum(len(ops) for ops in self.ops.values())
 
 
-class _Planner(EnterprisePlanning):
+class _Planner(EnterprisePlanning, StampChecks):
     def __init__(self, plan: Plan, regions: list[Region], file: LedgerFile):
         self.plan, self.file = plan, file
         self.result = LedgerPlan(ops={name: [] for name in SHEETS})
@@ -95,6 +95,7 @@ class _Planner(EnterprisePlanning):
             for i in Incubator.objects.filter(region__in=regions).select_related("updated_by")
         }
         self.new_incubators: set[tuple[int, str]] = set()
+        self.start_stamps()
 
     def problem(self, sheet: str, row: SheetRow, message: str, column: str | None = None) -> None:
         header = next((c.header for c in SHEETS[sheet] if c.field == column), "")
@@ -123,17 +124,6 @@ class _Planner(EnterprisePlanning):
             self.problem(sheet, row, message, "incubator")
             return None
         return key
-
-    def changed_since_export(self, sheet: str, row: SheetRow, now: str, what, who, when) -> bool:
-        """Whether the row's record (``what``, now at stamp ``now``) was changed
-        after the workbook was exported (the row's 记录版本): taking the row
-        would undo that change, so it is refused. A blank stamp (a workbook
-        made by hand) is not checked."""
-        stamp = row.values.get("stamp")
-        if not stamp or stamp == now:
-            return False
-        self.problem(sheet, row, changed_since_export(what, who, when), "stamp")
-        return True
 
     def named(self, sheet, row, column, table, applies=None) -> int | bool | None:
         """An industry or a title by name: its id, None when blank, False when unknown."""
@@ -171,18 +161,13 @@ class _Planner(EnterprisePlanning):
             existing = self.incubators.get(key)
             if existing is None:
                 self.new_incubators.add(key)
+            else:
+                self.names(SHEET_INCUBATORS, existing)
             old = _incubator_values(existing) if existing else None
             if old == values:
                 self.result.unchanged += 1
                 continue
-            if existing and self.changed_since_export(
-                SHEET_INCUBATORS,
-                row,
-                record_stamp(existing),
-                f"“{existing.name}”",
-                existing.updated_by,
-                existing.updated_at,
-            ):
+            if self.stale(SHEET_INCUBATORS, row, existing):
                 continue
             op = {"row": row.row, "key": [region.pk, v["name"]], "pk": _pk(existing)}
             self.result.ops[SHEET_INCUBATORS].append({**op, "values": values, "old": old})
@@ -203,10 +188,14 @@ class _Planner(EnterprisePlanning):
                 continue
             seen.add((key, what_id))
             incubator = self.incubators.get(key)
+            if incubator is not None:
+                self.names(sheet, incubator)
             existing = stored.get((incubator.pk if incubator else None, str(what_id)))
             old = existing[1] if existing else None
             if old == row.values[date_field]:
                 self.result.unchanged += 1
+                continue
+            if self.stale(sheet, row, incubator):
                 continue
             self.result.ops[sheet].append(
                 {
@@ -281,15 +270,11 @@ class _Planner(EnterprisePlanning):
             ):
                 self.result.unchanged += 1
                 continue
-            if current and self.changed_since_export(
-                SHEET_OPERATING,
-                row,
-                operating_stamp(current),
-                _("“%(incubator)s”%(period)s的运营数据")
-                % {"incubator": incubator.name, "period": period_label(year, quarter)},
-                current.entered_by,
-                current.entered_at,
-            ):
+            what = _("“%(incubator)s”%(period)s的运营数据") % {
+                "incubator": row.values["incubator"],
+                "period": period_label(year, quarter),
+            }
+            if self.stale_operating(SHEET_OPERATING, row, current, what):
                 continue
             changes.append((row, year, quarter))
             self.result.ops[SHEET_OPERATING].append(
@@ -374,6 +359,7 @@ def plan_ledger(
     planner.enterprise_rows()
     planner.enterprise_flag_rows()
     planner.operating_rows(user_region)
+    planner.refuse_foreign_stamps()
     result = planner.result
     result.problems = file.all_problems
     return result

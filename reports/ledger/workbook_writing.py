@@ -15,7 +15,6 @@ from openpyxl.styles import Font
 from regions.models import Region
 from regions.text import xml_safe
 from reports.ledger.operating import METRIC_NAMES, reported_incubators
-from reports.ledger.services import operating_stamp, record_stamp
 from reports.ledger.workbook import (
     EXIT,
     KIND,
@@ -31,6 +30,7 @@ from reports.ledger.workbook import (
     STATUS,
     choice_word,
 )
+from reports.ledger.workbook_stamps import export_stamp, operating_stamp
 from reports.models import (
     Enterprise,
     EnterpriseFlagGrant,
@@ -101,7 +101,7 @@ def export_ledger(regions: Iterable[Region]) -> bytes:
                 i.status_since,
                 i.operating_since,
                 i.note,
-                record_stamp(i),
+                export_stamp(i),
             ]
             for i in incubators
         ],
@@ -111,13 +111,20 @@ def export_ledger(regions: Iterable[Region]) -> bytes:
                 r.incubator.name,
                 choice_word(LEVEL, r.level),
                 r.recognised_on,
+                export_stamp(r.incubator),
             ]
             for r in IncubatorRecognition.objects.filter(incubator__region__in=regions)
             .select_related("incubator__region")
             .order_by("incubator__region__order", "incubator__name", "recognised_on")
         ],
         SHEET_INCUBATOR_FLAGS: [
-            [g.incubator.region.name, g.incubator.name, g.flag.name, g.granted_on]
+            [
+                g.incubator.region.name,
+                g.incubator.name,
+                g.flag.name,
+                g.granted_on,
+                export_stamp(g.incubator),
+            ]
             for g in IncubatorFlagGrant.objects.filter(incubator__region__in=regions)
             .select_related("incubator__region", "flag")
             .order_by("incubator__region__order", "incubator__name", "granted_on")
@@ -134,14 +141,20 @@ def export_ledger(regions: Iterable[Region]) -> bytes:
                 e.left_on,
                 choice_word(EXIT, e.exit_reason) if e.exit_reason else "",
                 e.note,
-                record_stamp(e),
+                export_stamp(e),
             ]
             for e in Enterprise.objects.filter(incubator__region__in=regions)
             .select_related("incubator__region", "industry")
             .order_by("incubator__region__order", "incubator__name", "name", "pk")
         ],
         SHEET_ENTERPRISE_FLAGS: [
-            [g.enterprise.name, g.enterprise.credit_code, g.flag.name, g.granted_on]
+            [
+                g.enterprise.name,
+                g.enterprise.credit_code,
+                g.flag.name,
+                g.granted_on,
+                export_stamp(g.enterprise),
+            ]
             for g in EnterpriseFlagGrant.objects.filter(enterprise__incubator__region__in=regions)
             .select_related("enterprise", "flag")
             .order_by("enterprise__name", "granted_on")

@@ -19,7 +19,7 @@ from reports.choices import Source, SubmissionState
 from reports.figures import deadlines
 from reports.figures.submissions import submit
 from reports.ledger import services
-from reports.ledger.operating import record_operating_data
+from reports.ledger.operating import METRIC_NAMES, OperatingChange, record_operating_data
 from reports.ledger.workbook_writing import build_workbook
 from reports.models import (
     Enterprise,
@@ -906,3 +906,107 @@ def test_an_upload_of_many_firms_reads_nothing_more_for_each_row(plan, staff, le
         return sum(q["sql"].lstrip().upper().startswith("SELECT") for q in queries)
 
     assert reads(3) == reads(12)
+
+
+def test_operating_data_cleared_since_the_export_are_not_brought_back(client_for, staff, ledger):
+    """A colleague clears 昆阳科创孵化器's 2026 Q1 after the export: the old
+    row would bring the cleared figures back. Entered again (version 1 once
+    more), the old row would overwrite them. Both are refused."""
+    client = client_for(staff)
+    sheets = sheets_of(client.get(EXPORT).content)
+    hub = ledger["hub"]
+    plan = hub.region.plan
+    colleague = make_user("colleague", Role.COUNTY_STAFF, first_name="李四")
+    blank = OperatingChange(hub.pk, 2026, 1, values=dict.fromkeys(METRIC_NAMES), seen_version=1)
+    record_operating_data(plan, colleague, [blank], source=Source.FORM)
+    row = exported_row(sheets, "季度运营数据", 载体名称=hub.name)
+
+    response = upload(client, build_workbook({"季度运营数据": [row]}))
+    assert response.status_code == 400
+    assert "2026年第1季度的运营数据在本文件导出后已被清空" in problems(response)
+    assert not IncubatorQuarter.objects.filter(incubator=hub).exists()
+
+    again = change(hub, revenue=Decimal(1800), seen_version=0)
+    record_operating_data(plan, colleague, [again], source=Source.FORM)
+    assert IncubatorQuarter.objects.get(incubator=hub).version == 1  # as exported
+    response = upload(client, build_workbook({"季度运营数据": [row]}))
+    assert response.status_code == 400
+    assert "在本文件导出后已被李四修改" in problems(response)
+    assert IncubatorQuarter.objects.get(incubator=hub).revenue == Decimal(1800)
+
+
+def test_a_record_renamed_since_the_export_is_not_registered_twice(client_for, staff, ledger):
+    """A colleague renames the incubator and a firm without a credit code: the
+    old rows name no record any more and would register both again. Their
+    记录版本 belongs to another record: refused, nothing written."""
+    client = client_for(staff)
+    sheets = sheets_of(client.get(EXPORT).content)
+    colleague = make_user("colleague", Role.COUNTY_STAFF)
+    services.update_incubator(colleague, ledger["hub"], name="昆阳科创园")
+    firm = Enterprise.objects.get(name="鳌江某某有限公司")
+    services.update_enterprise(colleague, firm, name="鳌江某某科技有限公司")
+    rows = {
+        "孵化载体": [exported_row(sheets, "孵化载体", 载体名称="昆阳科创孵化器")],
+        "在孵企业": [exported_row(sheets, "在孵企业", 企业名称="鳌江某某有限公司")],
+    }
+    incubators, firms = Incubator.objects.count(), Enterprise.objects.count()
+
+    response = upload(client, build_workbook(rows))
+    assert response.status_code == 400
+    listed = problems(response).split(" | ")
+    assert len(listed) == 2, listed
+    assert all("本行的记录版本属于另一条记录" in line for line in listed), listed
+    assert (Incubator.objects.count(), Enterprise.objects.count()) == (incubators, firms)
+
+    # A new record, its 记录版本 cleared: taken as new.
+    rows["孵化载体"][0][-1] = None
+    assert confirm(client, upload(client, build_workbook({"孵化载体": rows["孵化载体"]})))
+    assert Incubator.objects.count() == incubators + 1
+
+
+def test_a_title_date_corrected_since_the_export_is_not_put_back(client_for, staff, ledger):
+    """A colleague corrects the recognition's date through a fresh export; the
+    older export sent back (another cell changed) would put the old date back.
+    The correction moves the incubator's 记录版本, so the old rows are refused."""
+    client = client_for(staff)
+    old = sheets_of(client.get(EXPORT).content)
+    colleague = make_user("colleague", Role.COUNTY_STAFF, first_name="李四")
+    theirs = client_for(colleague)
+    fresh = sheets_of(theirs.get(EXPORT).content)
+    recognition = exported_row(fresh, "载体认定", 载体名称="昆阳科创孵化器")
+    recognition[fresh["载体认定"][0].index("认定日期")] = datetime.date(2025, 6, 15)
+    assert confirm(theirs, upload(theirs, build_workbook({"载体认定": [recognition]})))
+    assert IncubatorRecognition.objects.get().recognised_on == datetime.date(2025, 6, 15)
+
+    hub_row = exported_row(old, "孵化载体", 载体名称="昆阳科创孵化器")
+    hub_row[old["孵化载体"][0].index("备注")] = "补充说明"
+    old_recognition = exported_row(old, "载体认定", 载体名称="昆阳科创孵化器")
+    data = build_workbook({"孵化载体": [hub_row], "载体认定": [old_recognition]})
+    response = upload(client, data)
+    assert response.status_code == 400
+    text = problems(response)
+    assert text.count("“昆阳科创孵化器”在本文件导出后已被李四修改") == 2, text
+    assert IncubatorRecognition.objects.get().recognised_on == datetime.date(2025, 6, 15)
+
+
+def test_a_firm_moved_since_the_export_says_so(client_for, staff, ledger):
+    client = client_for(staff)
+    sheets = sheets_of(client.get(EXPORT).content)
+    colleague = make_user("colleague", Role.COUNTY_STAFF, first_name="李四")
+    firm = ledger["firm"]
+    services.update_enterprise(colleague, firm, incubator=ledger["other"])
+    row = exported_row(sheets, "在孵企业", 企业名称=firm.name)
+    response = upload(client, build_workbook({"在孵企业": [row]}))
+    assert response.status_code == 400
+    assert "“平阳某某科技有限公司”在本文件导出后已被李四修改" in problems(response)
+
+
+def test_a_record_version_not_written_by_the_export_is_named(client_for, staff, ledger):
+    client = client_for(staff)
+    sheets = sheets_of(client.get(EXPORT).content)
+    row = exported_row(sheets, "孵化载体", 载体名称=ledger["hub"].name)
+    row[sheets["孵化载体"][0].index("备注")] = "补充说明"
+    row[-1] = "2025年版"
+    response = upload(client, build_workbook({"孵化载体": [row]}))
+    assert response.status_code == 400
+    assert "记录版本:不是导出时写入的值;请重新导出后再改" in problems(response)
