@@ -113,7 +113,7 @@ def preview_ledger(plan: Plan, user, file: LedgerFile) -> LedgerPlan:
         )
         return LedgerPlan(problems=[message % {"rows": rows, "limit": LEDGER_MAX_ROWS}])
     regions, own = writable_regions(plan, user)
-    planned = plan_ledger(plan, regions, file, user_region=own)
+    planned = plan_ledger(plan, regions, file, user=user, user_region=own)
     ops = {
         sheet: [op for op in rows if (sheet, op["row"]) not in file.refused_rows]
         for sheet, rows in planned.ops.items()
@@ -158,7 +158,7 @@ def apply_ledger(plan: Plan, user, file: LedgerFile, staged_ops: dict, *, file_n
     regions, own = writable_regions(plan, user)
     # Lock the regions' incubators so two confirmations do not interleave.
     list(Incubator.objects.select_for_update().filter(region__in=regions).values_list("pk"))
-    replanned = plan_ledger(plan, regions, file, user_region=own)
+    replanned = plan_ledger(plan, regions, file, user=user, user_region=own)
     if not replanned.ok:
         raise FigureError(replanned.problems)
     if replanned.ops != staged_ops:

@@ -95,7 +95,6 @@ class _Planner(EnterprisePlanning, StampChecks):
             for i in Incubator.objects.filter(region__in=regions).select_related("updated_by")
         }
         self.new_incubators: set[tuple[int, str]] = set()
-        self.start_stamps()
 
     def problem(self, sheet: str, row: SheetRow, message: str, column: str | None = None) -> None:
         header = next((c.header for c in SHEETS[sheet] if c.field == column), "")
@@ -347,12 +346,13 @@ def _stored_grants(sheet: str, incubators) -> dict:
 
 
 def plan_ledger(
-    plan: Plan, regions: list[Region], file: LedgerFile, *, user_region=None
+    plan: Plan, regions: list[Region], file: LedgerFile, *, user=None, user_region=None
 ) -> LedgerPlan:
-    """What ``file`` would change for a user who may write ``regions``
+    """What ``file`` would change for ``user``, who may write ``regions``
     (``user_region``: a township official's own, whose handed-in quarters
     refuse operating data)."""
     planner = _Planner(plan, regions, file)
+    planner.start_stamps(user)
     planner.incubator_rows()
     planner.grant_rows(SHEET_RECOGNITIONS, "recognised_on", _("级别"))
     planner.grant_rows(SHEET_INCUBATOR_FLAGS, "granted_on", _("标识"))

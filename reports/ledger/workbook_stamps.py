@@ -47,25 +47,31 @@ def operating_stamp(stored: IncubatorQuarter | None) -> str:
     return f"{stored.version}:{stored.entered_at.isoformat()}"
 
 
-def changed_since_export(what: str, who, when) -> str:
+def changed_since_export(what: str, who, when, user=None) -> str:
     """Why a workbook row is refused: ``what`` (a record, a quarter's operating
     data) was changed by ``who`` at ``when`` after the workbook was exported,
-    and taking the row would undo that change."""
-    message = _(
-        "%(what)s在本文件导出后已被%(who)s修改(%(when)s);为免覆盖该修改,本行未导入。"
-        "请重新导出台账,在新文件中修改后再上传。"
-    )
-    return message % {
-        "what": what,
-        "who": (who.get_full_name() or who.get_username()) if who else _("他人"),
-        "when": timezone.localtime(when).strftime("%Y-%m-%d %H:%M"),
-    }
+    and taking the row would undo that change. ``user``: the uploader, told so
+    when it was their own change (an earlier upload of the same file)."""
+    words = {"what": what, "when": timezone.localtime(when).strftime("%Y-%m-%d %H:%M")}
+    if who is not None and user is not None and who.pk == user.pk:
+        message = _(
+            "%(what)s在本文件导出后已由您本人修改(%(when)s,例如上一次上传);为免覆盖,"
+            "本行未导入。请重新导出台账,在新文件中修改后再上传。"
+        )
+    else:
+        words["who"] = (who.get_full_name() or who.get_username()) if who else _("他人")
+        message = _(
+            "%(what)s在本文件导出后已被%(who)s修改(%(when)s);为免覆盖该修改,本行未导入。"
+            "请重新导出台账,在新文件中修改后再上传。"
+        )
+    return message % words
 
 
 class StampChecks:
     """For the workbook planner; expects its ``problem``."""
 
-    def start_stamps(self) -> None:
+    def start_stamps(self, user) -> None:
+        self.uploader = user
         # sheet → ids of the records its rows name; rows whose stamp is another
         # record's, decided once every row of the sheet is read.
         self.named_ids: dict[str, set[int]] = {}
@@ -90,7 +96,9 @@ class StampChecks:
         if record is None or pk != record.pk:
             self.foreign_stamps.append((sheet, row, pk))
             return False
-        message = changed_since_export(f"“{record.name}”", record.updated_by, record.updated_at)
+        message = changed_since_export(
+            f"“{record.name}”", record.updated_by, record.updated_at, self.uploader
+        )
         self.problem(sheet, row, message, "stamp")
         return True
 
@@ -113,7 +121,9 @@ class StampChecks:
         if not stamp or stamp == operating_stamp(current):
             return False
         if current is not None:
-            message = changed_since_export(what, current.entered_by, current.entered_at)
+            message = changed_since_export(
+                what, current.entered_by, current.entered_at, self.uploader
+            )
         else:
             message = _(
                 "%(what)s在本文件导出后已被清空;为免覆盖,本行未导入。"

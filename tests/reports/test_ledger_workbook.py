@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -36,6 +37,7 @@ from tests.conftest import make_user
 from tests.reports.figures_files import patch_zip
 from tests.reports.operating_data import change, incubator
 from tests.reports.test_submissions import fill
+from tests.signing_in import sign_in
 
 UPLOAD = reverse("reports:ledger_upload")
 EXPORT = reverse("reports:ledger_export")
@@ -971,7 +973,7 @@ def test_a_title_date_corrected_since_the_export_is_not_put_back(client_for, sta
     client = client_for(staff)
     old = sheets_of(client.get(EXPORT).content)
     colleague = make_user("colleague", Role.COUNTY_STAFF, first_name="李四")
-    theirs = client_for(colleague)
+    theirs = sign_in(Client(), colleague)  # client_for would sign the same client in
     fresh = sheets_of(theirs.get(EXPORT).content)
     recognition = exported_row(fresh, "载体认定", 载体名称="昆阳科创孵化器")
     recognition[fresh["载体认定"][0].index("认定日期")] = datetime.date(2025, 6, 15)
@@ -1010,3 +1012,25 @@ def test_a_record_version_not_written_by_the_export_is_named(client_for, staff, 
     response = upload(client, build_workbook({"孵化载体": [row]}))
     assert response.status_code == 400
     assert "记录版本:不是导出时写入的值;请重新导出后再改" in problems(response)
+
+
+def test_a_file_sent_again_after_its_own_upload_says_the_change_was_the_senders(
+    client_for, official, ledger
+):
+    """A township official uploads the exported ledger with a note added, then
+    changes another cell of the same file and sends it again: the incubator
+    changed since the export — by their own first upload, which the message
+    says — so the row is refused, and the first upload's note stays."""
+    client = client_for(official)
+    sheets = sheets_of(client.get(EXPORT).content)
+    row = exported_row(sheets, "孵化载体", 载体名称=ledger["hub"].name)
+    header = sheets["孵化载体"][0]
+    row[header.index("备注")] = "第一次"
+    assert confirm(client, upload(client, build_workbook({"孵化载体": [row]})))
+    row[header.index("运营机构")] = "另一家公司"
+    response = upload(client, build_workbook({"孵化载体": [row]}))
+    assert response.status_code == 400
+    assert "在本文件导出后已由您本人修改(" in problems(response)
+    assert "例如上一次上传" in problems(response)
+    ledger["hub"].refresh_from_db()
+    assert (ledger["hub"].note, ledger["hub"].operator) == ("第一次", "昆阳科创公司")
