@@ -241,6 +241,16 @@ def test_a_goal_on_a_county_only_indicator_not_yet_entered_reads_provisional(
     assert row["forecast"] == known + known * 2
 
 
+def annual_floor_row(plan, as_of: Period):
+    """The plan's annual-floor goal as the county's page evaluates it."""
+    from reports.progress import load_plan_data, progress_table
+    from reports.progress.goal_queries import evaluate_goals, load_goals
+
+    data = load_plan_data(plan, plan.regions.all(), whole_county=True)
+    rows = evaluate_goals(plan, load_goals(plan), progress_table(data, as_of), as_of)
+    return next(r for r in rows if r.goal.kind == GoalKind.ANNUAL_FLOOR)
+
+
 def test_closing_a_quarter_a_township_never_reported_settles_the_year(demo, staff):
     """2025 Q4 lacks 昆阳's report: the county's 2025 of 每年新增在孵企业200家以上
     stands on what is in, below the floor but not yet missed, provisionally.
@@ -248,23 +258,16 @@ def test_closing_a_quarter_a_township_never_reported_settles_the_year(demo, staf
     missed, and neither the goal nor the county's cell is provisional."""
     from reports.figures.quarters import close_quarter
     from reports.progress import load_plan_data, progress_table
-    from reports.progress.goal_queries import evaluate_goals, load_goals
 
     Figure.objects.filter(indicator__code="enterprises", year=2025).update(value=5)
     kunyang = demo.regions.get(code="kunyang")
     Submission.objects.filter(region=kunyang, year=2025, quarter=4).delete()
-    as_of = Period(2026, 2)
 
     def floor_and_cell():
         data = load_plan_data(demo, demo.regions.all(), whole_county=True)
-        table = progress_table(data, as_of)
-        row = next(
-            r
-            for r in evaluate_goals(demo, load_goals(demo), table, as_of)
-            if r.goal.kind == GoalKind.ANNUAL_FLOOR
-        )
         enterprises = demo.indicators.get(code="enterprises")
-        return row, progress_table(data, Period(2025, 4)).cell(None, enterprises.pk)
+        cell = progress_table(data, Period(2025, 4)).cell(None, enterprises.pk)
+        return annual_floor_row(demo, Period(2026, 2)), cell
 
     row, cell = floor_and_cell()
     year = row.result.years[0]
@@ -286,21 +289,12 @@ def test_closing_a_quarter_no_township_reported_settles_the_year_on_the_rest(dem
     as 0 (nothing more will come): the year covers all four quarters with the
     same value, and it is final and missed, not provisional."""
     from reports.figures.quarters import close_quarter
-    from reports.progress import load_plan_data, progress_table
-    from reports.progress.goal_queries import evaluate_goals, load_goals
 
     Figure.objects.filter(indicator__code="enterprises", year=2025).update(value=5)
     Submission.objects.filter(plan=demo, year=2025, quarter=4).delete()
-    as_of = Period(2026, 2)
 
     def floor_2025():
-        data = load_plan_data(demo, demo.regions.all(), whole_county=True)
-        table = progress_table(data, as_of)
-        row = next(
-            r
-            for r in evaluate_goals(demo, load_goals(demo), table, as_of)
-            if r.goal.kind == GoalKind.ANNUAL_FLOOR
-        )
+        row = annual_floor_row(demo, Period(2026, 2))
         return row, row.result.years[0]
 
     row, year = floor_2025()
