@@ -71,8 +71,11 @@ class EnterprisePlanning:
             if existing is not None and (
                 incubator is None or existing.incubator_id != incubator.pk
             ):
-                # Moved since the export: that is what to say; else it is elsewhere.
-                if not self.stale(SHEET_ENTERPRISES, row, existing):
+                # Moved since the export: that is what to say; else it is
+                # elsewhere. Another region's record is neither named nor
+                # dated to a township official (``elsewhere`` says only that).
+                visible = existing.incubator.region_id in self.region_names
+                if not (visible and self.stale(SHEET_ENTERPRISES, row, existing)):
                     self.problem(SHEET_ENTERPRISES, row, self.elsewhere(existing), "name")
                 continue
             values = {name: v.get(name) for name in ENTERPRISE_FIELDS}

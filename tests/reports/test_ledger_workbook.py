@@ -1034,3 +1034,33 @@ def test_a_file_sent_again_after_its_own_upload_says_the_change_was_the_senders(
     assert "例如上一次上传" in problems(response)
     ledger["hub"].refresh_from_db()
     assert (ledger["hub"].note, ledger["hub"].operator) == ("第一次", "昆阳科创公司")
+
+
+def test_a_stamp_never_tells_a_township_about_another_regions_firm(
+    client_for, official, ledger, plan
+):
+    """A township official types another region's firm's credit code and its
+    id in 记录版本: the refusal says the firm is registered elsewhere, as
+    without the stamp, never its name, who changed it nor when."""
+    colleague = make_user("colleague_b", Role.COUNTY_STAFF, first_name="王五")
+    other = Enterprise.objects.create(
+        plan=plan,
+        name="鳌江另一科技有限公司",
+        credit_code="91350100M000200Y3P",
+        incubator=ledger["other"],
+        entered_on=datetime.date(2025, 3, 1),
+        stage="nursery",
+    )
+    services.update_enterprise(colleague, other, note="已核实")
+    client = client_for(official)
+    sheets = sheets_of(client.get(EXPORT).content)
+    header = sheets["在孵企业"][0]
+    row = exported_row(sheets, "在孵企业", 企业名称=ledger["firm"].name)
+    row[header.index("企业名称")] = "随便写的名字"
+    row[header.index("统一社会信用代码")] = other.credit_code
+    row[header.index("记录版本")] = f"{other.pk}:whatever"
+    response = upload(client, build_workbook({"在孵企业": [row]}))
+    assert response.status_code == 400
+    text = problems(response)
+    assert "其他区域" in text, text
+    assert "鳌江另一科技有限公司" not in text and "王五" not in text and "已核实" not in text
