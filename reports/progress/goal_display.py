@@ -64,7 +64,7 @@ def goal_note(row) -> str:
             % {
                 "value": annex,
                 "unit": goal.unit,
-                "status": _noted(GoalStatus(row.annex_result.status).label, row.provisional),
+                "status": _noted(GoalStatus(row.annex_result.status).label, row.annex_provisional),
             }
         )
     for year in result.years:

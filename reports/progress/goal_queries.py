@@ -47,6 +47,7 @@ class GoalRow:
     # Measured on an indicator whose counted figures still miss some region's
     # report for the period judged: the status may change (as the indicator's).
     provisional: bool = False
+    annex_provisional: bool = False  # the same for ``annex_result``
 
     @property
     def differs_from_annex(self) -> bool:
@@ -162,12 +163,15 @@ def evaluate_goals(
                 plan_to_date, annex_total = cell.plan_actual, cell.plan_target
                 provisional = cell.plan_provisional or cell.provisional
                 if not cell.reported:
-                    # The quarter is not in yet (a county-only indicator the
-                    # bureau has not entered): what is known so far, provisionally,
-                    # its pace over the quarters it covers (the one missing is to come).
+                    # The quarter is not in (a county-only indicator the bureau
+                    # has not entered, or no township's report): what is known
+                    # so far, its pace over the quarters that covers — through
+                    # those closed with nothing in, which add 0. Provisional
+                    # while a quarter missing may still come.
                     plan_to_date = table.known_plan_to_date(None, goal.indicator_id)
-                    judged_at = table.latest_reported(None, goal.indicator_id)
-                    provisional = True
+                    judged_at = table.latest_known(None, goal.indicator_id)
+                    subject = table.subjects[(None, goal.indicator_id)]
+                    provisional = judged_at != as_of or subject.plan_provisional(as_of)
             else:
                 yearly, yearly_known = _yearly(table, goal.indicator_id, plan.first_year, as_of)
                 provisional = cell.provisional
@@ -209,6 +213,9 @@ def evaluate_goals(
                 annex_result,
                 goal.pk in stocks,
                 provisional=provisional and not settled,
+                annex_provisional=(
+                    provisional and annex_result is not None and annex_result.status not in SETTLED
+                ),
             )
         )
     return rows

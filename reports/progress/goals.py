@@ -68,7 +68,8 @@ class GoalData:
 class YearResult:
     """An annual floor's year: its value so far, whether the year is over with
     every quarter in (complete), whether some quarter so far is not in, in full
-    or in part (provisional)."""
+    or in part, so that its status may still change (provisional: never once
+    the floor is reached)."""
 
     year: int
     value: Decimal | None
@@ -262,7 +263,9 @@ def _annual_floor(goal: GoalData, first_year: int, last_year: int, as_of: Period
             forecast = None if due_at_end else _forecast(value, value / covered, remaining)
             if year == as_of.year and goal.stretch_value is not None:
                 stretch = _floor_status(value, goal.stretch_value, covered, **rules)
-        provisional = value is not None and (covered < through or partial)
+        # Figures only add: a floor reached stays reached, whatever is still to come.
+        reached = status in (GoalStatus.MET, GoalStatus.MET_EARLY)
+        provisional = value is not None and (covered < through or partial) and not reached
         years.append(YearResult(year, value, final, status, forecast, provisional))
     current = years[-1]
     if all(y.status == GoalStatus.NO_DATA for y in years):

@@ -217,11 +217,19 @@ class ProgressTable:
         subject = self.subjects[(region_id, indicator_id)]
         return plan_to_date(subject.figures, subject.first_year, self.as_of)
 
-    def latest_reported(self, region_id: int | None, indicator_id: int) -> Period | None:
-        """The latest quarter through the table's that the subject reported."""
+    def latest_known(self, region_id: int | None, indicator_id: int) -> Period | None:
+        """The latest quarter through the table's whose figures are known: the
+        latest the subject reported, carried through the quarters right after
+        it that the bureau closed unreported (they add 0: nothing more will
+        come for them) — from the plan's first quarter when it begins so."""
         subject = self.subjects[(region_id, indicator_id)]
-        reported = [p for p in plan_periods(subject.plan_years, self.as_of) if subject.reported(p)]
-        return reported[-1] if reported else None
+        latest = previous = None
+        for period in plan_periods(subject.plan_years, self.as_of):
+            closed = (period.year, period.quarter) in subject.closed
+            if subject.reported(period) or (closed and latest == previous):
+                latest = period
+            previous = period
+        return latest
 
     def cumulative_series(
         self, region_id: int | None, indicator_id: int, through: Period | None = None

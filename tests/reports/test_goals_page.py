@@ -362,3 +362,63 @@ def test_an_annual_floors_note_in_english_spaces_its_years(client_for, leader, d
     )
     note = rows_of(english)["每年新增在孵企业200家以上"]["note"]
     assert re.search(r"2025: \d+ \(.+\); 2026", note), note
+
+
+def goal_rows(plan, as_of: Period) -> dict[str, object]:
+    """Every goal of the plan as the county's page evaluates it, by code."""
+    from reports.progress import load_plan_data, progress_table
+    from reports.progress.goal_queries import evaluate_goals, load_goals
+
+    data = load_plan_data(plan, plan.regions.all(), whole_county=True)
+    rows = evaluate_goals(plan, load_goals(plan), progress_table(data, as_of), as_of)
+    return {row.goal.code: row for row in rows}
+
+
+def test_a_cumulative_goal_counts_a_closed_quarter_no_township_reported_as_0(demo, staff):
+    """2026 Q4: no township reported and the bureau closed it (as it closed Q3
+    with reports missing). Nothing more will come: 累计新增创新创业人才 is
+    judged over all eight quarters so far, the last adding 0 — its pace is
+    the known total ÷ 8, carried over the four quarters left — and it is no
+    longer provisional, as the indicator's own cell is not."""
+    from reports.figures.quarters import close_quarter
+
+    close_quarter(demo, staff, 2026, 3, reason="部分乡镇未报,按已审核数据关账", override=True)
+    before = goal_rows(demo, Period(2026, 4))["talents"]
+    assert before.provisional  # Q4 open: still to come
+    close_quarter(demo, staff, 2026, 4, reason="各乡镇均未报,按0计关账", override=True)
+    row = goal_rows(demo, Period(2026, 4))["talents"]
+    talents = demo.indicators.get(code="talents")
+    approved = set(
+        Submission.objects.filter(state=SubmissionState.APPROVED).values_list(
+            "region_id", "year", "quarter"
+        )
+    )
+    known = sum(
+        (
+            f.value
+            for f in Figure.objects.filter(indicator=talents, region__isnull=False)
+            if (f.region_id, f.year, f.quarter) in approved
+        ),
+        Decimal(0),
+    )
+    assert row.result.value == known > 0
+    assert row.result.forecast == known + known / 8 * 4
+    assert not row.provisional
+    assert row.result.status == GoalStatus.BEHIND
+
+
+def test_an_annual_floor_reached_is_not_provisional_while_reports_are_missing(
+    client_for, leader, demo
+):
+    """2026 Q3 misses four townships' reports, yet the county's 2026 of
+    每年新增在孵企业200家以上 is already above 200: figures only add, so the
+    year reads 提前达成 without 暂定, as the indicator's done cell does."""
+    enterprises = demo.indicators.get(code="enterprises")
+    Figure.objects.filter(indicator=enterprises, year=2026, quarter=1).update(value=30)
+    row = goal_rows(demo, Period(2026, 3))["enterprises"]
+    year = row.result.years[-1]
+    assert year.year == 2026 and year.value >= 200
+    assert year.status == GoalStatus.MET_EARLY and not year.provisional
+    page = rows_of(client_for(leader).get(reverse("reports:goals"), {"period": "2026Q3"}))
+    note = page["每年新增在孵企业200家以上"]["note"]
+    assert f"2026年 {year.value:.0f}(提前达成)" in note
