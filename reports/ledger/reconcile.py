@@ -36,6 +36,9 @@ class ReconcileRow:
     reported_ytd: Decimal | None
     records: tuple[Record, ...]
     records_ytd: tuple[Record, ...]
+    # The county's row while some region's report for the quarter is not
+    # approved: no sum to set against the ledger (部分未报).
+    partial: bool = False
 
     @property
     def differs(self) -> bool:
@@ -86,7 +89,10 @@ def reconcile(
     indicators. ``counted``: region → the (year, quarter)s whose report is
     approved. A region not approved for ``period`` reads 未报 for the quarter
     and the year to date alike, as on every other page: its earlier quarters
-    alone are no year to date to set against the ledger's."""
+    alone are no year to date to set against the ledger's. So does the county
+    row of an indicator reported by region while some region is not approved
+    (部分未报): the ledger counts every region's records, the figures would
+    miss that region's, and the difference would be only its missing report."""
     region_ids = [pk for pk, _name in regions]
     counts = ledger_counts(plan, None if whole_county else region_ids, years=[period.year])
     if not counts.sources:
@@ -103,13 +109,17 @@ def reconcile(
     for (indicator_id, region_id, quarter), value in figures.items():
         by_cell[(indicator_id, region_id)][quarter] = value
     year, quarter = period.year, period.quarter
+    all_approved = all((year, quarter) in counted.get(pk, ()) for pk in region_ids)
     rows = []
     for indicator in indicators:
         places: list[tuple[int | None, str]] = list(regions) if indicator.by_region else []
         if whole_county:
             places.append((None, plan.county_name))
         for region_id, name in places:
-            if region_id is None and indicator.by_region:
+            partial = region_id is None and indicator.by_region and not all_approved
+            if partial:
+                now = ytd = None
+            elif region_id is None and indicator.by_region:
                 # The county's reported number: the townships' figures summed.
                 cells = [by_cell[(indicator.pk, r)] for r in region_ids]
                 now = _sum([c[quarter] for c in cells if quarter in c])
@@ -133,6 +143,7 @@ def reconcile(
                     records_ytd=tuple(
                         counts.records(indicator.pk, region_id, year, range(1, quarter + 1))
                     ),
+                    partial=partial,
                 )
             )
     return rows

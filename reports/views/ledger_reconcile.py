@@ -25,20 +25,29 @@ from targets.formatting import NumberKind
 from targets.tables import BaseTable, ValueColumn
 
 NOT_REPORTED = gettext_lazy("未报")
+PARTLY_REPORTED = gettext_lazy("部分未报")
 # A county row's records can run into thousands: the page lists the first
 # ones, the export all of them.
 RECORDS_SHOWN = 30
 
 
 class ReportedColumn(ValueColumn):
-    """A reported figure; 未报 when none counts."""
+    """A reported figure; 未报 when none counts, 部分未报 on the county's row
+    while some region's report is not approved."""
 
     def __init__(self, *args, **kwargs):
-        kwargs["default"] = NOT_REPORTED
+        kwargs["empty_values"] = ()  # None is rendered here, in words
         super().__init__(*args, **kwargs)
 
+    @staticmethod
+    def missing(record) -> str:
+        return str(PARTLY_REPORTED if record["partial"] else NOT_REPORTED)
+
+    def render(self, value, record):
+        return self.missing(record) if value is None else super().render(value, record)
+
     def value(self, value, record):
-        return str(NOT_REPORTED) if value is None else super().value(value, record)
+        return self.missing(record) if value is None else super().value(value, record)
 
 
 class RecordsColumn(tables.Column):
@@ -105,6 +114,7 @@ def _row(row: ReconcileRow, region_names: dict[int, str]) -> dict:
         "difference_ytd": gap(row.ledger_ytd, row.reported_ytd),
         "records": shown,
         "differs": row.any_difference,
+        "partial": row.partial,
     }
 
 

@@ -40,6 +40,19 @@ def report(plan, region, indicator_code, value, *, year=2025, quarter=1, approve
         )
 
 
+def approve_the_rest(plan, year=2025, quarter=1):
+    """Every other region's report for the quarter approved too (nothing in
+    it): the county's row then sets a whole sum against the ledger."""
+    for region in plan.regions.all():
+        Submission.objects.get_or_create(
+            plan=plan,
+            region=region,
+            year=year,
+            quarter=quarter,
+            defaults={"state": SubmissionState.APPROVED},
+        )
+
+
 def rows(response) -> list[tuple[bool, str]]:
     """Each table row: (highlighted as a difference, its text)."""
     html = response.content.decode()
@@ -180,6 +193,7 @@ def test_the_county_counts_a_firm_two_townships_report_once(
     enterprise(incubator(region_b, "乙园"), "同名科技（有限公司）", date(2025, 2, 1))
     report(plan, region_a, "enterprises", "1")
     report(plan, region_b, "enterprises", "1")
+    approve_the_rest(plan)
     response = client_for(staff).get(URL, {"period": "2025Q1"})
     highlighted, text = row_for(response, plan.county_name, "新增在孵企业")
     assert highlighted
@@ -253,10 +267,60 @@ def test_the_county_row_names_each_records_township(client_for, staff, plan, reg
     report(plan, region_a, "space", "1.5")
     report(plan, region_b, "space", "0.5")
     report(plan, plan.regions.get(code="shuitou"), "space", "1")
+    approve_the_rest(plan)
     response = client_for(staff).get(URL, {"period": "2025Q1"})
     highlighted, text = row_for(response, plan.county_name, "新增孵化空间面积")
     assert highlighted
     assert f"甲科创园({region_a.name})" in text and f"乙科创园({region_b.name})" in text
+
+
+def test_the_county_row_reads_partly_reported_while_a_region_is_not_approved(
+    client_for, staff, plan, region_a, region_b
+):
+    """region_a and region_b agree with the ledger; region_b's report is not
+    approved yet and its firm is in the ledger. The county row sets no sum
+    of the approved regions against a ledger that counts every region's
+    firms: 部分未报 for the quarter and the year, no difference counted, in
+    the page and the export alike. Once every region is approved it compares."""
+    enterprise(incubator(region_a, "甲园"), "甲科技有限公司", date(2025, 2, 1))
+    enterprise(incubator(region_b, "乙园"), "乙科技有限公司", date(2025, 2, 1))
+    report(plan, region_a, "enterprises", "1")
+    report(plan, region_b, "enterprises", "1", approved=False)
+    response = client_for(staff).get(URL, {"period": "2025Q1"})
+    highlighted, text = row_for(response, plan.county_name, "新增在孵企业")
+    assert not highlighted
+    assert text.count("部分未报") == 2
+    assert re.findall(r"-?\d+(?:\.\d+)?", text) == ["2", "2"]  # the ledger's alone
+    assert "0 行有差异" in response.content.decode()
+    sheet = load_workbook(
+        BytesIO(client_for(staff).get(URL, {"period": "2025Q1", "_export": "xlsx"}).content)
+    ).active
+    county = [
+        [cell.value for cell in row]
+        for row in sheet.iter_rows(min_row=2)
+        if row[0].value == plan.county_name and "新增在孵企业" in row[1].value
+    ]
+    assert county == [
+        [
+            plan.county_name,
+            "新增在孵企业(项目)",
+            "个",
+            2,
+            "部分未报",
+            None,
+            2,
+            "部分未报",
+            None,
+            None,
+        ]
+    ]
+
+    Submission.objects.filter(region=region_b).update(state=SubmissionState.APPROVED)
+    approve_the_rest(plan)
+    response = client_for(staff).get(URL, {"period": "2025Q1"})
+    highlighted, text = row_for(response, plan.county_name, "新增在孵企业")
+    assert not highlighted and "未报" not in text
+    assert re.findall(r"-?\d+(?:\.\d+)?", text)[:6] == ["2", "2", "0", "2", "2", "0"]
 
 
 def test_the_demo_shows_agreements_and_differences(client_for, leader, demo):
