@@ -43,6 +43,10 @@ def titled_with_period(title: str, period: Period) -> str:
     return _("%(title)s(%(period)s)") % {"title": title, "period": period.label}
 
 
+# Where on the heatmap's scale (percent of 序时) a cell with no pace to read sits.
+NO_PACE_COLOURS = {Status.DONE: 150.0, Status.ON_PACE: 100.0}
+
+
 def progress_heatmap(table: ProgressTable, regions: list | None = None, *, title: str) -> dict:
     """Townships × indicators coloured by progress against 序时 (100% = on pace);
     ``regions`` limits the rows (a thousand rows help nobody on a phone). The
@@ -56,10 +60,11 @@ def progress_heatmap(table: ProgressTable, regions: list | None = None, *, title
             progress = table.get(region.id, indicator.id)
             # (against the plan's 序时 for an indicator with a plan total only)
             share = None if progress is None else progress.judged_pace
-            if share is None and progress is not None and progress.status == Status.DONE:
-                # A target of 0 is done with no pace to read: the done colour,
-                # not a gap that looks like a missing cell.
-                z_row.append(150.0)
+            if share is None and progress is not None and progress.status in NO_PACE_COLOURS:
+                # Done with a target of 0, on pace with nothing due yet (a
+                # year-end milestone before Q4): no pace to read, yet the
+                # status's colour, not a gap that looks like a missing cell.
+                z_row.append(NO_PACE_COLOURS[progress.status])
             else:
                 # Cap the colour at 150% so one township far ahead does not wash out the rest.
                 z_row.append(None if share is None else min(percent_number(share), 150.0))

@@ -14,7 +14,7 @@ import pytest
 from django.urls import reverse
 
 from reports.choices import Status
-from reports.progress import load_plan_data, progress_table
+from reports.progress import Period, load_plan_data, progress_table
 from reports.views import plotting
 
 PAGES = [
@@ -136,3 +136,25 @@ def test_a_zero_target_cell_of_the_heatmap_reads_done_not_blank(client_for, lead
     assert cell.annual_target == 0 and cell.status == Status.DONE
     row, column = data["y"].index(kunyang.name), data["x"].index(indicator.name)
     assert data["z"][row][column] == 150.0
+
+
+def test_a_cell_on_pace_with_nothing_due_yet_has_the_on_pace_colour(client_for, leader, demo):
+    """经开区's 新建成新质孵化器 is a year-end milestone: in 2026 Q2 nothing is
+    due, so it is 符合序时 with no pace to read. Its heatmap cell sits at 100%
+    of 序时 (the on-pace colour), not blank like a cell with nothing known."""
+    response = client_for(leader).get(reverse("reports:overview"), {"period": "2026Q2"})
+    heatmap = json.loads(dict(page_charts(response))["chart-heatmap"])
+    data = heatmap["data"][0]
+    indicator = demo.indicators.get(name="新建成新质孵化器")
+    table = progress_table(
+        load_plan_data(demo, demo.regions.all(), whole_county=True), Period(2026, 2)
+    )
+    waiting = [
+        region
+        for region in demo.regions.all()
+        if (cell := table.cell(region.pk, indicator.pk)).status == Status.ON_PACE
+        and cell.judged_pace is None
+    ]
+    assert waiting
+    for region in waiting:
+        assert data["z"][data["y"].index(region.name)][data["x"].index(indicator.name)] == 100.0
