@@ -3,8 +3,7 @@ another user's notice: it answers 404 like one that does not exist."""
 
 from __future__ import annotations
 
-from django.http import Http404
-from django.shortcuts import redirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -36,7 +35,9 @@ class NoticeReadView(View):
         except Notice.DoesNotExist:
             raise Http404(_("没有找到该通知。")) from None
         target = request.POST.get("next", "")
-        safe = url_has_allowed_host_and_scheme(
+        # A path of this site only. A bare word ("abc") passes the host check
+        # but is no path: redirect() would take it for a view's name.
+        safe = target.startswith("/") and url_has_allowed_host_and_scheme(
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         )
-        return redirect(target if safe else reverse("reports:notices"))
+        return HttpResponseRedirect(target if safe else reverse("reports:notices"))

@@ -93,6 +93,23 @@ def test_marking_read_never_redirects_off_the_site(client_for, official, notice)
     assert response.url == reverse("reports:notices")
 
 
+@pytest.mark.parametrize(
+    "target", ["abc", "2026Q3", "reports:overview", "//evil.example/", "javascript:alert(1)", ""]
+)
+def test_a_next_that_is_no_path_of_the_site_goes_to_the_notices(
+    client_for, official, notice, target
+):
+    """A bare word is no path (redirect() would look it up as a view's name
+    and fail): the notice is marked read and the user lands on the notices."""
+    response = client_for(official).post(
+        reverse("reports:notice_read", args=[notice.pk]), {"next": target}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("reports:notices")
+    notice.refresh_from_db()
+    assert notice.read_at is not None
+
+
 def test_the_top_shows_the_newest_few_and_links_to_the_rest(client_for, official):
     for number in range(SHOWN_UNREAD + 2):
         notify([official], NoticeKind.APPROVED, key=f"k{number}", subject=f"通知第{number}号")
