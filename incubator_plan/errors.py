@@ -13,6 +13,7 @@ import sys
 
 from django.db import OperationalError
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
@@ -39,3 +40,29 @@ def server_error(request) -> HttpResponse:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     return defaults.server_error(request)
+
+
+class MethodNotAllowedPage:
+    """A page for a 405: a form's address opened in the browser (reloaded,
+    bookmarked, followed from history) answered with an empty body, a blank
+    page that told the user nothing. The page says the address takes a form's
+    submission only; the Allow header stays. The JSON API keeps its own."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code != 405
+            or response.content
+            or request.path.startswith(API_PREFIX)
+            or request.method == "HEAD"
+        ):
+            return response
+        allowed = response.get("Allow", "")
+        form_only = request.method == "GET" and "POST" in allowed
+        page = render(request, "405.html", {"form_only": form_only}, status=405)
+        if allowed:
+            page["Allow"] = allowed
+        return page

@@ -94,6 +94,31 @@ def test_logout_needs_post_and_ends_the_session(client_for, staff):
     assert client.get(PLAN_URL).status_code == 302
 
 
+@pytest.mark.parametrize(
+    "name", ["reports:review_approve", "reports:quarter_close", "reports:briefing_save", "logout"]
+)
+def test_a_forms_address_opened_in_the_browser_says_why_in_chinese(client_for, staff, name):
+    """A form's address reloaded or bookmarked answered a blank 405: the page
+    now says it takes a form's submission only, and nothing was saved."""
+    response = client_for(staff).get(reverse(name))
+    assert response.status_code == 405
+    assert "POST" in response["Allow"]
+    text = response.content.decode()
+    assert "此地址只接受页面上表单的提交" in text and "未保存任何数据" in text
+
+
+def test_a_pages_address_posted_to_says_it_takes_no_such_request(client_for, staff, plan):
+    response = client_for(staff).post(reverse("reports:overview"))
+    assert response.status_code == 405
+    assert "此地址不接受这种请求方式" in response.content.decode()
+
+
+def test_the_api_keeps_its_own_405(client_for, staff, plan):
+    response = client_for(staff).post(reverse("api:progress"), {})
+    assert response.status_code == 405
+    assert "detail" in response.json()
+
+
 def test_password_change_rejects_a_short_password_in_chinese(client_for, official):
     response = client_for(official).post(
         reverse("password_change"),
