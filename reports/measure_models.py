@@ -5,11 +5,17 @@ charge of them, with their attachments. Written only through
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from regions.text import refuse_unsafe_characters
+
+# A report's 已完成工作 and 下一步计划 each: a few pages, no more.
+MEASURE_TEXT_MAX = 5000
+MEASURE_TEXT_RULES = [MaxLengthValidator(MEASURE_TEXT_MAX), refuse_unsafe_characters]
 
 
 class MeasureStatus(models.TextChoices):
@@ -36,8 +42,8 @@ class MeasureReport(models.Model):
         _("季度"), validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
     status = models.CharField(_("进展状态"), max_length=12, choices=MeasureStatus.choices)
-    done = models.TextField(_("已完成工作"), blank=True)
-    next_steps = models.TextField(_("下一步计划"), blank=True)
+    done = models.TextField(_("已完成工作"), blank=True, validators=MEASURE_TEXT_RULES)
+    next_steps = models.TextField(_("下一步计划"), blank=True, validators=MEASURE_TEXT_RULES)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

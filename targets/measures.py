@@ -162,7 +162,7 @@ class WorkItem(models.Model):
         Measure, on_delete=models.CASCADE, related_name="work_items", verbose_name=_("任务")
     )
     year = models.PositiveSmallIntegerField(_("年份"))
-    title = models.CharField(_("事项"), max_length=300)
+    title = models.CharField(_("事项"), max_length=300, validators=[refuse_unsafe_characters])
     due_date = models.DateField(_("完成时限"))
     done_on = models.DateField(_("完成日期"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("序号"), default=0)

@@ -38,6 +38,9 @@ SIGNATURES = (
     (b"GIF89a", "image/gif"),
 )
 MAX_NAME = 200
+# Attachments one save takes (each within MEASURE_ATTACHMENT_MAX_BYTES): a
+# report's few documents, not a folder dropped in by mistake.
+ATTACHMENTS_PER_SAVE = 10
 # The extension a file of each sniffed type is named with (the first one),
 # and the others it may already carry.
 EXTENSIONS = {
@@ -159,6 +162,9 @@ def record_measure_report(
     if locked_closed_periods(plan, {(period.year, period.quarter)}):
         message = _("%(year)s年第%(quarter)s季度已关闭,不能修改任务进展。")
         raise ValidationError(message % {"year": period.year, "quarter": period.quarter})
+    if len(attachments) > ATTACHMENTS_PER_SAVE:
+        message = _("一次最多上传 %(count)s 个附件,未保存;请分几次上传。")
+        raise ValidationError(message % {"count": ATTACHMENTS_PER_SAVE})
     checked = [check_attachment(upload) for upload in attachments]
     # One writer of a measure's reports at a time: the stamp below holds until the save.
     Measure.objects.select_for_update().filter(pk=measure.pk).first()

@@ -21,6 +21,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from regions.roles import REPORT_ALL_MEASURES, REPORT_OWN_MEASURES
+from regions.text import refuse_unsafe_characters
 from reports.figures import deadlines
 from reports.figures.deadlines import quarter_begun
 from reports.figures.measure_board import board, quarter_of
@@ -33,7 +34,12 @@ from reports.figures.measure_reports import (
     reports_stamp,
 )
 from reports.figures.quarters import is_closed
-from reports.measure_models import MeasureAttachment, MeasureReport, MeasureStatus
+from reports.measure_models import (
+    MEASURE_TEXT_MAX,
+    MeasureAttachment,
+    MeasureReport,
+    MeasureStatus,
+)
 from reports.views.forms import PlainIntegerField
 from reports.views.mixins import PeriodMixin
 from targets.measure_access import MeasureAccessMixin
@@ -219,10 +225,18 @@ class MeasureReportForm(forms.Form):
     department = forms.ChoiceField(label=gettext_lazy("部门"))
     status = forms.ChoiceField(label=gettext_lazy("进展状态"), choices=MeasureStatus.choices)
     done = forms.CharField(
-        label=gettext_lazy("已完成工作"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=gettext_lazy("已完成工作"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=MEASURE_TEXT_MAX,
+        validators=[refuse_unsafe_characters],
     )
     next_steps = forms.CharField(
-        label=gettext_lazy("下一步计划"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=gettext_lazy("下一步计划"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=MEASURE_TEXT_MAX,
+        validators=[refuse_unsafe_characters],
     )
     attachments = MultipleFileField(label=gettext_lazy("附件(PDF 或图片)"), required=False)
     # The reports as the page showed them (reports_stamp): a stale save is refused.

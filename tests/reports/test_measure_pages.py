@@ -142,6 +142,46 @@ def test_a_disguised_attachment_is_refused_on_the_page_with_a_chinese_message(
     assert not MeasureReport.objects.exists() and not MeasureAttachment.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("done", "完成" * 2501, "5000"),
+        ("next_steps", "下一步\x0b计划", "控制字符"),
+        ("done", "已完成\x1b[31m", "控制字符"),
+    ],
+)
+def test_a_reports_text_too_long_or_with_control_characters_is_refused(
+    plan, staff, client_for, field, typed, message
+):
+    """What the report text can hold is what a Word or Excel file can: a
+    control character pasted from another program, or a text of pages on
+    pages, is refused on the page, in Chinese, and nothing is saved."""
+    posted = {"period": "2026Q2", "seen": NO_REPORT_YET, "department": "kejiju", "status": "done"}
+    response = client_for(staff).post(report_url(plan, 1), {**posted, field: typed})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not MeasureReport.objects.exists()
+
+
+def test_more_attachments_than_one_save_takes_are_refused(plan, staff, client_for):
+    files = [SimpleUploadedFile(f"p{n}.pdf", PDF) for n in range(11)]
+    posted = {"period": "2026Q2", "seen": NO_REPORT_YET, "department": "kejiju", "status": "done"}
+    response = client_for(staff).post(report_url(plan, 1), {**posted, "attachments": files})
+    assert response.status_code == 400
+    assert "一次最多上传 10 个附件" in response.content.decode()
+    assert not MeasureReport.objects.exists() and not MeasureAttachment.objects.exists()
+
+
+def test_a_work_item_with_a_control_character_is_refused(plan, staff, client_for):
+    measure = plan.measures.get(section="三", number=5)
+    add = reverse("reports:work_item_add", kwargs={"measure": measure.pk})
+    response = client_for(staff).post(
+        add, {"year": 2026, "title": "场景\x0c发布会", "due_date": "2026-06-30"}, follow=True
+    )
+    assert "控制字符" in response.content.decode()
+    assert not measure.work_items.exists()
+
+
 def grow(plan, times: int) -> None:
     """``times`` more measures in section 九 with two departments each, a report
     per department and an overdue work item each."""
