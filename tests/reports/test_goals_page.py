@@ -30,18 +30,22 @@ def rows_of(response) -> dict[str, dict]:
     return {row["text"]: row for row in response.context["goal_table"].data.data}
 
 
-def counted_plan_to_date(indicator_code: str) -> Decimal:
-    """The database's sum since the plan began of the approved regions' figures."""
+def approved_sum(figures) -> Decimal:
+    """The database's sum of ``figures`` whose region's report is approved."""
     approved = set(
         Submission.objects.filter(state=SubmissionState.APPROVED).values_list(
             "region_id", "year", "quarter"
         )
     )
-    figures = Figure.objects.filter(indicator__code=indicator_code).exclude(year__gt=AS_OF.year)
-    figures = figures.exclude(year=AS_OF.year, quarter__gt=AS_OF.quarter)
     return sum(
         (f.value for f in figures if (f.region_id, f.year, f.quarter) in approved), Decimal(0)
     )
+
+
+def counted_plan_to_date(indicator_code: str) -> Decimal:
+    """The database's sum since the plan began of the approved regions' figures."""
+    figures = Figure.objects.filter(indicator__code=indicator_code).exclude(year__gt=AS_OF.year)
+    return approved_sum(figures.exclude(year=AS_OF.year, quarter__gt=AS_OF.quarter))
 
 
 def test_the_goals_page_lists_every_goal_with_the_counted_plan_to_date(client_for, leader, demo):
@@ -319,19 +323,7 @@ def test_a_quarter_no_township_reported_leaves_the_rest_of_the_year_counted(demo
 
     Submission.objects.filter(plan=demo, year=2025, quarter=2).delete()
     enterprises = demo.indicators.get(code="enterprises")
-    approved = set(
-        Submission.objects.filter(state=SubmissionState.APPROVED).values_list(
-            "region_id", "year", "quarter"
-        )
-    )
-    in_2025 = sum(
-        (
-            f.value
-            for f in Figure.objects.filter(indicator=enterprises, year=2025)
-            if (f.region_id, f.year, f.quarter) in approved
-        ),
-        Decimal(0),
-    )
+    in_2025 = approved_sum(Figure.objects.filter(indicator=enterprises, year=2025))
     as_of = Period(2026, 2)
     data = load_plan_data(demo, demo.regions.all(), whole_county=True)
     table = progress_table(data, as_of)
@@ -388,19 +380,7 @@ def test_a_cumulative_goal_counts_a_closed_quarter_no_township_reported_as_0(dem
     close_quarter(demo, staff, 2026, 4, reason="各乡镇均未报,按0计关账", override=True)
     row = goal_rows(demo, Period(2026, 4))["talents"]
     talents = demo.indicators.get(code="talents")
-    approved = set(
-        Submission.objects.filter(state=SubmissionState.APPROVED).values_list(
-            "region_id", "year", "quarter"
-        )
-    )
-    known = sum(
-        (
-            f.value
-            for f in Figure.objects.filter(indicator=talents, region__isnull=False)
-            if (f.region_id, f.year, f.quarter) in approved
-        ),
-        Decimal(0),
-    )
+    known = approved_sum(Figure.objects.filter(indicator=talents, region__isnull=False))
     assert row.result.value == known > 0
     assert row.result.forecast == known + known / 8 * 4
     assert not row.provisional
